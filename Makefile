@@ -1,0 +1,42 @@
+# Selfpath: `make run` serves the tool with the demo LMS; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEPS := $(VENV)/.deps-installed
+SQLITE_URL := sqlite:///$(CURDIR)/instance/selfpath.db
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test test-sqlite test-postgres lint migrate seed clean
+
+$(DEPS): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+migrate: $(DEPS)
+	mkdir -p instance
+	DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} $(BIN)/alembic upgrade head
+
+seed: migrate
+	DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1 $(BIN)/flask --app wsgi:app demo seed
+
+run: seed
+	DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1 WEB_THREADS=$${WEB_THREADS:-4} \
+		$(BIN)/gunicorn -c config/gunicorn.py wsgi:app
+
+test: test-sqlite test-postgres
+
+test-sqlite: $(DEPS)
+	TEST_DATABASE_URL=sqlite $(BIN)/python -m pytest -q
+
+test-postgres: $(DEPS)
+	./scripts/ensure-services
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q
+
+lint: $(DEPS)
+	$(BIN)/ruff check .
+	$(BIN)/mypy paths lti config
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,125 @@
+"""`flask platforms ...`, `flask deployments ...` and `flask keys ...`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from lti import keys, registrations
+from paths.db import utcnow
+from paths.errors import DomainError
+from service.extensions import db_session
+from service.settings import current_settings
+
+platforms = AppGroup("platforms", help="LMS platforms registered with Selfpath.")
+deployments = AppGroup("deployments", help="Deployments of Selfpath on a platform.")
+keys_cli = AppGroup("keys", help="The tool's signing keys.")
+
+
+def register(app: Flask) -> None:
+    for group in (platforms, deployments, keys_cli):
+        app.cli.add_command(group)
+
+
+@platforms.command("add")
+@click.option("--name", default="", help="A name an admin recognises, e.g. the school.")
+@click.option("--issuer", required=True, help="Platform ID (issuer) shown by the LMS.")
+@click.option("--client-id", required=True, help="Client ID the LMS gave Selfpath.")
+@click.option("--auth-login-url", required=True, help="Authentication request URL.")
+@click.option("--auth-token-url", required=True, help="Access token URL.")
+@click.option("--key-set-url", required=True, help="Public keyset URL of the LMS.")
+@click.option("--auth-audience", default=None, help="Token audience, if not the token URL.")
+@click.option("--deployment", "deployment_ids", multiple=True, help="Deployment ID (repeatable).")
+def platforms_add(name: str, issuer: str, client_id: str, auth_login_url: str,
+                  auth_token_url: str, key_set_url: str, auth_audience: str | None,
+                  deployment_ids: tuple[str, ...]) -> None:
+    """Register an LMS platform (and its deployments)."""
+    details = registrations.PlatformDetails(
+        name=name, issuer=issuer, client_id=client_id, auth_login_url=auth_login_url,
+        auth_token_url=auth_token_url, key_set_url=key_set_url, auth_audience=auth_audience)
+    try:
+        platform = registrations.add_platform(db_session(), details)
+        for deployment_id in deployment_ids:
+            registrations.add_deployment(db_session(), platform.id, deployment_id)
+    except DomainError as error:
+        db_session().rollback()
+        raise click.ClickException(error.message) from error
+    db_session().commit()
+    click.echo(f"Added platform {platform.id}: {platform.issuer} (client {platform.client_id})"
+               f" with {len(deployment_ids)} deployment(s).")
+
+
+@platforms.command("list")
+def platforms_list() -> None:
+    """List registered platforms and their deployments."""
+    rows = registrations.list_platforms(db_session())
+    if not rows:
+        click.echo("No platforms are registered yet. Add one with `flask platforms add`.")
+    for platform in rows:
+        state = "enabled" if platform.enabled else "DISABLED"
+        click.echo(f"{platform.id}\t{state}\t{platform.issuer}\tclient {platform.client_id}"
+                   f"\t{platform.name}")
+        for deployment in platform.deployments:
+            dstate = "enabled" if deployment.enabled else "DISABLED"
+            click.echo(f"\tdeployment {deployment.deployment_id}\t{dstate}")
+
+
+@platforms.command("disable")
+@click.argument("platform_id", type=int)
+def platforms_disable(platform_id: int) -> None:
+    """Refuse every launch from a platform until it is enabled again."""
+    _set_enabled(platform_id, False)
+
+
+@platforms.command("enable")
+@click.argument("platform_id", type=int)
+def platforms_enable(platform_id: int) -> None:
+    """Accept launches from a platform again."""
+    _set_enabled(platform_id, True)
+
+
+def _set_enabled(platform_id: int, enabled: bool) -> None:
+    try:
+        platform = registrations.set_platform_enabled(db_session(), platform_id, enabled)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    db_session().commit()
+    click.echo(f"Platform {platform.id} ({platform.issuer}) is now "
+               f"{'enabled' if enabled else 'disabled'}.")
+
+
+@deployments.command("add")
+@click.argument("platform_id", type=int)
+@click.argument("deployment_id")
+def deployments_add(platform_id: int, deployment_id: str) -> None:
+    """Allow launches from DEPLOYMENT_ID of platform PLATFORM_ID."""
+    try:
+        registrations.add_deployment(db_session(), platform_id, deployment_id)
+    except DomainError as error:
+        db_session().rollback()
+        raise click.ClickException(error.message) from error
+    db_session().commit()
+    click.echo(f"Added deployment {deployment_id} to platform {platform_id}.")
+
+
+@keys_cli.command("rotate")
+@click.option("--grace-seconds", type=int, default=None,
+              help="How long the previous key stays published (default KEY_GRACE_SECONDS).")
+def keys_rotate(grace_seconds: int | None) -> None:
+    """Start signing with a new key; keep the previous one in the JWKS for a while."""
+    grace = current_settings().key_grace_seconds if grace_seconds is None else grace_seconds
+    row = keys.rotate(db_session(), utcnow(), grace)
+    db_session().commit()
+    click.echo(f"Now signing with key {row.kid}; previous keys stay published for {grace} s.")
+
+
+@keys_cli.command("list")
+def keys_list() -> None:
+    """Show the published keys and when retired ones leave the JWKS."""
+    now = utcnow()
+    keys.ensure_key(db_session(), now)
+    for row in keys.published_keys(db_session(), now):
+        until = "active" if row.retired_at is None else f"published until {row.published_until}"
+        click.echo(f"{row.kid}\t{until}")
+    db_session().commit()

@@ -1,0 +1,42 @@
+"""The launch log: every launch attempt with its outcome, for LMS administrators."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from lti import claims
+from lti.models import LaunchRecord
+
+log = logging.getLogger("selfpath.lti")
+ACCEPTED = "accepted"
+REFUSED = "refused"
+
+
+def record_launch(session: Session, *, outcome: str, now: datetime,
+                  body: Mapping[str, Any] | None = None, platform_id: int | None = None,
+                  reason_code: str | None = None, reason: str | None = None,
+                  user_id: int | None = None) -> LaunchRecord:
+    """Add a launch record. Only routing facts are kept: no names, emails or ids of people."""
+    body = body or {}
+    aud = body.get("aud")
+    client_id = aud if isinstance(aud, str) else body.get("azp")
+    row = LaunchRecord(
+        at=now, platform_id=platform_id, issuer=_short(body.get("iss")),
+        client_id=_short(client_id), deployment_id=_short(body.get(claims.DEPLOYMENT_ID)),
+        message_type=_short(body.get(claims.MESSAGE_TYPE)), outcome=outcome,
+        reason_code=reason_code, reason=reason, user_id=user_id,
+    )
+    session.add(row)
+    log.info("launch", extra={"fields": {
+        "outcome": outcome, "reason_code": reason_code, "issuer": row.issuer,
+        "deployment_id": row.deployment_id, "message_type": row.message_type}})
+    return row
+
+
+def _short(value: Any) -> str | None:
+    return str(value)[:255] if isinstance(value, (str, int)) and value != "" else None

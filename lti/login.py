@@ -1,0 +1,74 @@
+"""OIDC third-party-initiated login: the first leg of every LTI 1.3 launch."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode, urlsplit
+
+from sqlalchemy.orm import Session
+
+from lti.errors import LaunchRefused
+from lti.registrations import is_canvas
+from lti.state_store import LaunchStateStore, PendingLogin
+from lti.tool_config import DatabaseToolConf, PlatformRegistration
+from lti.urls import origin_of
+
+LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id",
+                "lti_deployment_id")
+
+
+@dataclass(frozen=True)
+class LoginStart:
+    pending: PendingLogin
+    redirect_url: str
+    platform_origin: str
+    canvas: bool
+
+
+def _same_origin(url: str, base_url: str) -> bool:
+    a, b = urlsplit(url), urlsplit(base_url)
+    return (a.scheme, a.netloc.lower()) == (b.scheme, b.netloc.lower())
+
+
+def start_login(session: Session, store: LaunchStateStore, params: Mapping[str, str], *,
+                base_url: str, redirect_uri: str, ttl: int, now: datetime) -> LoginStart:
+    """Check the login initiation and remember it; return where to send the browser."""
+    login = {k: params[k] for k in LOGIN_PARAMS if params.get(k)}
+    for required in ("iss", "login_hint", "target_link_uri"):
+        if not login.get(required):
+            raise LaunchRefused("login_missing_param", f"the login initiation has no "
+                                f"{required!r}: check the tool's login URL in the LMS")
+    registration = DatabaseToolConf(session).find_registration_by_params(
+        login["iss"], login.get("client_id", ""))
+    if not isinstance(registration, PlatformRegistration):
+        client = login.get("client_id") or "(none given)"
+        raise LaunchRefused("login_unknown_platform", f"no platform is registered with "
+                            f"issuer {login['iss']} and client id {client}")
+    platform = registration.platform
+    if not platform.enabled:
+        raise LaunchRefused("platform_disabled", f"the registration of {platform.issuer} "
+                            f"(client {platform.client_id}) is disabled", status=403)
+    if not _same_origin(login["target_link_uri"], base_url):
+        raise LaunchRefused("target_off_origin", "the target_link_uri is not a Selfpath "
+                            f"address (expected one under {base_url})")
+    pending = PendingLogin(
+        state=secrets.token_urlsafe(32), nonce=secrets.token_urlsafe(32),
+        binding=secrets.token_urlsafe(32), platform_id=platform.id, login=login,
+        storage_target=params.get("lti_storage_target") or None,
+    )
+    store.save(pending, ttl, now)
+    query = {
+        "scope": "openid", "response_type": "id_token", "response_mode": "form_post",
+        "prompt": "none", "client_id": platform.client_id, "redirect_uri": redirect_uri,
+        "login_hint": login["login_hint"], "state": pending.state, "nonce": pending.nonce,
+    }
+    if login.get("lti_message_hint"):
+        query["lti_message_hint"] = login["lti_message_hint"]
+    joiner = "&" if "?" in platform.auth_login_url else "?"
+    return LoginStart(pending=pending,
+                      redirect_url=platform.auth_login_url + joiner + urlencode(query),
+                      platform_origin=origin_of(platform.auth_login_url),
+                      canvas=is_canvas(platform.issuer))

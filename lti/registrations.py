@@ -1,0 +1,116 @@
+"""Platform registrations and deployments: the tenants Selfpath serves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti.models import Deployment, Platform
+from paths.errors import Conflict, DomainError, NotFound
+
+CANVAS_ISSUERS = {
+    "https://canvas.instructure.com": "https://*.instructure.com",
+    "https://canvas.beta.instructure.com": "https://*.instructure.com",
+    "https://canvas.test.instructure.com": "https://*.instructure.com",
+}
+
+
+@dataclass(frozen=True)
+class PlatformDetails:
+    name: str
+    issuer: str
+    client_id: str
+    auth_login_url: str
+    auth_token_url: str
+    key_set_url: str
+    auth_audience: str | None = None
+
+
+def _check_url(label: str, value: str) -> None:
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise DomainError(f"{label} must be an http(s) URL, got {value!r}")
+
+
+def add_platform(session: Session, details: PlatformDetails) -> Platform:
+    """Register a platform (issuer + client id). Refuses a duplicate registration."""
+    for label, url in (("issuer", details.issuer), ("auth login URL", details.auth_login_url),
+                       ("auth token URL", details.auth_token_url),
+                       ("key set URL", details.key_set_url)):
+        _check_url(label, url)
+    if not details.client_id.strip():
+        raise DomainError("client id must not be empty")
+    if find_platform(session, details.issuer, details.client_id):
+        raise Conflict(f"{details.issuer} (client {details.client_id}) is already registered")
+    platform = Platform(
+        name=details.name or details.issuer, issuer=details.issuer,
+        client_id=details.client_id, auth_login_url=details.auth_login_url,
+        auth_token_url=details.auth_token_url, key_set_url=details.key_set_url,
+        auth_audience=details.auth_audience, enabled=True,
+    )
+    session.add(platform)
+    session.flush()
+    return platform
+
+
+def find_platform(session: Session, issuer: str, client_id: str | None) -> Platform | None:
+    """The platform for (issuer, client_id); with no client id, the issuer's only one."""
+    query = select(Platform).where(Platform.issuer == issuer)
+    if client_id:
+        return session.scalars(query.where(Platform.client_id == client_id)).first()
+    platforms = session.scalars(query.limit(2)).all()
+    return platforms[0] if len(platforms) == 1 else None
+
+
+def get_platform(session: Session, platform_id: int) -> Platform:
+    platform = session.get(Platform, platform_id)
+    if platform is None:
+        raise NotFound(f"there is no platform with id {platform_id}")
+    return platform
+
+
+def list_platforms(session: Session) -> list[Platform]:
+    return list(session.scalars(select(Platform).order_by(Platform.id)))
+
+
+def set_platform_enabled(session: Session, platform_id: int, enabled: bool) -> Platform:
+    platform = get_platform(session, platform_id)
+    platform.enabled = enabled
+    return platform
+
+
+def add_deployment(session: Session, platform_id: int, deployment_id: str) -> Deployment:
+    platform = get_platform(session, platform_id)
+    if not deployment_id.strip():
+        raise DomainError("deployment id must not be empty")
+    if find_deployment(session, platform, deployment_id):
+        raise Conflict(f"deployment {deployment_id!r} is already registered for "
+                       f"{platform.issuer} (client {platform.client_id})")
+    deployment = Deployment(platform_id=platform.id, deployment_id=deployment_id, enabled=True)
+    session.add(deployment)
+    session.flush()
+    return deployment
+
+
+def find_deployment(session: Session, platform: Platform, deployment_id: str) -> Deployment | None:
+    return session.scalars(
+        select(Deployment).where(Deployment.platform_id == platform.id,
+                                 Deployment.deployment_id == deployment_id)
+    ).first()
+
+
+def frame_origins(session: Session) -> list[str]:
+    """Origins allowed to frame Selfpath: every enabled platform's issuer origin."""
+    origins: list[str] = []
+    for issuer in session.scalars(select(Platform.issuer).where(Platform.enabled.is_(True))):
+        parts = urlsplit(issuer)
+        origins.append(CANVAS_ISSUERS.get(issuer, f"{parts.scheme}://{parts.netloc}"))
+    return origins
+
+
+def is_canvas(issuer: str) -> bool:
+    """Canvas's platform storage wants postMessage target origin '*'."""
+    return issuer in CANVAS_ISSUERS

@@ -1,0 +1,57 @@
+"""Per-process collaborators of the LTI layer, built once per application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from flask import current_app
+
+from config import Settings
+from lti.platform_keys import PlatformKeys
+from lti.state_store import DatabaseStateStore, LaunchStateStore, RedisStateStore
+from service.extensions import db_session
+
+USER_AGENT = "Selfpath-LTI/1.0"
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.extensions["selfpath.settings"]
+    return settings
+
+
+def http_session() -> requests.Session:
+    session: requests.Session | None = current_app.extensions.get("selfpath.http")
+    if session is None:
+        session = requests.Session()
+        session.headers["User-Agent"] = USER_AGENT
+        current_app.extensions["selfpath.http"] = session
+    return session
+
+
+def platform_keys() -> PlatformKeys:
+    keys: PlatformKeys | None = current_app.extensions.get("selfpath.platform_keys")
+    if keys is None:
+        settings = _settings()
+        keys = PlatformKeys(http_session(), timeout=settings.http_timeout_seconds,
+                            max_age=settings.platform_jwks_cache_seconds)
+        current_app.extensions["selfpath.platform_keys"] = keys
+    return keys
+
+
+def redis_client() -> Any:
+    client = current_app.extensions.get("selfpath.redis")
+    url = _settings().redis_url
+    if client is None and url:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_timeout=5)
+        current_app.extensions["selfpath.redis"] = client
+    return client
+
+
+def state_store() -> LaunchStateStore:
+    client = redis_client()
+    if client is not None:
+        return RedisStateStore(client)
+    return DatabaseStateStore(db_session())

@@ -1,0 +1,105 @@
+"""Where logins in flight wait for their launch: the database, or Redis when configured.
+
+Both work across gunicorn workers and separate instances. A state is spent exactly once
+(`consume` is atomic) and a nonce can be used only once (`use_nonce`).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from lti.models import LaunchState, SeenNonce
+
+
+@dataclass(frozen=True)
+class PendingLogin:
+    """What the login initiation remembered for the launch that follows it."""
+
+    state: str
+    nonce: str
+    binding: str  # secret kept in the browser (cookie or platform storage)
+    platform_id: int
+    login: dict[str, str] = field(default_factory=dict)
+    storage_target: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> PendingLogin:
+        data: dict[str, Any] = json.loads(raw)
+        return cls(**data)
+
+
+class LaunchStateStore(Protocol):
+    def save(self, pending: PendingLogin, ttl: int, now: datetime) -> None: ...
+    def load(self, state: str, now: datetime) -> PendingLogin | None: ...
+    def consume(self, state: str, now: datetime) -> bool: ...
+    def use_nonce(self, nonce: str, ttl: int, now: datetime) -> bool: ...
+
+
+class DatabaseStateStore:
+    """Launch state in the application database (the default)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def save(self, pending: PendingLogin, ttl: int, now: datetime) -> None:
+        if random.random() < 0.05:  # expired rows are swept now and then, not on every login
+            self._purge(now)
+        self._session.add(LaunchState(state=pending.state, payload=pending.to_json(),
+                                      expires_at=now + timedelta(seconds=ttl)))
+        self._session.flush()
+
+    def load(self, state: str, now: datetime) -> PendingLogin | None:
+        row = self._session.scalars(
+            select(LaunchState).where(LaunchState.state == state, LaunchState.expires_at > now)
+        ).first()
+        return PendingLogin.from_json(row.payload) if row else None
+
+    def consume(self, state: str, now: datetime) -> bool:
+        result = self._session.execute(
+            delete(LaunchState).where(LaunchState.state == state, LaunchState.expires_at > now)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    def use_nonce(self, nonce: str, ttl: int, now: datetime) -> bool:
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(SeenNonce).values(
+            nonce=nonce, expires_at=now + timedelta(seconds=ttl)
+        ).on_conflict_do_nothing(index_elements=["nonce"]).returning(SeenNonce.nonce)
+        return self._session.execute(statement).first() is not None
+
+    def _purge(self, now: datetime) -> None:
+        self._session.execute(delete(LaunchState).where(LaunchState.expires_at <= now))
+        self._session.execute(delete(SeenNonce).where(SeenNonce.expires_at <= now))
+
+
+class RedisStateStore:
+    """Launch state in Redis (`REDIS_URL`): expiry by TTL, single use by GETDEL/SET NX."""
+
+    def __init__(self, client: Any, prefix: str = "selfpath:lti:") -> None:
+        self._redis = client
+        self._prefix = prefix
+
+    def save(self, pending: PendingLogin, ttl: int, now: datetime) -> None:
+        self._redis.set(self._prefix + "state:" + pending.state, pending.to_json(), ex=ttl)
+
+    def load(self, state: str, now: datetime) -> PendingLogin | None:
+        raw = self._redis.get(self._prefix + "state:" + state)
+        return PendingLogin.from_json(raw) if raw else None
+
+    def consume(self, state: str, now: datetime) -> bool:
+        return bool(self._redis.delete(self._prefix + "state:" + state))
+
+    def use_nonce(self, nonce: str, ttl: int, now: datetime) -> bool:
+        return bool(self._redis.set(self._prefix + "nonce:" + nonce, "1", nx=True, ex=ttl))

@@ -1,0 +1,276 @@
+"""Validation of an id_token POST: every check of the LTI 1.3 security framework.
+
+Built on pylti1p3's MessageLaunch (JWT parsing, registration lookup through the
+database tool configuration, message validators). It closes the gaps pylti1p3 leaves:
+state bound to the browser and spent once, nonces that cannot be replayed, `aud`
+arrays with `azp`, clock leeway, RS256 only with key objects parsed once, and refusal
+reasons an LMS administrator can act on.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import jwt
+from pylti1p3.exception import LtiException
+from pylti1p3.message_launch import MessageLaunch
+from pylti1p3.message_validators import get_validators
+from sqlalchemy.orm import Session
+
+from lti import claims
+from lti.errors import LaunchRefused
+from lti.launch import Launch
+from lti.models import Platform
+from lti.platform_keys import PlatformKeys
+from lti.registrations import find_deployment
+from lti.state_store import LaunchStateStore, PendingLogin
+from lti.tool_config import DatabaseToolConf, PlatformRegistration
+
+
+class StateNotBound(Exception):
+    """The browser did not send the state cookie: the launch may be finished through
+    platform storage or a new window, with the pending login kept for that."""
+
+    def __init__(self, pending: PendingLogin) -> None:
+        super().__init__("state cookie missing")
+        self.pending = pending
+
+
+@dataclass(frozen=True)
+class LaunchRequest:
+    """What the id_token POST carried, and the browser binding it presented."""
+
+    id_token: str
+    state: str
+    binding: str | None  # from the state cookie, or from platform storage
+
+
+class _Params:
+    def __init__(self, params: Mapping[str, str]) -> None:
+        self._params = params
+
+    def get_param(self, key: str) -> str | None:
+        return self._params.get(key)
+
+    def get_cookie(self, key: str) -> str | None:
+        return None
+
+    def is_secure(self) -> bool:
+        return True
+
+
+class _Unused:
+    """pylti1p3 insists on session and cookie services; Selfpath keeps its own state."""
+
+
+class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
+    def __init__(self, session: Session, store: LaunchStateStore, keys: PlatformKeys,
+                 *, now: datetime, leeway: int, nonce_ttl: int) -> None:
+        super().__init__(_Params({}), DatabaseToolConf(session), session_service=_Unused(),
+                         cookie_service=_Unused())
+        self._session = session
+        self._store = store
+        self._keys = keys
+        self._now = now
+        self._leeway = leeway
+        self._nonce_ttl = nonce_ttl
+        self._pending: PendingLogin | None = None
+        self._client_id: str | None = None
+        self._platform: Platform | None = None
+
+    def _get_request_param(self, key: str) -> str:
+        return self._request.get_param(key)  # type: ignore[no-any-return]
+
+    def check(self, launch: LaunchRequest) -> Launch:
+        """Validate the POST; return the launch or raise LaunchRefused / StateNotBound."""
+        self._request = _Params({"id_token": launch.id_token, "state": launch.state})
+        self._check_state(launch)
+        self._parse()
+        self.validate_registration()
+        self.validate_jwt_signature()
+        self.validate_nonce()
+        self.validate_deployment()
+        self.validate_message()
+        assert self._platform is not None and self._client_id is not None
+        return Launch.from_claims(self._jwt["body"], self._platform.id, self._client_id)
+
+    @property
+    def platform(self) -> Platform | None:
+        return self._platform
+
+    @property
+    def claims(self) -> Mapping[str, Any]:
+        return self._jwt.get("body", {})
+
+    # -- state ---------------------------------------------------------------------------
+    def _check_state(self, launch: LaunchRequest) -> None:
+        if not launch.state or not launch.id_token:
+            raise LaunchRefused("missing_state", "The launch did not carry a state and an "
+                                "id_token. Start the activity again from the LMS.")
+        pending = self._store.load(launch.state, self._now)
+        if pending is None:
+            raise LaunchRefused("unknown_state", "This launch expired or was already used "
+                                "(unknown state). Start the activity again from the LMS.")
+        self._pending = pending
+        if not launch.binding:
+            raise StateNotBound(pending)
+        if not hmac.compare_digest(launch.binding, pending.binding):
+            raise LaunchRefused("state_mismatch", "The launch's state does not belong to "
+                                "this browser. Start the activity again from the LMS.")
+
+    def _parse(self) -> None:
+        try:
+            self.validate_jwt_format()
+        except LtiException as exc:
+            raise LaunchRefused("malformed_token", "The id_token is not a well-formed JWT.") \
+                from exc
+        if not isinstance(self._jwt.get("body"), dict) or not isinstance(
+                self._jwt.get("header"), dict):
+            raise LaunchRefused("malformed_token", "The id_token is not a well-formed JWT.")
+
+    # -- registration: iss, aud, azp -----------------------------------------------------
+    def get_client_id(self) -> str:
+        if self._client_id is None:
+            self._client_id = self._audience_client_id()
+        return self._client_id
+
+    def _audience_client_id(self) -> str:
+        body = self._jwt["body"]
+        aud, azp = body.get("aud"), body.get("azp")
+        if isinstance(aud, str):
+            if azp is not None and azp != aud:
+                raise LaunchRefused("azp_mismatch", f"the token's azp {azp!r} is not its "
+                                    f"audience {aud!r}", status=401)
+            return aud
+        if isinstance(aud, list) and aud and all(isinstance(a, str) for a in aud):
+            if len(aud) == 1 and azp in (None, aud[0]):
+                return str(aud[0])
+            if isinstance(azp, str) and azp in aud:
+                return azp
+            raise LaunchRefused("azp_missing", "the token has several audiences and no "
+                                "azp naming Selfpath's client id among them", status=401)
+        raise LaunchRefused("missing_aud", "the token has no audience (aud)", status=401)
+
+    def validate_registration(self) -> LaunchValidator:
+        iss = self._jwt["body"].get("iss")
+        if not isinstance(iss, str) or not iss:
+            raise LaunchRefused("missing_iss", "the token has no issuer (iss)", status=401)
+        client_id = self.get_client_id()
+        assert self._pending is not None
+        registration = self._tool_config.find_registration_by_params(iss, client_id)
+        if not isinstance(registration, PlatformRegistration):
+            raise LaunchRefused("unknown_platform", f"no platform is registered with issuer "
+                                f"{iss} and client id {client_id}", status=401)
+        platform = registration.platform
+        if platform.id != self._pending.platform_id:
+            raise LaunchRefused("platform_mismatch", f"the token comes from {iss} (client "
+                                f"{client_id}), not from the platform that started the login",
+                                status=401)
+        if not platform.enabled:
+            raise LaunchRefused("platform_disabled", f"the registration of {iss} (client "
+                                f"{client_id}) is disabled by the Selfpath admin", status=403)
+        self._registration = registration
+        self._platform = platform
+        return self
+
+    # -- signature, alg, exp/iat ---------------------------------------------------------
+    def validate_jwt_signature(self) -> LaunchValidator:
+        header = self._jwt["header"]
+        if header.get("alg") != "RS256":
+            raise LaunchRefused("bad_alg", f"the token is signed with {header.get('alg')!r}; "
+                                "only RS256 is accepted", status=401)
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise LaunchRefused("missing_kid", "the token's header names no key id (kid)",
+                                status=401)
+        assert self._platform is not None
+        key = self._keys.key_for(self._platform.key_set_url, kid)
+        try:
+            body = jwt.decode(
+                self._get_id_token(), key, algorithms=["RS256"], leeway=self._leeway,
+                options={"verify_aud": False, "require": ["exp", "iat"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise LaunchRefused("expired", self._expired_message(), status=401) from exc
+        except jwt.ImmatureSignatureError as exc:
+            raise LaunchRefused("issued_in_future", "the token was issued in the future: is "
+                                "the LMS clock right?", status=401) from exc
+        except jwt.InvalidSignatureError as exc:
+            raise LaunchRefused("bad_signature", "the token's signature does not match the "
+                                f"platform's key {kid!r}", status=401) from exc
+        except jwt.InvalidTokenError as exc:
+            raise LaunchRefused("invalid_token", f"the token is not valid: {exc}",
+                                status=401) from exc
+        self._jwt["body"] = body  # type: ignore[typeddict-item]  # verified claims only
+        return self
+
+    def _expired_message(self) -> str:
+        exp = self._jwt["body"].get("exp")
+        if isinstance(exp, (int, float)):
+            minutes = max(1, round((self._now.timestamp() - exp) / 60))
+            return (f"the token expired {minutes} minute{'s' if minutes != 1 else ''} ago: "
+                    "is the LMS clock right?")
+        return "the token has expired"
+
+    # -- nonce: equal to the login's, spent once -----------------------------------------
+    def validate_nonce(self) -> LaunchValidator:
+        assert self._pending is not None
+        nonce = self._jwt["body"].get("nonce")
+        if not isinstance(nonce, str) or not nonce:
+            raise LaunchRefused("missing_nonce", "the token has no nonce", status=401)
+        if not hmac.compare_digest(nonce, self._pending.nonce):
+            raise LaunchRefused("nonce_mismatch", "the token's nonce is not the one issued "
+                                "for this login", status=401)
+        if not self._store.consume(self._pending.state, self._now):
+            raise LaunchRefused("state_used", "this launch was already used. Start the "
+                                "activity again from the LMS.")
+        if not self._store.use_nonce(nonce, self._nonce_ttl, self._now):
+            raise LaunchRefused("nonce_replayed", "the token's nonce was already used "
+                                "(replayed launch)", status=401)
+        self._session.commit()  # the state and nonce are spent even if a later check fails
+        return self
+
+    # -- deployment and message ----------------------------------------------------------
+    def validate_deployment(self) -> LaunchValidator:
+        assert self._platform is not None
+        deployment_id = self._jwt["body"].get(claims.DEPLOYMENT_ID)
+        if not isinstance(deployment_id, str) or not deployment_id:
+            raise LaunchRefused("missing_deployment", "the token has no deployment_id")
+        deployment = find_deployment(self._session, self._platform, deployment_id)
+        where = f"{self._platform.issuer} (client {self._platform.client_id})"
+        if deployment is None:
+            raise LaunchRefused("unknown_deployment", f"deployment {deployment_id!r} is not "
+                                f"registered for {where}", status=403)
+        if not deployment.enabled:
+            raise LaunchRefused("deployment_disabled", f"deployment {deployment_id!r} of "
+                                f"{where} is disabled by the Selfpath admin", status=403)
+        return self
+
+    def validate_message(self) -> LaunchValidator:
+        body = self._jwt["body"]
+        version = body.get(claims.VERSION)
+        if version != "1.3.0":
+            raise LaunchRefused("bad_version", f"LTI version {version!r} is not supported; "
+                                "Selfpath needs 1.3.0")
+        message_type = body.get(claims.MESSAGE_TYPE)
+        if message_type not in claims.SUPPORTED_MESSAGES:
+            raise LaunchRefused("bad_message_type", f"message type {message_type!r} is not "
+                                "supported by Selfpath")
+        if not isinstance(body.get(claims.ROLES), list):
+            raise LaunchRefused("missing_roles", "the token has no roles claim")
+        self._run_pylti1p3_validators(body)
+        return self
+
+    def _run_pylti1p3_validators(self, body: Mapping[str, Any]) -> None:
+        for validator in get_validators():
+            if not validator.can_validate(body):
+                continue
+            try:
+                validator.validate(body)
+            except LtiException as exc:
+                raise LaunchRefused("invalid_message", f"the launch message is incomplete: "
+                                    f"{exc}") from exc

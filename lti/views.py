@@ -1,0 +1,135 @@
+"""LTI endpoints: login initiation, launch, the tool's key set and the setup pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, render_template, request
+
+from lti import keys
+from lti.errors import LaunchRefused
+from lti.launch_log import ACCEPTED, REFUSED, record_launch
+from lti.login import LOGIN_PARAMS, start_login
+from lti.provisioning import provision
+from lti.registrations import get_platform, is_canvas
+from lti.runtime import platform_keys, state_store
+from lti.urls import ToolUrls, canvas_configuration, origin_of
+from lti.validation import LaunchRequest, LaunchValidator, StateNotBound
+from paths.db import utcnow
+from service.errors import error_response
+from service.extensions import csrf, db_session
+from service.settings import current_settings
+from service.web_session import STATE_COOKIE_PREFIX, set_iframe_cookie, start_session
+
+bp = Blueprint("lti", __name__, url_prefix="/lti")
+STORAGE_KEY_PREFIX = "selfpath_state_"
+
+
+def tool_urls() -> ToolUrls:
+    return ToolUrls(current_settings().base_url)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt
+def login() -> Response:
+    params = request.values.to_dict()
+    settings = current_settings()
+    try:
+        started = start_login(db_session(), state_store(), params, base_url=settings.base_url,
+                              redirect_uri=tool_urls().launch,
+                              ttl=settings.launch_state_seconds, now=utcnow())
+    except LaunchRefused as refused:
+        db_session().rollback()
+        record_launch(db_session(), outcome=REFUSED, now=utcnow(), reason_code=refused.code,
+                      reason=refused.message, body={"iss": params.get("iss"),
+                                                    "aud": params.get("client_id")})
+        db_session().commit()
+        return error_response(refused.status, refused.code, refused.message,
+                              title="Selfpath could not start this launch")
+    db_session().commit()
+    pending = started.pending
+    if pending.storage_target:
+        response = Response(render_template(
+            "lti/storage_login.html", redirect_url=started.redirect_url,
+            target=pending.storage_target, key=STORAGE_KEY_PREFIX + pending.state,
+            value=pending.binding, platform_origin=started.platform_origin,
+            post_origin="*" if started.canvas else started.platform_origin))
+    else:
+        response = Response(status=302, headers={"Location": started.redirect_url})
+    set_iframe_cookie(response, STATE_COOKIE_PREFIX + pending.state, pending.binding,
+                      max_age=settings.launch_state_seconds, path="/lti")
+    return response
+
+
+@bp.route("/launch", methods=["POST"])
+@csrf.exempt
+def launch() -> Response | str:
+    if request.form.get("error"):
+        return _platform_error()
+    settings = current_settings()
+    state = request.form.get("state", "")
+    binding = (request.cookies.get(STATE_COOKIE_PREFIX + state)
+               or request.form.get("lti_storage_binding") or None)
+    now = utcnow()
+    validator = LaunchValidator(db_session(), state_store(), platform_keys(), now=now,
+                                leeway=settings.jwt_leeway_seconds,
+                                nonce_ttl=settings.launch_state_seconds + 3600)
+    try:
+        launch = validator.check(LaunchRequest(id_token=request.form.get("id_token", ""),
+                                               state=state, binding=binding))
+    except StateNotBound as missing:
+        db_session().rollback()
+        return _finish_without_cookie(missing)
+    except LaunchRefused as refused:
+        db_session().rollback()
+        platform = validator.platform
+        record_launch(db_session(), outcome=REFUSED, now=now, body=validator.claims,
+                      platform_id=platform.id if platform else None,
+                      reason_code=refused.code, reason=refused.message)
+        db_session().commit()
+        return error_response(refused.status, refused.code, refused.message,
+                              title="Selfpath refused this launch")
+    parties = provision(db_session(), launch, now)
+    record_launch(db_session(), outcome=ACCEPTED, now=now, body=validator.claims,
+                  platform_id=launch.platform_id, user_id=parties.user.id)
+    db_session().commit()
+    start_session(launch, parties)
+    return render_template("lti/landing.html", launch=launch, parties=parties)
+
+
+def _platform_error() -> Response:
+    description = request.form.get("error_description") or request.form.get("error")
+    return error_response(400, "platform_error",
+                          f"The LMS answered: {description}. Try the activity again; if it "
+                          "keeps failing, tell your LMS administrator.",
+                          title="The LMS could not complete the launch")
+
+
+def _finish_without_cookie(missing: StateNotBound) -> str:
+    pending = missing.pending
+    login_params = {k: v for k, v in pending.login.items() if k in LOGIN_PARAMS}
+    platform = get_platform(db_session(), pending.platform_id)
+    origin = origin_of(platform.auth_login_url)
+    return render_template(
+        "lti/storage_launch.html", pending=pending, login_params=login_params,
+        id_token=request.form.get("id_token", ""), state=pending.state,
+        key=STORAGE_KEY_PREFIX + pending.state, login_url=tool_urls().login,
+        platform_origin=origin, post_origin="*" if is_canvas(platform.issuer) else origin)
+
+
+@bp.get("/jwks")
+def jwks() -> Response:
+    document = keys.jwks(db_session(), utcnow())
+    db_session().commit()
+    response = jsonify(document)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/setup")
+def setup() -> str:
+    return render_template("lti/setup.html", urls=tool_urls())
+
+
+@bp.get("/config.json")
+def config_json() -> Response:
+    return jsonify(canvas_configuration(tool_urls()))
+

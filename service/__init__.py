@@ -1,0 +1,95 @@
+"""The web edge of Selfpath: the application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import Settings
+from config.logging import configure_logging
+from config.secrets import read_or_create_secret
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the Flask application; wires extensions, blueprints, errors and CLI only."""
+    settings = settings or Settings.from_env()
+    settings.check()
+    app = Flask(__name__, instance_path=settings.instance_path, instance_relative_config=False)
+    app.config.update(_flask_config(settings))
+    app.extensions["selfpath.settings"] = settings
+    configure_logging(settings.log_level)
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,
+            x_host=settings.proxy_hops, x_port=settings.proxy_hops,
+        )
+    _init_extensions(app)
+    _register_blueprints(app, settings)
+    _register_cli(app)
+    return app
+
+
+def _flask_config(settings: Settings) -> dict[str, object]:
+    secret = settings.secret_key or read_or_create_secret(
+        Path(settings.instance_path) / "secret_key"
+    )
+    https = settings.is_https
+    return {
+        "SECRET_KEY": secret,
+        "TESTING": settings.testing,
+        "SQLALCHEMY_DATABASE_URI": settings.database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(settings.database_url),
+        "SESSION_COOKIE_NAME": "selfpath_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        # The tool lives in an LMS iframe: over HTTPS its cookies must be cross-site.
+        "SESSION_COOKIE_SECURE": https,
+        "SESSION_COOKIE_SAMESITE": "None" if https else "Lax",
+        "SESSION_COOKIE_PARTITIONED": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": False,  # LMS frames post cross-site; the token is the check
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }
+
+
+def _engine_options(url: str) -> dict[str, object]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+
+
+def _init_extensions(app: Flask) -> None:
+    from service import sqlite_pragmas
+    from service.extensions import csrf, db
+
+    db.init_app(app)
+    csrf.init_app(app)
+    sqlite_pragmas.install(app)
+
+
+def _register_blueprints(app: Flask, settings: Settings) -> None:
+    from lti.views import bp as lti_bp
+    from service import errors, request_log, security
+    from service.health import bp as health_bp
+    from service.pages import bp as pages_bp
+
+    request_log.install(app)
+    security.install(app)
+    errors.install(app)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(lti_bp)
+    if settings.demo_lms:
+        from service.demo.views import bp as demo_bp
+
+        app.register_blueprint(demo_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from lti.cli import register as register_lti_cli
+    from service.cli import register as register_service_cli
+
+    register_lti_cli(app)
+    register_service_cli(app)

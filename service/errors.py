@@ -1,0 +1,68 @@
+"""One place that turns errors into a page or a JSON body, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from paths.errors import DomainError
+from service.extensions import db
+
+log = logging.getLogger("selfpath.errors")
+
+
+def install(app: Flask) -> None:
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+
+
+def error_response(status: int, code: str, message: str, title: str | None = None) -> Response:
+    """Render the error as JSON for JSON clients and as a page for browsers."""
+    db.session.rollback()
+    if _wants_json():
+        response = jsonify(error={"code": code, "message": message})
+    else:
+        html = render_template("error.html", title=title or _title(status), message=message,
+                               code=code, status=status)
+        response = Response(html, mimetype="text/html")
+    response.status_code = status
+    return response
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" or request.path.startswith("/api/")
+
+
+def _title(status: int) -> str:
+    return {400: "Something in the request was wrong", 401: "Please sign in",
+            403: "Not allowed", 404: "Not found", 405: "Not allowed here",
+            409: "Already changed", 413: "Too large", 429: "Too many requests"}.get(
+        status, "Something went wrong")
+
+
+def _domain_error(error: DomainError) -> Response:
+    return error_response(error.status, error.code, error.message)
+
+
+def _csrf_error(error: CSRFError) -> Response:
+    return error_response(400, "csrf", "The form expired or did not come from Selfpath. "
+                          "Go back, reload the page and try again.")
+
+
+def _http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    return error_response(status, (error.name or "error").lower().replace(" ", "_"),
+                          error.description or "")
+
+
+def _unexpected_error(error: Exception) -> Response:
+    log.exception("unhandled error")
+    return error_response(500, "internal_error",
+                          "Selfpath hit an unexpected problem. It has been logged; "
+                          "please try again in a moment.")

@@ -1,0 +1,54 @@
+"""Security headers. Pages may be framed only by registered LMS origins."""
+
+from __future__ import annotations
+
+import time
+from threading import Lock
+
+from flask import Flask, Response
+from sqlalchemy.exc import SQLAlchemyError
+
+from lti.registrations import frame_origins
+from service.extensions import db_session
+
+_CACHE_SECONDS = 60
+_cache: dict[str, object] = {"at": 0.0, "value": ""}
+_lock = Lock()
+
+
+def install(app: Flask) -> None:
+    app.after_request(_add_headers)
+
+
+def _add_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self' 'unsafe-inline'; form-action *; base-uri 'self'; "
+            f"frame-ancestors {_frame_ancestors()}"
+        )
+    return response
+
+
+def _frame_ancestors() -> str:
+    now = time.monotonic()
+    with _lock:
+        if now - float(_cache["at"]) < _CACHE_SECONDS and _cache["value"]:  # type: ignore[arg-type]
+            return str(_cache["value"])
+    try:
+        origins = frame_origins(db_session())
+    except SQLAlchemyError:  # the database may be down: keep framing to ourselves
+        db_session().rollback()
+        origins = []
+    value = " ".join(["'self'", *sorted(set(origins))])
+    with _lock:
+        _cache.update(at=now, value=value)
+    return value
+
+
+def reset_frame_ancestors_cache() -> None:
+    with _lock:
+        _cache.update(at=0.0, value="")
+

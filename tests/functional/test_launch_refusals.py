@@ -1,0 +1,280 @@
+"""Every bad launch gets a 4xx that says what was wrong, creates no user and no
+session, and is recorded in the launch log with its reason."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import jwt
+import pytest
+from sqlalchemy import func, select
+
+from lti import claims
+from lti.models import LaunchRecord
+from lti.registrations import find_deployment, find_platform, set_platform_enabled
+from paths.people import User
+from service.demo.platform import PlatformKey
+from tests.conftest import TOOL_BASE
+from tests.platform import DROP, now
+
+
+def assert_refused(browser, session, response, code, status=None, words=""):
+    page = response.get_data(as_text=True)
+    assert 400 <= response.status_code < 500, page
+    if status:
+        assert response.status_code == status
+    assert code in page
+    assert words in page
+    assert session.scalar(select(func.count()).select_from(User)) == 0
+    with browser.client.session_transaction() as web_session:
+        assert "user_id" not in web_session
+    records = session.scalars(select(LaunchRecord)).all()
+    assert [(r.outcome, r.reason_code) for r in records] == [("refused", code)]
+    assert records[0].reason
+
+
+def b64(data: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+def launch_with_token(browser, platform, make_token):
+    auth = browser.start(platform)
+    body = platform.claims(auth["nonce"], TOOL_BASE)
+    return browser.post_launch(make_token(body), auth["state"])
+
+
+def test_alg_none_is_refused(browser, platform, session):
+    def unsigned(body):
+        return f"{b64({'alg': 'none', 'kid': platform.key.kid})}.{b64(body)}."
+    response = launch_with_token(browser, platform, unsigned)
+    assert_refused(browser, session, response, "bad_alg", 401, "only RS256")
+
+
+def test_hs256_signed_with_the_public_key_is_refused(browser, platform, session):
+    def hmac_token(body):
+        header = {"alg": "HS256", "kid": platform.key.kid, "typ": "JWT"}
+        signing_input = f"{b64(header)}.{b64(body)}"
+        import hashlib
+        import hmac
+        secret = json.dumps(platform.key.jwk).encode()
+        sig = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
+        return signing_input + "." + base64.urlsafe_b64encode(sig).rstrip(b"=").decode()
+    response = launch_with_token(browser, platform, hmac_token)
+    assert_refused(browser, session, response, "bad_alg", 401)
+
+
+def test_signature_by_another_key_is_refused(browser, platform, session):
+    intruder = PlatformKey.generate()
+    response = browser.launch(platform, key=intruder, headers={"kid": platform.key.kid})
+    assert_refused(browser, session, response, "bad_signature", 401)
+
+
+def test_unknown_kid_is_refused_after_one_refetch(browser, platform, session, monkeypatch):
+    monkeypatch.setattr("lti.platform_keys.MIN_REFETCH_SECONDS", 0)
+    assert browser.launch(platform).status_code == 200
+    session.execute(User.__table__.delete())
+    session.execute(LaunchRecord.__table__.delete())
+    session.commit()
+    with browser.client.session_transaction() as web_session:
+        web_session.clear()
+    response = browser.launch(platform, key=PlatformKey.generate())
+    assert_refused(browser, session, response, "unknown_kid", 401, "is not in the platform")
+    assert platform.jwks_hits == 2  # the cached set, then one refetch for the unknown kid
+
+
+def test_missing_kid_is_refused(browser, platform, session):
+    def no_kid(body):
+        token = platform.sign(body)
+        header, rest = token.split(".", 1)
+        return b64({"alg": "RS256", "typ": "JWT"}) + "." + rest
+    response = launch_with_token(browser, platform, no_kid)
+    assert_refused(browser, session, response, "missing_kid", 401)
+
+
+def test_expired_token_is_refused_with_the_clock_hint(browser, platform, session):
+    response = browser.launch(platform, iat=now() - 600, exp=now() - 180)
+    assert_refused(browser, session, response, "expired", 401, "is the LMS clock right?")
+    assert "3 minutes ago" in response.get_data(as_text=True)
+
+
+def test_token_issued_in_the_future_is_refused(browser, platform, session):
+    response = browser.launch(platform, iat=now() + 300, exp=now() + 600)
+    assert_refused(browser, session, response, "issued_in_future", 401)
+
+
+def test_wrong_audience_is_refused(browser, platform, session):
+    response = browser.launch(platform, aud="someone-else")
+    assert_refused(browser, session, response, "unknown_platform", 401, "someone-else")
+
+
+def test_audience_list_without_matching_azp_is_refused(browser, platform, session):
+    response = browser.launch(platform, aud=["other-tool", "client-42"])
+    assert_refused(browser, session, response, "azp_missing", 401)
+
+
+def test_audience_list_with_foreign_azp_is_refused(browser, platform, session):
+    response = browser.launch(platform, aud=["other-tool", "client-42"], azp="other-tool")
+    assert_refused(browser, session, response, "unknown_platform", 401)
+
+
+def test_unknown_issuer_is_refused(browser, platform, session):
+    response = browser.launch(platform, iss="https://evil.example")
+    assert_refused(browser, session, response, "unknown_platform", 401, "https://evil.example")
+
+
+def test_unknown_deployment_is_refused_naming_it(browser, platform, session):
+    response = browser.launch(platform, **{claims.DEPLOYMENT_ID: "abc"})
+    assert_refused(browser, session, response, "unknown_deployment", 403,
+                   f"deployment &#39;abc&#39; is not registered for {platform.issuer} "
+                   "(client client-42)")
+
+
+def test_disabled_deployment_is_refused(browser, platform, session):
+    row = find_deployment(session, find_platform(session, platform.issuer, "client-42"),
+                          "deploy-1")
+    row.enabled = False
+    session.commit()
+    response = browser.launch(platform)
+    assert_refused(browser, session, response, "deployment_disabled", 403)
+
+
+@pytest.mark.parametrize(("claim", "value", "code"), [
+    (claims.MESSAGE_TYPE, DROP, "bad_message_type"),
+    (claims.MESSAGE_TYPE, "LtiSubmissionReviewRequest", "bad_message_type"),
+    (claims.VERSION, "1.1", "bad_version"),
+    (claims.VERSION, DROP, "bad_version"),
+    (claims.ROLES, DROP, "missing_roles"),
+    (claims.RESOURCE_LINK, DROP, "invalid_message"),
+    (claims.DEPLOYMENT_ID, DROP, "missing_deployment"),
+    ("sub", DROP, "invalid_message"),
+    ("nonce", DROP, "missing_nonce"),
+    ("exp", DROP, "invalid_token"),
+])
+def test_missing_or_wrong_message_claims_are_refused(browser, platform, session, claim,
+                                                     value, code):
+    response = browser.launch(platform, **{claim: value})
+    assert_refused(browser, session, response, code)
+
+
+def test_deep_linking_without_return_url_is_refused(browser, platform, session):
+    auth = browser.start(platform)
+    body = platform.claims(auth["nonce"], TOOL_BASE,
+                           message_type=claims.DEEP_LINKING_REQUEST)
+    body[claims.DEEP_LINKING_SETTINGS] = {"accept_types": ["ltiResourceLink"]}
+    response = browser.post_launch(platform.sign(body), auth["state"])
+    assert_refused(browser, session, response, "invalid_message")
+
+
+def test_replayed_launch_is_refused(browser, platform, session):
+    auth = browser.start(platform)
+    token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
+    assert browser.post_launch(token, auth["state"]).status_code == 200
+    browser.client.get("/")  # a fresh browser session
+    with browser.client.session_transaction() as web_session:
+        web_session.clear()
+    replay = browser.post_launch(token, auth["state"])
+    assert replay.status_code == 400 and "unknown_state" in replay.get_data(as_text=True)
+    outcomes = [r.outcome for r in session.scalars(select(LaunchRecord).order_by(
+        LaunchRecord.id))]
+    assert outcomes == ["accepted", "refused"]
+
+
+def test_new_token_reusing_a_seen_nonce_is_refused(browser, platform, session):
+    first = browser.start(platform)
+    browser.post_launch(platform.sign(platform.claims(first["nonce"], TOOL_BASE)),
+                        first["state"])
+    session.execute(User.__table__.delete())
+    session.commit()
+    with browser.client.session_transaction() as web_session:
+        web_session.clear()
+    second = browser.start(platform)
+    reused = platform.sign(platform.claims(first["nonce"], TOOL_BASE, jti="new"))
+    response = browser.post_launch(reused, second["state"])
+    assert response.status_code == 401 and "nonce_mismatch" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_missing_state_is_refused(browser, platform, session):
+    auth = browser.start(platform)
+    token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
+    response = browser.post_launch(token, "")
+    assert_refused(browser, session, response, "missing_state", 400)
+
+
+def test_unknown_state_is_refused(browser, platform, session):
+    auth = browser.start(platform)
+    token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
+    response = browser.post_launch(token, "made-up-state")
+    assert_refused(browser, session, response, "unknown_state", 400)
+
+
+def test_state_cookie_of_another_browser_is_refused(browser, platform, session):
+    auth = browser.start(platform)
+    browser.client.set_cookie(f"lti_state_{auth['state']}", "someone-elses-binding",
+                              path="/lti")
+    token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
+    response = browser.post_launch(token, auth["state"])
+    assert_refused(browser, session, response, "state_mismatch", 400)
+
+
+def test_tampered_claims_are_refused(browser, platform, session):
+    def tampered(body):
+        header, _, signature = platform.sign(body).split(".")
+        forged = dict(body, sub="teacher-1")
+        return f"{header}.{b64(forged)}.{signature}"
+    response = launch_with_token(browser, platform, tampered)
+    assert_refused(browser, session, response, "bad_signature", 401)
+
+
+def test_malformed_token_is_refused(browser, platform, session):
+    response = launch_with_token(browser, platform, lambda body: "not-a-jwt")
+    assert_refused(browser, session, response, "malformed_token", 400)
+
+
+def test_disabled_platform_cannot_start_a_login(browser, platform, session):
+    set_platform_enabled(session, platform.platform_id, False)
+    session.commit()
+    response = browser.login(platform)
+    assert response.status_code == 403 and "Location" not in response.headers
+
+
+@pytest.mark.parametrize(("overrides", "words"), [
+    ({"iss": "https://unknown.example"}, "no platform is registered"),
+    ({"client_id": "not-ours"}, "no platform is registered"),
+    ({"target_link_uri": "https://evil.example/lti/launch"}, "not a Selfpath address"),
+    ({"login_hint": None}, "login_hint"),
+    ({"iss": None}, "iss"),
+])
+def test_bad_login_initiation_gets_a_4xx_not_a_redirect(browser, platform, session,
+                                                        overrides, words):
+    response = browser.login(platform, **overrides)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Location" not in response.headers
+    assert words in page
+    assert session.scalar(select(func.count()).select_from(LaunchRecord)) == 1
+
+
+def test_errors_are_json_for_json_clients(client, platform):
+    response = client.post("/lti/launch", data={"state": "x", "id_token": "y"},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "unknown_state"
+
+
+def test_platform_key_set_unreachable_is_reported(browser, platform, session):
+    platform.server.routes.pop(f"/{platform.name}/jwks")
+    try:
+        response = browser.launch(platform)
+    finally:
+        platform.server.routes[f"/{platform.name}/jwks"] = platform._jwks
+    assert response.status_code == 502
+    assert "could not be read" in response.get_data(as_text=True)
+
+
+def test_pyjwt_rejects_hs256_key_confusion_independently():
+    """Our key objects are RSA: PyJWT refuses to use one as an HMAC secret."""
+    key = PlatformKey.generate()
+    with pytest.raises(jwt.InvalidTokenError):
+        jwt.decode(jwt.encode({"a": 1}, "s" * 32, algorithm="HS256"),
+                   key.private_key.public_key(), algorithms=["RS256"])

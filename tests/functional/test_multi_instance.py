@@ -1,0 +1,71 @@
+"""Launches across separate gunicorn instances that share the database (or Redis),
+and the demo LMS served as `make run` serves it."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from tests.gunicorn import ROOT, app_env, free_port, gunicorn
+from tests.platform import LEARNER, auth_request
+
+pytestmark = pytest.mark.gunicorn
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def _two_instances_launch(database_url, platform, tmp_path, **extra_env):
+    port_a, port_b = free_port(), free_port()
+    base = f"http://127.0.0.1:{port_a}"  # both instances sit behind this one address
+    env = app_env(database_url, base, tmp_path, **extra_env)
+    with gunicorn(env, port_a) as first, gunicorn(env, port_b) as second:
+        browser = requests.Session()
+        login = browser.post(first + "/lti/login", allow_redirects=False,
+                             data=platform.login_params(base, LEARNER))
+        assert login.status_code == 302, login.text
+        auth = auth_request(login.headers["Location"])
+        token = platform.sign(platform.claims(auth["nonce"], base))
+        launch = browser.post(second + "/lti/launch",
+                              data={"id_token": token, "state": auth["state"]})
+        assert launch.status_code == 200, launch.text
+        assert "Lan Pham" in launch.text and "learner" in launch.text
+        replay = requests.post(first + "/lti/launch",
+                               data={"id_token": token, "state": auth["state"]})
+        assert replay.status_code == 400
+
+
+def test_login_on_one_instance_launch_on_another_sharing_the_database(
+        database_url, platform, tmp_path):
+    _two_instances_launch(database_url, platform, tmp_path)
+
+
+def test_login_on_one_instance_launch_on_another_sharing_redis(database_url, platform,
+                                                               tmp_path):
+    _two_instances_launch(database_url, platform, tmp_path, REDIS_URL=REDIS_URL)
+
+
+def test_demo_lms_launches_a_learner_through_the_full_oidc_flow(database_url, app, tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = app_env(database_url, base, tmp_path, DEMO_LMS="1")
+    seed = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi:app", "demo", "seed"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert seed.returncode == 0, seed.stderr
+    with gunicorn(env, port) as tool:
+        browser = requests.Session()
+        course = browser.get(tool + "/demo")
+        form = course.text.split("</form>")[0]
+        fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+        assert fields["login_hint"] == "learner"
+        auth_page = browser.post(tool + "/lti/login", data=fields)  # follows to /demo/auth
+        assert auth_page.status_code == 200, auth_page.text
+        posted = {k: html.unescape(v) for k, v in
+                  re.findall(r'name="(\w+)" value="([^"]*)"', auth_page.text)}
+        action = html.unescape(re.search(r'action="([^"]+)"', auth_page.text).group(1))
+        landing = browser.post(action, data=posted)
+        assert landing.status_code == 200, landing.text
+        assert "An Nguyen" in landing.text and "Digital skills 101" in landing.text

@@ -1,0 +1,69 @@
+"""Run the real application under gunicorn on a loopback port, for multi-process tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def app_env(database_url: str, base_url: str, instance: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_URL", "DEMO_"))}
+    env.update({"DATABASE_URL": database_url, "BASE_URL": base_url, "SELFPATH_ENV": "test",
+                "SECRET_KEY": "s" * 40, "INSTANCE_PATH": str(instance), "LOG_LEVEL": "WARNING",
+                "PYTHONPATH": str(ROOT)})
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], port: int, workers: int = 2) -> Iterator[str]:
+    """Serve the app on 127.0.0.1:`port` until the block ends; yields its address."""
+    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "config/gunicorn.py"),
+               "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "4",
+               "wsgi:app"]
+    log_path = Path(env["INSTANCE_PATH"]) / f"gunicorn-{port}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    address = f"http://127.0.0.1:{port}"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=log)
+        try:
+            _wait_ready(address, process, log_path)
+            yield address
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_ready(address: str, process: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited: " + log_path.read_text()[-2000:])
+        try:
+            if requests.get(address + "/healthz", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"gunicorn at {address} did not become ready")

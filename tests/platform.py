@@ -1,0 +1,139 @@
+"""A test LMS: signs real JWTs with its own keys and serves them over loopback HTTP."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from lti import claims
+from lti.registrations import PlatformDetails, add_deployment, add_platform
+from service.demo.platform import LaunchContext, PlatformKey, launch_claims
+
+LEARNER = LaunchContext(subject="learner-1", role="learner", name="Lan Pham",
+                        email="lan@school.invalid", context_id="course-1",
+                        context_title="Biology 10A", resource_link_id="link-1",
+                        resource_link_title="Cells path")
+TEACHER = LaunchContext(subject="teacher-1", role="teacher", name="Hoa Le",
+                        email="hoa@school.invalid", context_id="course-1",
+                        context_title="Biology 10A", resource_link_id="link-1",
+                        resource_link_title="Cells path")
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class PlatformServer:
+    """A loopback HTTP server; each test platform mounts its routes under /<name>/."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Callable[[Request], Response]] = {}
+        self.hits: dict[str, int] = {}
+        self._server = make_server("127.0.0.1", 0, self._app, threaded=True,
+                                   request_handler=_QuietHandler)
+        self.base_url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        self.hits[request.path] = self.hits.get(request.path, 0) + 1
+        handler = self.routes.get(request.path)
+        response = handler(request) if handler else Response("not found", status=404)
+        return response(environ, start_response)
+
+    def close(self) -> None:
+        self._server.shutdown()
+
+
+@dataclass
+class TestPlatform:
+    __test__ = False  # not a test class
+
+    server: PlatformServer
+    name: str
+    client_id: str
+    deployment_ids: tuple[str, ...] = ("deploy-1",)
+    key: PlatformKey = field(default_factory=PlatformKey.generate)
+    published: list[PlatformKey] = field(default_factory=list)
+    platform_id: int | None = None
+
+    def __post_init__(self) -> None:
+        self.published = [self.key]
+        self.server.routes[f"/{self.name}/jwks"] = self._jwks
+        self.server.hits.pop(f"/{self.name}/jwks", None)
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.server.base_url}/{self.name}"
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.issuer}/jwks"
+
+    @property
+    def jwks_hits(self) -> int:
+        return self.server.hits.get(f"/{self.name}/jwks", 0)
+
+    def _jwks(self, request: Request) -> Response:
+        import json
+
+        keys = [k.jwk for k in self.published]
+        return Response(json.dumps({"keys": keys}), mimetype="application/json")
+
+    def register(self, session: Any) -> None:
+        platform = add_platform(session, PlatformDetails(
+            name=self.name, issuer=self.issuer, client_id=self.client_id,
+            auth_login_url=f"{self.issuer}/auth", auth_token_url=f"{self.issuer}/token",
+            key_set_url=self.jwks_url))
+        for deployment_id in self.deployment_ids:
+            add_deployment(session, platform.id, deployment_id)
+        self.platform_id = platform.id
+
+    def login_params(self, tool_base: str, who: LaunchContext = LEARNER,
+                     **overrides: str) -> dict[str, str]:
+        params = {"iss": self.issuer, "login_hint": who.subject,
+                  "target_link_uri": tool_base + "/lti/launch",
+                  "lti_message_hint": "hint-123", "client_id": self.client_id,
+                  "lti_deployment_id": self.deployment_ids[0]}
+        params.update(overrides)
+        return {k: v for k, v in params.items() if v is not None}
+
+    def claims(self, login_nonce: str, tool_base: str, who: LaunchContext = LEARNER,
+               message_type: str = claims.RESOURCE_LINK_REQUEST, **overrides: Any) -> dict:
+        body = launch_claims(issuer=self.issuer, client_id=self.client_id,
+                             deployment_id=self.deployment_ids[0], nonce=login_nonce,
+                             target_link_uri=tool_base + "/lti/launch", who=who,
+                             message_type=message_type,
+                             deep_link_return_url=f"{self.issuer}/deep-link-return")
+        for name, value in overrides.items():
+            if value is _DROP:
+                body.pop(name, None)
+            else:
+                body[name] = value
+        return body
+
+    def sign(self, body: dict, *, key: PlatformKey | None = None,
+             headers: dict[str, Any] | None = None) -> str:
+        return (key or self.key).sign(body, headers=headers)
+
+
+_DROP = object()
+DROP = _DROP
+
+
+def auth_request(location: str) -> dict[str, str]:
+    """The query of the tool's redirect to the platform's authorization endpoint."""
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+def now() -> int:
+    return int(time.time())
