@@ -1,5 +1,6 @@
 """Both launch-state stores: a state is spent once, a nonce is used once, states expire."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -18,9 +19,10 @@ def store(request, session):
         session.commit()
         return
     client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    yield RedisStateStore(client)
-    client.flushdb()
+    prefix = f"selfpath-test:{uuid.uuid4().hex}:"
+    yield RedisStateStore(client, prefix=prefix)
+    for key in client.scan_iter(prefix + "*"):
+        client.delete(key)
     client.close()
 
 
