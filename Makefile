@@ -7,18 +7,25 @@ SQLITE_URL := sqlite:///$(CURDIR)/instance/selfpath.db
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-sqlite test-postgres lint migrate seed clean
+.PHONY: run test test-sqlite test-postgres lint migrate seed clean translations extract-messages
 
 $(DEPS): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+translations: $(DEPS)
+	$(BIN)/pybabel compile -d service/translations > /dev/null
+
+extract-messages: $(DEPS)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _ -o service/translations/messages.pot .
+	$(BIN)/pybabel update -i service/translations/messages.pot -d service/translations --no-fuzzy-matching
+
 migrate: $(DEPS)
 	mkdir -p instance
 	DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} $(BIN)/alembic upgrade head
 
-seed: migrate
+seed: migrate translations
 	DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1 $(BIN)/flask --app wsgi:app demo seed
 
 run: seed
@@ -27,10 +34,10 @@ run: seed
 
 test: test-sqlite test-postgres
 
-test-sqlite: $(DEPS)
+test-sqlite: translations
 	TEST_DATABASE_URL=sqlite $(BIN)/python -m pytest -q
 
-test-postgres: $(DEPS)
+test-postgres: translations
 	./scripts/ensure-services
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q
 

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lti.models import LaunchState, SeenNonce
+from paths.db import insert_if_absent
 
 
 @dataclass(frozen=True)
@@ -72,12 +72,9 @@ class DatabaseStateStore:
         return result.rowcount == 1  # type: ignore[attr-defined]
 
     def use_nonce(self, nonce: str, ttl: int, now: datetime) -> bool:
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(SeenNonce).values(
-            nonce=nonce, expires_at=now + timedelta(seconds=ttl)
-        ).on_conflict_do_nothing(index_elements=["nonce"]).returning(SeenNonce.nonce)
-        return self._session.execute(statement).first() is not None
+        return insert_if_absent(self._session, SeenNonce,
+                                {"nonce": nonce, "expires_at": now + timedelta(seconds=ttl)},
+                                ["nonce"])
 
     def _purge(self, now: datetime) -> None:
         self._session.execute(delete(LaunchState).where(LaunchState.expires_at <= now))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 
 from lti import keys
 from lti.errors import LaunchRefused
@@ -16,6 +17,7 @@ from lti.validation import LaunchRequest, LaunchValidator, StateNotBound
 from paths.db import utcnow
 from service.errors import error_response
 from service.extensions import csrf, db_session
+from service.routing import landing
 from service.settings import current_settings
 from service.web_session import STATE_COOKIE_PREFIX, set_iframe_cookie, start_session
 
@@ -61,7 +63,7 @@ def login() -> Response:
 
 @bp.route("/launch", methods=["POST"])
 @csrf.exempt
-def launch() -> Response | str:
+def launch() -> ResponseReturnValue:
     if request.form.get("error"):
         return _platform_error()
     settings = current_settings()
@@ -92,7 +94,7 @@ def launch() -> Response | str:
                   platform_id=launch.platform_id, user_id=parties.user.id)
     db_session().commit()
     start_session(launch, parties)
-    return render_template("lti/landing.html", launch=launch, parties=parties)
+    return landing(launch, parties)
 
 
 def _platform_error() -> Response:

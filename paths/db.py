@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, MetaData, TypeDecorator, inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import DeclarativeBase, Session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -39,3 +41,17 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any],
+                     unique_columns: list[str]) -> bool:
+    """Insert a row unless one with the same unique columns exists; True if inserted.
+
+    Atomic on PostgreSQL and SQLite alike (INSERT ... ON CONFLICT DO NOTHING), so two
+    requests racing to record the same fact record it once.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(**values).on_conflict_do_nothing(
+        index_elements=unique_columns).returning(*inspect(model).primary_key)
+    return session.execute(statement).first() is not None

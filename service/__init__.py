@@ -61,11 +61,12 @@ def _engine_options(url: str) -> dict[str, object]:
 
 
 def _init_extensions(app: Flask) -> None:
-    from service import sqlite_pragmas
+    from service import i18n, sqlite_pragmas
     from service.extensions import csrf, db
 
     db.init_app(app)
     csrf.init_app(app)
+    i18n.install(app)
     sqlite_pragmas.install(app)
 
 
@@ -73,7 +74,9 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from lti.views import bp as lti_bp
     from service import errors, request_log, security
     from service.health import bp as health_bp
+    from service.learner.views import bp as learner_bp
     from service.pages import bp as pages_bp
+    from service.teaching.views import bp as teaching_bp
 
     request_log.install(app)
     security.install(app)
@@ -81,6 +84,8 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(lti_bp)
+    app.register_blueprint(learner_bp)
+    app.register_blueprint(teaching_bp)
     if settings.demo_lms:
         from service.demo.views import bp as demo_bp
 

@@ -17,9 +17,11 @@ def register(app: Flask) -> None:
 
 @demo.command("seed")
 def demo_seed() -> None:
-    """Register the demo LMS as a platform (safe to run again)."""
-    from service.demo.lms import register_demo_platform
+    """Register the demo LMS and seed its course and demo path (safe to run again)."""
+    from service.clock import now
+    from service.demo.lms import register_demo_platform, seed_demo_course
 
     platform = register_demo_platform(db_session())
+    seed_demo_course(db_session(), platform, now())
     db_session().commit()
     click.echo(f"Demo LMS registered: {platform.issuer} (client {platform.client_id}).")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from paths.errors import DomainError
 from service.extensions import db
+from service.i18n import translated
 
 log = logging.getLogger("selfpath.errors")
 
@@ -40,19 +42,19 @@ def _wants_json() -> bool:
 
 
 def _title(status: int) -> str:
-    return {400: "Something in the request was wrong", 401: "Please sign in",
-            403: "Not allowed", 404: "Not found", 405: "Not allowed here",
-            409: "Already changed", 413: "Too large", 429: "Too many requests"}.get(
-        status, "Something went wrong")
+    titles = {400: _("Something in the request was wrong"), 401: _("Please sign in"),
+              403: _("Not allowed"), 404: _("Not found"), 405: _("Not allowed here"),
+              409: _("Already done"), 413: _("Too large"), 429: _("Too many requests")}
+    return str(titles.get(status, _("Something went wrong")))
 
 
 def _domain_error(error: DomainError) -> Response:
-    return error_response(error.status, error.code, error.message)
+    return error_response(error.status, error.code,
+                          translated(error.code, error.message, error.params))
 
 
 def _csrf_error(error: CSRFError) -> Response:
-    return error_response(400, "csrf", "The form expired or did not come from Selfpath. "
-                          "Go back, reload the page and try again.")
+    return error_response(400, "csrf", translated("csrf", "The form expired.", {}))
 
 
 def _http_error(error: HTTPException) -> Response:

@@ -26,6 +26,8 @@ def home() -> str:
     launches = [
         ("Launch as learner", "learner", "resource"),
         ("Launch as teacher", "teacher", "resource"),
+        ("Học bằng tiếng Việt (launch as a Vietnamese-speaking learner)", "learner-vi",
+         "resource"),
         ("Add Selfpath to the course (deep linking)", "teacher", "deep-link"),
     ]
     return render_template("demo/course.html", launches=launches, tool=_tool(),

@@ -1,0 +1,70 @@
+"""Assignments (a path version placed on an LMS activity) and learners' enrollments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from paths.catalog import PathVersion
+from paths.db import Base, UtcDateTime, insert_if_absent, utcnow
+
+COMPLETION = "completion"
+MASTERY = "mastery"
+
+
+class Assignment(Base):
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), unique=True)
+    path_version_id: Mapped[int] = mapped_column(ForeignKey("path_versions.id"))
+    grading: Mapped[str] = mapped_column(String(16), default=COMPLETION)
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    pacing_minutes_per_week: Mapped[int | None] = mapped_column(Integer)
+    assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    version: Mapped[PathVersion] = relationship()
+
+
+class Enrollment(Base):
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("assignment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    goal_minutes_per_week: Mapped[int | None] = mapped_column(Integer)
+    goal_target_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    assignment: Mapped[Assignment] = relationship()
+
+
+def assignment_for_activity(session: Session, activity_id: int) -> Assignment | None:
+    return session.scalars(select(Assignment).where(Assignment.activity_id == activity_id)).first()
+
+
+def assign(session: Session, activity_id: int, version: PathVersion, *, assigned_by: int | None,
+           grading: str = COMPLETION, now: datetime) -> Assignment:
+    """Place a path version on an activity (replacing the path it had, if any)."""
+    assignment = assignment_for_activity(session, activity_id)
+    if assignment is None:
+        assignment = Assignment(activity_id=activity_id, created_at=now)
+        session.add(assignment)
+    assignment.path_version_id = version.id
+    assignment.grading = grading
+    assignment.assigned_by = assigned_by
+    session.flush()
+    return assignment
+
+
+def enroll(session: Session, assignment: Assignment, user_id: int, now: datetime) -> Enrollment:
+    """The learner's enrollment, created on first use (safe when two requests race)."""
+    insert_if_absent(session, Enrollment, {"assignment_id": assignment.id, "user_id": user_id,
+                                           "created_at": now}, ["assignment_id", "user_id"])
+    return session.scalars(select(Enrollment).where(
+        Enrollment.assignment_id == assignment.id, Enrollment.user_id == user_id)).one()

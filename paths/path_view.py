@@ -1,0 +1,100 @@
+"""The read model of "My path": every step's state, what is next and why, time left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from paths.catalog import Step
+from paths.enrollment import Enrollment
+from paths.graph import missing_prerequisites, topological_order
+from paths.progress import LearnerProgress
+from paths.recommend import Recommendation, is_required, next_step
+from paths.studying import progress_of, steps_of
+
+DONE, TESTED_OUT, AVAILABLE, LOCKED = "done", "tested_out", "available", "locked"
+
+
+@dataclass(frozen=True)
+class StepState:
+    step: Step
+    status: str
+    locked_by: tuple[str, ...]  # titles of the steps that unlock it
+    recommended: bool
+    failed_checkpoint: bool
+
+
+@dataclass(frozen=True)
+class PathView:
+    title: str
+    description: str
+    steps: tuple[StepState, ...]
+    up_next: Recommendation
+    up_next_step: Step | None
+    required_total: int
+    required_finished: int
+    minutes_left: int
+    on_track: bool | None
+    goal_minutes_per_week: int | None
+    goal_target_date: date | None
+    due_at: datetime | None
+    progress: LearnerProgress
+
+    @property
+    def percent(self) -> int:
+        if not self.required_total:
+            return 100
+        return round(100 * self.required_finished / self.required_total)
+
+
+def path_view(session: Session, enrollment: Enrollment, now: datetime) -> PathView:
+    steps = steps_of(enrollment)
+    state = progress_of(session, enrollment)
+    by_key = {s.key: s for s in steps}
+    up_next = next_step(steps, state)
+    finished = state.finished
+    ordered = [by_key[k] for k in topological_order(steps)]
+    required = [s for s in steps if is_required(s)]
+    left = sum(s.minutes for s in required if s.key not in finished)
+    version = enrollment.assignment.version
+    return PathView(
+        title=version.title, description=version.description,
+        steps=tuple(_step_state(s, state, by_key, up_next) for s in ordered),
+        up_next=up_next, up_next_step=by_key.get(up_next.step_key or ""),
+        required_total=len(required),
+        required_finished=sum(1 for s in required if s.key in finished),
+        minutes_left=left, on_track=on_track(enrollment, left, now),
+        goal_minutes_per_week=enrollment.goal_minutes_per_week,
+        goal_target_date=enrollment.goal_target_date,
+        due_at=enrollment.assignment.due_at, progress=state)
+
+
+def _step_state(step: Step, state: LearnerProgress, by_key: dict[str, Step],
+                up_next: Recommendation) -> StepState:
+    if step.key in state.tested_out and step.key not in state.completed | state.passed:
+        status = TESTED_OUT
+    elif step.key in state.finished:
+        status = DONE
+    else:
+        missing = missing_prerequisites(step, state.finished)
+        status = LOCKED if missing else AVAILABLE
+        return StepState(step, status, tuple(by_key[k].title for k in missing),
+                         up_next.step_key == step.key, step.key in state.failed_last)
+    return StepState(step, status, (), False, False)
+
+
+def on_track(enrollment: Enrollment, minutes_left: int, now: datetime) -> bool | None:
+    """Whether the weekly goal covers the work left before the target (or due) date."""
+    weekly = enrollment.goal_minutes_per_week
+    target = enrollment.goal_target_date or (
+        enrollment.assignment.due_at.date() if enrollment.assignment.due_at else None)
+    if not weekly or target is None:
+        return None
+    if minutes_left == 0:
+        return True
+    days = (target - now.date()).days
+    if days <= 0:
+        return False
+    return minutes_left <= weekly * days / 7

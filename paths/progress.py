@@ -1,0 +1,130 @@
+"""Progress as an append-only log of learner events, and the state derived from it.
+
+Nothing here updates or deletes an event. A fact that may happen only once (a step
+completed, a step tested out, the placement check taken) carries a `once_key`, unique
+per enrollment, so two tabs completing the same step record one completion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from paths.db import Base, UtcDateTime, insert_if_absent, utcnow
+
+COMPLETED = "completed"
+TESTED_OUT = "tested_out"
+CHECKPOINT = "checkpoint"
+CONFIDENCE = "confidence"
+REFLECTION = "reflection"
+PLACEMENT = "placement"
+GOAL = "goal"
+ONCE_KINDS = (COMPLETED, TESTED_OUT, PLACEMENT)
+
+
+class ProgressEvent(Base):
+    __tablename__ = "progress_events"
+    __table_args__ = (UniqueConstraint("enrollment_id", "once_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    step_key: Mapped[str | None] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    once_key: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+def record(session: Session, enrollment_id: int, kind: str, *, now: datetime,
+           step_key: str | None = None, payload: dict[str, Any] | None = None) -> bool:
+    """Append an event; for once-only kinds, False when it was already recorded."""
+    values = {"enrollment_id": enrollment_id, "kind": kind, "step_key": step_key,
+              "payload": payload or {}, "at": now}
+    if kind in ONCE_KINDS:
+        values["once_key"] = f"{kind}:{step_key or ''}"
+        return insert_if_absent(session, ProgressEvent, values, ["enrollment_id", "once_key"])
+    session.add(ProgressEvent(**values))
+    session.flush()
+    return True
+
+
+def events_of(session: Session, enrollment_ids: Iterable[int]) -> list[ProgressEvent]:
+    ids = list(enrollment_ids)
+    if not ids:
+        return []
+    return list(session.scalars(select(ProgressEvent).where(
+        ProgressEvent.enrollment_id.in_(ids)).order_by(ProgressEvent.at, ProgressEvent.id)))
+
+
+@dataclass
+class Attempt:
+    at: datetime
+    score: float
+    passed: bool
+    correct: list[bool]
+    predicted: float | None = None
+
+
+@dataclass
+class LearnerProgress:
+    """One learner's state on one assignment, derived from their events."""
+
+    completed: set[str] = field(default_factory=set)
+    tested_out: set[str] = field(default_factory=set)
+    attempts: dict[str, list[Attempt]] = field(default_factory=dict)
+    confidence: dict[str, int] = field(default_factory=dict)
+    reflections: dict[str, str] = field(default_factory=dict)
+    placement_taken: bool = False
+    minutes_spent: int = 0
+    last_activity: datetime | None = None
+
+    @property
+    def passed(self) -> set[str]:
+        return {key for key, tries in self.attempts.items() if any(t.passed for t in tries)}
+
+    @property
+    def failed_last(self) -> set[str]:
+        """Checkpoints not yet passed whose latest attempt failed."""
+        return {key for key, tries in self.attempts.items()
+                if tries and not tries[-1].passed and key not in self.passed}
+
+    @property
+    def finished(self) -> set[str]:
+        return self.completed | self.tested_out | self.passed
+
+
+def derive(events: Iterable[ProgressEvent], minutes: dict[str, int] | None = None
+           ) -> LearnerProgress:
+    """Replay events in order into the learner's state."""
+    state = LearnerProgress()
+    for event in events:
+        _apply(state, event)
+        state.last_activity = event.at
+    minutes = minutes or {}
+    state.minutes_spent = sum(minutes.get(k, 0) for k in state.completed | state.passed)
+    return state
+
+
+def _apply(state: LearnerProgress, event: ProgressEvent) -> None:
+    key, payload = event.step_key or "", event.payload or {}
+    if event.kind == COMPLETED:
+        state.completed.add(key)
+    elif event.kind == TESTED_OUT:
+        state.tested_out.add(key)
+    elif event.kind == CHECKPOINT:
+        state.attempts.setdefault(key, []).append(Attempt(
+            at=event.at, score=float(payload.get("score", 0.0)),
+            passed=bool(payload.get("passed")), correct=list(payload.get("correct", [])),
+            predicted=payload.get("predicted")))
+    elif event.kind == CONFIDENCE:
+        state.confidence[key] = int(payload.get("value", 0))
+    elif event.kind == REFLECTION:
+        state.reflections[key] = str(payload.get("text", ""))
+    elif event.kind == PLACEMENT:
+        state.placement_taken = True

@@ -1,0 +1,48 @@
+"""Form input through allow-list schemas: unknown fields are refused, blanks are None."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import request
+from marshmallow import RAISE, Schema, ValidationError
+
+from paths.errors import DomainError
+
+IGNORED = {"csrf_token"}
+
+
+def load_form(schema: Schema) -> dict[str, Any]:
+    data = {k: v for k, v in request.form.items() if k not in IGNORED and v.strip() != ""}
+    try:
+        loaded: dict[str, Any] = schema.load(data, unknown=RAISE)
+    except ValidationError as error:
+        raise DomainError(_message(error.messages), code="invalid_form") from error
+    return loaded
+
+
+def load_indexed(prefix: str, extra: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Fields named `<prefix><id>` as {id: value}, and the allowed `extra` fields."""
+    pattern = re.compile(re.escape(prefix) + r"([A-Za-z0-9_.:-]{1,80})$")
+    indexed: dict[str, str] = {}
+    others: dict[str, str] = {}
+    for name, value in request.form.items():
+        if name in IGNORED:
+            continue
+        match = pattern.match(name)
+        if match:
+            indexed[match.group(1)] = value
+        elif name in extra:
+            others[name] = value
+        else:
+            raise DomainError(f"Unexpected field {name!r}.", code="invalid_form")
+    return indexed, others
+
+
+def _message(messages: Any) -> str:
+    parts = []
+    for name, problems in messages.items():
+        text = problems[0] if isinstance(problems, list) and problems else str(problems)
+        parts.append(f"{name}: {text}")
+    return "; ".join(parts)

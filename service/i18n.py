@@ -1,0 +1,82 @@
+"""Languages: Vietnamese and English, chosen from the launch's locale claim."""
+
+from __future__ import annotations
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale, lazy_gettext
+
+LANGUAGES = ("en", "vi")
+babel = Babel()
+
+
+def install(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    babel.init_app(app, locale_selector=select_locale)
+    app.context_processor(lambda: {"current_lang": lambda: str(get_locale() or "en")})
+
+
+def language_of(locale: str | None) -> str | None:
+    """`vi`, `vi-VN`, `vi_VN` → `vi`; anything unsupported → None."""
+    if not locale:
+        return None
+    code = locale.replace("_", "-").split("-")[0].lower()
+    return code if code in LANGUAGES else None
+
+
+def select_locale() -> str:
+    chosen = language_of(session.get("locale"))
+    if chosen:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+REASONS = {
+    "remedial_after_failed_checkpoint": lazy_gettext(
+        "The check “%(checkpoint)s” showed a gap: this step reviews it before you try again."),
+    "review_due": lazy_gettext(
+        "“%(step)s” is due for review, so what you learned stays fresh."),
+    "checkpoint_ready": lazy_gettext(
+        "You have finished everything this check needs: see what you have mastered."),
+    "next_in_order": lazy_gettext(
+        "It is the next step your path needs, and it unlocks %(unlocks)s more."),
+    "only_optional_left": lazy_gettext(
+        "Your required steps are done; this optional step takes you further."),
+    "path_complete": lazy_gettext("You have finished every required step of this path."),
+}
+
+
+def reason_sentence(code: str, params: dict[str, str]) -> str:
+    template = REASONS.get(code)
+    return str(template) % params if template is not None else ""
+
+
+MESSAGES = {
+    "session_missing": lazy_gettext(
+        "Your Selfpath session has ended. Open the activity again from your course in the LMS."),
+    "no_path_yet": lazy_gettext("Your teacher has not chosen a path for this activity yet."),
+    "step_not_found": lazy_gettext("This step is not part of your path."),
+    "not_a_checkpoint": lazy_gettext("This step has no checkpoint to answer."),
+    "step_locked": lazy_gettext("This step is locked. Finish first: %(steps)s."),
+    "checkpoint_not_markable": lazy_gettext(
+        "A checkpoint is done by passing it, not by marking it done."),
+    "bad_confidence": lazy_gettext("Confidence is a number from 1 to 5."),
+    "reflection_too_long": lazy_gettext("A reflection can be at most 2000 characters."),
+    "bad_answer": lazy_gettext("An answer does not belong to this checkpoint."),
+    "bad_goal": lazy_gettext(
+        "Choose between 10 and 3000 minutes a week, and a target date that is not past."),
+    "placement_taken": lazy_gettext("The placement check has already been taken."),
+    "invalid_form": lazy_gettext("Some of what you sent is not valid: %(details)s"),
+    "csrf": lazy_gettext(
+        "The form expired or did not come from Selfpath. Go back, reload the page and try again."),
+}
+
+
+def translated(code: str, message: str, params: dict[str, str]) -> str:
+    """The person's-language wording of a known error, or the message as given."""
+    template = MESSAGES.get(code)
+    if template is None:
+        return message
+    try:
+        return str(template) % {"details": message, **params}
+    except (KeyError, ValueError):
+        return message

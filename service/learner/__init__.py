@@ -1,0 +1,1 @@
+"""The learner's pages: My path, steps, checkpoints, placement, goals and own data."""

@@ -1,0 +1,56 @@
+"""Who is studying: the learner, activity and enrollment bound to the browser session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import session
+
+from paths.enrollment import Assignment, Enrollment, assignment_for_activity, enroll
+from paths.errors import Forbidden, NotFound
+from paths.people import Activity, User
+from service.clock import now
+from service.extensions import db_session
+
+
+class SessionMissing(Forbidden):
+    code = "session_missing"
+
+
+@dataclass(frozen=True)
+class Studying:
+    user: User
+    activity: Activity
+    assignment: Assignment
+    enrollment: Enrollment
+
+
+def current_user() -> User:
+    user_id = session.get("user_id")
+    user = db_session().get(User, user_id) if user_id else None
+    if user is None:
+        raise SessionMissing("Your Selfpath session has ended. Open the activity again "
+                             "from your course in the LMS.")
+    return user
+
+
+def current_activity() -> Activity:
+    current_user()
+    activity_id = session.get("activity_id")
+    activity = db_session().get(Activity, activity_id) if activity_id else None
+    if activity is None:
+        raise NotFound("Open Selfpath from an activity in your course.")
+    return activity
+
+
+def current_studying() -> Studying:
+    """The learner's enrollment on the activity they launched (created on first visit)."""
+    user = current_user()
+    activity = current_activity()
+    assignment = assignment_for_activity(db_session(), activity.id)
+    if assignment is None:
+        raise NotFound("Your teacher has not chosen a path for this activity yet.",
+                       code="no_path_yet")
+    enrollment = enroll(db_session(), assignment, user.id, now())
+    return Studying(user=user, activity=activity, assignment=assignment,
+                    enrollment=enrollment)

@@ -1,0 +1,22 @@
+"""Where a launch lands: a learner's path, a teacher's activity page, or a welcome."""
+
+from __future__ import annotations
+
+from flask import Response, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+
+from lti.launch import Launch
+from lti.provisioning import LaunchParties
+from paths.enrollment import assignment_for_activity
+from paths.people import LEARNER, TEACHER
+from service.extensions import db_session
+
+
+def landing(launch: Launch, parties: LaunchParties) -> ResponseReturnValue:
+    if launch.is_deep_linking or parties.activity is None:
+        return Response(render_template("lti/landing.html", launch=launch, parties=parties))
+    if launch.role == TEACHER:
+        return redirect(url_for("teaching.activity"), code=303)
+    if launch.role == LEARNER and assignment_for_activity(db_session(), parties.activity.id):
+        return redirect(url_for("learner.my_path"), code=303)
+    return Response(render_template("learner/no_path.html", launch=launch))
