@@ -161,8 +161,8 @@ def fit_skill(sequences: list[list[tuple[bool, datetime | None]]], start: EloPar
         for name in ("mean", "sd", "gain"):
             low, high = BOUNDS[name]
 
-            def objective(value: float, name: str = name) -> float:
-                values = asdict(current)
+            def objective(value: float, name: str = name, base: EloParams = current) -> float:
+                values = asdict(base)
                 values[name] = value
                 return log_likelihood(sequences, EloParams(**values))
 

@@ -231,12 +231,12 @@ def recommend(graph: PathGraph, snapshot: Snapshot, model: MasteryModel) -> Reco
         if value > best_score:
             best, best_score = step, value
     if best is not None:
-        skills = ", ".join(k for k in best.skills if k in learn)
+        names = ", ".join(k for k in best.skills if k in learn)
         if behind:
             return Recommendation(best.key, "behind_schedule", {
-                "skills": skills, "days_left": days_left, "minutes_left": minutes_left})
+                "skills": names, "days_left": days_left, "minutes_left": minutes_left})
         code = "ready_for_checkpoint" if best.kind == CHECKPOINT else "closes_mastery_gap"
-        return Recommendation(best.key, code, {"skills": skills})
+        return Recommendation(best.key, code, {"skills": names})
     if fallback is not None:
         return Recommendation(fallback.key, "next_in_path", {})
     if optional_fallback is not None:

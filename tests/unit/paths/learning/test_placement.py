@@ -31,7 +31,7 @@ def test_diagnostic_answers_are_not_learning_opportunities():
 
 
 def test_stops_at_the_question_budget():
-    placement = Placement(MODEL, {s: 1.0 for s in "abcdef"}, budget=4)
+    placement = Placement(MODEL, dict.fromkeys("abcdef", 1.0), budget=4)
     asked = run(placement, knows=set("abcdef"))
     result = placement.result()
     assert len(asked) == 4 and result.stop_reason == "budget" and result.undecided

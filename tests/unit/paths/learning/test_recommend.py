@@ -119,6 +119,7 @@ def test_every_reason_code_has_an_english_sentence():
 
 def test_cycles_and_unknown_prerequisites_are_refused():
     with pytest.raises(PathGraphError, match="cycle among: a, b"):
-        PathGraph([Step("a", "read", prerequisites=("b",)), Step("b", "read", prerequisites=("a",))])
+        PathGraph([Step("a", "read", prerequisites=("b",)),
+                   Step("b", "read", prerequisites=("a",))])
     with pytest.raises(PathGraphError, match="'ghost'"):
         PathGraph([Step("a", "read", prerequisites=("ghost",))])
