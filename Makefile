@@ -7,7 +7,7 @@ SQLITE_URL := sqlite:///$(CURDIR)/instance/selfpath.db
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-sqlite test-postgres lint migrate seed clean
+.PHONY: run test test-sqlite test-postgres lint migrate seed clean bench-learning
 
 $(DEPS): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ test-postgres: $(DEPS)
 lint: $(DEPS)
 	$(BIN)/ruff check .
 	$(BIN)/mypy paths lti config
+
+bench-learning: $(DEPS)
+	$(BIN)/python -m bench.learning
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
