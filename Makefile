@@ -45,5 +45,9 @@ lint: $(DEPS)
 	$(BIN)/ruff check .
 	$(BIN)/mypy paths lti config
 
+.PHONY: bench-learning
+bench-learning: $(DEPS)
+	$(BIN)/python -m bench.learning
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

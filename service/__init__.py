@@ -95,6 +95,8 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
 def _register_cli(app: Flask) -> None:
     from lti.cli import register as register_lti_cli
     from service.cli import register as register_service_cli
+    from service.learning_cli import register as register_learning_cli
 
     register_lti_cli(app)
     register_service_cli(app)
+    register_learning_cli(app)

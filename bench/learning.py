@@ -1,0 +1,280 @@
+"""Benchmark of the personalization engine: prediction, path efficiency and speed.
+
+Run with `make bench-learning`; results go to bench/results/learning.json. Learners come from
+the simulator in paths/learning/simulation.py (its docstring documents the generative model):
+six skills in a chain with branches, prior knowledge varying across learners, guess, slip,
+learning per step and forgetting over time. Figures, not pass/fail tests."""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from paths.learning import (
+    PathGraph,
+    Placement,
+    Snapshot,
+    Step,
+    make_model,
+    recommend,
+    steps_to_test_out,
+)
+from paths.learning.evaluation import (
+    gap_closed,
+    model_predictions,
+    score,
+    skill_mean_predictions,
+)
+from paths.learning.mastery import MasteryModel, Response, SkillState
+from paths.learning.models import DEFAULT_MODEL, MODEL_NAMES
+from paths.learning.simulation import SimLearner, SimSkill, default_skills, simulate_log
+
+RESULTS = Path(__file__).parent / "results" / "learning.json"
+CHECK_QUESTIONS, CHECK_PASS = 4, 3
+
+
+def prediction(skills: list[SimSkill]) -> dict[str, object]:
+    train = simulate_log(skills, 400, seed=1)
+    test = simulate_log(skills, 200, seed=2, user_prefix="t")
+    train_r = [Response(a.user, a.skill, a.correct, a.at) for a in train]
+    test_r = [Response(a.user, a.skill, a.correct, a.at) for a in test]
+    labels = [a.correct for a in test]
+    rows = {"skill_mean": score(labels, skill_mean_predictions(train_r, test_r))}
+    for name in MODEL_NAMES:
+        rows[name] = score(labels, model_predictions(make_model(name).fit(train_r), test_r))
+    rows["oracle"] = score(labels, [a.p_true for a in test])
+    base, oracle = rows["skill_mean"].auc, rows["oracle"].auc
+    table = {name: {"auc": s.auc, "rmse": s.rmse, "log_loss": s.log_loss,
+                    "auc_gap_closed": gap_closed(s.auc, base, oracle)}
+             for name, s in rows.items()}
+    return {"train_answers": len(train), "test_answers": len(test), "models": table}
+
+
+# -- path efficiency ----------------------------------------------------------------------
+
+def path_for(skills: list[SimSkill]) -> PathGraph:
+    """Per skill: read (10 min), practice (15 min, 3 questions), checkpoint (5 min, 4
+    questions, pass at 3), and an optional remedial step (10 min) for a failed checkpoint."""
+    steps = []
+    for s in skills:
+        after = tuple(f"{p}-check" for p in s.prerequisites)
+        steps += [Step(f"{s.key}-read", "read", (s.key,), 10, prerequisites=after),
+                  Step(f"{s.key}-practice", "practice", (s.key,), 15,
+                       prerequisites=(f"{s.key}-read",)),
+                  Step(f"{s.key}-check", "checkpoint", (s.key,), 5,
+                       prerequisites=(f"{s.key}-practice",)),
+                  Step(f"{s.key}-fix", "practice", (s.key,), 10, optional=True,
+                       prerequisites=(f"{s.key}-read",), remedial_for=f"{s.key}-check")]
+    return PathGraph(steps)
+
+
+class Journey:
+    """One simulated learner on the path, tracked by the engine's model."""
+
+    def __init__(self, graph: PathGraph, learner: SimLearner, model: MasteryModel) -> None:
+        self.graph, self.learner, self.model = graph, learner, model
+        self.states: dict[str, SkillState] = {k: model.initial(k) for k in graph.skills}
+        self.done: set[str] = set()
+        self.tested_out: set[str] = set()
+        self.failed: list[str] = []
+        self.steps = 0
+        self.minutes = 0.0
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self.learner.now, frozenset(self.done), frozenset(self.tested_out),
+                        tuple(self.failed), self.states)
+
+    def answer(self, skill: str, practice: bool) -> bool:
+        result = self.learner.answer(skill, practice=practice)
+        self.states[skill] = self.model.update(self.states[skill], result.correct,
+                                               self.learner.now, practice=practice)
+        self.learner.wait(timedelta(minutes=1))
+        return result.correct
+
+    def place(self) -> None:
+        budget = 3 * len(self.graph.required_skills)  # about three questions per skill
+        placement = Placement(self.model, self.graph.weights, self.states, budget=budget)
+        while (skill := placement.next_skill()) is not None:
+            placement.record(skill, self.learner.answer(skill, practice=False).correct,
+                             self.learner.now)
+            self.minutes += 1.0
+            self.learner.wait(timedelta(minutes=1))
+        result = placement.result()
+        self.states.update(result.states)
+        self.tested_out.update(steps_to_test_out(self.graph, self.snapshot(), result.mastered))
+
+    def take(self, key: str) -> None:
+        step = self.graph.by_key[key]
+        skill = step.skills[0]
+        self.steps += 1
+        self.minutes += step.minutes
+        if step.kind == "read" or step.remedial_for:
+            self.learner.study(skill, 1.5 if step.remedial_for else 1.0)
+            self.states[skill] = self.model.study(self.states[skill])
+        elif step.kind == "practice":
+            for _ in range(3):
+                self.answer(skill, practice=True)
+        if step.kind == "checkpoint":
+            right = sum(self.answer(skill, practice=False) for _ in range(CHECK_QUESTIONS))
+            if right < CHECK_PASS:
+                self.failed = [key]
+                self.done -= set(self.graph.remedial.get(key, ()))  # remediate again
+            else:
+                self.failed = [k for k in self.failed if k != key]
+                self.done.add(key)
+        else:
+            self.done.add(key)
+        self.learner.wait(timedelta(minutes=step.minutes))
+        if self.steps % 4 == 0:
+            self.learner.wait(timedelta(days=1))
+
+    def required_left(self) -> bool:
+        finished = self.done | self.tested_out
+        return any(s.key not in finished for s in self.graph.order
+                   if not s.optional and s.remedial_for is None)
+
+
+def fixed_order_next(journey: Journey) -> str:
+    """The path in topological order; after a failed checkpoint, its remedial step."""
+    finished = journey.done | journey.tested_out
+    for checkpoint in journey.failed:
+        for key in journey.graph.remedial.get(checkpoint, ()):
+            if key not in finished:
+                return key
+    return next(s.key for s in journey.graph.order if s.key not in finished
+                and not s.optional and s.remedial_for is None
+                and all(p in finished for p in s.prerequisites))
+
+
+def recommended_next(journey: Journey) -> str:
+    key = recommend(journey.graph, journey.snapshot(), journey.model).step_key
+    assert key is not None
+    return key
+
+
+def run_policy(skills: list[SimSkill], prior: tuple[float, float], learners: int,
+               choose: Callable[[Journey], str], place: bool, seed: int,
+               model: MasteryModel) -> dict[str, float]:
+    graph = path_for(skills)
+    steps, minutes, known = [], [], []
+    for i in range(learners):
+        rng = random.Random(seed * 10_000 + i)
+        learner = SimLearner(f"l{i}", skills, rng.uniform(*prior), rng)
+        journey = Journey(graph, learner, model)
+        if place:
+            journey.place()
+        while journey.required_left() and journey.steps < 200:
+            journey.take(choose(journey))
+        steps.append(journey.steps)
+        minutes.append(journey.minutes)
+        known.append(sum(learner.known.values()) / len(skills))
+    return {"steps": statistics.mean(steps), "minutes": statistics.mean(minutes),
+            "true_mastery_at_end": statistics.mean(known)}
+
+
+def efficiency(skills: list[SimSkill]) -> dict[str, object]:
+    """The engine uses the default model fitted on a separate simulated log, as the tool
+    would after `flask skills fit`."""
+    log = simulate_log(skills, 400, seed=4, user_prefix="f")
+    model = make_model(DEFAULT_MODEL).fit(Response(a.user, a.skill, a.correct, a.at)
+                                          for a in log)
+    groups = {"novices": (0.0, 0.1), "some prior knowledge": (0.3, 0.6),
+              "much prior knowledge": (0.6, 0.9)}
+    result: dict[str, object] = {}
+    for group, prior in groups.items():
+        fixed = run_policy(skills, prior, 150, fixed_order_next, False, seed=3, model=model)
+        fixed_placed = run_policy(skills, prior, 150, fixed_order_next, True, seed=3, model=model)
+        rec = run_policy(skills, prior, 150, recommended_next, True, seed=3, model=model)
+        result[group] = {"fixed order": fixed, "fixed order + placement": fixed_placed,
+                         "recommender (with placement)": rec,
+                         "fewer_steps": 1.0 - rec["steps"] / fixed["steps"]}
+    return result
+
+
+# -- speed --------------------------------------------------------------------------------
+
+def median_us(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e6
+
+
+def big_graph(n: int = 1000, skills: int = 50, seed: int = 3) -> PathGraph:
+    rng = random.Random(seed)
+    steps = []
+    for i in range(n):
+        kind = "checkpoint" if i % 5 == 4 else rng.choice(["read", "practice", "watch"])
+        prereqs = tuple(sorted({f"x{i - 1}", f"x{rng.randrange(i)}"})) if i else ()
+        steps.append(Step(f"x{i}", kind, (f"k{i * skills // n}", f"k{rng.randrange(skills)}"),
+                          rng.choice([5, 10, 20]), optional=i % 17 == 0, prerequisites=prereqs))
+    return PathGraph(steps)
+
+
+def speed() -> dict[str, float]:
+    out: dict[str, float] = {}
+    for name in MODEL_NAMES:
+        model = make_model(name)
+        state = model.initial("k")
+        out[f"update_{name}_us"] = median_us(lambda m=model, s=state: m.update(s, True), 20_000)
+    graph = big_graph()
+    model = make_model(DEFAULT_MODEL)
+    now = simulate_log(default_skills(1), 1)[0].at
+    snapshot = Snapshot(now, frozenset(s.key for s in graph.order[:400]),
+                        mastery={k: model.initial(k) for k in graph.skills},
+                        minutes_per_week=120, due_at=now + timedelta(days=30))
+    out["recommend_1000_steps_50_skills_us"] = median_us(
+        lambda: recommend(graph, snapshot, model), 2_000)
+    out["build_graph_1000_steps_us"] = median_us(big_graph, 20)
+    return out
+
+
+def main() -> int:
+    skills = default_skills(6)
+    started = time.perf_counter()
+    results = {"prediction": prediction(skills), "efficiency": efficiency(skills),
+               "speed": speed(), "python": sys.version.split()[0]}
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print_tables(results)
+    return 0
+
+
+def print_tables(results: dict[str, object]) -> None:
+    pred = results["prediction"]
+    assert isinstance(pred, dict)
+    print(f"Prediction of held-out answers ({pred['test_answers']} answers, "
+          f"fitted on {pred['train_answers']})")
+    print(f"{'model':<12}{'AUC':>8}{'RMSE':>8}{'log loss':>10}{'AUC gap closed':>16}")
+    for name, row in pred["models"].items():
+        marker = " (default)" if name == DEFAULT_MODEL else ""
+        print(f"{name:<12}{row['auc']:>8.4f}{row['rmse']:>8.4f}{row['log_loss']:>10.4f}"
+              f"{row['auc_gap_closed']:>16.1%}{marker}")
+    print("\nPath efficiency to every required checkpoint (150 learners per group)")
+    print(f"{'learners':<22}{'policy':<30}{'steps':>7}{'minutes':>9}{'true mastery':>14}")
+    eff = results["efficiency"]
+    assert isinstance(eff, dict)
+    for group, rows in eff.items():
+        for policy, row in rows.items():
+            if policy == "fewer_steps":
+                continue
+            print(f"{group:<22}{policy:<30}{row['steps']:>7.1f}{row['minutes']:>9.1f}"
+                  f"{row['true_mastery_at_end']:>14.1%}")
+        print(f"{'':<22}{'recommender: fewer steps':<30}{rows['fewer_steps']:>7.1%}")
+    print("\nSpeed (median of many runs)")
+    for name, value in results["speed"].items():  # type: ignore[union-attr]
+        print(f"{name:<40}{value:>10.1f} µs")
+    print(f"\nWritten to {RESULTS}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

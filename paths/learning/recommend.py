@@ -1,0 +1,244 @@
+"""Next-step recommendation over a path graph.
+
+Order of concerns: after a failed checkpoint, its remedial step; then a due review; then the
+unlocked, unfinished step with the largest expected mastery gain on the path's remaining
+required skills (per minute when the due date or the weekly goal is under pressure). Ties go
+to the earlier step in a stable topological order. The reason is a code plus parameters; the
+web edge words it (REASON_TEXT_EN is the English wording)."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from types import MappingProxyType
+
+from paths.errors import DomainError
+from paths.learning.mastery import MASTERED_AT, MasteryModel, SkillState
+
+CHECKPOINT = "checkpoint"
+OPTIONAL_DISCOUNT = 0.5   # an optional step is worth half a required one
+
+REASON_TEXT_EN: Mapping[str, str] = MappingProxyType({
+    "remedial_after_checkpoint":
+        "You did not pass {checkpoint} yet: this step goes over what it checks.",
+    "review_due": "{checkpoint} is due for review, so you keep what you mastered.",
+    "closes_mastery_gap": "This step does the most for the skills you still need: {skills}.",
+    "ready_for_checkpoint": "You seem ready for {skills}: this checkpoint can confirm it.",
+    "behind_schedule": "To reach your date ({days_left} days left, about {minutes_left} "
+                       "minutes of work), this is the quickest gain on {skills}.",
+    "next_in_path": "This is the next step of the path.",
+    "optional_extra": "Every required step is done; this optional step takes you further.",
+    "path_complete": "You have finished every step of this path.",
+})
+
+
+class PathGraphError(DomainError):
+    """A path graph that cannot be used (a cycle, or an unknown prerequisite)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    key: str
+    kind: str                                  # read, watch, practice, checkpoint, reflect, ...
+    skills: tuple[str, ...] = ()
+    minutes: float = 10.0
+    optional: bool = False
+    prerequisites: tuple[str, ...] = ()
+    remedial_for: str | None = None            # key of the checkpoint this step remediates
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Where one learner stands on one path, at `now`."""
+
+    now: datetime
+    done: frozenset[str] = frozenset()
+    tested_out: frozenset[str] = frozenset()
+    failed_checkpoints: tuple[str, ...] = ()   # latest attempt failed, most recent first
+    mastery: Mapping[str, SkillState] = field(default_factory=dict)
+    due_reviews: tuple[str, ...] = ()          # checkpoint keys, most overdue first
+    minutes_per_week: float | None = None
+    due_at: datetime | None = None             # the earlier of the due date and target date
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    step_key: str | None
+    reason_code: str
+    reason_params: Mapping[str, str | int]
+
+
+class PathGraph:
+    """A path's steps with everything recommendation needs precomputed: a stable topological
+    order, prerequisite indices, skill indices and remedial links."""
+
+    def __init__(self, steps: Iterable[Step], skill_weights: Mapping[str, float] | None = None):
+        steps = list(steps)
+        self.by_key = {s.key: s for s in steps}
+        if len(self.by_key) != len(steps):
+            raise PathGraphError("Two steps share a key.")
+        self.order: tuple[Step, ...] = tuple(_topological(steps, self.by_key))
+        self.position = {s.key: i for i, s in enumerate(self.order)}
+        required = {k for s in self.order if not s.optional and s.remedial_for is None
+                    for k in s.skills}
+        self.skills = tuple(sorted({k for s in self.order for k in s.skills}))
+        weights = skill_weights or {}
+        self.weights = {k: float(weights.get(k, 1.0 if k in required else 0.0))
+                        for k in self.skills}
+        self.required_skills = tuple(k for k in self.skills if self.weights[k] > 0)
+        self.remedial: dict[str, tuple[str, ...]] = {}
+        for step in self.order:
+            if step.remedial_for:
+                self.remedial.setdefault(step.remedial_for, ())
+                self.remedial[step.remedial_for] += (step.key,)
+        self.required_minutes = sum(s.minutes for s in self.order if _counts(s))
+        self.counted_minutes = {s.key: s.minutes for s in self.order if _counts(s)}
+        # (step, prerequisites, skills, is checkpoint, minutes) for the scoring loop
+        self.rows = tuple((s, frozenset(s.prerequisites), s.skills, s.kind == CHECKPOINT,
+                           max(s.minutes, 1.0)) for s in self.order if s.remedial_for is None)
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+
+def _counts(step: Step) -> bool:
+    """Required work: not optional and not a remedial branch."""
+    return not step.optional and step.remedial_for is None
+
+
+def _topological(steps: Sequence[Step], by_key: Mapping[str, Step]) -> list[Step]:
+    """Kahn's algorithm, taking ready steps in their authored order (stable)."""
+    index = {s.key: i for i, s in enumerate(steps)}
+    waiting = {s.key: 0 for s in steps}
+    unlocks: dict[str, list[str]] = {s.key: [] for s in steps}
+    for step in steps:
+        for prereq in step.prerequisites:
+            if prereq not in by_key:
+                raise PathGraphError(f"Step {step.key!r} needs {prereq!r}, which is not a step.")
+            waiting[step.key] += 1
+            unlocks[prereq].append(step.key)
+    ready = [index[k] for k, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    order: list[Step] = []
+    while ready:
+        step = steps[heapq.heappop(ready)]
+        order.append(step)
+        for key in unlocks[step.key]:
+            waiting[key] -= 1
+            if waiting[key] == 0:
+                heapq.heappush(ready, index[key])
+    if len(order) != len(steps):
+        stuck = sorted(k for k, n in waiting.items() if n > 0)
+        raise PathGraphError(f"The prerequisites form a cycle among: {', '.join(stuck)}.")
+    return order
+
+
+def _finished(snapshot: Snapshot) -> frozenset[str]:
+    return snapshot.done | snapshot.tested_out
+
+
+def available_steps(graph: PathGraph, snapshot: Snapshot) -> list[str]:
+    """Unlocked, unfinished steps in path order: the learner may choose any of them."""
+    finished = _finished(snapshot)
+    return [s.key for s in graph.order if s.key not in finished
+            and all(p in finished for p in s.prerequisites)]
+
+
+def missing_prerequisites(graph: PathGraph, snapshot: Snapshot, key: str) -> list[str]:
+    """What still locks step `key` (empty when it is available or finished)."""
+    finished = _finished(snapshot)
+    return [p for p in graph.by_key[key].prerequisites if p not in finished]
+
+
+def steps_to_test_out(graph: PathGraph, snapshot: Snapshot,
+                      mastered: Iterable[str]) -> list[str]:
+    """Unfinished steps whose every skill is in `mastered` (e.g. placement's result)."""
+    mastered_set = set(mastered)
+    finished = _finished(snapshot)
+    return [s.key for s in graph.order if s.key not in finished and s.skills
+            and s.remedial_for is None and all(k in mastered_set for k in s.skills)]
+
+
+def skill_gains(graph: PathGraph, snapshot: Snapshot,
+                model: MasteryModel) -> tuple[dict[str, float], dict[str, float]]:
+    """Per required skill still below mastery: (weighted gain of a learning step,
+    weighted gain of a checkpoint). A learning step adds the model's expected learning; a
+    checkpoint is worth the gap it can close times the chance the learner is ready."""
+    learn: dict[str, float] = {}
+    check: dict[str, float] = {}
+    for skill in graph.required_skills:
+        state = snapshot.mastery.get(skill) or model.initial(skill)
+        m = state.mastery
+        if m >= MASTERED_AT:
+            continue
+        weight = graph.weights[skill]
+        learn[skill] = weight * (model.study(state).mastery - m)
+        check[skill] = weight * (1.0 - m) * m
+    return learn, check
+
+
+def schedule_pressure(graph: PathGraph, snapshot: Snapshot) -> tuple[float, int, int]:
+    """(required minutes left / minutes the learner plans before the due date, days left,
+    minutes left). Pressure above 1 means behind schedule; 0 without a date or goal."""
+    finished = _finished(snapshot)
+    counted = graph.counted_minutes
+    left = graph.required_minutes - sum(counted[k] for k in finished if k in counted)
+    if snapshot.due_at is None or not snapshot.minutes_per_week:
+        return 0.0, 0, round(left)
+    remaining = snapshot.due_at - snapshot.now
+    days = max(0.0, remaining / timedelta(days=1))
+    planned = snapshot.minutes_per_week * days / 7.0
+    pressure = left / planned if planned > 0 else (float("inf") if left > 0 else 0.0)
+    return pressure, int(days), round(left)
+
+
+def recommend(graph: PathGraph, snapshot: Snapshot, model: MasteryModel) -> Recommendation:
+    """The one step to do next and why (see the module docstring)."""
+    finished = _finished(snapshot)
+    for checkpoint in snapshot.failed_checkpoints:
+        for key in graph.remedial.get(checkpoint, ()):
+            step = graph.by_key[key]
+            if key not in finished and all(p in finished for p in step.prerequisites):
+                return Recommendation(key, "remedial_after_checkpoint", {"checkpoint": checkpoint})
+    for key in snapshot.due_reviews:
+        return Recommendation(key, "review_due", {"checkpoint": key})
+    learn, check = skill_gains(graph, snapshot, model)
+    pressure, days_left, minutes_left = schedule_pressure(graph, snapshot)
+    behind = pressure > 1.0
+    best: Step | None = None
+    best_score = 0.0
+    fallback: Step | None = None
+    optional_fallback: Step | None = None
+    for step, prerequisites, skills, is_checkpoint, minutes in graph.rows:
+        if step.key in finished or not prerequisites <= finished:
+            continue
+        if step.optional:
+            if behind:
+                continue
+            optional_fallback = optional_fallback or step
+        else:
+            fallback = fallback or step
+        gains = check if is_checkpoint else learn
+        value = 0.0
+        for skill in skills:
+            value += gains.get(skill, 0.0)
+        if step.optional:
+            value *= OPTIONAL_DISCOUNT
+        if behind:
+            value /= minutes
+        if value > best_score:
+            best, best_score = step, value
+    if best is not None:
+        names = ", ".join(k for k in best.skills if k in learn)
+        if behind:
+            return Recommendation(best.key, "behind_schedule", {
+                "skills": names, "days_left": days_left, "minutes_left": minutes_left})
+        code = "ready_for_checkpoint" if best.kind == CHECKPOINT else "closes_mastery_gap"
+        return Recommendation(best.key, code, {"skills": names})
+    if fallback is not None:
+        return Recommendation(fallback.key, "next_in_path", {})
+    if optional_fallback is not None:
+        return Recommendation(optional_fallback.key, "optional_extra", {})
+    return Recommendation(None, "path_complete", {})

@@ -1,0 +1,111 @@
+"""Reading response logs in the knowledge-tracing CSV form: `user_id,skill_id,correct` in time
+order per learner, optionally `timestamp` (ISO 8601 or Unix seconds)."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from paths.errors import DomainError
+from paths.learning.mastery import Response
+
+REQUIRED_COLUMNS = ("user_id", "skill_id", "correct")
+_TRUE = {"1", "true", "1.0"}
+_FALSE = {"0", "false", "0.0"}
+
+
+class ResponseLogError(DomainError):
+    """A log that cannot be used at all; `message` says why."""
+
+
+@dataclass
+class ResponseLog:
+    responses: list[Response]
+    skipped: Counter[str] = field(default_factory=Counter)  # reason -> rows or learners
+
+    def notes(self) -> list[str]:
+        return [f"skipped {count} {reason}" for reason, count in sorted(self.skipped.items())]
+
+
+def parse_time(raw: str) -> datetime:
+    raw = raw.strip()
+    try:
+        return datetime.fromtimestamp(float(raw), tz=UTC)
+    except ValueError:
+        pass
+    value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def read_responses(lines: Iterable[str], *, name: str = "the log") -> ResponseLog:
+    """Parse a CSV log. Rows whose `correct` is not 0/1 are skipped and counted; an empty
+    log, missing columns, a bad timestamp or answers out of time order are refused."""
+    reader = csv.DictReader(lines)
+    columns = [c.strip() for c in reader.fieldnames or []]
+    if not columns:
+        raise ResponseLogError(f"{name} is empty: expected a header user_id,skill_id,correct.")
+    reader.fieldnames = columns
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise ResponseLogError(f"{name} lacks the column(s) {', '.join(missing)}; "
+                               f"the header is {','.join(columns)}.")
+    timed = "timestamp" in columns
+    log = ResponseLog([])
+    last_at: dict[str, datetime] = {}
+    for line_no, row in enumerate(reader, start=2):
+        correct = (row.get("correct") or "").strip().lower()
+        if correct not in _TRUE and correct not in _FALSE:
+            log.skipped["rows whose correct is not 0 or 1"] += 1
+            continue
+        user, skill = (row.get("user_id") or "").strip(), (row.get("skill_id") or "").strip()
+        if not user or not skill:
+            log.skipped["rows without user_id or skill_id"] += 1
+            continue
+        at = _row_time(row, line_no, name) if timed else None
+        if at is not None:
+            if user in last_at and at < last_at[user]:
+                raise ResponseLogError(
+                    f"{name} is not in time order: line {line_no} (learner {user}) is earlier "
+                    f"than that learner's previous answer. Sort it by user_id, timestamp.")
+            last_at[user] = at
+        log.responses.append(Response(user, skill, correct in _TRUE, at))
+    if not log.responses:
+        raise ResponseLogError(f"{name} has no usable answers.")
+    return log
+
+
+def _row_time(row: dict[str, str], line_no: int, name: str) -> datetime | None:
+    raw = (row.get("timestamp") or "").strip()
+    if not raw:
+        return None
+    try:
+        return parse_time(raw)
+    except (ValueError, OverflowError, OSError) as error:
+        raise ResponseLogError(f"{name}, line {line_no}: {raw!r} is not a timestamp.") from error
+
+
+def drop_single_answer_learners(log: ResponseLog) -> ResponseLog:
+    """Without a learner with only one answer (no sequence to learn from)."""
+    counts = Counter(r.user for r in log.responses)
+    singles = {user for user, n in counts.items() if n == 1}
+    if not singles:
+        return log
+    skipped = log.skipped.copy()
+    skipped["learners with a single answer"] += len(singles)
+    return ResponseLog([r for r in log.responses if r.user not in singles], skipped)
+
+
+def drop_unknown_skills(log: ResponseLog, known: Sequence[str] | set[str]) -> ResponseLog:
+    """Without answers on skills that `known` (e.g. the training log's skills) lacks."""
+    known_set = set(known)
+    kept = [r for r in log.responses if r.skill in known_set]
+    unknown = {r.skill for r in log.responses if r.skill not in known_set}
+    if not unknown:
+        return log
+    skipped = log.skipped.copy()
+    skipped[f"answers on skills not in the training log ({', '.join(sorted(unknown)[:5])}"
+            f"{', ...' if len(unknown) > 5 else ''})"] += len(log.responses) - len(kept)
+    return ResponseLog(kept, skipped)

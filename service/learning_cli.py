@@ -1,0 +1,106 @@
+"""`flask skills evaluate` and `flask skills fit`: the mastery models on response logs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from paths.errors import DomainError
+from paths.learning.evaluation import (
+    Scores,
+    model_predictions,
+    score,
+    skill_mean_predictions,
+)
+from paths.learning.models import DEFAULT_MODEL, MODEL_NAMES, make_model
+from paths.learning.responses import (
+    ResponseLog,
+    drop_single_answer_learners,
+    drop_unknown_skills,
+    read_responses,
+)
+
+skills_cli = AppGroup("skills", help="Mastery models: evaluate and fit them on answer logs.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(skills_cli)
+
+
+def _load(path: str, label: str) -> ResponseLog:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            log = read_responses(handle, name=f"{label} {path}")
+    except OSError as error:
+        raise click.ClickException(f"Cannot read {path}: {error.strerror}.") from error
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{path} is not UTF-8 text.") from error
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    log = drop_single_answer_learners(log)
+    if not log.responses:
+        raise click.ClickException(f"{label} {path} has no learner with two or more answers.")
+    return log
+
+
+def _report_skipped(label: str, log: ResponseLog) -> None:
+    for note in log.notes():
+        click.echo(f"{label}: {note}", err=True)
+
+
+@skills_cli.command("evaluate")
+@click.option("--train", "train_path", required=True, help="CSV log to fit the models on.")
+@click.option("--test", "test_path", required=True, help="CSV log to predict.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def evaluate(train_path: str, test_path: str, as_json: bool) -> None:
+    """Fit every model on TRAIN; report next-answer AUC, RMSE and log loss on TEST."""
+    train = _load(train_path, "training log")
+    test = _load(test_path, "test log")
+    test = drop_unknown_skills(test, {r.skill for r in train.responses})
+    _report_skipped("training log", train)
+    _report_skipped("test log", test)
+    if not test.responses:
+        raise click.ClickException("No answer in the test log is on a skill of the training log.")
+    labels = [r.correct for r in test.responses]
+    results = {"skill_mean": score(labels, skill_mean_predictions(train.responses,
+                                                                   test.responses))}
+    for name in MODEL_NAMES:
+        fitted = make_model(name).fit(train.responses)
+        results[name] = score(labels, model_predictions(fitted, test.responses))
+    if as_json:
+        click.echo(json.dumps({name: _as_dict(s) for name, s in results.items()}, indent=2))
+        return
+    click.echo(f"{'model':<12}{'answers':>9}{'AUC':>8}{'RMSE':>8}{'log loss':>10}")
+    for name, s in results.items():
+        marker = " (default)" if name == DEFAULT_MODEL else ""
+        click.echo(f"{name:<12}{s.count:>9}{s.auc:>8.4f}{s.rmse:>8.4f}{s.log_loss:>10.4f}{marker}")
+
+
+def _as_dict(s: Scores) -> dict[str, float]:
+    return {"answers": s.count, "auc": s.auc, "rmse": s.rmse, "log_loss": s.log_loss}
+
+
+@skills_cli.command("fit")
+@click.option("--from-csv", "csv_path", required=True, help="CSV log to fit on.")
+@click.option("--model", "model_name", default=DEFAULT_MODEL, show_default=True,
+              type=click.Choice(MODEL_NAMES, case_sensitive=False))
+@click.option("--out", "out_path", default=None, help="Write the JSON here instead of printing.")
+def fit(csv_path: str, model_name: str, out_path: str | None) -> None:
+    """Fit per-skill parameters of a model and print or write them as JSON."""
+    log = _load(csv_path, "log")
+    _report_skipped("log", log)
+    fitted = make_model(model_name).fit(log.responses)
+    text = json.dumps(fitted.params_json(), indent=2, sort_keys=True)
+    if out_path is None:
+        click.echo(text)
+        return
+    try:
+        Path(out_path).write_text(text + "\n", encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {out_path}: {error.strerror}.") from error
+    skills = len(fitted.params_json()["skills"])
+    click.echo(f"Wrote {model_name} parameters for {skills} skill(s) to {out_path}.")

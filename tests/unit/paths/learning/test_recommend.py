@@ -1,0 +1,125 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from paths.learning.bkt import BKT, BKTParams
+from paths.learning.mastery import SkillState
+from paths.learning.recommend import (
+    REASON_TEXT_EN,
+    PathGraph,
+    PathGraphError,
+    Snapshot,
+    Step,
+    available_steps,
+    missing_prerequisites,
+    recommend,
+    steps_to_test_out,
+)
+
+NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+MODEL = BKT(default=BKTParams(init=0.2, learn=0.2))
+
+
+def mastery(**values: float) -> dict[str, SkillState]:
+    return {k: SkillState(k, m, 0.0) for k, m in values.items()}
+
+
+def graph() -> PathGraph:
+    return PathGraph([
+        Step("intro", "read", (), 5),
+        Step("add-read", "read", ("add",), 10, prerequisites=("intro",)),
+        Step("mul-read", "read", ("mul",), 10, prerequisites=("intro",)),
+        Step("add-check", "checkpoint", ("add",), 5, prerequisites=("add-read",)),
+        Step("add-fix", "practice", ("add",), 10, optional=True, remedial_for="add-check",
+             prerequisites=("add-read",)),
+        Step("mul-check", "checkpoint", ("mul",), 5, prerequisites=("mul-read",)),
+        Step("extra", "watch", ("mul",), 30, optional=True, prerequisites=("intro",)),
+    ])
+
+
+def test_first_step_is_the_only_available_one():
+    rec = recommend(graph(), Snapshot(NOW), MODEL)
+    assert (rec.step_key, rec.reason_code) == ("intro", "next_in_path")
+    assert available_steps(graph(), Snapshot(NOW)) == ["intro"]
+    assert missing_prerequisites(graph(), Snapshot(NOW), "add-check") == ["add-read"]
+
+
+def test_prefers_the_largest_mastery_gap_and_names_the_skill():
+    snap = Snapshot(NOW, done=frozenset({"intro"}), mastery=mastery(add=0.8, mul=0.1))
+    rec = recommend(graph(), snap, MODEL)
+    assert (rec.step_key, rec.reason_code) == ("mul-read", "closes_mastery_gap")
+    assert rec.reason_params == {"skills": "mul"}
+
+
+def test_ties_go_to_the_earlier_step_in_path_order():
+    snap = Snapshot(NOW, done=frozenset({"intro"}), mastery=mastery(add=0.3, mul=0.3))
+    assert recommend(graph(), snap, MODEL).step_key == "add-read"
+
+
+def test_suggests_a_checkpoint_when_the_learner_seems_ready():
+    snap = Snapshot(NOW, done=frozenset({"intro", "add-read", "mul-read"}),
+                    mastery=mastery(add=0.85, mul=0.92))
+    rec = recommend(graph(), snap, MODEL)
+    assert (rec.step_key, rec.reason_code) == ("add-check", "ready_for_checkpoint")
+    not_ready = Snapshot(NOW, done=frozenset({"intro", "add-read"}), mastery=mastery(add=0.1))
+    assert recommend(graph(), not_ready, MODEL).step_key == "mul-read"
+
+
+def test_remedial_step_comes_first_after_a_failed_checkpoint():
+    snap = Snapshot(NOW, done=frozenset({"intro", "add-read"}), failed_checkpoints=("add-check",),
+                    mastery=mastery(add=0.3, mul=0.0), due_reviews=("old-check",))
+    rec = recommend(graph(), snap, MODEL)
+    assert (rec.step_key, rec.reason_code) == ("add-fix", "remedial_after_checkpoint")
+    assert rec.reason_params == {"checkpoint": "add-check"}
+
+
+def test_due_review_comes_before_new_work():
+    snap = Snapshot(NOW, done=frozenset({"intro"}), due_reviews=("add-check",))
+    rec = recommend(graph(), snap, MODEL)
+    assert (rec.step_key, rec.reason_code) == ("add-check", "review_due")
+
+
+def test_behind_schedule_prefers_gain_per_minute_and_skips_optional_steps():
+    steps = [Step("long", "watch", ("k",), 60), Step("short", "practice", ("k",), 10),
+             Step("bonus", "practice", ("k",), 1, optional=True)]
+    relaxed = Snapshot(NOW, mastery=mastery(k=0.2))
+    assert recommend(PathGraph(steps), relaxed, MODEL).step_key == "long"
+    behind = Snapshot(NOW, mastery=mastery(k=0.2), minutes_per_week=30,
+                      due_at=NOW + timedelta(days=7))
+    rec = recommend(PathGraph(steps), behind, MODEL)
+    assert (rec.step_key, rec.reason_code) == ("short", "behind_schedule")
+    assert rec.reason_params["days_left"] == 7 and rec.reason_params["minutes_left"] == 70
+
+
+def test_mastered_skills_fall_back_to_path_order_then_optional_then_complete():
+    g = graph()
+    everything = mastery(add=0.99, mul=0.99)
+    snap = Snapshot(NOW, done=frozenset({"intro"}), mastery=everything)
+    assert recommend(g, snap, MODEL).reason_code == "next_in_path"
+    required = frozenset({"intro", "add-read", "mul-read", "add-check", "mul-check"})
+    rec = recommend(g, Snapshot(NOW, done=required, mastery=everything), MODEL)
+    assert (rec.step_key, rec.reason_code) == ("extra", "optional_extra")
+    rec = recommend(g, Snapshot(NOW, done=required | {"extra", "add-fix"}), MODEL)
+    assert (rec.step_key, rec.reason_code) == (None, "path_complete")
+
+
+def test_tested_out_steps_unlock_what_follows():
+    snap = Snapshot(NOW, done=frozenset({"intro"}), tested_out=frozenset({"add-read"}))
+    assert "add-check" in available_steps(graph(), snap)
+    assert steps_to_test_out(graph(), Snapshot(NOW), ["add"]) == ["add-read", "add-check"]
+
+
+def test_every_reason_code_has_an_english_sentence():
+    codes = {"remedial_after_checkpoint", "review_due", "closes_mastery_gap",
+             "ready_for_checkpoint", "behind_schedule", "next_in_path", "optional_extra",
+             "path_complete"}
+    assert set(REASON_TEXT_EN) == codes
+    REASON_TEXT_EN["behind_schedule"].format(days_left=3, minutes_left=40, skills="add")
+
+
+def test_cycles_and_unknown_prerequisites_are_refused():
+    with pytest.raises(PathGraphError, match="cycle among: a, b"):
+        PathGraph([Step("a", "read", prerequisites=("b",)),
+                   Step("b", "read", prerequisites=("a",))])
+    with pytest.raises(PathGraphError, match="'ghost'"):
+        PathGraph([Step("a", "read", prerequisites=("ghost",))])
