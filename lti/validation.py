@@ -262,6 +262,12 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
                                 "supported by Selfpath")
         if not isinstance(body.get(claims.ROLES), list):
             raise LaunchRefused("missing_roles", "the token has no roles claim")
+        if message_type == claims.DEEP_LINKING_REQUEST:
+            settings = body.get(claims.DEEP_LINKING_SETTINGS)
+            if not isinstance(settings, dict) or not isinstance(
+                    settings.get("deep_link_return_url"), str):
+                raise LaunchRefused("missing_return_url", "the deep linking request has no "
+                                    "deep_link_return_url")
         self._run_pylti1p3_validators(body)
         return self
 

@@ -13,8 +13,14 @@ from service.extensions import db_session
 
 
 def landing(launch: Launch, parties: LaunchParties) -> ResponseReturnValue:
-    if launch.is_deep_linking or parties.activity is None:
+    from service.teaching import deep_link
+
+    if launch.is_deep_linking:
+        deep_link.begin(launch)
+        return redirect(url_for("deep_link.choose"), code=303)
+    if parties.activity is None:
         return Response(render_template("lti/landing.html", launch=launch, parties=parties))
+    deep_link.assign_linked_path(launch, parties)
     if launch.role == TEACHER:
         return redirect(url_for("teaching.activity"), code=303)
     if launch.role == LEARNER and assignment_for_activity(db_session(), parties.activity.id):

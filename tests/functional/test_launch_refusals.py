@@ -161,9 +161,10 @@ def test_deep_linking_without_return_url_is_refused(browser, platform, session):
     auth = browser.start(platform)
     body = platform.claims(auth["nonce"], TOOL_BASE,
                            message_type=claims.DEEP_LINKING_REQUEST)
-    body[claims.DEEP_LINKING_SETTINGS] = {"accept_types": ["ltiResourceLink"]}
+    body[claims.DEEP_LINKING_SETTINGS] = {"accept_types": ["ltiResourceLink"],
+                                          "accept_presentation_document_targets": ["iframe"]}
     response = browser.post_launch(platform.sign(body), auth["state"])
-    assert_refused(browser, session, response, "invalid_message")
+    assert_refused(browser, session, response, "missing_return_url")
 
 
 def test_replayed_launch_is_refused(browser, platform, session):
