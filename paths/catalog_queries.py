@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
 from paths.catalog import LearningPath, PathVersion
@@ -36,7 +36,7 @@ def paths_for_teacher(session: Session, tenant_id: int, course_id: int | None,
         LearningPath.id.in_(published),
         or_(LearningPath.tenant_id == tenant_id, LearningPath.tenant_id.is_(None)),
         or_(LearningPath.owner_id == user_id, LearningPath.is_template.is_(True),
-            LearningPath.course_id == course_id if course_id is not None else False),
+            LearningPath.course_id == course_id if course_id is not None else false()),
     ).order_by(LearningPath.title, LearningPath.id)).all()
     groups: dict[str, list[LearningPath]] = {"mine": [], "course": [], "templates": []}
     for path in rows:
