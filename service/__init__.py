@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from service.health import bp as health_bp
     from service.learner.views import bp as learner_bp
     from service.pages import bp as pages_bp
+    from service.teaching.dashboard import bp as class_dashboard_bp
     from service.teaching.deep_link import bp as deep_link_bp
     from service.teaching.views import bp as teaching_bp
 
@@ -88,6 +89,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(learner_bp)
     app.register_blueprint(teaching_bp)
     app.register_blueprint(deep_link_bp)
+    app.register_blueprint(class_dashboard_bp)
     if settings.demo_lms:
         from service.demo.views import bp as demo_bp
 

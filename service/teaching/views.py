@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from marshmallow import Schema, fields
 
 from paths.catalog_queries import latest_version, paths_for_course
+from paths.dashboard import class_roster, class_view
 from paths.enrollment import assign, assignment_for_activity
 from paths.errors import Forbidden, NotFound
 from paths.people import TEACHER
@@ -17,6 +19,16 @@ from service.forms import load_form
 from service.learner.context import current_activity, current_user
 
 bp = Blueprint("teaching", __name__, url_prefix="/teach")
+PAGE_SIZE = 100
+STATUS_RULES = {
+    "stuck": lazy_gettext("Stuck: failed the same checkpoint at least twice in a row."),
+    "behind": lazy_gettext("Behind: no activity for 7 days, or more than 10 points below "
+                           "the pace the due date asks for."),
+    "not_started": lazy_gettext("Not started: has not begun the path (including learners "
+                                "who never opened Selfpath)."),
+    "on_track": lazy_gettext("On track: studying at the pace the path needs."),
+    "done": lazy_gettext("Done: every required step finished."),
+}
 
 
 class AssignForm(Schema):
@@ -35,9 +47,22 @@ def activity() -> str:
     place = current_activity()
     assignment = assignment_for_activity(db_session(), place.id)
     choices = paths_for_course(db_session(), session["tenant_id"], place.course_id)
+    view, page, pages = None, 1, 1
+    if assignment is not None:
+        view = class_view(db_session(), assignment,
+                          class_roster(db_session(), place.course_id, assignment), now())
+        page, pages = _page(len(view.rows))
     db_session().commit()
     return render_template("teaching/activity.html", activity=place, assignment=assignment,
-                           choices=choices)
+                           choices=choices, view=view, page=page, pages=pages,
+                           page_size=PAGE_SIZE, rules=STATUS_RULES)
+
+
+def _page(total: int) -> tuple[int, int]:
+    pages = max(1, -(-total // PAGE_SIZE))
+    raw = request.args.get("page", "1")
+    page = int(raw) if raw.isdigit() else 1
+    return min(max(page, 1), pages), pages
 
 
 @bp.post("/assign")

@@ -46,3 +46,15 @@ class LtiBrowser:
 @pytest.fixture
 def browser(client: FlaskClient) -> LtiBrowser:
     return LtiBrowser(client)
+
+
+@pytest.fixture
+def learner(browser, platform, session):
+    """A learner launched on the demo path (the client carries their session)."""
+    from tests.functional.test_learner_journey import assign_demo_path
+    from tests.platform import LEARNER
+
+    assign_demo_path(session, platform)
+    response = browser.launch(platform, LEARNER)
+    assert response.status_code == 303
+    return browser.client

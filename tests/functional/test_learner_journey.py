@@ -39,14 +39,6 @@ def assign_demo_path(session, platform, language="en", link="link-1"):
     return version
 
 
-@pytest.fixture
-def learner(browser, platform, session):
-    assign_demo_path(session, platform)
-    response = browser.launch(platform, LEARNER)
-    assert response.status_code == 303 and response.headers["Location"] == "/path"
-    return browser.client
-
-
 def token(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 

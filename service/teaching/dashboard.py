@@ -1,0 +1,75 @@
+"""The class dashboard's extras: CSV export and the assignment's due date and pacing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, time
+
+from flask import Blueprint, Response, flash, redirect, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from marshmallow import Schema, fields, validate
+
+from paths.dashboard import ClassView, class_roster, class_view
+from paths.enrollment import Assignment, assignment_for_activity
+from paths.errors import NotFound
+from service.clock import now
+from service.extensions import db_session
+from service.forms import load_form
+from service.learner.context import current_activity
+from service.teaching.views import require_teacher
+
+bp = Blueprint("class_dashboard", __name__, url_prefix="/teach")
+PAGE_SIZE = 100
+
+
+class PacingForm(Schema):
+    due_date = fields.Date()
+    pacing_minutes_per_week = fields.Integer(validate=validate.Range(10, 3000))
+
+
+def current_assignment() -> Assignment:
+    require_teacher()
+    assignment = assignment_for_activity(db_session(), current_activity().id)
+    if assignment is None:
+        raise NotFound("No path is assigned to this activity yet.", code="no_path_yet")
+    return assignment
+
+
+def current_class() -> ClassView:
+    assignment = current_assignment()
+    roster = class_roster(db_session(), session.get("course_id"), assignment)
+    return class_view(db_session(), assignment, roster, now())
+
+
+@bp.get("/class.csv")
+def export() -> Response:
+    view = current_class()
+    db_session().commit()
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # a BOM, so spreadsheet programs read Vietnamese names right
+    writer = csv.writer(buffer)
+    writer.writerow(["name", "lms_user_id", "status", "progress_percent",
+                     "estimated_minutes", "last_activity", *[f"skill:{s}" for s in view.skills],
+                     *[f"step:{s.key}" for s in view.steps]])
+    for row in view.rows:
+        writer.writerow([
+            row.member.name or "", row.member.subject, row.status, row.percent,
+            row.minutes_spent, row.last_activity.isoformat() if row.last_activity else "",
+            *["" if row.skills[s] is None else round(row.skills[s] or 0, 2)
+              for s in view.skills], *row.cells])
+    return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=class-progress.csv"})
+
+
+@bp.post("/class/pacing")
+def pacing() -> ResponseReturnValue:
+    assignment = current_assignment()
+    form = load_form(PacingForm())
+    due = form.get("due_date")
+    assignment.due_at = datetime.combine(due, time(23, 59), tzinfo=UTC) if due else None
+    assignment.pacing_minutes_per_week = form.get("pacing_minutes_per_week")
+    db_session().commit()
+    flash(_("The due date and pacing are saved."))
+    return redirect(url_for("teaching.activity"), code=303)

@@ -1,0 +1,151 @@
+"""The teacher's class dashboard: statuses, heat map, CSV, pacing, and bounded queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, select
+
+from paths import studying
+from paths.db import utcnow
+from paths.enrollment import Assignment, enroll
+from paths.people import Activity, Membership, User
+from service.extensions import db
+from tests.functional.test_learner_journey import assign_demo_path, token
+from tests.platform import TEACHER
+
+WRONG = {0: "0", 1: "1", 2: "x"}
+
+
+def add_learner(session, platform, assignment, name, now):
+    activity = session.get(Activity, assignment.activity_id)
+    user = User(issuer=platform.issuer, subject=f"sub-{name}", name=name)
+    session.add(user)
+    session.flush()
+    session.add(Membership(user_id=user.id, course_id=activity.course_id, role="learner"))
+    return enroll(session, assignment, user.id, now)
+
+
+def progress(session, enrollment, *, steps=(), fails=0, at=None):
+    at = at or utcnow()
+    for key in steps:
+        studying.complete_step(session, enrollment, key, now=at)
+    for _ in range(fails):
+        studying.submit_checkpoint(session, enrollment, "check-search", WRONG, now=at)
+
+
+@pytest.fixture
+def classroom(browser, platform, session):
+    assign_demo_path(session, platform)
+    assignment = session.scalars(select(Assignment)).one()
+    now = utcnow()
+    first_steps = ("search-basics", "search-queries")
+    people = {name: add_learner(session, platform, assignment, name, now)
+              for name in ("Anh", "Bảo", "Chi", "Dũng")}
+    progress(session, people["Anh"], steps=first_steps, fails=2)           # stuck
+    progress(session, people["Bảo"], steps=first_steps[:1],
+             at=now - timedelta(days=9))                                 # behind
+    progress(session, people["Chi"], steps=first_steps)                    # on track
+    session.commit()                                                       # Dũng: not started
+    assert browser.launch(platform, TEACHER).status_code == 303
+    return assignment
+
+
+def test_dashboard_shows_status_attention_and_heat_map(browser, classroom):
+    page = browser.client.get("/teach").get_data(as_text=True)
+    assert "Stuck: <strong>1</strong>" in page and "Behind: <strong>1</strong>" in page
+    assert "Not started: <strong>1</strong>" in page and "On track: <strong>1</strong>" in page
+    attention = page.split('data-testid="attention"')[1].split("</ul>")[0]
+    assert attention.index("Anh") < attention.index("Bảo")
+    assert "not passed: check-search" in attention
+    rows = page.split("<tbody>")[1]
+    assert rows.index("Anh") < rows.index("Bảo") < rows.index("Dũng") < rows.index("Chi")
+    assert "■■✗·········" in page  # Anh: two steps done, the checkpoint failed
+    assert "How the status is decided" in page and "twice in a row" in page
+
+
+def test_csv_export_has_a_bom_and_every_learner(browser, classroom):
+    response = browser.client.get("/teach/class.csv")
+    raw = response.get_data()
+    assert raw.startswith("\ufeff".encode()) and "attachment" in response.headers[
+        "Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["name", "lms_user_id", "status"]
+    assert {r[0] for r in rows[1:]} == {"Anh", "Bảo", "Chi", "Dũng"}
+    chi = next(r for r in rows if r[0] == "Chi")
+    assert chi[2] == "on_track" and chi[3] == "20"
+
+
+def test_pacing_form_sets_the_due_date(browser, classroom, session):
+    classroom.created_at = utcnow() - timedelta(days=10)  # assigned ten days ago
+    session.commit()
+    page = browser.client.get("/teach").get_data(as_text=True)
+    due = (utcnow() + timedelta(days=1)).date().isoformat()
+    response = browser.client.post("/teach/class/pacing", data={
+        "csrf_token": token(page), "due_date": due, "pacing_minutes_per_week": "90"})
+    assert response.status_code == 303
+    session.expire_all()
+    assignment = session.get(Assignment, classroom.id)
+    assert assignment.due_at.date().isoformat() == due
+    assert assignment.pacing_minutes_per_week == 90
+    page = browser.client.get("/teach").get_data(as_text=True)
+    assert "On track: <strong>0</strong>" in page  # 20% done, 90% of the time gone
+
+
+def count_queries(client, url: str) -> int:
+    statements: list[str] = []
+
+    def record(*args, **kwargs):
+        statements.append(args[2])
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def test_dashboard_queries_do_not_grow_with_the_class(browser, classroom, session, platform):
+    small = count_queries(browser.client, "/teach")
+    now = utcnow()
+    for n in range(30):
+        enrollment = add_learner(session, platform, classroom, f"Extra {n}", now)
+        progress(session, enrollment, steps=("search-basics",))
+    session.commit()
+    assert count_queries(browser.client, "/teach") == small
+    assert small <= 20
+
+
+def test_learners_cannot_see_the_dashboard(learner):
+    assert learner.get("/teach").status_code == 403
+    assert learner.get("/teach/class.csv").status_code == 403
+
+
+def test_dashboard_needs_an_assigned_path(browser, platform):
+    browser.launch(platform, TEACHER)
+    assert browser.client.get("/teach/class.csv").status_code == 404
+
+
+def test_bad_pacing_changes_nothing(browser, classroom, session):
+    page = browser.client.get("/teach").get_data(as_text=True)
+    response = browser.client.post("/teach/class/pacing", data={
+        "csrf_token": token(page), "pacing_minutes_per_week": "99999"})
+    assert response.status_code == 400
+    session.expire_all()
+    assert session.get(Assignment, classroom.id).pacing_minutes_per_week is None
+
+
+def test_teacher_sees_only_their_course(browser, classroom, second_platform, session):
+    from tests.functional.test_learner_journey import assign_demo_path as place
+
+    place(session, second_platform)
+    other = session.scalars(select(Assignment).where(Assignment.id != classroom.id)).one()
+    add_learner(session, second_platform, other, "Elsewhere", utcnow())
+    session.commit()
+    page = browser.client.get("/teach").get_data(as_text=True)
+    assert "Elsewhere" not in page
