@@ -15,7 +15,7 @@ from lti.urls import ToolUrls, canvas_configuration, origin_of
 from lti.validation import LaunchRequest, LaunchValidator, StateNotBound
 from paths.db import utcnow
 from service.errors import error_response
-from service.extensions import csrf, db_session
+from service.extensions import csrf, db_session, limiter
 from service.settings import current_settings
 from service.web_session import STATE_COOKIE_PREFIX, set_iframe_cookie, start_session
 
@@ -29,6 +29,9 @@ def tool_urls() -> ToolUrls:
 
 @bp.route("/login", methods=["GET", "POST"])
 @csrf.exempt
+@limiter.limit(lambda: current_settings().lti_login_rate_limit,
+               error_message="Too many launches started from this address in a short time. "
+                             "Wait a minute, then open the activity again.")
 def login() -> Response:
     params = request.values.to_dict()
     settings = current_settings()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -51,6 +52,17 @@ def _flask_config(settings: Settings) -> dict[str, object]:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": False,  # LMS frames post cross-site; the token is the check
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        **rate_limit_config(settings),
+    }
+
+
+def rate_limit_config(settings: Settings) -> dict[str, object]:
+    """Rate-limit counters in Redis when configured (shared by every instance), else in
+    memory. The prefix keeps several Selfpath sites on one Redis apart."""
+    return {
+        "RATELIMIT_STORAGE_URI": settings.redis_url or "memory://",
+        "RATELIMIT_KEY_PREFIX": f"selfpath:{urlsplit(settings.base_url).netloc}:limits",
+        "RATELIMIT_HEADERS_ENABLED": True,
     }
 
 
@@ -62,10 +74,11 @@ def _engine_options(url: str) -> dict[str, object]:
 
 def _init_extensions(app: Flask) -> None:
     from service import sqlite_pragmas
-    from service.extensions import csrf, db
+    from service.extensions import csrf, db, limiter
 
     db.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     sqlite_pragmas.install(app)
 
 

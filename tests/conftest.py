@@ -82,6 +82,7 @@ def empty_tables(session: Session) -> None:
 @pytest.fixture
 def app(session_app: Flask) -> Iterator[Flask]:
     from lti.runtime import platform_keys
+    from service.extensions import limiter
     from service.security import reset_frame_ancestors_cache
 
     with session_app.app_context():
@@ -90,6 +91,7 @@ def app(session_app: Flask) -> Iterator[Flask]:
         empty_tables(db.session)
         platform_keys().forget()
         reset_frame_ancestors_cache()
+        limiter.reset()
         db.session.remove()
 
 

@@ -278,3 +278,14 @@ def test_pyjwt_rejects_hs256_key_confusion_independently():
     with pytest.raises(jwt.InvalidTokenError):
         jwt.decode(jwt.encode({"a": 1}, "s" * 32, algorithm="HS256"),
                    key.private_key.public_key(), algorithms=["RS256"])
+
+
+def test_login_initiation_is_rate_limited_per_address(app, browser, platform, session,
+                                                      monkeypatch):
+    strict = app.extensions["selfpath.settings"].with_changes(lti_login_rate_limit="2/minute")
+    monkeypatch.setitem(app.extensions, "selfpath.settings", strict)
+    assert [browser.login(platform).status_code for _ in range(2)] == [302, 302]
+    response = browser.login(platform)
+    assert response.status_code == 429 and "Location" not in response.headers
+    assert "Too many launches" in response.get_data(as_text=True)
+    assert "Retry-After" in response.headers
