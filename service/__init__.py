@@ -85,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask, settings: Settings) -> None:
     from lti.views import bp as lti_bp
     from service import errors, request_log, security
+    from service.admin import bp as admin_bp
     from service.health import bp as health_bp
     from service.pages import bp as pages_bp
 
@@ -94,6 +95,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(lti_bp)
+    app.register_blueprint(admin_bp)
     if settings.demo_lms:
         from service.demo.views import bp as demo_bp
 
