@@ -27,6 +27,8 @@ from service.web_session import STATE_COOKIE_PREFIX, set_iframe_cookie, start_se
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 log = logging.getLogger("selfpath.lti")
 STORAGE_KEY_PREFIX = "selfpath_state_"
+# Each registration makes Selfpath call the address it is given: a few a minute is plenty.
+REGISTRATION_RATE_LIMIT = "10 per minute"
 
 
 def tool_urls() -> ToolUrls:
@@ -145,6 +147,8 @@ def config_json() -> Response:
 
 
 @bp.get("/register")
+@limiter.limit(REGISTRATION_RATE_LIMIT, error_message="Too many registrations started from "
+               "this address. Wait a minute, then start the registration again from the LMS.")
 def register() -> Response:
     """Dynamic registration, opened by the LMS in a window or frame."""
     invite = RegistrationInvite(

@@ -252,3 +252,8 @@ def test_the_lms_error_description_is_shown(client, session, moodle):
 def test_setup_page_gives_the_registration_url(client):
     page = client.get("/lti/setup").get_data(as_text=True)
     assert '<code data-testid="register-url">http://localhost/lti/register</code>' in page
+
+
+def test_registrations_are_rate_limited_per_address(client, session):
+    statuses = [client.get("/lti/register").status_code for _ in range(11)]
+    assert statuses == [400] * 10 + [429]
