@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PASSWORD_HASH_METHODS = ("scrypt:", "pbkdf2:")
+MIN_PRODUCTION_PASSWORD = 12
 
 
 class SettingsError(ValueError):
@@ -50,6 +52,11 @@ class Settings:
     http_timeout_seconds: int = 10
     proxy_hops: int = 0
     log_level: str = "INFO"
+    admin_username: str = ""
+    admin_password: str = field(default="", repr=False)
+    admin_password_hash: str = field(default="", repr=False)
+    lti_login_rate_limit: str = "300 per minute"
+    admin_login_rate_limit: str = "5 per minute; 30 per hour"
     testing: bool = False
 
     @classmethod
@@ -72,6 +79,12 @@ class Settings:
             http_timeout_seconds=_int(env, "HTTP_TIMEOUT_SECONDS", cls.http_timeout_seconds),
             proxy_hops=_int(env, "PROXY_HOPS", cls.proxy_hops),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            admin_username=env.get("ADMIN_USERNAME", "").strip(),
+            admin_password=env.get("ADMIN_PASSWORD", ""),
+            admin_password_hash=env.get("ADMIN_PASSWORD_HASH", "").strip(),
+            lti_login_rate_limit=env.get("LTI_LOGIN_RATE_LIMIT") or cls.lti_login_rate_limit,
+            admin_login_rate_limit=(env.get("ADMIN_LOGIN_RATE_LIMIT")
+                                    or cls.admin_login_rate_limit),
         )
         settings.check()
         return settings
@@ -79,6 +92,10 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def admin_enabled(self) -> bool:
+        return bool(self.admin_username)
 
     @property
     def is_https(self) -> bool:
@@ -99,3 +116,41 @@ class Settings:
             raise SettingsError("JWT_LEEWAY_SECONDS must be between 0 and 60")
         if self.env not in {"development", "production", "test"}:
             raise SettingsError("SELFPATH_ENV must be development, production or test")
+        self._check_admin()
+        for name, value in (("LTI_LOGIN_RATE_LIMIT", self.lti_login_rate_limit),
+                            ("ADMIN_LOGIN_RATE_LIMIT", self.admin_login_rate_limit)):
+            _check_rate_limit(name, value)
+
+    def _check_admin(self) -> None:
+        password, hashed = self.admin_password, self.admin_password_hash
+        if not self.admin_enabled:
+            if password or hashed:
+                raise SettingsError("ADMIN_USERNAME must be set to use ADMIN_PASSWORD")
+            return
+        if password and hashed:
+            raise SettingsError("set ADMIN_PASSWORD or ADMIN_PASSWORD_HASH, not both")
+        if not password and not hashed:
+            raise SettingsError("ADMIN_PASSWORD or ADMIN_PASSWORD_HASH must be set "
+                                "when ADMIN_USERNAME is")
+        if hashed and not hashed.startswith(PASSWORD_HASH_METHODS):
+            raise SettingsError("ADMIN_PASSWORD_HASH must come from "
+                                "`flask admin hash-password` (scrypt or pbkdf2)")
+        if self.is_production and password and _weak(password, self.admin_username):
+            raise SettingsError(f"ADMIN_PASSWORD is too weak for production: use "
+                                f"{MIN_PRODUCTION_PASSWORD}+ characters (or ADMIN_PASSWORD_HASH)")
+
+
+def _weak(password: str, username: str) -> bool:
+    lowered = password.lower()
+    return (len(password) < MIN_PRODUCTION_PASSWORD or len(set(password)) < 5
+            or username.lower() in lowered or "password" in lowered)
+
+
+def _check_rate_limit(name: str, value: str) -> None:
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must look like '5 per minute; 30 per hour', "
+                            f"got {value!r}") from exc

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti import claims
@@ -40,3 +41,14 @@ def record_launch(session: Session, *, outcome: str, now: datetime,
 
 def _short(value: Any) -> str | None:
     return str(value)[:255] if isinstance(value, (str, int)) and value != "" else None
+
+
+def recent_launches(session: Session, *, platform_id: int | None = None,
+                    outcome: str | None = None, limit: int = 200) -> list[LaunchRecord]:
+    """The newest launch records first, optionally of one platform or one outcome."""
+    query = select(LaunchRecord).order_by(LaunchRecord.at.desc(), LaunchRecord.id.desc())
+    if platform_id is not None:
+        query = query.where(LaunchRecord.platform_id == platform_id)
+    if outcome is not None:
+        query = query.where(LaunchRecord.outcome == outcome)
+    return list(session.scalars(query.limit(limit)))

@@ -46,7 +46,8 @@ def start_login(session: Session, store: LaunchStateStore, params: Mapping[str, 
     if not isinstance(registration, PlatformRegistration):
         client = login.get("client_id") or "(none given)"
         raise LaunchRefused("login_unknown_platform", f"no platform is registered with "
-                            f"issuer {login['iss']} and client id {client}")
+                            f"issuer {login['iss']} and client id {client}: register it in "
+                            "Selfpath, or check the client id the LMS shows")
     platform = registration.platform
     if not platform.enabled:
         raise LaunchRefused("platform_disabled", f"the registration of {platform.issuer} "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from paths.db import Base, UtcDateTime, utcnow
@@ -25,6 +25,13 @@ class Platform(Base):
     auth_audience: Mapped[str | None] = mapped_column(String(2048))
     key_set_url: Mapped[str] = mapped_column(String(2048))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Deployments first seen in a launch are enabled at once (a dynamic registration that
+    # named none, as Canvas's) instead of waiting for an admin.
+    accepts_new_deployments: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                          server_default=false())
+    # What the LMS granted at dynamic registration (space-separated), which may be less
+    # or more than Selfpath asked for; None when registered by hand.
+    granted_scopes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     deployments: Mapped[list[Deployment]] = relationship(

@@ -80,10 +80,20 @@ class PlatformKeys:
         except (requests.RequestException, ValueError) as exc:
             raise LaunchRefused(
                 "key_set_unavailable",
-                f"the platform's key set at {url} could not be read ({type(exc).__name__})",
+                f"the platform's key set at {url} could not be read ({_why(exc)}): is the "
+                "key set URL registered for this platform right?",
                 status=502,
             ) from exc
         return parse_key_set(document)
+
+
+def _why(exc: Exception) -> str:
+    response = getattr(exc, "response", None)
+    if response is not None:
+        return f"it answered HTTP {response.status_code}"
+    if isinstance(exc, ValueError):
+        return "it is not JSON"
+    return f"{type(exc).__name__}: unreachable"
 
 
 def parse_key_set(document: Any) -> dict[str, rsa.RSAPublicKey]:

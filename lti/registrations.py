@@ -27,6 +27,8 @@ class PlatformDetails:
     auth_token_url: str
     key_set_url: str
     auth_audience: str | None = None
+    accepts_new_deployments: bool = False
+    granted_scopes: str | None = None
 
 
 def _check_url(label: str, value: str) -> None:
@@ -50,6 +52,8 @@ def add_platform(session: Session, details: PlatformDetails) -> Platform:
         client_id=details.client_id, auth_login_url=details.auth_login_url,
         auth_token_url=details.auth_token_url, key_set_url=details.key_set_url,
         auth_audience=details.auth_audience, enabled=True,
+        accepts_new_deployments=details.accepts_new_deployments,
+        granted_scopes=details.granted_scopes,
     )
     session.add(platform)
     session.flush()
@@ -82,6 +86,21 @@ def set_platform_enabled(session: Session, platform_id: int, enabled: bool) -> P
     return platform
 
 
+def set_accepts_new_deployments(session: Session, platform_id: int,
+                                accepts: bool) -> Platform:
+    platform = get_platform(session, platform_id)
+    platform.accepts_new_deployments = accepts
+    return platform
+
+
+def delete_platform(session: Session, platform_id: int) -> Platform:
+    """Remove a registration with its deployments (and their courses and progress)."""
+    platform = get_platform(session, platform_id)
+    session.delete(platform)
+    session.flush()
+    return platform
+
+
 def add_deployment(session: Session, platform_id: int, deployment_id: str) -> Deployment:
     platform = get_platform(session, platform_id)
     if not deployment_id.strip():
@@ -91,6 +110,38 @@ def add_deployment(session: Session, platform_id: int, deployment_id: str) -> De
                        f"{platform.issuer} (client {platform.client_id})")
     deployment = Deployment(platform_id=platform.id, deployment_id=deployment_id, enabled=True)
     session.add(deployment)
+    session.flush()
+    return deployment
+
+
+def record_new_deployment(session: Session, platform: Platform,
+                          deployment_id: str) -> Deployment:
+    """A deployment first seen in a launch: kept for an admin to enable, or enabled at
+    once when the platform accepts new deployments."""
+    deployment = Deployment(platform_id=platform.id, deployment_id=deployment_id[:255],
+                            enabled=platform.accepts_new_deployments)
+    session.add(deployment)
+    session.flush()
+    return deployment
+
+
+def get_deployment(session: Session, row_id: int) -> Deployment:
+    deployment = session.get(Deployment, row_id)
+    if deployment is None:
+        raise NotFound(f"there is no deployment with id {row_id}")
+    return deployment
+
+
+def set_deployment_enabled(session: Session, row_id: int, enabled: bool) -> Deployment:
+    deployment = get_deployment(session, row_id)
+    deployment.enabled = enabled
+    return deployment
+
+
+def delete_deployment(session: Session, row_id: int) -> Deployment:
+    """Remove a deployment with its courses and progress."""
+    deployment = get_deployment(session, row_id)
+    session.delete(deployment)
     session.flush()
     return deployment
 

@@ -11,6 +11,10 @@ AGS_SCOPES = (
     "https://purl.imsglobal.org/spec/lti-ags/scope/score",
 )
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+TOOL_NAME = "Selfpath"
+TOOL_NAME_VI = "Selfpath – Lộ trình tự học"
+DESCRIPTION = "Personal self-study paths with progress tracked in the gradebook."
+DESCRIPTION_VI = "Lộ trình tự học cá nhân, tiến độ được ghi vào sổ điểm."
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,15 @@ class ToolUrls:
         return self.base_url + "/lti/setup"
 
     @property
+    def register(self) -> str:
+        """The one address an LMS admin pastes for dynamic registration."""
+        return self.base_url + "/lti/register"
+
+    @property
+    def logo(self) -> str:
+        return self.base_url + "/static/selfpath-logo.svg"
+
+    @property
     def canvas_config(self) -> str:
         return self.base_url + "/lti/config.json"
 
@@ -49,8 +62,8 @@ class ToolUrls:
 def canvas_configuration(urls: ToolUrls) -> dict[str, object]:
     """The JSON a Canvas admin pastes into a new LTI developer key."""
     return {
-        "title": "Selfpath",
-        "description": "Personal self-study paths with progress tracked in the gradebook.",
+        "title": TOOL_NAME,
+        "description": DESCRIPTION,
         "oidc_initiation_url": urls.login,
         "target_link_uri": urls.launch,
         "public_jwk_url": urls.jwks,

@@ -19,14 +19,15 @@ import jwt
 from pylti1p3.exception import LtiException
 from pylti1p3.message_launch import MessageLaunch
 from pylti1p3.message_validators import get_validators
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lti import claims
 from lti.errors import LaunchRefused
 from lti.launch import Launch
-from lti.models import Platform
+from lti.models import Deployment, Platform
 from lti.platform_keys import PlatformKeys
-from lti.registrations import find_deployment
+from lti.registrations import find_deployment, record_new_deployment
 from lti.state_store import LaunchStateStore, PendingLogin
 from lti.tool_config import DatabaseToolConf, PlatformRegistration
 
@@ -164,7 +165,8 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         registration = self._tool_config.find_registration_by_params(iss, client_id)
         if not isinstance(registration, PlatformRegistration):
             raise LaunchRefused("unknown_platform", f"no platform is registered with issuer "
-                                f"{iss} and client id {client_id}", status=401)
+                                f"{iss} and client id {client_id}: register it in Selfpath, "
+                                "or check the client id the LMS shows", status=401)
         platform = registration.platform
         if platform.id != self._pending.platform_id:
             raise LaunchRefused("platform_mismatch", f"the token comes from {iss} (client "
@@ -197,16 +199,26 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         except jwt.ExpiredSignatureError as exc:
             raise LaunchRefused("expired", self._expired_message(), status=401) from exc
         except jwt.ImmatureSignatureError as exc:
-            raise LaunchRefused("issued_in_future", "the token was issued in the future: is "
-                                "the LMS clock right?", status=401) from exc
+            raise LaunchRefused("issued_in_future", self._future_message(),
+                                status=401) from exc
         except jwt.InvalidSignatureError as exc:
             raise LaunchRefused("bad_signature", "the token's signature does not match the "
-                                f"platform's key {kid!r}", status=401) from exc
+                                f"platform's key {kid!r} at {self._platform.key_set_url}: is "
+                                "the key set URL registered for this platform right?",
+                                status=401) from exc
         except jwt.InvalidTokenError as exc:
             raise LaunchRefused("invalid_token", f"the token is not valid: {exc}",
                                 status=401) from exc
         self._jwt["body"] = body  # type: ignore[typeddict-item]  # verified claims only
         return self
+
+    def _future_message(self) -> str:
+        iat = self._jwt["body"].get("iat")
+        if isinstance(iat, (int, float)):
+            minutes = max(1, round((iat - self._now.timestamp()) / 60))
+            return (f"the token was issued {minutes} minute{'s' if minutes != 1 else ''} in "
+                    "the future: is the LMS clock right?")
+        return "the token was issued in the future: is the LMS clock right?"
 
     def _expired_message(self) -> str:
         exp = self._jwt["body"].get("exp")
@@ -239,16 +251,38 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         assert self._platform is not None
         deployment_id = self._jwt["body"].get(claims.DEPLOYMENT_ID)
         if not isinstance(deployment_id, str) or not deployment_id:
-            raise LaunchRefused("missing_deployment", "the token has no deployment_id")
+            raise LaunchRefused("missing_deployment", "the token has no deployment_id: the "
+                                "LMS did not say which installation of Selfpath launched")
         deployment = find_deployment(self._session, self._platform, deployment_id)
         where = f"{self._platform.issuer} (client {self._platform.client_id})"
         if deployment is None:
-            raise LaunchRefused("unknown_deployment", f"deployment {deployment_id!r} is not "
-                                f"registered for {where}", status=403)
-        if not deployment.enabled:
+            deployment = self._record_new_deployment(deployment_id)
+            if not deployment.enabled:
+                raise LaunchRefused("unknown_deployment", f"deployment {deployment_id!r} is "
+                                    f"not registered for {where}; it is now listed, "
+                                    "disabled, in Selfpath's admin console, where an admin "
+                                    "can enable it", status=403)
+        elif not deployment.enabled:
             raise LaunchRefused("deployment_disabled", f"deployment {deployment_id!r} of "
-                                f"{where} is disabled by the Selfpath admin", status=403)
+                                f"{where} is disabled: an admin can enable it in Selfpath's "
+                                "admin console", status=403)
         return self
+
+    def _record_new_deployment(self, deployment_id: str) -> Deployment:
+        """Kept (committed) even when the launch is refused, so an admin can enable it."""
+        assert self._platform is not None
+        platform_id = self._platform.id
+        try:
+            deployment = record_new_deployment(self._session, self._platform, deployment_id)
+            self._session.commit()
+        except IntegrityError:  # a simultaneous launch recorded it first
+            self._session.rollback()
+            self._platform = self._session.get(Platform, platform_id)
+            assert self._platform is not None
+            found = find_deployment(self._session, self._platform, deployment_id)
+            assert found is not None
+            deployment = found
+        return deployment
 
     def validate_message(self) -> LaunchValidator:
         body = self._jwt["body"]

@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from lti import keys
+from lti.dynamic_registration import RegistrationInvite, register_with_platform
 from lti.errors import LaunchRefused
 from lti.launch_log import ACCEPTED, REFUSED, record_launch
 from lti.login import LOGIN_PARAMS, start_login
 from lti.provisioning import provision
 from lti.registrations import get_platform, is_canvas
-from lti.runtime import platform_keys, state_store
+from lti.runtime import http_session, platform_keys, state_store
 from lti.urls import ToolUrls, canvas_configuration, origin_of
 from lti.validation import LaunchRequest, LaunchValidator, StateNotBound
 from paths.db import utcnow
+from paths.errors import DomainError
 from service.errors import error_response
-from service.extensions import csrf, db_session
+from service.extensions import csrf, db_session, limiter
 from service.routing import landing
+from service.security import allow_framing_by
 from service.settings import current_settings
 from service.web_session import STATE_COOKIE_PREFIX, set_iframe_cookie, start_session
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
+log = logging.getLogger("selfpath.lti")
 STORAGE_KEY_PREFIX = "selfpath_state_"
+# Each registration makes Selfpath call the address it is given: a few a minute is plenty.
+REGISTRATION_RATE_LIMIT = "10 per minute"
 
 
 def tool_urls() -> ToolUrls:
@@ -31,6 +39,9 @@ def tool_urls() -> ToolUrls:
 
 @bp.route("/login", methods=["GET", "POST"])
 @csrf.exempt
+@limiter.limit(lambda: current_settings().lti_login_rate_limit,
+               error_message="Too many launches started from this address in a short time. "
+                             "Wait a minute, then open the activity again.")
 def login() -> Response:
     params = request.values.to_dict()
     settings = current_settings()
@@ -135,3 +146,35 @@ def setup() -> str:
 def config_json() -> Response:
     return jsonify(canvas_configuration(tool_urls()))
 
+
+
+@bp.get("/register")
+@limiter.limit(REGISTRATION_RATE_LIMIT, error_message="Too many registrations started from "
+               "this address. Wait a minute, then start the registration again from the LMS.")
+def register() -> Response:
+    """Dynamic registration, opened by the LMS in a window or frame."""
+    invite = RegistrationInvite(
+        configuration_url=request.args.get("openid_configuration", "").strip(),
+        token=request.args.get("registration_token") or None)
+    response = _register(invite) if invite.configuration_url else error_response(
+        400, "missing_openid_configuration", "This address is for dynamic registration: "
+        "paste it into your LMS's tool registration, which adds the openid_configuration "
+        "of the LMS.", title="Selfpath could not register with this LMS")
+    allow_framing_by(response, invite.configuration_url)
+    return response
+
+
+def _register(invite: RegistrationInvite) -> Response:
+    settings = current_settings()
+    try:
+        platform = register_with_platform(
+            db_session(), http_session(), invite, urls=tool_urls(),
+            production=settings.is_production, timeout=settings.http_timeout_seconds)
+    except DomainError as failed:
+        log.warning("registration refused", extra={"fields": {"reason_code": failed.code}})
+        return error_response(failed.status, failed.code, failed.message,
+                              title="Selfpath could not register with this LMS")
+    db_session().commit()
+    log.info("registered", extra={"fields": {"platform_id": platform.id,
+                                             "issuer": platform.issuer}})
+    return Response(render_template("lti/registered.html", platform=platform))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -51,6 +52,17 @@ def _flask_config(settings: Settings) -> dict[str, object]:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": False,  # LMS frames post cross-site; the token is the check
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        **rate_limit_config(settings),
+    }
+
+
+def rate_limit_config(settings: Settings) -> dict[str, object]:
+    """Rate-limit counters in Redis when configured (shared by every instance), else in
+    memory. The prefix keeps several Selfpath sites on one Redis apart."""
+    return {
+        "RATELIMIT_STORAGE_URI": settings.redis_url or "memory://",
+        "RATELIMIT_KEY_PREFIX": f"selfpath:{urlsplit(settings.base_url).netloc}:limits",
+        "RATELIMIT_HEADERS_ENABLED": True,
     }
 
 
@@ -62,10 +74,11 @@ def _engine_options(url: str) -> dict[str, object]:
 
 def _init_extensions(app: Flask) -> None:
     from service import i18n, sqlite_pragmas
-    from service.extensions import csrf, db
+    from service.extensions import csrf, db, limiter
 
     db.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     i18n.install(app)
     sqlite_pragmas.install(app)
 
@@ -73,6 +86,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask, settings: Settings) -> None:
     from lti.views import bp as lti_bp
     from service import errors, request_log, security
+    from service.admin import bp as admin_bp
     from service.health import bp as health_bp
     from service.learner.views import bp as learner_bp
     from service.pages import bp as pages_bp
@@ -90,6 +104,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(teaching_bp)
     app.register_blueprint(deep_link_bp)
     app.register_blueprint(class_dashboard_bp)
+    app.register_blueprint(admin_bp)
     if settings.demo_lms:
         from service.demo.views import bp as demo_bp
 

@@ -1,4 +1,5 @@
-"""`flask demo seed`: register the demo LMS and its course with the tool."""
+"""`flask demo seed` registers the demo LMS; `flask admin hash-password` makes the value
+of ADMIN_PASSWORD_HASH."""
 
 from __future__ import annotations
 
@@ -9,10 +10,22 @@ from flask.cli import AppGroup
 from service.extensions import db_session
 
 demo = AppGroup("demo", help="The built-in demo LMS.")
+admin = AppGroup("admin", help="The admin console.")
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(demo)
+    app.cli.add_command(admin)
+
+
+@admin.command("hash-password")
+@click.password_option("--password", help="The admin password (asked for when not given).")
+def admin_hash_password(password: str) -> None:
+    """Print the ADMIN_PASSWORD_HASH for a password, so the password is not kept in
+    the environment."""
+    from werkzeug.security import generate_password_hash
+
+    click.echo(generate_password_hash(password))
 
 
 @demo.command("seed")

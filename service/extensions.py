@@ -1,5 +1,7 @@
 """Extensions, defined once and unbound; `create_app` binds them with `init_app`."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import Session
@@ -8,6 +10,9 @@ from paths.db import Base
 
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
+# Limits are per client address (behind PROXY_HOPS trusted proxies, the real client's).
+# One application per process: the limiter keeps the storage of the app it was bound to.
+limiter = Limiter(key_func=get_remote_address)
 
 
 def db_session() -> Session:

@@ -23,6 +23,7 @@ from tests.platform import PlatformServer, TestPlatform
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOL_BASE = "http://localhost"
+ADMIN = ("it-office", "correct horse battery staple")
 
 
 def resolve_database_url(tmp_dir: Path) -> str:
@@ -62,7 +63,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(env="test", testing=True, secret_key="t" * 40, database_url=database_url,
                     base_url=TOOL_BASE, instance_path=str(tmp_path_factory.mktemp("instance")),
-                    demo_lms=True, log_level="WARNING")
+                    demo_lms=True, log_level="WARNING", admin_username=ADMIN[0],
+                    admin_password=ADMIN[1])
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +84,7 @@ def empty_tables(session: Session) -> None:
 @pytest.fixture
 def app(session_app: Flask) -> Iterator[Flask]:
     from lti.runtime import platform_keys
+    from service.extensions import limiter
     from service.security import reset_frame_ancestors_cache
 
     with session_app.app_context():
@@ -90,6 +93,7 @@ def app(session_app: Flask) -> Iterator[Flask]:
         empty_tables(db.session)
         platform_keys().forget()
         reset_frame_ancestors_cache()
+        limiter.reset()
         db.session.remove()
 
 

@@ -137,3 +137,126 @@ def auth_request(location: str) -> dict[str, str]:
 
 def now() -> int:
     return int(time.time())
+
+
+PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
+TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+REGISTRATION_PATHS = {
+    "moodle": ("/mod/lti/openid-configuration.php", "/mod/lti/openid-registration.php"),
+    "canvas": ("/api/lti/security/openid-configuration", "/api/lti/registrations"),
+}
+
+
+@dataclass
+class Received:
+    method: str
+    path: str
+    authorization: str | None
+    body: Any
+
+
+@dataclass
+class RegisteringLms:
+    """An LMS that registers tools dynamically, shaped like Moodle's or like Canvas's.
+
+    Canvas insists on the registration token for its configuration too, names no
+    deployment in its answer and may grant fewer scopes; Moodle returns a deployment id
+    and checks that the tool's target link is on its domain. After a registration,
+    `platform` launches with the client id the tool was given."""
+
+    __test__ = False
+
+    platform: TestPlatform
+    style: str = "moodle"
+    token: str = "registration-token-1"
+    old_moodle: bool = False
+    configuration_changes: dict[str, Any] = field(default_factory=dict)
+    answer: Callable[[dict[str, Any]], Response] | None = None
+    received: list[Received] = field(default_factory=list)
+    registrations: int = 0
+
+    def __post_init__(self) -> None:
+        config_path, register_path = REGISTRATION_PATHS[self.style]
+        name = self.platform.name
+        self.server.routes[f"/{name}{config_path}"] = self._configuration
+        self.server.routes[f"/{name}{register_path}"] = self._register
+        self.configuration_url = f"{self.platform.issuer}{config_path}"
+        self.registration_endpoint = f"{self.platform.issuer}{register_path}"
+
+    @property
+    def server(self) -> PlatformServer:
+        return self.platform.server
+
+    def invite(self, token: str | None = "same") -> dict[str, str]:
+        """The query the LMS adds to the tool's registration URL."""
+        query = {"openid_configuration": self.configuration_url}
+        token = self.token if token == "same" else token
+        if token is not None:
+            query["registration_token"] = token
+        return query
+
+    def configuration(self) -> dict[str, Any]:
+        issuer = self.platform.issuer
+        messages: list[Any] = [{"type": "LtiResourceLinkRequest"},
+                               {"type": "LtiDeepLinkingRequest"}]
+        if self.old_moodle:
+            messages = [{"type": "LtiResourceLink"}, {"type": "LtiDeepLinkingRequest"}]
+        document: dict[str, Any] = {
+            "issuer": issuer, "token_endpoint": f"{issuer}/token",
+            "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+            "token_endpoint_auth_signing_alg_values_supported": ["RS256"],
+            "jwks_uri": self.platform.jwks_url, "authorization_endpoint": f"{issuer}/auth",
+            "registration_endpoint": self.registration_endpoint,
+            "scopes_supported": ["openid",
+                                 "https://purl.imsglobal.org/spec/lti-ags/scope/score"],
+            "response_types_supported": ["id_token"], "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "claims_supported": ["sub", "iss", "name", "given_name", "family_name", "email"],
+            PLATFORM_CONFIGURATION + (" " if self.old_moodle else ""): {
+                "product_family_code": self.style, "version": "4.5",
+                "messages_supported": messages,
+                "variables": ["CourseSection.timeFrame.end", "Person.name.full"]},
+        }
+        if self.style == "canvas":
+            document["authorization_server"] = f"{issuer}/token-audience"
+        document.update(self.configuration_changes)
+        return {k: v for k, v in document.items() if v is not DROP}
+
+    def _record(self, request: Request) -> None:
+        body = request.get_json(silent=True) if request.method == "POST" else None
+        self.received.append(Received(request.method, request.path,
+                                      request.headers.get("Authorization"), body))
+
+    def _authorized(self, request: Request) -> bool:
+        return request.headers.get("Authorization") == f"Bearer {self.token}"
+
+    def _configuration(self, request: Request) -> Response:
+        import json
+
+        self._record(request)
+        if self.style == "canvas" and not self._authorized(request):
+            return Response('{"error": "invalid_token"}', status=401,
+                            mimetype="application/json")
+        return Response(json.dumps(self.configuration()), mimetype="application/json")
+
+    def _register(self, request: Request) -> Response:
+        import json
+
+        self._record(request)
+        if not self._authorized(request):
+            return Response('{"error": "invalid_token"}', status=401,
+                            mimetype="application/json")
+        body = request.get_json(silent=True) or {}
+        if self.answer is not None:
+            return self.answer(body)
+        tool = body.get(TOOL_CONFIGURATION, {})
+        if urlsplit(tool.get("target_link_uri", "")).netloc != tool.get("domain"):
+            return Response('{"error": "invalid_client_metadata"}', status=400,
+                            mimetype="application/json")
+        self.registrations += 1
+        answer = dict(body, client_id=f"{self.style}-client-{self.registrations}")
+        if self.style == "moodle":
+            answer[TOOL_CONFIGURATION] = dict(tool, deployment_id=str(self.registrations))
+        else:  # Canvas trims scopes the account admin did not allow
+            answer["scope"] = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+        return Response(json.dumps(answer), mimetype="application/json")

@@ -1,7 +1,7 @@
 """paths, steps, assignments, enrollments and progress events
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-28 20:08:09.775905
 """
 
@@ -11,7 +11,7 @@ import paths.db
 
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

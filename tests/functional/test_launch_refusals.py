@@ -100,7 +100,8 @@ def test_expired_token_is_refused_with_the_clock_hint(browser, platform, session
 
 def test_token_issued_in_the_future_is_refused(browser, platform, session):
     response = browser.launch(platform, iat=now() + 300, exp=now() + 600)
-    assert_refused(browser, session, response, "issued_in_future", 401)
+    assert_refused(browser, session, response, "issued_in_future", 401,
+                   "issued 5 minutes in the future: is the LMS clock right?")
 
 
 def test_wrong_audience_is_refused(browser, platform, session):
@@ -128,6 +129,30 @@ def test_unknown_deployment_is_refused_naming_it(browser, platform, session):
     assert_refused(browser, session, response, "unknown_deployment", 403,
                    f"deployment &#39;abc&#39; is not registered for {platform.issuer} "
                    "(client client-42)")
+
+
+def test_unknown_deployment_is_recorded_disabled_until_an_admin_enables_it(browser, platform,
+                                                                          session):
+    first = browser.launch(platform, **{claims.DEPLOYMENT_ID: "abc"})
+    assert first.status_code == 403 and "admin console" in first.get_data(as_text=True)
+    registered = find_platform(session, platform.issuer, "client-42")
+    recorded = find_deployment(session, registered, "abc")
+    assert recorded is not None and recorded.enabled is False  # kept despite the refusal
+    again = browser.launch(platform, **{claims.DEPLOYMENT_ID: "abc"})
+    assert again.status_code == 403 and "deployment_disabled" in again.get_data(as_text=True)
+    recorded.enabled = True
+    session.commit()
+    assert browser.launch(platform, **{claims.DEPLOYMENT_ID: "abc"}).status_code == 200
+
+
+def test_platform_accepting_new_deployments_enables_them_at_first_launch(browser, platform,
+                                                                         session):
+    registered = find_platform(session, platform.issuer, "client-42")
+    registered.accepts_new_deployments = True
+    session.commit()
+    assert browser.launch(platform, **{claims.DEPLOYMENT_ID: "sub-account-9"}).status_code \
+        == 200
+    assert find_deployment(session, registered, "sub-account-9").enabled
 
 
 def test_disabled_deployment_is_refused(browser, platform, session):
@@ -270,7 +295,8 @@ def test_platform_key_set_unreachable_is_reported(browser, platform, session):
     finally:
         platform.server.routes[f"/{platform.name}/jwks"] = platform._jwks
     assert response.status_code == 502
-    assert "could not be read" in response.get_data(as_text=True)
+    assert (f"the platform&#39;s key set at {platform.jwks_url} could not be read (it "
+            "answered HTTP 404)") in response.get_data(as_text=True)
 
 
 def test_pyjwt_rejects_hs256_key_confusion_independently():
@@ -279,3 +305,14 @@ def test_pyjwt_rejects_hs256_key_confusion_independently():
     with pytest.raises(jwt.InvalidTokenError):
         jwt.decode(jwt.encode({"a": 1}, "s" * 32, algorithm="HS256"),
                    key.private_key.public_key(), algorithms=["RS256"])
+
+
+def test_login_initiation_is_rate_limited_per_address(app, browser, platform, session,
+                                                      monkeypatch):
+    strict = app.extensions["selfpath.settings"].with_changes(lti_login_rate_limit="2/minute")
+    monkeypatch.setitem(app.extensions, "selfpath.settings", strict)
+    assert [browser.login(platform).status_code for _ in range(2)] == [302, 302]
+    response = browser.login(platform)
+    assert response.status_code == 429 and "Location" not in response.headers
+    assert "Too many launches" in response.get_data(as_text=True)
+    assert "Retry-After" in response.headers

@@ -71,3 +71,16 @@ def test_demo_lms_launches_a_learner_through_the_full_oidc_flow(database_url, ap
         assert landing.url == tool + "/path"
         assert "Digital skills for lifelong learners" in landing.text
         assert 'data-testid="up-next"' in landing.text and "How search engines work" in landing.text
+
+
+def test_instances_sharing_redis_share_the_login_rate_limit(database_url, platform, tmp_path):
+    port_a, port_b = free_port(), free_port()
+    base = f"http://127.0.0.1:{port_a}"  # its host and port keep these counters apart
+    env = app_env(database_url, base, tmp_path, REDIS_URL=REDIS_URL,
+                  LTI_LOGIN_RATE_LIMIT="3 per minute")
+    with gunicorn(env, port_a) as first, gunicorn(env, port_b) as second:
+        params = platform.login_params(base, LEARNER)
+        statuses = [requests.post(address + "/lti/login", data=params,
+                                  allow_redirects=False).status_code
+                    for address in (first, second, first, second)]
+    assert statuses == [302, 302, 302, 429]

@@ -39,3 +39,55 @@ def test_production_refuses_to_start_with_the_demo_lms():
                       demo_lms=True)
     with pytest.raises(SettingsError):
         create_app(unsafe)
+
+
+PRODUCTION = {"SELFPATH_ENV": "production", "SECRET_KEY": "k" * 40,
+              "BASE_URL": "https://t.example"}
+
+
+def test_admin_settings_come_from_the_environment():
+    settings = Settings.from_env({"ADMIN_USERNAME": "it-office",
+                                  "ADMIN_PASSWORD": "a long enough passphrase"})
+    assert settings.admin_enabled and settings.admin_username == "it-office"
+    assert "passphrase" not in repr(settings)
+    assert not Settings.from_env({}).admin_enabled
+
+
+@pytest.mark.parametrize(("env", "words"), [
+    ({"ADMIN_USERNAME": "admin"}, "ADMIN_PASSWORD or ADMIN_PASSWORD_HASH must be set"),
+    ({"ADMIN_PASSWORD": "whatever-it-is"}, "ADMIN_USERNAME must be set"),
+    ({"ADMIN_USERNAME": "admin", "ADMIN_PASSWORD": "x" * 20,
+      "ADMIN_PASSWORD_HASH": "scrypt:32768:8:1$a$b"}, "not both"),
+    ({"ADMIN_USERNAME": "admin", "ADMIN_PASSWORD_HASH": "plain-text"}, "hash-password"),
+    ({**PRODUCTION, "ADMIN_USERNAME": "admin"}, "must be set"),
+    ({**PRODUCTION, "ADMIN_USERNAME": "admin", "ADMIN_PASSWORD": "short"}, "too weak"),
+    ({**PRODUCTION, "ADMIN_USERNAME": "admin", "ADMIN_PASSWORD": "aaaaaaaaaaaaaaaa"}, "too weak"),
+    ({**PRODUCTION, "ADMIN_USERNAME": "admin", "ADMIN_PASSWORD": "password-2026-x"},
+     "too weak"),
+    ({**PRODUCTION, "ADMIN_USERNAME": "principal", "ADMIN_PASSWORD": "principal-of-the-year"},
+     "too weak"),
+    ({"LTI_LOGIN_RATE_LIMIT": "lots"}, "LTI_LOGIN_RATE_LIMIT"),
+    ({"ADMIN_LOGIN_RATE_LIMIT": "5 per fortnight"}, "ADMIN_LOGIN_RATE_LIMIT"),
+])
+def test_unsafe_admin_or_rate_limit_configuration_is_refused(env, words):
+    with pytest.raises(SettingsError, match=words):
+        Settings.from_env(env)
+
+
+def test_production_accepts_a_strong_password_or_a_hash():
+    strong = Settings.from_env({**PRODUCTION, "ADMIN_USERNAME": "admin",
+                                "ADMIN_PASSWORD": "Lotus-river-42-kettle"})
+    hashed = Settings.from_env({**PRODUCTION, "ADMIN_USERNAME": "admin",
+                                "ADMIN_PASSWORD_HASH": "scrypt:32768:8:1$salt$digest"})
+    assert strong.admin_enabled and hashed.admin_enabled
+
+
+def test_rate_limits_use_redis_when_configured():
+    from service import rate_limit_config
+
+    shared = rate_limit_config(Settings(redis_url="redis://127.0.0.1:6379/3",
+                                        base_url="https://a.example"))
+    alone = rate_limit_config(Settings(base_url="https://b.example"))
+    assert shared["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
+    assert alone["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert shared["RATELIMIT_KEY_PREFIX"] != alone["RATELIMIT_KEY_PREFIX"]

@@ -1,0 +1,6 @@
+"""The admin console: registrations, deployments, recent launches and the tool's keys."""
+
+from service.admin import launches, platforms, sign_in, tool_keys
+from service.admin.blueprint import bp
+
+__all__ = ["bp", "launches", "platforms", "sign_in", "tool_keys"]
