@@ -91,7 +91,7 @@ def test_sign_out_ends_the_admin_session(admin, client):
 
 
 def test_an_lti_launch_session_does_not_reach_the_console(browser, platform, client):
-    assert browser.launch(platform, TEACHER).status_code == 200
+    assert browser.launch(platform, TEACHER).status_code == 303
     response = client.get("/admin/")
     assert response.status_code == 302 and response.headers["Location"].endswith("/login")
 

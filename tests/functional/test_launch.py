@@ -76,8 +76,7 @@ def test_teacher_launch_maps_instructor_to_teacher(browser, platform):
 
 def test_deep_linking_request_is_accepted(browser, platform):
     response = browser.launch(platform, TEACHER, message_type=claims.DEEP_LINKING_REQUEST)
-    assert response.status_code == 200
-    assert "deep linking" in response.get_data(as_text=True)
+    assert response.status_code == 303 and response.headers["Location"] == "/teach/deep-link"
 
 
 def test_second_launch_updates_the_same_rows(browser, platform, session):
