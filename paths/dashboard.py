@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from paths import progress as events
@@ -32,7 +32,8 @@ DONE, NOT_STARTED, STUCK, BEHIND, ON_TRACK = "done", "not_started", "stuck", "be
     "on_track"
 ATTENTION_ORDER = {STUCK: 0, BEHIND: 1, NOT_STARTED: 2, ON_TRACK: 3, DONE: 4}
 INACTIVE_AFTER = timedelta(days=7)
-CELL_DONE, CELL_TESTED_OUT, CELL_FAILED, CELL_TODO = "done", "tested_out", "failed", "todo"
+# One symbol per step in the heat map: done, tested out, checkpoint not passed, to do.
+CELL_DONE, CELL_TESTED_OUT, CELL_FAILED, CELL_TODO = "■", "□", "✗", "·"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,12 @@ class RosterMember:
     name: str | None
     user_id: int | None = None
     lms_status: str = "Active"
+
+
+@dataclass(frozen=True)
+class _Enrolled:
+    id: int
+    created_at: datetime
 
 
 @dataclass
@@ -61,9 +68,15 @@ class LearnerRow:
     percent: int
     minutes_spent: int
     last_activity: datetime | None
-    cells: tuple[str, ...]
     skills: dict[str, float | None]
     failed_checkpoints: tuple[str, ...]
+    progress: _Progress = field(repr=False, compare=False)
+    keys: tuple[str, ...] = field(repr=False, compare=False)
+
+    @property
+    def cells(self) -> str:
+        """The heat map row, one symbol per step (computed only for rows shown)."""
+        return _cells(self.keys, self.progress, set(self.failed_checkpoints))
 
 
 @dataclass(frozen=True)
@@ -84,15 +97,14 @@ class ClassView:
 def class_roster(session: Session, course_id: int | None, assignment: Assignment
                  ) -> list[RosterMember]:
     """Learners of the course who launched Selfpath, and anyone enrolled on the assignment."""
-    rows: dict[int, RosterMember] = {}
-    if course_id is not None:
-        for user in session.scalars(select(User).join(Membership).where(
-                Membership.course_id == course_id, Membership.role == LEARNER)):
-            rows[user.id] = RosterMember(user.subject, user.name, user.id)
-    for user in session.scalars(select(User).join(Enrollment).where(
-            Enrollment.assignment_id == assignment.id)):
-        rows.setdefault(user.id, RosterMember(user.subject, user.name, user.id))
-    return list(rows.values())
+    enrolled = select(Enrollment.user_id).where(Enrollment.assignment_id == assignment.id)
+    in_course = select(Membership.user_id).where(Membership.course_id == course_id,
+                                                 Membership.role == LEARNER)
+    people = select(User.id, User.subject, User.name).where(
+        User.id.in_(enrolled) | (User.id.in_(in_course) if course_id is not None
+                                 else false()))
+    return [RosterMember(subject, name, user_id)
+            for user_id, subject, name in session.execute(people)]
 
 
 def class_view(session: Session, assignment: Assignment, roster: Sequence[RosterMember],
@@ -101,11 +113,14 @@ def class_view(session: Session, assignment: Assignment, roster: Sequence[Roster
         PathVersion.id == assignment.path_version_id).options(
         selectinload(PathVersion.steps).selectinload(Step.questions))).one()
     steps = tuple(version.steps)
-    enrollments = {e.user_id: e for e in session.scalars(
-        select(Enrollment).where(Enrollment.assignment_id == assignment.id))}
+    enrollments = {user_id: _Enrolled(enrollment_id, _aware(created) or assignment.created_at)
+                   for enrollment_id, user_id, created in session.execute(
+                       select(Enrollment.id, Enrollment.user_id, Enrollment.created_at).where(
+                           Enrollment.assignment_id == assignment.id))}
     progress = _progress_by_enrollment(session, assignment.id)
     skills = tuple(sorted({s for step in steps for s in step.skills}))
-    rows = [_row(m, enrollments.get(m.user_id) if m.user_id else None, progress, steps,
+    facts = _PathFacts.of(steps)
+    rows = [_row(m, enrollments.get(m.user_id) if m.user_id else None, progress, facts,
                  skills, assignment, now) for m in roster]
     rows.sort(key=lambda r: (ATTENTION_ORDER[r.status], (r.member.name or "").casefold(),
                              r.member.subject))
@@ -113,49 +128,89 @@ def class_view(session: Session, assignment: Assignment, roster: Sequence[Roster
 
 
 def _progress_by_enrollment(session: Session, assignment_id: int) -> dict[int, _Progress]:
-    query = select(events.ProgressEvent.enrollment_id, events.ProgressEvent.kind,
-                   events.ProgressEvent.step_key, events.ProgressEvent.payload,
-                   events.ProgressEvent.at).join(Enrollment).where(
-        Enrollment.assignment_id == assignment_id).order_by(
-        events.ProgressEvent.at, events.ProgressEvent.id)
+    """Three grouped queries: finished keys as one string per learner and kind, the last
+    activity per learner, and checkpoint attempts (the only payloads read)."""
+    event = events.ProgressEvent
+    mine = select(Enrollment.id).where(Enrollment.assignment_id == assignment_id)
     by_enrollment: dict[int, _Progress] = defaultdict(_Progress)
-    for enrollment_id, kind, key, payload, at in session.execute(query):
+    finished = select(event.enrollment_id, event.kind,
+                      func.aggregate_strings(event.step_key, "\n")).where(
+        event.enrollment_id.in_(mine),
+        event.kind.in_((events.COMPLETED, events.TESTED_OUT))).group_by(
+        event.enrollment_id, event.kind)
+    for enrollment_id, kind, keys in session.execute(finished):
         state = by_enrollment[enrollment_id]
-        state.last_activity = at
-        if kind in (events.COMPLETED, events.TESTED_OUT):
+        state.finished.update(keys.split("\n"))
+        if kind == events.TESTED_OUT:
+            state.tested_out.update(keys.split("\n"))
+    last = select(event.enrollment_id, func.max(event.at)).where(
+        event.enrollment_id.in_(mine)).group_by(event.enrollment_id)
+    for enrollment_id, at in session.execute(last):
+        by_enrollment[enrollment_id].last_activity = _aware(at)
+    attempts = select(event.enrollment_id, event.step_key, event.payload).where(
+        event.enrollment_id.in_(mine), event.kind == events.CHECKPOINT).order_by(
+        event.at, event.id)
+    for enrollment_id, key, payload in session.execute(attempts):
+        state = by_enrollment[enrollment_id]
+        passed = bool(payload.get("passed"))
+        state.attempts.setdefault(key, []).append((passed, list(payload.get("correct", []))))
+        if passed:
             state.finished.add(key)
-            if kind == events.TESTED_OUT:
-                state.tested_out.add(key)
-        elif kind == events.CHECKPOINT:
-            passed = bool(payload.get("passed"))
-            state.attempts.setdefault(key, []).append((passed, list(payload.get("correct", []))))
-            if passed:
-                state.finished.add(key)
     return by_enrollment
 
 
-def _row(member: RosterMember, enrollment: Enrollment | None,
-         progress: dict[int, _Progress], steps: tuple[Step, ...], skills: tuple[str, ...],
+def _aware(at: datetime | None) -> datetime | None:
+    """max() over a UTC column comes back without its type on SQLite."""
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at
+
+
+@dataclass(frozen=True)
+class _PathFacts:
+    """What every learner's row needs from the path, read from the ORM once."""
+
+    keys: tuple[str, ...]
+    required: frozenset[str]
+    minutes: dict[str, int]
+    skills_of: dict[str, tuple[str, ...]]
+    question_skills: dict[str, tuple[str | None, ...]]  # checkpoint key -> skill per question
+
+    @classmethod
+    def of(cls, steps: tuple[Step, ...]) -> _PathFacts:
+        return cls(
+            keys=tuple(s.key for s in steps),
+            required=frozenset(s.key for s in steps if is_required(s)),
+            minutes={s.key: s.minutes for s in steps},
+            skills_of={s.key: tuple(s.skills) for s in steps},
+            question_skills={s.key: tuple(q.skill or (s.skills[0] if s.skills else None)
+                                          for q in s.questions)
+                             for s in steps if s.is_checkpoint})
+
+
+def _row(member: RosterMember, enrollment: _Enrolled | None,
+         progress: dict[int, _Progress], facts: _PathFacts, skills: tuple[str, ...],
          assignment: Assignment, now: datetime) -> LearnerRow:
     state = progress.get(enrollment.id) if enrollment else None
     state = state or _Progress()
-    required = [s for s in steps if is_required(s)]
-    finished_required = sum(1 for s in required if s.key in state.finished)
-    percent = round(100 * finished_required / len(required)) if required else 100
+    finished_required = len(facts.required & state.finished)
+    percent = round(100 * finished_required / len(facts.required)) if facts.required else 100
     failed = tuple(k for k, tries in state.attempts.items()
                    if tries and not tries[-1][0] and k not in state.finished)
-    minutes = sum(s.minutes for s in steps if s.key in state.finished - state.tested_out)
-    status = _status(state, percent, len(required) == finished_required, assignment,
+    minutes = sum(facts.minutes.get(k, 0) for k in state.finished - state.tested_out)
+    status = _status(state, percent, finished_required == len(facts.required), assignment,
                      enrollment, now)
     return LearnerRow(
         member=member, enrollment_id=enrollment.id if enrollment else None, status=status,
         percent=percent, minutes_spent=minutes, last_activity=state.last_activity,
-        cells=tuple(_cell(s.key, state, failed) for s in steps),
-        skills=_skill_scores(steps, skills, state), failed_checkpoints=failed)
+        skills=_skill_scores(facts, skills, state), failed_checkpoints=failed,
+        progress=state, keys=facts.keys)
 
 
 def _status(state: _Progress, percent: int, all_done: bool, assignment: Assignment,
-            enrollment: Enrollment | None, now: datetime) -> str:
+            enrollment: _Enrolled | None, now: datetime) -> str:
     if state.last_activity is None:
         return NOT_STARTED
     if all_done:
@@ -171,7 +226,7 @@ def _status(state: _Progress, percent: int, all_done: bool, assignment: Assignme
     return ON_TRACK
 
 
-def _expected_percent(assignment: Assignment, enrollment: Enrollment | None,
+def _expected_percent(assignment: Assignment, enrollment: _Enrolled | None,
                       now: datetime) -> float | None:
     if assignment.due_at is None or enrollment is None:
         return None
@@ -182,29 +237,26 @@ def _expected_percent(assignment: Assignment, enrollment: Enrollment | None,
     return max(0.0, min(100.0, 100 * (now - start).total_seconds() / total))
 
 
-def _cell(key: str, state: _Progress, failed: tuple[str, ...]) -> str:
-    if key in state.tested_out:
-        return CELL_TESTED_OUT
-    if key in state.finished:
-        return CELL_DONE
-    return CELL_FAILED if key in failed else CELL_TODO
+def _cells(keys: tuple[str, ...], state: _Progress, failed: set[str]) -> str:
+    if not state.finished and not failed:
+        return CELL_TODO * len(keys)
+    done, tested = state.finished, state.tested_out
+    return "".join([CELL_TESTED_OUT if k in tested else CELL_DONE if k in done
+                    else CELL_FAILED if k in failed else CELL_TODO for k in keys])
 
 
-def _skill_scores(steps: tuple[Step, ...], skills: tuple[str, ...],
+def _skill_scores(facts: _PathFacts, skills: tuple[str, ...],
                   state: _Progress) -> dict[str, float | None]:
     """Per skill, the share of checkpoint questions right in each checkpoint's latest
     attempt; a skill the learner tested out of counts as mastered."""
     right: dict[str, int] = defaultdict(int)
     asked: dict[str, int] = defaultdict(int)
-    for step in steps:
-        tries = state.attempts.get(step.key)
-        if not step.is_checkpoint or not tries:
-            continue
-        for question, correct in zip(step.questions, tries[-1][1], strict=False):
-            skill = question.skill or (step.skills[0] if step.skills else None)
+    for key, tries in state.attempts.items():
+        for skill, correct in zip(facts.question_skills.get(key, ()), tries[-1][1],
+                                  strict=False):
             if skill:
                 asked[skill] += 1
                 right[skill] += int(bool(correct))
-    tested = {s for step in steps if step.key in state.tested_out for s in step.skills}
+    tested = {s for key in state.tested_out for s in facts.skills_of.get(key, ())}
     return {skill: (right[skill] / asked[skill] if asked[skill] else
                     (1.0 if skill in tested else None)) for skill in skills}
