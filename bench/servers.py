@@ -43,7 +43,9 @@ def gunicorn(app: str, env: dict[str, str], log_path: Path, ready_path: str) -> 
     """Serve `app` with config/gunicorn.py on a free loopback port until the block ends."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "config/gunicorn.py"),
-               "--bind", f"127.0.0.1:{port}", app]
+               "--bind", f"127.0.0.1:{port}",
+               # its own control socket, not the shared default under ~/.gunicorn
+               "--control-socket", str(log_path.parent / f"gunicorn-{port}.ctl"), app]
     address = f"http://127.0.0.1:{port}"
     with open(log_path, "ab") as log:
         process = subprocess.Popen(command, cwd=ROOT, env={**env, "BIND": f"127.0.0.1:{port}"},
