@@ -1,4 +1,5 @@
-# Selfpath: `make run` serves the tool with the demo LMS; `make test` runs every test.
+# Selfpath: `make run` serves the tool with the demo LMS; `make test` runs every test;
+# `make bench` measures speed against a bare Flask "hello" (not part of `make test`).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,6 +9,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test test-sqlite test-postgres lint migrate seed clean translations extract-messages
+.PHONY: bench profile-launch
 
 $(DEPS): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +42,15 @@ test-sqlite: translations
 test-postgres: translations
 	./scripts/ensure-services
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q
+
+# The benchmark empties and reuses its own PostgreSQL database (BENCH_PG_URL, whose name
+# must contain "bench") and Redis database (BENCH_REDIS_URL); BENCH_SECONDS sets each run.
+bench: $(DEPS)
+	./scripts/ensure-services
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+profile-launch: $(DEPS)
+	$(BIN)/python -m bench.profile_launch $(or $(LAUNCHES),300)
 
 lint: $(DEPS)
 	$(BIN)/ruff check .

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from lti.launch import Launch
-from lti.models import Deployment, Platform
-from lti.registrations import find_deployment
+from lti.models import Deployment
 from paths.people import Activity, Course, Membership, User
+
+# "Last seen" and "last launch" move on when older than this, so a learner who reopens the
+# activity within minutes does not rewrite their rows on every launch.
+LAST_SEEN_PRECISION = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -23,15 +26,22 @@ class LaunchParties:
 
 
 def provision(session: Session, launch: Launch, now: datetime) -> LaunchParties:
-    platform = session.get(Platform, launch.platform_id)
-    assert platform is not None
-    tenant = find_deployment(session, platform, launch.deployment_id)
-    assert tenant is not None
-    user = _user(session, launch, now)
-    course = _course(session, launch, tenant) if launch.context_id else None
-    activity = _activity(session, launch, tenant, course) if launch.resource_link_id else None
+    """Two lookups whatever the data: (tenant, course, activity) and (user, membership)."""
+    tenant, course, activity = session.execute(
+        select(Deployment, Course, Activity)
+        .outerjoin(Course, and_(Course.tenant_id == Deployment.id,
+                                Course.context_id == launch.context_id))
+        .outerjoin(Activity, and_(Activity.tenant_id == Deployment.id,
+                                  Activity.resource_link_id == launch.resource_link_id))
+        .where(Deployment.platform_id == launch.platform_id,
+               Deployment.deployment_id == launch.deployment_id)
+    ).one()
+    course = _course(session, launch, tenant, course) if launch.context_id else None
+    user, membership = _user(session, launch, course, now)
+    activity = (_activity(session, launch, tenant, course, activity)
+                if launch.resource_link_id else None)
     if course is not None:
-        _membership(session, user, course, launch.role, now)
+        _membership(session, user, course, membership, launch.role, now)
     session.flush()
     return LaunchParties(user=user, course=course, activity=activity, tenant=tenant)
 
@@ -43,49 +53,61 @@ def _changed(row: object, **values: object) -> None:
             setattr(row, name, value)
 
 
-def _user(session: Session, launch: Launch, now: datetime) -> User:
-    user = session.scalars(select(User).where(User.issuer == launch.issuer,
-                                              User.subject == launch.subject)).first()
+def _stale(seen: datetime | None, now: datetime) -> bool:
+    return seen is None or now - seen >= LAST_SEEN_PRECISION
+
+
+def _user(session: Session, launch: Launch, course: Course | None,
+          now: datetime) -> tuple[User, Membership | None]:
+    query = select(User, Membership).where(User.issuer == launch.issuer,
+                                           User.subject == launch.subject)
+    course_id = course.id if course is not None else None
+    query = query.outerjoin(Membership, and_(Membership.user_id == User.id,
+                                             Membership.course_id == course_id))
+    found = session.execute(query).first()
+    user, membership = found if found else (None, None)
     if user is None:
-        user = User(issuer=launch.issuer, subject=launch.subject, created_at=now)
+        user = User(issuer=launch.issuer, subject=launch.subject, created_at=now,
+                    last_seen_at=now)
         session.add(user)
     # Name and email only when the platform shares them (it may withhold PII).
     _changed(user, name=launch.name or user.name, email=launch.email or user.email,
-             locale=launch.locale or user.locale, last_seen_at=now)
-    return user
+             locale=launch.locale or user.locale)
+    if _stale(user.last_seen_at, now):
+        user.last_seen_at = now
+    return user, membership
 
 
-def _course(session: Session, launch: Launch, tenant: Deployment) -> Course:
-    course = session.scalars(select(Course).where(Course.tenant_id == tenant.id,
-                                                  Course.context_id == launch.context_id)).first()
+def _course(session: Session, launch: Launch, tenant: Deployment,
+            course: Course | None) -> Course:
     if course is None:
-        course = Course(tenant_id=tenant.id, context_id=launch.context_id)
+        course = Course(tenant_id=tenant.id, context_id=launch.context_id,
+                        title=launch.context_title, label=launch.context_label)
         session.add(course)
+        session.flush()  # its id, for the membership
+        return course
     _changed(course, title=launch.context_title or course.title,
              label=launch.context_label or course.label)
     return course
 
 
-def _activity(session: Session, launch: Launch, tenant: Deployment,
-              course: Course | None) -> Activity:
-    activity = session.scalars(select(Activity).where(
-        Activity.tenant_id == tenant.id,
-        Activity.resource_link_id == launch.resource_link_id)).first()
+def _activity(session: Session, launch: Launch, tenant: Deployment, course: Course | None,
+              activity: Activity | None) -> Activity:
     if activity is None:
         activity = Activity(tenant_id=tenant.id, resource_link_id=launch.resource_link_id)
         session.add(activity)
-        session.flush()
     _changed(activity, course_id=course.id if course else activity.course_id,
              title=launch.resource_link_title or activity.title)
     return activity
 
 
-def _membership(session: Session, user: User, course: Course, role: str, now: datetime) -> None:
-    session.flush()
-    membership = session.scalars(select(Membership).where(
-        Membership.user_id == user.id, Membership.course_id == course.id)).first()
+def _membership(session: Session, user: User, course: Course, membership: Membership | None,
+                role: str, now: datetime) -> None:
     if membership is None:
+        session.flush()  # the user's id
         session.add(Membership(user_id=user.id, course_id=course.id, role=role,
                                last_launch_at=now))
         return
-    _changed(membership, role=role, last_launch_at=now)
+    _changed(membership, role=role)
+    if _stale(membership.last_launch_at, now):
+        membership.last_launch_at = now

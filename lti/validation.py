@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from lti import claims
 from lti.errors import LaunchRefused
+from lti.id_token import verify_rs256
 from lti.launch import Launch
 from lti.models import Deployment, Platform
 from lti.platform_keys import PlatformKeys
@@ -192,10 +193,9 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         assert self._platform is not None
         key = self._keys.key_for(self._platform.key_set_url, kid)
         try:
-            body = jwt.decode(
-                self._get_id_token(), key, algorithms=["RS256"], leeway=self._leeway,
-                options={"verify_aud": False, "require": ["exp", "iat"]},
-            )
+            # Not jwt.decode: see lti/id_token.py (same checks, a fifth of the cost).
+            body = verify_rs256(self._get_id_token(), key, now=self._now.timestamp(),
+                                leeway=self._leeway)
         except jwt.ExpiredSignatureError as exc:
             raise LaunchRefused("expired", self._expired_message(), status=401) from exc
         except jwt.ImmatureSignatureError as exc:

@@ -8,7 +8,9 @@ from sqlalchemy.orm import Session
 
 from paths.db import Base
 
-db = SQLAlchemy(model_class=Base)
+# A request's objects stay loaded after it commits: the launch commits its spent state and
+# nonce midway, and re-reading every row it holds afterwards would double its queries.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 csrf = CSRFProtect()
 # Limits are per client address (behind PROXY_HOPS trusted proxies, the real client's).
 # One application per process: the limiter keeps the storage of the app it was bound to.

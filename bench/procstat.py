@@ -1,0 +1,49 @@
+"""CPU time and memory of the server processes under test (Linux, through psutil)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psutil
+
+
+@dataclass(frozen=True)
+class CpuSample:
+    app: float  # seconds of CPU used by the gunicorn master and its workers
+    database: float  # seconds used by PostgreSQL backends serving the benchmark database
+
+
+def _cpu(process: psutil.Process) -> float:
+    try:
+        times = process.cpu_times()
+    except psutil.Error:
+        return 0.0
+    return float(times.user + times.system)
+
+
+def gunicorn_processes(master_pid: int) -> list[psutil.Process]:
+    master = psutil.Process(master_pid)
+    return [master, *master.children(recursive=True)]
+
+
+def postgres_backends(database: str | None) -> list[psutil.Process]:
+    """Backends whose process title names `database` (PostgreSQL retitles each one)."""
+    if not database:
+        return []
+    found = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        cmdline = " ".join(process.info.get("cmdline") or [])
+        if cmdline.startswith("postgres: ") and f" {database} " in cmdline:
+            found.append(process)
+    return found
+
+
+def cpu_sample(master_pid: int, database: str | None) -> CpuSample:
+    return CpuSample(app=sum(_cpu(p) for p in gunicorn_processes(master_pid)),
+                     database=sum(_cpu(p) for p in postgres_backends(database)))
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    """Resident memory of each gunicorn worker, in MB (10^6 bytes)."""
+    workers = psutil.Process(master_pid).children()
+    return [w.memory_info().rss / 1e6 for w in workers]

@@ -1,0 +1,106 @@
+"""The benchmark's table and its comparison with the SPEC §5 targets, from the JSON figures.
+
+    python -m bench.report [bench/results/latest.json]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+TARGET_CLIENTS = 16  # ratios are judged where the server is busy but not swamped
+WORKER_RSS_LIMIT_MB = 100.0
+
+
+def _hello(document: dict[str, Any], backend: str, clients: int) -> dict[str, Any] | None:
+    for figure in document["figures"]:
+        if (figure["scenario"], figure["backend"], figure["clients"]) == (
+                "hello", backend, clients):
+            return figure
+    return None
+
+
+def ratios(document: dict[str, Any], figure: dict[str, Any]) -> tuple[float, float]:
+    """(server CPU per operation, throughput) of `figure` as multiples of hello's."""
+    base = _hello(document, figure["backend"], figure["clients"])
+    if base is None or not base["cpu_ms"] or not figure["per_second"]:
+        return float("nan"), float("nan")
+    return figure["cpu_ms"] / base["cpu_ms"], base["per_second"] / figure["per_second"]
+
+
+def figures_table(document: dict[str, Any]) -> list[str]:
+    lines = ["| backend | scenario | clients | ops/s | p50 ms | p99 ms | server CPU ms/op "
+             "| x hello (CPU/op) | x hello (ops/s) |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for figure in document["figures"]:
+        cpu_ratio, rate_ratio = ratios(document, figure)
+        errors = f" ({figure['errors']} errors)" if figure["errors"] else ""
+        db = f" (db {figure['db_cpu_ms']:.2f})" if figure["db_cpu_ms"] else ""
+        lines.append(
+            f"| {figure['backend']} | {figure['scenario']}{errors} | {figure['clients']} "
+            f"| {figure['per_second']:,.0f} | {figure['p50_ms']:.2f} | {figure['p99_ms']:.2f} "
+            f"| {figure['cpu_ms']:.2f}{db} | {cpu_ratio:.2f}x | {rate_ratio:.2f}x |")
+    for scenario in document["scenarios"]:
+        if not scenario["measured"]:
+            lines.append(f"| all | {scenario['name']} | | not yet measured | | | | | |")
+    return lines
+
+
+def target_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each SPEC §5 target with the measured value and whether it is met, per backend."""
+    backends = document["settings"]["backends"]
+    rows = []
+    for scenario in document["scenarios"]:
+        row: dict[str, Any] = {"target": f"{scenario['name']} {scenario['target']}",
+                               "results": {}}
+        for backend in backends:
+            figure = next((f for f in document["figures"] if f["scenario"] == scenario["name"]
+                           and f["backend"] == backend and f["clients"] == TARGET_CLIENTS),
+                          None)
+            if figure is None or scenario["limit"] is None:
+                row["results"][backend] = ("not yet measured", None)
+                continue
+            value = ratios(document, figure)[0]
+            row["results"][backend] = (f"{value:.2f}x", value <= scenario["limit"])
+        rows.append(row)
+    memory = {"target": f"a gunicorn worker under {WORKER_RSS_LIMIT_MB:.0f} MB resident",
+              "results": {}}
+    for backend in backends:
+        value = document["worker_rss_mb"].get(backend)
+        memory["results"][backend] = ((f"{value:.0f} MB", value < WORKER_RSS_LIMIT_MB)
+                                      if value is not None else ("not measured", None))
+    rows.append(memory)
+    return rows
+
+
+def targets_table(document: dict[str, Any]) -> list[str]:
+    backends = document["settings"]["backends"]
+    lines = ["| SPEC §5 target (ratios at 16 clients) | " + " | ".join(backends) + " |",
+             "|---|" + "---|" * len(backends)]
+    for row in target_rows(document):
+        cells = []
+        for backend in backends:
+            text, met = row["results"][backend]
+            cells.append(text if met is None else f"{text} {'met' if met else 'MISSED'}")
+        lines.append(f"| {row['target']} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def render(document: dict[str, Any]) -> str:
+    settings, machine = document["settings"], document["machine"]
+    head = (f"Selfpath benchmark, {document['date']}, {machine['cpus']} CPUs, Python "
+            f"{machine['python']}; gunicorn {settings['workers']} workers x "
+            f"{settings['threads']} thread(s) for Selfpath and hello alike; "
+            f"SELFPATH_ENV={settings['selfpath_env']}; {settings['seconds_per_run']:g} s per run.")
+    rss = ", ".join(f"{k} {v:.0f} MB" for k, v in document["worker_rss_mb"].items())
+    return "\n".join([head, "", *figures_table(document), "",
+                      f"Largest worker RSS after the run: {rss}. Platform key-set fetches: "
+                      f"{document['platform_jwks_fetches']}.", "", *targets_table(document)])
+
+
+if __name__ == "__main__":
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else (
+        Path(__file__).resolve().parent / "results" / "latest.json")
+    print(render(json.loads(path.read_text())))

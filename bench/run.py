@@ -1,0 +1,143 @@
+"""`make bench`: serve Selfpath and a bare Flask "hello" with the same gunicorn settings,
+drive both over loopback, and print every figure as a ratio to hello measured in this run.
+
+    python -m bench.run [--seconds 4] [--backends postgresql+redis,sqlite]
+
+BENCH_PG_URL and BENCH_REDIS_URL name the benchmark's own PostgreSQL database (it is
+emptied: its name must contain "bench") and Redis database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+from bench import procstat, report
+from bench.lms import BenchLms
+from bench.scenarios import (
+    SCENARIOS,
+    TOOL_BASE,
+    Bench,
+    Figure,
+    as_dict,
+    hello,
+    launch_warm_up,
+    learners,
+)
+from bench.servers import gunicorn, server_env
+from bench.setup_db import prepare_database
+
+RESULTS = Path(__file__).resolve().parent / "results"
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_selfpath"
+REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
+def main() -> None:
+    args = _arguments()
+    work = Path(tempfile.mkdtemp(prefix="selfpath-bench-"))
+    log = work / "gunicorn.log"
+    env = server_env(args.workers, args.threads)
+    started = datetime.now(UTC)
+    figures: list[Figure] = []
+    rss: dict[str, float] = {}
+    lms = BenchLms()
+    try:
+        with gunicorn("bench.hello:app", env, log, "/hello") as served_hello:
+            for backend in args.backends:
+                print(f"... {backend}: hello", flush=True)
+                figures += [_tag(f, backend) for f in hello(Bench(
+                    "hello", served_hello.address, served_hello.pid, None, None,
+                    args.seconds))]
+                selfpath, worker_rss = _selfpath(backend, args, env, work, lms)
+                figures += selfpath
+                rss[backend] = max(worker_rss)
+            rss["hello"] = max(procstat.worker_rss_mb(served_hello.pid))
+    finally:
+        lms.close()
+    document = _document(started, args, figures, rss, lms.jwks_hits)
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"bench-{started:%Y%m%dT%H%M%SZ}.json"
+    text = json.dumps(document, indent=2)
+    path.write_text(text)
+    (RESULTS / "latest.json").write_text(text)
+    print()
+    print(report.render(document))
+    print(f"\nFigures written to {path}; server logs in {log}.")
+
+
+def _tag(figure: Figure, backend: str) -> Figure:
+    figure.backend = backend
+    return figure
+
+
+def _selfpath(backend: str, args: argparse.Namespace, env: dict[str, str], work: Path,
+              lms: BenchLms) -> tuple[list[Figure], list[float]]:
+    if backend == "sqlite":
+        database_url, redis_url, database = f"sqlite:///{work / 'bench.db'}", "", None
+    else:
+        database_url, redis_url = args.pg_url, args.redis_url
+        database = make_url(database_url).database
+    prepare_database(database_url, lms)
+    app_env = {**env, "SELFPATH_ENV": "production", "BASE_URL": TOOL_BASE,
+               "SECRET_KEY": secrets.token_urlsafe(48), "DATABASE_URL": database_url,
+               "INSTANCE_PATH": str(work / "instance"), "LOG_LEVEL": "INFO"}
+    if redis_url:
+        app_env["REDIS_URL"] = redis_url
+    with gunicorn("wsgi:app", app_env, work / "gunicorn.log", "/healthz") as served:
+        bench = Bench(backend, served.address, served.pid, database, lms, args.seconds,
+                      learners())
+        print(f"... {backend}: warm-up", flush=True)
+        launch_warm_up(bench)
+        figures: list[Figure] = []
+        for scenario in SCENARIOS:
+            if scenario.measure is not None:
+                print(f"... {backend}: {scenario.name}", flush=True)
+                figures += scenario.measure(bench)
+        return figures, procstat.worker_rss_mb(served.pid)
+
+
+def _document(started: datetime, args: argparse.Namespace, figures: list[Figure],
+              rss: dict[str, float], jwks_hits: int) -> dict[str, Any]:
+    return {
+        "date": started.isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "system": platform.platform(),
+                    "python": platform.python_version()},
+        "settings": {"workers": args.workers, "threads": args.threads,
+                     "seconds_per_run": args.seconds, "backends": args.backends,
+                     "selfpath_env": "production", "base_url": TOOL_BASE},
+        "figures": [as_dict(f) for f in figures],
+        "worker_rss_mb": {k: round(v, 1) for k, v in rss.items()},
+        "platform_jwks_fetches": jwks_hits,
+        "scenarios": [{"name": s.name, "target": s.target, "measured": s.measure is not None,
+                       "limit": s.limit} for s in SCENARIOS],
+    }
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float,
+                        default=float(os.environ.get("BENCH_SECONDS", "4")),
+                        help="length of each timed run (default 4)")
+    parser.add_argument("--backends", default="postgresql+redis,sqlite",
+                        type=lambda s: [b for b in s.split(",") if b])
+    parser.add_argument("--workers", type=int,
+                        default=int(os.environ.get("BENCH_WORKERS", "2")))
+    parser.add_argument("--threads", type=int,
+                        default=int(os.environ.get("BENCH_THREADS", "1")))
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", PG_URL))
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", REDIS_URL))
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    main()

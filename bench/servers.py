@@ -1,0 +1,76 @@
+"""gunicorn processes for the benchmark: Selfpath and the hello yardstick, same settings."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Served:
+    address: str
+    pid: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_env(workers: int, threads: int, **extra: str) -> dict[str, str]:
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env.update({"PYTHONPATH": str(ROOT), "WEB_CONCURRENCY": str(workers),
+                "WEB_THREADS": str(threads), "PYTHONDONTWRITEBYTECODE": "1"})
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def gunicorn(app: str, env: dict[str, str], log_path: Path, ready_path: str) -> Iterator[Served]:
+    """Serve `app` with config/gunicorn.py on a free loopback port until the block ends."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "config/gunicorn.py"),
+               "--bind", f"127.0.0.1:{port}",
+               # its own control socket, not the shared default under ~/.gunicorn
+               "--control-socket", str(log_path.parent / f"gunicorn-{port}.ctl"), app]
+    address = f"http://127.0.0.1:{port}"
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env={**env, "BIND": f"127.0.0.1:{port}"},
+                                   stdout=log, stderr=log)
+        try:
+            _wait_ready(address + ready_path, process, log_path)
+            yield Served(address=address, pid=process.pid)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited: " + log_path.read_text()[-3000:])
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not answer {url} within 60 s")

@@ -1,0 +1,107 @@
+"""What a launch costs: a small, fixed number of SQL statements however much data there
+is, no rewriting of unchanged rows, and no PyJWT decode."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import timedelta
+
+import jwt
+import pytest
+from sqlalchemy import event, select
+
+from paths.db import utcnow
+from paths.people import Activity, Course, Membership, User
+from service.extensions import db
+from tests.conftest import TOOL_BASE
+from tests.platform import LEARNER
+
+# id_token POST of a learner seen before, with launch state in the database: state (load,
+# spend), nonce, platform, deployment, (tenant, course, activity), (user, membership),
+# launch record.
+RETURNING_LAUNCH_STATEMENTS = 8
+FIRST_LAUNCH_STATEMENTS = 12  # the same, plus inserting the user, course, activity, membership
+
+
+@contextmanager
+def counted() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def launch_statements(browser, platform, who=LEARNER) -> list[str]:
+    browser.client.get("/healthz")  # frame-ancestors are cached from here on
+    auth = browser.start(platform, who)
+    token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE, who))
+    with counted() as statements:
+        response = browser.post_launch(token, auth["state"])
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return statements
+
+
+def add_classmates(session, count: int) -> None:
+    course = session.scalars(select(Course)).one()
+    tenant_id = course.tenant_id
+    for n in range(count):
+        user = User(issuer="https://other.example", subject=f"s{n}", name=f"Learner {n}")
+        session.add(user)
+        session.add(Course(tenant_id=tenant_id, context_id=f"other-{n}", title="Other"))
+        session.add(Activity(tenant_id=tenant_id, resource_link_id=f"other-{n}"))
+        session.flush()
+        session.add(Membership(user_id=user.id, course_id=course.id, role="learner"))
+    session.commit()
+
+
+def test_first_launch_statements_are_bounded(browser, platform):
+    assert len(launch_statements(browser, platform)) <= FIRST_LAUNCH_STATEMENTS
+
+
+@pytest.mark.parametrize("classmates", [0, 300])
+def test_returning_launch_statements_do_not_grow_with_the_data(browser, platform, session,
+                                                               classmates):
+    launch_statements(browser, platform)
+    add_classmates(session, classmates)
+    statements = launch_statements(browser, platform)
+    assert len(statements) <= RETURNING_LAUNCH_STATEMENTS, "\n".join(statements)
+
+
+def test_a_returning_launch_writes_no_unchanged_rows(browser, platform):
+    launch_statements(browser, platform)
+    statements = launch_statements(browser, platform)
+    assert not [s for s in statements if s.lstrip().upper().startswith("UPDATE")], statements
+
+
+def test_last_seen_moves_on_once_it_is_older_than_its_precision(browser, platform, session):
+    from lti.provisioning import LAST_SEEN_PRECISION
+
+    launch_statements(browser, platform)
+    user = session.scalars(select(User)).one()
+    membership = session.scalars(select(Membership)).one()
+    long_ago = utcnow() - LAST_SEEN_PRECISION - timedelta(seconds=5)
+    user.last_seen_at = membership.last_launch_at = long_ago
+    session.commit()
+    renamed = replace(LEARNER, name="Lan Pham-Tran")
+    launch_statements(browser, platform, renamed)
+    session.expire_all()
+    assert session.get(User, user.id).last_seen_at > long_ago
+    assert session.get(User, user.id).name == "Lan Pham-Tran"
+    assert session.get(Membership, membership.id).last_launch_at > long_ago
+
+
+def test_the_launch_does_not_use_pyjwt_decode(browser, platform, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("jwt.decode is not on the launch path")
+
+    monkeypatch.setattr(jwt, "decode", refuse)
+    assert browser.launch(platform).status_code == 200
+
