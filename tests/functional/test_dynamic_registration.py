@@ -113,6 +113,7 @@ def test_canvas_registers_with_the_token_and_its_deployments_launch(client, brow
     assert platform.granted_scopes == AGS + "score"  # what Canvas granted, not what we asked
     canvas.platform.deployment_ids = ("canvas-deployment-9",)
     assert browser.launch(canvas.platform).status_code == 200
+    session.expire_all()
     assert [d.deployment_id for d in platform.deployments] == ["canvas-deployment-9"]
 
 
