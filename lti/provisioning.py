@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti.ags_endpoint import store_endpoint
 from lti.launch import Launch
 from lti.models import Deployment, Platform
 from lti.registrations import find_deployment
@@ -32,6 +33,8 @@ def provision(session: Session, launch: Launch, now: datetime) -> LaunchParties:
     activity = _activity(session, launch, tenant, course) if launch.resource_link_id else None
     if course is not None:
         _membership(session, user, course, launch.role, now)
+    if activity is not None and launch.ags:
+        store_endpoint(session, activity.id, platform.id, launch.ags, now)
     session.flush()
     return LaunchParties(user=user, course=course, activity=activity, tenant=tenant)
 
