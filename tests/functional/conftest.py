@@ -46,3 +46,22 @@ class LtiBrowser:
 @pytest.fixture
 def browser(client: FlaskClient) -> LtiBrowser:
     return LtiBrowser(client)
+
+
+@pytest.fixture
+def gradebook(platform, database_url):
+    """The test LMS's gradebook (AGS): tokens, line items, scores, results."""
+    from tests.grades import gradebook_for
+
+    book = gradebook_for(platform, database_url)
+    yield book
+    book.tool_jwks.engine.dispose()
+
+
+@pytest.fixture
+def worker():
+    from tests.grades import quick_worker
+
+    grade_worker = quick_worker()
+    yield grade_worker
+    grade_worker.close()
