@@ -54,8 +54,9 @@ def gradebook(platform, database_url):
     from tests.grades import gradebook_for
 
     book = gradebook_for(platform, database_url)
+    engine = book.tool_jwks.engine
     yield book
-    book.tool_jwks.engine.dispose()
+    engine.dispose()
 
 
 @pytest.fixture

@@ -42,8 +42,8 @@ def test_a_launch_keeps_the_gradebook_endpoint_and_progress_reaches_the_lms(
     [arrived] = gradebook.received
     assert arrived.user_id == LEARNER.subject and arrived.score_given == 10.0
     assert (arrived.activity_progress, arrived.grading_progress) == ("InProgress", "FullyGraded")
-    assert arrived.timestamp == score_of(session, score).changed_at
-    assert score_of(session, score).acknowledged_version == 1
+    session.refresh(score)
+    assert arrived.timestamp == score.changed_at and score.acknowledged_version == 1
 
 
 def test_lms_down_for_a_while_then_every_final_score_arrives_once(
