@@ -7,7 +7,8 @@ SQLITE_URL := sqlite:///$(CURDIR)/instance/selfpath.db
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-sqlite test-postgres lint migrate seed clean translations extract-messages
+.PHONY: run test test-sqlite test-postgres lint migrate seed clean translations extract-messages \
+	bench-grades
 
 $(DEPS): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,9 +29,12 @@ migrate: $(DEPS)
 seed: migrate translations
 	DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1 $(BIN)/flask --app wsgi:app demo seed
 
+# The web server and one grade-sync worker; Ctrl-C (or either one ending) stops both.
 run: seed
-	DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1 WEB_THREADS=$${WEB_THREADS:-4} \
-		$(BIN)/gunicorn -c config/gunicorn.py wsgi:app
+	export DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1; \
+	$(BIN)/flask --app wsgi:app worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	WEB_THREADS=$${WEB_THREADS:-4} $(BIN)/gunicorn -c config/gunicorn.py wsgi:app
 
 test: test-sqlite test-postgres
 
@@ -40,6 +44,9 @@ test-sqlite: translations
 test-postgres: translations
 	./scripts/ensure-services
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q
+
+bench-grades: $(DEPS)
+	$(BIN)/python bench/grades.py
 
 lint: $(DEPS)
 	$(BIN)/ruff check .

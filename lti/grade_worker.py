@@ -45,6 +45,7 @@ from paths.scores import SCORE_MAXIMUM
 log = logging.getLogger("selfpath.grades")
 SENT, RETRY, REFUSED, SKIPPED = "sent", "retry", "refused", "skipped"
 USER_AGENT = "Selfpath-LTI/1.0"
+ACK_EVERY = 10  # outcomes per commit: a killed worker resends at most these few
 
 
 @dataclass(frozen=True)
@@ -133,9 +134,11 @@ class GradeWorker:
         ready = self._with_line_items(session, items, key, report)
         jobs = {self._pool.submit(self._send, item, url, key, deadline): item
                 for item, url in ready}
-        for job in as_completed(jobs):
+        for done, job in enumerate(as_completed(jobs), start=1):
             self._record(session, jobs[job], job.result(), report)
-            session.commit()
+            if done % ACK_EVERY == 0:
+                session.commit()
+        session.commit()
         if report.sent or report.retrying or report.failed:
             log.info("grade sync batch", extra={"fields": {
                 "sent": report.sent, "failed": report.failed, "retrying": report.retrying}})

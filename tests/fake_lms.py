@@ -218,8 +218,8 @@ class FakeGradebook:
         with self._lock:
             self.received.append(got)
             before = self.latest.get((number, got.user_id))
-            if before is not None and got.timestamp <= before.timestamp:
-                self.stale.append(got)  # the specification: ignore it
+            if before is not None and got.timestamp < before.timestamp:
+                self.stale.append(got)  # older than what it has: ignored, as specified
             else:
                 self.latest[(number, got.user_id)] = got
         return Response("", 200)
