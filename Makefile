@@ -10,6 +10,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test test-sqlite test-postgres lint migrate seed clean translations extract-messages
 .PHONY: bench profile-launch
+.PHONY: bench-grades
 
 $(DEPS): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,9 +31,12 @@ migrate: $(DEPS)
 seed: migrate translations
 	DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1 $(BIN)/flask --app wsgi:app demo seed
 
+# The web server and one grade-sync worker; Ctrl-C (or either one ending) stops both.
 run: seed
-	DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1 WEB_THREADS=$${WEB_THREADS:-4} \
-		$(BIN)/gunicorn -c config/gunicorn.py wsgi:app
+	export DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1; \
+	$(BIN)/flask --app wsgi:app worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	WEB_THREADS=$${WEB_THREADS:-4} $(BIN)/gunicorn -c config/gunicorn.py wsgi:app
 
 test: test-sqlite test-postgres
 
@@ -51,6 +55,9 @@ bench: $(DEPS)
 
 profile-launch: $(DEPS)
 	$(BIN)/python -m bench.profile_launch $(or $(LAUNCHES),300)
+
+bench-grades: $(DEPS)
+	$(BIN)/python bench/grades.py
 
 lint: $(DEPS)
 	$(BIN)/ruff check .

@@ -36,6 +36,16 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str = "development"
@@ -51,6 +61,11 @@ class Settings:
     platform_jwks_cache_seconds: int = 3600
     http_timeout_seconds: int = 10
     proxy_hops: int = 0
+    grade_batch_size: int = 50
+    grade_send_threads: int = 4
+    grade_lease_seconds: float = 120.0
+    grade_retry_base_seconds: float = 2.0
+    grade_retry_max_seconds: float = 900.0
     log_level: str = "INFO"
     admin_username: str = ""
     admin_password: str = field(default="", repr=False)
@@ -78,6 +93,13 @@ class Settings:
             ),
             http_timeout_seconds=_int(env, "HTTP_TIMEOUT_SECONDS", cls.http_timeout_seconds),
             proxy_hops=_int(env, "PROXY_HOPS", cls.proxy_hops),
+            grade_batch_size=_int(env, "GRADE_BATCH_SIZE", cls.grade_batch_size),
+            grade_send_threads=_int(env, "GRADE_SEND_THREADS", cls.grade_send_threads),
+            grade_lease_seconds=_float(env, "GRADE_LEASE_SECONDS", cls.grade_lease_seconds),
+            grade_retry_base_seconds=_float(env, "GRADE_RETRY_BASE_SECONDS",
+                                            cls.grade_retry_base_seconds),
+            grade_retry_max_seconds=_float(env, "GRADE_RETRY_MAX_SECONDS",
+                                           cls.grade_retry_max_seconds),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             admin_username=env.get("ADMIN_USERNAME", "").strip(),
             admin_password=env.get("ADMIN_PASSWORD", ""),
@@ -114,6 +136,13 @@ class Settings:
             raise SettingsError("BASE_URL must use https:// in production")
         if not 0 <= self.jwt_leeway_seconds <= 60:
             raise SettingsError("JWT_LEEWAY_SECONDS must be between 0 and 60")
+        if self.grade_batch_size < 1 or self.grade_send_threads < 1:
+            raise SettingsError("GRADE_BATCH_SIZE and GRADE_SEND_THREADS must be at least 1")
+        if self.grade_lease_seconds <= self.http_timeout_seconds:
+            raise SettingsError("GRADE_LEASE_SECONDS must be longer than HTTP_TIMEOUT_SECONDS")
+        if not 0 < self.grade_retry_base_seconds <= self.grade_retry_max_seconds:
+            raise SettingsError("GRADE_RETRY_BASE_SECONDS must be above 0 and at most "
+                                "GRADE_RETRY_MAX_SECONDS")
         if self.env not in {"development", "production", "test"}:
             raise SettingsError("SELFPATH_ENV must be development, production or test")
         self._check_admin()

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from lti.ags_endpoint import store_endpoint
 from lti.launch import Launch
 from lti.models import Deployment
 from paths.people import Activity, Course, Membership, User
@@ -42,6 +43,8 @@ def provision(session: Session, launch: Launch, now: datetime) -> LaunchParties:
                 if launch.resource_link_id else None)
     if course is not None:
         _membership(session, user, course, membership, launch.role, now)
+    if activity is not None and launch.ags:
+        store_endpoint(session, activity.id, launch.platform_id, launch.ags, now)
     session.flush()
     return LaunchParties(user=user, course=course, activity=activity, tenant=tenant)
 

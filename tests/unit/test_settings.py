@@ -9,6 +9,15 @@ def test_defaults_need_no_environment():
     assert settings.demo_lms is False and settings.redis_url is None
 
 
+def test_grade_sync_settings_come_from_the_environment():
+    settings = Settings.from_env({"GRADE_BATCH_SIZE": "10", "GRADE_SEND_THREADS": "2",
+                                  "GRADE_LEASE_SECONDS": "30", "GRADE_RETRY_BASE_SECONDS": "0.5",
+                                  "GRADE_RETRY_MAX_SECONDS": "60"})
+    assert (settings.grade_batch_size, settings.grade_send_threads, settings.grade_lease_seconds,
+            settings.grade_retry_base_seconds, settings.grade_retry_max_seconds) == \
+        (10, 2, 30.0, 0.5, 60.0)
+
+
 def test_values_come_from_the_environment():
     settings = Settings.from_env({"DATABASE_URL": "postgresql+psycopg://db/x",
                                   "REDIS_URL": "redis://r:6379/0", "DEMO_LMS": "1",
@@ -26,6 +35,10 @@ def test_values_come_from_the_environment():
     ({"JWT_LEEWAY_SECONDS": "600"}, "JWT_LEEWAY_SECONDS"),
     ({"JWT_LEEWAY_SECONDS": "soon"}, "JWT_LEEWAY_SECONDS"),
     ({"SELFPATH_ENV": "staging"}, "SELFPATH_ENV"),
+    ({"GRADE_LEASE_SECONDS": "5", "HTTP_TIMEOUT_SECONDS": "10"}, "GRADE_LEASE_SECONDS"),
+    ({"GRADE_RETRY_BASE_SECONDS": "0"}, "GRADE_RETRY_BASE_SECONDS"),
+    ({"GRADE_RETRY_BASE_SECONDS": "fast"}, "GRADE_RETRY_BASE_SECONDS"),
+    ({"GRADE_BATCH_SIZE": "0"}, "GRADE_BATCH_SIZE"),
 ])
 def test_unsafe_or_broken_configuration_is_refused(env, words):
     with pytest.raises(SettingsError, match=words):
