@@ -4,6 +4,7 @@ gradebook endpoints (AGS) that launches hand us."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -129,3 +130,17 @@ class AgsEndpoint(Base):
     scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
     line_item_created: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class CourseRoster(Base):
+    """The course's members as the LMS listed them (NRPS), kept until a refresh."""
+
+    __tablename__ = "lti_course_rosters"
+
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    memberships_url: Mapped[str] = mapped_column(String(2048))
+    members: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    fetched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)

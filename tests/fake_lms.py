@@ -32,6 +32,7 @@ from tests.platform import TestPlatform
 
 RESULT_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
 ALL_SCOPES = [LINEITEM, LINEITEM_READONLY, RESULT_READONLY, SCORE]
+ROSTER_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 TYPE_ID = "3"
 
 
@@ -83,10 +84,38 @@ class FakeGradebook:
     _jtis: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    members: list[dict[str, Any]] = field(default_factory=list)
+    roster_page_size: int = 2
+    roster_requests: list[str] = field(default_factory=list)
+
     def __post_init__(self) -> None:
         server, name = self.platform.server, self.platform.name
         server.routes[f"/{name}/token"] = self._token
         server.prefix_routes[f"/{name}/ags/"] = self._ags
+        server.routes[f"/{name}/nrps/memberships"] = self._roster
+
+    @property
+    def memberships_url(self) -> str:
+        return f"{self.platform.issuer}/nrps/memberships?Context=Course-1"
+
+    def _roster(self, request: Request) -> Response:
+        """Names and roles, a few per page; the next page's link carries a case-sensitive
+        token, as some LMSs' do."""
+        self.roster_requests.append(request.url)
+        if not self._authorized(request, ROSTER_SCOPE):
+            return _json({"error": "unauthorized"}, 401)
+        if request.args.get("Context") != "Course-1":
+            return _json({"error": "unknown context"}, 404)
+        page = int(request.args.get("Page", "1"))
+        start = (page - 1) * self.roster_page_size
+        chunk = self.members[start:start + self.roster_page_size]
+        response = _json({"id": self.memberships_url, "members": chunk})
+        response.headers["Content-Type"] = \
+            "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+        if start + self.roster_page_size < len(self.members):
+            following = f"{self.memberships_url}&Page={page + 1}&Token=AbC{page}"
+            response.headers["Link"] = f'<{following}>; rel="next"'
+        return response
 
     # -- addresses the tool learns from launches ----------------------------------------
 
@@ -158,7 +187,7 @@ class FakeGradebook:
                 raise ValueError("assertion replayed")
             self._jtis.add(body["jti"])
         scopes = set(form.get("scope", "").split())
-        if not scopes or not scopes <= set(ALL_SCOPES):
+        if not scopes or not scopes <= {*ALL_SCOPES, ROSTER_SCOPE}:
             raise ValueError("invalid scope")
         return scopes
 
