@@ -19,7 +19,12 @@ from service.errors import error_response
 from service.extensions import csrf, db_session
 from service.routing import landing
 from service.settings import current_settings
-from service.web_session import STATE_COOKIE_PREFIX, set_iframe_cookie, start_session
+from service.web_session import (
+    STATE_COOKIE_PREFIX,
+    cookies_came_back,
+    set_iframe_cookie,
+    start_session,
+)
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 STORAGE_KEY_PREFIX = "selfpath_state_"
@@ -93,7 +98,7 @@ def launch() -> ResponseReturnValue:
     record_launch(db_session(), outcome=ACCEPTED, now=now, body=validator.claims,
                   platform_id=launch.platform_id, user_id=parties.user.id)
     db_session().commit()
-    start_session(launch, parties)
+    start_session(launch, parties, cookies=cookies_came_back(state))
     return landing(launch, parties)
 
 
