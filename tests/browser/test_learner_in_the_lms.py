@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.lms import LEARNER, LEARNER_VI, CourseInTheLms
+from tests.browser.lms import LEARNER, LEARNER_VI, CourseInTheLms, check_page
 
 
 def test_learner_studies_in_the_lms_frame_with_third_party_cookies_allowed(course):
@@ -45,9 +45,16 @@ def test_learner_studies_in_the_lms_frame_with_third_party_cookies_allowed(cours
 
 def test_learner_studies_through_platform_storage_when_the_frame_gets_no_cookies(
         course_blocking_cookies: CourseInTheLms):
-    """Every cookie of the tool's site is blocked inside the LMS frame (see the fixture):
-    the state comes back through the LMS's storage frame (lti.put_data at login,
-    lti.get_data at launch), and the session then travels in links and forms (`sp`)."""
+    """What is blocked: every cookie of the tool's site inside the LMS frame, partitioned
+    (CHIPS) ones included, as Safari does. How: Chromium runs with
+    `--test-third-party-cookie-phaseout` (no unpartitioned third-party cookies) and a
+    profile whose cookie exception blocks the tool's site under the LMS's site, since the
+    phase-out alone still lets partitioned cookies through (`course_blocking_cookies`).
+    The test checks that the id_token POST came without the state cookie and that the
+    browser holds no cookie of the tool.
+
+    The state then comes back through the LMS's storage frame (lti.put_data at login,
+    lti.get_data at launch), and the session travels in links and forms (`sp`)."""
     course = course_blocking_cookies
     course.open(storage=True)
     course.launch(LEARNER)
@@ -91,6 +98,7 @@ def test_without_cookies_or_platform_storage_selfpath_opens_in_a_new_window(
     window.wait_for_url(course.url_of("/path"))
     assert "sp=" not in window.url  # a plain cookie session in its own window
     expect(window.get_by_test_id("up-next")).to_contain_text("Up next")
+    check_page(window.main_frame, "en")
 
 
 def test_learner_completes_a_step_and_a_checkpoint_without_javascript(

@@ -74,6 +74,10 @@ def test_learner_completes_a_step_without_cookies(cookieless, session):
     after = client.get(done.headers["Location"]).get_data(as_text=True)
     assert "Step done" in after  # the flash message travelled in the token
     assert up_next(after) != first and "done" in statuses(after).values()
+    # ...and was spent: the links of that page carry a session without it.
+    nav = html.unescape(re.search(r'<nav.*?href="(/path\?sp=[^"]+)"', after, re.S).group(1))
+    again = client.get(nav).get_data(as_text=True)
+    assert "Step done" not in again and "done" in statuses(again).values()
 
 
 def test_csrf_still_holds_with_a_token_carried_session(app, platform, cookieless, session):
