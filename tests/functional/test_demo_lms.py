@@ -35,6 +35,7 @@ def demo_on_another_site(settings):
     with app.app_context():
         yield app
         db.session.remove()
+        db.engine.dispose()  # its own engine: close its connections now, not at collection
 
 
 def test_demo_lms_can_live_on_another_site_than_the_tool(demo_on_another_site):
