@@ -8,13 +8,24 @@ SQLITE_URL := sqlite:///$(CURDIR)/instance/selfpath.db
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
 .PHONY: run test test-sqlite test-postgres lint migrate seed clean translations extract-messages
-.PHONY: bench profile-launch
-.PHONY: bench-grades
+.PHONY: bench profile-launch bench-grades chromium
 
 $(DEPS): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+chromium:
+	@test -x /usr/bin/chromium || { command -v apt-get > /dev/null \
+		|| { echo "Install Chromium at /usr/bin/chromium for the browser tests" >&2; exit 1; }; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $@
 
 translations: $(DEPS)
@@ -40,12 +51,13 @@ run: seed
 
 test: test-sqlite test-postgres
 
-test-sqlite: translations
+test-sqlite: translations chromium $(AXE)
 	TEST_DATABASE_URL=sqlite $(BIN)/python -m pytest -q
 
+# The browser tests run once, in the SQLite run: they test pages and cookies, not SQL.
 test-postgres: translations
 	./scripts/ensure-services
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -m "not browser"
 
 # The benchmark empties and reuses its own PostgreSQL database (BENCH_PG_URL, whose name
 # must contain "bench") and Redis database (BENCH_REDIS_URL); BENCH_SECONDS sets each run.
@@ -68,4 +80,4 @@ bench-learning: $(DEPS)
 	$(BIN)/python -m bench.learning
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache tests/browser/node_modules

@@ -55,6 +55,7 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     instance_path: str = str(PROJECT_ROOT / "instance")
     demo_lms: bool = False
+    demo_lms_url: str | None = None  # where the demo LMS's pages live; BASE_URL when unset
     launch_state_seconds: int = 600
     jwt_leeway_seconds: int = 30
     key_grace_seconds: int = 3 * 24 * 3600
@@ -85,6 +86,7 @@ class Settings:
             base_url=(env.get("BASE_URL") or cls.base_url).rstrip("/"),
             instance_path=env.get("INSTANCE_PATH") or cls.instance_path,
             demo_lms=_flag(env.get("DEMO_LMS")),
+            demo_lms_url=(env.get("DEMO_LMS_URL") or "").rstrip("/") or None,
             launch_state_seconds=_int(env, "LAUNCH_STATE_SECONDS", cls.launch_state_seconds),
             jwt_leeway_seconds=_int(env, "JWT_LEEWAY_SECONDS", cls.jwt_leeway_seconds),
             key_grace_seconds=_int(env, "KEY_GRACE_SECONDS", cls.key_grace_seconds),

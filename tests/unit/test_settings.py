@@ -7,6 +7,7 @@ def test_defaults_need_no_environment():
     settings = Settings.from_env({})
     assert settings.env == "development" and settings.database_url.startswith("sqlite:///")
     assert settings.demo_lms is False and settings.redis_url is None
+    assert settings.demo_lms_url is None
 
 
 def test_grade_sync_settings_come_from_the_environment():
@@ -21,9 +22,11 @@ def test_grade_sync_settings_come_from_the_environment():
 def test_values_come_from_the_environment():
     settings = Settings.from_env({"DATABASE_URL": "postgresql+psycopg://db/x",
                                   "REDIS_URL": "redis://r:6379/0", "DEMO_LMS": "1",
+                                  "DEMO_LMS_URL": "https://lms.example/",
                                   "BASE_URL": "https://tool.example/", "JWT_LEEWAY_SECONDS": "5"})
     assert settings.database_url == "postgresql+psycopg://db/x"
     assert settings.redis_url == "redis://r:6379/0" and settings.demo_lms
+    assert settings.demo_lms_url == "https://lms.example"
     assert settings.base_url == "https://tool.example" and settings.jwt_leeway_seconds == 5
 
 
