@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.lms import DEEP_LINK, TEACHER, CourseInTheLms
@@ -22,26 +21,16 @@ def test_teacher_assigns_a_path_from_the_lms_page(course: CourseInTheLms):
         "Kỹ năng số cho người học suốt đời")
 
 
-def test_teacher_deep_linking_request_reaches_selfpath(course: CourseInTheLms):
-    """What the tool does today with a deep-linking request: it accepts the launch and
-    shows its landing page (content selection is not built yet)."""
-    course.open(storage=False)
-    course.launch(DEEP_LINK)
-    course.wait_for("/lti/launch")
-    expect(course.tool.locator("main")).to_contain_text("Choosing content (deep linking)")
-    course.check_tool_page("deep-linking-landing", "en")
-
-
-@pytest.mark.skip(reason="Selfpath has no content-selection page or teacher dashboard yet: "
-                         "a deep-linking request only reaches a landing page")
 def test_teacher_deep_links_a_path_and_sees_the_dashboard(course: CourseInTheLms):
     course.open(storage=False)
     course.launch(DEEP_LINK)
+    course.wait_for("/teach/deep-link")
+    course.check_tool_page("deep-linking-selection", "en")
     course.tool.get_by_role("checkbox", name="Digital skills for lifelong learners").check()
     course.tool.get_by_role("button", name="Add to the course").click()
     expect(course.tool.locator("main")).to_contain_text(
         "The LMS received Selfpath's content selection.")
     course.launch(TEACHER)
     course.wait_for("/teach")
-    expect(course.tool.get_by_role("table", name="Students")).to_be_visible()
+    expect(course.tool.get_by_role("heading", name="Your class")).to_be_visible()
     course.check_tool_page("teacher-dashboard", "en")
