@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The learner-model families (paths/learning/models.py); bkt predicts best on the benchmark.
+MASTERY_MODELS = ("bkt", "elo")
 
 
 class SettingsError(ValueError):
@@ -50,6 +52,7 @@ class Settings:
     http_timeout_seconds: int = 10
     proxy_hops: int = 0
     log_level: str = "INFO"
+    mastery_model: str = "bkt"
     testing: bool = False
 
     @classmethod
@@ -72,6 +75,7 @@ class Settings:
             http_timeout_seconds=_int(env, "HTTP_TIMEOUT_SECONDS", cls.http_timeout_seconds),
             proxy_hops=_int(env, "PROXY_HOPS", cls.proxy_hops),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            mastery_model=(env.get("MASTERY_MODEL") or cls.mastery_model).strip().lower(),
         )
         settings.check()
         return settings
@@ -99,3 +103,5 @@ class Settings:
             raise SettingsError("JWT_LEEWAY_SECONDS must be between 0 and 60")
         if self.env not in {"development", "production", "test"}:
             raise SettingsError("SELFPATH_ENV must be development, production or test")
+        if self.mastery_model not in MASTERY_MODELS:
+            raise SettingsError(f"MASTERY_MODEL must be one of {', '.join(MASTERY_MODELS)}")

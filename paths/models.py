@@ -2,8 +2,11 @@
 
 from paths.catalog import LearningPath, PathVersion, Question, Step
 from paths.enrollment import Assignment, Enrollment
+from paths.mastery import SkillMastery, SkillParameters
 from paths.people import Activity, Course, Membership, User
 from paths.progress import ProgressEvent
+from paths.reviews import ReviewCardRow
 
 __all__ = ["Activity", "Assignment", "Course", "Enrollment", "LearningPath", "Membership",
-           "PathVersion", "ProgressEvent", "Question", "Step", "User"]
+           "PathVersion", "ProgressEvent", "Question", "ReviewCardRow", "SkillMastery",
+           "SkillParameters", "Step", "User"]

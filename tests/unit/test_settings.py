@@ -7,6 +7,8 @@ def test_defaults_need_no_environment():
     settings = Settings.from_env({})
     assert settings.env == "development" and settings.database_url.startswith("sqlite:///")
     assert settings.demo_lms is False and settings.redis_url is None
+    assert settings.mastery_model == "bkt"
+    assert Settings.from_env({"MASTERY_MODEL": " ELO "}).mastery_model == "elo"
 
 
 def test_values_come_from_the_environment():
@@ -26,6 +28,7 @@ def test_values_come_from_the_environment():
     ({"JWT_LEEWAY_SECONDS": "600"}, "JWT_LEEWAY_SECONDS"),
     ({"JWT_LEEWAY_SECONDS": "soon"}, "JWT_LEEWAY_SECONDS"),
     ({"SELFPATH_ENV": "staging"}, "SELFPATH_ENV"),
+    ({"MASTERY_MODEL": "irt"}, "MASTERY_MODEL"),
 ])
 def test_unsafe_or_broken_configuration_is_refused(env, words):
     with pytest.raises(SettingsError, match=words):
