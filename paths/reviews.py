@@ -8,7 +8,7 @@ Cards are a cache of the checkpoint events and can be rebuilt from them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -35,7 +35,9 @@ class ReviewCardRow(Base):
     lapses: Mapped[int] = mapped_column(Integer, default=0)
 
     def card(self) -> ReviewCard:
-        return ReviewCard(self.step_key, self.due, self.last_review, self.stability,
+        # Drivers return their own UTC tzinfo objects; FSRS accepts only datetime.UTC.
+        last = self.last_review.astimezone(UTC) if self.last_review else None
+        return ReviewCard(self.step_key, self.due.astimezone(UTC), last, self.stability,
                           self.difficulty, self.reviews, self.lapses)
 
     def store(self, card: ReviewCard) -> None:
