@@ -28,14 +28,14 @@ from paths.enrollment import Enrollment
 from paths.errors import Conflict, NotFound
 from paths.grading import is_correct
 from paths.learning.mastery import MASTERED_AT, MasteryModel, SkillState
-from paths.learning.placement import Placement
+from paths.learning.placement import QUESTIONS_PER_SKILL, Placement
 from paths.learning.recommend import Snapshot, steps_to_test_out
 from paths.recommend import graph_for, version_key
 from paths.studying import progress_of, steps_of
 
 PLACEMENT = "placement"       # the scope of the placement check; a skill check's: "skill:<skill>"
 CONFIDENCE = MASTERED_AT
-PLACEMENT_BUDGET = 12         # questions at most, and about three per skill
+PLACEMENT_BUDGET = 12         # questions at most, and about four per skill
 CHECK_BUDGET = 5
 
 
@@ -120,7 +120,7 @@ def current(session: Session, enrollment: Enrollment, model: MasteryModel,
     asked = {a.get("question") for a in answers}
     unasked = [q for q in pool if q.id not in asked]
     open_weights = {s: w for s, w in weights.items() if any(q.skill == s for q in unasked)}
-    budget = min(PLACEMENT_BUDGET, 3 * len(weights))
+    budget = min(PLACEMENT_BUDGET, QUESTIONS_PER_SKILL * len(weights))
     states = mastery.states_of(session, enrollment, model)
     if skill is not None:
         return _check_step(skill, answers, unasked, states, model)

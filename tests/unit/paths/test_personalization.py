@@ -105,7 +105,7 @@ def test_logged_answers_are_responses_in_time_order(session, enrollment):
 def test_placement_asks_where_it_is_least_certain_and_resumes(session, enrollment):
     model = make_model()
     first = placement.current(session, enrollment, model)
-    assert first.question.skill == "evaluate" and first.asked == 0 and first.budget == 9
+    assert first.question.skill == "evaluate" and first.asked == 0 and first.budget == 12
     assert placement.answer(session, enrollment, model, None, first.question.id, "1",
                             now=utcnow())
     # The same form sent again records nothing; the diagnostic resumes where it was.
