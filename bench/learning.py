@@ -33,6 +33,7 @@ from paths.learning.evaluation import (
 )
 from paths.learning.mastery import MasteryModel, Response, SkillState
 from paths.learning.models import DEFAULT_MODEL, MODEL_NAMES
+from paths.learning.placement import QUESTIONS_PER_SKILL
 from paths.learning.simulation import SimLearner, SimSkill, default_skills, simulate_log
 
 RESULTS = Path(__file__).parent / "results" / "learning.json"
@@ -98,7 +99,7 @@ class Journey:
         return result.correct
 
     def place(self) -> None:
-        budget = 3 * len(self.graph.required_skills)  # about three questions per skill
+        budget = QUESTIONS_PER_SKILL * len(self.graph.required_skills)
         placement = Placement(self.model, self.graph.weights, self.states, budget=budget)
         while (skill := placement.next_skill()) is not None:
             placement.record(skill, self.learner.answer(skill, practice=False).correct,

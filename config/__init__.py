@@ -14,6 +14,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PASSWORD_HASH_METHODS = ("scrypt:", "pbkdf2:")
 MIN_PRODUCTION_PASSWORD = 12
+# The learner-model families (paths/learning/models.py); bkt predicts best on the benchmark.
+MASTERY_MODELS = ("bkt", "elo")
 
 
 class SettingsError(ValueError):
@@ -73,6 +75,7 @@ class Settings:
     admin_password_hash: str = field(default="", repr=False)
     lti_login_rate_limit: str = "300 per minute"
     admin_login_rate_limit: str = "5 per minute; 30 per hour"
+    mastery_model: str = "bkt"
     testing: bool = False
 
     @classmethod
@@ -109,6 +112,7 @@ class Settings:
             lti_login_rate_limit=env.get("LTI_LOGIN_RATE_LIMIT") or cls.lti_login_rate_limit,
             admin_login_rate_limit=(env.get("ADMIN_LOGIN_RATE_LIMIT")
                                     or cls.admin_login_rate_limit),
+            mastery_model=(env.get("MASTERY_MODEL") or cls.mastery_model).strip().lower(),
         )
         settings.check()
         return settings
@@ -138,6 +142,8 @@ class Settings:
             raise SettingsError("BASE_URL must use https:// in production")
         if not 0 <= self.jwt_leeway_seconds <= 60:
             raise SettingsError("JWT_LEEWAY_SECONDS must be between 0 and 60")
+        if self.mastery_model not in MASTERY_MODELS:
+            raise SettingsError(f"MASTERY_MODEL must be one of {', '.join(MASTERY_MODELS)}")
         if self.grade_batch_size < 1 or self.grade_send_threads < 1:
             raise SettingsError("GRADE_BATCH_SIZE and GRADE_SEND_THREADS must be at least 1")
         if self.grade_lease_seconds <= self.http_timeout_seconds:

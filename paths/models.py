@@ -2,9 +2,12 @@
 
 from paths.catalog import LearningPath, PathVersion, Question, Step
 from paths.enrollment import Assignment, Enrollment
+from paths.mastery import SkillMastery, SkillParameters
 from paths.people import Activity, Course, Membership, User
 from paths.progress import ProgressEvent
+from paths.reviews import ReviewCardRow
 from paths.scores import Score
 
 __all__ = ["Activity", "Assignment", "Course", "Enrollment", "LearningPath", "Membership",
-           "PathVersion", "ProgressEvent", "Question", "Score", "Step", "User"]
+           "PathVersion", "ProgressEvent", "Question", "ReviewCardRow", "Score", "SkillMastery",
+           "SkillParameters", "Step", "User"]

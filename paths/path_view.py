@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
+from paths import mastery, reviews
 from paths.catalog import Step
 from paths.enrollment import Enrollment
 from paths.graph import missing_prerequisites, topological_order
+from paths.learning.mastery import MasteryModel
+from paths.learning.models import make_model
 from paths.progress import LearnerProgress
-from paths.recommend import Recommendation, is_required, next_step
+from paths.recommend import Recommendation, is_required, next_step, version_key
 from paths.studying import progress_of, steps_of
 
 DONE, TESTED_OUT, AVAILABLE, LOCKED = "done", "tested_out", "available", "locked"
+REVIEW_DUE = "review_due"
 
 
 @dataclass(frozen=True)
@@ -49,11 +53,18 @@ class PathView:
         return round(100 * self.required_finished / self.required_total)
 
 
-def path_view(session: Session, enrollment: Enrollment, now: datetime) -> PathView:
+def path_view(session: Session, enrollment: Enrollment, now: datetime,
+              model: MasteryModel | None = None) -> PathView:
+    """`model` is the configured learner model (default: the default family)."""
+    model = model or make_model()
     steps = steps_of(enrollment)
     state = progress_of(session, enrollment)
     by_key = {s.key: s for s in steps}
-    up_next = next_step(steps, state)
+    due = reviews.due_checkpoints(session, enrollment.id, now)
+    up_next = next_step(
+        version_key(enrollment.assignment.version), steps, state, model=model,
+        mastery=mastery.states_of(session, enrollment, model), now=now, due_reviews=due,
+        minutes_per_week=enrollment.goal_minutes_per_week, due_at=due_at(enrollment))
     finished = state.finished
     ordered = [by_key[k] for k in topological_order(steps)]
     required = [s for s in steps if is_required(s)]
@@ -61,7 +72,7 @@ def path_view(session: Session, enrollment: Enrollment, now: datetime) -> PathVi
     version = enrollment.assignment.version
     return PathView(
         title=version.title, description=version.description,
-        steps=tuple(_step_state(s, state, by_key, up_next) for s in ordered),
+        steps=tuple(_step_state(s, state, by_key, up_next, set(due)) for s in ordered),
         up_next=up_next, up_next_step=by_key.get(up_next.step_key or ""),
         required_total=len(required),
         required_finished=sum(1 for s in required if s.key in finished),
@@ -71,8 +82,19 @@ def path_view(session: Session, enrollment: Enrollment, now: datetime) -> PathVi
         due_at=enrollment.assignment.due_at, progress=state)
 
 
+def due_at(enrollment: Enrollment) -> datetime | None:
+    """The earlier of the teacher's due date and the end of the learner's target date."""
+    dates = [enrollment.assignment.due_at]
+    if enrollment.goal_target_date is not None:
+        dates.append(datetime.combine(enrollment.goal_target_date, time.max, tzinfo=UTC))
+    known = [d for d in dates if d is not None]
+    return min(known) if known else None
+
+
 def _step_state(step: Step, state: LearnerProgress, by_key: dict[str, Step],
-                up_next: Recommendation) -> StepState:
+                up_next: Recommendation, due: set[str]) -> StepState:
+    if step.key in due and step.key in state.passed:
+        return StepState(step, REVIEW_DUE, (), up_next.step_key == step.key, False)
     if step.key in state.tested_out and step.key not in state.completed | state.passed:
         status = TESTED_OUT
     elif step.key in state.finished:

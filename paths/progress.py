@@ -24,6 +24,8 @@ CONFIDENCE = "confidence"
 REFLECTION = "reflection"
 PLACEMENT = "placement"
 GOAL = "goal"
+DIAGNOSTIC = "diagnostic"     # one answer of the placement check or of a skill check
+SKILL_CHECK = "skill_check"   # a skill check finished
 ONCE_KINDS = (COMPLETED, TESTED_OUT, PLACEMENT)
 
 

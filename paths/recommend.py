@@ -1,31 +1,43 @@
 """What to study next, and why, in one sentence.
 
-`next_step` is the one interface the pages use; its policy can change behind it. This
-policy: a remedial step after a failed checkpoint first, then due reviews, then the
-first unlocked, unfinished required step in the path's stable prerequisite order.
-Reasons are codes with parameters; the web edge words them in the learner's language.
+`next_step` is the one interface the pages use; the policy behind it is the engine's
+(`paths.learning.recommend`): a remedial step after a failed checkpoint first, then a due
+review, then the unlocked step that closes the largest mastery gap on the path's remaining
+required skills (per minute when the learner is behind their date). Reasons are the engine's
+codes with parameters; the web edge words them in the learner's language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
-from paths.graph import StepNode, missing_prerequisites, topological_order
+from paths.graph import StepNode
+from paths.learning.mastery import MasteryModel, SkillState
+from paths.learning.recommend import PathGraph, Snapshot, recommend
+from paths.learning.recommend import Step as GraphStep
 from paths.progress import LearnerProgress
 
-REMEDIAL = "remedial_after_failed_checkpoint"
+REMEDIAL = "remedial_after_checkpoint"
 REVIEW = "review_due"
-CHECKPOINT_READY = "checkpoint_ready"
-NEXT_IN_ORDER = "next_in_order"
-OPTIONAL_LEFT = "only_optional_left"
+CLOSES_GAP = "closes_mastery_gap"
+CHECKPOINT_READY = "ready_for_checkpoint"
+BEHIND = "behind_schedule"
+NEXT_IN_ORDER = "next_in_path"
+OPTIONAL_LEFT = "optional_extra"
 COMPLETE = "path_complete"
+GRAPH_CACHE_SIZE = 64
 
 
 class PathStep(StepNode, Protocol):
     optional: bool
     title: str
+    skills: list[str]
+    minutes: int
 
 
 @dataclass(frozen=True)
@@ -39,39 +51,75 @@ def is_required(step: PathStep) -> bool:
     return not step.optional and not step.remedial_for
 
 
-def next_step(steps: Sequence[PathStep], progress: LearnerProgress,
-              due_reviews: Sequence[str] = ()) -> Recommendation:
-    by_key = {s.key: s for s in steps}
-    finished = progress.finished
-    remedial = _remedial(steps, progress)
-    if remedial is not None:
-        checkpoint = by_key[remedial.remedial_for or ""]
-        return Recommendation(remedial.key, REMEDIAL, {"checkpoint": checkpoint.title})
-    for key in due_reviews:
-        if key in by_key:
-            return Recommendation(key, REVIEW, {"step": by_key[key].title})
-    order = topological_order(steps)
-    unlocked = [by_key[k] for k in order if k not in finished and not by_key[k].remedial_for
-                and not missing_prerequisites(by_key[k], finished)]
-    required = [s for s in unlocked if is_required(s)]
-    if required:
-        step = required[0]
-        if step.kind == "checkpoint":
-            return Recommendation(step.key, CHECKPOINT_READY, {})
-        unlocks = sum(1 for s in steps if step.key in s.prerequisites)
-        return Recommendation(step.key, NEXT_IN_ORDER, {"unlocks": str(unlocks)})
-    if not unlocked:
-        return Recommendation(None, COMPLETE, {})
-    if any(is_required(s) and s.key not in finished for s in steps):
-        # A required step waits on an optional one: that one comes first.
-        return Recommendation(unlocked[0].key, NEXT_IN_ORDER, {"unlocks": "1"})
-    return Recommendation(unlocked[0].key, OPTIONAL_LEFT, {})
+class GraphCache:
+    """Path graphs by path version (versions never change), least recently used out."""
+
+    def __init__(self, size: int = GRAPH_CACHE_SIZE) -> None:
+        self.size = size
+        self._graphs: OrderedDict[Hashable, PathGraph] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, steps: Sequence[PathStep]) -> PathGraph:
+        with self._lock:
+            graph = self._graphs.get(key)
+            if graph is not None:
+                self._graphs.move_to_end(key)
+                return graph
+        graph = build_graph(steps)
+        with self._lock:
+            self._graphs[key] = graph
+            while len(self._graphs) > self.size:
+                self._graphs.popitem(last=False)
+        return graph
+
+    def clear(self) -> None:
+        with self._lock:
+            self._graphs.clear()
 
 
-def _remedial(steps: Sequence[PathStep], progress: LearnerProgress) -> PathStep | None:
+GRAPHS = GraphCache()
+
+
+def build_graph(steps: Sequence[PathStep]) -> PathGraph:
+    return PathGraph(GraphStep(s.key, s.kind, tuple(s.skills), float(s.minutes), s.optional,
+                               tuple(s.prerequisites), s.remedial_for) for s in steps)
+
+
+class VersionLike(Protocol):
+    id: int
+    published_at: datetime
+
+
+def version_key(version: VersionLike) -> tuple[int, datetime]:
+    """What identifies a path version for the cache: its id and publication time (an id
+    alone could come back after a deleted version on some databases)."""
+    return (version.id, version.published_at)
+
+
+def graph_for(key: Hashable, steps: Sequence[PathStep]) -> PathGraph:
+    """The graph of the path version `key` (see `version_key`), built once per process."""
+    return GRAPHS.get(key, steps)
+
+
+def failed_checkpoints(progress: LearnerProgress) -> tuple[str, ...]:
+    """Checkpoints whose latest attempt failed, most recent first."""
     failed = progress.failed_last
-    finished = progress.finished
-    for step in steps:
-        if step.remedial_for in failed and step.key not in finished:
-            return step
-    return None
+    return tuple(sorted(failed, key=lambda k: progress.attempts[k][-1].at, reverse=True))
+
+
+def next_step(version: Hashable, steps: Sequence[PathStep], progress: LearnerProgress, *,
+              model: MasteryModel, mastery: Mapping[str, SkillState], now: datetime,
+              due_reviews: Sequence[str] = (), minutes_per_week: int | None = None,
+              due_at: datetime | None = None) -> Recommendation:
+    """The one step to do next and why. `version` identifies the path version (`version_key`);
+    `due_at` is the earlier of the due date and the learner's target date."""
+    graph = graph_for(version, steps)
+    snapshot = Snapshot(now, frozenset(progress.completed | progress.passed),
+                        frozenset(progress.tested_out), failed_checkpoints(progress),
+                        mastery, tuple(k for k in due_reviews if k in graph.by_key),
+                        minutes_per_week, due_at)
+    choice = recommend(graph, snapshot, model)
+    titles = {s.key: s.title for s in steps}
+    params = {name: titles.get(str(value), str(value)) if name == "checkpoint" else str(value)
+              for name, value in choice.reason_params.items()}
+    return Recommendation(choice.step_key, choice.reason_code, params)

@@ -11,12 +11,15 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from paths import mastery, reviews
 from paths import progress as events
 from paths.catalog import Step
 from paths.enrollment import Enrollment
 from paths.errors import DomainError, Forbidden, NotFound
 from paths.grading import CheckpointResult, grade
 from paths.graph import missing_prerequisites
+from paths.learning.mastery import MasteryModel
+from paths.learning.models import make_model
 from paths.progress import LearnerProgress, derive, events_of
 from paths.scores import recompute_score
 
@@ -49,8 +52,10 @@ def require_unlocked(step: Step, state: LearnerProgress, enrollment: Enrollment)
 
 
 def complete_step(session: Session, enrollment: Enrollment, key: str, *, now: datetime,
-                  confidence: int | None = None, reflection: str | None = None) -> bool:
-    """Mark a step done (once); True if this call recorded the completion."""
+                  confidence: int | None = None, reflection: str | None = None,
+                  model: MasteryModel | None = None) -> bool:
+    """Mark a step done (once); True if this call recorded the completion. The step counts
+    as study of its skills for the learner `model` (default: the default family)."""
     step = find_step(enrollment, key)
     if step.is_checkpoint:
         raise DomainError("A checkpoint is done by passing it, not by marking it done.",
@@ -59,6 +64,9 @@ def complete_step(session: Session, enrollment: Enrollment, key: str, *, now: da
     require_unlocked(step, state, enrollment)
     _check_reflection(confidence, reflection)
     newly = events.record(session, enrollment.id, events.COMPLETED, step_key=key, now=now)
+    if newly:
+        mastery.observe(session, enrollment, model or make_model(),
+                        mastery.study_observations(step, now))
     _record_reflection(session, enrollment, key, confidence, reflection, now)
     if newly:
         recompute_score(session, enrollment, now)
@@ -92,7 +100,10 @@ def _record_reflection(session: Session, enrollment: Enrollment, key: str,
 
 def submit_checkpoint(session: Session, enrollment: Enrollment, key: str,
                       answers: Mapping[int, str], *, now: datetime,
-                      predicted: float | None = None) -> CheckpointResult:
+                      predicted: float | None = None,
+                      model: MasteryModel | None = None) -> CheckpointResult:
+    """Grade an attempt, record it, update mastery per question's skill and, once the
+    checkpoint is passed, its review schedule (a later attempt is a review)."""
     step = find_step(enrollment, key)
     if not step.is_checkpoint:
         raise NotFound("This step has no checkpoint to answer.", code="not_a_checkpoint")
@@ -103,10 +114,16 @@ def submit_checkpoint(session: Session, enrollment: Enrollment, key: str,
     if any(len(a) > 500 for a in answers.values()):
         raise DomainError("An answer can be at most 500 characters.", code="bad_answer")
     result = grade(step.questions, answers, step.mastery_threshold)
+    skills = mastery.question_skills(step)
     events.record(session, enrollment.id, events.CHECKPOINT, step_key=key, now=now, payload={
         "score": result.score, "passed": result.passed, "correct": result.correct,
         "answers": {str(i): a for i, a in answers.items()}, "predicted": predicted,
-        "skills": list(step.skills)})
+        "skills": list(step.skills), "question_skills": skills})
+    mastery.observe(session, enrollment, model or make_model(), [
+        mastery.Observation(skill, correct, now)
+        for skill, correct in zip(skills, result.correct, strict=True) if skill])
+    reviews.after_checkpoint(session, enrollment.id, key, score=result.score,
+                             threshold=step.mastery_threshold, passed=result.passed, at=now)
     recompute_score(session, enrollment, now)
     return result
 

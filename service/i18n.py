@@ -30,18 +30,23 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES) or "en"
 
 
+# Every reason code of the recommendation engine (paths/learning/recommend.py).
 REASONS = {
-    "remedial_after_failed_checkpoint": lazy_gettext(
+    "remedial_after_checkpoint": lazy_gettext(
         "The check “%(checkpoint)s” showed a gap: this step reviews it before you try again."),
     "review_due": lazy_gettext(
-        "“%(step)s” is due for review, so what you learned stays fresh."),
-    "checkpoint_ready": lazy_gettext(
-        "You have finished everything this check needs: see what you have mastered."),
-    "next_in_order": lazy_gettext(
-        "It is the next step your path needs, and it unlocks %(unlocks)s more."),
-    "only_optional_left": lazy_gettext(
+        "“%(checkpoint)s” is due for review, so what you learned stays fresh."),
+    "closes_mastery_gap": lazy_gettext(
+        "This step does the most for the skills you still need: %(skills)s."),
+    "ready_for_checkpoint": lazy_gettext(
+        "You seem ready for %(skills)s: this check can confirm it."),
+    "behind_schedule": lazy_gettext(
+        "To reach your date (%(days_left)s days left, about %(minutes_left)s minutes of work), "
+        "this is the quickest gain on %(skills)s."),
+    "next_in_path": lazy_gettext("This is the next step of your path."),
+    "optional_extra": lazy_gettext(
         "Your required steps are done; this optional step takes you further."),
-    "path_complete": lazy_gettext("You have finished every required step of this path."),
+    "path_complete": lazy_gettext("You have finished every step of this path."),
 }
 
 
@@ -65,6 +70,7 @@ MESSAGES = {
     "bad_goal": lazy_gettext(
         "Choose between 10 and 3000 minutes a week, and a target date that is not past."),
     "placement_taken": lazy_gettext("The placement check has already been taken."),
+    "no_such_skill": lazy_gettext("This path has no question on that skill."),
     "invalid_form": lazy_gettext("Some of what you sent is not valid: %(details)s"),
     "csrf": lazy_gettext(
         "The form expired or did not come from Selfpath. Go back, reload the page and try again."),

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy import select
 
+from paths import mastery, reviews
+from paths.enrollment import Enrollment
 from paths.errors import DomainError
 from paths.learning.evaluation import (
     Scores,
@@ -16,6 +20,7 @@ from paths.learning.evaluation import (
     score,
     skill_mean_predictions,
 )
+from paths.learning.mastery import MasteryModel
 from paths.learning.models import DEFAULT_MODEL, MODEL_NAMES, make_model
 from paths.learning.responses import (
     ResponseLog,
@@ -23,6 +28,9 @@ from paths.learning.responses import (
     drop_unknown_skills,
     read_responses,
 )
+from service.clock import now
+from service.extensions import db_session
+from service.settings import current_settings
 
 skills_cli = AppGroup("skills", help="Mastery models: evaluate and fit them on answer logs.")
 
@@ -85,15 +93,27 @@ def _as_dict(s: Scores) -> dict[str, float]:
 
 
 @skills_cli.command("fit")
-@click.option("--from-csv", "csv_path", required=True, help="CSV log to fit on.")
-@click.option("--model", "model_name", default=DEFAULT_MODEL, show_default=True,
-              type=click.Choice(MODEL_NAMES, case_sensitive=False))
+@click.option("--from-csv", "csv_path", default=None,
+              help="CSV log to fit on. Without it: the answers logged in Selfpath's database, "
+                   "and the fitted parameters are saved for the learner model to use.")
+@click.option("--model", "model_name", default=None,
+              type=click.Choice(MODEL_NAMES, case_sensitive=False),
+              help="Model family (default: MASTERY_MODEL).")
 @click.option("--out", "out_path", default=None, help="Write the JSON here instead of printing.")
-def fit(csv_path: str, model_name: str, out_path: str | None) -> None:
-    """Fit per-skill parameters of a model and print or write them as JSON."""
+def fit(csv_path: str | None, model_name: str | None, out_path: str | None) -> None:
+    """Fit per-skill parameters of a model; print or write them as JSON (from a CSV log), or
+    save them in the database (from the logged answers) and rebuild every mastery estimate."""
+    model_name = (model_name or current_settings().mastery_model).lower()
+    if csv_path is None:
+        _fit_from_database(model_name, out_path)
+        return
     log = _load(csv_path, "log")
     _report_skipped("log", log)
     fitted = make_model(model_name).fit(log.responses)
+    _write_json(fitted, out_path)
+
+
+def _write_json(fitted: MasteryModel, out_path: str | None) -> None:
     text = json.dumps(fitted.params_json(), indent=2, sort_keys=True)
     if out_path is None:
         click.echo(text)
@@ -103,4 +123,39 @@ def fit(csv_path: str, model_name: str, out_path: str | None) -> None:
     except OSError as error:
         raise click.ClickException(f"Cannot write {out_path}: {error.strerror}.") from error
     skills = len(fitted.params_json()["skills"])
-    click.echo(f"Wrote {model_name} parameters for {skills} skill(s) to {out_path}.")
+    click.echo(f"Wrote {fitted.name} parameters for {skills} skill(s) to {out_path}.")
+
+
+def _fit_from_database(model_name: str, out_path: str | None) -> None:
+    session = db_session()
+    log = drop_single_answer_learners(ResponseLog(mastery.logged_responses(session)))
+    if not log.responses:
+        raise click.ClickException(
+            "No learner has answered two or more questions yet: there is nothing to fit. "
+            "Until then the model uses its default parameters.")
+    _report_skipped("database", log)
+    fitted = make_model(model_name).fit(log.responses)
+    counts = Counter(r.skill for r in log.responses)
+    saved = mastery.save_parameters(session, fitted, counts, now())
+    learners = len({r.user for r in log.responses})
+    click.echo(f"Fitted {model_name} parameters for {saved} skill(s) from "
+               f"{len(log.responses)} answers of {learners} learner(s), and saved them.")
+    if model_name == current_settings().mastery_model:
+        rebuilt = mastery.rebuild_all(session, mastery.fitted_model(session, model_name))
+        click.echo(f"Rebuilt the mastery estimates of {rebuilt} enrollment(s).")
+    session.commit()
+    if out_path is not None:
+        _write_json(fitted, out_path)
+
+
+@skills_cli.command("rebuild")
+def rebuild() -> None:
+    """Recompute every mastery estimate and review schedule from the logged events."""
+    session = db_session()
+    model = mastery.fitted_model(session, current_settings().mastery_model)
+    count = mastery.rebuild_all(session, model)
+    for enrollment in session.scalars(select(Enrollment)):
+        thresholds = {s.key: s.mastery_threshold for s in enrollment.assignment.version.steps}
+        reviews.rebuild_cards(session, enrollment.id, thresholds)
+    session.commit()
+    click.echo(f"Rebuilt the mastery estimates and review schedules of {count} enrollment(s).")

@@ -1,7 +1,7 @@
 """course rosters from the LMS
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-28 20:56:32.101590
 """
 
@@ -11,7 +11,7 @@ import paths.db
 
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -13,6 +13,10 @@ from datetime import datetime
 from paths.learning.mastery import MasteryModel, SkillState, entropy
 
 MIN_INFORMATION = 0.01  # bits: below this a question is not worth the learner's time
+# A budget of about four questions per skill that matters: on the benchmark it saves more
+# study steps (and minutes, counting the questions) than three for learners with prior
+# knowledge, without lowering their true mastery at the end.
+QUESTIONS_PER_SKILL = 4
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,15 +9,18 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
-from paths import placement, studying
-from paths.errors import DomainError
+from paths import mastery, placement, studying
+from paths.enrollment import Enrollment
+from paths.errors import DomainError, NotFound
+from paths.learning.selfreg import Calibration, calibration, explain
 from paths.path_view import path_view
 from paths.personal_data import personal_data
-from service.clock import now
+from service import clock
 from service.extensions import db_session
 from service.forms import load_form, load_indexed
 from service.i18n import reason_sentence
 from service.learner.context import current_studying
+from service.learner.model import learner_model, path_skills
 
 bp = Blueprint("learner", __name__, url_prefix="/path")
 
@@ -32,10 +35,15 @@ class GoalForm(Schema):
     target_date = fields.Date()
 
 
+class AnswerForm(Schema):
+    question = fields.String(required=True, validate=validate.Length(max=80))
+    answer = fields.String(validate=validate.Length(max=500))
+
+
 @bp.get("")
 def my_path() -> str:
     here = current_studying()
-    view = path_view(db_session(), here.enrollment, now())
+    view = path_view(db_session(), here.enrollment, clock.now(), learner_model(here.enrollment))
     offer = placement.offers_placement(db_session(), here.enrollment)
     db_session().commit()
     return render_template("learner/my_path.html", view=view, offer_placement=offer,
@@ -59,7 +67,8 @@ def step(key: str) -> str:
 def complete(key: str) -> ResponseReturnValue:
     here = current_studying()
     form = load_form(StepForm())
-    studying.complete_step(db_session(), here.enrollment, key, now=now(), **form)
+    studying.complete_step(db_session(), here.enrollment, key, now=clock.now(),
+                           model=learner_model(here.enrollment), **form)
     db_session().commit()
     flash(_("Step done. Well done!"))
     return redirect(url_for("learner.my_path"), code=303)
@@ -69,7 +78,7 @@ def complete(key: str) -> ResponseReturnValue:
 def reflect(key: str) -> ResponseReturnValue:
     here = current_studying()
     form = load_form(StepForm())
-    studying.reflect(db_session(), here.enrollment, key, now=now(),
+    studying.reflect(db_session(), here.enrollment, key, now=clock.now(),
                      confidence=form.get("confidence"), reflection=form.get("reflection"))
     db_session().commit()
     flash(_("Saved."))
@@ -83,43 +92,140 @@ def checkpoint(key: str) -> str:
     predicted = _percent(extra.get("predicted"))
     by_index = {_index(i): a for i, a in answers.items()}
     result = studying.submit_checkpoint(db_session(), here.enrollment, key, by_index,
-                                        now=now(), predicted=predicted)
+                                        now=clock.now(), predicted=predicted,
+                                        model=learner_model(here.enrollment))
     found = studying.find_step(here.enrollment, key)
     remedial = [s for s in studying.steps_of(here.enrollment) if s.remedial_for == key]
+    summary = _calibration(here.enrollment)
     db_session().commit()
     return render_template("learner/checkpoint_result.html", step=found, result=result,
-                           remedial=remedial, predicted=predicted)
+                           remedial=remedial, predicted=predicted, calibration=summary)
 
 
-@bp.route("/placement", methods=["GET", "POST"])
-def placement_check() -> str | Response:
+def _calibration(enrollment: Enrollment) -> Calibration:
+    state = studying.progress_of(db_session(), enrollment)
+    return calibration((t.predicted, t.score) for tries in state.attempts.values()
+                       for t in tries if t.predicted is not None)
+
+
+@bp.get("/placement")
+def placement_check() -> ResponseReturnValue:
     here = current_studying()
-    from flask import request
-
-    if request.method == "GET":
-        questions = placement.placement_questions(studying.steps_of(here.enrollment))
-        return render_template("learner/placement.html", questions=questions)
-    answers, _extra = load_indexed("a:", set())
-    result = placement.take_placement(db_session(), here.enrollment, answers, now=now())
+    result = placement.placement_result(db_session(), here.enrollment)
+    if result is not None:
+        db_session().commit()
+        if result.skipped:
+            return redirect(url_for("learner.my_path"), code=303)
+        return render_template("learner/placement_result.html", result=result,
+                               steps={s.key: s for s in studying.steps_of(here.enrollment)})
+    state = placement.current(db_session(), here.enrollment, learner_model(here.enrollment))
     db_session().commit()
-    return render_template("learner/placement_result.html", result=result,
-                           steps={s.key: s for s in studying.steps_of(here.enrollment)})
+    return render_template("learner/placement.html", state=state, skill=None,
+                           answer_url=url_for("learner.placement_answer"),
+                           finish_url=url_for("learner.placement_finish"))
+
+
+@bp.post("/placement")
+def placement_answer() -> ResponseReturnValue:
+    here = current_studying()
+    form = load_form(AnswerForm())
+    placement.answer(db_session(), here.enrollment, learner_model(here.enrollment), None,
+                     form["question"], form.get("answer") or "", now=clock.now())
+    db_session().commit()
+    return redirect(url_for("learner.placement_check"), code=303)
+
+
+@bp.post("/placement/finish")
+def placement_finish() -> ResponseReturnValue:
+    here = current_studying()
+    load_form(Schema())
+    placement.finish(db_session(), here.enrollment, learner_model(here.enrollment),
+                     now=clock.now())
+    db_session().commit()
+    return redirect(url_for("learner.placement_check"), code=303)
 
 
 @bp.post("/placement/skip")
 def skip_placement() -> ResponseReturnValue:
     here = current_studying()
     load_form(Schema())
-    placement.skip_placement(db_session(), here.enrollment, now=now())
+    placement.skip_placement(db_session(), here.enrollment, now=clock.now())
     db_session().commit()
     return redirect(url_for("learner.my_path"), code=303)
+
+
+@bp.get("/skills")
+def what_i_know() -> str:
+    """What Selfpath thinks the learner knows, and why, per skill of the path."""
+    here = current_studying()
+    model = learner_model(here.enrollment)
+    states = mastery.states_of(db_session(), here.enrollment, model)
+    skills = sorted(path_skills(here.enrollment))
+    summary = _calibration(here.enrollment)
+    checkable = placement.checkable_skills(here.enrollment)
+    db_session().commit()
+    return render_template("learner/skills.html", evidence=explain(states, skills),
+                           checkable=checkable, calibration=summary)
+
+
+def _checkable(skill: str) -> Enrollment:
+    here = current_studying()
+    if skill not in placement.checkable_skills(here.enrollment):
+        raise NotFound("This path has no question on that skill.", code="no_such_skill")
+    return here.enrollment
+
+
+@bp.get("/skills/<skill>/check")
+def skill_check(skill: str) -> str:
+    enrollment = _checkable(skill)
+    state = placement.current(db_session(), enrollment, learner_model(enrollment), skill)
+    db_session().commit()
+    return render_template("learner/placement.html", state=state, skill=skill,
+                           answer_url=url_for("learner.skill_check_answer", skill=skill),
+                           finish_url=url_for("learner.skill_check_finish", skill=skill))
+
+
+@bp.post("/skills/<skill>/check")
+def skill_check_answer(skill: str) -> ResponseReturnValue:
+    enrollment = _checkable(skill)
+    form = load_form(AnswerForm())
+    model = learner_model(enrollment)
+    recorded = placement.answer(db_session(), enrollment, model, skill, form["question"],
+                                form.get("answer") or "", now=clock.now())
+    state = placement.current(db_session(), enrollment, model, skill)
+    db_session().commit()
+    if recorded and state.asked == 0:  # that answer finished the check
+        _flash_check(enrollment, skill)
+        return redirect(url_for("learner.what_i_know"), code=303)
+    return redirect(url_for("learner.skill_check", skill=skill), code=303)
+
+
+@bp.post("/skills/<skill>/check/finish")
+def skill_check_finish(skill: str) -> ResponseReturnValue:
+    enrollment = _checkable(skill)
+    load_form(Schema())
+    placement.finish(db_session(), enrollment, learner_model(enrollment), skill,
+                     now=clock.now())
+    db_session().commit()
+    _flash_check(enrollment, skill)
+    return redirect(url_for("learner.what_i_know"), code=303)
+
+
+def _flash_check(enrollment: Enrollment, skill: str) -> None:
+    result = placement.last_skill_check(db_session(), enrollment, skill)
+    if result is not None and result.mastered:
+        flash(_("Check done: Selfpath now thinks you master %(skill)s.", skill=skill)
+              + " " + _("Steps marked as tested out: %(count)d.", count=len(result.tested_out)))
+    else:
+        flash(_("Check done: %(skill)s is not shown as mastered yet. Its steps will help.",
+                skill=skill))
 
 
 @bp.post("/goal")
 def goal() -> ResponseReturnValue:
     here = current_studying()
     form = load_form(GoalForm())
-    studying.set_goal(db_session(), here.enrollment, now=now(),
+    studying.set_goal(db_session(), here.enrollment, now=clock.now(),
                       minutes_per_week=form.get("minutes_per_week"),
                       target_date=form.get("target_date"))
     db_session().commit()

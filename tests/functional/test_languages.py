@@ -16,7 +16,7 @@ from tests.platform import LEARNER, LaunchContext
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "service/translations/vi/LC_MESSAGES/messages.po"
 LEARNER_PAGES = ["/path", "/path/steps/search-basics", "/path/steps/check-search",
-                 "/path/placement"]
+                 "/path/placement", "/path/skills", "/path/skills/search/check"]
 
 
 def catalog():
@@ -104,6 +104,7 @@ def test_learner_pages_in_english_are_light_and_labelled(browser, platform, sess
         assert f'for="{field_id}"' in page  # every text control has a label
 
 
-def test_placement_form_is_complete(vietnamese_learner):
+def test_placement_asks_one_question_per_page(vietnamese_learner):
     page = page_of(vietnamese_learner, "/path/placement")
-    assert token(page) and page.count("<fieldset>") == 6
+    assert token(page) and page.count("<fieldset>") == 1
+    assert 'name="question" value="check-judge-safety:0"' in page

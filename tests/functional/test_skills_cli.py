@@ -81,3 +81,8 @@ def test_missing_file_and_unmatched_skills_are_refused(runner, tmp_path):
     test.write_text("user_id,skill_id,correct\nv,b,1\nv,b,0\n")
     result = runner.invoke(args=["skills", "evaluate", "--train", str(train), "--test", str(test)])
     assert result.exit_code == 1 and "No answer in the test log" in result.output
+
+
+def test_fit_without_logged_answers_says_there_is_nothing_to_fit(runner):
+    result = runner.invoke(args=["skills", "fit"])
+    assert result.exit_code == 1 and "nothing to fit" in result.output

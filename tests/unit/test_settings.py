@@ -8,6 +8,8 @@ def test_defaults_need_no_environment():
     assert settings.env == "development" and settings.database_url.startswith("sqlite:///")
     assert settings.demo_lms is False and settings.redis_url is None
     assert settings.demo_lms_url is None
+    assert settings.mastery_model == "bkt"
+    assert Settings.from_env({"MASTERY_MODEL": " ELO "}).mastery_model == "elo"
 
 
 def test_grade_sync_settings_come_from_the_environment():
@@ -42,6 +44,7 @@ def test_values_come_from_the_environment():
     ({"GRADE_RETRY_BASE_SECONDS": "0"}, "GRADE_RETRY_BASE_SECONDS"),
     ({"GRADE_RETRY_BASE_SECONDS": "fast"}, "GRADE_RETRY_BASE_SECONDS"),
     ({"GRADE_BATCH_SIZE": "0"}, "GRADE_BATCH_SIZE"),
+    ({"MASTERY_MODEL": "irt"}, "MASTERY_MODEL"),
 ])
 def test_unsafe_or_broken_configuration_is_refused(env, words):
     with pytest.raises(SettingsError, match=words):

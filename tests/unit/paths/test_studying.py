@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 from paths import placement, studying
 from paths.db import utcnow
 from paths.errors import DomainError, Forbidden, NotFound
+from paths.learning import make_model
 from paths.path_view import path_view
 from paths.progress import ProgressEvent
-from paths.recommend import CHECKPOINT_READY, COMPLETE, NEXT_IN_ORDER, REMEDIAL, next_step
+from paths.recommend import CHECKPOINT_READY, CLOSES_GAP, COMPLETE, REMEDIAL
 
 RIGHT = {0: "1", 1: "0", 2: "serp"}
 WRONG = {0: "0", 1: "1", 2: "nope"}
@@ -21,9 +22,14 @@ def events(session) -> int:
     return session.scalar(select(func.count()).select_from(ProgressEvent))
 
 
+def up_next(session, enrollment):
+    return path_view(session, enrollment, utcnow()).up_next
+
+
 def test_new_learner_starts_at_the_first_step(session, enrollment):
     view = path_view(session, enrollment, utcnow())
-    assert view.up_next.step_key == "search-basics" and view.up_next.reason == NEXT_IN_ORDER
+    assert view.up_next.step_key == "search-basics" and view.up_next.reason == CLOSES_GAP
+    assert view.up_next.params == {"skills": "search"}
     statuses = {s.step.key: s.status for s in view.steps}
     assert statuses["search-basics"] == "available"
     assert statuses["search-queries"] == "locked"
@@ -64,16 +70,14 @@ def test_failed_checkpoint_recommends_the_remedial_step_then_the_check(session, 
     now = utcnow()
     for key in ("search-basics", "search-queries"):
         studying.complete_step(session, enrollment, key, now=now)
-    assert next_step(studying.steps_of(enrollment),
-                     studying.progress_of(session, enrollment)).reason == CHECKPOINT_READY
+    assert up_next(session, enrollment).reason == CHECKPOINT_READY
     result = studying.submit_checkpoint(session, enrollment, "check-search", WRONG, now=now)
     assert not result.passed and result.correct == [False, False, False]
-    up_next = next_step(studying.steps_of(enrollment), studying.progress_of(session, enrollment))
-    assert (up_next.step_key, up_next.reason) == ("search-review", REMEDIAL)
-    assert up_next.params == {"checkpoint": "Check: finding information"}
+    remedial = up_next(session, enrollment)
+    assert (remedial.step_key, remedial.reason) == ("search-review", REMEDIAL)
+    assert remedial.params == {"checkpoint": "Check: finding information"}
     studying.complete_step(session, enrollment, "search-review", now=now)
-    assert next_step(studying.steps_of(enrollment),
-                     studying.progress_of(session, enrollment)).step_key == "check-search"
+    assert up_next(session, enrollment).step_key == "check-search"
     assert studying.submit_checkpoint(session, enrollment, "check-search", RIGHT,
                                       now=now).passed
     view = path_view(session, enrollment, now)
@@ -87,11 +91,15 @@ def test_checkpoint_cannot_be_marked_done(session, enrollment):
 
 
 def test_placement_tests_out_mastered_skills(session, enrollment):
-    questions = placement.placement_questions(studying.steps_of(enrollment))
+    questions = placement.question_pool(studying.steps_of(enrollment))
     assert {q.skill for q in questions} == {"search", "evaluate", "safety"}
-    answers = {"check-search:0": "1", "check-search:1": "0"}
-    result = placement.take_placement(session, enrollment, answers, now=utcnow())
-    assert result.mastered == ("search",)
+    right = {f"check-search:{i}": answer for i, answer in RIGHT.items()}
+    model = make_model()
+    while (question := placement.current(session, enrollment, model).question) is not None:
+        placement.answer(session, enrollment, model, None, question.id,
+                         right.get(question.id, ""), now=utcnow())
+    result = placement.placement_result(session, enrollment)
+    assert result.mastered == ("search",) and result.stop_reason == "confident"
     assert set(result.tested_out) == {"search-basics", "search-queries", "check-search"}
     view = path_view(session, enrollment, utcnow())
     assert view.up_next.step_key == "judge-sources"
