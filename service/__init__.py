@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from service.health import bp as health_bp
     from service.learner.views import bp as learner_bp
     from service.pages import bp as pages_bp
+    from service.teaching.authoring import bp as authoring_bp
     from service.teaching.views import bp as teaching_bp
 
     request_log.install(app)
@@ -86,6 +87,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(lti_bp)
     app.register_blueprint(learner_bp)
     app.register_blueprint(teaching_bp)
+    app.register_blueprint(authoring_bp)
     if settings.demo_lms:
         from service.demo.views import bp as demo_bp
 
