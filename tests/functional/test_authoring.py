@@ -15,7 +15,7 @@ from flask import g
 from sqlalchemy import func, select
 
 from paths.catalog import LearningPath, PathVersion
-from paths.people import Course
+from paths.people import Course, User
 from tests.functional.conftest import LtiBrowser
 from tests.functional.test_languages import english_phrases, visible_text
 from tests.functional.test_learner_journey import assign_demo_path, statuses, token
@@ -249,6 +249,52 @@ def test_bad_question_input_changes_nothing(teacher, session, fields, words):
     assert snapshot(session) == before
 
 
+def test_questions_are_removed_and_steps_moved_down(teacher):
+    path_id = create(teacher)
+    check = add_step(teacher, path_id, "Check", kind="checkpoint")
+    add_step(teacher, path_id, "Last")
+    url = f"/teach/paths/{path_id}/steps/{check}"
+    for prompt in ("First?", "Second?"):
+        post(teacher, f"{url}/questions", {"kind": "short", "prompt": prompt, "accepted": "x"},
+             url)
+    assert post(teacher, f"{url}/questions/1/delete", {}, url).status_code == 303
+    post(teacher, f"{url}/move", {"direction": "down"}, f"/teach/paths/{path_id}")
+    draft = exported(teacher, f"/teach/paths/{path_id}/export")
+    assert [s["key"] for s in draft["steps"]] == ["last", check]
+    assert [q["prompt"] for q in draft["steps"][1]["checkpoint"]["questions"]] == ["Second?"]
+
+
+def test_publishing_an_unchanged_draft_is_refused(teacher, session):
+    path_id = path_id_of(upload(teacher, DEMO))
+    before = snapshot(session)
+    response = post(teacher, f"/teach/paths/{path_id}/publish", {}, f"/teach/paths/{path_id}")
+    assert response.status_code == 400 and "no changes since the last version" in text_of(
+        response)
+    assert snapshot(session) == before
+
+
+@pytest.mark.parametrize(("url", "status", "words"), [
+    ("/teach/paths/{id}/steps/nowhere", 404, "not in this path's draft"),
+    ("/teach/paths/{id}/steps/check-search/questions/9", 404, "not in this checkpoint"),
+    ("/teach/paths/{id}/steps/search-basics/questions/1", 400, "Only a checkpoint step"),
+    ("/teach/paths/{id}/versions/4/export", 404, "version of the path does not exist"),
+])
+def test_missing_parts_of_a_path_are_named(teacher, url, status, words):
+    path_id = path_id_of(upload(teacher, DEMO))
+    response = teacher.get(url.format(id=path_id))
+    assert response.status_code == status and words in text_of(response)
+
+
+def test_a_question_for_a_step_that_is_not_a_checkpoint_is_refused(teacher, session):
+    path_id = path_id_of(upload(teacher, DEMO))
+    before = snapshot(session)
+    url = f"/teach/paths/{path_id}/steps/search-basics"
+    response = post(teacher, f"{url}/questions", {"kind": "short", "prompt": "?",
+                                                  "accepted": "x"}, url)
+    assert response.status_code == 400 and "Only a checkpoint step" in text_of(response)
+    assert snapshot(session) == before
+
+
 # -- import, export, clone -------------------------------------------------------------
 
 def test_export_then_import_gives_an_equal_path(teacher, session):
@@ -332,6 +378,30 @@ def test_import_refuses_a_file_that_is_not_a_path(teacher, session, body, words)
     assert snapshot(session) == before
 
 
+@pytest.mark.parametrize(("files", "words"), [
+    ({}, "Choose a JSON file"),
+    ({"file": (io.BytesIO(b""), "")}, "Choose a JSON file"),
+    ({"other": (io.BytesIO(b"{}"), "x.json")}, "Unexpected file field"),
+])
+def test_import_needs_one_file(teacher, session, files, words):
+    before = snapshot(session)
+    response = teacher.post("/teach/paths/import", data={
+        "csrf_token": token(page_of(teacher, "/teach/paths")), **files},
+        content_type="multipart/form-data")
+    assert response.status_code == 400 and words in text_of(response)
+    assert snapshot(session) == before
+
+
+def test_copying_an_unpublished_path_copies_its_draft(teacher, session):
+    path_id = create(teacher)
+    add_step(teacher, path_id, "Only step")
+    response = post(teacher, f"/teach/paths/{path_id}/clone", {}, f"/teach/paths/{path_id}")
+    copy_id = path_id_of(response)
+    assert exported(teacher, f"/teach/paths/{copy_id}/export")["title"] == "Cells (copy)"
+    assert session.get(LearningPath, copy_id).versions == []
+    assert "Not published yet" in page_of(teacher, f"/teach/paths/{copy_id}")
+
+
 def test_clone_a_template_into_the_course(teacher, platform, session):
     template = assign_demo_path(session, platform, link="other-link")
     page = page_of(teacher, "/teach/paths")
@@ -345,6 +415,8 @@ def test_clone_a_template_into_the_course(teacher, platform, session):
     assert document["steps"] == original["steps"]
     copied = session.get(LearningPath, copy_id)
     assert copied.course_id is not None and not copied.is_template
+    assert copied.owner_id == session.scalars(select(User).where(
+        User.subject == TEACHER.subject)).one().id
     # The copy is the course's own; the template itself stays read-only.
     assert teacher.get(f"/teach/paths/{template.path_id}").status_code == 404
     response = post(teacher, f"/teach/paths/{copy_id}/clone", {}, f"/teach/paths/{copy_id}")
