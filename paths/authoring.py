@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from paths.catalog import QUESTION_KINDS, STEP_KINDS, LearningPath, PathVersion, Question, Step
-from paths.errors import DomainError
-from paths.graph import check_graph
+from paths.graph import InvalidPath, find_cycle
 
 
 @dataclass(frozen=True)
@@ -52,41 +51,74 @@ class PathDraft:
 
 
 def check_draft(draft: PathDraft) -> None:
-    """Refuse a draft that learners could not follow; messages name the step."""
+    """Refuse a draft that learners could not follow; each problem names its field the way
+    the JSON format does (`steps[3].prerequisites[0]: unknown step 's9'`)."""
+    problems = draft_problems(draft)
+    if problems:
+        raise InvalidPath("; ".join(problems))
+    cycle = find_cycle(draft.steps)  # type: ignore[arg-type]
+    if cycle:
+        named = " → ".join(cycle)
+        raise InvalidPath(f"the prerequisites form a cycle: {named}", code="prerequisite_cycle",
+                          params={"cycle": named})
+
+
+def draft_problems(draft: PathDraft) -> list[str]:
+    """Every problem of the draft except cycles, in document order."""
+    problems: list[str] = []
     if not draft.title.strip():
-        raise DomainError("A path needs a title.", code="invalid_path")
+        problems.append("title: a path needs a title")
     if not draft.steps:
-        raise DomainError("A path needs at least one step.", code="invalid_path")
-    for step in draft.steps:
-        _check_step(step)
-    check_graph(draft.steps)  # type: ignore[arg-type]
+        problems.append("steps: a path needs at least one step")
+    kinds: dict[str, str] = {}
+    for index, step in enumerate(draft.steps):
+        if step.key in kinds:
+            problems.append(f"steps[{index}].key: two steps share the key {step.key!r}")
+        kinds.setdefault(step.key, step.kind)
+    for index, step in enumerate(draft.steps):
+        problems.extend(_step_problems(f"steps[{index}]", step, kinds))
+    return problems
 
 
-def _check_step(step: StepDraft) -> None:
-    where = f"step {step.key!r}"
+def _step_problems(where: str, step: StepDraft, kinds: dict[str, str]) -> list[str]:
+    problems: list[str] = []
     if step.kind not in STEP_KINDS:
-        raise DomainError(f"{where}: kind must be one of {', '.join(STEP_KINDS)}",
-                          code="invalid_path")
+        problems.append(f"{where}.kind: must be one of {', '.join(STEP_KINDS)}")
+    if not step.title.strip():
+        problems.append(f"{where}.title: a step needs a title")
     if step.minutes < 0 or step.minutes > 600:
-        raise DomainError(f"{where}: minutes must be between 0 and 600", code="invalid_path")
+        problems.append(f"{where}.minutes: must be between 0 and 600")
+    for index, required in enumerate(step.prerequisites):
+        if required not in kinds:
+            problems.append(f"{where}.prerequisites[{index}]: unknown step {required!r}")
+    if step.remedial_for and kinds.get(step.remedial_for) != "checkpoint":
+        problems.append(f"{where}.remedial_for: {step.remedial_for!r} is not a checkpoint "
+                        "of this path")
     if step.kind == "checkpoint" and not step.questions:
-        raise DomainError(f"{where}: a checkpoint needs questions", code="invalid_path")
+        problems.append(f"{where}.checkpoint.questions: a checkpoint needs questions")
+    if step.kind != "checkpoint" and step.questions:
+        problems.append(f"{where}.checkpoint: only a checkpoint step has questions")
     if step.mastery_threshold is not None and not 0 < step.mastery_threshold <= 1:
-        raise DomainError(f"{where}: the mastery threshold is a fraction in (0, 1]",
-                          code="invalid_path")
+        problems.append(f"{where}.checkpoint.threshold: the mastery threshold is a fraction "
+                        "in (0, 1]")
     for index, question in enumerate(step.questions):
-        _check_question(f"{where} question {index + 1}", question)
+        problems.extend(_question_problems(f"{where}.checkpoint.questions[{index}]", question))
+    return problems
 
 
-def _check_question(where: str, question: QuestionDraft) -> None:
+def _question_problems(where: str, question: QuestionDraft) -> list[str]:
     if question.kind not in QUESTION_KINDS:
-        raise DomainError(f"{where}: kind must be choice or short", code="invalid_path")
+        return [f"{where}.kind: must be choice or short"]
+    if question.kind == "choice" and len(question.choices) < 2:
+        return [f"{where}.choices: give at least two choices"]
     if question.kind == "choice" and not (
-            isinstance(question.answer, int) and 0 <= question.answer < len(question.choices)):
-        raise DomainError(f"{where}: the answer must be the index of one of its choices",
-                          code="invalid_path")
+            isinstance(question.answer, int) and not isinstance(question.answer, bool)
+            and 0 <= question.answer < len(question.choices)):
+        return [f"{where}.answer: the answer must be the index of one of its choices "
+                f"(0 to {len(question.choices) - 1})"]
     if question.kind == "short" and not question.answer:
-        raise DomainError(f"{where}: give at least one accepted answer", code="invalid_path")
+        return [f"{where}.accepted: give at least one accepted answer"]
+    return []
 
 
 def create_path(session: Session, draft: PathDraft, *, now: datetime, tenant_id: int | None,

@@ -32,6 +32,8 @@ class LearningPath(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     is_template: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # The teacher's working copy as a `selfpath-path/1` document; None: the latest version.
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     versions: Mapped[list[PathVersion]] = relationship(
         back_populates="path", order_by="PathVersion.number")

@@ -16,8 +16,10 @@ def paths_for_course(session: Session, tenant_id: int, course_id: int | None
         (LearningPath.tenant_id == tenant_id) | LearningPath.tenant_id.is_(None))]
     if course_id is not None:
         conditions.append(LearningPath.course_id == course_id)
-    return list(session.scalars(select(LearningPath).where(or_(*conditions))
-                                .order_by(LearningPath.title, LearningPath.id)))
+    published = select(PathVersion.path_id)
+    return list(session.scalars(select(LearningPath).where(
+        or_(*conditions), LearningPath.id.in_(published))
+        .order_by(LearningPath.title, LearningPath.id)))
 
 
 def latest_version(session: Session, path_id: int) -> PathVersion:

@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from service.health import bp as health_bp
     from service.learner.views import bp as learner_bp
     from service.pages import bp as pages_bp
+    from service.teaching.authoring import bp as authoring_bp
     from service.teaching.dashboard import bp as class_dashboard_bp
     from service.teaching.deep_link import bp as deep_link_bp
     from service.teaching.views import bp as teaching_bp
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(deep_link_bp)
     app.register_blueprint(class_dashboard_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(authoring_bp)
     if settings.demo_lms:
         from service.demo.views import bp as demo_bp
 

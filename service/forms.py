@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from flask import request
-from marshmallow import RAISE, Schema, ValidationError
+from marshmallow import RAISE, Schema, ValidationError, fields
 
 from paths.errors import DomainError
 
@@ -14,7 +14,14 @@ IGNORED = {"csrf_token"}
 
 
 def load_form(schema: Schema) -> dict[str, Any]:
-    data = {k: v for k, v in request.form.items() if k not in IGNORED and v.strip() != ""}
+    """The form through `schema`; a `List` field takes every value sent under its name."""
+    lists = {name for name, field in schema.fields.items() if isinstance(field, fields.List)}
+    data: dict[str, Any] = {}
+    for name in request.form:
+        if name in lists:
+            data[name] = [v for v in request.form.getlist(name) if v.strip() != ""]
+        elif name not in IGNORED and request.form[name].strip() != "":
+            data[name] = request.form[name]
     try:
         loaded: dict[str, Any] = schema.load(data, unknown=RAISE)
     except ValidationError as error:

@@ -74,6 +74,24 @@ MESSAGES = {
     "invalid_form": lazy_gettext("Some of what you sent is not valid: %(details)s"),
     "csrf": lazy_gettext(
         "The form expired or did not come from Selfpath. Go back, reload the page and try again."),
+    "teachers_only": lazy_gettext("Only the course's teachers can do this."),
+    "no_course": lazy_gettext("Open Selfpath from a course in your LMS to author its paths."),
+    "path_not_in_course": lazy_gettext("That path is not one of this course's paths."),
+    "invalid_path": lazy_gettext("This path has problems to fix: %(details)s"),
+    "prerequisite_cycle": lazy_gettext("The prerequisites form a cycle: %(cycle)s"),
+    "invalid_json": lazy_gettext("The file is not valid JSON: %(details)s"),
+    "not_utf8": lazy_gettext("The file is not UTF-8 text."),
+    "no_file": lazy_gettext("Choose a JSON file to import."),
+    "draft_step_not_found": lazy_gettext("That step is not in this path's draft."),
+    "not_a_checkpoint_step": lazy_gettext("Only a checkpoint step has questions."),
+    "question_not_found": lazy_gettext("That question is not in this checkpoint."),
+    "no_accepted_answer": lazy_gettext("Give at least one accepted answer, one per line."),
+    "no_right_choice": lazy_gettext("Write at least two choices and mark the right one."),
+    "nothing_to_publish": lazy_gettext("The draft has no changes since the last version."),
+    "version_not_found": lazy_gettext("That version of the path does not exist."),
+    "no_assignment": lazy_gettext("No path is assigned to this activity yet."),
+    "same_version": lazy_gettext("This activity already uses that version."),
+    "other_path_version": lazy_gettext("That version belongs to another path."),
 }
 
 

@@ -1,19 +1,26 @@
-"""Paths as JSON (format `selfpath-path/1`): loading with an allow-list schema into a
-draft the domain can publish, and dumping a published version back."""
+"""Paths as JSON (format `selfpath-path/1`, published as `docs/path.schema.json`): loading
+with an allow-list schema into a draft the domain can publish, and dumping a published
+version or a draft back. A path's editable draft is stored in the same format."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from paths.authoring import PathDraft, QuestionDraft, StepDraft
+from paths.authoring import PathDraft, QuestionDraft, StepDraft, check_draft
 from paths.catalog import QUESTION_KINDS, STEP_KINDS, PathVersion
 from paths.errors import DomainError
 
 FORMAT = "selfpath-path/1"
 KEY = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
                       error="use letters, digits, '-', '_' or '.', at most 40")
+MAX_CHOICES = 10
+
+
+def _flag(**kwargs: Any) -> fields.Boolean:
+    """A JSON boolean: true or false, not "yes" or 1."""
+    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
 
 
 class QuestionSchema(Schema):
@@ -22,11 +29,22 @@ class QuestionSchema(Schema):
 
     kind = fields.String(required=True, validate=validate.OneOf(QUESTION_KINDS))
     prompt = fields.String(required=True, validate=validate.Length(1, 2000))
-    choices = fields.List(fields.String(validate=validate.Length(1, 500)), load_default=list)
-    answer = fields.Integer(load_default=None, allow_none=True)
+    choices = fields.List(fields.String(validate=validate.Length(1, 500)), load_default=list,
+                          validate=validate.Length(0, MAX_CHOICES))
+    answer = fields.Integer(load_default=None, allow_none=True, strict=True)
     accepted = fields.List(fields.String(validate=validate.Length(1, 500)), load_default=list)
     skill = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 64))
     explanation = fields.String(load_default="", validate=validate.Length(0, 2000))
+
+    @validates_schema
+    def _fields_of_its_kind(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("kind") == "short" and data.get("choices"):
+            raise ValidationError("a short-answer question has no choices", "choices")
+        if data.get("kind") == "short" and data.get("answer") is not None:
+            raise ValidationError("a short-answer question lists `accepted` answers", "answer")
+        if data.get("kind") == "choice" and data.get("accepted"):
+            raise ValidationError("a multiple-choice question has an `answer` index",
+                                  "accepted")
 
 
 class CheckpointSchema(Schema):
@@ -36,7 +54,7 @@ class CheckpointSchema(Schema):
     threshold = fields.Float(load_default=None, allow_none=True,
                              validate=validate.Range(0, 1, min_inclusive=False))
     questions = fields.List(fields.Nested(QuestionSchema), required=True,
-                            validate=validate.Length(1, 100))
+                            validate=validate.Length(0, 100))
 
 
 class ResourceSchema(Schema):
@@ -46,7 +64,7 @@ class ResourceSchema(Schema):
     url = fields.Url(required=True, schemes={"http", "https"})
     licence = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 120))
     source = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 200))
-    framable = fields.Boolean(load_default=False)
+    framable = _flag(load_default=False)
 
 
 class StepSchema(Schema):
@@ -58,12 +76,18 @@ class StepSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(1, 200))
     instructions = fields.String(load_default="", validate=validate.Length(0, 10000))
     resource = fields.Nested(ResourceSchema, load_default=None, allow_none=True)
-    minutes = fields.Integer(load_default=10, validate=validate.Range(0, 600))
+    minutes = fields.Integer(load_default=10, strict=True, validate=validate.Range(0, 600))
     skills = fields.List(fields.String(validate=validate.Length(1, 64)), load_default=list)
-    optional = fields.Boolean(load_default=False)
+    optional = _flag(load_default=False)
     prerequisites = fields.List(fields.String(validate=KEY), load_default=list)
     remedial_for = fields.String(load_default=None, allow_none=True, validate=KEY)
     checkpoint = fields.Nested(CheckpointSchema, load_default=None, allow_none=True)
+
+    @validates_schema
+    def _checkpoint_of_a_checkpoint(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("checkpoint") is not None and data.get("kind") != "checkpoint":
+            raise ValidationError("only a step of kind checkpoint has a checkpoint",
+                                  "checkpoint")
 
 
 class PathSchema(Schema):
@@ -75,11 +99,22 @@ class PathSchema(Schema):
     description = fields.String(load_default="", validate=validate.Length(0, 5000))
     language = fields.String(load_default="en", validate=validate.OneOf(("en", "vi")))
     steps = fields.List(fields.Nested(StepSchema), required=True,
-                        validate=validate.Length(1, 1000))
+                        validate=validate.Length(0, 1000))
 
 
 def load_path(document: Any) -> PathDraft:
-    """A draft from a JSON document; errors name the field (`steps[3].kind: ...`)."""
+    """A publishable draft from a JSON document; every error names its field
+    (`steps[3].kind: ...`, `steps[3].prerequisites[0]: unknown step 's9'`)."""
+    draft = load_draft(document)
+    check_draft(draft)
+    return draft
+
+
+def load_draft(document: Any) -> PathDraft:
+    """A draft that may still be unfinished (no steps yet, a checkpoint without questions):
+    the fields are checked, not whether learners could follow it."""
+    if not isinstance(document, dict):
+        raise DomainError("the document must be a JSON object", code="invalid_path")
     try:
         data = PathSchema().load(document)
     except ValidationError as error:
@@ -123,8 +158,8 @@ def _flatten(messages: Any, prefix: str = "") -> list[str]:
     return out
 
 
-def dump_path(version: PathVersion) -> dict[str, Any]:
-    """A published version as a `selfpath-path/1` document."""
+def dump_path(version: PathVersion | PathDraft) -> dict[str, Any]:
+    """A published version, or a draft, as a `selfpath-path/1` document."""
     return {"format": FORMAT, "title": version.title, "description": version.description,
             "language": version.language, "steps": [_dump_step(s) for s in version.steps]}
 
@@ -139,7 +174,7 @@ def _dump_step(step: Any) -> dict[str, Any]:
                            "source": step.resource_source, "framable": step.resource_framable}
     if step.remedial_for:
         out["remedial_for"] = step.remedial_for
-    if step.is_checkpoint:
+    if step.kind == "checkpoint":
         out["checkpoint"] = {"threshold": step.mastery_threshold,
                              "questions": [_dump_question(q) for q in step.questions]}
     return out

@@ -81,8 +81,9 @@ def empty_tables(session: Session) -> None:
     session.commit()
 
 
-def _forget_cached_csrf(sender: Flask, **extra: object) -> None:
+def _start_like_a_new_request(sender: Flask, **extra: object) -> None:
     g.pop("csrf_token", None)
+    db.session.expire_all()  # a real request starts with a new session
 
 
 @pytest.fixture
@@ -92,11 +93,11 @@ def app(session_app: Flask) -> Iterator[Flask]:
     from service.security import reset_frame_ancestors_cache
 
     with session_app.app_context():
-        # Requests share this test's app context (and so `g`): start each one without the
-        # CSRF token cached for the previous request's session, as a real server would.
-        request_started.connect(_forget_cached_csrf, session_app)
+        # Requests share this test's app context (so `g` and the database session): start
+        # each one without the previous request's CSRF token or loaded rows, as a server would.
+        request_started.connect(_start_like_a_new_request, session_app)
         yield session_app
-        request_started.disconnect(_forget_cached_csrf, session_app)
+        request_started.disconnect(_start_like_a_new_request, session_app)
         db.session.rollback()
         empty_tables(db.session)
         platform_keys().forget()

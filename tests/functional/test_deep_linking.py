@@ -169,3 +169,17 @@ def test_resource_link_with_a_foreign_or_bad_path_id_assigns_nothing(browser, pl
     response = browser.launch(platform, LEARNER, **{claims.CUSTOM: custom})
     assert response.status_code in (200, 404)
     assert session.scalar(select(func.count()).select_from(Assignment)) == 0
+
+
+def test_selection_offers_creating_a_path_and_hides_unpublished_ones(browser, platform,
+                                                                     session):
+    from paths.catalog import LearningPath
+
+    template_path(session, platform)
+    tenant = session.scalars(select(Deployment)).first()
+    session.add(LearningPath(title="Half-written path", tenant_id=tenant.id, is_template=True))
+    session.commit()
+    deep_link_launch(browser, platform)
+    page = browser.client.get("/teach/deep-link").get_data(as_text=True)
+    assert 'href="/teach/paths"' in page and "Create a new path" in page
+    assert "Half-written path" not in page

@@ -1,0 +1,412 @@
+"""Authoring paths: a course's teachers create, edit, publish, clone, import and export
+paths, and move an activity to another version of its path.
+
+Every edit changes only the path's draft (a `selfpath-path/1` document); publishing
+checks the whole draft and freezes it as a new version.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from marshmallow import RAISE, ValidationError
+from sqlalchemy import func, select
+
+from paths.authoring import PathDraft, StepDraft, create_path, publish
+from paths.catalog import STEP_KINDS, LearningPath, PathVersion
+from paths.catalog_queries import latest_version
+from paths.drafts import (
+    add_step,
+    compare_versions,
+    copy_title,
+    find_step,
+    move_assignment,
+    move_step,
+    new_key,
+    remove_step,
+    replace_step,
+    used_keys,
+)
+from paths.enrollment import Assignment, Enrollment, assignment_for_activity
+from paths.errors import Conflict, DomainError, Forbidden, NotFound
+from service.clock import now
+from service.extensions import db_session
+from service.forms import load_form
+from service.learner.context import current_activity
+from service.path_json import dump_path, load_draft, load_path
+from service.teaching.authoring_forms import (
+    EmptyForm,
+    MoveStepForm,
+    NewStepForm,
+    PathDetailsForm,
+    QuestionForm,
+    StepForm,
+    VersionForm,
+    question_from_form,
+    question_slots,
+    step_from_form,
+)
+from service.teaching.views import require_teacher
+
+bp = Blueprint("authoring", __name__, url_prefix="/teach/paths")
+
+
+# -- who may author what ---------------------------------------------------------------
+
+def teacher_course() -> int:
+    """The course of the teacher's launch; only its teachers author its paths."""
+    require_teacher()
+    course_id = session.get("course_id")
+    if course_id is None:
+        raise Forbidden("Open Selfpath from a course in your LMS to author its paths.",
+                        code="no_course")
+    return int(course_id)
+
+
+def course_path(path_id: int) -> LearningPath:
+    """A path of the teacher's course, or 404: other courses' paths are not shown."""
+    course_id = teacher_course()
+    path = db_session().get(LearningPath, path_id)
+    if path is None or path.course_id != course_id or path.tenant_id != session["tenant_id"]:
+        raise NotFound("That path is not one of this course's paths.", code="path_not_in_course")
+    return path
+
+
+def clonable_path(path_id: int) -> LearningPath:
+    """A path of the teacher's course, or a template shared with their school."""
+    teacher_course()
+    path = db_session().get(LearningPath, path_id)
+    if path is not None and path.is_template and path.tenant_id in (None, session["tenant_id"]):
+        return path
+    return course_path(path_id)
+
+
+# -- the draft -------------------------------------------------------------------------
+
+def draft_of(path: LearningPath) -> PathDraft:
+    if path.draft is not None:
+        return load_draft(path.draft)
+    return load_draft(dump_path(latest_version(db_session(), path.id)))
+
+
+def save_draft(path: LearningPath, draft: PathDraft) -> None:
+    """Store the draft after the format's own field checks (one validator for all)."""
+    path.draft = dump_path(load_draft(dump_path(draft)))
+    db_session().commit()
+
+
+def has_unpublished_changes(path: LearningPath, draft: PathDraft) -> bool:
+    return not path.versions or dump_path(path.versions[-1]) != dump_path(draft)
+
+
+def editor(path: LearningPath, anchor: str = "") -> ResponseReturnValue:
+    return redirect(url_for("authoring.edit_path", path_id=path.id) + anchor, code=303)
+
+
+# -- paths of the course ---------------------------------------------------------------
+
+@bp.get("")
+def index() -> str:
+    course_id = teacher_course()
+    paths = db_session().scalars(select(LearningPath).where(
+        LearningPath.course_id == course_id, LearningPath.tenant_id == session["tenant_id"])
+        .order_by(LearningPath.title, LearningPath.id)).all()
+    templates = db_session().scalars(select(LearningPath).where(
+        LearningPath.is_template.is_(True),
+        LearningPath.tenant_id.is_(None) | (LearningPath.tenant_id == session["tenant_id"]))
+        .order_by(LearningPath.title, LearningPath.id)).all()
+    return render_template("authoring/index.html", paths=paths, templates=templates,
+                           language=str(session.get("locale") or "en")[:2])
+
+
+@bp.post("")
+def create() -> ResponseReturnValue:
+    course_id = teacher_course()
+    form = load_form(PathDetailsForm())
+    draft = PathDraft(title=form["title"].strip(), description=form["description"].strip(),
+                      language=form["language"])
+    path = LearningPath(tenant_id=session["tenant_id"], course_id=course_id,
+                        owner_id=session["user_id"], title=draft.title,
+                        description=draft.description, language=draft.language,
+                        created_at=now())
+    db_session().add(path)
+    db_session().flush()
+    save_draft(path, draft)
+    flash(_("The path is created. Add its steps, then publish it."))
+    return editor(path)
+
+
+@bp.post("/import")
+def import_path() -> ResponseReturnValue:
+    course_id = teacher_course()
+    load_form(EmptyForm())
+    draft = load_path(_uploaded_json())
+    version = create_path(db_session(), draft, now=now(), tenant_id=session["tenant_id"],
+                          course_id=course_id, owner_id=session["user_id"])
+    version.path.draft = dump_path(draft)
+    db_session().commit()
+    flash(_("“%(title)s” is imported and published as version 1.", title=draft.title))
+    return editor(version.path)
+
+
+def _uploaded_json() -> Any:
+    if set(request.files) - {"file"}:
+        raise DomainError("Unexpected file field.", code="invalid_form")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise DomainError("Choose a JSON file to import.", code="no_file")
+    try:
+        return json.loads(upload.read().decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise DomainError("The file is not UTF-8 text.", code="not_utf8") from error
+    except json.JSONDecodeError as error:
+        raise DomainError(f"line {error.lineno}, column {error.colno}: {error.msg}",
+                          code="invalid_json") from error
+
+
+@bp.post("/<int:path_id>/clone")
+def clone(path_id: int) -> ResponseReturnValue:
+    course_id = teacher_course()
+    source = clonable_path(path_id)
+    load_form(EmptyForm())
+    published = bool(source.versions)
+    document = dump_path(source.versions[-1]) if published else dump_path(draft_of(source))
+    document["title"] = copy_title(document["title"])
+    copy = LearningPath(tenant_id=session["tenant_id"], course_id=course_id,
+                        owner_id=session["user_id"], title=document["title"],
+                        description=document["description"], language=document["language"],
+                        created_at=now(), draft=document)
+    db_session().add(copy)
+    db_session().flush()
+    if published:
+        publish(db_session(), copy, load_path(document), now=now())
+    db_session().commit()
+    flash(_("This is your copy of “%(title)s”.", title=source.title))
+    return editor(copy)
+
+
+# -- the editor ------------------------------------------------------------------------
+
+@bp.get("/<int:path_id>")
+def edit_path(path_id: int) -> str:
+    path = course_path(path_id)
+    draft = draft_of(path)
+    return render_template("authoring/path.html", path=path, draft=draft,
+                           titles={s.key: s.title for s in draft.steps}, kinds=STEP_KINDS,
+                           unpublished=has_unpublished_changes(path, draft))
+
+
+@bp.post("/<int:path_id>/details")
+def save_details(path_id: int) -> ResponseReturnValue:
+    path = course_path(path_id)
+    form = load_form(PathDetailsForm())
+    save_draft(path, replace(draft_of(path), title=form["title"].strip(),
+                             description=form["description"].strip(),
+                             language=form["language"]))
+    flash(_("The path's details are saved in the draft."))
+    return editor(path)
+
+
+@bp.post("/<int:path_id>/steps")
+def new_step(path_id: int) -> ResponseReturnValue:
+    path = course_path(path_id)
+    form = load_form(NewStepForm())
+    draft = draft_of(path)
+    title = form["title"].strip()
+    key = new_key(title, used_keys(db_session(), path.id) | {s.key for s in draft.steps})
+    save_draft(path, add_step(draft, StepDraft(key=key, kind=form["kind"], title=title)))
+    flash(_("The step is added. Fill in its details."))
+    return redirect(url_for("authoring.edit_step", path_id=path.id, key=key), code=303)
+
+
+@bp.get("/<int:path_id>/steps/<key>")
+def edit_step(path_id: int, key: str) -> str:
+    path = course_path(path_id)
+    draft = draft_of(path)
+    step = find_step(draft, key)
+    return render_template("authoring/step.html", path=path, draft=draft, step=step,
+                           kinds=STEP_KINDS, slots=question_slots(None))
+
+
+@bp.post("/<int:path_id>/steps/<key>")
+def save_step(path_id: int, key: str) -> ResponseReturnValue:
+    path = course_path(path_id)
+    form = load_form(StepForm())
+    draft = draft_of(path)
+    save_draft(path, replace_step(draft, step_from_form(find_step(draft, key), form)))
+    flash(_("The step is saved in the draft."))
+    return redirect(url_for("authoring.edit_step", path_id=path.id, key=key), code=303)
+
+
+@bp.post("/<int:path_id>/steps/<key>/move")
+def reorder_step(path_id: int, key: str) -> ResponseReturnValue:
+    path = course_path(path_id)
+    offset = -1 if load_form(MoveStepForm())["direction"] == "up" else 1
+    save_draft(path, move_step(draft_of(path), key, offset))
+    return editor(path, f"#step-{key}")
+
+
+@bp.post("/<int:path_id>/steps/<key>/delete")
+def delete_step(path_id: int, key: str) -> ResponseReturnValue:
+    path = course_path(path_id)
+    load_form(EmptyForm())
+    draft = draft_of(path)
+    title = find_step(draft, key).title
+    save_draft(path, remove_step(draft, key))
+    flash(_("“%(title)s” is removed from the draft, with the links other steps had to it.",
+            title=title))
+    return editor(path)
+
+
+# -- checkpoint questions --------------------------------------------------------------
+
+@bp.post("/<int:path_id>/steps/<key>/questions")
+def add_question(path_id: int, key: str) -> ResponseReturnValue:
+    path = course_path(path_id)
+    question = question_from_form(load_form(QuestionForm()))
+    draft = draft_of(path)
+    step = _checkpoint(draft, key)
+    save_draft(path, replace_step(draft, replace(step, questions=(*step.questions, question))))
+    flash(_("The question is added."))
+    return redirect(url_for("authoring.edit_step", path_id=path.id, key=key) + "#questions",
+                    code=303)
+
+
+@bp.get("/<int:path_id>/steps/<key>/questions/<int:number>")
+def edit_question(path_id: int, key: str, number: int) -> str:
+    path = course_path(path_id)
+    step = _checkpoint(draft_of(path), key)
+    question = _question(step, number)
+    return render_template("authoring/question.html", path=path, step=step, number=number,
+                           question=question, slots=question_slots(question))
+
+
+@bp.post("/<int:path_id>/steps/<key>/questions/<int:number>")
+def save_question(path_id: int, key: str, number: int) -> ResponseReturnValue:
+    path = course_path(path_id)
+    question = question_from_form(load_form(QuestionForm()))
+    draft = draft_of(path)
+    step = _checkpoint(draft, key)
+    _question(step, number)
+    questions = list(step.questions)
+    questions[number - 1] = question
+    save_draft(path, replace_step(draft, replace(step, questions=tuple(questions))))
+    flash(_("The question is saved."))
+    return redirect(url_for("authoring.edit_step", path_id=path.id, key=key) + "#questions",
+                    code=303)
+
+
+@bp.post("/<int:path_id>/steps/<key>/questions/<int:number>/delete")
+def delete_question(path_id: int, key: str, number: int) -> ResponseReturnValue:
+    path = course_path(path_id)
+    load_form(EmptyForm())
+    draft = draft_of(path)
+    step = _checkpoint(draft, key)
+    _question(step, number)
+    questions = step.questions[:number - 1] + step.questions[number:]
+    save_draft(path, replace_step(draft, replace(step, questions=questions)))
+    flash(_("The question is removed."))
+    return redirect(url_for("authoring.edit_step", path_id=path.id, key=key) + "#questions",
+                    code=303)
+
+
+def _checkpoint(draft: PathDraft, key: str) -> StepDraft:
+    step = find_step(draft, key)
+    if step.kind != "checkpoint":
+        raise DomainError("Only a checkpoint step has questions.", code="not_a_checkpoint_step")
+    return step
+
+
+def _question(step: StepDraft, number: int) -> Any:
+    if not 1 <= number <= len(step.questions):
+        raise NotFound("That question is not in this checkpoint.", code="question_not_found")
+    return step.questions[number - 1]
+
+
+# -- publish and export ----------------------------------------------------------------
+
+@bp.post("/<int:path_id>/publish")
+def publish_draft(path_id: int) -> ResponseReturnValue:
+    path = course_path(path_id)
+    load_form(EmptyForm())
+    draft = draft_of(path)
+    if not has_unpublished_changes(path, draft):
+        raise DomainError("The draft has no changes since the last version.",
+                          code="nothing_to_publish")
+    version = publish(db_session(), path, draft, now=now())
+    db_session().commit()
+    flash(_("Version %(number)d is published. Activities move to it when you choose.",
+            number=version.number))
+    return editor(path)
+
+
+@bp.get("/<int:path_id>/export")
+def export_draft(path_id: int) -> Response:
+    path = course_path(path_id)
+    return _download(dump_path(draft_of(path)), f"path-{path.id}-draft.json")
+
+
+@bp.get("/<int:path_id>/versions/<int:number>/export")
+def export_version(path_id: int, number: int) -> Response:
+    path = course_path(path_id)
+    version = _version(path.id, number)
+    return _download(dump_path(version), f"path-{path.id}-v{version.number}.json")
+
+
+def _download(document: dict[str, Any], filename: str) -> Response:
+    body = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    db_session().commit()
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _version(path_id: int, number: int) -> PathVersion:
+    version = db_session().scalars(select(PathVersion).where(
+        PathVersion.path_id == path_id, PathVersion.number == number)).first()
+    if version is None:
+        raise NotFound("That version of the path does not exist.", code="version_not_found")
+    return version
+
+
+# -- moving an activity to another version ---------------------------------------------
+
+def _activity_assignment() -> Assignment:
+    require_teacher()
+    assignment = assignment_for_activity(db_session(), current_activity().id)
+    if assignment is None:
+        raise NotFound("No path is assigned to this activity yet.", code="no_assignment")
+    return assignment
+
+
+@bp.get("/activity/move")
+def review_move() -> str:
+    assignment = _activity_assignment()
+    try:
+        number = VersionForm().load(request.args.to_dict(), unknown=RAISE)["version"]
+    except ValidationError as error:
+        raise DomainError("Choose a version of the path.", code="invalid_form") from error
+    target = _version(assignment.version.path_id, number)
+    if target.id == assignment.version.id:
+        raise Conflict("This activity already uses that version.", code="same_version")
+    learners = db_session().scalar(select(func.count()).select_from(Enrollment).where(
+        Enrollment.assignment_id == assignment.id))
+    changes = compare_versions(assignment.version, target)
+    db_session().commit()
+    return render_template("authoring/move.html", assignment=assignment, target=target,
+                           changes=changes, learners=learners)
+
+
+@bp.post("/activity/move")
+def move_activity() -> ResponseReturnValue:
+    assignment = _activity_assignment()
+    target = _version(assignment.version.path_id, load_form(VersionForm())["version"])
+    move_assignment(db_session(), assignment, target, moved_by=session["user_id"])
+    db_session().commit()
+    flash(_("The activity now uses version %(number)d. Learners keep the steps they "
+            "finished.", number=target.number))
+    return redirect(url_for("teaching.activity"), code=303)
