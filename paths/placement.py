@@ -18,7 +18,8 @@ from paths.catalog import Question, Step
 from paths.enrollment import Enrollment
 from paths.errors import Conflict
 from paths.grading import is_correct
-from paths.studying import progress_of, steps_of
+from paths.progress import LearnerProgress
+from paths.studying import load_questions, progress_of, steps_of
 
 PER_SKILL = 2
 
@@ -50,10 +51,16 @@ def placement_questions(steps: Sequence[Step]) -> list[PlacementQuestion]:
     return chosen
 
 
-def offers_placement(session: Session, enrollment: Enrollment) -> bool:
-    state = progress_of(session, enrollment)
-    return not state.placement_taken and not state.finished and bool(
-        placement_questions(steps_of(enrollment)))
+def offers_placement(session: Session, enrollment: Enrollment,
+                     state: LearnerProgress | None = None) -> bool:
+    """Whether to offer the check: not taken, nothing finished, and questions to ask.
+    `state` is the learner's progress when the caller has it already."""
+    state = state or progress_of(session, enrollment)
+    if state.placement_taken or state.finished:
+        return False
+    steps = steps_of(enrollment)
+    load_questions(session, steps)
+    return bool(placement_questions(steps))
 
 
 def take_placement(session: Session, enrollment: Enrollment, answers: Mapping[str, str], *,

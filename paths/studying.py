@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from paths import progress as events
-from paths.catalog import Step
+from paths.catalog import Question, Step
 from paths.enrollment import Enrollment
 from paths.errors import DomainError, Forbidden, NotFound
 from paths.grading import CheckpointResult, grade
@@ -24,6 +26,21 @@ MAX_REFLECTION = 2000
 
 def steps_of(enrollment: Enrollment) -> list[Step]:
     return list(enrollment.assignment.version.steps)
+
+
+def load_questions(session: Session, steps: list[Step]) -> None:
+    """Load the questions of every checkpoint among `steps` in one statement (instead of
+    one per checkpoint, which grows with the path)."""
+    checkpoints = {s.id: s for s in steps if s.is_checkpoint
+                   and "questions" in inspect(s).unloaded}
+    if not checkpoints:
+        return
+    found: dict[int, list[Question]] = {key: [] for key in checkpoints}
+    for question in session.scalars(select(Question).where(
+            Question.step_id.in_(checkpoints)).order_by(Question.step_id, Question.position)):
+        found[question.step_id].append(question)
+    for step_id, questions in found.items():
+        set_committed_value(checkpoints[step_id], "questions", questions)
 
 
 def progress_of(session: Session, enrollment: Enrollment) -> LearnerProgress:
