@@ -51,6 +51,9 @@ class Settings:
     platform_jwks_cache_seconds: int = 3600
     http_timeout_seconds: int = 10
     proxy_hops: int = 0
+    database_pool_size: int = 5
+    database_max_overflow: int = 5
+    database_pool_timeout_seconds: int = 10
     log_level: str = "INFO"
     admin_username: str = ""
     admin_password: str = field(default="", repr=False)
@@ -78,6 +81,11 @@ class Settings:
             ),
             http_timeout_seconds=_int(env, "HTTP_TIMEOUT_SECONDS", cls.http_timeout_seconds),
             proxy_hops=_int(env, "PROXY_HOPS", cls.proxy_hops),
+            database_pool_size=_int(env, "DATABASE_POOL_SIZE", cls.database_pool_size),
+            database_max_overflow=_int(env, "DATABASE_MAX_OVERFLOW",
+                                       cls.database_max_overflow),
+            database_pool_timeout_seconds=_int(env, "DATABASE_POOL_TIMEOUT_SECONDS",
+                                               cls.database_pool_timeout_seconds),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             admin_username=env.get("ADMIN_USERNAME", "").strip(),
             admin_password=env.get("ADMIN_PASSWORD", ""),
@@ -114,6 +122,11 @@ class Settings:
             raise SettingsError("BASE_URL must use https:// in production")
         if not 0 <= self.jwt_leeway_seconds <= 60:
             raise SettingsError("JWT_LEEWAY_SECONDS must be between 0 and 60")
+        if self.database_pool_size < 1 or self.database_max_overflow < 0:
+            raise SettingsError("DATABASE_POOL_SIZE must be at least 1 and "
+                                "DATABASE_MAX_OVERFLOW at least 0")
+        if self.database_pool_timeout_seconds < 1:
+            raise SettingsError("DATABASE_POOL_TIMEOUT_SECONDS must be at least 1")
         if self.env not in {"development", "production", "test"}:
             raise SettingsError("SELFPATH_ENV must be development, production or test")
         self._check_admin()
