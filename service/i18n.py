@@ -58,10 +58,15 @@ def locked_until(titles: Sequence[str]) -> str:
     return wording % {"steps": ", ".join(titles)}
 
 
+STEP_KEY_SLOT = "__step_key__"
+URL_SAFE = "!$&'()*+,/:;=@"  # what werkzeug leaves unquoted in a URL path
+
+
 def step_url(key: str) -> str:
-    """The address of a step's page: the route is built once per request, not per step."""
-    prefix = _once_per_request("step_url", lambda: url_for("learner.step", key="-")[:-1])
-    return prefix + quote(key, safe="")
+    """The address of a step's page: the route (with whatever the URL defaults add) is
+    built once per request, not once per step."""
+    pattern = _once_per_request("step_url", lambda: url_for("learner.step", key=STEP_KEY_SLOT))
+    return pattern.replace(STEP_KEY_SLOT, quote(key, safe=URL_SAFE), 1)
 
 
 def _once_per_request(key: Hashable, word: Callable[[], str]) -> str:
