@@ -42,12 +42,12 @@ def checkpoint_key(unit: int) -> str:
     return f"u{unit}-check"
 
 
-def study_path() -> PathDraft:
+def study_path(units: int = UNITS, reads: int = READS) -> PathDraft:
     steps = []
-    for unit in range(UNITS):
-        for n in range(READS):
+    for unit in range(units):
+        for n in range(reads):
             before = (read_key(unit, n - 1),) if n else (
-                (read_key(unit - 1, READS - 1),) if unit else ())
+                (read_key(unit - 1, reads - 1),) if unit else ())
             steps.append(StepDraft(key=read_key(unit, n), kind="read",
                                    title=f"Unit {unit + 1}, reading {n + 1}", minutes=15,
                                    skills=(f"skill-{unit}",), prerequisites=before,
@@ -55,7 +55,7 @@ def study_path() -> PathDraft:
         steps.append(StepDraft(
             key=checkpoint_key(unit), kind="checkpoint", title=f"Unit {unit + 1} check",
             minutes=10, skills=(f"skill-{unit}",), mastery_threshold=0.6,
-            prerequisites=tuple(read_key(unit, n) for n in range(READS)),
+            prerequisites=tuple(read_key(unit, n) for n in range(reads)),
             questions=(QuestionDraft(kind="choice", prompt="Which one?", answer=1,
                                      choices=("a", "b", "c")),
                        QuestionDraft(kind="choice", prompt="And this?", answer=0,
