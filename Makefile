@@ -8,12 +8,24 @@ SQLITE_URL := sqlite:///$(CURDIR)/instance/selfpath.db
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
 .PHONY: run test test-sqlite test-postgres lint migrate seed clean translations extract-messages
-.PHONY: bench profile-launch profile-page prod-check load
+.PHONY: bench profile-launch profile-page prod-check load bench-grades chromium
 
 $(DEPS): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+chromium:
+	@test -x /usr/bin/chromium || { command -v apt-get > /dev/null \
+		|| { echo "Install Chromium at /usr/bin/chromium for the browser tests" >&2; exit 1; }; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $@
 
 translations: $(DEPS)
@@ -30,18 +42,22 @@ migrate: $(DEPS)
 seed: migrate translations
 	DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1 $(BIN)/flask --app wsgi:app demo seed
 
+# The web server and one grade-sync worker; Ctrl-C (or either one ending) stops both.
 run: seed
-	DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1 WEB_THREADS=$${WEB_THREADS:-4} \
-		$(BIN)/gunicorn -c config/gunicorn.py wsgi:app
+	export DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1; \
+	$(BIN)/flask --app wsgi:app worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	WEB_THREADS=$${WEB_THREADS:-4} $(BIN)/gunicorn -c config/gunicorn.py wsgi:app
 
 test: test-sqlite test-postgres
 
-test-sqlite: translations
+test-sqlite: translations chromium $(AXE)
 	TEST_DATABASE_URL=sqlite $(BIN)/python -m pytest -q
 
+# The browser tests run once, in the SQLite run: they test pages and cookies, not SQL.
 test-postgres: translations
 	./scripts/ensure-services
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -m "not browser"
 
 # The benchmark empties and reuses its own PostgreSQL database (BENCH_PG_URL, whose name
 # must contain "bench") and Redis database (BENCH_REDIS_URL); BENCH_SECONDS sets each run.
@@ -66,6 +82,9 @@ profile-launch: $(DEPS)
 profile-page: $(DEPS)
 	$(BIN)/python -m bench.profile_pages $(or $(PAGE),learner-page) $(or $(REQUESTS),200)
 
+bench-grades: $(DEPS)
+	$(BIN)/python bench/grades.py
+
 lint: $(DEPS)
 	$(BIN)/ruff check .
 	$(BIN)/mypy paths lti config
@@ -75,4 +94,4 @@ bench-learning: $(DEPS)
 	$(BIN)/python -m bench.learning
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache tests/browser/node_modules

@@ -36,6 +36,16 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str = "development"
@@ -45,6 +55,7 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     instance_path: str = str(PROJECT_ROOT / "instance")
     demo_lms: bool = False
+    demo_lms_url: str | None = None  # where the demo LMS's pages live; BASE_URL when unset
     launch_state_seconds: int = 600
     jwt_leeway_seconds: int = 30
     key_grace_seconds: int = 3 * 24 * 3600
@@ -54,6 +65,11 @@ class Settings:
     database_pool_size: int = 5
     database_max_overflow: int = 5
     database_pool_timeout_seconds: int = 10
+    grade_batch_size: int = 50
+    grade_send_threads: int = 4
+    grade_lease_seconds: float = 120.0
+    grade_retry_base_seconds: float = 2.0
+    grade_retry_max_seconds: float = 900.0
     log_level: str = "INFO"
     admin_username: str = ""
     admin_password: str = field(default="", repr=False)
@@ -73,6 +89,7 @@ class Settings:
             base_url=(env.get("BASE_URL") or cls.base_url).rstrip("/"),
             instance_path=env.get("INSTANCE_PATH") or cls.instance_path,
             demo_lms=_flag(env.get("DEMO_LMS")),
+            demo_lms_url=(env.get("DEMO_LMS_URL") or "").rstrip("/") or None,
             launch_state_seconds=_int(env, "LAUNCH_STATE_SECONDS", cls.launch_state_seconds),
             jwt_leeway_seconds=_int(env, "JWT_LEEWAY_SECONDS", cls.jwt_leeway_seconds),
             key_grace_seconds=_int(env, "KEY_GRACE_SECONDS", cls.key_grace_seconds),
@@ -86,6 +103,13 @@ class Settings:
                                        cls.database_max_overflow),
             database_pool_timeout_seconds=_int(env, "DATABASE_POOL_TIMEOUT_SECONDS",
                                                cls.database_pool_timeout_seconds),
+            grade_batch_size=_int(env, "GRADE_BATCH_SIZE", cls.grade_batch_size),
+            grade_send_threads=_int(env, "GRADE_SEND_THREADS", cls.grade_send_threads),
+            grade_lease_seconds=_float(env, "GRADE_LEASE_SECONDS", cls.grade_lease_seconds),
+            grade_retry_base_seconds=_float(env, "GRADE_RETRY_BASE_SECONDS",
+                                            cls.grade_retry_base_seconds),
+            grade_retry_max_seconds=_float(env, "GRADE_RETRY_MAX_SECONDS",
+                                           cls.grade_retry_max_seconds),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             admin_username=env.get("ADMIN_USERNAME", "").strip(),
             admin_password=env.get("ADMIN_PASSWORD", ""),
@@ -127,6 +151,13 @@ class Settings:
                                 "DATABASE_MAX_OVERFLOW at least 0")
         if self.database_pool_timeout_seconds < 1:
             raise SettingsError("DATABASE_POOL_TIMEOUT_SECONDS must be at least 1")
+        if self.grade_batch_size < 1 or self.grade_send_threads < 1:
+            raise SettingsError("GRADE_BATCH_SIZE and GRADE_SEND_THREADS must be at least 1")
+        if self.grade_lease_seconds <= self.http_timeout_seconds:
+            raise SettingsError("GRADE_LEASE_SECONDS must be longer than HTTP_TIMEOUT_SECONDS")
+        if not 0 < self.grade_retry_base_seconds <= self.grade_retry_max_seconds:
+            raise SettingsError("GRADE_RETRY_BASE_SECONDS must be above 0 and at most "
+                                "GRADE_RETRY_MAX_SECONDS")
         if self.env not in {"development", "production", "test"}:
             raise SettingsError("SELFPATH_ENV must be development, production or test")
         self._check_admin()

@@ -1,12 +1,17 @@
-"""`flask platforms ...`, `flask deployments ...` and `flask keys ...`."""
+"""`flask platforms ...`, `flask deployments ...`, `flask keys ...`, `flask worker` and
+`flask scores ...`."""
 
 from __future__ import annotations
+
+import signal
+import threading
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from lti import keys, registrations
+from lti import grade_status, keys, registrations
+from lti.grade_worker import GradeWorker, WorkerSettings
 from paths.db import utcnow
 from paths.errors import DomainError
 from service.extensions import db_session
@@ -18,8 +23,9 @@ keys_cli = AppGroup("keys", help="The tool's signing keys.")
 
 
 def register(app: Flask) -> None:
-    for group in (platforms, deployments, keys_cli):
+    for group in (platforms, deployments, keys_cli, scores_cli):
         app.cli.add_command(group)
+    app.cli.add_command(worker_command)
 
 
 @platforms.command("add")
@@ -123,3 +129,68 @@ def keys_list() -> None:
         until = "active" if row.retired_at is None else f"published until {row.published_until}"
         click.echo(f"{row.kid}\t{until}")
     db_session().commit()
+
+
+# -- grade sync --------------------------------------------------------------------------
+
+scores_cli = AppGroup("scores", help="Scores in the LMS gradebooks.")
+
+
+def worker_settings(batch: int | None = None, threads: int | None = None) -> WorkerSettings:
+    settings = current_settings()
+    return WorkerSettings(
+        batch=batch or settings.grade_batch_size, threads=threads or settings.grade_send_threads,
+        lease_seconds=settings.grade_lease_seconds,
+        retry_base_seconds=settings.grade_retry_base_seconds,
+        retry_max_seconds=settings.grade_retry_max_seconds,
+        timeout=float(settings.http_timeout_seconds))
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Send what is due now, then exit.")
+@click.option("--batch", type=click.IntRange(1, 1000), default=None,
+              help="Scores claimed at a time (default GRADE_BATCH_SIZE).")
+@click.option("--threads", type=click.IntRange(1, 64), default=None,
+              help="Scores sent in parallel (default GRADE_SEND_THREADS).")
+@click.option("--idle-sleep", type=click.FloatRange(0.05, 600), default=2.0, show_default=True,
+              help="Seconds to wait when nothing is due.")
+def worker_command(once: bool, batch: int | None, threads: int | None,
+                   idle_sleep: float) -> None:
+    """Send every score the LMS has not acknowledged yet (run as many as you like)."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    worker = GradeWorker(worker_settings(batch, threads))
+    try:
+        total = worker.run(db_session(), once=once, idle_sleep=idle_sleep, stop=stop)
+    finally:
+        db_session().rollback()
+        worker.close()
+    click.echo(f"Grade sync stopped: sent {total.sent}, retrying {total.retrying}, "
+               f"failed {total.failed}.")
+
+
+@scores_cli.command("status")
+def scores_status() -> None:
+    """Pending, failed and sent scores per platform."""
+    rows = grade_status.queue_health(db_session())
+    db_session().rollback()
+    if not rows:
+        click.echo("No platforms are registered yet.")
+        return
+    click.echo(f"{'platform':<32} {'pending':>8} {'retrying':>8} {'failed':>7} {'sent':>7} "
+               f"{'no column':>9}  oldest pending")
+    for q in rows:
+        oldest = q.oldest_pending.isoformat(timespec="seconds") if q.oldest_pending else "-"
+        click.echo(f"{q.platform_id:>3} {q.name[:28]:<28} {q.pending:>8} {q.retrying:>8} "
+                   f"{q.failed:>7} {q.sent:>7} {q.not_linked:>9}  {oldest}")
+
+
+@scores_cli.command("resync")
+@click.option("--course", required=True,
+              help="The course's id in Selfpath, or its context id in the LMS.")
+def scores_resync(course: str) -> None:
+    """Send a course's held and waiting scores again at the next worker pass."""
+    count = grade_status.resync_course(db_session(), course)
+    db_session().commit()
+    click.echo(f"{count} score(s) of course {course} will be sent again.")

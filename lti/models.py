@@ -1,10 +1,12 @@
-"""Platform registrations, deployments, tool keys, launch state and the launch log."""
+"""Platform registrations, deployments, tool keys, launch state, the launch log and the
+gradebook endpoints (AGS) that launches hand us."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from paths.db import Base, UtcDateTime, utcnow
@@ -109,3 +111,36 @@ class LaunchRecord(Base):
     user_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("users.id", ondelete="SET NULL")
     )
+
+
+class AgsEndpoint(Base):
+    """Where an activity's scores go in the LMS gradebook: the AGS endpoint claim of its
+    latest launch (line item, line items container, scopes), or the line item Selfpath
+    created for it."""
+
+    __tablename__ = "lti_ags_endpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), unique=True)
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_platforms.id", ondelete="CASCADE"), index=True)
+    lineitem_url: Mapped[str | None] = mapped_column(String(2048))
+    lineitems_url: Mapped[str | None] = mapped_column(String(2048))
+    scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    line_item_created: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class CourseRoster(Base):
+    """The course's members as the LMS listed them (NRPS), kept until a refresh."""
+
+    __tablename__ = "lti_course_rosters"
+
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    memberships_url: Mapped[str] = mapped_column(String(2048))
+    members: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    fetched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)

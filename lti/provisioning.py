@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from lti.ags_endpoint import store_endpoint
 from lti.launch import Launch
 from lti.models import Deployment
-from paths.people import Activity, Course, Membership, User
+from lti.rosters import remember_roster_address
+from paths.people import TEACHER, Activity, Course, Membership, User
 
 # "Last seen" and "last launch" move on when older than this, so a learner who reopens the
 # activity within minutes does not rewrite their rows on every launch.
@@ -42,6 +44,13 @@ def provision(session: Session, launch: Launch, now: datetime) -> LaunchParties:
                 if launch.resource_link_id else None)
     if course is not None:
         _membership(session, user, course, membership, launch.role, now)
+        if launch.role == TEACHER and launch.nrps:
+            url = launch.nrps.get("context_memberships_url")
+            if isinstance(url, str) and url:
+                session.flush()
+                remember_roster_address(session, course.id, launch.platform_id, url)
+    if activity is not None and launch.ags:
+        store_endpoint(session, activity.id, launch.platform_id, launch.ags, now)
     session.flush()
     return LaunchParties(user=user, course=course, activity=activity, tenant=tenant)
 

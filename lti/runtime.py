@@ -8,6 +8,7 @@ import requests
 from flask import current_app
 
 from config import Settings
+from lti.ags_token import AccessTokens
 from lti.platform_keys import PlatformKeys
 from lti.state_store import DatabaseStateStore, LaunchStateStore, RedisStateStore
 from service.extensions import db_session
@@ -37,6 +38,15 @@ def platform_keys() -> PlatformKeys:
                             max_age=settings.platform_jwks_cache_seconds)
         current_app.extensions["selfpath.platform_keys"] = keys
     return keys
+
+
+def access_tokens() -> AccessTokens:
+    """OAuth2 tokens for LMS services called from web requests (rosters), per process."""
+    tokens: AccessTokens | None = current_app.extensions.get("selfpath.tokens")
+    if tokens is None:
+        tokens = AccessTokens(http_session(), _settings().http_timeout_seconds)
+        current_app.extensions["selfpath.tokens"] = tokens
+    return tokens
 
 
 def redis_client() -> Any:

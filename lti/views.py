@@ -24,7 +24,12 @@ from service.extensions import csrf, db_session, limiter
 from service.routing import landing
 from service.security import allow_framing_by
 from service.settings import current_settings
-from service.web_session import STATE_COOKIE_PREFIX, set_iframe_cookie, start_session
+from service.web_session import (
+    STATE_COOKIE_PREFIX,
+    cookies_came_back,
+    set_iframe_cookie,
+    start_session,
+)
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 log = logging.getLogger("selfpath.lti")
@@ -104,7 +109,7 @@ def launch() -> ResponseReturnValue:
     record_launch(db_session(), outcome=ACCEPTED, now=now, body=validator.claims,
                   platform_id=launch.platform_id, user_id=parties.user.id)
     db_session().commit()
-    start_session(launch, parties)
+    start_session(launch, parties, cookies=cookies_came_back(state))
     return landing(launch, parties)
 
 

@@ -19,6 +19,7 @@ from paths.enrollment import Enrollment
 from paths.errors import Conflict
 from paths.grading import is_correct
 from paths.progress import LearnerProgress
+from paths.scores import recompute_score
 from paths.studying import load_questions, progress_of, steps_of
 
 PER_SKILL = 2
@@ -78,11 +79,13 @@ def take_placement(session: Session, enrollment: Enrollment, answers: Mapping[st
                                             "answers": dict(answers)})
     for key in tested_out:
         events.record(session, enrollment.id, events.TESTED_OUT, step_key=key, now=now)
+    recompute_score(session, enrollment, now)
     return PlacementResult(mastered=mastered, tested_out=tested_out)
 
 
 def skip_placement(session: Session, enrollment: Enrollment, *, now: datetime) -> None:
     _record_once(session, enrollment, now, {"skipped": True})
+    recompute_score(session, enrollment, now)
 
 
 def _record_once(session: Session, enrollment: Enrollment, now: datetime,

@@ -20,6 +20,7 @@ from paths.errors import DomainError, Forbidden, NotFound
 from paths.grading import CheckpointResult, grade
 from paths.graph import missing_prerequisites
 from paths.progress import LearnerProgress, derive, events_of
+from paths.scores import recompute_score
 
 MAX_REFLECTION = 2000
 
@@ -76,6 +77,8 @@ def complete_step(session: Session, enrollment: Enrollment, key: str, *, now: da
     _check_reflection(confidence, reflection)
     newly = events.record(session, enrollment.id, events.COMPLETED, step_key=key, now=now)
     _record_reflection(session, enrollment, key, confidence, reflection, now)
+    if newly:
+        recompute_score(session, enrollment, now)
     return newly
 
 
@@ -121,6 +124,7 @@ def submit_checkpoint(session: Session, enrollment: Enrollment, key: str,
         "score": result.score, "passed": result.passed, "correct": result.correct,
         "answers": {str(i): a for i, a in answers.items()}, "predicted": predicted,
         "skills": list(step.skills)})
+    recompute_score(session, enrollment, now)
     return result
 
 

@@ -77,10 +77,11 @@ def engine_options(settings: Settings) -> dict[str, object]:
 
 
 def _init_extensions(app: Flask) -> None:
-    from service import i18n, sqlite_pragmas
+    from service import i18n, sqlite_pragmas, web_session
     from service.extensions import csrf, db, limiter
 
     db.init_app(app)
+    web_session.install(app)
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.install(app)

@@ -35,6 +35,8 @@ def _add_headers(response: Response) -> Response:
 def content_security_policy(frame_ancestors: str) -> str:
     return ("default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; "
             "script-src 'self' 'unsafe-inline'; form-action *; base-uri 'self'; "
+            # steps show framable resources inline; the demo LMS frames the tool's site
+            "frame-src 'self' https:; "
             f"frame-ancestors {frame_ancestors}")
 
 

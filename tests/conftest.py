@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
-from flask import Flask
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
@@ -81,6 +81,10 @@ def empty_tables(session: Session) -> None:
     session.commit()
 
 
+def _forget_cached_csrf(sender: Flask, **extra: object) -> None:
+    g.pop("csrf_token", None)
+
+
 @pytest.fixture
 def app(session_app: Flask) -> Iterator[Flask]:
     from lti.runtime import platform_keys
@@ -88,10 +92,15 @@ def app(session_app: Flask) -> Iterator[Flask]:
     from service.security import reset_frame_ancestors_cache
 
     with session_app.app_context():
+        # Requests share this test's app context (and so `g`): start each one without the
+        # CSRF token cached for the previous request's session, as a real server would.
+        request_started.connect(_forget_cached_csrf, session_app)
         yield session_app
+        request_started.disconnect(_forget_cached_csrf, session_app)
         db.session.rollback()
         empty_tables(db.session)
         platform_keys().forget()
+        session_app.extensions.pop("selfpath.tokens", None)
         reset_frame_ancestors_cache()
         limiter.reset()
         db.session.remove()

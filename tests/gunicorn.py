@@ -32,19 +32,23 @@ def app_env(database_url: str, base_url: str, instance: Path, **extra: str) -> d
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], port: int, workers: int = 2) -> Iterator[str]:
-    """Serve the app on 127.0.0.1:`port` until the block ends; yields its address."""
+def gunicorn(env: dict[str, str], port: int, workers: int = 2,
+             tls: tuple[Path, Path] | None = None) -> Iterator[str]:
+    """Serve the app on 127.0.0.1:`port` until the block ends; yields its address.
+    With `tls` (certificate, key), it serves HTTPS."""
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "config/gunicorn.py"),
                "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "4",
                "wsgi:app"]
+    if tls:
+        command[-1:-1] = ["--certfile", str(tls[0]), "--keyfile", str(tls[1])]
     log_path = Path(env["INSTANCE_PATH"]) / f"gunicorn-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    address = f"http://127.0.0.1:{port}"
+    address = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                    stderr=log)
         try:
-            _wait_ready(address, process, log_path)
+            _wait_ready(address, process, log_path, verify=str(tls[0]) if tls else True)
             yield address
         finally:
             process.terminate()
@@ -55,13 +59,14 @@ def gunicorn(env: dict[str, str], port: int, workers: int = 2) -> Iterator[str]:
                 process.wait()
 
 
-def _wait_ready(address: str, process: subprocess.Popen, log_path: Path) -> None:
+def _wait_ready(address: str, process: subprocess.Popen, log_path: Path,
+                verify: str | bool = True) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("gunicorn exited: " + log_path.read_text()[-2000:])
         try:
-            if requests.get(address + "/healthz", timeout=1).status_code == 200:
+            if requests.get(address + "/healthz", timeout=1, verify=verify).status_code == 200:
                 return
         except requests.ConnectionError:
             pass

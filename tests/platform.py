@@ -36,6 +36,7 @@ class PlatformServer:
 
     def __init__(self) -> None:
         self.routes: dict[str, Callable[[Request], Response]] = {}
+        self.prefix_routes: dict[str, Callable[[Request], Response]] = {}
         self.hits: dict[str, int] = {}
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True,
                                    request_handler=_QuietHandler)
@@ -46,12 +47,19 @@ class PlatformServer:
     def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         self.hits[request.path] = self.hits.get(request.path, 0) + 1
-        handler = self.routes.get(request.path)
+        handler = self.routes.get(request.path) or self._by_prefix(request.path)
         response = handler(request) if handler else Response("not found", status=404)
         return response(environ, start_response)
 
+    def _by_prefix(self, path: str) -> Callable[[Request], Response] | None:
+        for prefix in sorted(self.prefix_routes, key=len, reverse=True):
+            if path.startswith(prefix):
+                return self.prefix_routes[prefix]
+        return None
+
     def close(self) -> None:
         self._server.shutdown()
+        self._server.server_close()
 
 
 @dataclass

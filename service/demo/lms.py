@@ -48,7 +48,10 @@ CONTENT = Path(__file__).resolve().parent / "content"
 
 
 def issuer() -> str:
-    return current_settings().base_url + "/demo"
+    """The demo LMS's issuer: its pages on DEMO_LMS_URL (another site than the tool's,
+    as a real LMS is), or on the tool's own BASE_URL when that is unset."""
+    settings = current_settings()
+    return (settings.demo_lms_url or settings.base_url) + "/demo"
 
 
 def demo_key() -> PlatformKey:

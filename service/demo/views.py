@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from lti import claims
-from lti.urls import ToolUrls
+from lti.urls import ToolUrls, origin_of
 from service.demo import lms
 from service.demo.platform import launch_claims
 from service.extensions import csrf
@@ -13,6 +13,7 @@ from service.settings import current_settings
 
 bp = Blueprint("demo", __name__, url_prefix="/demo")
 
+STORAGE_FRAME = "post_message_forwarding"  # the name Canvas gives its storage frame
 MESSAGE_HINTS = {"resource": claims.RESOURCE_LINK_REQUEST,
                  "deep-link": claims.DEEP_LINKING_REQUEST}
 
@@ -23,6 +24,9 @@ def _tool() -> ToolUrls:
 
 @bp.get("")
 def home() -> str:
+    """The course page. Like Canvas it offers platform storage (`lti_storage_target` and a
+    storage frame); with `?storage=0`, like Moodle, it does not."""
+    storage = request.args.get("storage", "1") != "0"
     launches = [
         ("Launch as learner", "learner", "resource"),
         ("Launch as teacher", "teacher", "resource"),
@@ -32,7 +36,15 @@ def home() -> str:
     ]
     return render_template("demo/course.html", launches=launches, tool=_tool(),
                            issuer=lms.issuer(), client_id=lms.CLIENT_ID,
-                           deployment_id=lms.DEPLOYMENT_ID, course=lms.COURSE)
+                           deployment_id=lms.DEPLOYMENT_ID, course=lms.COURSE,
+                           storage_target=STORAGE_FRAME if storage else None)
+
+
+@bp.get("/storage")
+def storage_frame() -> str:
+    """The platform's storage frame: answers lti.capabilities, lti.put_data, lti.get_data."""
+    return render_template("demo/storage.html",
+                           tool_origin=origin_of(current_settings().base_url))
 
 
 @bp.get("/jwks")

@@ -11,13 +11,18 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
-from paths.dashboard import ClassView, class_roster, class_view
-from paths.enrollment import Assignment, assignment_for_activity
+from lti import keys
+from lti.grade_status import resync
+from lti.rosters import refresh_roster
+from lti.runtime import access_tokens, http_session
+from paths.dashboard import ClassView, class_view
+from paths.enrollment import Assignment, Enrollment, assignment_for_activity
 from paths.errors import NotFound
 from service.clock import now
 from service.extensions import db_session
 from service.forms import load_form
 from service.learner.context import current_activity
+from service.settings import current_settings
 from service.teaching.views import require_teacher
 
 bp = Blueprint("class_dashboard", __name__, url_prefix="/teach")
@@ -38,9 +43,11 @@ def current_assignment() -> Assignment:
 
 
 def current_class() -> ClassView:
+    from service.teaching.views import full_roster
+
     assignment = current_assignment()
-    roster = class_roster(db_session(), session.get("course_id"), assignment)
-    return class_view(db_session(), assignment, roster, now())
+    return class_view(db_session(), assignment, full_roster(session.get("course_id"),
+                                                            assignment), now())
 
 
 @bp.get("/class.csv")
@@ -72,4 +79,41 @@ def pacing() -> ResponseReturnValue:
     assignment.pacing_minutes_per_week = form.get("pacing_minutes_per_week")
     db_session().commit()
     flash(_("The due date and pacing are saved."))
+    return redirect(url_for("teaching.activity"), code=303)
+
+
+class ResyncForm(Schema):
+    enrollment_id = fields.Integer(required=True)
+
+
+@bp.post("/class/roster")
+def refresh() -> ResponseReturnValue:
+    """Read the course roster from the LMS again (NRPS, every page)."""
+    current_assignment()
+    key = keys.signing_key(db_session(), now())
+    db_session().commit()  # the LMS checks our assertion against the published keys
+    roster = refresh_roster(db_session(), session.get("course_id") or 0, http=http_session(),
+                            tokens=access_tokens(), key=key,
+                            timeout=current_settings().http_timeout_seconds, now=now())
+    db_session().commit()
+    if roster is None:
+        flash(_("The LMS did not offer its roster to Selfpath for this course."))
+    elif roster.last_error:
+        flash(_("The roster could not be read: %(reason)s", reason=roster.last_error))
+    else:
+        flash(_("The roster is up to date."))
+    return redirect(url_for("teaching.activity"), code=303)
+
+
+@bp.post("/class/resync")
+def sync_again() -> ResponseReturnValue:
+    """Send a learner's score to the gradebook again after the LMS refused it."""
+    assignment = current_assignment()
+    enrollment_id = load_form(ResyncForm())["enrollment_id"]
+    enrollment = db_session().get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.assignment_id != assignment.id:
+        raise NotFound("That learner is not in this activity.", code="not_in_activity")
+    resync(db_session(), [enrollment.id])
+    db_session().commit()
+    flash(_("The score will be sent again."))
     return redirect(url_for("teaching.activity"), code=303)

@@ -8,9 +8,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from marshmallow import Schema, fields
 
+from lti.grade_status import sync_status_for
+from lti.models import CourseRoster
+from lti.rosters import lms_learners
 from paths.catalog_queries import latest_version, paths_for_course
-from paths.dashboard import class_roster, class_view
-from paths.enrollment import assign, assignment_for_activity
+from paths.dashboard import RosterMember, class_roster, class_view
+from paths.enrollment import Assignment, assign, assignment_for_activity
 from paths.errors import Forbidden, NotFound
 from paths.people import TEACHER
 from service.clock import now
@@ -49,13 +52,24 @@ def activity() -> str:
     choices = paths_for_course(db_session(), session["tenant_id"], place.course_id)
     view, page, pages = None, 1, 1
     if assignment is not None:
-        view = class_view(db_session(), assignment,
-                          class_roster(db_session(), place.course_id, assignment), now())
+        view = class_view(db_session(), assignment, full_roster(place.course_id, assignment),
+                          now())
         page, pages = _page(len(view.rows))
+    shown = view.rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE] if view else ()
+    sync = sync_status_for(db_session(), [r.enrollment_id for r in shown if r.enrollment_id])
+    roster = db_session().get(CourseRoster, place.course_id) if place.course_id else None
     db_session().commit()
     return render_template("teaching/activity.html", activity=place, assignment=assignment,
-                           choices=choices, view=view, page=page, pages=pages,
-                           page_size=PAGE_SIZE, rules=STATUS_RULES)
+                           choices=choices, view=view, page=page, pages=pages, shown=shown,
+                           sync=sync, roster=roster, rules=STATUS_RULES)
+
+
+def full_roster(course_id: int | None, assignment: Assignment) -> list[RosterMember]:
+    """Learners who opened Selfpath, and those the LMS lists who never did."""
+    members = class_roster(db_session(), course_id, assignment)
+    known = {m.subject for m in members}
+    return members + [RosterMember(m.user_id, m.name) for m in
+                      lms_learners(db_session(), course_id) if m.user_id not in known]
 
 
 def _page(total: int) -> tuple[int, int]:

@@ -58,3 +58,23 @@ def learner(browser, platform, session):
     response = browser.launch(platform, LEARNER)
     assert response.status_code == 303
     return browser.client
+
+
+@pytest.fixture
+def gradebook(platform, database_url):
+    """The test LMS's gradebook (AGS): tokens, line items, scores, results."""
+    from tests.grades import gradebook_for
+
+    book = gradebook_for(platform, database_url)
+    engine = book.tool_jwks.engine
+    yield book
+    engine.dispose()
+
+
+@pytest.fixture
+def worker():
+    from tests.grades import quick_worker
+
+    grade_worker = quick_worker()
+    yield grade_worker
+    grade_worker.close()

@@ -258,3 +258,22 @@ def test_launch_records_are_kept_when_a_platform_is_deleted(admin, browser, plat
     session.expire_all()
     (record,) = session.scalars(select(LaunchRecord)).all()
     assert record.platform_id is None and record.issuer == platform.issuer
+
+
+def test_grade_sync_health_per_platform(admin, client, platform, session, gradebook, worker):
+    from tests.grades import drain, learners, linked_activity
+
+    activity = linked_activity(session, platform, gradebook.claim(gradebook.add_line_item()))
+    learners(session, platform, activity, 3)
+    session.commit()
+    page = client.get("/admin/grades").get_data(as_text=True)
+    row = page.split(f'data-platform="{platform.platform_id}"')[1].split("</tr>")[0]
+    assert re.findall(r"<td>(\d+)</td>", row)[:4] == ["3", "0", "0", "0"]
+    drain(worker, session)
+    page = client.get("/admin/grades").get_data(as_text=True)
+    row = page.split(f'data-platform="{platform.platform_id}"')[1].split("</tr>")[0]
+    assert re.findall(r"<td>(\d+)</td>", row)[:4] == ["0", "0", "0", "3"]
+
+
+def test_grade_sync_page_needs_the_admin(client):
+    assert client.get("/admin/grades").status_code == 302

@@ -149,3 +149,37 @@ def test_teacher_sees_only_their_course(browser, classroom, second_platform, ses
     session.commit()
     page = browser.client.get("/teach").get_data(as_text=True)
     assert "Elsewhere" not in page
+
+
+def test_grade_sync_status_and_sync_again(browser, platform, session, gradebook):
+    from paths.scores import Score
+    from tests.functional.test_learner_journey import post
+    from tests.platform import LEARNER
+
+    assign_demo_path(session, platform)
+    claim = gradebook.claim(gradebook.add_line_item())
+    browser.launch(platform, LEARNER, **{"https://purl.imsglobal.org/spec/lti-ags/claim/"
+                                         "endpoint": claim})
+    post(browser.client, "/path/steps/search-basics/done", {}, "/path/steps/search-basics")
+    browser.launch(platform, TEACHER)
+    page = browser.client.get("/teach").get_data(as_text=True)
+    assert "waiting to send" in page
+    score = session.scalars(select(Score)).one()
+    score.failed_at = utcnow()
+    score.last_error = "sending the score: the LMS answered 422 (user not gradable)"
+    session.commit()
+    page = browser.client.get("/teach").get_data(as_text=True)
+    assert "refused by the LMS" in page and "user not gradable" in page
+    response = browser.client.post("/teach/class/resync", data={
+        "csrf_token": token(page), "enrollment_id": str(score.enrollment_id)})
+    assert response.status_code == 303
+    session.expire_all()
+    assert session.get(Score, score.id).failed_at is None
+    assert "waiting to send" in browser.client.get("/teach").get_data(as_text=True)
+
+
+def test_sync_again_for_a_learner_of_another_activity_is_refused(browser, classroom, session):
+    page = browser.client.get("/teach").get_data(as_text=True)
+    response = browser.client.post("/teach/class/resync", data={
+        "csrf_token": token(page), "enrollment_id": "999999"})
+    assert response.status_code == 404

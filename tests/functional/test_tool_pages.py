@@ -70,6 +70,11 @@ def test_frame_ancestors_lists_registered_platforms(client, platform):
     assert "X-Frame-Options" not in client.get("/lti/setup").headers
 
 
+def test_pages_may_frame_https_resources_and_the_tool(client):
+    # a step's framable resource, and the demo LMS's frame on the tool's site
+    assert "frame-src 'self' https:;" in client.get("/").headers["Content-Security-Policy"]
+
+
 def test_request_ids_and_no_claims_in_logs(browser, platform, caplog):
     logger = logging.getLogger("selfpath")
     logger.addHandler(caplog.handler)

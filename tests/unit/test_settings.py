@@ -7,14 +7,26 @@ def test_defaults_need_no_environment():
     settings = Settings.from_env({})
     assert settings.env == "development" and settings.database_url.startswith("sqlite:///")
     assert settings.demo_lms is False and settings.redis_url is None
+    assert settings.demo_lms_url is None
+
+
+def test_grade_sync_settings_come_from_the_environment():
+    settings = Settings.from_env({"GRADE_BATCH_SIZE": "10", "GRADE_SEND_THREADS": "2",
+                                  "GRADE_LEASE_SECONDS": "30", "GRADE_RETRY_BASE_SECONDS": "0.5",
+                                  "GRADE_RETRY_MAX_SECONDS": "60"})
+    assert (settings.grade_batch_size, settings.grade_send_threads, settings.grade_lease_seconds,
+            settings.grade_retry_base_seconds, settings.grade_retry_max_seconds) == \
+        (10, 2, 30.0, 0.5, 60.0)
 
 
 def test_values_come_from_the_environment():
     settings = Settings.from_env({"DATABASE_URL": "postgresql+psycopg://db/x",
                                   "REDIS_URL": "redis://r:6379/0", "DEMO_LMS": "1",
+                                  "DEMO_LMS_URL": "https://lms.example/",
                                   "BASE_URL": "https://tool.example/", "JWT_LEEWAY_SECONDS": "5"})
     assert settings.database_url == "postgresql+psycopg://db/x"
     assert settings.redis_url == "redis://r:6379/0" and settings.demo_lms
+    assert settings.demo_lms_url == "https://lms.example"
     assert settings.base_url == "https://tool.example" and settings.jwt_leeway_seconds == 5
 
 
@@ -41,6 +53,10 @@ def test_the_database_pool_is_sized_from_the_environment():
     ({"DATABASE_POOL_SIZE": "0"}, "DATABASE_POOL_SIZE"),
     ({"DATABASE_MAX_OVERFLOW": "-1"}, "DATABASE_MAX_OVERFLOW"),
     ({"DATABASE_POOL_TIMEOUT_SECONDS": "0"}, "DATABASE_POOL_TIMEOUT_SECONDS"),
+    ({"GRADE_LEASE_SECONDS": "5", "HTTP_TIMEOUT_SECONDS": "10"}, "GRADE_LEASE_SECONDS"),
+    ({"GRADE_RETRY_BASE_SECONDS": "0"}, "GRADE_RETRY_BASE_SECONDS"),
+    ({"GRADE_RETRY_BASE_SECONDS": "fast"}, "GRADE_RETRY_BASE_SECONDS"),
+    ({"GRADE_BATCH_SIZE": "0"}, "GRADE_BATCH_SIZE"),
 ])
 def test_unsafe_or_broken_configuration_is_refused(env, words):
     with pytest.raises(SettingsError, match=words):

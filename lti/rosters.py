@@ -1,0 +1,55 @@
+"""The course roster from the LMS (NRPS), cached per course and refreshed on request."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import requests
+from sqlalchemy.orm import Session
+
+from lti.ags_http import LmsRefused, LmsUnavailable
+from lti.ags_token import AccessTokens
+from lti.grade_queue import platform_auth
+from lti.keys import SigningKey
+from lti.models import CourseRoster, Platform
+from lti.nrps import RosterMember, read_roster
+
+
+def remember_roster_address(session: Session, course_id: int, platform_id: int,
+                            memberships_url: str) -> None:
+    """Keep the course's NRPS address from a launch (only written when it changes)."""
+    roster = session.get(CourseRoster, course_id)
+    if roster is None:
+        session.add(CourseRoster(course_id=course_id, platform_id=platform_id,
+                                 memberships_url=memberships_url, members=[]))
+    elif (roster.memberships_url, roster.platform_id) != (memberships_url, platform_id):
+        roster.memberships_url, roster.platform_id = memberships_url, platform_id
+
+
+def refresh_roster(session: Session, course_id: int, *, http: requests.Session,
+                   tokens: AccessTokens, key: SigningKey, timeout: float,
+                   now: datetime) -> CourseRoster | None:
+    """Read the whole roster from the LMS now; a failure is kept as `last_error`."""
+    roster = session.get(CourseRoster, course_id)
+    if roster is None:
+        return None
+    platform = session.get(Platform, roster.platform_id)
+    assert platform is not None
+    try:
+        members = read_roster(http, tokens, platform_auth(platform), key,
+                              roster.memberships_url, timeout=timeout)
+    except (LmsRefused, LmsUnavailable) as error:
+        roster.last_error = str(error)
+        return roster
+    roster.members = [m.to_dict() for m in members]
+    roster.fetched_at, roster.last_error = now, None
+    return roster
+
+
+def lms_learners(session: Session, course_id: int | None) -> list[RosterMember]:
+    """Active learners the LMS lists for the course (empty before the first read)."""
+    roster = session.get(CourseRoster, course_id) if course_id is not None else None
+    if roster is None:
+        return []
+    return [m for m in (RosterMember(**raw) for raw in roster.members)
+            if m.role == "learner" and m.status == "Active"]

@@ -1,0 +1,144 @@
+"""Each enrollment's score as state: what the LMS gradebook should show, with a version.
+
+The score is recomputed from the progress events whenever progress changes, in the same
+transaction; its version goes up only when what the gradebook would show changes. Beside
+it, the sync bookkeeping: the version the LMS acknowledged, and when and why a send failed.
+`changed_at` is the score's AGS timestamp: it only ever increases per enrollment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from paths.catalog import Step
+from paths.db import Base, UtcDateTime, insert_if_absent
+from paths.enrollment import MASTERY, Enrollment
+from paths.progress import LearnerProgress, derive, events_of
+from paths.recommend import is_required
+
+SCORE_MAXIMUM = 100.0
+
+# AGS activityProgress and gradingProgress values.
+INITIALIZED, STARTED, IN_PROGRESS, COMPLETED = "Initialized", "Started", "InProgress", "Completed"
+FULLY_GRADED, NOT_READY = "FullyGraded", "NotReady"
+
+
+class Score(Base):
+    __tablename__ = "scores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="CASCADE"), unique=True)
+    score_given: Mapped[float] = mapped_column(Float, default=0.0)
+    score_maximum: Mapped[float] = mapped_column(Float, default=SCORE_MAXIMUM)
+    activity_progress: Mapped[str] = mapped_column(String(16), default=INITIALIZED)
+    grading_progress: Mapped[str] = mapped_column(String(16), default=NOT_READY)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # What the LMS acknowledged, and the state of sending what it has not.
+    acknowledged_version: Mapped[int] = mapped_column(Integer, default=0)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # held until a resync
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+@dataclass(frozen=True)
+class ScoreValues:
+    given: float
+    maximum: float
+    activity_progress: str
+    grading_progress: str
+
+
+def compute_score(steps: Sequence[Step], state: LearnerProgress, grading: str,
+                  *, started: bool = True) -> ScoreValues:
+    """The score for the assignment's grading: completion (required steps finished out of
+    all required steps) or mastery (mean best score over the required checkpoints, a
+    tested-out checkpoint counting in full; a path without checkpoints grades completion)."""
+    required = [s for s in steps if is_required(s)]
+    finished = [s for s in required if s.key in state.finished]
+    checkpoints = [s for s in required if s.is_checkpoint]
+    if grading == MASTERY and checkpoints:
+        fraction = sum(_best(s.key, state) for s in checkpoints) / len(checkpoints)
+    else:
+        fraction = len(finished) / len(required) if required else 1.0
+    progress = _activity_progress(len(finished), len(required), state, started)
+    # Auto-graded, so every score is final for the progress it reflects (Moodle records
+    # scoreGiven only when gradingProgress is FullyGraded).
+    grading_progress = NOT_READY if progress == INITIALIZED else FULLY_GRADED
+    return ScoreValues(round(fraction * SCORE_MAXIMUM, 2), SCORE_MAXIMUM, progress,
+                       grading_progress)
+
+
+def _best(key: str, state: LearnerProgress) -> float:
+    if key in state.tested_out:
+        return 1.0
+    return max((a.score for a in state.attempts.get(key, [])), default=0.0)
+
+
+def _activity_progress(finished: int, required: int, state: LearnerProgress,
+                       started: bool) -> str:
+    if required and finished == required:
+        return COMPLETED
+    if finished or state.attempts or state.completed:
+        return IN_PROGRESS
+    return STARTED if started else INITIALIZED
+
+
+def recompute_score(session: Session, enrollment: Enrollment, now: datetime) -> Score:
+    """Bring the enrollment's score up to date with its progress (call after recording
+    progress, in the same transaction). The version goes up only if the score changed."""
+    row = _locked_score(session, enrollment.id, now)
+    events = events_of(session, [enrollment.id])  # read after the lock: sees every commit
+    state = derive(events)
+    steps = list(enrollment.assignment.version.steps)
+    values = compute_score(steps, state, enrollment.assignment.grading, started=bool(events))
+    if row.version == 0 or _differs(row, values):
+        _bump(row, values, now)
+        session.flush()
+    return row
+
+
+def _locked_score(session: Session, enrollment_id: int, now: datetime) -> Score:
+    insert_if_absent(session, Score, {"enrollment_id": enrollment_id, "version": 0,
+                                      "acknowledged_version": 0, "attempts": 0,
+                                      "score_given": 0.0, "score_maximum": SCORE_MAXIMUM,
+                                      "activity_progress": INITIALIZED,
+                                      "grading_progress": NOT_READY, "changed_at": now},
+                     ["enrollment_id"])
+    return session.scalars(
+        select(Score).where(Score.enrollment_id == enrollment_id).with_for_update()
+        .execution_options(populate_existing=True)).one()
+
+
+def _differs(row: Score, values: ScoreValues) -> bool:
+    return (row.score_given, row.score_maximum, row.activity_progress,
+            row.grading_progress) != (values.given, values.maximum, values.activity_progress,
+                                      values.grading_progress)
+
+
+def _bump(row: Score, values: ScoreValues, now: datetime) -> None:
+    row.score_given, row.score_maximum = values.given, values.maximum
+    row.activity_progress, row.grading_progress = values.activity_progress, values.grading_progress
+    row.version += 1
+    row.changed_at = next_timestamp(row.changed_at if row.version > 1 else None, now)
+
+
+def next_timestamp(previous: datetime | None, now: datetime) -> datetime:
+    """`now` to the millisecond, but always later than the previous one (clocks of two web
+    servers may disagree; the LMS ignores a score whose timestamp is not newer)."""
+    stamp = now.replace(microsecond=now.microsecond // 1000 * 1000)
+    if previous is not None and stamp <= previous:
+        stamp = previous.replace(microsecond=previous.microsecond // 1000 * 1000) \
+            + timedelta(milliseconds=1)
+    return stamp

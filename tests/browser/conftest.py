@@ -1,0 +1,172 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against Selfpath under gunicorn.
+
+One gunicorn instance serves HTTPS (a throw-away self-signed certificate made here) and is
+reached under two host names that are different sites: the tool at https://localhost:<port>
+(BASE_URL) and the demo LMS at https://127.0.0.1:<port>/demo (DEMO_LMS_URL), whose course
+page embeds Selfpath in an iframe, as Moodle and Canvas do. Cookies Selfpath sets inside
+that iframe are therefore third-party cookies, as in a real LMS.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+
+from config import Settings
+from service import create_app
+from service.clock import now
+from service.demo.lms import register_demo_platform, seed_demo_course
+from service.extensions import db
+from tests.browser.lms import CourseInTheLms
+from tests.conftest import empty_tables
+from tests.gunicorn import app_env, free_port, gunicorn
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic", "--ignore-certificate-errors"]
+PHONE = {"width": 360, "height": 640}
+
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@dataclass(frozen=True)
+class Sites:
+    tool: str  # https://localhost:<port>: Selfpath's BASE_URL
+    lms: str   # https://127.0.0.1:<port>: the demo LMS, another site
+    app: Flask  # an in-process app on the same database, to reset the demo course
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    start = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(start).not_valid_after(start + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([
+                x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    key_path.chmod(0o600)
+    return cert_path, key_path
+
+
+def _reset_demo(app: Flask) -> None:
+    with app.app_context():
+        empty_tables(db.session)
+        seed_demo_course(db.session, register_demo_platform(db.session), now())
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture(scope="package")
+def sites(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
+    folder = tmp_path_factory.mktemp("browser")
+    cert, key = _self_signed(folder)
+    port = free_port()
+    tool, lms = f"https://localhost:{port}", f"https://127.0.0.1:{port}"
+    # The tool fetches the demo LMS's key set over HTTPS: it trusts the test certificate.
+    env = app_env(database_url, tool, folder, DEMO_LMS="1", DEMO_LMS_URL=lms,
+                  REQUESTS_CA_BUNDLE=str(cert))
+    app = create_app(Settings.from_env(env))
+    _reset_demo(app)  # before the first request: frame-ancestors must name the LMS
+    with gunicorn(env, port, tls=(cert, key)):
+        yield Sites(tool=tool, lms=lms, app=app)
+    with app.app_context():
+        empty_tables(db.session)
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def demo(sites: Sites) -> Sites:
+    """The demo course as `make run` seeds it, with no learner progress yet."""
+    _reset_demo(sites.app)
+    return sites
+
+
+@pytest.fixture(scope="package")
+def playwright() -> Iterator[Playwright]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="package")
+def chromium(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def _context(browser: Browser, **options: object) -> BrowserContext:
+    context = browser.new_context(ignore_https_errors=True, viewport=PHONE, **options)
+    context.set_default_timeout(15_000)
+    return context
+
+
+@pytest.fixture
+def course(chromium: Browser, demo: Sites) -> Iterator[CourseInTheLms]:
+    """Chromium's default cookie policy: partitioned (CHIPS) third-party cookies, which
+    Selfpath sets over HTTPS, reach the tool inside the LMS frame."""
+    context = _context(chromium)
+    yield CourseInTheLms(context.new_page(), demo)
+    context.close()
+
+
+@pytest.fixture
+def course_without_javascript(chromium: Browser, demo: Sites) -> Iterator[CourseInTheLms]:
+    context = _context(chromium, java_script_enabled=False)
+    yield CourseInTheLms(context.new_page(), demo)
+    context.close()
+
+
+@pytest.fixture
+def course_blocking_cookies(playwright: Playwright, demo: Sites,
+                            tmp_path: Path) -> Iterator[CourseInTheLms]:
+    """A browser that gives Selfpath no cookie at all inside the LMS frame.
+
+    `--test-third-party-cookie-phaseout` blocks unpartitioned third-party cookies, but
+    Chromium would still accept partitioned (CHIPS) ones, and Selfpath's cookies are
+    partitioned. So the profile also carries a cookie exception, as a person or a school
+    policy sets in Chrome's settings: cookies of the tool's site are blocked where the
+    top-level page is the LMS's site (pattern "<tool>,<lms>"), which withholds partitioned
+    cookies too. On its own site, in a window of its own, Selfpath's cookies still work.
+    """
+    profile = tmp_path / "profile"
+    (profile / "Default").mkdir(parents=True)
+    exceptions = {f"{demo.tool},{demo.lms}": {"setting": 2}}  # 2 = block
+    (profile / "Default" / "Preferences").write_text(json.dumps(
+        {"profile": {"content_settings": {"exceptions": {"cookies": exceptions}}}}))
+    context = playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=str(CHROMIUM), ignore_https_errors=True,
+        viewport=PHONE, args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"])
+    context.set_default_timeout(15_000)
+    yield CourseInTheLms(context.pages[0] if context.pages else context.new_page(), demo)
+    context.close()

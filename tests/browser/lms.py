@@ -1,0 +1,134 @@
+"""The demo LMS's course page in Chromium, with Selfpath in its frame, and the checks
+every page passes: axe-core, weight, no horizontal scroll at 360 px, a screenshot."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from playwright.sync_api import Frame, FrameLocator, Locator, Page, Request, TimeoutError
+
+if TYPE_CHECKING:
+    from tests.browser.conftest import Sites
+
+HERE = Path(__file__).resolve().parent
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = HERE / "artifacts"
+MAX_PAGE_BYTES = 60 * 1024
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+LEARNER = "Launch as learner"
+TEACHER = "Launch as teacher"
+LEARNER_VI = "Học bằng tiếng Việt (launch as a Vietnamese-speaking learner)"
+DEEP_LINK = "Add Selfpath to the course (deep linking)"
+
+# The page's own document and same-origin resources; external ones are not counted.
+_WEIGHT = """() => {
+  const own = [...performance.getEntriesByType("navigation"),
+               ...performance.getEntriesByType("resource").filter(
+                 e => e.name.startsWith(location.origin))];
+  return own.reduce((sum, e) => sum + Math.max(e.transferSize, e.encodedBodySize), 0);
+}"""
+_AXE_RUN = """async () => {
+  const result = await axe.run(document, {iframes: false, resultTypes: ["violations"]});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                      nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+}"""
+_NO_SIDEWAYS_SCROLL = ("() => document.documentElement.scrollWidth"
+                       " <= document.documentElement.clientWidth")
+
+
+class CourseInTheLms:
+    """A person on the demo LMS's course page; Selfpath opens in its `tool-frame`."""
+
+    def __init__(self, page: Page, sites: Sites) -> None:
+        self.page = page
+        self.sites = sites
+        self.launch_requests: list[Request] = []
+        page.on("request", self._remember_launch)
+
+    def _remember_launch(self, request: Request) -> None:
+        if request.url == self.sites.tool + "/lti/launch":
+            self.launch_requests.append(request)
+
+    # -- the LMS page ----------------------------------------------------------------------
+    def open(self, *, storage: bool = True) -> None:
+        """Open the course page, with platform storage (as Canvas) or without (as Moodle)."""
+        self.page.goto(self.sites.lms + "/demo" + ("" if storage else "?storage=0"))
+
+    def launch(self, label: str) -> None:
+        self.page.get_by_role("button", name=label, exact=True).click()
+
+    # -- the tool's frame ------------------------------------------------------------------
+    @property
+    def frame(self) -> Frame:
+        frame = self.page.frame(name="tool-frame")
+        assert frame is not None
+        return frame
+
+    @property
+    def tool(self) -> FrameLocator:
+        return self.page.frame_locator('iframe[name="tool-frame"]')
+
+    def url_of(self, path: str) -> re.Pattern[str]:
+        return re.compile(re.escape(self.sites.tool + path) + r"(\?.*)?$")
+
+    def wait_for(self, path: str) -> None:
+        """Wait until the tool's frame shows `path` (with or without a query string)."""
+        try:
+            self.frame.wait_for_url(self.url_of(path))
+        except TimeoutError as error:  # say where the frame is instead
+            text = self.frame.locator("body").inner_text(timeout=1000)[:500]
+            raise AssertionError(f"the tool's frame is at {self.frame.url}: {text}") from error
+
+    def follow(self, target: Locator, path: str) -> None:
+        """Click a link or button in the tool and wait for the page at `path`."""
+        with self.frame.expect_navigation(url=self.url_of(path)):
+            target.click()
+
+    def progress(self) -> int:
+        return int(self.tool.get_by_role("progressbar").get_attribute("aria-valuenow") or 0)
+
+    def statuses(self) -> dict[str, str]:
+        items = self.tool.locator("ol.map li")
+        return {items.nth(i).get_attribute("data-step") or "":
+                items.nth(i).get_attribute("data-status") or "" for i in range(items.count())}
+
+    def state_cookie_sent(self) -> bool:
+        """Whether the first id_token POST carried the login's state cookie."""
+        assert self.launch_requests, "no launch reached Selfpath"
+        return "lti_state_" in (self.launch_requests[0].all_headers().get("cookie") or "")
+
+    def tool_cookies(self) -> list[Any]:
+        return list(self.page.context.cookies(self.sites.tool))
+
+    # -- checks on every page --------------------------------------------------------------
+    def check_tool_page(self, name: str, lang: str, *, scripts: bool = True) -> None:
+        """The page in the tool's frame: its language, weight, width, accessibility."""
+        frame = self.frame
+        frame.wait_for_load_state()
+        check_page(frame, lang, scripts=scripts)
+        self.page.screenshot(path=ARTIFACTS / f"{name}-{lang}.png", full_page=True)
+
+    def check_lms_page(self, name: str) -> None:
+        check_page(self.page.main_frame, "en")
+        self.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def check_page(frame: Frame, lang: str, *, scripts: bool = True) -> None:
+    assert frame.evaluate("() => document.documentElement.lang") == lang
+    weight = frame.evaluate(_WEIGHT)
+    assert 0 < weight < MAX_PAGE_BYTES, f"{frame.url} weighs {weight} bytes"
+    assert frame.evaluate(_NO_SIDEWAYS_SCROLL), f"{frame.url} scrolls sideways at 360 px"
+    if scripts:  # axe runs as a script in the page: not where the person turned them off
+        assert not blocking_violations(frame), frame.url
+
+
+def blocking_violations(frame: Frame) -> list[dict[str, Any]]:
+    frame.add_script_tag(path=str(AXE))
+    violations: list[dict[str, Any]] = frame.evaluate(_AXE_RUN)
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    if blocking:
+        print("axe:", frame.url, blocking)  # shown by pytest when the test fails
+    return blocking

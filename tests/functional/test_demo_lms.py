@@ -1,0 +1,46 @@
+"""The demo LMS: a course page on its own site, with or without platform storage."""
+
+from __future__ import annotations
+
+import pytest
+
+from service import create_app
+from service.demo import lms
+from service.extensions import db
+
+
+def test_course_page_offers_platform_storage_like_canvas(client):
+    page = client.get("/demo").get_data(as_text=True)
+    assert 'name="lti_storage_target" value="post_message_forwarding"' in page
+    assert '<iframe name="post_message_forwarding" src="http://localhost/demo/storage"' in page
+
+
+def test_course_page_without_platform_storage_like_moodle(client):
+    page = client.get("/demo?storage=0").get_data(as_text=True)
+    assert "lti_storage_target" not in page and "post_message_forwarding" not in page
+    assert 'target="tool-frame"' in page
+
+
+def test_storage_frame_answers_the_tool_origin_only(client):
+    page = client.get("/demo/storage").get_data(as_text=True)
+    assert 'toolOrigin = "http://localhost"' in page
+    assert "event.origin !== toolOrigin" in page
+    for subject in ("lti.capabilities", "lti.put_data", "lti.get_data"):
+        assert f'"{subject}"' in page
+
+
+@pytest.fixture
+def demo_on_another_site(settings):
+    app = create_app(settings.with_changes(demo_lms_url="https://lms.example.edu"))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()  # its own engine: close its connections now, not at collection
+
+
+def test_demo_lms_can_live_on_another_site_than_the_tool(demo_on_another_site):
+    assert lms.issuer() == "https://lms.example.edu/demo"
+    page = demo_on_another_site.test_client().get("/demo").get_data(as_text=True)
+    assert 'name="iss" value="https://lms.example.edu/demo"' in page
+    assert 'action="http://localhost/lti/login"' in page
+    assert 'src="https://lms.example.edu/demo/storage"' in page
