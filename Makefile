@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 .PHONY: run test test-sqlite test-postgres lint migrate seed clean translations extract-messages
-.PHONY: bench profile-launch bench-grades chromium
+.PHONY: bench profile-launch profile-page prod-check load bench-grades chromium
 
 $(DEPS): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,8 +65,22 @@ bench: $(DEPS)
 	./scripts/ensure-services
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+# Two production-mode instances on one PostgreSQL and one Redis (docs/deploy.md), checked
+# end to end; `make load` drives 500 learners through them. Same databases as `make bench`.
+prod-check: $(DEPS)
+	./scripts/ensure-services
+	$(BIN)/python -m bench.prod_check
+
+load: $(DEPS)
+	./scripts/ensure-services
+	$(BIN)/python -m bench.load_test $(LOAD_ARGS)
+
 profile-launch: $(DEPS)
 	$(BIN)/python -m bench.profile_launch $(or $(LAUNCHES),300)
+
+# PAGE: learner-page, step-completion, checkpoint or dashboard
+profile-page: $(DEPS)
+	$(BIN)/python -m bench.profile_pages $(or $(PAGE),learner-page) $(or $(REQUESTS),200)
 
 bench-grades: $(DEPS)
 	$(BIN)/python bench/grades.py

@@ -34,25 +34,26 @@ def big_path(steps: int) -> PathDraft:
 
 
 def seed_class(session: Session, learners: int = 500, steps: int = 200,
-               seed: int = 7) -> tuple[int, int]:
-    """Create the class; returns (platform id, activity id). Commits."""
+               seed: int = 7, *, tenant: tuple[int, str] | None = None,
+               name: str = "bench") -> tuple[int, int]:
+    """Create the class; returns (tenant id, activity id). Commits.
+
+    `tenant` is (deployment id, issuer) of a registered platform; without it a platform
+    of its own is registered. The course's context id and activity's resource link id
+    are both `name`."""
     rng = random.Random(seed)
     now = utcnow()
-    platform = add_platform(session, PlatformDetails(
-        name="Benchmark LMS", issuer="https://bench.lms.invalid", client_id="bench",
-        auth_login_url="https://bench.lms.invalid/auth",
-        auth_token_url="https://bench.lms.invalid/token",
-        key_set_url="https://bench.lms.invalid/jwks"))
-    tenant = add_deployment(session, platform.id, "bench-1")
-    course = Course(tenant_id=tenant.id, context_id="bench-course", title="Benchmark")
+    tenant_id, issuer = tenant or _bench_tenant(session)
+    course = Course(tenant_id=tenant_id, context_id=name, title=f"Benchmark {name}")
     session.add(course)
     session.flush()
-    activity = Activity(tenant_id=tenant.id, course_id=course.id, resource_link_id="bench")
+    activity = Activity(tenant_id=tenant_id, course_id=course.id, resource_link_id=name,
+                        title=f"Benchmark {name}")
     session.add(activity)
     session.flush()
-    version = create_path(session, big_path(steps), now=now, tenant_id=tenant.id)
+    version = create_path(session, big_path(steps), now=now, tenant_id=tenant_id)
     assignment = assign(session, activity.id, version, assigned_by=None, now=now)
-    users = [{"issuer": platform.issuer, "subject": f"learner-{n}", "name": f"Learner {n}",
+    users = [{"issuer": issuer, "subject": f"{name}-learner-{n}", "name": f"Learner {n}",
               "created_at": now, "last_seen_at": now} for n in range(learners)]
     user_ids = session.scalars(insert(User).returning(User.id), users).all()
     session.execute(insert(Membership), [{"user_id": u, "course_id": course.id,
@@ -63,7 +64,16 @@ def seed_class(session: Session, learners: int = 500, steps: int = 200,
         for u in user_ids]).all()
     session.execute(insert(ProgressEvent), list(_events(enrollment_ids, steps, rng, now)))
     session.commit()
-    return platform.id, activity.id
+    return tenant_id, activity.id
+
+
+def _bench_tenant(session: Session) -> tuple[int, str]:
+    platform = add_platform(session, PlatformDetails(
+        name="Benchmark LMS", issuer="https://bench.lms.invalid", client_id="bench",
+        auth_login_url="https://bench.lms.invalid/auth",
+        auth_token_url="https://bench.lms.invalid/token",
+        key_set_url="https://bench.lms.invalid/jwks"))
+    return add_deployment(session, platform.id, "bench-1").id, platform.issuer
 
 
 def _events(enrollment_ids, steps, rng, now):  # type: ignore[no-untyped-def]

@@ -49,6 +49,7 @@ def main() -> None:
     started = datetime.now(UTC)
     figures: list[Figure] = []
     rss: dict[str, float] = {}
+    statements: dict[str, dict[str, int]] = {}
     lms = BenchLms()
     try:
         with gunicorn("bench.hello:app", env, log, "/hello") as served_hello:
@@ -57,13 +58,14 @@ def main() -> None:
                 figures += [_tag(f, backend) for f in hello(Bench(
                     "hello", served_hello.address, served_hello.pid, None, None,
                     args.seconds))]
-                selfpath, worker_rss = _selfpath(backend, args, env, work, lms)
+                selfpath, worker_rss = _selfpath(backend, args, env, work, lms, statements)
                 figures += selfpath
                 rss[backend] = max(worker_rss)
             rss["hello"] = max(procstat.worker_rss_mb(served_hello.pid))
     finally:
         lms.close()
     document = _document(started, args, figures, rss, lms.jwks_hits)
+    document["statements"] = statements
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"bench-{started:%Y%m%dT%H%M%SZ}.json"
     text = json.dumps(document, indent=2)
@@ -80,21 +82,26 @@ def _tag(figure: Figure, backend: str) -> Figure:
 
 
 def _selfpath(backend: str, args: argparse.Namespace, env: dict[str, str], work: Path,
-              lms: BenchLms) -> tuple[list[Figure], list[float]]:
+              lms: BenchLms, statements: dict[str, dict[str, int]]
+              ) -> tuple[list[Figure], list[float]]:
     if backend == "sqlite":
         database_url, redis_url, database = f"sqlite:///{work / 'bench.db'}", "", None
     else:
         database_url, redis_url = args.pg_url, args.redis_url
         database = make_url(database_url).database
     prepare_database(database_url, lms)
+    secret_key = secrets.token_urlsafe(48)
     app_env = {**env, "SELFPATH_ENV": "production", "BASE_URL": TOOL_BASE,
-               "SECRET_KEY": secrets.token_urlsafe(48), "DATABASE_URL": database_url,
-               "INSTANCE_PATH": str(work / "instance"), "LOG_LEVEL": "INFO"}
+               "SECRET_KEY": secret_key, "DATABASE_URL": database_url,
+               "INSTANCE_PATH": str(work / "instance"), "LOG_LEVEL": "INFO",
+               # every simulated browser comes from 127.0.0.1: one address, many learners
+               "LTI_LOGIN_RATE_LIMIT": "1000000 per minute"}
     if redis_url:
         app_env["REDIS_URL"] = redis_url
     with gunicorn("wsgi:app", app_env, work / "gunicorn.log", "/healthz") as served:
         bench = Bench(backend, served.address, served.pid, database, lms, args.seconds,
-                      learners())
+                      learners(), database_url=database_url, redis_url=redis_url,
+                      secret_key=secret_key, work=work)
         print(f"... {backend}: warm-up", flush=True)
         launch_warm_up(bench)
         figures: list[Figure] = []
@@ -102,6 +109,7 @@ def _selfpath(backend: str, args: argparse.Namespace, env: dict[str, str], work:
             if scenario.measure is not None:
                 print(f"... {backend}: {scenario.name}", flush=True)
                 figures += scenario.measure(bench)
+        statements[backend] = bench.statements
         return figures, procstat.worker_rss_mb(served.pid)
 
 
@@ -118,7 +126,8 @@ def _document(started: datetime, args: argparse.Namespace, figures: list[Figure]
         "worker_rss_mb": {k: round(v, 1) for k, v in rss.items()},
         "platform_jwks_fetches": jwks_hits,
         "scenarios": [{"name": s.name, "target": s.target, "measured": s.measure is not None,
-                       "limit": s.limit} for s in SCENARIOS],
+                       "limit": s.limit, "limit_ms": s.limit_ms,
+                       "same_statements_as": s.same_statements_as} for s in SCENARIOS],
     }
 
 

@@ -64,6 +64,9 @@ class Settings:
     platform_jwks_cache_seconds: int = 3600
     http_timeout_seconds: int = 10
     proxy_hops: int = 0
+    database_pool_size: int = 5
+    database_max_overflow: int = 5
+    database_pool_timeout_seconds: int = 10
     grade_batch_size: int = 50
     grade_send_threads: int = 4
     grade_lease_seconds: float = 120.0
@@ -98,6 +101,11 @@ class Settings:
             ),
             http_timeout_seconds=_int(env, "HTTP_TIMEOUT_SECONDS", cls.http_timeout_seconds),
             proxy_hops=_int(env, "PROXY_HOPS", cls.proxy_hops),
+            database_pool_size=_int(env, "DATABASE_POOL_SIZE", cls.database_pool_size),
+            database_max_overflow=_int(env, "DATABASE_MAX_OVERFLOW",
+                                       cls.database_max_overflow),
+            database_pool_timeout_seconds=_int(env, "DATABASE_POOL_TIMEOUT_SECONDS",
+                                               cls.database_pool_timeout_seconds),
             grade_batch_size=_int(env, "GRADE_BATCH_SIZE", cls.grade_batch_size),
             grade_send_threads=_int(env, "GRADE_SEND_THREADS", cls.grade_send_threads),
             grade_lease_seconds=_float(env, "GRADE_LEASE_SECONDS", cls.grade_lease_seconds),
@@ -144,6 +152,11 @@ class Settings:
             raise SettingsError("JWT_LEEWAY_SECONDS must be between 0 and 60")
         if self.mastery_model not in MASTERY_MODELS:
             raise SettingsError(f"MASTERY_MODEL must be one of {', '.join(MASTERY_MODELS)}")
+        if self.database_pool_size < 1 or self.database_max_overflow < 0:
+            raise SettingsError("DATABASE_POOL_SIZE must be at least 1 and "
+                                "DATABASE_MAX_OVERFLOW at least 0")
+        if self.database_pool_timeout_seconds < 1:
+            raise SettingsError("DATABASE_POOL_TIMEOUT_SECONDS must be at least 1")
         if self.grade_batch_size < 1 or self.grade_send_threads < 1:
             raise SettingsError("GRADE_BATCH_SIZE and GRADE_SEND_THREADS must be at least 1")
         if self.grade_lease_seconds <= self.http_timeout_seconds:

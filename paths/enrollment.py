@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from paths.catalog import PathVersion
 from paths.db import Base, UtcDateTime, insert_if_absent, utcnow
@@ -48,6 +48,14 @@ def assignment_for_activity(session: Session, activity_id: int) -> Assignment | 
     return session.scalars(select(Assignment).where(Assignment.activity_id == activity_id)).first()
 
 
+def assignment_with_steps(session: Session, activity_id: int) -> Assignment | None:
+    """The activity's assignment with its path version and steps loaded (two statements),
+    for pages that walk the path."""
+    return session.scalars(select(Assignment).where(Assignment.activity_id == activity_id)
+                           .options(joinedload(Assignment.version)
+                                    .selectinload(PathVersion.steps))).first()
+
+
 def assign(session: Session, activity_id: int, version: PathVersion, *, assigned_by: int | None,
            grading: str = COMPLETION, now: datetime) -> Assignment:
     """Place a path version on an activity (replacing the path it had, if any)."""
@@ -63,8 +71,13 @@ def assign(session: Session, activity_id: int, version: PathVersion, *, assigned
 
 
 def enroll(session: Session, assignment: Assignment, user_id: int, now: datetime) -> Enrollment:
-    """The learner's enrollment, created on first use (safe when two requests race)."""
+    """The learner's enrollment, created on first use (safe when two requests race).
+    Read first: every page of a learner needs it, and only their first page creates it."""
+    mine = select(Enrollment).where(Enrollment.assignment_id == assignment.id,
+                                    Enrollment.user_id == user_id)
+    found = session.scalars(mine).first()
+    if found is not None:
+        return found
     insert_if_absent(session, Enrollment, {"assignment_id": assignment.id, "user_id": user_id,
                                            "created_at": now}, ["assignment_id", "user_id"])
-    return session.scalars(select(Enrollment).where(
-        Enrollment.assignment_id == assignment.id, Enrollment.user_id == user_id)).one()
+    return session.scalars(mine).one()

@@ -41,7 +41,7 @@ def _flask_config(settings: Settings) -> dict[str, object]:
         "SECRET_KEY": secret,
         "TESTING": settings.testing,
         "SQLALCHEMY_DATABASE_URI": settings.database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(settings.database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(settings),
         "SESSION_COOKIE_NAME": "selfpath_session",
         "SESSION_COOKIE_HTTPONLY": True,
         # The tool lives in an LMS iframe: over HTTPS its cookies must be cross-site.
@@ -66,10 +66,14 @@ def rate_limit_config(settings: Settings) -> dict[str, object]:
     }
 
 
-def _engine_options(url: str) -> dict[str, object]:
-    if url.startswith("sqlite"):
+def engine_options(settings: Settings) -> dict[str, object]:
+    """Each worker process keeps its own pool: at most DATABASE_POOL_SIZE +
+    DATABASE_MAX_OVERFLOW connections per process (docs/deploy.md does the sum)."""
+    if settings.database_url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+    return {"pool_pre_ping": True, "pool_size": settings.database_pool_size,
+            "max_overflow": settings.database_max_overflow,
+            "pool_timeout": settings.database_pool_timeout_seconds}
 
 
 def _init_extensions(app: Flask) -> None:

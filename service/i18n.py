@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, session
-from flask_babel import Babel, get_locale, lazy_gettext
+from collections.abc import Callable, Hashable, Sequence
+from urllib.parse import quote
+
+from flask import Flask, g, request, session, url_for
+from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
 
 LANGUAGES = ("en", "vi")
 babel = Babel()
@@ -13,6 +16,8 @@ def install(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=select_locale)
     app.context_processor(lambda: {"current_lang": lambda: str(get_locale() or "en")})
+    app.jinja_env.globals.update(step_kind_label=step_kind_label, minutes_label=minutes_label,
+                                 locked_until=locked_until, step_url=step_url)
 
 
 def language_of(locale: str | None) -> str | None:
@@ -31,6 +36,49 @@ def select_locale() -> str:
 
 
 # Every reason code of the recommendation engine (paths/learning/recommend.py).
+STEP_KIND_LABELS = {
+    "read": lazy_gettext("Read"), "watch": lazy_gettext("Watch"),
+    "practice": lazy_gettext("Practice"), "checkpoint": lazy_gettext("Checkpoint"),
+    "reflect": lazy_gettext("Reflect"), "external": lazy_gettext("External resource"),
+}
+
+
+def step_kind_label(kind: str) -> str:
+    """A step's kind in the reader's language."""
+    return _once_per_request(("kind", kind), lambda: str(STEP_KIND_LABELS.get(kind, kind)))
+
+
+def minutes_label(number: int) -> str:
+    return _once_per_request(("minutes", number), lambda: ngettext(
+        "%(num)d minute", "%(num)d minutes", number))
+
+
+def locked_until(titles: Sequence[str]) -> str:
+    """"Locked until you finish: …" for a step that waits on `titles`."""
+    wording = _once_per_request("locked", lambda: gettext("Locked until you finish: %(steps)s"))
+    return wording % {"steps": ", ".join(titles)}
+
+
+STEP_KEY_SLOT = "__step_key__"
+URL_SAFE = "!$&'()*+,/:;=@"  # what werkzeug leaves unquoted in a URL path
+
+
+def step_url(key: str) -> str:
+    """The address of a step's page: the route (with whatever the URL defaults add) is
+    built once per request, not once per step."""
+    pattern = _once_per_request("step_url", lambda: url_for("learner.step", key=STEP_KEY_SLOT))
+    return pattern.replace(STEP_KEY_SLOT, quote(key, safe=URL_SAFE), 1)
+
+
+def _once_per_request(key: Hashable, word: Callable[[], str]) -> str:
+    """Each label is translated once per request: a path page shows the same few labels
+    on every step, and each catalog lookup costs as much as a small statement."""
+    labels: dict[Hashable, str] = g.setdefault("selfpath_labels", {})
+    if key not in labels:
+        labels[key] = word()
+    return labels[key]
+
+
 REASONS = {
     "remedial_after_checkpoint": lazy_gettext(
         "The check “%(checkpoint)s” showed a gap: this step reviews it before you try again."),

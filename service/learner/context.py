@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import session
 
-from paths.enrollment import Assignment, Enrollment, assignment_for_activity, enroll
+from paths.enrollment import Assignment, Enrollment, assignment_with_steps, enroll
 from paths.errors import Forbidden, NotFound
 from paths.people import Activity, User
 from service.clock import now
@@ -47,7 +47,7 @@ def current_studying() -> Studying:
     """The learner's enrollment on the activity they launched (created on first visit)."""
     user = current_user()
     activity = current_activity()
-    assignment = assignment_for_activity(db_session(), activity.id)
+    assignment = assignment_with_steps(db_session(), activity.id)
     if assignment is None:
         raise NotFound("Your teacher has not chosen a path for this activity yet.",
                        code="no_path_yet")

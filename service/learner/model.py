@@ -5,13 +5,14 @@ from __future__ import annotations
 from paths.enrollment import Enrollment
 from paths.learning.mastery import MasteryModel
 from paths.mastery import fitted_model, question_skills
+from paths.studying import steps_of
 from service.extensions import db_session
 from service.settings import current_settings
 
 
 def path_skills(enrollment: Enrollment) -> set[str]:
     skills: set[str] = set()
-    for step in enrollment.assignment.version.steps:
+    for step in steps_of(enrollment):
         skills.update(step.skills)
         skills.update(k for k in question_skills(step) if k)
     return skills

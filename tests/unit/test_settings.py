@@ -32,6 +32,18 @@ def test_values_come_from_the_environment():
     assert settings.base_url == "https://tool.example" and settings.jwt_leeway_seconds == 5
 
 
+def test_the_database_pool_is_sized_from_the_environment():
+    from service import engine_options
+
+    settings = Settings.from_env({"DATABASE_URL": "postgresql+psycopg://db/x",
+                                  "DATABASE_POOL_SIZE": "2", "DATABASE_MAX_OVERFLOW": "0",
+                                  "DATABASE_POOL_TIMEOUT_SECONDS": "3"})
+    options = engine_options(settings)
+    assert (options["pool_size"], options["max_overflow"], options["pool_timeout"]) == (2, 0, 3)
+    assert options["pool_pre_ping"] is True
+    assert "pool_size" not in engine_options(Settings.from_env({}))  # SQLite: no pool sizing
+
+
 @pytest.mark.parametrize(("env", "words"), [
     ({"SELFPATH_ENV": "production", "DEMO_LMS": "1", "SECRET_KEY": "k" * 40,
       "BASE_URL": "https://t.example"}, "DEMO_LMS"),
@@ -40,6 +52,9 @@ def test_values_come_from_the_environment():
     ({"JWT_LEEWAY_SECONDS": "600"}, "JWT_LEEWAY_SECONDS"),
     ({"JWT_LEEWAY_SECONDS": "soon"}, "JWT_LEEWAY_SECONDS"),
     ({"SELFPATH_ENV": "staging"}, "SELFPATH_ENV"),
+    ({"DATABASE_POOL_SIZE": "0"}, "DATABASE_POOL_SIZE"),
+    ({"DATABASE_MAX_OVERFLOW": "-1"}, "DATABASE_MAX_OVERFLOW"),
+    ({"DATABASE_POOL_TIMEOUT_SECONDS": "0"}, "DATABASE_POOL_TIMEOUT_SECONDS"),
     ({"GRADE_LEASE_SECONDS": "5", "HTTP_TIMEOUT_SECONDS": "10"}, "GRADE_LEASE_SECONDS"),
     ({"GRADE_RETRY_BASE_SECONDS": "0"}, "GRADE_RETRY_BASE_SECONDS"),
     ({"GRADE_RETRY_BASE_SECONDS": "fast"}, "GRADE_RETRY_BASE_SECONDS"),

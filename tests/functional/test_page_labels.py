@@ -1,0 +1,27 @@
+"""Labels and step links that pages build once per request give what the slower,
+per-step way gave."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+from flask_babel import force_locale, gettext, ngettext
+
+from service.i18n import locked_until, minutes_label, step_kind_label, step_url
+
+
+@pytest.mark.parametrize("key", ["search-basics", "u1-r3", "a b/c?d"])
+def test_step_links_are_what_url_for_builds(app, key):
+    with app.test_request_context("/path"):
+        assert step_url(key) == url_for("learner.step", key=key)
+
+
+@pytest.mark.parametrize("locale", ["en", "vi"])
+def test_labels_are_translated_as_gettext_translates_them(app, locale):
+    with app.test_request_context("/path"), force_locale(locale):
+        assert step_kind_label("checkpoint") == gettext("Checkpoint")
+        assert minutes_label(1) == ngettext("%(num)d minute", "%(num)d minutes", 1)
+        assert minutes_label(25) == ngettext("%(num)d minute", "%(num)d minutes", 25)
+        assert locked_until(["A", "B"]) == gettext("Locked until you finish: %(steps)s",
+                                                    steps="A, B")
+        assert step_kind_label("unknown-kind") == "unknown-kind"
