@@ -30,6 +30,7 @@ from paths.grading import is_correct
 from paths.learning.mastery import MASTERED_AT, MasteryModel, SkillState
 from paths.learning.placement import QUESTIONS_PER_SKILL, Placement
 from paths.learning.recommend import Snapshot, steps_to_test_out
+from paths.progress import LearnerProgress
 from paths.recommend import graph_for, version_key
 from paths.scores import recompute_score
 from paths.studying import progress_of, steps_of
@@ -161,8 +162,10 @@ def is_taken(session: Session, enrollment: Enrollment) -> bool:
     return progress_of(session, enrollment).placement_taken
 
 
-def offers_placement(session: Session, enrollment: Enrollment) -> bool:
-    state = progress_of(session, enrollment)
+def offers_placement(session: Session, enrollment: Enrollment,
+                     state: LearnerProgress | None = None) -> bool:
+    """Whether to offer the check; `state` is the learner's progress when the caller has it."""
+    state = state or progress_of(session, enrollment)
     return not state.placement_taken and not (state.completed | state.passed) and bool(
         question_pool(steps_of(enrollment)))
 

@@ -44,7 +44,7 @@ class AnswerForm(Schema):
 def my_path() -> str:
     here = current_studying()
     view = path_view(db_session(), here.enrollment, clock.now(), learner_model(here.enrollment))
-    offer = placement.offers_placement(db_session(), here.enrollment)
+    offer = placement.offers_placement(db_session(), here.enrollment, view.progress)
     db_session().commit()
     return render_template("learner/my_path.html", view=view, offer_placement=offer,
                            reason=reason_sentence(view.up_next.reason, view.up_next.params),

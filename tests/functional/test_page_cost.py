@@ -15,8 +15,8 @@ from tests.functional.test_learner_journey import page_of, token
 
 # user, activity, assignment + path version, steps, enrollment, progress events, the
 # checkpoints' questions, and the learner model: fitted parameters, mastery per skill and
-# review cards (progress is read once more for the placement offer)
-LEARNER_PAGE_STATEMENTS = 11
+# review cards
+LEARNER_PAGE_STATEMENTS = 10
 # the same reads, then the completion and the confidence rating
 STEP_RECOMPLETION_STATEMENTS = 12
 # ... the gradebook score: insert if absent, lock it, re-read progress under the lock,
