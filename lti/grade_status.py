@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from lti.models import AgsEndpoint, Deployment, Platform
+from paths.db import as_utc
 from paths.enrollment import Assignment, Enrollment
 from paths.people import Activity, Course
 from paths.scores import Score
@@ -107,16 +108,7 @@ def queue_health(session: Session) -> list[PlatformQueue]:
         .group_by(Platform.id, Platform.name, Platform.issuer).order_by(Platform.id))
     return [PlatformQueue(platform_id=r[0], name=r[1], issuer=r[2], pending=int(r[3]),
                           retrying=int(r[4]), failed=int(r[5]), sent=int(r[6]),
-                          not_linked=int(r[7]), oldest_pending=_aware(r[8])) for r in rows]
-
-
-def _aware(value: object) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):  # SQLite returns MIN() of a date column as text
-        value = datetime.fromisoformat(value)
-    assert isinstance(value, datetime)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+                          not_linked=int(r[7]), oldest_pending=as_utc(r[8])) for r in rows]
 
 
 def resync(session: Session, enrollment_ids: Iterable[int]) -> int:

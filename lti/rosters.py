@@ -13,6 +13,9 @@ from lti.grade_queue import platform_auth
 from lti.keys import SigningKey
 from lti.models import CourseRoster, Platform
 from lti.nrps import RosterMember, read_roster
+from paths.dashboard import RosterMember as ClassMember
+from paths.dashboard import class_roster
+from paths.enrollment import Assignment
 
 
 def remember_roster_address(session: Session, course_id: int, platform_id: int,
@@ -53,3 +56,13 @@ def lms_learners(session: Session, course_id: int | None) -> list[RosterMember]:
         return []
     return [m for m in (RosterMember(**raw) for raw in roster.members)
             if m.role == "learner" and m.status == "Active"]
+
+
+def class_members(session: Session, course_id: int | None,
+                  assignment: Assignment) -> list[ClassMember]:
+    """The class for the dashboard: learners who opened Selfpath, and those the LMS lists
+    who never did (they show as not started)."""
+    members = class_roster(session, course_id, assignment)
+    known = {m.subject for m in members}
+    return members + [ClassMember(m.user_id, m.name) for m in lms_learners(session, course_id)
+                      if m.user_id not in known]

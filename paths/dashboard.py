@@ -17,13 +17,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from paths import progress as events
 from paths.catalog import PathVersion, Step
+from paths.db import as_utc
 from paths.enrollment import Assignment, Enrollment
 from paths.people import LEARNER, Membership, User
 from paths.recommend import is_required
@@ -113,7 +114,7 @@ def class_view(session: Session, assignment: Assignment, roster: Sequence[Roster
         PathVersion.id == assignment.path_version_id).options(
         selectinload(PathVersion.steps).selectinload(Step.questions))).one()
     steps = tuple(version.steps)
-    enrollments = {user_id: _Enrolled(enrollment_id, _aware(created) or assignment.created_at)
+    enrollments = {user_id: _Enrolled(enrollment_id, as_utc(created) or assignment.created_at)
                    for enrollment_id, user_id, created in session.execute(
                        select(Enrollment.id, Enrollment.user_id, Enrollment.created_at).where(
                            Enrollment.assignment_id == assignment.id))}
@@ -146,7 +147,7 @@ def _progress_by_enrollment(session: Session, assignment_id: int) -> dict[int, _
     last = select(event.enrollment_id, func.max(event.at)).where(
         event.enrollment_id.in_(mine)).group_by(event.enrollment_id)
     for enrollment_id, at in session.execute(last):
-        by_enrollment[enrollment_id].last_activity = _aware(at)
+        by_enrollment[enrollment_id].last_activity = as_utc(at)
     attempts = select(event.enrollment_id, event.step_key, event.payload).where(
         event.enrollment_id.in_(mine), event.kind == events.CHECKPOINT).order_by(
         event.at, event.id)
@@ -157,15 +158,6 @@ def _progress_by_enrollment(session: Session, assignment_id: int) -> dict[int, _
         if passed:
             state.finished.add(key)
     return by_enrollment
-
-
-def _aware(at: datetime | None) -> datetime | None:
-    """max() over a UTC column comes back without its type on SQLite."""
-    if isinstance(at, str):
-        at = datetime.fromisoformat(at)
-    if at is not None and at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return at
 
 
 @dataclass(frozen=True)

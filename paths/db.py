@@ -43,6 +43,17 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: object) -> datetime | None:
+    """A UTC datetime from an aggregate (MIN/MAX) of a UTC column, which SQLite returns
+    as naive text and PostgreSQL as an aware datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any],
                      unique_columns: list[str]) -> bool:
     """Insert a row unless one with the same unique columns exists; True if inserted.

@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 
 from lti import keys
 from lti.grade_status import resync
-from lti.rosters import refresh_roster
+from lti.rosters import class_members, refresh_roster
 from lti.runtime import access_tokens, http_session
 from paths.dashboard import ClassView, class_view
 from paths.enrollment import Assignment, Enrollment, assignment_for_activity
@@ -43,11 +43,9 @@ def current_assignment() -> Assignment:
 
 
 def current_class() -> ClassView:
-    from service.teaching.views import full_roster
-
     assignment = current_assignment()
-    return class_view(db_session(), assignment, full_roster(session.get("course_id"),
-                                                            assignment), now())
+    members = class_members(db_session(), session.get("course_id"), assignment)
+    return class_view(db_session(), assignment, members, now())
 
 
 @bp.get("/class.csv")

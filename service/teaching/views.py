@@ -10,10 +10,10 @@ from marshmallow import Schema, fields
 
 from lti.grade_status import sync_status_for
 from lti.models import CourseRoster
-from lti.rosters import lms_learners
+from lti.rosters import class_members
 from paths.catalog_queries import latest_version, paths_for_course
-from paths.dashboard import RosterMember, class_roster, class_view
-from paths.enrollment import Assignment, assign, assignment_for_activity
+from paths.dashboard import class_view
+from paths.enrollment import assign, assignment_for_activity
 from paths.errors import Forbidden, NotFound
 from paths.people import TEACHER
 from service.clock import now
@@ -52,8 +52,8 @@ def activity() -> str:
     choices = paths_for_course(db_session(), session["tenant_id"], place.course_id)
     view, page, pages = None, 1, 1
     if assignment is not None:
-        view = class_view(db_session(), assignment, full_roster(place.course_id, assignment),
-                          now())
+        members = class_members(db_session(), place.course_id, assignment)
+        view = class_view(db_session(), assignment, members, now())
         page, pages = _page(len(view.rows))
     shown = view.rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE] if view else ()
     sync = sync_status_for(db_session(), [r.enrollment_id for r in shown if r.enrollment_id])
@@ -63,13 +63,6 @@ def activity() -> str:
                            choices=choices, view=view, page=page, pages=pages, shown=shown,
                            sync=sync, roster=roster, rules=STATUS_RULES)
 
-
-def full_roster(course_id: int | None, assignment: Assignment) -> list[RosterMember]:
-    """Learners who opened Selfpath, and those the LMS lists who never did."""
-    members = class_roster(db_session(), course_id, assignment)
-    known = {m.subject for m in members}
-    return members + [RosterMember(m.user_id, m.name) for m in
-                      lms_learners(db_session(), course_id) if m.user_id not in known]
 
 
 def _page(total: int) -> tuple[int, int]:
