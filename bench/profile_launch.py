@@ -31,7 +31,8 @@ def main(count: int) -> None:
     prepare_database(url, lms)
     settings = Settings(env="production", secret_key="p" * 40, database_url=url,
                         base_url=TOOL_BASE, instance_path=str(work), log_level="WARNING",
-                        redis_url=os.environ.get("REDIS_URL") or None)
+                        redis_url=os.environ.get("REDIS_URL") or None,
+                        lti_login_rate_limit="1000000 per minute")
     app = create_app(settings)
     client = app.test_client()
     posts = []

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, and_, select
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from paths.catalog import PathVersion
 from paths.db import Base, UtcDateTime, insert_if_absent, utcnow
+from paths.people import Activity, User
 
 COMPLETION = "completion"
 MASTERY = "mastery"
@@ -48,12 +50,29 @@ def assignment_for_activity(session: Session, activity_id: int) -> Assignment | 
     return session.scalars(select(Assignment).where(Assignment.activity_id == activity_id)).first()
 
 
-def assignment_with_steps(session: Session, activity_id: int) -> Assignment | None:
-    """The activity's assignment with its path version and steps loaded (two statements),
-    for pages that walk the path."""
-    return session.scalars(select(Assignment).where(Assignment.activity_id == activity_id)
-                           .options(joinedload(Assignment.version)
-                                    .selectinload(PathVersion.steps))).first()
+@dataclass(frozen=True)
+class LearnerOnActivity:
+    """What every learner request starts from; None where a row does not exist (yet)."""
+
+    user: User | None
+    activity: Activity | None
+    assignment: Assignment | None  # with its path version loaded
+    enrollment: Enrollment | None
+
+
+def learner_on_activity(session: Session, user_id: int, activity_id: int | None
+                        ) -> LearnerOnActivity:
+    """The learner, the activity they launched, its assignment and their enrollment, in one
+    statement."""
+    row = session.execute(
+        select(User, Activity, Assignment, Enrollment).select_from(User)
+        .outerjoin(Activity, Activity.id == activity_id)
+        .outerjoin(Assignment, Assignment.activity_id == Activity.id)
+        .outerjoin(Enrollment, and_(Enrollment.assignment_id == Assignment.id,
+                                    Enrollment.user_id == User.id))
+        .where(User.id == user_id)
+        .options(joinedload(Assignment.version))).first()
+    return LearnerOnActivity(*row) if row else LearnerOnActivity(None, None, None, None)
 
 
 def assign(session: Session, activity_id: int, version: PathVersion, *, assigned_by: int | None,

@@ -34,6 +34,7 @@ from paths.db import Base, UtcDateTime, utcnow
 from paths.enrollment import Enrollment
 from paths.learning.mastery import MasteryModel, Response, SkillState
 from paths.learning.models import make_model, model_from_json
+from paths.published import published_steps
 
 
 class SkillMastery(Base):
@@ -216,7 +217,7 @@ def replay(model: MasteryModel, evidence: Iterable[Observation]) -> dict[str, Sk
 def rebuild(session: Session, enrollment: Enrollment, model: MasteryModel
             ) -> dict[str, SkillState]:
     """Recompute one enrollment's states from its events and replace the cached rows."""
-    steps = list(enrollment.assignment.version.steps)
+    steps = published_steps(session, enrollment.assignment.version)
     states = replay(model, observations(events.events_of(session, [enrollment.id]), steps))
     session.execute(delete(SkillMastery).where(SkillMastery.enrollment_id == enrollment.id))
     now = utcnow()
@@ -261,7 +262,7 @@ def logged_responses(session: Session) -> list[Response]:
                 if e.kind in (events.CHECKPOINT, events.DIAGNOSTIC)]
         if not rows:
             continue
-        steps = list(enrollment.assignment.version.steps)
+        steps = published_steps(session, enrollment.assignment.version)
         for item in observations(rows, steps):
             if item.correct is not None:
                 responses.append(Response(str(enrollment.id), item.skill, item.correct, item.at))

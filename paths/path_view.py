@@ -14,8 +14,9 @@ from paths.graph import missing_prerequisites, topological_order
 from paths.learning.mastery import MasteryModel
 from paths.learning.models import make_model
 from paths.progress import LearnerProgress
-from paths.recommend import Recommendation, is_required, next_step, version_key
+from paths.recommend import Recommendation, is_required, next_step
 from paths.studying import progress_of, steps_of
+from paths.version_cache import version_key
 
 DONE, TESTED_OUT, AVAILABLE, LOCKED = "done", "tested_out", "available", "locked"
 REVIEW_DUE = "review_due"

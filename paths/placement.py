@@ -31,9 +31,10 @@ from paths.learning.mastery import MASTERED_AT, MasteryModel, SkillState
 from paths.learning.placement import QUESTIONS_PER_SKILL, Placement
 from paths.learning.recommend import Snapshot, steps_to_test_out
 from paths.progress import LearnerProgress
-from paths.recommend import graph_for, version_key
+from paths.recommend import graph_for
 from paths.scores import recompute_score
 from paths.studying import progress_of, steps_of
+from paths.version_cache import version_key
 
 PLACEMENT = "placement"       # the scope of the placement check; a skill check's: "skill:<skill>"
 CONFIDENCE = MASTERED_AT

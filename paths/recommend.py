@@ -9,8 +9,6 @@ codes with parameters; the web edge words them in the learner's language.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +19,7 @@ from paths.learning.mastery import MasteryModel, SkillState
 from paths.learning.recommend import PathGraph, Snapshot, recommend
 from paths.learning.recommend import Step as GraphStep
 from paths.progress import LearnerProgress
+from paths.version_cache import PerVersion
 
 REMEDIAL = "remedial_after_checkpoint"
 REVIEW = "review_due"
@@ -51,33 +50,7 @@ def is_required(step: PathStep) -> bool:
     return not step.optional and not step.remedial_for
 
 
-class GraphCache:
-    """Path graphs by path version (versions never change), least recently used out."""
-
-    def __init__(self, size: int = GRAPH_CACHE_SIZE) -> None:
-        self.size = size
-        self._graphs: OrderedDict[Hashable, PathGraph] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, steps: Sequence[PathStep]) -> PathGraph:
-        with self._lock:
-            graph = self._graphs.get(key)
-            if graph is not None:
-                self._graphs.move_to_end(key)
-                return graph
-        graph = build_graph(steps)
-        with self._lock:
-            self._graphs[key] = graph
-            while len(self._graphs) > self.size:
-                self._graphs.popitem(last=False)
-        return graph
-
-    def clear(self) -> None:
-        with self._lock:
-            self._graphs.clear()
-
-
-GRAPHS = GraphCache()
+GRAPHS: PerVersion[PathGraph] = PerVersion(GRAPH_CACHE_SIZE)
 
 
 def build_graph(steps: Sequence[PathStep]) -> PathGraph:
@@ -85,20 +58,9 @@ def build_graph(steps: Sequence[PathStep]) -> PathGraph:
                                tuple(s.prerequisites), s.remedial_for) for s in steps)
 
 
-class VersionLike(Protocol):
-    id: int
-    published_at: datetime
-
-
-def version_key(version: VersionLike) -> tuple[int, datetime]:
-    """What identifies a path version for the cache: its id and publication time (an id
-    alone could come back after a deleted version on some databases)."""
-    return (version.id, version.published_at)
-
-
 def graph_for(key: Hashable, steps: Sequence[PathStep]) -> PathGraph:
     """The graph of the path version `key` (see `version_key`), built once per process."""
-    return GRAPHS.get(key, steps)
+    return GRAPHS.get(key, lambda: build_graph(steps))
 
 
 def failed_checkpoints(progress: LearnerProgress) -> tuple[str, ...]:

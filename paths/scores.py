@@ -19,6 +19,7 @@ from paths.catalog import Step
 from paths.db import Base, UtcDateTime, insert_if_absent
 from paths.enrollment import MASTERY, Enrollment
 from paths.progress import LearnerProgress, derive, events_of
+from paths.published import published_steps
 from paths.recommend import is_required
 
 SCORE_MAXIMUM = 100.0
@@ -101,7 +102,7 @@ def recompute_score(session: Session, enrollment: Enrollment, now: datetime) -> 
     row = _locked_score(session, enrollment.id, now)
     events = events_of(session, [enrollment.id])  # read after the lock: sees every commit
     state = derive(events)
-    steps = list(enrollment.assignment.version.steps)
+    steps = published_steps(session, enrollment.assignment.version)
     values = compute_score(steps, state, enrollment.assignment.grading, started=bool(events))
     if row.version == 0 or _differs(row, values):
         _bump(row, values, now)

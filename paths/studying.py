@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, object_session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from paths import mastery, reviews
 from paths import progress as events
-from paths.catalog import Question, Step
+from paths.catalog import Step
 from paths.enrollment import Enrollment
 from paths.errors import DomainError, Forbidden, NotFound
 from paths.grading import CheckpointResult, grade
@@ -23,36 +21,18 @@ from paths.graph import missing_prerequisites
 from paths.learning.mastery import MasteryModel
 from paths.learning.models import make_model
 from paths.progress import LearnerProgress, derive, events_of
+from paths.published import published_steps
 from paths.scores import recompute_score
 
 MAX_REFLECTION = 2000
 
 
 def steps_of(enrollment: Enrollment) -> list[Step]:
-    """The steps of the learner's path version, with their questions loaded at once."""
-    steps = list(enrollment.assignment.version.steps)
+    """The steps of the learner's path version, with their questions (read once per
+    process: see paths/published.py)."""
     session = object_session(enrollment)
-    if session is not None:
-        load_questions(session, steps)
-    return steps
-
-
-def load_questions(session: Session, steps: list[Step]) -> None:
-    """Load the questions of every step among `steps` in one statement (instead of one
-    per step, which grows with the path); steps that are not checkpoints have none."""
-    unloaded = {s.id: s for s in steps if "questions" in inspect(s).unloaded}
-    checkpoints = {key: s for key, s in unloaded.items() if s.is_checkpoint}
-    for step in unloaded.values():
-        if not step.is_checkpoint:
-            set_committed_value(step, "questions", [])
-    if not checkpoints:
-        return
-    found: dict[int, list[Question]] = {key: [] for key in checkpoints}
-    for question in session.scalars(select(Question).where(
-            Question.step_id.in_(checkpoints)).order_by(Question.step_id, Question.position)):
-        found[question.step_id].append(question)
-    for step_id, questions in found.items():
-        set_committed_value(checkpoints[step_id], "questions", questions)
+    assert session is not None, "the enrollment must belong to a session"
+    return list(published_steps(session, enrollment.assignment.version))
 
 
 def progress_of(session: Session, enrollment: Enrollment) -> LearnerProgress:

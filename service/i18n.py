@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import TypeVar
 from urllib.parse import quote
 
 from flask import Flask, g, request, session, url_for
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
 
+K = TypeVar("K", bound=Hashable)
 LANGUAGES = ("en", "vi")
 babel = Babel()
 
@@ -17,7 +19,8 @@ def install(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.context_processor(lambda: {"current_lang": lambda: str(get_locale() or "en")})
     app.jinja_env.globals.update(step_kind_label=step_kind_label, minutes_label=minutes_label,
-                                 locked_until=locked_until, step_url=step_url)
+                                 locked_until=locked_until, step_url=step_url,
+                                 step_labels=step_labels)
 
 
 def language_of(locale: str | None) -> str | None:
@@ -49,8 +52,30 @@ def step_kind_label(kind: str) -> str:
 
 
 def minutes_label(number: int) -> str:
-    return _once_per_request(("minutes", number), lambda: ngettext(
-        "%(num)d minute", "%(num)d minutes", number))
+    return _once_per_request(("minutes", number), lambda: _minutes(number))
+
+
+def _minutes(number: int) -> str:
+    return str(ngettext("%(num)d minute", "%(num)d minutes", number))
+
+
+class _Worded(dict[K, str]):
+    """Labels worded on first use, then looked up like any dict."""
+
+    def __init__(self, word: Callable[[K], str]) -> None:
+        super().__init__()
+        self._word = word
+
+    def __missing__(self, key: K) -> str:
+        value = self[key] = self._word(key)
+        return value
+
+
+def step_labels() -> tuple[Mapping[str, str], Mapping[int, str]]:
+    """A step's kind and its minutes in the reader's language, for a page that lists many
+    steps: each distinct label is worded once, then read as a dict lookup."""
+    kinds: _Worded[str] = _Worded(lambda kind: str(STEP_KIND_LABELS.get(kind, kind)))
+    return kinds, _Worded(_minutes)
 
 
 def locked_until(titles: Sequence[str]) -> str:

@@ -28,6 +28,7 @@ from paths.learning.responses import (
     drop_unknown_skills,
     read_responses,
 )
+from paths.published import published_steps
 from service.clock import now
 from service.extensions import db_session
 from service.settings import current_settings
@@ -155,7 +156,8 @@ def rebuild() -> None:
     model = mastery.fitted_model(session, current_settings().mastery_model)
     count = mastery.rebuild_all(session, model)
     for enrollment in session.scalars(select(Enrollment)):
-        thresholds = {s.key: s.mastery_threshold for s in enrollment.assignment.version.steps}
+        thresholds = {s.key: s.mastery_threshold
+                      for s in published_steps(session, enrollment.assignment.version)}
         reviews.rebuild_cards(session, enrollment.id, thresholds)
     session.commit()
     click.echo(f"Rebuilt the mastery estimates and review schedules of {count} enrollment(s).")

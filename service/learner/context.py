@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import session
 
-from paths.enrollment import Assignment, Enrollment, assignment_with_steps, enroll
+from paths.enrollment import Assignment, Enrollment, enroll, learner_on_activity
 from paths.errors import Forbidden, NotFound
 from paths.people import Activity, User
 from service.clock import now
@@ -29,8 +29,7 @@ def current_user() -> User:
     user_id = session.get("user_id")
     user = db_session().get(User, user_id) if user_id else None
     if user is None:
-        raise SessionMissing("Your Selfpath session has ended. Open the activity again "
-                             "from your course in the LMS.")
+        raise _session_missing()
     return user
 
 
@@ -39,18 +38,33 @@ def current_activity() -> Activity:
     activity_id = session.get("activity_id")
     activity = db_session().get(Activity, activity_id) if activity_id else None
     if activity is None:
-        raise NotFound("Open Selfpath from an activity in your course.")
+        raise _no_activity()
     return activity
 
 
+def _session_missing() -> SessionMissing:
+    return SessionMissing("Your Selfpath session has ended. Open the activity again from "
+                          "your course in the LMS.")
+
+
+def _no_activity() -> NotFound:
+    return NotFound("Open Selfpath from an activity in your course.")
+
+
 def current_studying() -> Studying:
-    """The learner's enrollment on the activity they launched (created on first visit)."""
-    user = current_user()
-    activity = current_activity()
-    assignment = assignment_with_steps(db_session(), activity.id)
-    if assignment is None:
+    """The learner's enrollment on the activity they launched (created on first visit):
+    one statement for a returning learner."""
+    user_id = session.get("user_id")
+    found = learner_on_activity(db_session(), user_id, session.get("activity_id")) \
+        if user_id else None
+    if found is None or found.user is None:
+        raise _session_missing()
+    if found.activity is None:
+        raise _no_activity()
+    if found.assignment is None:
         raise NotFound("Your teacher has not chosen a path for this activity yet.",
                        code="no_path_yet")
-    enrollment = enroll(db_session(), assignment, user.id, now())
-    return Studying(user=user, activity=activity, assignment=assignment,
+    enrollment = found.enrollment or enroll(db_session(), found.assignment, found.user.id,
+                                            now())
+    return Studying(user=found.user, activity=found.activity, assignment=found.assignment,
                     enrollment=enrollment)

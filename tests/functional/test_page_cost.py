@@ -13,17 +13,17 @@ from service.extensions import db
 from tests.functional.test_launch_cost import counted
 from tests.functional.test_learner_journey import page_of, token
 
-# user, activity, assignment + path version, steps, enrollment, progress events, the
-# checkpoints' questions, and the learner model: fitted parameters, mastery per skill and
-# review cards
-LEARNER_PAGE_STATEMENTS = 10
+# the learner with their activity, assignment, path version and enrollment (one statement),
+# progress events, and the learner model: fitted parameters, mastery per skill and review
+# cards (the version's steps and questions are read once per process: paths/published.py)
+LEARNER_PAGE_STATEMENTS = 5
 # the same reads, then the completion and the confidence rating
-STEP_RECOMPLETION_STATEMENTS = 12
+STEP_RECOMPLETION_STATEMENTS = 7
 # ... the gradebook score: insert if absent, lock it, re-read progress under the lock,
 # update it; and the mastery the study moves
 STEP_COMPLETION_STATEMENTS = STEP_RECOMPLETION_STATEMENTS + 4
-# the same reads, the checkpoint's questions, the attempt, mastery, review card, the score
-CHECKPOINT_STATEMENTS = 18
+# the same reads, the attempt, mastery, review card, the score
+CHECKPOINT_STATEMENTS = 13
 
 
 def long_path(checkpoints: int) -> PathDraft:

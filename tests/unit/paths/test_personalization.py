@@ -20,10 +20,9 @@ from paths.recommend import (
     GRAPHS,
     REMEDIAL,
     REVIEW,
-    GraphCache,
     graph_for,
-    version_key,
 )
+from paths.version_cache import PerVersion, version_key
 
 SEARCH_RIGHT = {0: "1", 1: "0", 2: "serp"}
 SEARCH_HALF = {0: "1", 1: "1", 2: "serp"}
@@ -185,10 +184,11 @@ def test_the_graph_is_built_once_per_version(session, enrollment):
     key = version_key(enrollment.assignment.version)
     GRAPHS.clear()
     assert graph_for(key, steps) is graph_for(key, steps)
-    small = GraphCache(size=1)
-    first = small.get("a", steps)
-    small.get("b", steps)
-    assert small.get("a", steps) is not first  # the least recently used went out
+    small: PerVersion[list] = PerVersion(size=1)
+    first = small.get("a", lambda: list(steps))
+    assert small.get("a", lambda: list(steps)) is first
+    small.get("b", lambda: list(steps))
+    assert small.get("a", lambda: list(steps)) is not first  # the least recently used went out
 
 
 # -- review --------------------------------------------------------------------------------

@@ -1,0 +1,43 @@
+"""A published version's steps are read once per process and shared read-only."""
+
+import pytest
+from sqlalchemy.orm.exc import DetachedInstanceError
+
+from paths.published import STEPS, published_steps
+from tests.functional.test_launch_cost import counted
+
+
+def test_the_steps_are_read_once_then_shared(session, enrollment):
+    version = enrollment.assignment.version
+    STEPS.clear()
+    with counted() as first:
+        steps = published_steps(session, version)
+    assert len(first) == 2  # the steps, then the checkpoints' questions
+    with counted() as again:
+        assert published_steps(session, version) is steps
+    assert again == []
+    assert [s.position for s in steps] == sorted(s.position for s in steps)
+    checkpoint = next(s for s in steps if s.is_checkpoint)
+    assert [q.position for q in checkpoint.questions] == [0, 1, 2]
+    assert all(s.questions == [] for s in steps if not s.is_checkpoint)
+
+
+def test_shared_steps_belong_to_no_session_and_do_not_follow_the_request(session,
+                                                                        enrollment):
+    steps = published_steps(session, enrollment.assignment.version)
+    assert all(s not in session for s in steps)
+    session.expire_all()
+    session.commit()
+    assert steps[0].title and steps[0].skills  # still readable after the request's commit
+    with pytest.raises(DetachedInstanceError):
+        _ = steps[0].version  # not loaded: reading it is a mistake, not a query
+
+
+def test_the_shared_copies_do_not_follow_changes_to_a_sessions_rows(session, enrollment):
+    STEPS.clear()
+    shared = published_steps(session, enrollment.assignment.version)
+    row = session.get(type(shared[0]), shared[0].id)
+    row.skills.append("invented")
+    row.title = "Changed in one request"
+    assert "invented" not in shared[0].skills and shared[0].title != row.title
+    session.rollback()
