@@ -12,6 +12,7 @@ from lti.ags_endpoint import store_endpoint
 from lti.launch import Launch
 from lti.models import Deployment
 from lti.rosters import remember_roster_address
+from paths.enrollment import Assignment
 from paths.people import TEACHER, Activity, Course, Membership, User
 
 # "Last seen" and "last launch" move on when older than this, so a learner who reopens the
@@ -25,21 +26,30 @@ class LaunchParties:
     course: Course | None
     activity: Activity | None
     tenant: Deployment
+    assignment: Assignment | None = None  # the path placed on the activity, if any
 
 
 def provision(session: Session, launch: Launch, now: datetime) -> LaunchParties:
-    """Two lookups whatever the data: (tenant, course, activity) and (user, membership)."""
-    tenant, course, activity = session.execute(
-        select(Deployment, Course, Activity)
+    """One lookup whatever the data: the tenant, course, activity and its assignment, the
+    user and their membership; then only what is new or changed is written."""
+    tenant, course, activity, assignment, user, membership = session.execute(
+        select(Deployment, Course, Activity, Assignment, User, Membership)
         .outerjoin(Course, and_(Course.tenant_id == Deployment.id,
                                 Course.context_id == launch.context_id))
         .outerjoin(Activity, and_(Activity.tenant_id == Deployment.id,
                                   Activity.resource_link_id == launch.resource_link_id))
+        .outerjoin(Assignment, Assignment.activity_id == Activity.id)
+        .outerjoin(User, and_(User.issuer == launch.issuer, User.subject == launch.subject))
+        .outerjoin(Membership, and_(Membership.user_id == User.id,
+                                    Membership.course_id == Course.id))
         .where(Deployment.platform_id == launch.platform_id,
                Deployment.deployment_id == launch.deployment_id)
     ).one()
-    course = _course(session, launch, tenant, course) if launch.context_id else None
-    user, membership = _user(session, launch, course, now)
+    if launch.context_id:
+        course = _course(session, launch, tenant, course)
+    else:
+        course, membership = None, None
+    user = _user(session, launch, user, now)
     activity = (_activity(session, launch, tenant, course, activity)
                 if launch.resource_link_id else None)
     if course is not None:
@@ -52,7 +62,8 @@ def provision(session: Session, launch: Launch, now: datetime) -> LaunchParties:
     if activity is not None and launch.ags:
         store_endpoint(session, activity.id, launch.platform_id, launch.ags, now)
     session.flush()
-    return LaunchParties(user=user, course=course, activity=activity, tenant=tenant)
+    return LaunchParties(user=user, course=course, activity=activity, tenant=tenant,
+                         assignment=assignment)
 
 
 def _changed(row: object, **values: object) -> None:
@@ -66,15 +77,7 @@ def _stale(seen: datetime | None, now: datetime) -> bool:
     return seen is None or now - seen >= LAST_SEEN_PRECISION
 
 
-def _user(session: Session, launch: Launch, course: Course | None,
-          now: datetime) -> tuple[User, Membership | None]:
-    query = select(User, Membership).where(User.issuer == launch.issuer,
-                                           User.subject == launch.subject)
-    course_id = course.id if course is not None else None
-    query = query.outerjoin(Membership, and_(Membership.user_id == User.id,
-                                             Membership.course_id == course_id))
-    found = session.execute(query).first()
-    user, membership = found if found else (None, None)
+def _user(session: Session, launch: Launch, user: User | None, now: datetime) -> User:
     if user is None:
         user = User(issuer=launch.issuer, subject=launch.subject, created_at=now,
                     last_seen_at=now)
@@ -84,7 +87,7 @@ def _user(session: Session, launch: Launch, course: Course | None,
              locale=launch.locale or user.locale)
     if _stale(user.last_seen_at, now):
         user.last_seen_at = now
-    return user, membership
+    return user
 
 
 def _course(session: Session, launch: Launch, tenant: Deployment,

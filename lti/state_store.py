@@ -40,6 +40,8 @@ class PendingLogin:
 
 
 class LaunchStateStore(Protocol):
+    in_session: bool  # whether what it writes waits for the database session's commit
+
     def save(self, pending: PendingLogin, ttl: int, now: datetime) -> None: ...
     def load(self, state: str, now: datetime) -> PendingLogin | None: ...
     def consume(self, state: str, now: datetime) -> bool: ...
@@ -48,6 +50,8 @@ class LaunchStateStore(Protocol):
 
 class DatabaseStateStore:
     """Launch state in the application database (the default)."""
+
+    in_session = True
 
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -83,6 +87,8 @@ class DatabaseStateStore:
 
 class RedisStateStore:
     """Launch state in Redis (`REDIS_URL`): expiry by TTL, single use by GETDEL/SET NX."""
+
+    in_session = False
 
     def __init__(self, client: Any, prefix: str = "selfpath:lti:") -> None:
         self._redis = client

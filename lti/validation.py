@@ -28,7 +28,7 @@ from lti.id_token import verify_rs256
 from lti.launch import Launch
 from lti.models import Deployment, Platform
 from lti.platform_keys import PlatformKeys
-from lti.registrations import find_deployment, record_new_deployment
+from lti.registrations import find_deployment, find_registration, record_new_deployment
 from lti.state_store import LaunchStateStore, PendingLogin
 from lti.tool_config import DatabaseToolConf, PlatformRegistration
 
@@ -83,6 +83,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         self._pending: PendingLogin | None = None
         self._client_id: str | None = None
         self._platform: Platform | None = None
+        self._deployment: Deployment | None = None
 
     def _get_request_param(self, key: str) -> str:
         return self._request.get_param(key)  # type: ignore[no-any-return]
@@ -163,12 +164,13 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
             raise LaunchRefused("missing_iss", "the token has no issuer (iss)", status=401)
         client_id = self.get_client_id()
         assert self._pending is not None
-        registration = self._tool_config.find_registration_by_params(iss, client_id)
-        if not isinstance(registration, PlatformRegistration):
+        found = find_registration(self._session, iss, client_id,
+                                  self._jwt["body"].get(claims.DEPLOYMENT_ID))
+        if found is None:
             raise LaunchRefused("unknown_platform", f"no platform is registered with issuer "
                                 f"{iss} and client id {client_id}: register it in Selfpath, "
                                 "or check the client id the LMS shows", status=401)
-        platform = registration.platform
+        platform, self._deployment = found
         if platform.id != self._pending.platform_id:
             raise LaunchRefused("platform_mismatch", f"the token comes from {iss} (client "
                                 f"{client_id}), not from the platform that started the login",
@@ -176,7 +178,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         if not platform.enabled:
             raise LaunchRefused("platform_disabled", f"the registration of {iss} (client "
                                 f"{client_id}) is disabled by the Selfpath admin", status=403)
-        self._registration = registration
+        self._registration = PlatformRegistration(platform)
         self._platform = platform
         return self
 
@@ -243,7 +245,8 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         if not self._store.use_nonce(nonce, self._nonce_ttl, self._now):
             raise LaunchRefused("nonce_replayed", "the token's nonce was already used "
                                 "(replayed launch)", status=401)
-        self._session.commit()  # the state and nonce are spent even if a later check fails
+        if self._store.in_session:  # spent even if a later check fails
+            self._session.commit()
         return self
 
     # -- deployment and message ----------------------------------------------------------
@@ -253,7 +256,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         if not isinstance(deployment_id, str) or not deployment_id:
             raise LaunchRefused("missing_deployment", "the token has no deployment_id: the "
                                 "LMS did not say which installation of Selfpath launched")
-        deployment = find_deployment(self._session, self._platform, deployment_id)
+        deployment = self._deployment  # read with the platform, for the claimed deployment_id
         where = f"{self._platform.issuer} (client {self._platform.client_id})"
         if deployment is None:
             deployment = self._record_new_deployment(deployment_id)

@@ -7,9 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from lti.launch import Launch
 from lti.provisioning import LaunchParties
-from paths.enrollment import assignment_for_activity
 from paths.people import LEARNER, TEACHER
-from service.extensions import db_session
 
 
 def landing(launch: Launch, parties: LaunchParties) -> ResponseReturnValue:
@@ -20,9 +18,9 @@ def landing(launch: Launch, parties: LaunchParties) -> ResponseReturnValue:
         return redirect(url_for("deep_link.choose"), code=303)
     if parties.activity is None:
         return Response(render_template("lti/landing.html", launch=launch, parties=parties))
-    deep_link.assign_linked_path(launch, parties)
+    assignment = deep_link.assign_linked_path(launch, parties)
     if launch.role == TEACHER:
         return redirect(url_for("teaching.activity"), code=303)
-    if launch.role == LEARNER and assignment_for_activity(db_session(), parties.activity.id):
+    if launch.role == LEARNER and assignment is not None:
         return redirect(url_for("learner.my_path"), code=303)
     return Response(render_template("learner/no_path.html", launch=launch))

@@ -12,7 +12,7 @@ from lti.launch import Launch
 from lti.provisioning import LaunchParties
 from lti.urls import ToolUrls
 from paths.catalog_queries import find_placeable_path, paths_for_teacher, version_of
-from paths.enrollment import assign, assignment_for_activity
+from paths.enrollment import Assignment, assign
 from paths.errors import DomainError, Forbidden
 from paths.people import TEACHER
 from service.clock import now
@@ -84,17 +84,17 @@ def _link(path_id: int) -> PathLink:
                     text=version.description)
 
 
-def assign_linked_path(launch: Launch, parties: LaunchParties) -> None:
-    """An activity created by deep linking carries its path in custom parameters."""
+def assign_linked_path(launch: Launch, parties: LaunchParties) -> Assignment | None:
+    """The activity's assignment; an activity created by deep linking carries its path in
+    custom parameters, assigned on its first launch."""
     raw_id = str(launch.custom.get("path_id", ""))
-    if parties.activity is None or not raw_id.isdigit():
-        return
-    if assignment_for_activity(db_session(), parties.activity.id) is not None:
-        return
+    if parties.activity is None or not raw_id.isdigit() or parties.assignment is not None:
+        return parties.assignment
     path = find_placeable_path(db_session(), int(raw_id), parties.tenant.id,
                                parties.course.id if parties.course else None, None)
     raw_version = str(launch.custom.get("path_version", ""))
     version = version_of(db_session(), path.id,
                          int(raw_version) if raw_version.isdigit() else None)
-    assign(db_session(), parties.activity.id, version, assigned_by=None, now=now())
+    assignment = assign(db_session(), parties.activity.id, version, assigned_by=None, now=now())
     db_session().commit()
+    return assignment

@@ -19,10 +19,10 @@ from tests.conftest import TOOL_BASE
 from tests.platform import LEARNER
 
 # id_token POST of a learner seen before, with launch state in the database: state (load,
-# spend), nonce, platform, deployment, (tenant, course, activity), (user, membership),
-# launch record.
-RETURNING_LAUNCH_STATEMENTS = 9  # including where to land: the activity's assignment
-FIRST_LAUNCH_STATEMENTS = 13  # the same, plus inserting the user, course, activity, membership
+# spend), nonce, platform with its deployment, (tenant, course, activity and its assignment,
+# user, membership), launch record. With launch state in Redis the first three go there.
+RETURNING_LAUNCH_STATEMENTS = 6
+FIRST_LAUNCH_STATEMENTS = 10  # the same, plus inserting the user, course, activity, membership
 
 
 @contextmanager
@@ -105,3 +105,31 @@ def test_the_launch_does_not_use_pyjwt_decode(browser, platform, monkeypatch):
     monkeypatch.setattr(jwt, "decode", refuse)
     assert browser.launch(platform).status_code in (200, 303)
 
+
+
+def test_with_launch_state_in_redis_a_returning_launch_commits_once(app, browser, platform):
+    import redis
+
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    app.extensions["selfpath.redis"] = client
+    commits: list[object] = []
+
+    def committed(connection: object) -> None:
+        commits.append(connection)
+
+    try:
+        launch_statements(browser, platform)
+        auth = browser.start(platform, LEARNER)
+        token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE, LEARNER))
+        event.listen(db.engine, "commit", committed)
+        try:
+            with counted() as statements:
+                assert browser.post_launch(token, auth["state"]).status_code == 200
+        finally:
+            event.remove(db.engine, "commit", committed)
+    finally:
+        app.extensions.pop("selfpath.redis", None)
+        client.close()
+    assert not [s for s in statements if "lti_launch_states" in s or "lti_seen_nonces" in s]
+    assert len(statements) == RETURNING_LAUNCH_STATEMENTS - 3, "\n".join(statements)
+    assert len(commits) == 1  # the launch record; the state and nonce are spent in Redis
