@@ -79,7 +79,7 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log_path: Path) -> N
         try:
             if requests.get(url, timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # listening, not serving yet
             pass
         time.sleep(0.1)
     raise RuntimeError(f"gunicorn did not answer {url} within 60 s")
