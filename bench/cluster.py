@@ -44,6 +44,7 @@ class Cluster:
     lms: BenchLms
     work: Path
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    masters: list[int] = field(default_factory=list)  # gunicorn master pid of each instance
 
     def proxy_headers(self, client: int) -> dict[str, str]:
         """What nginx adds for the browser with number `client`."""
@@ -80,7 +81,8 @@ def cluster(instances: int = 2, workers: int = 2) -> Iterator[Cluster]:
             served = [stack.enter_context(gunicorn("wsgi:app", env, work / f"web-{n}.log",
                                                    "/healthz")) for n in range(instances)]
             running = Cluster(instances=[s.address for s in served],
-                              database_url=database_url, lms=lms, work=work)
+                              database_url=database_url, lms=lms, work=work,
+                              masters=[s.pid for s in served])
             lms.open_gradebook(published_keys(running.instances[0] + "/lti/jwks",
                                               running.proxy_headers(0)))
             if has_grade_workers():

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import sys
 import time
@@ -27,9 +28,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 from sqlalchemy import create_engine, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from bench import gradebook_check
+from bench import gradebook_check, procstat
 from bench.cluster import TOOL_BASE, Cluster, cluster, prepare_course
 from bench.lms import learner
 from bench.load import Run
@@ -51,6 +53,29 @@ class Tally:
     learners_failed: list[str] = field(default_factory=list)
     finished: int = 0
     late_starts: int = 0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds during the run
+
+
+def cpu_now(running: Cluster) -> dict[str, float]:
+    """CPU seconds used so far by each part of the run, and by the whole machine."""
+    database = make_url(running.database_url).database
+    return {
+        "load generator and benchmark LMS": procstat.process_cpu(os.getpid()),
+        "web instances": sum(procstat.process_cpu(pid, children=True)
+                             for pid in running.masters),
+        "grade workers": sum(procstat.process_cpu(w.pid) for w in running.workers),
+        "PostgreSQL": procstat.database_cpu(database),
+        "machine": procstat.machine_busy()}
+
+
+def cpu_line(used: dict[str, float], wall: float) -> str:
+    """Where the run's CPU went; "everything else" is Redis and other work on the machine."""
+    ours = {k: v for k, v in used.items() if k != "machine"}
+    rest = used.get("machine", 0.0) - sum(ours.values())
+    parts = ", ".join(f"{name} {seconds:.0f}" for name, seconds in ours.items())
+    cores = os.cpu_count() or 1
+    return (f"CPU seconds while learners ran ({cores} cores x {wall:.0f} s = {cores * wall:.0f} "
+            f"available): {parts}, everything else on the machine {max(rest, 0.0):.0f}.")
 
 
 class _Learner:
@@ -194,6 +219,7 @@ def report(tally: Tally, wall: float, stored: tuple[set[tuple[str, str]], dict[s
               f"{len(completed)}; missing: {len(missing)}. Checkpoint attempts answered: "
               f"{len(tally.attempts)}; missing in the database: {len(lost_attempts)}.",
               *grades.lines(args.drain_seconds),
+              cpu_line(tally.cpu, wall),
               f"load: {'ok' if ok else 'FAILED'}"]
     for run in tally.runs.values():
         lines += [f"  {e}" for e in run.errors[:3]]
@@ -215,8 +241,11 @@ def main() -> None:
                        "course-1", "link-1")
         print(f"... {args.learners} learners over {args.seconds:g} s against "
               f"{len(running.instances)} instances", flush=True)
+        before = cpu_now(running)
         wall = asyncio.run(drive(running, args.learners, args.seconds, args.concurrency,
                                  tally))
+        after = cpu_now(running)
+        tally.cpu = {k: after[k] - before[k] for k in after}
         print(f"... waiting up to {args.drain_seconds:g} s for the grade workers", flush=True)
         grades = grades_after(running, args.drain_seconds)
         stored = in_database(running)
