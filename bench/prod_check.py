@@ -2,8 +2,9 @@
 
 Two web instances (and two `flask worker` processes where the release has them) share
 one PostgreSQL database and one Redis, with SELFPATH_ENV=production. A learner's launch
-starts on one instance and finishes on the other; they study on both. Prints one line
-per check and exits non-zero if any fails.
+starts on one instance and finishes on the other; they study on both, and the workers
+must bring their score to the benchmark LMS's gradebook. Prints one line per check and
+exits non-zero if any fails.
 """
 
 from __future__ import annotations
