@@ -1,6 +1,8 @@
 """A production-shaped Selfpath on loopback: two gunicorn instances (and, where the
 release has them, `flask worker` processes) sharing one PostgreSQL database and one Redis,
-with the settings docs/deploy.md gives, for `make prod-check` and `make load`.
+with the settings docs/deploy.md gives, for `make prod-check` and `make load`. The
+benchmark LMS's gradebook is open: launches carry the AGS claim and the workers send
+scores to it over loopback.
 
 The instances sit where nginx would forward to them: PROXY_HOPS=1, so clients send the
 `X-Forwarded-For` and `X-Forwarded-Proto: https` that the proxy would add.
@@ -21,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from bench.lms import BenchLms
+from bench.lms import BenchLms, published_keys
 from bench.servers import ROOT, gunicorn, server_env
 from bench.setup_db import prepare_database
 from lti.models import Deployment, Platform
@@ -42,6 +44,7 @@ class Cluster:
     lms: BenchLms
     work: Path
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    masters: list[int] = field(default_factory=list)  # gunicorn master pid of each instance
 
     def proxy_headers(self, client: int) -> dict[str, str]:
         """What nginx adds for the browser with number `client`."""
@@ -78,7 +81,10 @@ def cluster(instances: int = 2, workers: int = 2) -> Iterator[Cluster]:
             served = [stack.enter_context(gunicorn("wsgi:app", env, work / f"web-{n}.log",
                                                    "/healthz")) for n in range(instances)]
             running = Cluster(instances=[s.address for s in served],
-                              database_url=database_url, lms=lms, work=work)
+                              database_url=database_url, lms=lms, work=work,
+                              masters=[s.pid for s in served])
+            lms.open_gradebook(published_keys(running.instances[0] + "/lti/jwks",
+                                              running.proxy_headers(0)))
             if has_grade_workers():
                 running.workers = [_start_worker(env, work / f"worker-{n}.log")
                                    for n in range(workers)]

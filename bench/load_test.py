@@ -1,12 +1,17 @@
 """`make load`: many learners study at once on the two-instance production setup
-(bench/cluster.py), then every completion is looked for in the database.
+(bench/cluster.py), then every completion is looked for in the database and every score
+in the benchmark LMS's gradebook.
 
     python -m bench.load_test [--learners 500] [--seconds 60] [--concurrency 64]
+                              [--drain-seconds 90]
 
 Learners arrive evenly over `--seconds`; each launches (login on one instance, id_token
 POST on the other), opens the path, marks the first unit's steps done on alternating
 instances, takes the unit's checkpoint and opens the path again. At most `--concurrency`
 learners are in flight; the whole run stops after three times `--seconds` at most.
+The launches carry the AGS claim, so each completion and checkpoint queues a score; after
+the run the two `flask worker` processes get up to `--drain-seconds` to send what is left,
+then each learner's latest score in the database is compared with what the gradebook shows.
 Loopback only; not part of `make test`.
 """
 
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import sys
 import time
@@ -22,8 +28,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 from sqlalchemy import create_engine, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from bench import gradebook_check, procstat
 from bench.cluster import TOOL_BASE, Cluster, cluster, prepare_course
 from bench.lms import learner
 from bench.load import Run
@@ -45,6 +53,29 @@ class Tally:
     learners_failed: list[str] = field(default_factory=list)
     finished: int = 0
     late_starts: int = 0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds during the run
+
+
+def cpu_now(running: Cluster) -> dict[str, float]:
+    """CPU seconds used so far by each part of the run, and by the whole machine."""
+    database = make_url(running.database_url).database
+    return {
+        "load generator and benchmark LMS": procstat.process_cpu(os.getpid()),
+        "web instances": sum(procstat.process_cpu(pid, children=True)
+                             for pid in running.masters),
+        "grade workers": sum(procstat.process_cpu(w.pid) for w in running.workers),
+        "PostgreSQL": procstat.database_cpu(database),
+        "machine": procstat.machine_busy()}
+
+
+def cpu_line(used: dict[str, float], wall: float) -> str:
+    """Where the run's CPU went; "everything else" is Redis and other work on the machine."""
+    ours = {k: v for k, v in used.items() if k != "machine"}
+    rest = used.get("machine", 0.0) - sum(ours.values())
+    parts = ", ".join(f"{name} {seconds:.0f}" for name, seconds in ours.items())
+    cores = os.cpu_count() or 1
+    return (f"CPU seconds while learners ran ({cores} cores x {wall:.0f} s = {cores * wall:.0f} "
+            f"available): {parts}, everything else on the machine {max(rest, 0.0):.0f}.")
 
 
 class _Learner:
@@ -153,8 +184,18 @@ def in_database(running: Cluster) -> tuple[set[tuple[str, str]], dict[str, int]]
     return set(completed), attempts
 
 
+def grades_after(running: Cluster, drain_seconds: float) -> gradebook_check.GradebookCheck:
+    """Give the workers up to `drain_seconds` to empty the queue, then compare."""
+    book = running.lms.gradebook
+    assert book is not None
+    drained = gradebook_check.wait_for_drain(running.database_url, drain_seconds)
+    return gradebook_check.check(running.database_url, book.latest_scores(),
+                                 len(book.received), drained)
+
+
 def report(tally: Tally, wall: float, stored: tuple[set[tuple[str, str]], dict[str, int]],
-           args: argparse.Namespace) -> tuple[str, bool]:
+           grades: gradebook_check.GradebookCheck, args: argparse.Namespace
+           ) -> tuple[str, bool]:
     lines = ["| request | count | errors | per second | p50 ms | p99 ms |",
              "|---|---:|---:|---:|---:|---:|"]
     total = errors = 0
@@ -169,13 +210,16 @@ def report(tally: Tally, wall: float, stored: tuple[set[tuple[str, str]], dict[s
     completed, attempts = stored
     missing = tally.done - completed
     lost_attempts = {s for s in tally.attempts if attempts.get(s, 0) < 1}
-    ok = not errors and not tally.learners_failed and not missing and not lost_attempts
+    ok = (not errors and not tally.learners_failed and not missing and not lost_attempts
+          and grades.ok)
     lines += ["", f"{tally.finished} of {args.learners} learners finished in {wall:.1f} s "
               f"(arrivals spread over {args.seconds:g} s, at most {args.concurrency} at once; "
               f"{tally.late_starts} waited for a free slot).",
               f"Completions answered 303: {len(tally.done)}; in the database: "
               f"{len(completed)}; missing: {len(missing)}. Checkpoint attempts answered: "
               f"{len(tally.attempts)}; missing in the database: {len(lost_attempts)}.",
+              *grades.lines(args.drain_seconds),
+              cpu_line(tally.cpu, wall),
               f"load: {'ok' if ok else 'FAILED'}"]
     for run in tally.runs.values():
         lines += [f"  {e}" for e in run.errors[:3]]
@@ -189,6 +233,7 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--drain-seconds", type=float, default=90.0)
     args = parser.parse_args()
     tally = Tally()
     with cluster() as running:
@@ -196,10 +241,15 @@ def main() -> None:
                        "course-1", "link-1")
         print(f"... {args.learners} learners over {args.seconds:g} s against "
               f"{len(running.instances)} instances", flush=True)
+        before = cpu_now(running)
         wall = asyncio.run(drive(running, args.learners, args.seconds, args.concurrency,
                                  tally))
+        after = cpu_now(running)
+        tally.cpu = {k: after[k] - before[k] for k in after}
+        print(f"... waiting up to {args.drain_seconds:g} s for the grade workers", flush=True)
+        grades = grades_after(running, args.drain_seconds)
         stored = in_database(running)
-    text, ok = report(tally, wall, stored, args)
+    text, ok = report(tally, wall, stored, grades, args)
     print(text)
     sys.exit(0 if ok else 1)
 

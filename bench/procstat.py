@@ -43,6 +43,28 @@ def cpu_sample(master_pid: int, database: str | None) -> CpuSample:
                      database=sum(_cpu(p) for p in postgres_backends(database)))
 
 
+def process_cpu(pid: int, *, children: bool = False) -> float:
+    """Seconds of CPU used by process `pid` (and, with `children`, by its descendants)."""
+    try:
+        process = psutil.Process(pid)
+        family = [process, *(process.children(recursive=True) if children else [])]
+    except psutil.Error:
+        return 0.0
+    return sum(_cpu(p) for p in family)
+
+
+def database_cpu(database: str | None) -> float:
+    """Seconds of CPU used by the PostgreSQL backends serving `database` now."""
+    return sum(_cpu(p) for p in postgres_backends(database))
+
+
+def machine_busy() -> float:
+    """Seconds of CPU the whole machine spent not idle, over all cores, since boot."""
+    times = psutil.cpu_times()
+    return float(sum(getattr(times, name, 0.0)
+                     for name in ("user", "nice", "system", "irq", "softirq")))
+
+
 def worker_rss_mb(master_pid: int) -> list[float]:
     """Resident memory of each gunicorn worker, in MB (10^6 bytes)."""
     workers = psutil.Process(master_pid).children()

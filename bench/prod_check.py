@@ -2,8 +2,9 @@
 
 Two web instances (and two `flask worker` processes where the release has them) share
 one PostgreSQL database and one Redis, with SELFPATH_ENV=production. A learner's launch
-starts on one instance and finishes on the other; they study on both. Prints one line
-per check and exits non-zero if any fails.
+starts on one instance and finishes on the other; they study on both, and the workers
+must bring their score to the benchmark LMS's gradebook. Prints one line per check and
+exits non-zero if any fails.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ import requests
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from bench import gradebook_check
 from bench.cluster import TOOL_BASE, Cluster, cluster, prepare_course
 from bench.lms import learner
 from bench.study import RIGHT, checkpoint_key, read_key, study_path
 from paths.progress import ProgressEvent
 
 SESSION = "selfpath_session"
+GRADE_WAIT = 30.0  # seconds the workers get to send the learner's score
 
 
 class Browser:
@@ -68,6 +71,7 @@ def main() -> None:
         check("a step completed on each instance, a checkpoint passed", state.study)
         check("every completion is in the database once", state.recorded)
         if running.workers:
+            check("the learner's latest score is in the LMS gradebook", state.graded)
             check("both `flask worker` processes are running", lambda: _workers(running))
         else:
             checks.append(("`flask worker` processes", True,
@@ -151,6 +155,18 @@ class _Flow:
         assert completed == sorted(read_key(0, n) for n in range(6)), completed
         assert sum(1 for kind, _ in kinds if kind == "checkpoint") == 1, kinds
         return f"{len(completed)} completions, 1 checkpoint attempt"
+
+    def graded(self) -> str:
+        book = self.running.lms.gradebook
+        assert book is not None
+        drained = gradebook_check.wait_for_drain(self.running.database_url, GRADE_WAIT)
+        result = gradebook_check.check(self.running.database_url, book.latest_scores(),
+                                       len(book.received), drained)
+        assert result.ok and result.expected == 1, result.lines(GRADE_WAIT)
+        [shown] = book.latest_scores().values()
+        return (f"{shown.score_given:g}/{shown.score_maximum:g} ({shown.activity_progress}); "
+                f"score posts received: {len(book.received)}; queue drained in "
+                f"{result.drain_seconds:.1f} s")
 
 
 def _workers(running: Cluster) -> str:

@@ -23,10 +23,15 @@ class Served:
     pid: int
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def listening_socket() -> socket.socket:
+    """A socket already bound to a free loopback port and listening. gunicorn inherits it
+    (`--bind fd://N`), so no other process, such as a second benchmark run on the same
+    machine, can take the port between choosing it and serving on it."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(2048)
+    return sock
 
 
 def server_env(workers: int, threads: int, **extra: str) -> dict[str, str]:
@@ -41,15 +46,19 @@ def server_env(workers: int, threads: int, **extra: str) -> dict[str, str]:
 @contextmanager
 def gunicorn(app: str, env: dict[str, str], log_path: Path, ready_path: str) -> Iterator[Served]:
     """Serve `app` with config/gunicorn.py on a free loopback port until the block ends."""
-    port = free_port()
+    listener = listening_socket()
+    port, fd = int(listener.getsockname()[1]), listener.fileno()
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "config/gunicorn.py"),
-               "--bind", f"127.0.0.1:{port}",
+               "--bind", f"fd://{fd}",
                # its own control socket, not the shared default under ~/.gunicorn
                "--control-socket", str(log_path.parent / f"gunicorn-{port}.ctl"), app]
     address = f"http://127.0.0.1:{port}"
     with open(log_path, "ab") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env={**env, "BIND": f"127.0.0.1:{port}"},
-                                   stdout=log, stderr=log)
+        try:
+            process = subprocess.Popen(command, cwd=ROOT, env={**env, "BIND": f"fd://{fd}"},
+                                       stdout=log, stderr=log, pass_fds=(fd,))
+        finally:
+            listener.close()  # gunicorn holds it now
         try:
             _wait_ready(address + ready_path, process, log_path)
             yield Served(address=address, pid=process.pid)
@@ -70,7 +79,7 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log_path: Path) -> N
         try:
             if requests.get(url, timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # listening, not serving yet
             pass
         time.sleep(0.1)
     raise RuntimeError(f"gunicorn did not answer {url} within 60 s")

@@ -146,6 +146,13 @@ class FakeGradebook:
     def final(self) -> dict[str, float]:
         return {user: r.score_given for (_item, user), r in self.latest.items()}
 
+    def latest_scores(self) -> dict[tuple[str, str], Received]:
+        """The score the gradebook shows, by (line item URL, learner)."""
+        with self._lock:
+            latest = dict(self.latest)
+        return {(self.line_items[number]["id"], user): got
+                for (number, user), got in latest.items()}
+
     # -- token endpoint -------------------------------------------------------------------
 
     def _token(self, request: Request) -> Response:
