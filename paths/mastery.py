@@ -141,7 +141,8 @@ def observations(rows: Iterable[events.ProgressEvent], steps: Sequence[Step]
         elif event.kind == events.DIAGNOSTIC and payload.get("skill"):
             yield Observation(payload["skill"], bool(payload.get("correct")), event.at,
                               practice=False)
-        elif event.kind == events.COMPLETED and step is not None and not step.is_checkpoint:
+        elif event.kind in (events.COMPLETED, events.RESTUDIED) and step is not None \
+                and not step.is_checkpoint:
             for skill in step.skills:
                 yield Observation(skill, None, event.at)
 

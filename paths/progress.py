@@ -26,6 +26,7 @@ PLACEMENT = "placement"
 GOAL = "goal"
 DIAGNOSTIC = "diagnostic"     # one answer of the placement check or of a skill check
 SKILL_CHECK = "skill_check"   # a skill check finished
+RESTUDIED = "restudied"       # a finished remedial step done again after its check failed
 ONCE_KINDS = (COMPLETED, TESTED_OUT, PLACEMENT)
 
 
@@ -78,6 +79,7 @@ class LearnerProgress:
     """One learner's state on one assignment, derived from their events."""
 
     completed: set[str] = field(default_factory=set)
+    studied_at: dict[str, datetime] = field(default_factory=dict)  # latest completion
     tested_out: set[str] = field(default_factory=set)
     attempts: dict[str, list[Attempt]] = field(default_factory=dict)
     confidence: dict[str, int] = field(default_factory=dict)
@@ -95,6 +97,11 @@ class LearnerProgress:
         """Checkpoints not yet passed whose latest attempt failed."""
         return {key for key, tries in self.attempts.items()
                 if tries and not tries[-1].passed and key not in self.passed}
+
+    @property
+    def failed_latest(self) -> set[str]:
+        """Checkpoints whose latest attempt failed, failed reviews of passed ones included."""
+        return {key for key, tries in self.attempts.items() if tries and not tries[-1].passed}
 
     @property
     def finished(self) -> set[str]:
@@ -117,6 +124,9 @@ def _apply(state: LearnerProgress, event: ProgressEvent) -> None:
     key, payload = event.step_key or "", event.payload or {}
     if event.kind == COMPLETED:
         state.completed.add(key)
+        state.studied_at[key] = event.at
+    elif event.kind == RESTUDIED:
+        state.studied_at[key] = event.at
     elif event.kind == TESTED_OUT:
         state.tested_out.add(key)
     elif event.kind == CHECKPOINT:

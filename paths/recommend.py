@@ -9,7 +9,7 @@ codes with parameters; the web edge words them in the learner's language.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -22,6 +22,7 @@ from paths.progress import LearnerProgress
 from paths.version_cache import PerVersion
 
 REMEDIAL = "remedial_after_checkpoint"
+REMEDIAL_REVIEW = "remedial_after_review"
 REVIEW = "review_due"
 CLOSES_GAP = "closes_mastery_gap"
 CHECKPOINT_READY = "ready_for_checkpoint"
@@ -64,9 +65,21 @@ def graph_for(key: Hashable, steps: Sequence[PathStep]) -> PathGraph:
 
 
 def failed_checkpoints(progress: LearnerProgress) -> tuple[str, ...]:
-    """Checkpoints whose latest attempt failed, most recent first."""
-    failed = progress.failed_last
+    """Checkpoints whose latest attempt failed (a failed review too), most recent first."""
+    failed = progress.failed_latest
     return tuple(sorted(failed, key=lambda k: progress.attempts[k][-1].at, reverse=True))
+
+
+def to_restudy(steps: Iterable[StepNode], progress: LearnerProgress) -> set[str]:
+    """Remedial steps done before their checkpoint's latest attempt, which failed: the
+    learner goes over them again (until then they do not count as done for what to do next)."""
+    keys = set()
+    for step in steps:
+        tries = progress.attempts.get(step.remedial_for or "")
+        studied = progress.studied_at.get(step.key)
+        if tries and not tries[-1].passed and studied is not None and studied < tries[-1].at:
+            keys.add(step.key)
+    return keys
 
 
 def next_step(version: Hashable, steps: Sequence[PathStep], progress: LearnerProgress, *,
@@ -76,7 +89,8 @@ def next_step(version: Hashable, steps: Sequence[PathStep], progress: LearnerPro
     """The one step to do next and why. `version` identifies the path version (`version_key`);
     `due_at` is the earlier of the due date and the learner's target date."""
     graph = graph_for(version, steps)
-    snapshot = Snapshot(now, frozenset(progress.completed | progress.passed),
+    done = (progress.completed | progress.passed) - to_restudy(steps, progress)
+    snapshot = Snapshot(now, frozenset(done),
                         frozenset(progress.tested_out), failed_checkpoints(progress),
                         mastery, tuple(k for k in due_reviews if k in graph.by_key),
                         minutes_per_week, due_at)

@@ -22,6 +22,7 @@ from paths.learning.mastery import MasteryModel
 from paths.learning.models import make_model
 from paths.progress import LearnerProgress, derive, events_of
 from paths.published import published_steps
+from paths.recommend import to_restudy
 from paths.scores import recompute_score
 
 MAX_REFLECTION = 2000
@@ -59,8 +60,9 @@ def require_unlocked(step: Step, state: LearnerProgress, enrollment: Enrollment)
 def complete_step(session: Session, enrollment: Enrollment, key: str, *, now: datetime,
                   confidence: int | None = None, reflection: str | None = None,
                   model: MasteryModel | None = None) -> bool:
-    """Mark a step done (once); True if this call recorded the completion. The step counts
-    as study of its skills for the learner `model` (default: the default family)."""
+    """Mark a step done (once, or again for a remedial step whose checkpoint failed since);
+    True if this call recorded it. The step counts as study of its skills for the learner
+    `model` (default: the default family)."""
     step = find_step(enrollment, key)
     if step.is_checkpoint:
         raise DomainError("A checkpoint is done by passing it, not by marking it done.",
@@ -68,12 +70,14 @@ def complete_step(session: Session, enrollment: Enrollment, key: str, *, now: da
     state = progress_of(session, enrollment)
     require_unlocked(step, state, enrollment)
     _check_reflection(confidence, reflection)
-    newly = events.record(session, enrollment.id, events.COMPLETED, step_key=key, now=now)
+    again = key in to_restudy([step], state)
+    newly = events.record(session, enrollment.id, events.RESTUDIED if again else events.COMPLETED,
+                          step_key=key, now=now)
     if newly:
         mastery.observe(session, enrollment, model or make_model(),
                         mastery.study_observations(step, now))
     _record_reflection(session, enrollment, key, confidence, reflection, now)
-    if newly:
+    if newly and not again:
         recompute_score(session, enrollment, now)
     return newly
 

@@ -107,6 +107,9 @@ def _once_per_request(key: Hashable, word: Callable[[], str]) -> str:
 REASONS = {
     "remedial_after_checkpoint": lazy_gettext(
         "The check “%(checkpoint)s” showed a gap: this step reviews it before you try again."),
+    "remedial_after_review": lazy_gettext(
+        "Your review of “%(checkpoint)s” showed that some of it has faded: this step goes "
+        "over it again before you retake it."),
     "review_due": lazy_gettext(
         "“%(checkpoint)s” is due for review, so what you learned stays fresh."),
     "closes_mastery_gap": lazy_gettext(

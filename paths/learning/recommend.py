@@ -1,6 +1,7 @@
 """Next-step recommendation over a path graph.
 
-Order of concerns: after a failed checkpoint, its remedial step; then a due review; then the
+Order of concerns: after a failed checkpoint (or a failed review of a passed one), its remedial
+step; then a due review; then the
 unlocked, unfinished step with the largest expected mastery gain on the path's remaining
 required skills (per minute when the due date or the weekly goal is under pressure). Ties go
 to the earlier step in a stable topological order. The reason is a code plus parameters; the
@@ -23,6 +24,9 @@ OPTIONAL_DISCOUNT = 0.5   # an optional step is worth half a required one
 REASON_TEXT_EN: Mapping[str, str] = MappingProxyType({
     "remedial_after_checkpoint":
         "You did not pass {checkpoint} yet: this step goes over what it checks.",
+    "remedial_after_review":
+        "Your review of {checkpoint} showed that some of it has faded: this step goes over "
+        "it again before you retake it.",
     "review_due": "{checkpoint} is due for review, so you keep what you mastered.",
     "closes_mastery_gap": "This step does the most for the skills you still need: {skills}.",
     "ready_for_checkpoint": "You seem ready for {skills}: this checkpoint can confirm it.",
@@ -201,7 +205,10 @@ def recommend(graph: PathGraph, snapshot: Snapshot, model: MasteryModel) -> Reco
         for key in graph.remedial.get(checkpoint, ()):
             step = graph.by_key[key]
             if key not in finished and all(p in finished for p in step.prerequisites):
-                return Recommendation(key, "remedial_after_checkpoint", {"checkpoint": checkpoint})
+                # a failed checkpoint that was passed before is a failed review
+                code = "remedial_after_review" if checkpoint in finished \
+                    else "remedial_after_checkpoint"
+                return Recommendation(key, code, {"checkpoint": checkpoint})
     for key in snapshot.due_reviews:
         return Recommendation(key, "review_due", {"checkpoint": key})
     learn, check = skill_gains(graph, snapshot, model)

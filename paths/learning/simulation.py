@@ -118,3 +118,75 @@ def simulate_log(skills: Sequence[SimSkill], learners: int, *, seed: int = 1,
                     log.append(learner.answer(skills[rng.randrange(position)].key))
             learner.wait(timedelta(days=rng.uniform(0.5, 4)))
     return log
+
+
+def ideal_predictions(skills: Sequence[SimSkill], log: Sequence[SimAnswer], *,
+                      prior: tuple[float, float] = (0.0, 0.6), grid: int = 200) -> list[float]:
+    """For each answer, the probability of a correct answer given the same learner's answers
+    before it, computed by an exact Bayes filter on this generative model with its true
+    parameters (over the joint mastered/not-mastered states of all skills, so for a dozen
+    skills at most). Nothing that sees only the answers ranks them better on average: this is
+    the ceiling of any mastery model, below the oracle, which sees the hidden state."""
+    if len(skills) > 12:
+        raise ValueError("the exact filter is for a dozen skills at most")
+    by_key = {s.key: s for s in skills}
+    bits = {s.key: 1 << i for i, s in enumerate(skills)}
+    needs = {s.key: sum(bits[p] for p in s.prerequisites) for s in skills}
+    start = _initial_belief(skills, bits, needs, prior, grid)
+    beliefs: dict[str, list[float]] = {}
+    last_at: dict[str, datetime] = {}
+    predictions = []
+    for answer in log:
+        belief = beliefs.get(answer.user) or list(start)
+        if answer.user in last_at:
+            _forget(belief, skills, bits, (answer.at - last_at[answer.user]) / timedelta(days=1))
+        skill, bit, need = by_key[answer.skill], bits[answer.skill], needs[answer.skill]
+        right = [1.0 - skill.slip if state & bit else skill.guess
+                 for state in range(len(belief))]
+        predictions.append(sum(b * r for b, r in zip(belief, right, strict=True)))
+        beliefs[answer.user] = _observe(belief, right, answer.correct, skill.learn, bit, need)
+        last_at[answer.user] = answer.at
+    return predictions
+
+
+def _initial_belief(skills: Sequence[SimSkill], bits: dict[str, int], needs: dict[str, int],
+                    prior: tuple[float, float], grid: int) -> list[float]:
+    belief = [0.0] * (1 << len(skills))
+    for j in range(grid):  # the prior-knowledge level q, integrated on a midpoint grid
+        q = prior[0] + (prior[1] - prior[0]) * (j + 0.5) / grid
+        for state in range(len(belief)):
+            p = 1.0
+            for s in skills:
+                chance = q if state & needs[s.key] == needs[s.key] else q / 4.0
+                p *= chance if state & bits[s.key] else 1.0 - chance
+            belief[state] += p / grid
+    return belief
+
+
+def _forget(belief: list[float], skills: Sequence[SimSkill], bits: dict[str, int],
+            days: float) -> None:
+    for s in skills:
+        lost = 1.0 - math.exp(-s.forget_per_day * max(0.0, days))
+        bit = bits[s.key]
+        if lost <= 0.0:
+            continue
+        for state in range(len(belief)):
+            if state & bit:
+                moved = belief[state] * lost
+                belief[state] -= moved
+                belief[state ^ bit] += moved
+
+
+def _observe(belief: list[float], right: list[float], correct: bool, learn: float, bit: int,
+             need: int) -> list[float]:
+    after = [0.0] * len(belief)
+    for state, b in enumerate(belief):
+        w = b * (right[state] if correct else 1.0 - right[state])
+        if state & bit:
+            after[state] += w
+        else:  # practice: learned with the skill's rate, a quarter without its prerequisites
+            rate = learn if state & need == need else learn / 4.0
+            after[state | bit] += w * rate
+            after[state] += w * (1.0 - rate)
+    total = sum(after)
+    return [a / total for a in after] if total > 0 else belief

@@ -15,6 +15,7 @@ from paths.errors import DomainError, NotFound
 from paths.learning.selfreg import Calibration, calibration, explain
 from paths.path_view import path_view
 from paths.personal_data import personal_data
+from paths.recommend import to_restudy
 from service import clock
 from service.extensions import db_session
 from service.forms import load_form, load_indexed
@@ -59,6 +60,7 @@ def step(key: str) -> str:
     db_session().commit()
     template = "learner/checkpoint.html" if found.is_checkpoint else "learner/step.html"
     return render_template(template, step=found, state=state,
+                           again=bool(to_restudy([found], state)),
                            locked_by=studying.missing_prerequisites_titles(
                                found, state, here.enrollment))
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from paths.db import utcnow
 from paths.mastery import SkillParameters
+from paths.progress import ProgressEvent
 from service import clock
 from tests.functional.test_learner_journey import (
     SEARCH_ANSWERS,
@@ -139,3 +140,30 @@ def test_skills_fit_learns_from_the_logged_answers(learner, app, session):
     assert (row.model, row.skill, row.answers) == ("bkt", "search", 6)
     rebuilt = app.test_cli_runner().invoke(args=["skills", "rebuild"])
     assert "review schedules of 1 enrollment(s)" in rebuilt.output
+
+
+def test_a_failed_review_brings_the_remedial_step_back_first(learner, monkeypatch, session):
+    for key in ("search-basics", "search-queries"):
+        post(learner, f"/path/steps/{key}/done", {}, f"/path/steps/{key}")
+    post(learner, "/path/steps/check-search/checkpoint", WRONG, "/path/steps/check-search")
+    post(learner, "/path/steps/search-review/done", {}, "/path/steps/search-review")
+    post(learner, "/path/steps/check-search/checkpoint", RIGHT, "/path/steps/check-search")
+
+    later = utcnow() + timedelta(days=60)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert "due for review" in up_next(page_of(learner, "/path"))
+    post(learner, "/path/steps/check-search/checkpoint", WRONG, "/path/steps/check-search")
+    page = page_of(learner, "/path")
+    assert "Review: searching step by step" in up_next(page)
+    assert "Your review of “Check: finding information” showed that some of it has faded" \
+        in up_next(page)
+    step = page_of(learner, "/path/steps/search-review")
+    assert "go over this step again" in step and "Mark as done" in step
+
+    post(learner, "/path/steps/search-review/done", {}, "/path/steps/search-review")
+    assert "Review: searching step by step" not in up_next(page_of(learner, "/path"))
+    step = page_of(learner, "/path/steps/search-review")
+    assert "go over this step again" not in step and "You have done this step." in step
+    kinds = session.scalars(select(ProgressEvent.kind).where(
+        ProgressEvent.step_key == "search-review")).all()
+    assert sorted(kinds) == ["completed", "restudied"]

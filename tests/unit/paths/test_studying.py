@@ -1,6 +1,7 @@
 """Derived state, locking, idempotent completion and recommendations on the demo path."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +13,14 @@ from paths.errors import DomainError, Forbidden, NotFound
 from paths.learning import make_model
 from paths.path_view import path_view
 from paths.progress import ProgressEvent
-from paths.recommend import CHECKPOINT_READY, CLOSES_GAP, COMPLETE, REMEDIAL
+from paths.recommend import (
+    CHECKPOINT_READY,
+    CLOSES_GAP,
+    COMPLETE,
+    REMEDIAL,
+    REMEDIAL_REVIEW,
+    to_restudy,
+)
 
 RIGHT = {0: "1", 1: "0", 2: "serp"}
 WRONG = {0: "0", 1: "1", 2: "nope"}
@@ -83,6 +91,31 @@ def test_failed_checkpoint_recommends_the_remedial_step_then_the_check(session, 
     view = path_view(session, enrollment, now)
     assert view.up_next.step_key == "judge-sources"
     assert {s.step.key: s.status for s in view.steps}["check-search"] == "done"
+
+
+def test_a_failed_review_brings_the_remedial_step_back_until_it_is_done_again(
+        session, enrollment):
+    start = utcnow()
+    later = start + timedelta(days=30)
+    for key in ("search-basics", "search-queries"):
+        studying.complete_step(session, enrollment, key, now=start)
+    studying.submit_checkpoint(session, enrollment, "check-search", WRONG, now=start)
+    studying.complete_step(session, enrollment, "search-review", now=start)
+    assert studying.submit_checkpoint(session, enrollment, "check-search", RIGHT,
+                                      now=start).passed
+    assert studying.complete_step(session, enrollment, "search-review", now=start) is False
+    studying.submit_checkpoint(session, enrollment, "check-search", WRONG, now=later)
+    state = studying.progress_of(session, enrollment)
+    assert "check-search" in state.passed and state.failed_latest == {"check-search"}
+    assert to_restudy(studying.steps_of(enrollment), state) == {"search-review"}
+    remedial = path_view(session, enrollment, later).up_next
+    assert (remedial.step_key, remedial.reason) == ("search-review", REMEDIAL_REVIEW)
+    assert remedial.params == {"checkpoint": "Check: finding information"}
+    before = events(session)
+    assert studying.complete_step(session, enrollment, "search-review", now=later) is True
+    assert events(session) == before + 1
+    assert path_view(session, enrollment, later).up_next.step_key != "search-review"
+    assert studying.complete_step(session, enrollment, "search-review", now=later) is False
 
 
 def test_checkpoint_cannot_be_marked_done(session, enrollment):

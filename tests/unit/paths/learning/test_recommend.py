@@ -73,6 +73,16 @@ def test_remedial_step_comes_first_after_a_failed_checkpoint():
     assert rec.reason_params == {"checkpoint": "add-check"}
 
 
+def test_after_a_failed_review_the_remedial_step_comes_before_any_due_review():
+    done = frozenset({"intro", "add-read", "add-check"})  # add-check was passed before
+    snap = Snapshot(NOW, done=done, failed_checkpoints=("add-check",),
+                    mastery=mastery(add=0.6, mul=0.0), due_reviews=("add-check",))
+    rec = recommend(graph(), snap, MODEL)
+    assert (rec.step_key, rec.reason_code) == ("add-fix", "remedial_after_review")
+    assert rec.reason_params == {"checkpoint": "add-check"}
+    REASON_TEXT_EN[rec.reason_code].format(**rec.reason_params)
+
+
 def test_due_review_comes_before_new_work():
     snap = Snapshot(NOW, done=frozenset({"intro"}), due_reviews=("add-check",))
     rec = recommend(graph(), snap, MODEL)
@@ -110,9 +120,9 @@ def test_tested_out_steps_unlock_what_follows():
 
 
 def test_every_reason_code_has_an_english_sentence():
-    codes = {"remedial_after_checkpoint", "review_due", "closes_mastery_gap",
-             "ready_for_checkpoint", "behind_schedule", "next_in_path", "optional_extra",
-             "path_complete"}
+    codes = {"remedial_after_checkpoint", "remedial_after_review", "review_due",
+             "closes_mastery_gap", "ready_for_checkpoint", "behind_schedule", "next_in_path",
+             "optional_extra", "path_complete"}
     assert set(REASON_TEXT_EN) == codes
     REASON_TEXT_EN["behind_schedule"].format(days_left=3, minutes_left=40, skills="add")
 
