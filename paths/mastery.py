@@ -10,6 +10,8 @@ passed in: the web edge builds it from the configuration and `skill_parameters`.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -88,6 +90,38 @@ class Observation:
 
 # -- the model -----------------------------------------------------------------------------
 
+class FittedModels:
+    """Fitted models by family and skills, kept per process for `seconds`: parameters change
+    only when `flask skills fit` runs, and a learner's page need not read them every time.
+    A fit in this process is seen at once; one in another process within `seconds`."""
+
+    def __init__(self, seconds: float = 60.0) -> None:
+        self.seconds = seconds
+        self._models: dict[tuple[str, frozenset[str] | None], tuple[float, MasteryModel]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, name: str, skills: Iterable[str] | None = None
+            ) -> MasteryModel:
+        key = (name, frozenset(skills) if skills is not None else None)
+        with self._lock:
+            found = self._models.get(key)
+        if found is not None and found[0] > time.monotonic():
+            return found[1]
+        model = fitted_model(session, name, key[1])
+        with self._lock:
+            if len(self._models) > 256:
+                self._models.clear()
+            self._models[key] = (time.monotonic() + self.seconds, model)
+        return model
+
+    def clear(self) -> None:
+        with self._lock:
+            self._models.clear()
+
+
+FITTED = FittedModels()
+
+
 def fitted_model(session: Session, name: str, skills: Iterable[str] | None = None
                  ) -> MasteryModel:
     """The model family `name` with the fitted parameters stored for `skills` (all if None);
@@ -113,6 +147,7 @@ def save_parameters(session: Session, model: MasteryModel, answers: Mapping[str,
         session.add(SkillParameters(model=model.name, skill=skill, params=params,
                                     answers=answers.get(skill, 0), fitted_at=now))
     session.flush()
+    FITTED.clear()
     return len(skills)
 
 

@@ -89,6 +89,7 @@ def _start_like_a_new_request(sender: Flask, **extra: object) -> None:
 @pytest.fixture
 def app(session_app: Flask) -> Iterator[Flask]:
     from lti.runtime import platform_keys
+    from paths.mastery import FITTED as fitted_models
     from paths.published import STEPS as published_versions
     from service.extensions import limiter
     from service.security import reset_frame_ancestors_cache
@@ -103,6 +104,7 @@ def app(session_app: Flask) -> Iterator[Flask]:
         empty_tables(db.session)
         platform_keys().forget()
         published_versions.clear()
+        fitted_models.clear()
         session_app.extensions.pop("selfpath.tokens", None)
         reset_frame_ancestors_cache()
         limiter.reset()

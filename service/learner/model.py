@@ -4,20 +4,30 @@ from __future__ import annotations
 
 from paths.enrollment import Enrollment
 from paths.learning.mastery import MasteryModel
-from paths.mastery import fitted_model, question_skills
+from paths.mastery import FITTED, question_skills
 from paths.studying import steps_of
+from paths.version_cache import PerVersion, version_key
 from service.extensions import db_session
 from service.settings import current_settings
 
+SKILLS: PerVersion[frozenset[str]] = PerVersion()
 
-def path_skills(enrollment: Enrollment) -> set[str]:
+
+def path_skills(enrollment: Enrollment) -> frozenset[str]:
+    """Every skill the learner's path version names, on its steps and its questions."""
+    return SKILLS.get(version_key(enrollment.assignment.version),
+                      lambda: _skills_of(enrollment))
+
+
+def _skills_of(enrollment: Enrollment) -> frozenset[str]:
     skills: set[str] = set()
     for step in steps_of(enrollment):
         skills.update(step.skills)
         skills.update(k for k in question_skills(step) if k)
-    return skills
+    return frozenset(skills)
 
 
 def learner_model(enrollment: Enrollment) -> MasteryModel:
-    """MASTERY_MODEL's family with the parameters `flask skills fit` stored, if any."""
-    return fitted_model(db_session(), current_settings().mastery_model, path_skills(enrollment))
+    """MASTERY_MODEL's family with the parameters `flask skills fit` stored, if any (read
+    once a minute per process: paths.mastery.FittedModels)."""
+    return FITTED.get(db_session(), current_settings().mastery_model, path_skills(enrollment))

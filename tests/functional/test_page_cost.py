@@ -14,16 +14,17 @@ from tests.functional.test_launch_cost import counted
 from tests.functional.test_learner_journey import page_of, token
 
 # the learner with their activity, assignment, path version and enrollment (one statement),
-# progress events, and the learner model: fitted parameters, mastery per skill and review
-# cards (the version's steps and questions are read once per process: paths/published.py)
-LEARNER_PAGE_STATEMENTS = 5
+# progress events, and the learner model: mastery per skill and review cards (the version's
+# steps and questions are read once per process: paths/published.py; the fitted parameters
+# once a minute: paths.mastery.FittedModels)
+LEARNER_PAGE_STATEMENTS = 4
 # the same reads, then the completion and the confidence rating
-STEP_RECOMPLETION_STATEMENTS = 7
+STEP_RECOMPLETION_STATEMENTS = 6
 # ... the gradebook score: insert if absent, lock it, re-read progress under the lock,
 # update it; and the mastery the study moves
 STEP_COMPLETION_STATEMENTS = STEP_RECOMPLETION_STATEMENTS + 4
 # the same reads, the attempt, mastery, review card, the score
-CHECKPOINT_STATEMENTS = 13
+CHECKPOINT_STATEMENTS = 12
 
 
 def long_path(checkpoints: int) -> PathDraft:

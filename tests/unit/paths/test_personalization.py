@@ -89,6 +89,25 @@ def test_fitted_parameters_are_used_for_their_skills(session, enrollment):
     assert mastery.fitted_model(session, "elo").name == "elo"
 
 
+def test_fitted_models_are_read_once_a_minute_and_a_new_fit_at_once(session, enrollment):
+    from tests.functional.test_launch_cost import counted
+
+    models = mastery.FittedModels(seconds=60)
+    first = models.get(session, "bkt", {"search"})
+    with counted() as statements:
+        assert models.get(session, "bkt", {"search"}) is first
+    assert statements == []
+    mastery.FITTED.get(session, "bkt", {"search"})
+    mastery.save_parameters(session, BKT({"search": BKTParams(init=0.8)}), {}, utcnow())
+    assert mastery.FITTED.get(session, "bkt", {"search"}).initial("search").mastery == \
+        pytest.approx(0.8)  # a fit in this process clears the process's models
+    stale = mastery.FittedModels(seconds=0)
+    stale.get(session, "bkt", {"search"})
+    with counted() as statements:
+        stale.get(session, "bkt", {"search"})
+    assert len(statements) == 1  # after `seconds`, read again
+
+
 def test_logged_answers_are_responses_in_time_order(session, enrollment):
     study(session, enrollment)
     now = utcnow()
