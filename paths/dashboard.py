@@ -88,6 +88,12 @@ class LearnerRow:
     keys: tuple[str, ...] = field(repr=False, compare=False)
 
     @property
+    def skill_percents(self) -> tuple[int | None, ...]:
+        """The skill results as whole percentages, in the order of the class's skills."""
+        return tuple(None if share is None else round(share * 100)
+                     for share in self.skills.values())
+
+    @property
     def cells(self) -> str:
         """The heat map row, one symbol per step (computed only for rows shown)."""
         return _cells(self.keys, self.progress, self.failed_checkpoints)
