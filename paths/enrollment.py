@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
-from paths.catalog import PathVersion
+from paths.catalog import LearningPath, PathVersion
 from paths.db import Base, UtcDateTime, insert_if_absent, utcnow
 
 COMPLETION = "completion"
@@ -54,6 +54,14 @@ def assignment_with_steps(session: Session, activity_id: int) -> Assignment | No
     return session.scalars(select(Assignment).where(Assignment.activity_id == activity_id)
                            .options(joinedload(Assignment.version)
                                     .selectinload(PathVersion.steps))).first()
+
+
+def assignment_with_versions(session: Session, activity_id: int) -> Assignment | None:
+    """The activity's assignment with its path version, that version's path and all the
+    path's versions loaded (two statements), for the teacher's activity page."""
+    return session.scalars(select(Assignment).where(Assignment.activity_id == activity_id)
+                           .options(joinedload(Assignment.version).joinedload(PathVersion.path)
+                                    .selectinload(LearningPath.versions))).first()
 
 
 def assign(session: Session, activity_id: int, version: PathVersion, *, assigned_by: int | None,
