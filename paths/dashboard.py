@@ -22,9 +22,8 @@ from datetime import datetime, timedelta
 from itertools import repeat
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Over, Select, case, false, func, select
+from sqlalchemy import ColumnElement, Select, case, false, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement
 
 from paths import progress as events
 from paths.catalog import CHECKPOINT_KIND, Question, Step
@@ -62,7 +61,11 @@ class _Checkpoint(NamedTuple):
 
     passed: bool
     failed_twice: bool  # this attempt and the one before it both failed
-    correct: list[bool]  # per question
+    answers: str | None  # right or wrong per question, as JSON text
+
+    @property
+    def correct(self) -> list[bool]:
+        return list(json.loads(self.answers)) if self.answers else []
 
 
 @dataclass
@@ -143,9 +146,9 @@ def class_view(session: Session, assignment: Assignment, roster: Sequence[Roster
 
 
 def _progress_by_enrollment(session: Session, assignment_id: int) -> dict[int, _Progress]:
-    """Two grouped queries over the class's events: per learner, the last activity and the
-    finished and tested-out keys (one string each); per learner and checkpoint, the latest
-    attempt (the only payloads read)."""
+    """Two queries over the class's events: per learner, the last activity and the finished
+    and tested-out keys (one string each); then every checkpoint attempt, each learner's in
+    the order they happened, folded into the latest attempt per checkpoint."""
     by_enrollment: dict[int, _Progress] = defaultdict(_Progress)
     for enrollment_id, last, completed, tested_out in session.execute(_summaries(assignment_id)):
         state = by_enrollment[enrollment_id]
@@ -155,13 +158,13 @@ def _progress_by_enrollment(session: Session, assignment_id: int) -> dict[int, _
         if tested_out:
             state.tested_out.update(tested_out.split("\n"))
             state.finished |= state.tested_out
-    for enrollment_id, key, passed, previous, ever_passed, correct in session.execute(
-            _latest_attempts(assignment_id)):
+    for enrollment_id, key, passed, answers in session.execute(_attempts(assignment_id)):
         state = by_enrollment[enrollment_id]
-        state.checkpoints[key] = _Checkpoint(passed=bool(passed),
-                                             failed_twice=not passed and previous == 0,
-                                             correct=json.loads(correct) if correct else [])
-        if ever_passed:
+        before = state.checkpoints.get(key)  # replacing it keeps its place: first attempted
+        state.checkpoints[key] = _Checkpoint(
+            passed=bool(passed), answers=answers,
+            failed_twice=not passed and before is not None and not before.passed)
+        if passed:
             state.finished.add(key)
     return by_enrollment
 
@@ -178,33 +181,18 @@ def _summaries(assignment_id: int) -> Select[Any]:
         Enrollment.assignment_id == assignment_id).group_by(event.enrollment_id)
 
 
-def _latest_attempts(assignment_id: int) -> Select[Any]:
-    """Per learner and checkpoint, the latest attempt: passed (1 or 0), the one before it
-    (1, 0 or None), whether any attempt passed, and its answers as JSON text; in the order
-    of the first attempts. One window, newest first, serves every column."""
+def _attempts(assignment_id: int) -> Select[Any]:
+    """The class's checkpoint attempts, each learner's oldest first: passed (1 or 0) and the
+    answers as JSON text, the only payload fields read. (Measured faster on PostgreSQL and
+    SQLite than ranking the attempts with window functions, and its plan stays a merge
+    join without table statistics.)"""
     event = events.ProgressEvent
-    attempts = select(event.id, event.enrollment_id, event.step_key, event.at, event.payload,
-                      case((event.payload["passed"].as_boolean(), 1), else_=0).label("passed"),
-                      ).join(Enrollment, Enrollment.id == event.enrollment_id).where(
+    return select(event.enrollment_id, event.step_key,
+                  case((event.payload["passed"].as_boolean(), 1), else_=0),
+                  event.payload["correct"].as_string()).join(
+        Enrollment, Enrollment.id == event.enrollment_id).where(
         Enrollment.assignment_id == assignment_id,
-        event.kind == events.CHECKPOINT).subquery()
-
-    def newest_first(function: FunctionElement[Any]) -> Over[Any]:
-        return function.over(partition_by=(attempts.c.enrollment_id, attempts.c.step_key),
-                             order_by=(attempts.c.at.desc(), attempts.c.id.desc()),
-                             rows=(None, None))
-
-    ranked = select(
-        attempts.c.enrollment_id, attempts.c.step_key, attempts.c.passed, attempts.c.payload,
-        newest_first(func.row_number()).label("rank"),
-        newest_first(func.lead(attempts.c.passed)).label("previous"),
-        newest_first(func.max(attempts.c.passed)).label("ever_passed"),
-        newest_first(func.last_value(attempts.c.at)).label("first_at"),
-        newest_first(func.last_value(attempts.c.id)).label("first_id")).subquery()
-    return select(ranked.c.enrollment_id, ranked.c.step_key, ranked.c.passed,
-                  ranked.c.previous, ranked.c.ever_passed,
-                  ranked.c.payload["correct"].as_string()).where(ranked.c.rank == 1).order_by(
-        ranked.c.first_at, ranked.c.first_id)
+        event.kind == events.CHECKPOINT).order_by(event.enrollment_id, event.at, event.id)
 
 
 @dataclass(frozen=True)
