@@ -1,7 +1,9 @@
 """The class dashboard's read model: every learner's status on one assignment.
 
-It reads a fixed number of queries whatever the class size (the path, the roster,
-and all progress events in one pass) and derives each learner's state in memory.
+It reads a fixed number of queries whatever the class size (a few columns of the path,
+the roster, and the class's progress events in two passes: finished steps and last
+activity grouped per learner, then the checkpoint attempts' two JSON fields) and derives
+each learner's state in memory.
 
 Status rules, in the order they are checked (the page shows them to teachers):
 - done: every required step is finished;
