@@ -1,7 +1,7 @@
 """`make bench`: serve Selfpath and a bare Flask "hello" with the same gunicorn settings,
 drive both over loopback, and print every figure as a ratio to hello measured in this run.
 
-    python -m bench.run [--seconds 4] [--backends postgresql+redis,sqlite]
+    python -m bench.run [--seconds 4] [--backends postgresql+redis,sqlite] [--scenarios dashboard]
 
 BENCH_PG_URL and BENCH_REDIS_URL name the benchmark's own PostgreSQL database (it is
 emptied: its name must contain "bench") and Redis database.
@@ -106,11 +106,15 @@ def _selfpath(backend: str, args: argparse.Namespace, env: dict[str, str], work:
         launch_warm_up(bench)
         figures: list[Figure] = []
         for scenario in SCENARIOS:
-            if scenario.measure is not None:
+            if scenario.measure is not None and _chosen(scenario.name, args.scenarios):
                 print(f"... {backend}: {scenario.name}", flush=True)
                 figures += scenario.measure(bench)
         statements[backend] = bench.statements
         return figures, procstat.worker_rss_mb(served.pid)
+
+
+def _chosen(name: str, wanted: list[str]) -> bool:
+    return not wanted or any(word in name for word in wanted)
 
 
 def _document(started: datetime, args: argparse.Namespace, figures: list[Figure],
@@ -125,7 +129,8 @@ def _document(started: datetime, args: argparse.Namespace, figures: list[Figure]
         "figures": [as_dict(f) for f in figures],
         "worker_rss_mb": {k: round(v, 1) for k, v in rss.items()},
         "platform_jwks_fetches": jwks_hits,
-        "scenarios": [{"name": s.name, "target": s.target, "measured": s.measure is not None,
+        "scenarios": [{"name": s.name, "target": s.target,
+                       "measured": s.measure is not None and _chosen(s.name, args.scenarios),
                        "limit": s.limit, "limit_ms": s.limit_ms,
                        "same_statements_as": s.same_statements_as} for s in SCENARIOS],
     }
@@ -139,6 +144,9 @@ def _arguments() -> argparse.Namespace:
                         help="length of each timed run (default 4)")
     parser.add_argument("--backends", default="postgresql+redis,sqlite",
                         type=lambda s: [b for b in s.split(",") if b])
+    parser.add_argument("--scenarios", default="", type=lambda s: [w for w in s.split(",") if w],
+                        help="measure only the scenarios whose name contains one of these "
+                             "words (hello is always measured), e.g. dashboard")
     parser.add_argument("--workers", type=int,
                         default=int(os.environ.get("BENCH_WORKERS", "2")))
     parser.add_argument("--threads", type=int,

@@ -17,6 +17,7 @@ from paths.db import Base, UtcDateTime, utcnow
 
 STEP_KINDS = ("read", "watch", "practice", "checkpoint", "reflect", "external")
 QUESTION_KINDS = ("choice", "short")
+CHECKPOINT_KIND = "checkpoint"
 
 
 class LearningPath(Base):
@@ -84,7 +85,7 @@ class Step(Base):
 
     @property
     def is_checkpoint(self) -> bool:
-        return self.kind == "checkpoint"
+        return self.kind == CHECKPOINT_KIND
 
 
 class Question(Base):

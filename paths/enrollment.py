@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, and_, select
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
-from paths.catalog import PathVersion
+from paths.catalog import LearningPath, PathVersion
 from paths.db import Base, UtcDateTime, insert_if_absent, utcnow
 from paths.people import Activity, User
 
@@ -73,6 +73,14 @@ def learner_on_activity(session: Session, user_id: int, activity_id: int | None
         .where(User.id == user_id)
         .options(joinedload(Assignment.version))).first()
     return LearnerOnActivity(*row) if row else LearnerOnActivity(None, None, None, None)
+
+
+def assignment_with_versions(session: Session, activity_id: int) -> Assignment | None:
+    """The activity's assignment with its path version, that version's path and all the
+    path's versions loaded (two statements), for the teacher's activity page."""
+    return session.scalars(select(Assignment).where(Assignment.activity_id == activity_id)
+                           .options(joinedload(Assignment.version).joinedload(PathVersion.path)
+                                    .selectinload(LearningPath.versions))).first()
 
 
 def assign(session: Session, activity_id: int, version: PathVersion, *, assigned_by: int | None,

@@ -57,7 +57,7 @@ def export() -> Response:
     writer = csv.writer(buffer)
     writer.writerow(["name", "lms_user_id", "status", "progress_percent",
                      "estimated_minutes", "last_activity", *[f"skill:{s}" for s in view.skills],
-                     *[f"step:{s.key}" for s in view.steps]])
+                     *[f"step:{key}" for key in view.keys]])
     for row in view.rows:
         writer.writerow([
             row.member.name or "", row.member.subject, row.status, row.percent,

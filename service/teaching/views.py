@@ -13,7 +13,7 @@ from lti.models import CourseRoster
 from lti.rosters import class_members
 from paths.catalog_queries import latest_version, paths_for_course
 from paths.dashboard import class_view
-from paths.enrollment import assign, assignment_for_activity
+from paths.enrollment import assign, assignment_with_versions
 from paths.errors import Forbidden, NotFound
 from paths.people import TEACHER
 from service.clock import now
@@ -48,7 +48,7 @@ def require_teacher() -> None:
 def activity() -> str:
     require_teacher()
     place = current_activity()
-    assignment = assignment_for_activity(db_session(), place.id)
+    assignment = assignment_with_versions(db_session(), place.id)
     choices = paths_for_course(db_session(), session["tenant_id"], place.course_id)
     view, page, pages = None, 1, 1
     if assignment is not None:
