@@ -51,9 +51,12 @@ def count(app: Flask, method: str, path: str, cookie: str,
         statements.append(statement)
 
     client = app.test_client(use_cookies=False)
-    # Fill the process's minute-long caches (the frame-ancestors list) as a served app
-    # under load has them, so the count does not depend on when it runs.
+    # Fill the process's caches (the frame-ancestors list, the path version's steps, the
+    # fitted parameters) as a served app under load has them, so the count does not depend
+    # on when it runs: a page is requested once before it is counted; a form is posted
+    # after the learner's page (the POSTs counted here are all a learner's).
     client.get("/healthz")
+    client.get(path if method == "GET" else "/path", headers={"Cookie": cookie})
     with app.app_context():
         engine = db.engine
     event.listen(engine, "before_cursor_execute", record)
