@@ -11,9 +11,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
-from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -21,20 +18,12 @@ from pyinstrument import Profiler
 
 from bench import study
 from bench.lms import BenchLms, learner
-from bench.setup_db import prepare_database
-from config import Settings
-from service import create_app
+from bench.profiling import launch_form, profiled_app
 from service.demo.platform import LaunchContext
-from service.extensions import db
-
-TOOL_BASE = "https://selfpath.bench.invalid"
 
 
 def _launch(client: FlaskClient, lms: BenchLms, who: LaunchContext) -> str:
-    login = client.post("/lti/login", data=lms.login_params(TOOL_BASE, who))
-    query = {k: v[0] for k, v in parse_qs(urlsplit(login.headers["Location"]).query).items()}
-    launch = client.post("/lti/launch", data={
-        "id_token": lms.id_token(query["nonce"], TOOL_BASE, who), "state": query["state"]})
+    launch = client.post("/lti/launch", data=launch_form(client, lms, who))
     assert launch.status_code == 303, launch.get_data(as_text=True)[:300]
     page = client.get(launch.headers["Location"])
     assert page.status_code == 200
@@ -59,34 +48,20 @@ def _launch_without_path(client: FlaskClient, lms: BenchLms) -> None:
 
 
 def _first_launch(client: FlaskClient, lms: BenchLms, who: LaunchContext) -> None:
-    login = client.post("/lti/login", data=lms.login_params(TOOL_BASE, who))
-    query = {k: v[0] for k, v in parse_qs(urlsplit(login.headers["Location"]).query).items()}
-    client.post("/lti/launch", data={"id_token": lms.id_token(query["nonce"], TOOL_BASE, who),
-                                     "state": query["state"]})
+    client.post("/lti/launch", data=launch_form(client, lms, who))
 
 
 def main(page: str, count: int) -> None:
-    work = Path(tempfile.mkdtemp(prefix="selfpath-profile-"))
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{work / 'profile.db'}"
-    lms = BenchLms()
-    prepare_database(url, lms)
-    settings = Settings(env="production", secret_key="p" * 40, database_url=url,
-                        base_url=TOOL_BASE, instance_path=str(work), log_level="WARNING",
-                        redis_url=os.environ.get("REDIS_URL") or None,
-                        lti_login_rate_limit="1000000 per minute")
-    app = create_app(settings)
-    requests = _requests(app, url, lms, page, count)
-    for call in requests[:10]:  # warm up: templates compiled, caches filled
-        call()
-    profiler = Profiler(interval=0.0002)
-    with profiler:
-        for call in requests[10:]:
+    with profiled_app() as profiled:
+        requests = _requests(profiled.app, profiled.database_url, profiled.lms, page, count)
+        for call in requests[:10]:  # warm up: templates compiled, caches filled
             call()
-    print(profiler.output_text(unicode=True, color=False,
-                               show_all=bool(os.environ.get("PROFILE_ALL"))))
-    with app.app_context():
-        db.engine.dispose()
-    lms.close()
+        profiler = Profiler(interval=0.0002)
+        with profiler:
+            for call in requests[10:]:
+                call()
+        print(profiler.output_text(unicode=True, color=False,
+                                   show_all=bool(os.environ.get("PROFILE_ALL"))))
 
 
 def _requests(app: Flask, url: str, lms: BenchLms, page: str, count: int) -> list:
