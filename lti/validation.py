@@ -256,7 +256,9 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         if not isinstance(deployment_id, str) or not deployment_id:
             raise LaunchRefused("missing_deployment", "the token has no deployment_id: the "
                                 "LMS did not say which installation of Selfpath launched")
-        deployment = self._deployment  # read with the platform, for the claimed deployment_id
+        # read with the platform, for this same claim: the signature check verified the
+        # very payload it was read from
+        deployment = self._deployment
         where = f"{self._platform.issuer} (client {self._platform.client_id})"
         if deployment is None:
             deployment = self._record_new_deployment(deployment_id)
