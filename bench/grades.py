@@ -66,18 +66,24 @@ def _round(label: str, threads: int, session, book: FakeGradebook) -> dict[str, 
             "lms_latency_ms": int(LATENCY * 1000)}
 
 
-def main() -> None:
+def measure() -> list[dict[str, object]]:
+    """Each round's figures, also written to bench/results/grades.json."""
     with tempfile.TemporaryDirectory() as folder:
         rows = run(Path(folder))
-    print(f"{'one worker':<12} {'scores':>7} {'seconds':>8} {'scores/s':>9} {'tokens':>7}")
-    for row in rows:
-        print(f"{row['worker']:<12} {row['scores']:>7} {row['seconds']:>8} "
-              f"{row['scores_per_second']:>9} {row['token_requests']:>7}")
     out = ROOT / "bench/results/grades.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"lms_latency_ms": int(LATENCY * 1000), "rounds": rows},
                               indent=2) + "\n")
-    print(f"written to {out.relative_to(ROOT)}")
+    return rows
+
+
+def main() -> None:
+    rows = measure()
+    print(f"{'one worker':<12} {'scores':>7} {'seconds':>8} {'scores/s':>9} {'tokens':>7}")
+    for row in rows:
+        print(f"{row['worker']:<12} {row['scores']:>7} {row['seconds']:>8} "
+              f"{row['scores_per_second']:>9} {row['token_requests']:>7}")
+    print("written to bench/results/grades.json")
 
 
 if __name__ == "__main__":

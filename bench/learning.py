@@ -252,7 +252,8 @@ def speed() -> dict[str, float]:
     return out
 
 
-def main() -> int:
+def measure() -> dict[str, object]:
+    """Every figure of this benchmark, also written to bench/results/learning.json."""
     skills = default_skills(6)
     started = time.perf_counter()
     results = {"prediction": prediction(skills), "efficiency": efficiency(skills),
@@ -260,7 +261,11 @@ def main() -> int:
     results["seconds"] = round(time.perf_counter() - started, 1)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print_tables(results)
+    return results
+
+
+def main() -> int:
+    print_tables(measure())
     return 0
 
 

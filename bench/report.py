@@ -125,6 +125,51 @@ def targets_table(document: dict[str, Any]) -> list[str]:
     return lines
 
 
+def engine_rows(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(figure, value, target and verdict) for the personalization engine and grade sync,
+    measured in the same run without a server (`bench/learning.py`, `bench/grades.py`)."""
+    rows: list[tuple[str, str, str]] = []
+    learning = document.get("learning")
+    if learning:
+        speed, models = learning["speed"], learning["prediction"]["models"]
+        default = learning.get("default_model", "bkt")
+        recommend_ms = speed["recommend_1000_steps_50_skills_us"] / 1000
+        update_us = speed[f"update_{default}_us"]
+        closed = models[default]["auc_gap_closed"]
+        rows += [
+            ("a recommendation on a 1,000-step path with 50 skills", f"{recommend_ms:.2f} ms",
+             _verdict("under 1 ms (SPEC §5)", recommend_ms < 1.0)),
+            (f"a learner model update ({default})", f"{update_us:.1f} µs",
+             _verdict("under 50 µs", update_us < 50)),
+            (f"AUC gap baseline → oracle closed by {default}",
+             f"{closed:.0%} (the ideal model of the answers: "
+             f"{models['ideal']['auc_gap_closed']:.0%})",
+             _verdict("at least 90%", closed >= 0.9))]
+        for group, figures in learning["efficiency"].items():
+            fewer = figures["fewer_steps"]
+            target = ("never more steps", fewer >= 0) if group == "novices" else (
+                "at least 25% fewer steps", fewer >= 0.25)
+            rows.append((f"recommender vs fixed order, {group}", f"{fewer:.1%} fewer steps",
+                         _verdict(*target)))
+    for round_ in document.get("grades") or []:
+        rows.append((f"grade sync, one worker, {round_['worker']}, LMS answering in "
+                     f"{round_['lms_latency_ms']} ms", f"{round_['scores_per_second']} scores/s, "
+                     f"{round_['token_requests']} token request(s)", "not set"))
+    return rows
+
+
+def _verdict(target: str, met: bool) -> str:
+    return f"{target}: {'met' if met else 'MISSED'}"
+
+
+def engine_table(document: dict[str, Any]) -> list[str]:
+    rows = engine_rows(document)
+    if not rows:
+        return []
+    return ["| personalization and grade sync (same run, no server) | measured | target |",
+            "|---|---|---|", *[f"| {a} | {b} | {c} |" for a, b, c in rows]]
+
+
 def render(document: dict[str, Any]) -> str:
     settings, machine = document["settings"], document["machine"]
     head = (f"Selfpath benchmark, {document['date']}, {machine['cpus']} CPUs, Python "
@@ -135,7 +180,7 @@ def render(document: dict[str, Any]) -> str:
     return "\n".join([head, "", *figures_table(document), "",
                       f"Largest worker RSS after the run: {rss}. Platform key-set fetches: "
                       f"{document['platform_jwks_fetches']}.", statements_line(document), "",
-                      *targets_table(document)])
+                      *targets_table(document), "", *engine_table(document)])
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ def main() -> None:
         lms.close()
     document = _document(started, args, figures, rss, lms.jwks_hits)
     document["statements"] = statements
+    document.update(_engine_figures(args))
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"bench-{started:%Y%m%dT%H%M%SZ}.json"
     text = json.dumps(document, indent=2)
@@ -74,6 +75,20 @@ def main() -> None:
     print()
     print(report.render(document))
     print(f"\nFigures written to {path}; server logs in {log}.")
+
+
+def _engine_figures(args: argparse.Namespace) -> dict[str, Any]:
+    """The personalization benchmark and grade-sync throughput, in this same run."""
+    from bench import grades, learning
+
+    found: dict[str, Any] = {}
+    if _chosen("personalization", args.scenarios):
+        print("... personalization (make bench-learning)", flush=True)
+        found["learning"] = {**learning.measure(), "default_model": learning.DEFAULT_MODEL}
+    if _chosen("grade sync", args.scenarios):
+        print("... grade sync (make bench-grades)", flush=True)
+        found["grades"] = grades.measure()
+    return found
 
 
 def _tag(figure: Figure, backend: str) -> Figure:

@@ -350,7 +350,6 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("teacher dashboard 500x200", "under 150 ms, queries constant in class size",
              teacher_dashboard, limit_ms=150.0,
              same_statements_as=f"teacher dashboard {SMALL_CLASS}x{DASHBOARD_CLASS[1]}"),
-    Scenario("grade sync scores/s", "not set"),
 )
 WORKER_RSS_LIMIT_MB = 100.0
 
