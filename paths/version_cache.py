@@ -8,10 +8,11 @@ steps, its graph) can be shared by every request of a process. Entries are keyed
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 DEFAULT_SIZE = 64
@@ -35,6 +36,7 @@ class PerVersion(Generic[T]):
         self.size = size
         self._values: OrderedDict[Hashable, T] = OrderedDict()
         self._lock = threading.Lock()
+        _ALL.add(self)
 
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
         with self._lock:
@@ -51,3 +53,13 @@ class PerVersion(Generic[T]):
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+
+
+_ALL: weakref.WeakSet[PerVersion[Any]] = weakref.WeakSet()
+
+
+def forget_every_version() -> None:
+    """Empty every per-version cache of the process (for a database emptied and filled
+    again, as tests do, where ids and publication times may come back)."""
+    for cache in _ALL:
+        cache.clear()

@@ -48,11 +48,11 @@ STEP_KIND_LABELS = {
 
 def step_kind_label(kind: str) -> str:
     """A step's kind in the reader's language."""
-    return _once_per_request(("kind", kind), lambda: str(STEP_KIND_LABELS.get(kind, kind)))
+    return step_labels()[0][kind]
 
 
 def minutes_label(number: int) -> str:
-    return _once_per_request(("minutes", number), lambda: _minutes(number))
+    return step_labels()[1][number]
 
 
 def _minutes(number: int) -> str:
@@ -73,9 +73,13 @@ class _Worded(dict[K, str]):
 
 def step_labels() -> tuple[Mapping[str, str], Mapping[int, str]]:
     """A step's kind and its minutes in the reader's language, for a page that lists many
-    steps: each distinct label is worded once, then read as a dict lookup."""
-    kinds: _Worded[str] = _Worded(lambda kind: str(STEP_KIND_LABELS.get(kind, kind)))
-    return kinds, _Worded(_minutes)
+    steps: each distinct label is worded once per request, then read as a dict lookup."""
+    labels: tuple[_Worded[str], _Worded[int]] | None = g.get("selfpath_step_labels")
+    if labels is None:
+        labels = (_Worded(lambda kind: str(STEP_KIND_LABELS.get(kind, kind))),
+                  _Worded(_minutes))
+        g.selfpath_step_labels = labels
+    return labels
 
 
 def locked_until(titles: Sequence[str]) -> str:

@@ -90,7 +90,7 @@ def _start_like_a_new_request(sender: Flask, **extra: object) -> None:
 def app(session_app: Flask) -> Iterator[Flask]:
     from lti.runtime import platform_keys
     from paths.mastery import FITTED as fitted_models
-    from paths.published import STEPS as published_versions
+    from paths.version_cache import forget_every_version
     from service.extensions import limiter
     from service.security import reset_frame_ancestors_cache
 
@@ -103,7 +103,7 @@ def app(session_app: Flask) -> Iterator[Flask]:
         db.session.rollback()
         empty_tables(db.session)
         platform_keys().forget()
-        published_versions.clear()
+        forget_every_version()
         fitted_models.clear()
         session_app.extensions.pop("selfpath.tokens", None)
         reset_frame_ancestors_cache()

@@ -22,7 +22,7 @@ from paths.recommend import (
     REVIEW,
     graph_for,
 )
-from paths.version_cache import PerVersion, version_key
+from paths.version_cache import PerVersion, forget_every_version, version_key
 
 SEARCH_RIGHT = {0: "1", 1: "0", 2: "serp"}
 SEARCH_HALF = {0: "1", 1: "1", 2: "serp"}
@@ -208,6 +208,11 @@ def test_the_graph_is_built_once_per_version(session, enrollment):
     assert small.get("a", lambda: list(steps)) is first
     small.get("b", lambda: list(steps))
     assert small.get("a", lambda: list(steps)) is not first  # the least recently used went out
+    graph = graph_for(key, steps)
+    forget_every_version()  # every per-version cache of the process, this small one too
+    assert graph_for(key, steps) is not graph
+    assert small.get("b", lambda: "built again") == "built again"
+
 
 
 # -- review --------------------------------------------------------------------------------
