@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from service.admin.auth import credentials_match, sign_in, sign_out
 from service.admin.blueprint import bp
-from service.extensions import limiter
+from service.extensions import db_session, limiter
 from service.settings import current_settings
 
 log = logging.getLogger("selfpath.admin")
@@ -30,6 +30,7 @@ def login() -> Response | tuple[str, int]:
     log.info("admin signed in")
     response = redirect(url_for("admin.platforms"))
     sign_in(response, settings)
+    db_session().commit()
     return response
 
 
@@ -37,4 +38,6 @@ def login() -> Response | tuple[str, int]:
 def logout() -> Response:
     response = redirect(url_for("admin.login"))
     sign_out(response)
+    db_session().commit()
+    log.info("admin signed out")
     return response
