@@ -1,14 +1,17 @@
-"""Sessions that end: a learner's or teacher's session lasts SESSION_HOURS idle."""
+"""Sessions that end, and the headers every response carries: HTTPS pinning in
+production, and no caching of pages that need a session."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from werkzeug.http import parse_date
 
+from tests.functional.test_admin_console import AdminBrowser
 from tests.functional.test_learner_journey import assign_demo_path
-from tests.platform import LEARNER
+from tests.platform import LEARNER, TEACHER
 
 
 def session_cookie(response) -> str:
@@ -36,3 +39,55 @@ def test_a_session_cookie_past_its_lifetime_is_refused(app, learner, monkeypatch
     assert learner.get("/path").status_code == 200
     monkeypatch.setitem(app.config, "PERMANENT_SESSION_LIFETIME", timedelta(seconds=-1))
     assert learner.get("/path").status_code == 403
+
+
+@pytest.fixture
+def production(app, monkeypatch):
+    settings = app.extensions["selfpath.settings"].with_changes(
+        env="production", base_url="https://selfpath.example.edu")
+    monkeypatch.setitem(app.extensions, "selfpath.settings", settings)
+
+
+@pytest.mark.parametrize("page", ["/healthz", "/lti/jwks", "/path"])
+def test_production_responses_pin_https(production, client, page):
+    assert client.get(page).headers["Strict-Transport-Security"] == \
+        "max-age=31536000; includeSubDomains"
+
+
+def test_development_over_http_does_not_pin_https(client):
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
+
+
+@pytest.mark.parametrize("page", ["/path", "/path/my-data", "/path/skills"])
+def test_a_learners_pages_are_not_stored(learner, page):
+    response = learner.get(page)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("page", ["/teach", "/teach/class.csv", "/teach/paths"])
+def test_a_teachers_pages_are_not_stored(browser, platform, session, page):
+    assign_demo_path(session, platform)
+    assert browser.launch(platform, TEACHER).status_code == 303
+    response = browser.client.get(page)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_admin_console_is_not_stored(client):
+    console = AdminBrowser(client)
+    assert console.sign_in().status_code == 302
+    assert client.get("/admin/").headers["Cache-Control"] == "no-store"
+    assert client.get("/admin/login").headers["Cache-Control"] == "no-store"
+
+
+def test_a_refused_session_page_is_not_stored_either(client):
+    response = client.get("/path")
+    assert response.status_code == 403 and response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("page", ["/lti/jwks", "/healthz", "/lti/setup", "/"])
+def test_public_pages_keep_their_own_caching(client, page):
+    assert client.get(page).headers.get("Cache-Control") != "no-store"
+
+
+def test_the_key_set_stays_cacheable(client):
+    assert client.get("/lti/jwks").headers["Cache-Control"] == "public, max-age=300"
