@@ -19,9 +19,11 @@ log = logging.getLogger("selfpath.admin")
 @limiter.limit(lambda: current_settings().admin_login_rate_limit, methods=["POST"],
                error_message="Too many sign-in attempts from this address. Wait a few "
                              "minutes before trying again.")
-def login() -> Response | tuple[str, int]:
+def login() -> Response | str | tuple[str, int]:
     if request.method == "GET":
-        return Response(render_template("admin/login.html", failed=False))
+        # A rendered string: Flask sends it as text/html (werkzeug's Response would be
+        # text/plain, and the browser would show the page's source).
+        return render_template("admin/login.html", failed=False)
     settings = current_settings()
     username = request.form.get("username", "")
     if not credentials_match(settings, username, request.form.get("password", "")):

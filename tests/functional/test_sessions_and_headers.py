@@ -1,5 +1,5 @@
 """Sessions that end, and the headers every response carries: HTTPS pinning in
-production, and no caching of pages that need a session."""
+production, no caching of pages that need a session, and HTML sent as HTML."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from werkzeug.http import parse_date
 from tests.functional.test_admin_console import AdminBrowser
 from tests.functional.test_learner_journey import assign_demo_path
 from tests.platform import LEARNER, TEACHER
+
+HTML = "text/html; charset=utf-8"
 
 
 def session_cookie(response) -> str:
@@ -91,3 +93,33 @@ def test_public_pages_keep_their_own_caching(client, page):
 
 def test_the_key_set_stays_cacheable(client):
     assert client.get("/lti/jwks").headers["Cache-Control"] == "public, max-age=300"
+
+
+def test_the_admin_sign_in_page_is_html(client):
+    response = client.get("/admin/login")
+    assert response.status_code == 200 and response.headers["Content-Type"] == HTML
+    assert 'name="password"' in response.get_data(as_text=True)
+
+
+def test_a_failed_admin_sign_in_is_html(client):
+    response = AdminBrowser(client).sign_in(password="guess")
+    assert response.status_code == 401 and response.headers["Content-Type"] == HTML
+
+
+def test_the_platform_storage_login_page_is_html(browser, platform):
+    response = browser.login(platform, lti_storage_target="_parent")
+    assert response.status_code == 200 and response.headers["Content-Type"] == HTML
+
+
+@pytest.mark.parametrize("page", ["/", "/lti/setup", "/lti/register", "/no-such-page"])
+def test_public_html_pages_are_html(client, page):
+    assert client.get(page).headers["Content-Type"] == HTML
+
+
+def test_a_learners_path_page_is_html(learner):
+    assert learner.get("/path").headers["Content-Type"] == HTML
+
+
+def test_a_launch_without_a_path_lands_on_an_html_page(browser, platform):
+    response = browser.launch(platform, LEARNER)
+    assert response.status_code == 200 and response.headers["Content-Type"] == HTML
