@@ -23,6 +23,7 @@ from service.extensions import db_session
 from service.forms import load_form
 from service.learner.context import current_activity
 from service.settings import current_settings
+from service.teaching.spreadsheet import as_text_row
 from service.teaching.views import require_teacher
 
 bp = Blueprint("class_dashboard", __name__, url_prefix="/teach")
@@ -55,15 +56,16 @@ def export() -> Response:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # a BOM, so spreadsheet programs read Vietnamese names right
     writer = csv.writer(buffer)
-    writer.writerow(["name", "lms_user_id", "status", "progress_percent",
-                     "estimated_minutes", "last_activity", *[f"skill:{s}" for s in view.skills],
-                     *[f"step:{key}" for key in view.keys]])
+    writer.writerow(as_text_row([
+        "name", "lms_user_id", "status", "progress_percent", "estimated_minutes",
+        "last_activity", *[f"skill:{s}" for s in view.skills],
+        *[f"step:{key}" for key in view.keys]]))
     for row in view.rows:
-        writer.writerow([
+        writer.writerow(as_text_row([
             row.member.name or "", row.member.subject, row.status, row.percent,
             row.minutes_spent, row.last_activity.isoformat() if row.last_activity else "",
             *["" if row.skills[s] is None else round(row.skills[s] or 0, 2)
-              for s in view.skills], *row.cells])
+              for s in view.skills], *row.cells]))
     return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=class-progress.csv"})
 
