@@ -123,3 +123,12 @@ def test_a_learners_path_page_is_html(learner):
 def test_a_launch_without_a_path_lands_on_an_html_page(browser, platform):
     response = browser.launch(platform, LEARNER)
     assert response.status_code == 200 and response.headers["Content-Type"] == HTML
+
+
+def test_the_nginx_example_pins_https_like_selfpath():
+    from pathlib import Path
+
+    from service.security import TRANSPORT_SECURITY
+
+    deploy = (Path(__file__).resolve().parents[2] / "docs" / "deploy.md").read_text()
+    assert f'add_header Strict-Transport-Security "{TRANSPORT_SECURITY}" always;' in deploy
