@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from werkzeug.http import parse_date
 
+from service.security import TRANSPORT_SECURITY
 from tests.functional.test_admin_console import AdminBrowser
 from tests.functional.test_learner_journey import assign_demo_path
 from tests.platform import LEARNER, TEACHER
@@ -126,9 +128,5 @@ def test_a_launch_without_a_path_lands_on_an_html_page(browser, platform):
 
 
 def test_the_nginx_example_pins_https_like_selfpath():
-    from pathlib import Path
-
-    from service.security import TRANSPORT_SECURITY
-
     deploy = (Path(__file__).resolve().parents[2] / "docs" / "deploy.md").read_text()
     assert f'add_header Strict-Transport-Security "{TRANSPORT_SECURITY}" always;' in deploy
