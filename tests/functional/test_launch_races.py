@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
-from lti import provisioning
+from lti import claims, provisioning
 from tests.conftest import TOOL_BASE
 from tests.functional.conftest import LtiBrowser
 from tests.functional.test_launch_orders import Step, assert_provisioned, launch_claims, run
@@ -138,3 +139,22 @@ def test_racing_first_launches_both_succeed_with_one_row_each(
         assert all(parties[PARTIES.index(name)] is None for name in missing), parties
     assert_provisioned(session, before + racing)
 
+
+def test_a_class_opening_a_newly_placed_path_at_once_gets_one_assignment(
+        app, browser, platform, session, state_kept_in, monkeypatch):
+    """The path a teacher placed by deep linking is assigned on the activity's first
+    launch; two learners opening it at once both land on it."""
+    from paths import enrollment
+    from paths.enrollment import Assignment
+    from tests.functional.test_deep_linking import template_path
+
+    version = template_path(session, platform)
+    custom = {"path_id": str(version.path_id), "path_version": str(version.number)}
+    found = wait_for_each_other(monkeypatch, enrollment, "assignment_for_activity", 2)
+    outcomes, _ = race(app, platform, [S("lan"), S("minh")], monkeypatch,
+                       **{claims.CUSTOM: custom})
+    assert_all_succeeded(outcomes)
+    assert found == [None, None]  # both looked before either assigned: the race happened
+    assert [o.headers["Location"] for o in outcomes] == ["/path", "/path"]
+    assert_provisioned(session, [S("lan"), S("minh")])
+    assert session.scalars(select(Assignment.path_version_id)).all() == [version.id]
