@@ -89,7 +89,8 @@ def launch() -> ResponseReturnValue:
     now = utcnow()
     validator = LaunchValidator(db_session(), state_store(), platform_keys(), now=now,
                                 leeway=settings.jwt_leeway_seconds,
-                                nonce_ttl=settings.launch_state_seconds + 3600)
+                                nonce_ttl=settings.launch_state_seconds + 3600,
+                                check_addresses=settings.is_production)
     try:
         launch = validator.check(LaunchRequest(id_token=request.form.get("id_token", ""),
                                                state=state, binding=binding))

@@ -215,3 +215,51 @@ def test_an_oversized_token_answer_is_held_with_the_reason(platform, session, gr
         huge, mimetype="application/json")
     assert worker.run_batch(session).failed == 1
     assert "larger than the 1 MB" in score_of(session, person).last_error
+
+
+# -- launches: the gradebook and roster addresses they carry -------------------------------
+
+AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+
+
+@pytest.fixture
+def production_launches(app, quick, monkeypatch):
+    """Production's checks, with the test LMS's key set (on loopback) still readable."""
+    from lti.outbound import Outbound
+    from lti.platform_keys import PlatformKeys
+
+    quick(env="production")
+    keys = PlatformKeys(Outbound(check_addresses=False), timeout=5, max_age=60)
+    monkeypatch.setitem(app.extensions, "selfpath.platform_keys", keys)
+
+
+@pytest.mark.parametrize(("claim", "value", "words"), [
+    (AGS_CLAIM, {"lineitems": "https://127.1/mod/lti/services.php/2/lineitems"},
+     "gradebook (AGS line items) address https://127.1/"),
+    (AGS_CLAIM, {"lineitem": "https://[::ffff:10.0.0.4]/lineitem"}, "private"),
+    (AGS_CLAIM, {"lineitems": "http://moodle.school.example/lineitems"}, "not an https://"),
+    (NRPS_CLAIM, {"context_memberships_url": "https://2130706433/memberships"},
+     "roster (NRPS) address"),
+])
+def test_production_refuses_a_launch_with_an_internal_service_address(
+        browser, platform, session, production_launches, claim, value, words):
+    from lti.models import LaunchRecord
+    from paths.people import Activity
+
+    response = browser.launch(platform, **{claim: value})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "internal_service_url" in page and words in page
+    assert session.scalars(select(Activity)).all() == []
+    [record] = session.scalars(select(LaunchRecord)).all()
+    assert record.reason_code == "internal_service_url"
+
+
+def test_production_accepts_a_launch_with_public_service_addresses(
+        browser, platform, session, production_launches):
+    from lti.models import AgsEndpoint
+
+    lineitems = "https://moodle.school.example/mod/lti/services.php/2/lineitems"
+    response = browser.launch(platform, **{AGS_CLAIM: {"lineitems": lineitems, "scope": []}})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert [e.lineitems_url for e in session.scalars(select(AgsEndpoint))] == [lineitems]
