@@ -14,6 +14,7 @@ Failures raise an `OutboundError` whose message names the URL and the limit.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -82,12 +83,14 @@ class Outbound:
     """Calls to LMSs over kept-alive connections; one per process (or per worker)."""
 
     def __init__(self, *, check_addresses: bool, pool_size: int = 10,
-                 resolve: Resolver = system_resolver,
+                 resolve: Resolver = system_resolver, ca_bundle: str | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.check_addresses, self._resolve, self._clock = check_addresses, resolve, clock
         self._http = requests.Session()
         # Direct connections only: a proxy from the environment would be the peer checked.
         self._http.trust_env = False
+        # ...but the certificate authorities requests would trust from it are kept.
+        self._http.verify = ca_bundle or _environment_ca_bundle() or True
         self._http.headers["User-Agent"] = USER_AGENT
         adapter = CheckedAdapter(pool_connections=8, pool_maxsize=max(pool_size, 1),
                                  max_retries=0)
@@ -137,6 +140,10 @@ class Outbound:
                                        f"{timeout:g} s Selfpath allows a call", url) from None
             raise Unreachable(f"Selfpath could not reach {url} ({type(error).__name__})",
                               url) from None
+
+
+def _environment_ca_bundle() -> str | None:
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
 
 
 def _redirect_target(url: str, response: requests.Response) -> str:

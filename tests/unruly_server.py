@@ -4,6 +4,7 @@ answer a byte at a time, or floods an endless body. It counts what it managed to
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Callable
 
@@ -12,14 +13,15 @@ Behaviour = Callable[["UnrulyServer", socket.socket], None]
 
 
 class UnrulyServer:
-    def __init__(self, behaviour: Behaviour) -> None:
-        self.behaviour = behaviour
+    def __init__(self, behaviour: Behaviour, tls: ssl.SSLContext | None = None) -> None:
+        self.behaviour, self.tls = behaviour, tls
         self.stop = threading.Event()
         self.sent = 0
         self.connections = 0
         self._lock = threading.Lock()
         self._listener = socket.create_server(("127.0.0.1", 0))
-        self.base_url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        scheme = "https" if tls else "http"
+        self.base_url = f"{scheme}://127.0.0.1:{self._listener.getsockname()[1]}"
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -33,6 +35,12 @@ class UnrulyServer:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
+        try:
+            if self.tls:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+        except OSError:
+            conn.close()
+            return
         with conn:
             try:
                 conn.recv(65536)  # the request (small, one read is enough here)
@@ -62,6 +70,13 @@ def dripping(every: float = 1.0, body: bytes = b'{"issuer": "' + b"x" * 40 + b'"
             if server.stop.wait(every):
                 return
             server.send(conn, bytes([byte]))
+    return behaviour
+
+
+def answering(body: bytes = b'{"keys": []}') -> Behaviour:
+    """A prompt, well-formed answer."""
+    def behaviour(server: UnrulyServer, conn: socket.socket) -> None:
+        server.send(conn, JSON_HEAD + b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
     return behaviour
 
 

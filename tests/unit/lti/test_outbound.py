@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import socket
+import ssl
 import time
 
 import pytest
@@ -20,8 +21,9 @@ from lti.outbound import (
     ResponseTooLarge,
     Unreachable,
 )
+from tests.certificates import self_signed
 from tests.gunicorn import free_port
-from tests.unruly_server import UnrulyServer, dripping, flooding
+from tests.unruly_server import UnrulyServer, answering, dripping, flooding
 
 CAP = 256 * 1024
 
@@ -37,8 +39,8 @@ def http():
 def unruly():
     servers: list[UnrulyServer] = []
 
-    def start(behaviour):
-        servers.append(UnrulyServer(behaviour))
+    def start(behaviour, tls=None):
+        servers.append(UnrulyServer(behaviour, tls))
         return servers[-1]
     yield start
     for server in servers:
@@ -67,6 +69,32 @@ def test_a_dripping_lms_is_cut_off_at_the_deadline(http, unruly, in_headers):
     assert time.monotonic() - started < 15  # far from the whole drip
     assert server.base_url in str(cut.value) and "1 s" in str(cut.value)
     assert cut.value.retryable
+
+
+@pytest.fixture
+def tls(tmp_path):
+    cert, key = self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context, str(cert)
+
+
+def test_an_https_answer_is_read_through_the_checked_connection(unruly, tls):
+    context, cert = tls
+    server = unruly(answering(b'{"keys": ["k"]}'), tls=context)
+    client = Outbound(check_addresses=False, ca_bundle=cert)
+    response = client.get(server.base_url + "/jwks", timeout=5, max_bytes=CAP)
+    assert response.json() == {"keys": ["k"]}
+
+
+def test_an_https_lms_that_drips_is_cut_off_at_the_deadline(unruly, tls):
+    context, cert = tls
+    server = unruly(dripping(every=0.5), tls=context)
+    client = Outbound(check_addresses=False, ca_bundle=cert)
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceeded):
+        client.get(server.base_url + "/jwks", timeout=1, max_bytes=CAP)
+    assert time.monotonic() - started < 15
 
 
 def test_an_endless_body_is_cut_near_the_cap(http, unruly):
