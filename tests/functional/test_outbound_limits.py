@@ -263,3 +263,15 @@ def test_production_accepts_a_launch_with_public_service_addresses(
     response = browser.launch(platform, **{AGS_CLAIM: {"lineitems": lineitems, "scope": []}})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert [e.lineitems_url for e in session.scalars(select(AgsEndpoint))] == [lineitems]
+
+
+def test_the_web_and_worker_clients_check_addresses_in_production_only(app, quick):
+    from lti.cli import worker_settings
+    from lti.grade_worker import new_http_session
+    from lti.runtime import outbound_http
+
+    assert outbound_http().check_addresses is False
+    assert new_http_session(worker_settings()).check_addresses is False
+    quick(env="production")
+    assert outbound_http().check_addresses is True
+    assert new_http_session(worker_settings()).check_addresses is True
