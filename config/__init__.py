@@ -165,6 +165,8 @@ class Settings:
             raise SettingsError("DATABASE_POOL_TIMEOUT_SECONDS must be at least 1")
         if self.grade_batch_size < 1 or self.grade_send_threads < 1:
             raise SettingsError("GRADE_BATCH_SIZE and GRADE_SEND_THREADS must be at least 1")
+        if not 1 <= self.http_timeout_seconds <= 60:  # a whole call, redirects included
+            raise SettingsError("HTTP_TIMEOUT_SECONDS must be between 1 and 60")
         if self.grade_lease_seconds <= self.http_timeout_seconds:
             raise SettingsError("GRADE_LEASE_SECONDS must be longer than HTTP_TIMEOUT_SECONDS")
         if not 0 < self.grade_retry_base_seconds <= self.grade_retry_max_seconds:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import requests
 from sqlalchemy.orm import Session
 
 from lti.ags_http import LmsRefused, LmsUnavailable
@@ -13,6 +12,7 @@ from lti.grade_queue import platform_auth
 from lti.keys import SigningKey
 from lti.models import CourseRoster, Platform
 from lti.nrps import RosterMember, read_roster
+from lti.outbound import Outbound
 from paths.dashboard import RosterMember as ClassMember
 from paths.dashboard import class_roster
 from paths.db import insert_or_get
@@ -32,7 +32,7 @@ def remember_roster_address(session: Session, course_id: int, platform_id: int,
         roster.memberships_url, roster.platform_id = memberships_url, platform_id
 
 
-def refresh_roster(session: Session, course_id: int, *, http: requests.Session,
+def refresh_roster(session: Session, course_id: int, *, http: Outbound,
                    tokens: AccessTokens, key: SigningKey, timeout: float,
                    now: datetime) -> CourseRoster | None:
     """Read the whole roster from the LMS now; a failure is kept as `last_error`."""

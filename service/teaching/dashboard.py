@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 from lti import keys
 from lti.grade_status import resync
 from lti.rosters import class_members, refresh_roster
-from lti.runtime import access_tokens, http_session
+from lti.runtime import access_tokens, outbound_http
 from paths.dashboard import ClassView, class_view
 from paths.enrollment import Assignment, Enrollment, assignment_for_activity
 from paths.errors import NotFound
@@ -92,7 +92,7 @@ def refresh() -> ResponseReturnValue:
     current_assignment()
     key = keys.signing_key(db_session(), now())
     db_session().commit()  # the LMS checks our assertion against the published keys
-    roster = refresh_roster(db_session(), session.get("course_id") or 0, http=http_session(),
+    roster = refresh_roster(db_session(), session.get("course_id") or 0, http=outbound_http(),
                             tokens=access_tokens(), key=key,
                             timeout=current_settings().http_timeout_seconds, now=now())
     db_session().commit()
