@@ -9,6 +9,7 @@ from flask import current_app
 
 from config import Settings
 from lti.ags_token import AccessTokens
+from lti.login_limit import LoginLimitKeys
 from lti.platform_keys import PlatformKeys
 from lti.state_store import DatabaseStateStore, LaunchStateStore, RedisStateStore
 from service.extensions import db_session
@@ -47,6 +48,14 @@ def access_tokens() -> AccessTokens:
         tokens = AccessTokens(http_session(), _settings().http_timeout_seconds)
         current_app.extensions["selfpath.tokens"] = tokens
     return tokens
+
+
+def login_limit_keys() -> LoginLimitKeys:
+    keys: LoginLimitKeys | None = current_app.extensions.get("selfpath.login_limit_keys")
+    if keys is None:
+        keys = LoginLimitKeys()
+        current_app.extensions["selfpath.login_limit_keys"] = keys
+    return keys
 
 
 def redis_client() -> Any:

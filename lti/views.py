@@ -6,6 +6,7 @@ import logging
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_limiter.util import get_remote_address
 
 from lti import keys
 from lti.dynamic_registration import RegistrationInvite, register_with_platform
@@ -14,7 +15,7 @@ from lti.launch_log import ACCEPTED, REFUSED, record_launch
 from lti.login import LOGIN_PARAMS, start_login
 from lti.provisioning import provision
 from lti.registrations import get_platform, is_canvas
-from lti.runtime import http_session, platform_keys, state_store
+from lti.runtime import http_session, login_limit_keys, platform_keys, state_store
 from lti.urls import ToolUrls, canvas_configuration, origin_of
 from lti.validation import LaunchRequest, LaunchValidator, StateNotBound
 from paths.db import utcnow
@@ -42,9 +43,16 @@ def tool_urls() -> ToolUrls:
     return ToolUrls(current_settings().base_url)
 
 
+def _login_limit_key() -> str:
+    """Per platform and client address (lti/login_limit.py says why)."""
+    return login_limit_keys().key(db_session(), get_remote_address(),
+                                  request.values.get("iss", ""),
+                                  request.values.get("client_id", ""))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit(lambda: current_settings().lti_login_rate_limit,
+@limiter.limit(lambda: current_settings().lti_login_rate_limit, key_func=_login_limit_key,
                error_message="Too many launches started from this address in a short time. "
                              "Wait a minute, then open the activity again.")
 def login() -> Response:
