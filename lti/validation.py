@@ -28,7 +28,12 @@ from lti.id_token import verify_rs256
 from lti.launch import Launch
 from lti.models import Deployment, Platform
 from lti.platform_keys import PlatformKeys
-from lti.registrations import find_deployment, find_registration, record_new_deployment
+from lti.registrations import (
+    find_deployment,
+    find_registration,
+    record_new_deployment,
+    refuse_inactive_platform,
+)
 from lti.state_store import LaunchStateStore, PendingLogin
 from lti.tool_config import DatabaseToolConf, PlatformRegistration
 
@@ -175,9 +180,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
             raise LaunchRefused("platform_mismatch", f"the token comes from {iss} (client "
                                 f"{client_id}), not from the platform that started the login",
                                 status=401)
-        if not platform.enabled:
-            raise LaunchRefused("platform_disabled", f"the registration of {iss} (client "
-                                f"{client_id}) is disabled by the Selfpath admin", status=403)
+        refuse_inactive_platform(platform)
         self._registration = PlatformRegistration(platform)
         self._platform = platform
         return self

@@ -182,12 +182,14 @@ def _register(invite: RegistrationInvite) -> Response:
     try:
         platform = register_with_platform(
             db_session(), http_session(), invite, urls=tool_urls(),
-            production=settings.is_production, timeout=settings.http_timeout_seconds)
+            production=settings.is_production, timeout=settings.http_timeout_seconds,
+            await_approval=settings.registrations_wait_for_approval)
     except DomainError as failed:
         log.warning("registration refused", extra={"fields": {"reason_code": failed.code}})
         return error_response(failed.status, failed.code, failed.message,
                               title="Selfpath could not register with this LMS")
     db_session().commit()
     log.info("registered", extra={"fields": {"platform_id": platform.id,
-                                             "issuer": platform.issuer}})
+                                             "issuer": platform.issuer,
+                                             "awaiting_approval": platform.awaiting_approval}})
     return Response(render_template("lti/registered.html", platform=platform))

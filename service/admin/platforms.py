@@ -1,4 +1,5 @@
-"""Platforms and their deployments: enable, disable, delete (after a confirmation)."""
+"""Platforms and their deployments: approve or refuse a dynamic registration, enable,
+disable, delete (after a confirmation)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,20 @@ def switch_platform(platform_id: int, action: str) -> Response:
     platform = registrations.set_platform_enabled(db_session(), platform_id,
                                                   action == "enable")
     return _done(f"{platform.name} (client {platform.client_id}) is now {action}d.")
+
+
+@bp.post("/platforms/<int:platform_id>/approve")
+def approve_platform(platform_id: int) -> Response:
+    platform = registrations.approve_platform(db_session(), platform_id)
+    return _done(f"{platform.name} (client {platform.client_id}) is approved: its "
+                 "launches work from now on.")
+
+
+@bp.post("/platforms/<int:platform_id>/refuse")
+def refuse_platform(platform_id: int) -> Response:
+    platform = registrations.refuse_platform(db_session(), platform_id)
+    return _done(f"The registration of {platform.name} (client {platform.client_id}) was "
+                 "refused and removed.")
 
 
 @bp.post("/platforms/<int:platform_id>/new-deployments/<any(accept, hold):policy>")
