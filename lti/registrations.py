@@ -208,13 +208,11 @@ def find_registration(session: Session, issuer: str, client_id: str,
     return (row[0], row[1]) if row else None
 
 
-def frame_origins(session: Session) -> list[str]:
-    """Origins allowed to frame Selfpath: every enabled platform's issuer origin."""
-    origins: list[str] = []
-    for issuer in session.scalars(select(Platform.issuer).where(Platform.enabled.is_(True))):
-        parts = urlsplit(issuer)
-        origins.append(CANVAS_ISSUERS.get(issuer, f"{parts.scheme}://{parts.netloc}"))
-    return origins
+def frame_origin(issuer: str) -> str:
+    """The origin the platform's pages frame Selfpath from: its issuer's (Canvas: the
+    school's own *.instructure.com host)."""
+    parts = urlsplit(issuer)
+    return CANVAS_ISSUERS.get(issuer, f"{parts.scheme}://{parts.netloc}")
 
 
 def is_canvas(issuer: str) -> bool:

@@ -9,6 +9,7 @@ from flask import current_app
 
 from config import Settings
 from lti.ags_token import AccessTokens
+from lti.frame_origins import FrameOrigins
 from lti.login_limit import LoginLimitKeys
 from lti.platform_keys import PlatformKeys
 from lti.state_store import DatabaseStateStore, LaunchStateStore, RedisStateStore
@@ -56,6 +57,15 @@ def login_limit_keys() -> LoginLimitKeys:
         keys = LoginLimitKeys()
         current_app.extensions["selfpath.login_limit_keys"] = keys
     return keys
+
+
+def frame_origins() -> FrameOrigins:
+    """Which origin may frame each platform's pages, cached per platform in this process."""
+    origins: FrameOrigins | None = current_app.extensions.get("selfpath.frame_origins")
+    if origins is None:
+        origins = FrameOrigins()
+        current_app.extensions["selfpath.frame_origins"] = origins
+    return origins
 
 
 def redis_client() -> Any:

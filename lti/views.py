@@ -13,9 +13,10 @@ from lti.dynamic_registration import RegistrationInvite, register_with_platform
 from lti.errors import LaunchRefused
 from lti.launch_log import ACCEPTED, REFUSED, record_launch
 from lti.login import LOGIN_PARAMS, start_login
+from lti.models import Platform
 from lti.provisioning import provision
 from lti.registrations import get_platform, is_canvas
-from lti.runtime import http_session, login_limit_keys, platform_keys, state_store
+from lti.runtime import frame_origins, http_session, login_limit_keys, platform_keys, state_store
 from lti.urls import ToolUrls, canvas_configuration, origin_of
 from lti.validation import LaunchRequest, LaunchValidator, StateNotBound
 from paths.db import utcnow
@@ -78,6 +79,8 @@ def login() -> Response:
             target=pending.storage_target, key=STORAGE_KEY_PREFIX + pending.state,
             value=pending.binding, platform_origin=started.platform_origin,
             post_origin="*" if started.canvas else started.platform_origin))
+        # this page runs in the LMS's frame (no session yet); the platform is in memory
+        _framed_by(response, get_platform(db_session(), pending.platform_id))
     else:
         response = Response(status=302, headers={"Location": started.redirect_url})
     set_iframe_cookie(response, STATE_COOKIE_PREFIX + pending.state, pending.binding,
@@ -111,8 +114,12 @@ def launch() -> ResponseReturnValue:
                       platform_id=platform.id if platform else None,
                       reason_code=refused.code, reason=refused.message)
         db_session().commit()
-        return error_response(refused.status, refused.code, refused.message,
-                              title="Selfpath refused this launch")
+        response = error_response(refused.status, refused.code, refused.message,
+                                  title="Selfpath refused this launch")
+        _framed_by(response, platform)  # so the LMS's frame shows why
+        return response
+    if validator.platform is not None:  # just checked: as fresh as a lookup
+        frame_origins().remember(validator.platform)
     parties = provision(db_session(), launch, now)
     record_launch(db_session(), outcome=ACCEPTED, now=now, body=validator.claims,
                   platform_id=launch.platform_id, user_id=parties.user.id)
@@ -129,16 +136,24 @@ def _platform_error() -> Response:
                           title="The LMS could not complete the launch")
 
 
-def _finish_without_cookie(missing: StateNotBound) -> str:
+def _finish_without_cookie(missing: StateNotBound) -> Response:
     pending = missing.pending
     login_params = {k: v for k, v in pending.login.items() if k in LOGIN_PARAMS}
     platform = get_platform(db_session(), pending.platform_id)
     origin = origin_of(platform.auth_login_url)
-    return render_template(
+    response = Response(render_template(
         "lti/storage_launch.html", pending=pending, login_params=login_params,
         id_token=request.form.get("id_token", ""), state=pending.state,
         key=STORAGE_KEY_PREFIX + pending.state, login_url=tool_urls().login,
-        platform_origin=origin, post_origin="*" if is_canvas(platform.issuer) else origin)
+        platform_origin=origin, post_origin="*" if is_canvas(platform.issuer) else origin))
+    _framed_by(response, platform)  # in the LMS's frame, before any session
+    return response
+
+
+def _framed_by(response: Response, platform: Platform | None) -> None:
+    """A page of a launch in progress may be framed by its platform, if enabled."""
+    if platform is not None and platform.enabled:
+        allow_framing_by(response, platform.issuer)
 
 
 @bp.get("/jwks")
