@@ -111,6 +111,12 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         return self._platform
 
     @property
+    def login_platform_id(self) -> int | None:
+        """The platform that started the login this launch answers, once its state is
+        found (before the token is read)."""
+        return self._pending.platform_id if self._pending else None
+
+    @property
     def claims(self) -> Mapping[str, Any]:
         return self._jwt.get("body", {})
 

@@ -116,7 +116,7 @@ def launch() -> ResponseReturnValue:
         db_session().commit()
         response = error_response(refused.status, refused.code, refused.message,
                                   title="Selfpath refused this launch")
-        _framed_by(response, platform)  # so the LMS's frame shows why
+        _framed_by(response, platform or _login_platform(validator))  # shows why in the LMS
         return response
     if validator.platform is not None:  # just checked: as fresh as a lookup
         frame_origins().remember(validator.platform)
@@ -148,6 +148,11 @@ def _finish_without_cookie(missing: StateNotBound) -> Response:
         platform_origin=origin, post_origin="*" if is_canvas(platform.issuer) else origin))
     _framed_by(response, platform)  # in the LMS's frame, before any session
     return response
+
+
+def _login_platform(validator: LaunchValidator) -> Platform | None:
+    platform_id = validator.login_platform_id
+    return db_session().get(Platform, platform_id) if platform_id is not None else None
 
 
 def _framed_by(response: Response, platform: Platform | None) -> None:

@@ -133,3 +133,13 @@ def test_a_disabled_platform_frames_not_even_its_refusals(browser, platform, ses
         as_text=True)
     assert frame_ancestors(response) == "'self'"
     assert session.scalars(select(Platform.enabled)).all() == [False]
+
+
+def test_a_launch_refused_before_its_token_is_read_is_framed_by_the_login_platform(
+        browser, platform, other_school):
+    auth = browser.start(platform)
+    token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
+    browser.client.delete_cookie(f"lti_state_{auth['state']}", path="/lti")  # storage only
+    response = browser.post_launch(token, auth["state"], lti_storage_binding="not-this-one")
+    assert response.status_code == 400 and "state_mismatch" in response.get_data(as_text=True)
+    assert frame_ancestors(response) == f"'self' {platform.server.base_url}"
