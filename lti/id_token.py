@@ -57,7 +57,7 @@ def _b64(segment: str) -> bytes:
 def _json_object(raw: bytes, name: str) -> dict[str, Any]:
     try:
         value = json.loads(raw)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
         raise jwt.DecodeError(f"Invalid {name}: not JSON") from exc
     if not isinstance(value, dict):
         raise jwt.DecodeError(f"Invalid {name}: must be a JSON object")

@@ -32,6 +32,8 @@ from lti.registrations import find_deployment, find_registration, record_new_dep
 from lti.state_store import LaunchStateStore, PendingLogin
 from lti.tool_config import DatabaseToolConf, PlatformRegistration
 
+MAX_STATE = 64  # the launch-state column's width
+
 
 class StateNotBound(Exception):
     """The browser did not send the state cookie: the launch may be finished through
@@ -107,14 +109,18 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
 
     @property
     def claims(self) -> Mapping[str, Any]:
-        return self._jwt.get("body", {})
+        """The token's claims as far as they were read: empty until they are an object."""
+        body = self._jwt.get("body")
+        return body if isinstance(body, dict) else {}
 
     # -- state ---------------------------------------------------------------------------
     def _check_state(self, launch: LaunchRequest) -> None:
         if not launch.state or not launch.id_token:
             raise LaunchRefused("missing_state", "The launch did not carry a state and an "
                                 "id_token. Start the activity again from the LMS.")
-        pending = self._store.load(launch.state, self._now)
+        # states Selfpath issues are 43 characters: a longer one is not looked up
+        pending = (self._store.load(launch.state, self._now)
+                   if len(launch.state) <= MAX_STATE else None)
         if pending is None:
             raise LaunchRefused("unknown_state", "This launch expired or was already used "
                                 "(unknown state). Start the activity again from the LMS.")
@@ -131,9 +137,11 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         except LtiException as exc:
             raise LaunchRefused("malformed_token", "The id_token is not a well-formed JWT.") \
                 from exc
-        if not isinstance(self._jwt.get("body"), dict) or not isinstance(
-                self._jwt.get("header"), dict):
-            raise LaunchRefused("malformed_token", "The id_token is not a well-formed JWT.")
+        for part in ("header", "body"):
+            if not isinstance(self._jwt.get(part), dict):
+                name = "payload" if part == "body" else part
+                raise LaunchRefused("malformed_token", f"The id_token is not a well-formed "
+                                    f"JWT: its {name} is not a JSON object.")
 
     # -- registration: iss, aud, azp -----------------------------------------------------
     def get_client_id(self) -> str:

@@ -316,3 +316,21 @@ def test_login_initiation_is_rate_limited_per_address(app, browser, platform, se
     assert response.status_code == 429 and "Location" not in response.headers
     assert "Too many launches" in response.get_data(as_text=True)
     assert "Retry-After" in response.headers
+
+
+@pytest.mark.parametrize("payload", [[1, 2], 42, "a string", None, [{"iss": "x"}] * 3])
+def test_token_whose_payload_is_not_an_object_is_refused(browser, platform, session, payload):
+    def not_an_object(body):
+        raw = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
+        return f"{b64({'alg': 'RS256', 'kid': 'k'})}.{raw}.{b64({'s': 1})}"
+    response = launch_with_token(browser, platform, not_an_object)
+    assert_refused(browser, session, response, "malformed_token", 400,
+                   words="its payload is not a JSON object")
+
+
+def test_token_nested_too_deep_is_refused(browser, platform, session):
+    def nested(body):
+        raw = base64.urlsafe_b64encode(b"[" * 100000).rstrip(b"=").decode()
+        return f"{b64({'alg': 'RS256', 'kid': 'k'})}.{raw}.{b64({'s': 1})}"
+    response = launch_with_token(browser, platform, nested)
+    assert_refused(browser, session, response, "malformed_token", 400)
