@@ -48,12 +48,15 @@ def _short(value: Any, limit: int = 255) -> str | None:
     """A claim as a bounded string for its column (claims may not be verified yet)."""
     if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
         return None
-    return str(value)[:limit]
+    return str(value).replace("\x00", "")[:limit]  # PostgreSQL text holds no NUL
 
 
 def truncated(text: str | None, limit: int) -> str | None:
     """`text` cut to `limit` characters, saying how much was left out."""
-    if text is None or len(text) <= limit:
+    if text is None:
+        return None
+    text = text.replace("\x00", "")
+    if len(text) <= limit:
         return text
     return f"{text[:limit]}…[truncated {len(text) - limit} chars]"
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from lti import claims
 from lti.errors import LaunchRefused
-from lti.id_token import verify_rs256
+from lti.id_token import holds_nul, verify_rs256
 from lti.launch import Launch
 from lti.models import Deployment, Platform
 from lti.platform_keys import PlatformKeys
@@ -138,10 +138,14 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
             raise LaunchRefused("malformed_token", "The id_token is not a well-formed JWT.") \
                 from exc
         for part in ("header", "body"):
+            name = "payload" if part == "body" else part
             if not isinstance(self._jwt.get(part), dict):
-                name = "payload" if part == "body" else part
                 raise LaunchRefused("malformed_token", f"The id_token is not a well-formed "
                                     f"JWT: its {name} is not a JSON object.")
+            if holds_nul(self._jwt[part]):  # type: ignore[literal-required]
+                self._jwt["body"] = {}  # type: ignore[typeddict-item]  # not for the log
+                raise LaunchRefused("malformed_token", f"The id_token is not a well-formed "
+                                    f"JWT: its {name} holds a NUL character.")
 
     # -- registration: iss, aud, azp -----------------------------------------------------
     def get_client_id(self) -> str:

@@ -119,13 +119,28 @@ def parse_document(raw: bytes) -> Any:
         raise DomainError(f"The file nests lists or objects more than {MAX_DEPTH} levels "
                           "deep: it is not a Selfpath path.", code="json_too_deep")
     try:
-        return json.loads(text)
+        document = json.loads(text)
     except json.JSONDecodeError as error:
         raise DomainError(f"line {error.lineno}, column {error.colno}: {error.msg}",
                           code="invalid_json") from error
     except ValueError as error:  # a number of thousands of digits, which int() refuses
         raise DomainError("The file holds a number too long to read.",
                           code="invalid_json") from error
+    if _holds_nul(document):
+        raise DomainError("The file holds a NUL character (\\u0000), which no field of a "
+                          "path accepts.", code="nul_character")
+    return document
+
+
+def _holds_nul(value: Any) -> bool:
+    """Whether a NUL is in any string or key (the database cannot store one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _nesting_depth(text: str) -> int:

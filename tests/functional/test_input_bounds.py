@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
+from lti.models import LaunchRecord, LaunchState
 from service.input_limits import MAX_ID, page_number
 from tests.functional.test_admin_console import AdminBrowser
 from tests.functional.test_authoring import create, page_of, post, snapshot, text_of, upload
@@ -90,3 +92,39 @@ def test_brackets_inside_strings_do_not_count_as_nesting(teacher, session):
         {"key": "s1", "kind": "read", "title": "Read", "instructions": "]]]" * 50}]}
     response = upload(teacher, document)
     assert response.status_code == 303, text_of(response)
+
+
+# -- NUL characters: PostgreSQL text cannot hold one ------------------------------------
+
+@pytest.mark.parametrize(("url", "data"), [
+    ("/teach/paths", {"title": "Cells\x00", "language": "en"}),
+    ("/teach/paths", {"title": "Cells", "language": "en", "a\x00": "x"}),
+    ("/teach/class/pacing", {"due_date": "\x002030-01-01"}),
+])
+def test_a_nul_character_in_a_form_is_refused(teacher, session, url, data):
+    before = snapshot(session)
+    response = post(teacher, url, data, "/teach/paths")
+    assert response.status_code == 400 and "nul_character" in text_of(response)
+    assert snapshot(session) == before
+
+
+@pytest.mark.parametrize("url", ["/teach/paths/1/steps/a%00b", "/teach?page=%00",
+                                 "/admin/launches?outcome=%00"])
+def test_a_nul_character_in_an_address_is_refused(teacher, url):
+    response = teacher.get(url)
+    assert response.status_code == 400 and "nul_character" in text_of(response)
+
+
+def test_a_login_with_a_nul_character_is_refused_and_not_recorded(browser, platform, session):
+    response = browser.login(platform, iss=platform.issuer + "\x00")
+    assert response.status_code == 400 and "Location" not in response.headers
+    assert session.scalar(select(func.count()).select_from(LaunchState)) == 0
+    assert session.scalar(select(func.count()).select_from(LaunchRecord)) == 0
+
+
+def test_import_of_a_path_holding_a_nul_character_is_refused(teacher, session):
+    page_of(teacher, "/teach/paths")
+    before = snapshot(session)
+    response = upload(teacher, {"title": "Cells\u0000", "steps": []})
+    assert response.status_code == 400 and "nul_character" in text_of(response)
+    assert snapshot(session) == before

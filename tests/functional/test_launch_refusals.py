@@ -334,3 +334,12 @@ def test_token_nested_too_deep_is_refused(browser, platform, session):
         return f"{b64({'alg': 'RS256', 'kid': 'k'})}.{raw}.{b64({'s': 1})}"
     response = launch_with_token(browser, platform, nested)
     assert_refused(browser, session, response, "malformed_token", 400)
+
+
+@pytest.mark.parametrize("claim", ["iss", "aud", claims.DEPLOYMENT_ID, "nonce"])
+def test_token_holding_a_nul_character_is_refused(browser, platform, session, claim):
+    def with_nul(body):
+        forged = dict(body, **{claim: f"{body.get(claim)}\x00"})
+        return f"{b64({'alg': 'RS256', 'kid': 'k'})}.{b64(forged)}.{b64({'s': 1})}"
+    response = launch_with_token(browser, platform, with_nul)
+    assert_refused(browser, session, response, "malformed_token", 400, words="NUL character")
