@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
+import redis
 from sqlalchemy import func, select
 
 from config.logging import JsonFormatter
@@ -18,7 +20,7 @@ from lti.errors import LaunchRefused
 from lti.housekeeping import PeriodicPurge, PurgeReport, parse_age, purge_launches
 from lti.launch_log import MAX_REASON, record_launch
 from lti.models import LaunchRecord, LaunchState, SeenNonce
-from lti.state_store import DatabaseStateStore, PendingLogin
+from lti.state_store import DatabaseStateStore, PendingLogin, RedisStateStore
 from paths.db import utcnow
 from tests.conftest import TOOL_BASE
 from tests.functional.test_launch_refusals import b64
@@ -68,14 +70,28 @@ def test_a_canvas_sized_message_hint_still_logs_in(browser, platform, session):
     assert count(session, LaunchState) == 1
 
 
+HUGE_LOGIN = PendingLogin(state="s", nonce="n", binding="b", platform_id=1,
+                          login={"lti_message_hint": "x" * 100 * 1024})
+
+
 def test_launch_state_larger_than_any_login_is_never_stored(session):
-    store = DatabaseStateStore(session)
-    huge = PendingLogin(state="s", nonce="n", binding="b", platform_id=1,
-                        login={"lti_message_hint": "x" * 100 * 1024})
     with pytest.raises(LaunchRefused) as refused:
-        store.save(huge, 60, utcnow())
+        DatabaseStateStore(session).save(HUGE_LOGIN, 60, utcnow())
     assert refused.value.code == "launch_state_too_large"
     assert count(session, LaunchState) == 0
+
+
+def test_launch_state_larger_than_any_login_is_never_stored_in_redis():
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/14")
+    prefix = f"selfpath-test:{uuid.uuid4().hex}:"
+    try:
+        with pytest.raises(LaunchRefused):
+            RedisStateStore(client, prefix=prefix).save(HUGE_LOGIN, 60, utcnow())
+        assert list(client.scan_iter(prefix + "*")) == []
+    finally:
+        for key in client.scan_iter(prefix + "*"):
+            client.delete(key)
+        client.close()
 
 
 # -- refusals that quote unverified claims ----------------------------------------------
