@@ -122,7 +122,9 @@ def _register_cli(app: Flask) -> None:
     from lti.cli import register as register_lti_cli
     from service.cli import register as register_service_cli
     from service.learning_cli import register as register_learning_cli
+    from service.library_cli import register as register_library_cli
 
     register_lti_cli(app)
     register_service_cli(app)
     register_learning_cli(app)
+    register_library_cli(app)

@@ -38,7 +38,7 @@ from service.clock import now
 from service.extensions import db_session
 from service.forms import load_form
 from service.learner.context import current_activity
-from service.path_json import dump_path, load_draft, load_path
+from service.path_json import dump_path, load_draft, load_path, without_identities
 from service.teaching.authoring_forms import (
     EmptyForm,
     MoveStepForm,
@@ -101,7 +101,8 @@ def save_draft(path: LearningPath, draft: PathDraft) -> None:
 
 
 def has_unpublished_changes(path: LearningPath, draft: PathDraft) -> bool:
-    return not path.versions or dump_path(path.versions[-1]) != dump_path(draft)
+    return not path.versions or (without_identities(dump_path(path.versions[-1]))
+                                 != without_identities(dump_path(draft)))
 
 
 def editor(path: LearningPath, anchor: str = "") -> ResponseReturnValue:
@@ -148,7 +149,7 @@ def import_path() -> ResponseReturnValue:
     draft = load_path(_uploaded_json())
     version = create_path(db_session(), draft, now=now(), tenant_id=session["tenant_id"],
                           course_id=course_id, owner_id=session["user_id"])
-    version.path.draft = dump_path(draft)
+    version.path.draft = dump_path(version)
     db_session().commit()
     flash(_("“%(title)s” is imported and published as version 1.", title=draft.title))
     return editor(version.path)
@@ -175,7 +176,8 @@ def clone(path_id: int) -> ResponseReturnValue:
     source = clonable_path(path_id)
     load_form(EmptyForm())
     published = bool(source.versions)
-    document = dump_path(source.versions[-1]) if published else dump_path(draft_of(source))
+    document = without_identities(dump_path(source.versions[-1]) if published
+                                  else dump_path(draft_of(source)))
     document["title"] = copy_title(document["title"])
     copy = LearningPath(tenant_id=session["tenant_id"], course_id=course_id,
                         owner_id=session["user_id"], title=document["title"],
@@ -339,6 +341,7 @@ def publish_draft(path_id: int) -> ResponseReturnValue:
         raise DomainError("The draft has no changes since the last version.",
                           code="nothing_to_publish")
     version = publish(db_session(), path, draft, now=now())
+    path.draft = dump_path(version)  # the draft now carries the steps' identities
     db_session().commit()
     flash(_("Version %(number)d is published. Activities move to it when you choose.",
             number=version.number))
@@ -348,14 +351,16 @@ def publish_draft(path_id: int) -> ResponseReturnValue:
 @bp.get("/<int:path_id>/export")
 def export_draft(path_id: int) -> Response:
     path = course_path(path_id)
-    return _download(dump_path(draft_of(path)), f"path-{path.id}-draft.json")
+    return _download(dump_path(draft_of(path)) | {"uuid": path.uuid},
+                     f"path-{path.id}-draft.json")
 
 
 @bp.get("/<int:path_id>/versions/<int:number>/export")
 def export_version(path_id: int, number: int) -> Response:
     path = course_path(path_id)
     version = _version(path.id, number)
-    return _download(dump_path(version), f"path-{path.id}-v{version.number}.json")
+    return _download(dump_path(version, uuid=path.uuid),
+                     f"path-{path.id}-v{version.number}.json")
 
 
 def _download(document: dict[str, Any], filename: str) -> Response:
