@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from paths.library.models import LISTED, LibraryEntry
 from paths.library.normalise import query_terms, searchable
@@ -49,8 +49,9 @@ def search_library(session: Session, query: LibraryQuery) -> LibraryPage:
     statement = _filtered(select(LibraryEntry), query)
     if terms:
         statement = statement.where(_matches(session, terms))
-    entries = list(session.scalars(statement.order_by(
-        LibraryEntry.updated_at.desc(), LibraryEntry.id.desc()).limit(MAX_MATCHES)))
+    entries = list(session.scalars(statement.options(selectinload(LibraryEntry.releases))
+                                   .order_by(LibraryEntry.updated_at.desc(),
+                                             LibraryEntry.id.desc()).limit(MAX_MATCHES)))
     if query.skill:
         entries = [e for e in entries if _teaches(e, query.skill)]
     if terms:

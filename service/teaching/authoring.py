@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from marshmallow import RAISE, ValidationError
 from sqlalchemy import func, select
 
@@ -34,6 +35,8 @@ from paths.drafts import (
 )
 from paths.enrollment import Assignment, Enrollment, assignment_for_activity
 from paths.errors import Conflict, DomainError, Forbidden, NotFound
+from paths.library.attribution import attribution_of
+from paths.library.models import LibraryEntry
 from service.clock import now
 from service.extensions import db_session
 from service.forms import load_form
@@ -54,6 +57,9 @@ from service.teaching.authoring_forms import (
 from service.teaching.views import require_teacher
 
 bp = Blueprint("authoring", __name__, url_prefix="/teach/paths")
+LIBRARY_STATUS = {"listed": lazy_gettext("offered to every school"),
+                  "unlisted": lazy_gettext("hidden by the Selfpath administrators"),
+                  "withdrawn": lazy_gettext("withdrawn by you")}
 
 
 # -- who may author what ---------------------------------------------------------------
@@ -198,9 +204,14 @@ def clone(path_id: int) -> ResponseReturnValue:
 def edit_path(path_id: int) -> str:
     path = course_path(path_id)
     draft = draft_of(path)
+    entry = db_session().scalars(select(LibraryEntry).where(
+        LibraryEntry.uuid == path.uuid)).first()
+    attribution = attribution_of(db_session(), path.versions[-1]) if path.versions else None
     return render_template("authoring/path.html", path=path, draft=draft,
                            titles={s.key: s.title for s in draft.steps}, kinds=STEP_KINDS,
-                           unpublished=has_unpublished_changes(path, draft))
+                           unpublished=has_unpublished_changes(path, draft),
+                           library_entry=entry, attribution=attribution,
+                           library_status=LIBRARY_STATUS.get(entry.status) if entry else None)
 
 
 @bp.post("/<int:path_id>/details")
