@@ -16,6 +16,8 @@ PASSWORD_HASH_METHODS = ("scrypt:", "pbkdf2:")
 MIN_PRODUCTION_PASSWORD = 12
 # The learner-model families (paths/learning/models.py); bkt predicts best on the benchmark.
 MASTERY_MODELS = ("bkt", "elo")
+# A session is for a lesson or a school day, never Flask's default of 31 days.
+MAX_SESSION_HOURS = 24
 
 
 class SettingsError(ValueError):
@@ -59,6 +61,7 @@ class Settings:
     demo_lms: bool = False
     demo_lms_url: str | None = None  # where the demo LMS's pages live; BASE_URL when unset
     launch_state_seconds: int = 600
+    session_hours: int = 2  # a learner's or teacher's session ends after this long idle
     jwt_leeway_seconds: int = 30
     key_grace_seconds: int = 3 * 24 * 3600
     platform_jwks_cache_seconds: int = 3600
@@ -94,6 +97,7 @@ class Settings:
             demo_lms=_flag(env.get("DEMO_LMS")),
             demo_lms_url=(env.get("DEMO_LMS_URL") or "").rstrip("/") or None,
             launch_state_seconds=_int(env, "LAUNCH_STATE_SECONDS", cls.launch_state_seconds),
+            session_hours=_int(env, "SESSION_HOURS", cls.session_hours),
             jwt_leeway_seconds=_int(env, "JWT_LEEWAY_SECONDS", cls.jwt_leeway_seconds),
             key_grace_seconds=_int(env, "KEY_GRACE_SECONDS", cls.key_grace_seconds),
             platform_jwks_cache_seconds=_int(
@@ -150,6 +154,8 @@ class Settings:
             raise SettingsError("BASE_URL must use https:// in production")
         if not 0 <= self.jwt_leeway_seconds <= 60:
             raise SettingsError("JWT_LEEWAY_SECONDS must be between 0 and 60")
+        if not 1 <= self.session_hours <= MAX_SESSION_HOURS:
+            raise SettingsError(f"SESSION_HOURS must be between 1 and {MAX_SESSION_HOURS}")
         if self.mastery_model not in MASTERY_MODELS:
             raise SettingsError(f"MASTERY_MODEL must be one of {', '.join(MASTERY_MODELS)}")
         if self.database_pool_size < 1 or self.database_max_overflow < 0:
@@ -159,6 +165,8 @@ class Settings:
             raise SettingsError("DATABASE_POOL_TIMEOUT_SECONDS must be at least 1")
         if self.grade_batch_size < 1 or self.grade_send_threads < 1:
             raise SettingsError("GRADE_BATCH_SIZE and GRADE_SEND_THREADS must be at least 1")
+        if not 1 <= self.http_timeout_seconds <= 60:  # a whole call, redirects included
+            raise SettingsError("HTTP_TIMEOUT_SECONDS must be between 1 and 60")
         if self.grade_lease_seconds <= self.http_timeout_seconds:
             raise SettingsError("GRADE_LEASE_SECONDS must be longer than HTTP_TIMEOUT_SECONDS")
         if not 0 < self.grade_retry_base_seconds <= self.grade_retry_max_seconds:

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lti.models import AgsEndpoint
-from paths.db import insert_if_absent
+from paths.db import insert_or_get
 from paths.enrollment import Assignment, Enrollment
 from paths.scores import Score
 
@@ -31,12 +31,10 @@ def store_endpoint(session: Session, activity_id: int, platform_id: int,
     """Keep the launch's AGS claim for the activity. A line item Selfpath created stays
     until the LMS names one; a changed endpoint lets held scores try again."""
     row = _endpoint(session, activity_id)
-    if row is None:  # two first launches may race: insert once, then read
-        insert_if_absent(session, AgsEndpoint, {
+    if row is None:  # two first launches may race: inserted once, the other reads it
+        row = insert_or_get(session, AgsEndpoint, {
             "activity_id": activity_id, "platform_id": platform_id, "scopes": [],
             "line_item_created": False, "updated_at": now}, ["activity_id"])
-        row = _endpoint(session, activity_id)
-        assert row is not None
     scopes = sorted(s for s in claim.get("scope") or () if isinstance(s, str))
     named = _url(claim.get("lineitem"))
     lineitem = named or (row.lineitem_url if row.line_item_created else None)

@@ -13,6 +13,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import requests
 
 from lti.backoff import parse_retry_after
+from lti.outbound import GRADEBOOK_BYTES, Outbound, OutboundError
 from paths.db import utcnow
 
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
@@ -65,16 +66,17 @@ def lms_reason(response: requests.Response) -> str:
     return re.sub(r"\s+", " ", text).strip()[:300] or response.reason or "no reason given"
 
 
-def request(http: requests.Session, method: str, url: str, *, timeout: float,
-            what: str, **kwargs: Any) -> requests.Response:
-    """One call; 2xx is returned, anything else raised as LmsUnavailable or LmsRefused."""
+def request(http: Outbound, method: str, url: str, *, timeout: float, what: str,
+            max_bytes: int = GRADEBOOK_BYTES, **kwargs: Any) -> requests.Response:
+    """One call; 2xx is returned, anything else raised as LmsUnavailable or LmsRefused.
+    A slow or unreachable LMS is worth trying again; an oversized answer, a redirect
+    elsewhere or an internal address is not."""
     try:
-        response = http.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
-    except requests.Timeout:
-        raise LmsUnavailable(f"{what}: the LMS did not answer within {timeout:g} s") from None
-    except requests.RequestException as error:
-        raise LmsUnavailable(f"{what}: could not reach the LMS ({type(error).__name__})") \
-            from None
+        response = http.request(method, url, timeout=timeout, max_bytes=max_bytes, **kwargs)
+    except OutboundError as failed:
+        if failed.retryable:
+            raise LmsUnavailable(f"{what}: {failed}") from None
+        raise LmsRefused(f"{what}: {failed}") from None
     status = response.status_code
     if 200 <= status < 300:
         return response
@@ -107,7 +109,7 @@ def score_body(*, user_id: str, timestamp: datetime, given: float, maximum: floa
             "activityProgress": activity_progress, "gradingProgress": grading_progress}
 
 
-def post_score(http: requests.Session, lineitem_url: str, token: str,
+def post_score(http: Outbound, lineitem_url: str, token: str,
                body: Mapping[str, Any], timeout: float) -> None:
     what = "sending the score"
     response = request(http, "POST", scores_url(lineitem_url), timeout=timeout, what=what,
@@ -121,7 +123,7 @@ def post_score(http: requests.Session, lineitem_url: str, token: str,
                          f"({lms_reason(response)[:120]})")
 
 
-def find_line_item(http: requests.Session, container_url: str, token: str,
+def find_line_item(http: Outbound, container_url: str, token: str,
                    resource_link_id: str, timeout: float) -> str | None:
     """The line item the LMS already has for this resource link (following Link: next)."""
     url: str | None = with_query(container_url, resource_link_id=resource_link_id)
@@ -142,7 +144,7 @@ def find_line_item(http: requests.Session, container_url: str, token: str,
     return None
 
 
-def create_line_item(http: requests.Session, container_url: str, token: str, *, label: str,
+def create_line_item(http: Outbound, container_url: str, token: str, *, label: str,
                      score_maximum: float, resource_link_id: str, timeout: float) -> str:
     what = "creating the gradebook column"
     response = request(http, "POST", container_url, timeout=timeout, what=what,

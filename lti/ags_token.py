@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import jwt
-import requests
 
 from lti.ags_http import LmsRefused, json_body, request
 from lti.keys import SigningKey
+from lti.outbound import TOKEN_BYTES, Outbound
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_SECONDS = 60
@@ -54,7 +54,7 @@ class _Cached:
 class AccessTokens:
     """Tokens of one worker process, fetched once per (platform, scopes) while valid."""
 
-    def __init__(self, http: requests.Session, timeout: float,
+    def __init__(self, http: Outbound, timeout: float,
                  clock: Callable[[], float] = time.time) -> None:
         self.http, self.timeout, self.clock = http, timeout, clock
         self.fetched = 0
@@ -81,6 +81,7 @@ class AccessTokens:
         now = self.clock()
         what = "asking the LMS for an access token"
         response = request(self.http, "POST", auth.token_url, timeout=self.timeout, what=what,
+                           max_bytes=TOKEN_BYTES,
                            data={"grant_type": "client_credentials",
                                  "client_assertion_type": ASSERTION_TYPE,
                                  "client_assertion": client_assertion(key, auth, now),

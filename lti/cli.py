@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from lti import grade_status, keys, registrations
 from lti.grade_worker import GradeWorker, WorkerSettings
+from lti.platform_configuration import check_platform_urls
 from paths.db import utcnow
 from paths.errors import DomainError
 from service.extensions import db_session
@@ -45,6 +46,9 @@ def platforms_add(name: str, issuer: str, client_id: str, auth_login_url: str,
         name=name, issuer=issuer, client_id=client_id, auth_login_url=auth_login_url,
         auth_token_url=auth_token_url, key_set_url=key_set_url, auth_audience=auth_audience)
     try:
+        if current_settings().is_production:  # only public https:// LMS addresses
+            check_platform_urls((auth_login_url, auth_token_url, key_set_url),
+                                production=True)
         platform = registrations.add_platform(db_session(), details)
         for deployment_id in deployment_ids:
             registrations.add_deployment(db_session(), platform.id, deployment_id)
@@ -143,7 +147,8 @@ def worker_settings(batch: int | None = None, threads: int | None = None) -> Wor
         lease_seconds=settings.grade_lease_seconds,
         retry_base_seconds=settings.grade_retry_base_seconds,
         retry_max_seconds=settings.grade_retry_max_seconds,
-        timeout=float(settings.http_timeout_seconds))
+        timeout=float(settings.http_timeout_seconds),
+        check_addresses=settings.is_production)
 
 
 @click.command("worker")

@@ -10,11 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import requests
 from sqlalchemy.orm import Session
 
 from lti.models import Platform
-from lti.platform_configuration import PlatformConfiguration, check_platform_url, read_configuration
+from lti.outbound import Outbound
+from lti.platform_configuration import (
+    PlatformConfiguration,
+    check_platform_url,
+    check_platform_urls,
+    read_configuration,
+)
 from lti.registration_http import get_json, post_json
 from lti.registrations import PlatformDetails, add_deployment, add_platform
 from lti.tool_registration import RegisteredClient, read_registration_response, registration_request
@@ -29,14 +34,16 @@ class RegistrationInvite:
     token: str | None
 
 
-def register_with_platform(session: Session, http: requests.Session,
+def register_with_platform(session: Session, http: Outbound,
                            invite: RegistrationInvite, *, urls: ToolUrls, production: bool,
                            timeout: float) -> Platform:
     """Run the registration; raise RegistrationFailed (nothing stored) when it cannot."""
     check_platform_url(invite.configuration_url, production=production)
     document = get_json(http, invite.configuration_url, invite.token, timeout)
     config = read_configuration(document, invite.configuration_url)
-    check_platform_url(config.registration_endpoint, production=production)
+    # Every address Selfpath will call for this LMS, checked before anything is posted.
+    check_platform_urls((config.registration_endpoint, config.authorization_endpoint,
+                         config.token_endpoint, config.jwks_uri), production=production)
     answer = post_json(http, config.registration_endpoint, invite.token,
                        registration_request(urls), timeout)
     client = read_registration_response(answer, config.registration_endpoint)

@@ -20,8 +20,6 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
-import requests
-from requests.adapters import HTTPAdapter
 from sqlalchemy.orm import Session
 
 from lti import grade_queue as queue
@@ -39,12 +37,12 @@ from lti.ags_token import AccessTokens
 from lti.backoff import retry_delay
 from lti.grade_queue import PendingScore
 from lti.keys import SigningKey, signing_key
+from lti.outbound import Outbound
 from paths.db import utcnow
 from paths.scores import SCORE_MAXIMUM
 
 log = logging.getLogger("selfpath.grades")
 SENT, RETRY, REFUSED, SKIPPED = "sent", "retry", "refused", "skipped"
-USER_AGENT = "Selfpath-LTI/1.0"
 ACK_EVERY = 10  # outcomes per commit: a killed worker resends at most these few
 
 
@@ -56,6 +54,7 @@ class WorkerSettings:
     retry_base_seconds: float = 2.0
     retry_max_seconds: float = 900.0
     timeout: float = 10.0
+    check_addresses: bool = False  # on in production: only public LMS addresses
 
 
 @dataclass(frozen=True)
@@ -78,21 +77,17 @@ class BatchReport:
             setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
 
 
-def new_http_session(pool_size: int) -> requests.Session:
-    http = requests.Session()
-    http.headers["User-Agent"] = USER_AGENT
-    adapter = HTTPAdapter(pool_connections=8, pool_maxsize=max(pool_size, 1))
-    http.mount("http://", adapter)
-    http.mount("https://", adapter)
-    return http
+def new_http_session(settings: WorkerSettings) -> Outbound:
+    """Kept-alive connections, enough for every sending thread."""
+    return Outbound(check_addresses=settings.check_addresses, pool_size=settings.threads)
 
 
 class GradeWorker:
-    def __init__(self, settings: WorkerSettings, *, http: requests.Session | None = None,
+    def __init__(self, settings: WorkerSettings, *, http: Outbound | None = None,
                  clock: Callable[[], datetime] = utcnow, rng: random.Random | None = None,
                  name: str | None = None) -> None:
         self.settings, self.clock, self.rng = settings, clock, rng or random.Random()
-        self.http = http or new_http_session(settings.threads)
+        self.http = http or new_http_session(settings)
         self.tokens = AccessTokens(self.http, settings.timeout)
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._pool = ThreadPoolExecutor(max_workers=max(settings.threads, 1))

@@ -16,6 +16,7 @@ from lti.ags_endpoint import foreign_url
 from lti.ags_http import LmsRefused, LmsUnauthorized, json_body, request, with_query
 from lti.ags_token import AccessTokens, PlatformAuth
 from lti.keys import SigningKey
+from lti.outbound import ROSTER_PAGE_BYTES, Outbound
 from lti.roles import selfpath_role
 
 SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
@@ -37,7 +38,7 @@ class RosterMember:
         return dict(self.__dict__)
 
 
-def read_roster(http: requests.Session, tokens: AccessTokens, auth: PlatformAuth,
+def read_roster(http: Outbound, tokens: AccessTokens, auth: PlatformAuth,
                 key: SigningKey, memberships_url: str, *, timeout: float,
                 resource_link_id: str | None = None) -> list[RosterMember]:
     """Every member of the course (or of one resource link), following every page."""
@@ -57,13 +58,14 @@ def read_roster(http: requests.Session, tokens: AccessTokens, auth: PlatformAuth
     raise LmsRefused(f"reading the roster: more than {MAX_PAGES} pages")
 
 
-def _get_page(http: requests.Session, tokens: AccessTokens, auth: PlatformAuth,
+def _get_page(http: Outbound, tokens: AccessTokens, auth: PlatformAuth,
               key: SigningKey, url: str, timeout: float) -> requests.Response:
     """One page; a cached token the LMS no longer accepts is replaced once."""
     for attempt in (1, 2):
         token = tokens.token(auth, [SCOPE], key)
         try:
             return request(http, "GET", url, timeout=timeout, what="reading the roster",
+                           max_bytes=ROSTER_PAGE_BYTES,
                            headers={"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE})
         except LmsUnauthorized:
             tokens.forget(auth, [SCOPE])

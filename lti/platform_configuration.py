@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
+from lti.addresses import Resolver, host_problem, system_resolver
 from lti.claims import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST, SUPPORTED_MESSAGES
 from lti.errors import RegistrationFailed
 
@@ -29,17 +30,31 @@ class PlatformConfiguration:
     product_family: str | None = None
 
 
-def check_platform_url(url: str, *, production: bool) -> None:
-    """HTTPS to a public host; plain HTTP only to this machine, and never in production."""
+def check_platform_url(url: str, *, production: bool,
+                       resolve: Resolver | None = system_resolver) -> None:
+    """HTTPS to a public host; plain HTTP only to this machine, and never in production.
+    In production the host must not be, or resolve to, an internal address."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    if parts.scheme == "https" and host and not (production and _internal(host)):
-        return
+    if parts.scheme == "https" and host:
+        problem = host_problem(host, resolve) if production else None
+        if problem is None:
+            return
+        raise RegistrationFailed("internal_platform_address", f"{url} is not a public "
+                                 f"address ({problem}), so Selfpath will not use it for an "
+                                 "LMS", status=400)
     if parts.scheme == "http" and not production and _loopback(host):
         return
     raise RegistrationFailed("insecure_platform_url", f"{url or 'the address'} is not an "
                              "https:// address of the LMS, so Selfpath will not register "
                              "with it", status=400)
+
+
+def check_platform_urls(urls: Iterable[str], *, production: bool,
+                        resolve: Resolver | None = system_resolver) -> None:
+    """Every address an LMS registers (login, token, key set, registration): all checked."""
+    for url in urls:
+        check_platform_url(url, production=production, resolve=resolve)
 
 
 def _loopback(host: str) -> bool:
@@ -49,14 +64,6 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _internal(host: str) -> bool:
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return host == "localhost"
-    return address.is_private or address.is_loopback or address.is_link_local
 
 
 def origin(url: str) -> tuple[str, str, int | None]:

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from lti.errors import LaunchRefused
+from lti.outbound import KEY_SET_BYTES, Outbound, OutboundError
 
 MIN_REFETCH_SECONDS = 5.0
 
@@ -31,7 +32,7 @@ class _Entry:
 
 
 class PlatformKeys:
-    def __init__(self, http: requests.Session, timeout: float, max_age: float,
+    def __init__(self, http: Outbound, timeout: float, max_age: float,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._http = http
         self._timeout = timeout
@@ -73,11 +74,11 @@ class PlatformKeys:
 
     def _fetch(self, url: str) -> dict[str, rsa.RSAPublicKey]:
         try:
-            response = self._http.get(url, timeout=self._timeout,
+            response = self._http.get(url, timeout=self._timeout, max_bytes=KEY_SET_BYTES,
                                       headers={"Accept": "application/json"})
             response.raise_for_status()
             document = response.json()
-        except (requests.RequestException, ValueError) as exc:
+        except (OutboundError, requests.HTTPError, ValueError) as exc:
             raise LaunchRefused(
                 "key_set_unavailable",
                 f"the platform's key set at {url} could not be read ({_why(exc)}): is the "
@@ -88,6 +89,8 @@ class PlatformKeys:
 
 
 def _why(exc: Exception) -> str:
+    if isinstance(exc, OutboundError):
+        return str(exc)
     response = getattr(exc, "response", None)
     if response is not None:
         return f"it answered HTTP {response.status_code}"

@@ -12,12 +12,16 @@ from lti.ags_endpoint import store_endpoint
 from lti.launch import Launch
 from lti.models import Deployment
 from lti.rosters import remember_roster_address
+from paths.db import insert_or_get
 from paths.enrollment import Assignment
 from paths.people import TEACHER, Activity, Course, Membership, User
 
 # "Last seen" and "last launch" move on when older than this, so a learner who reopens the
 # activity within minutes does not rewrite their rows on every launch.
 LAST_SEEN_PRECISION = timedelta(minutes=5)
+
+KnownParties = tuple[Deployment, Course | None, Activity | None, Assignment | None,
+                     User | None, Membership | None]
 
 
 @dataclass(frozen=True)
@@ -30,21 +34,9 @@ class LaunchParties:
 
 
 def provision(session: Session, launch: Launch, now: datetime) -> LaunchParties:
-    """One lookup whatever the data: the tenant, course, activity and its assignment, the
-    user and their membership; then only what is new or changed is written."""
-    tenant, course, activity, assignment, user, membership = session.execute(
-        select(Deployment, Course, Activity, Assignment, User, Membership)
-        .outerjoin(Course, and_(Course.tenant_id == Deployment.id,
-                                Course.context_id == launch.context_id))
-        .outerjoin(Activity, and_(Activity.tenant_id == Deployment.id,
-                                  Activity.resource_link_id == launch.resource_link_id))
-        .outerjoin(Assignment, Assignment.activity_id == Activity.id)
-        .outerjoin(User, and_(User.issuer == launch.issuer, User.subject == launch.subject))
-        .outerjoin(Membership, and_(Membership.user_id == User.id,
-                                    Membership.course_id == Course.id))
-        .where(Deployment.platform_id == launch.platform_id,
-               Deployment.deployment_id == launch.deployment_id)
-    ).one()
+    """One lookup whatever the data, then only what is new or changed is written. A row
+    another launch inserts meanwhile (the same person in two browsers) is taken as found."""
+    tenant, course, activity, assignment, user, membership = find_parties(session, launch)
     if launch.context_id:
         course = _course(session, launch, tenant, course)
     else:
@@ -57,13 +49,31 @@ def provision(session: Session, launch: Launch, now: datetime) -> LaunchParties:
         if launch.role == TEACHER and launch.nrps:
             url = launch.nrps.get("context_memberships_url")
             if isinstance(url, str) and url:
-                session.flush()
                 remember_roster_address(session, course.id, launch.platform_id, url)
     if activity is not None and launch.ags:
         store_endpoint(session, activity.id, launch.platform_id, launch.ags, now)
     session.flush()
     return LaunchParties(user=user, course=course, activity=activity, tenant=tenant,
                          assignment=assignment)
+
+
+def find_parties(session: Session, launch: Launch) -> KnownParties:
+    """The tenant, course, activity and its assignment, user and membership in one
+    statement; None for each the LMS has not launched Selfpath with before."""
+    row = session.execute(
+        select(Deployment, Course, Activity, Assignment, User, Membership)
+        .outerjoin(Course, and_(Course.tenant_id == Deployment.id,
+                                Course.context_id == launch.context_id))
+        .outerjoin(Activity, and_(Activity.tenant_id == Deployment.id,
+                                  Activity.resource_link_id == launch.resource_link_id))
+        .outerjoin(Assignment, Assignment.activity_id == Activity.id)
+        .outerjoin(User, and_(User.issuer == launch.issuer, User.subject == launch.subject))
+        .outerjoin(Membership, and_(Membership.user_id == User.id,
+                                    Membership.course_id == Course.id))
+        .where(Deployment.platform_id == launch.platform_id,
+               Deployment.deployment_id == launch.deployment_id)
+    ).one()
+    return row._tuple()
 
 
 def _changed(row: object, **values: object) -> None:
@@ -79,9 +89,10 @@ def _stale(seen: datetime | None, now: datetime) -> bool:
 
 def _user(session: Session, launch: Launch, user: User | None, now: datetime) -> User:
     if user is None:
-        user = User(issuer=launch.issuer, subject=launch.subject, created_at=now,
-                    last_seen_at=now)
-        session.add(user)
+        user = insert_or_get(session, User, {
+            "issuer": launch.issuer, "subject": launch.subject, "name": launch.name,
+            "email": launch.email, "locale": launch.locale, "created_at": now,
+            "last_seen_at": now}, ["issuer", "subject"])
     # Name and email only when the platform shares them (it may withhold PII).
     _changed(user, name=launch.name or user.name, email=launch.email or user.email,
              locale=launch.locale or user.locale)
@@ -93,11 +104,10 @@ def _user(session: Session, launch: Launch, user: User | None, now: datetime) ->
 def _course(session: Session, launch: Launch, tenant: Deployment,
             course: Course | None) -> Course:
     if course is None:
-        course = Course(tenant_id=tenant.id, context_id=launch.context_id,
-                        title=launch.context_title, label=launch.context_label)
-        session.add(course)
-        session.flush()  # its id, for the membership
-        return course
+        course = insert_or_get(session, Course, {
+            "tenant_id": tenant.id, "context_id": launch.context_id,
+            "title": launch.context_title, "label": launch.context_label},
+            ["tenant_id", "context_id"])
     _changed(course, title=launch.context_title or course.title,
              label=launch.context_label or course.label)
     return course
@@ -105,10 +115,14 @@ def _course(session: Session, launch: Launch, tenant: Deployment,
 
 def _activity(session: Session, launch: Launch, tenant: Deployment, course: Course | None,
               activity: Activity | None) -> Activity:
+    course_id = course.id if course else None
     if activity is None:
-        activity = Activity(tenant_id=tenant.id, resource_link_id=launch.resource_link_id)
-        session.add(activity)
-    _changed(activity, course_id=course.id if course else activity.course_id,
+        activity = insert_or_get(session, Activity, {
+            "tenant_id": tenant.id, "resource_link_id": launch.resource_link_id,
+            "course_id": course_id, "title": launch.resource_link_title},
+            ["tenant_id", "resource_link_id"])
+    # A launch without a course claim leaves the activity in the course it was placed in.
+    _changed(activity, course_id=course_id or activity.course_id,
              title=launch.resource_link_title or activity.title)
     return activity
 
@@ -116,10 +130,10 @@ def _activity(session: Session, launch: Launch, tenant: Deployment, course: Cour
 def _membership(session: Session, user: User, course: Course, membership: Membership | None,
                 role: str, now: datetime) -> None:
     if membership is None:
-        session.flush()  # the user's id
-        session.add(Membership(user_id=user.id, course_id=course.id, role=role,
-                               last_launch_at=now))
-        return
+        membership = insert_or_get(session, Membership, {
+            "user_id": user.id, "course_id": course.id, "role": role,
+            "last_launch_at": now}, ["user_id", "course_id"])
+    # The role follows the latest launch: a learner made teaching assistant teaches.
     _changed(membership, role=role)
     if _stale(membership.last_launch_at, now):
         membership.last_launch_at = now

@@ -7,36 +7,50 @@ from typing import Any
 import requests
 
 from lti.errors import RegistrationFailed
+from lti.outbound import (
+    CONFIGURATION_BYTES,
+    InternalAddress,
+    Outbound,
+    OutboundError,
+    RedirectRefused,
+    Unreachable,
+)
 
 
-def get_json(http: requests.Session, url: str, token: str | None, timeout: float) -> Any:
+def get_json(http: Outbound, url: str, token: str | None, timeout: float) -> Any:
     return _call(http, "GET", url, token, timeout)
 
 
-def post_json(http: requests.Session, url: str, token: str | None, body: dict[str, Any],
+def post_json(http: Outbound, url: str, token: str | None, body: dict[str, Any],
               timeout: float) -> Any:
     return _call(http, "POST", url, token, timeout, body)
 
 
-def _call(http: requests.Session, method: str, url: str, token: str | None, timeout: float,
+def _call(http: Outbound, method: str, url: str, token: str | None, timeout: float,
           body: dict[str, Any] | None = None) -> Any:
     headers = {"Accept": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     try:
-        # No redirects: the LMS must answer at the address it gave.
         response = http.request(method, url, headers=headers, json=body, timeout=timeout,
-                                allow_redirects=False)
-    except requests.RequestException as exc:
-        raise RegistrationFailed("platform_unreachable", f"Selfpath could not reach {url} "
-                                 f"({type(exc).__name__}): is the LMS address right, and "
-                                 "can the Selfpath server reach it?") from exc
+                                max_bytes=CONFIGURATION_BYTES)
+    except OutboundError as failed:
+        raise _failure(failed) from None
     _check_status(response, url, token)
     try:
         return response.json()
     except ValueError as exc:
         raise RegistrationFailed("platform_not_json", f"the LMS's answer from {url} is not "
                                  "JSON") from exc
+
+
+def _failure(failed: OutboundError) -> RegistrationFailed:
+    """A registration cut short: the LMS's fault is a 502, an address we refuse a 400."""
+    if isinstance(failed, Unreachable):
+        return RegistrationFailed(failed.code, f"{failed}: is the LMS address right, and can "
+                                  "the Selfpath server reach it?")
+    refused = isinstance(failed, InternalAddress | RedirectRefused)
+    return RegistrationFailed(failed.code, str(failed), status=400 if refused else 502)
 
 
 def _check_status(response: requests.Response, url: str, token: str | None) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import requests
 from sqlalchemy.orm import Session
 
 from lti.ags_http import LmsRefused, LmsUnavailable
@@ -13,23 +12,27 @@ from lti.grade_queue import platform_auth
 from lti.keys import SigningKey
 from lti.models import CourseRoster, Platform
 from lti.nrps import RosterMember, read_roster
+from lti.outbound import Outbound
 from paths.dashboard import RosterMember as ClassMember
 from paths.dashboard import class_roster
+from paths.db import insert_or_get
 from paths.enrollment import Assignment
 
 
 def remember_roster_address(session: Session, course_id: int, platform_id: int,
                             memberships_url: str) -> None:
-    """Keep the course's NRPS address from a launch (only written when it changes)."""
+    """Keep the course's NRPS address from a launch (only written when it changes). Two
+    teachers' first launches may race: the roster is inserted once."""
     roster = session.get(CourseRoster, course_id)
     if roster is None:
-        session.add(CourseRoster(course_id=course_id, platform_id=platform_id,
-                                 memberships_url=memberships_url, members=[]))
-    elif (roster.memberships_url, roster.platform_id) != (memberships_url, platform_id):
+        roster = insert_or_get(session, CourseRoster, {
+            "course_id": course_id, "platform_id": platform_id,
+            "memberships_url": memberships_url, "members": []}, ["course_id"])
+    if (roster.memberships_url, roster.platform_id) != (memberships_url, platform_id):
         roster.memberships_url, roster.platform_id = memberships_url, platform_id
 
 
-def refresh_roster(session: Session, course_id: int, *, http: requests.Session,
+def refresh_roster(session: Session, course_id: int, *, http: Outbound,
                    tokens: AccessTokens, key: SigningKey, timeout: float,
                    now: datetime) -> CourseRoster | None:
     """Read the whole roster from the LMS now; a failure is kept as `last_error`."""

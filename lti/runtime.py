@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import requests
 from flask import current_app
 
 from config import Settings
 from lti.ags_token import AccessTokens
+from lti.outbound import Outbound
 from lti.platform_keys import PlatformKeys
 from lti.state_store import DatabaseStateStore, LaunchStateStore, RedisStateStore
 from service.extensions import db_session
-
-USER_AGENT = "Selfpath-LTI/1.0"
 
 
 def _settings() -> Settings:
@@ -21,20 +19,20 @@ def _settings() -> Settings:
     return settings
 
 
-def http_session() -> requests.Session:
-    session: requests.Session | None = current_app.extensions.get("selfpath.http")
-    if session is None:
-        session = requests.Session()
-        session.headers["User-Agent"] = USER_AGENT
-        current_app.extensions["selfpath.http"] = session
-    return session
+def outbound_http() -> Outbound:
+    """The process's client for calls to LMSs (internal addresses refused in production)."""
+    http: Outbound | None = current_app.extensions.get("selfpath.http")
+    if http is None:
+        http = Outbound(check_addresses=_settings().is_production)
+        current_app.extensions["selfpath.http"] = http
+    return http
 
 
 def platform_keys() -> PlatformKeys:
     keys: PlatformKeys | None = current_app.extensions.get("selfpath.platform_keys")
     if keys is None:
         settings = _settings()
-        keys = PlatformKeys(http_session(), timeout=settings.http_timeout_seconds,
+        keys = PlatformKeys(outbound_http(), timeout=settings.http_timeout_seconds,
                             max_age=settings.platform_jwks_cache_seconds)
         current_app.extensions["selfpath.platform_keys"] = keys
     return keys
@@ -44,7 +42,7 @@ def access_tokens() -> AccessTokens:
     """OAuth2 tokens for LMS services called from web requests (rosters), per process."""
     tokens: AccessTokens | None = current_app.extensions.get("selfpath.tokens")
     if tokens is None:
-        tokens = AccessTokens(http_session(), _settings().http_timeout_seconds)
+        tokens = AccessTokens(outbound_http(), _settings().http_timeout_seconds)
         current_app.extensions["selfpath.tokens"] = tokens
     return tokens
 

@@ -29,6 +29,7 @@ from lti.launch import Launch
 from lti.models import Deployment, Platform
 from lti.platform_keys import PlatformKeys
 from lti.registrations import find_deployment, find_registration, record_new_deployment
+from lti.service_urls import service_url_problem
 from lti.state_store import LaunchStateStore, PendingLogin
 from lti.tool_config import DatabaseToolConf, PlatformRegistration
 
@@ -71,7 +72,8 @@ class _Unused:
 
 class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
     def __init__(self, session: Session, store: LaunchStateStore, keys: PlatformKeys,
-                 *, now: datetime, leeway: int, nonce_ttl: int) -> None:
+                 *, now: datetime, leeway: int, nonce_ttl: int,
+                 check_addresses: bool = False) -> None:
         super().__init__(_Params({}), DatabaseToolConf(session), session_service=_Unused(),
                          cookie_service=_Unused())
         self._session = session
@@ -80,6 +82,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         self._now = now
         self._leeway = leeway
         self._nonce_ttl = nonce_ttl
+        self._check_addresses = check_addresses  # production: service URLs must be public
         self._pending: PendingLogin | None = None
         self._client_id: str | None = None
         self._platform: Platform | None = None
@@ -98,6 +101,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         self.validate_nonce()
         self.validate_deployment()
         self.validate_message()
+        self.validate_service_urls()
         assert self._platform is not None and self._client_id is not None
         return Launch.from_claims(self._jwt["body"], self._platform.id, self._client_id)
 
@@ -308,6 +312,12 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
                 raise LaunchRefused("missing_return_url", "the deep linking request has no "
                                     "deep_link_return_url")
         self._run_pylti1p3_validators(body)
+        return self
+
+    def validate_service_urls(self) -> LaunchValidator:
+        problem = service_url_problem(self._jwt["body"]) if self._check_addresses else None
+        if problem:
+            raise LaunchRefused("internal_service_url", problem)
         return self
 
     def _run_pylti1p3_validators(self, body: Mapping[str, Any]) -> None:

@@ -14,7 +14,7 @@ from lti.launch_log import ACCEPTED, REFUSED, record_launch
 from lti.login import LOGIN_PARAMS, start_login
 from lti.provisioning import provision
 from lti.registrations import get_platform, is_canvas
-from lti.runtime import http_session, platform_keys, state_store
+from lti.runtime import outbound_http, platform_keys, state_store
 from lti.urls import ToolUrls, canvas_configuration, origin_of
 from lti.validation import LaunchRequest, LaunchValidator, StateNotBound
 from paths.db import utcnow
@@ -89,7 +89,8 @@ def launch() -> ResponseReturnValue:
     now = utcnow()
     validator = LaunchValidator(db_session(), state_store(), platform_keys(), now=now,
                                 leeway=settings.jwt_leeway_seconds,
-                                nonce_ttl=settings.launch_state_seconds + 3600)
+                                nonce_ttl=settings.launch_state_seconds + 3600,
+                                check_addresses=settings.is_production)
     try:
         launch = validator.check(LaunchRequest(id_token=request.form.get("id_token", ""),
                                                state=state, binding=binding))
@@ -173,7 +174,7 @@ def _register(invite: RegistrationInvite) -> Response:
     settings = current_settings()
     try:
         platform = register_with_platform(
-            db_session(), http_session(), invite, urls=tool_urls(),
+            db_session(), outbound_http(), invite, urls=tool_urls(),
             production=settings.is_production, timeout=settings.http_timeout_seconds)
     except DomainError as failed:
         log.warning("registration refused", extra={"fields": {"reason_code": failed.code}})

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, inspect
+from sqlalchemy import DateTime, MetaData, TypeDecorator, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
 
@@ -20,6 +20,9 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+RowT = TypeVar("RowT", bound=Base)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -61,8 +64,30 @@ def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any]
     Atomic on PostgreSQL and SQLite alike (INSERT ... ON CONFLICT DO NOTHING), so two
     requests racing to record the same fact record it once.
     """
+    statement = _insert_unless_present(session, model, values, unique_columns).returning(
+        *inspect(model).primary_key)
+    return session.execute(statement).first() is not None
+
+
+def insert_or_get(session: Session, model: type[RowT], values: dict[str, Any],
+                  unique_columns: list[str]) -> RowT:
+    """The row with these unique values: inserted now, or the one another request inserted
+    first (one statement when the row is new).
+
+    Two requests may both have looked and found nothing. On PostgreSQL the second insert
+    waits for the first to commit, then does nothing, and the re-read (READ COMMITTED) finds
+    the winner's row; on SQLite the second writer waits for the first to commit before its
+    insert runs at all. Neither request fails or retries."""
+    statement = _insert_unless_present(session, model, values, unique_columns).returning(model)
+    row = session.scalars(statement).first()
+    if row is not None:
+        return row
+    winner = select(model).filter_by(**{name: values[name] for name in unique_columns})
+    return session.scalars(winner).one()
+
+
+def _insert_unless_present(session: Session, model: type[Base], values: dict[str, Any],
+                           unique_columns: list[str]) -> Any:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(
-        index_elements=unique_columns).returning(*inspect(model).primary_key)
-    return session.execute(statement).first() is not None
+    return insert(model).values(**values).on_conflict_do_nothing(index_elements=unique_columns)

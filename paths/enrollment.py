@@ -9,7 +9,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from paths.catalog import LearningPath, PathVersion
-from paths.db import Base, UtcDateTime, insert_if_absent, utcnow
+from paths.db import Base, UtcDateTime, insert_if_absent, insert_or_get, utcnow
 from paths.people import Activity, User
 
 COMPLETION = "completion"
@@ -85,11 +85,13 @@ def assignment_with_versions(session: Session, activity_id: int) -> Assignment |
 
 def assign(session: Session, activity_id: int, version: PathVersion, *, assigned_by: int | None,
            grading: str = COMPLETION, now: datetime) -> Assignment:
-    """Place a path version on an activity (replacing the path it had, if any)."""
+    """Place a path version on an activity (replacing the path it had, if any). Two first
+    launches of a deep-linked activity may both place its path: it is placed once."""
     assignment = assignment_for_activity(session, activity_id)
     if assignment is None:
-        assignment = Assignment(activity_id=activity_id, created_at=now)
-        session.add(assignment)
+        assignment = insert_or_get(session, Assignment, {
+            "activity_id": activity_id, "path_version_id": version.id, "grading": grading,
+            "assigned_by": assigned_by, "created_at": now}, ["activity_id"])
     assignment.path_version_id = version.id
     assignment.grading = grading
     assignment.assigned_by = assigned_by

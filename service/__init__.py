@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,6 +49,8 @@ def _flask_config(settings: Settings) -> dict[str, object]:
         "SESSION_COOKIE_SECURE": https,
         "SESSION_COOKIE_SAMESITE": "None" if https else "Lax",
         "SESSION_COOKIE_PARTITIONED": https,
+        # Signed cookies older than this are refused, and the cookie expires then too.
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=settings.session_hours),
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": False,  # LMS frames post cross-site; the token is the check

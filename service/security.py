@@ -1,4 +1,5 @@
-"""Security headers. Pages may be framed only by registered LMS origins."""
+"""Security headers. Pages may be framed only by registered LMS origins; production
+responses insist on HTTPS; pages that need a session are never stored by a cache."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import time
 from threading import Lock
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from lti.registrations import frame_origins
 from service.extensions import db_session
+from service.settings import current_settings
 
 _CACHE_SECONDS = 60
 _cache: dict[str, object] = {"at": 0.0, "value": ""}
@@ -19,8 +21,17 @@ _lock = Lock()
 _HOST = re.compile(r"^[a-z0-9.-]+$")
 
 
+# A year, renewed by every response; subdomains of the tool's own host only.
+TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+# Blueprints whose pages show a learner's, a teacher's or the admin's data.
+SESSION_BLUEPRINTS = frozenset({"learner", "teaching", "authoring", "class_dashboard",
+                                "deep_link", "admin"})
+
+
 def install(app: Flask) -> None:
     app.after_request(_add_headers)
+    app.after_request(_add_transport_security)
+    app.after_request(_forbid_storing_session_pages)
 
 
 def _add_headers(response: Response) -> Response:
@@ -29,6 +40,22 @@ def _add_headers(response: Response) -> Response:
     if "Content-Security-Policy" not in response.headers:
         response.headers["Content-Security-Policy"] = content_security_policy(
             _frame_ancestors())
+    return response
+
+
+def _add_transport_security(response: Response) -> Response:
+    # Production always runs on https (Settings.check); development over http must not,
+    # or the browser would pin the developer's host to https for a year.
+    if current_settings().is_production:
+        response.headers.setdefault("Strict-Transport-Security", TRANSPORT_SECURITY)
+    return response
+
+
+def _forbid_storing_session_pages(response: Response) -> Response:
+    """A shared school computer's cache, or a proxy's, must not keep a page that only its
+    learner, teacher or admin may see. Public pages (key set, setup, health) keep theirs."""
+    if request.blueprint in SESSION_BLUEPRINTS:
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

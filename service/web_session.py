@@ -5,6 +5,9 @@ blocked, partitioned ones included), the launch still completes through platform
 storage, and the session then travels with the page instead: the same signed session
 that the cookie would hold, as a short-lived token in the `sp` query parameter of every
 Selfpath link and form. Its CSRF secret travels inside it, so forms are checked as usual.
+
+Cookie and token share one lifetime, `SESSION_HOURS` (Flask's PERMANENT_SESSION_LIFETIME):
+both are signed again on every page, so it is how long a session may sit idle.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from lti.provisioning import LaunchParties
 
 STATE_COOKIE_PREFIX = "lti_state_"
 TOKEN_PARAM = "sp"
-TOKEN_SECONDS = 2 * 3600  # renewed on every page, so this is the idle limit
 TOKEN_BLUEPRINTS = frozenset({"learner", "teaching"})
 """Pages whose links and forms carry the session token when cookies are withheld."""
 
@@ -57,12 +59,16 @@ class CookieOrTokenSessionInterface(SecureCookieSessionInterface):
     def read_token(self, app: Flask, token: str) -> dict[str, Any] | None:
         """The session in a valid, unexpired token that names a user; otherwise None."""
         try:
-            data = self.token_serializer(app).loads(token, max_age=TOKEN_SECONDS)
+            data = self.token_serializer(app).loads(token, max_age=idle_limit_seconds(app))
         except BadSignature:  # also an expired token
             return None
         if not isinstance(data, dict) or not data.get("user_id"):
             return None
         return data
+
+
+def idle_limit_seconds(app: Flask) -> int:
+    return int(app.permanent_session_lifetime.total_seconds())
 
 
 def install(app: Flask) -> None:
@@ -110,6 +116,9 @@ def start_session(launch: Launch, parties: LaunchParties, *, cookies: bool = Tru
         "role": launch.role,
         "locale": launch.locale,
     })
+    # Permanent: the cookie then expires after SESSION_HOURS idle (renewed on each page)
+    # instead of living until the browser closes, which a shared school computer never does.
+    session.permanent = True
     session.carried = not cookies  # type: ignore[attr-defined]
 
 

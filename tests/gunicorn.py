@@ -61,14 +61,16 @@ def gunicorn(env: dict[str, str], port: int, workers: int = 2,
 
 def _wait_ready(address: str, process: subprocess.Popen, log_path: Path,
                 verify: str | bool = True) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("gunicorn exited: " + log_path.read_text()[-2000:])
         try:
-            if requests.get(address + "/healthz", timeout=1, verify=verify).status_code == 200:
+            if requests.get(address + "/healthz", timeout=2, verify=verify).status_code == 200:
                 return
-        except requests.ConnectionError:
+        # The socket accepts connections before a busy machine has loaded the app: a probe
+        # that times out is tried again, like one that finds nothing listening.
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.1)
     raise RuntimeError(f"gunicorn at {address} did not become ready")

@@ -2,13 +2,16 @@
 
 The cookie is separate from the session an LTI launch starts: it is `SameSite=Strict`
 and limited to /admin, so an LMS frame or another site never carries it, and a launch
-can neither create nor reuse it. Changing the admin password ends every admin session.
+can neither create nor reuse it. Changing the admin password ends every admin session;
+signing out ends that one on the server too (`service.admin_sessions`), so a copied
+cookie stops working.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import timedelta
 
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -16,6 +19,9 @@ from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response
 
 from config import Settings
+from service.admin_sessions import admin_session_is_open, close_admin_session, open_admin_session
+from service.clock import now
+from service.extensions import db_session
 
 COOKIE = "selfpath_admin"
 SESSION_SECONDS = 8 * 3600
@@ -43,23 +49,37 @@ def _fingerprint(settings: Settings) -> str:
 
 
 def sign_in(response: Response, settings: Settings) -> None:
+    """Open a server-side session and hand its id to the browser; the caller commits."""
+    session_id = open_admin_session(db_session(), now(), timedelta(seconds=SESSION_SECONDS))
     https = bool(current_app.config["SESSION_COOKIE_SECURE"])
-    response.set_cookie(COOKIE, _serializer().dumps({"admin": _fingerprint(settings)}),
-                        max_age=SESSION_SECONDS, path="/admin", httponly=True, secure=https,
-                        samesite="Strict")
+    token = _serializer().dumps({"admin": _fingerprint(settings), "sid": session_id})
+    response.set_cookie(COOKIE, token, max_age=SESSION_SECONDS, path="/admin", httponly=True,
+                        secure=https, samesite="Strict")
 
 
 def sign_out(response: Response) -> None:
+    """End this browser's admin session on the server and drop its cookie; the caller commits."""
+    data = _cookie_data()
+    if data is not None:
+        close_admin_session(db_session(), str(data.get("sid", "")))
     response.delete_cookie(COOKIE, path="/admin", httponly=True, samesite="Strict")
 
 
 def is_signed_in(settings: Settings) -> bool:
+    data = _cookie_data()
+    if data is None or not hmac.compare_digest(str(data.get("admin", "")),
+                                               _fingerprint(settings)):
+        return False
+    return admin_session_is_open(db_session(), str(data.get("sid", "")), now())
+
+
+def _cookie_data() -> dict[str, object] | None:
+    """The admin cookie's signed, unexpired content, or None."""
     raw = request.cookies.get(COOKIE)
     if not raw:
-        return False
+        return None
     try:
         data = _serializer().loads(raw, max_age=SESSION_SECONDS)
     except BadSignature:
-        return False
-    return isinstance(data, dict) and hmac.compare_digest(
-        str(data.get("admin", "")), _fingerprint(settings))
+        return None
+    return data if isinstance(data, dict) else None

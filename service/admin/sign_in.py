@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from service.admin.auth import credentials_match, sign_in, sign_out
 from service.admin.blueprint import bp
-from service.extensions import limiter
+from service.extensions import db_session, limiter
 from service.settings import current_settings
 
 log = logging.getLogger("selfpath.admin")
@@ -19,9 +19,11 @@ log = logging.getLogger("selfpath.admin")
 @limiter.limit(lambda: current_settings().admin_login_rate_limit, methods=["POST"],
                error_message="Too many sign-in attempts from this address. Wait a few "
                              "minutes before trying again.")
-def login() -> Response | tuple[str, int]:
+def login() -> Response | str | tuple[str, int]:
     if request.method == "GET":
-        return Response(render_template("admin/login.html", failed=False))
+        # A rendered string: Flask sends it as text/html (werkzeug's Response would be
+        # text/plain, and the browser would show the page's source).
+        return render_template("admin/login.html", failed=False)
     settings = current_settings()
     username = request.form.get("username", "")
     if not credentials_match(settings, username, request.form.get("password", "")):
@@ -30,6 +32,7 @@ def login() -> Response | tuple[str, int]:
     log.info("admin signed in")
     response = redirect(url_for("admin.platforms"))
     sign_in(response, settings)
+    db_session().commit()
     return response
 
 
@@ -37,4 +40,6 @@ def login() -> Response | tuple[str, int]:
 def logout() -> Response:
     response = redirect(url_for("admin.login"))
     sign_out(response)
+    db_session().commit()
+    log.info("admin signed out")
     return response

@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 from lti import keys
 from lti.grade_status import resync
 from lti.rosters import class_members, refresh_roster
-from lti.runtime import access_tokens, http_session
+from lti.runtime import access_tokens, outbound_http
 from paths.dashboard import ClassView, class_view
 from paths.enrollment import Assignment, Enrollment, assignment_for_activity
 from paths.errors import NotFound
@@ -23,6 +23,7 @@ from service.extensions import db_session
 from service.forms import load_form
 from service.learner.context import current_activity
 from service.settings import current_settings
+from service.teaching.spreadsheet import as_text_row
 from service.teaching.views import require_teacher
 
 bp = Blueprint("class_dashboard", __name__, url_prefix="/teach")
@@ -55,15 +56,16 @@ def export() -> Response:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # a BOM, so spreadsheet programs read Vietnamese names right
     writer = csv.writer(buffer)
-    writer.writerow(["name", "lms_user_id", "status", "progress_percent",
-                     "estimated_minutes", "last_activity", *[f"skill:{s}" for s in view.skills],
-                     *[f"step:{key}" for key in view.keys]])
+    writer.writerow(as_text_row([
+        "name", "lms_user_id", "status", "progress_percent", "estimated_minutes",
+        "last_activity", *[f"skill:{s}" for s in view.skills],
+        *[f"step:{key}" for key in view.keys]]))
     for row in view.rows:
-        writer.writerow([
+        writer.writerow(as_text_row([
             row.member.name or "", row.member.subject, row.status, row.percent,
             row.minutes_spent, row.last_activity.isoformat() if row.last_activity else "",
             *["" if row.skills[s] is None else round(row.skills[s] or 0, 2)
-              for s in view.skills], *row.cells])
+              for s in view.skills], *row.cells]))
     return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=class-progress.csv"})
 
@@ -90,7 +92,7 @@ def refresh() -> ResponseReturnValue:
     current_assignment()
     key = keys.signing_key(db_session(), now())
     db_session().commit()  # the LMS checks our assertion against the published keys
-    roster = refresh_roster(db_session(), session.get("course_id") or 0, http=http_session(),
+    roster = refresh_roster(db_session(), session.get("course_id") or 0, http=outbound_http(),
                             tokens=access_tokens(), key=key,
                             timeout=current_settings().http_timeout_seconds, now=now())
     db_session().commit()

@@ -9,18 +9,12 @@ that iframe are therefore third-party cookies, as in a real LMS.
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 
@@ -31,6 +25,7 @@ from service.demo.lms import register_demo_platform, seed_demo_course
 from service.extensions import db
 from service.library.starter import seed_library
 from tests.browser.lms import CourseInTheLms
+from tests.certificates import self_signed as _self_signed
 from tests.conftest import empty_tables
 from tests.gunicorn import app_env, free_port, gunicorn
 
@@ -54,27 +49,6 @@ class Sites:
     tool: str  # https://localhost:<port>: Selfpath's BASE_URL
     lms: str   # https://127.0.0.1:<port>: the demo LMS, another site
     app: Flask  # an in-process app on the same database, to reset the demo course
-
-
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    start = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(start).not_valid_after(start + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([
-                x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    key_path.chmod(0o600)
-    return cert_path, key_path
 
 
 def _reset_demo(app: Flask) -> None:

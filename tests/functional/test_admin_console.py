@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import jwt
 import pytest
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from lti import claims, keys
 from lti.models import Deployment, LaunchRecord, Platform, ToolKey
 from paths.db import utcnow
+from service.admin_sessions import AdminSession
 from tests.conftest import ADMIN
 from tests.platform import TEACHER
 
@@ -88,6 +90,43 @@ def test_sign_in_sets_a_strict_cookie_of_its_own(client, platform):
 def test_sign_out_ends_the_admin_session(admin, client):
     assert admin.post("/admin/logout").status_code == 302
     assert client.get("/admin/").status_code == 302
+
+
+def admin_cookie(client) -> str:
+    return client.get_cookie("selfpath_admin", path="/admin").value
+
+
+def test_after_sign_out_the_old_cookie_is_sent_to_sign_in(admin, client, session):
+    copied = admin_cookie(client)
+    assert admin.post("/admin/logout").status_code == 302
+    client.set_cookie("selfpath_admin", copied, path="/admin")  # a copy kept from before
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert session.scalars(select(AdminSession)).all() == []
+
+
+def test_signing_out_ends_only_that_admin_session(app, admin, client):
+    other = AdminBrowser(app.test_client())
+    assert other.sign_in().status_code == 302
+    assert admin.post("/admin/logout").status_code == 302
+    assert other.client.get("/admin/").status_code == 200
+
+
+def test_sign_in_purges_expired_admin_sessions(client, session):
+    long_ago = utcnow() - timedelta(days=2)
+    session.add(AdminSession(id_hash="0" * 64, created_at=long_ago,
+                             expires_at=long_ago + timedelta(hours=8)))
+    session.commit()
+    assert AdminBrowser(client).sign_in().status_code == 302
+    assert [row.id_hash for row in session.scalars(select(AdminSession))] != ["0" * 64]
+    assert session.scalars(select(AdminSession)).one().expires_at > utcnow()
+
+
+def test_a_signed_cookie_without_a_server_session_is_refused(admin, client, session):
+    session.execute(delete(AdminSession))  # e.g. a cookie from before sessions were kept
+    session.commit()
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
 
 
 def test_an_lti_launch_session_does_not_reach_the_console(browser, platform, client):

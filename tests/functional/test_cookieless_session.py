@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -111,10 +112,10 @@ def test_tampered_token_is_refused(cookieless, tamper):
     assert "session has ended" in response.get_data(as_text=True)
 
 
-def test_expired_token_is_refused(cookieless, monkeypatch):
+def test_expired_token_is_refused(app, cookieless, monkeypatch):
     client, location = cookieless
     assert client.get(location).status_code == 200
-    monkeypatch.setattr(web_session, "TOKEN_SECONDS", -1)
+    monkeypatch.setitem(app.config, "PERMANENT_SESSION_LIFETIME", timedelta(seconds=-1))
     assert client.get(location).status_code == 403
 
 

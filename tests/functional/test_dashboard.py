@@ -88,6 +88,25 @@ def test_csv_export_has_a_bom_and_every_learner(browser, classroom):
     assert chi[2] == "on_track" and chi[3] == "20"
 
 
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
+
+
+def test_csv_export_keeps_formula_like_names_as_text(browser, classroom, platform, session):
+    for name in FORMULAS:
+        add_learner(session, platform, classroom, name, utcnow())
+    session.commit()
+    raw = browser.client.get("/teach/class.csv").get_data()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    names = {r[0] for r in rows[1:]}
+    assert {"'" + name for name in FORMULAS} <= names
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+                   for row in rows for cell in row)
+    assert {len(row) for row in rows} == {len(rows[0])}
+    chi = next(r for r in rows if r[0] == "Chi")
+    assert chi[3] == "20"  # numbers and ordinary names are unchanged
+
+
 def test_pacing_form_sets_the_due_date(browser, classroom, session):
     classroom.created_at = utcnow() - timedelta(days=10)  # assigned ten days ago
     session.commit()

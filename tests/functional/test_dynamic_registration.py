@@ -47,6 +47,15 @@ def stored(session) -> list[tuple]:
     return platforms + deployments
 
 
+def test_registration_pages_are_html(client, moodle):
+    done = register(client, moodle)
+    refused = client.get("/lti/register", query_string={
+        "openid_configuration": "http://127.0.0.1:9/nothing-here"})
+    assert done.status_code == 200 and done.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert refused.status_code >= 400
+    assert refused.headers["Content-Type"] == "text/html; charset=utf-8"
+
+
 def test_moodle_registers_in_one_step_and_then_launches(client, browser, session, moodle):
     response = register(client, moodle)
     page = response.get_data(as_text=True)

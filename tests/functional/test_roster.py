@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import requests
 from sqlalchemy import select
 
 from lti import claims, keys
@@ -11,6 +10,7 @@ from lti.ags_token import AccessTokens
 from lti.grade_queue import platform_auth
 from lti.models import CourseRoster, Platform
 from lti.nrps import read_roster
+from lti.outbound import Outbound
 from paths.db import utcnow
 from tests.functional.test_learner_journey import assign_demo_path, token
 from tests.platform import LEARNER, TEACHER
@@ -32,8 +32,8 @@ def read(session, platform, url):
     row = session.get(Platform, platform.platform_id)
     key = keys.signing_key(session, utcnow())
     session.commit()
-    return read_roster(requests.Session(), AccessTokens(requests.Session(), 5),
-                       platform_auth(row), key, url, timeout=5)
+    http = Outbound(check_addresses=False)
+    return read_roster(http, AccessTokens(http, 5), platform_auth(row), key, url, timeout=5)
 
 
 def test_every_page_is_read_and_next_links_are_followed_verbatim(session, platform, gradebook):
@@ -103,8 +103,8 @@ def test_a_token_the_lms_no_longer_accepts_is_replaced_once(session, platform, g
     row = session.get(Platform, platform.platform_id)
     key = keys.signing_key(session, utcnow())
     session.commit()
-    tokens = AccessTokens(requests.Session(), 5)
-    http = requests.Session()
+    tokens = AccessTokens(Outbound(check_addresses=False), 5)
+    http = Outbound(check_addresses=False)
     read_roster(http, tokens, platform_auth(row), key, gradebook.memberships_url, timeout=5)
     gradebook._tokens.clear()  # the LMS forgets every token it gave out
     roster = read_roster(http, tokens, platform_auth(row), key, gradebook.memberships_url,

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from config import Settings, SettingsError
@@ -19,6 +21,16 @@ def test_grade_sync_settings_come_from_the_environment():
     assert (settings.grade_batch_size, settings.grade_send_threads, settings.grade_lease_seconds,
             settings.grade_retry_base_seconds, settings.grade_retry_max_seconds) == \
         (10, 2, 30.0, 0.5, 60.0)
+
+
+def test_sessions_last_hours_not_flasks_31_days():
+    from service import _flask_config
+
+    assert Settings.from_env({}).session_hours == 2
+    settings = Settings.from_env({"SESSION_HOURS": "8"})
+    assert settings.session_hours == 8
+    lifetime = _flask_config(settings.with_changes(secret_key="k" * 40))
+    assert lifetime["PERMANENT_SESSION_LIFETIME"] == timedelta(hours=8)
 
 
 def test_values_come_from_the_environment():
@@ -56,10 +68,16 @@ def test_the_database_pool_is_sized_from_the_environment():
     ({"DATABASE_MAX_OVERFLOW": "-1"}, "DATABASE_MAX_OVERFLOW"),
     ({"DATABASE_POOL_TIMEOUT_SECONDS": "0"}, "DATABASE_POOL_TIMEOUT_SECONDS"),
     ({"GRADE_LEASE_SECONDS": "5", "HTTP_TIMEOUT_SECONDS": "10"}, "GRADE_LEASE_SECONDS"),
+    ({"HTTP_TIMEOUT_SECONDS": "0"}, "HTTP_TIMEOUT_SECONDS"),
+    ({"HTTP_TIMEOUT_SECONDS": "300"}, "HTTP_TIMEOUT_SECONDS"),
+    ({"HTTP_TIMEOUT_SECONDS": "soon"}, "HTTP_TIMEOUT_SECONDS"),
     ({"GRADE_RETRY_BASE_SECONDS": "0"}, "GRADE_RETRY_BASE_SECONDS"),
     ({"GRADE_RETRY_BASE_SECONDS": "fast"}, "GRADE_RETRY_BASE_SECONDS"),
     ({"GRADE_BATCH_SIZE": "0"}, "GRADE_BATCH_SIZE"),
     ({"MASTERY_MODEL": "irt"}, "MASTERY_MODEL"),
+    ({"SESSION_HOURS": "0"}, "SESSION_HOURS"),
+    ({"SESSION_HOURS": "744"}, "SESSION_HOURS"),
+    ({"SESSION_HOURS": "a day"}, "SESSION_HOURS"),
 ])
 def test_unsafe_or_broken_configuration_is_refused(env, words):
     with pytest.raises(SettingsError, match=words):

@@ -1,0 +1,100 @@
+"""Which network addresses Selfpath may call in production: public ones only.
+
+A host is judged by every address it stands for. Numeric spellings are read the way the
+system resolver reads them (`127.1`, `2130706433`, `0x7f000001` and `0177.0.0.1` are all
+127.0.0.1 to it), IPv6 forms that carry an IPv4 address (`::ffff:127.0.0.1`, 6to4,
+Teredo, NAT64) are judged by that address too, and names by what they resolve to.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable, Sequence
+from typing import Any
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# getaddrinfo's answer: (family, type, proto, canonname, sockaddr) per address
+AddressInfo = tuple[Any, ...]
+Resolver = Callable[[str, int], Sequence[AddressInfo]]
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+INTERNAL_NAMES = ("localhost", "localhost.", "localhost.localdomain")
+
+
+def system_resolver(host: str, port: int) -> Sequence[AddressInfo]:
+    return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+
+
+def literal_address(host: str) -> IPAddress | None:
+    """The address a numeric host stands for, in any spelling the resolver accepts."""
+    bare = host.strip("[]")
+    try:
+        return ipaddress.ip_address(bare)
+    except ValueError:
+        pass
+    try:  # the resolver's own parser: short, decimal, hex and octal IPv4 forms
+        return ipaddress.IPv4Address(socket.inet_aton(bare))
+    except (OSError, ValueError):
+        return None
+
+
+def address_kind(address: IPAddress) -> str | None:
+    """Why Selfpath will not call this address ("loopback", "private", ...), or None."""
+    for candidate in (*_embedded_ipv4(address), address):
+        kind = _kind(candidate)
+        if kind:
+            return kind
+    return None
+
+
+def _kind(address: IPAddress) -> str | None:
+    checks = (("unspecified", address.is_unspecified), ("loopback", address.is_loopback),
+              ("link-local", address.is_link_local), ("multicast", address.is_multicast),
+              ("reserved", address.is_reserved), ("private", address.is_private),
+              ("non-public", not address.is_global))
+    return next((kind for kind, hit in checks if hit), None)
+
+
+def _embedded_ipv4(address: IPAddress) -> list[ipaddress.IPv4Address]:
+    if not isinstance(address, ipaddress.IPv6Address):
+        return []
+    inner = [address.ipv4_mapped, address.sixtofour]
+    if address.teredo:
+        inner.append(address.teredo[1])  # the client's address
+    if address in NAT64:
+        inner.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return [a for a in inner if a is not None]
+
+
+def host_problem(host: str, resolve: Resolver | None = system_resolver) -> str | None:
+    """Why `host` must not be called, in words for an LMS admin, or None when it may.
+    With `resolve` None only the spelling is judged (no name lookup)."""
+    name = host.strip("[]").lower()
+    if not name:
+        return "the address names no host"
+    if name in INTERNAL_NAMES or name.endswith(".localhost"):
+        return f"{host} is this server itself (loopback)"
+    literal = literal_address(name)
+    if literal is not None:
+        kind = address_kind(literal)
+        return f"{host} is a {kind} address ({literal})" if kind else None
+    if resolve is None:
+        return None
+    return resolved_problem(host, _resolved(name, resolve))
+
+
+def _resolved(name: str, resolve: Resolver) -> list[str]:
+    try:
+        return [str(info[4][0]) for info in resolve(name, 443)]
+    except (OSError, UnicodeError):
+        return []  # not found now: the call itself will fail, and is checked again then
+
+
+def resolved_problem(host: str, addresses: Sequence[str]) -> str | None:
+    """Why a host resolving to `addresses` must not be called: any internal one refuses."""
+    for text in addresses:
+        address = ipaddress.ip_address(text.split("%")[0])
+        kind = address_kind(address)
+        if kind:
+            return f"{host} resolves to {address}, a {kind} address"
+    return None

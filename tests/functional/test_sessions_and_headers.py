@@ -1,0 +1,132 @@
+"""Sessions that end, and the headers every response carries: HTTPS pinning in
+production, no caching of pages that need a session, and HTML sent as HTML."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from werkzeug.http import parse_date
+
+from service.security import TRANSPORT_SECURITY
+from tests.functional.test_admin_console import AdminBrowser
+from tests.functional.test_learner_journey import assign_demo_path
+from tests.platform import LEARNER, TEACHER
+
+HTML = "text/html; charset=utf-8"
+
+
+def session_cookie(response) -> str:
+    return next(c for c in response.headers.getlist("Set-Cookie")
+                if c.startswith("selfpath_session="))
+
+
+def test_a_learner_session_cookie_expires_after_session_hours(app, browser, platform, session):
+    assign_demo_path(session, platform)
+    before = datetime.now(UTC)
+    response = browser.launch(platform, LEARNER)
+    assert response.status_code == 303
+    expires = parse_date(re.search(r"Expires=([^;]+)", session_cookie(response)).group(1))
+    hours = app.extensions["selfpath.settings"].session_hours
+    assert before < expires <= before + timedelta(hours=hours, minutes=1)
+    assert app.permanent_session_lifetime == timedelta(hours=hours)
+
+
+def test_each_page_renews_the_session_cookie(learner):
+    response = learner.get("/path")
+    assert response.status_code == 200 and "Expires=" in session_cookie(response)
+
+
+def test_a_session_cookie_past_its_lifetime_is_refused(app, learner, monkeypatch):
+    assert learner.get("/path").status_code == 200
+    monkeypatch.setitem(app.config, "PERMANENT_SESSION_LIFETIME", timedelta(seconds=-1))
+    assert learner.get("/path").status_code == 403
+
+
+@pytest.fixture
+def production(app, monkeypatch):
+    settings = app.extensions["selfpath.settings"].with_changes(
+        env="production", base_url="https://selfpath.example.edu")
+    monkeypatch.setitem(app.extensions, "selfpath.settings", settings)
+
+
+@pytest.mark.parametrize("page", ["/healthz", "/lti/jwks", "/path"])
+def test_production_responses_pin_https(production, client, page):
+    assert client.get(page).headers["Strict-Transport-Security"] == \
+        "max-age=31536000; includeSubDomains"
+
+
+def test_development_over_http_does_not_pin_https(client):
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
+
+
+@pytest.mark.parametrize("page", ["/path", "/path/my-data", "/path/skills"])
+def test_a_learners_pages_are_not_stored(learner, page):
+    response = learner.get(page)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("page", ["/teach", "/teach/class.csv", "/teach/paths"])
+def test_a_teachers_pages_are_not_stored(browser, platform, session, page):
+    assign_demo_path(session, platform)
+    assert browser.launch(platform, TEACHER).status_code == 303
+    response = browser.client.get(page)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_admin_console_is_not_stored(client):
+    console = AdminBrowser(client)
+    assert console.sign_in().status_code == 302
+    assert client.get("/admin/").headers["Cache-Control"] == "no-store"
+    assert client.get("/admin/login").headers["Cache-Control"] == "no-store"
+
+
+def test_a_refused_session_page_is_not_stored_either(client):
+    response = client.get("/path")
+    assert response.status_code == 403 and response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("page", ["/lti/jwks", "/healthz", "/lti/setup", "/"])
+def test_public_pages_keep_their_own_caching(client, page):
+    assert client.get(page).headers.get("Cache-Control") != "no-store"
+
+
+def test_the_key_set_stays_cacheable(client):
+    assert client.get("/lti/jwks").headers["Cache-Control"] == "public, max-age=300"
+
+
+def test_the_admin_sign_in_page_is_html(client):
+    response = client.get("/admin/login")
+    assert response.status_code == 200 and response.headers["Content-Type"] == HTML
+    assert 'name="password"' in response.get_data(as_text=True)
+
+
+def test_a_failed_admin_sign_in_is_html(client):
+    response = AdminBrowser(client).sign_in(password="guess")
+    assert response.status_code == 401 and response.headers["Content-Type"] == HTML
+
+
+def test_the_platform_storage_login_page_is_html(browser, platform):
+    response = browser.login(platform, lti_storage_target="_parent")
+    assert response.status_code == 200 and response.headers["Content-Type"] == HTML
+
+
+@pytest.mark.parametrize("page", ["/", "/lti/setup", "/lti/register", "/no-such-page"])
+def test_public_html_pages_are_html(client, page):
+    assert client.get(page).headers["Content-Type"] == HTML
+
+
+def test_a_learners_path_page_is_html(learner):
+    assert learner.get("/path").headers["Content-Type"] == HTML
+
+
+def test_a_launch_without_a_path_lands_on_an_html_page(browser, platform):
+    response = browser.launch(platform, LEARNER)
+    assert response.status_code == 200 and response.headers["Content-Type"] == HTML
+
+
+def test_the_nginx_example_pins_https_like_selfpath():
+    deploy = (Path(__file__).resolve().parents[2] / "docs" / "deploy.md").read_text()
+    assert f'add_header Strict-Transport-Security "{TRANSPORT_SECURITY}" always;' in deploy
