@@ -40,10 +40,11 @@ def profiled_app() -> Iterator[Profiled]:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{work / 'profile.db'}"
     lms = BenchLms()
     prepare_database(url, lms)
-    app = create_app(Settings(
-        env="production", secret_key="p" * 40, database_url=url, base_url=TOOL_BASE,
-        instance_path=str(work), log_level="WARNING",
-        redis_url=os.environ.get("REDIS_URL") or None,
+    redis_url = os.environ.get("REDIS_URL") or None
+    app = create_app(Settings(  # production needs Redis: without it, the same code in development
+        env="production" if redis_url else "development", secret_key="p" * 40,
+        database_url=url, base_url=TOOL_BASE, instance_path=str(work), log_level="WARNING",
+        redis_url=redis_url,
         lti_login_rate_limit="1000000 per minute"))
     try:
         yield Profiled(app, url, lms)

@@ -106,7 +106,10 @@ def _selfpath(backend: str, args: argparse.Namespace, env: dict[str, str], work:
         database = make_url(database_url).database
     prepare_database(database_url, lms)
     secret_key = secrets.token_urlsafe(48)
-    app_env = {**env, "SELFPATH_ENV": "production", "BASE_URL": TOOL_BASE,
+    # Production needs Redis (shared rate limits): a SQLite run is the same code in
+    # development, keeping launch state in the database as `make run` does.
+    app_env = {**env, "SELFPATH_ENV": "production" if redis_url else "development",
+               "BASE_URL": TOOL_BASE,
                "SECRET_KEY": secret_key, "DATABASE_URL": database_url,
                "INSTANCE_PATH": str(work / "instance"), "LOG_LEVEL": "INFO",
                # every simulated browser comes from 127.0.0.1: one address, many learners
@@ -140,7 +143,7 @@ def _document(started: datetime, args: argparse.Namespace, figures: list[Figure]
                     "python": platform.python_version()},
         "settings": {"workers": args.workers, "threads": args.threads,
                      "seconds_per_run": args.seconds, "backends": args.backends,
-                     "selfpath_env": "production", "base_url": TOOL_BASE},
+                     "selfpath_env": "production (development on SQLite)", "base_url": TOOL_BASE},
         "figures": [as_dict(f) for f in figures],
         "worker_rss_mb": {k: round(v, 1) for k, v in rss.items()},
         "platform_jwks_fetches": jwks_hits,

@@ -29,7 +29,9 @@ def local_app(database_url: str, redis_url: str, secret_key: str, base_url: str,
     from service import create_app
     from service.extensions import db
 
-    settings = Settings(env="production", secret_key=secret_key, database_url=database_url,
+    # production needs Redis; without it (SQLite runs) the same code in development
+    settings = Settings(env="production" if redis_url else "development",
+                        secret_key=secret_key, database_url=database_url,
                         redis_url=redis_url or None, base_url=base_url,
                         instance_path=instance_path, log_level="WARNING")
     app = create_app(settings)

@@ -18,6 +18,9 @@ MIN_PRODUCTION_PASSWORD = 12
 MASTERY_MODELS = ("bkt", "elo")
 # A session is for a lesson or a school day, never Flask's default of 31 days.
 MAX_SESSION_HOURS = 24
+# What a dynamic registration does: wait for the admin's approval in the console, or
+# take effect at once. Unset: approve in production, accept in development and tests.
+DYNAMIC_REGISTRATION_MODES = ("approve", "accept")
 
 
 class SettingsError(ValueError):
@@ -79,9 +82,12 @@ class Settings:
     admin_username: str = ""
     admin_password: str = field(default="", repr=False)
     admin_password_hash: str = field(default="", repr=False)
-    lti_login_rate_limit: str = "300 per minute"
+    # Per platform (issuer + client id) and client address: a whole school behind one NAT
+    # address launching at the bell must pass.
+    lti_login_rate_limit: str = "1000 per minute"
     admin_login_rate_limit: str = "5 per minute; 30 per hour"
     mastery_model: str = "bkt"
+    dynamic_registration: str | None = None  # see DYNAMIC_REGISTRATION_MODES
     testing: bool = False
 
     @classmethod
@@ -125,6 +131,8 @@ class Settings:
             admin_login_rate_limit=(env.get("ADMIN_LOGIN_RATE_LIMIT")
                                     or cls.admin_login_rate_limit),
             mastery_model=(env.get("MASTERY_MODEL") or cls.mastery_model).strip().lower(),
+            dynamic_registration=(env.get("DYNAMIC_REGISTRATION") or "").strip().lower()
+            or None,
         )
         settings.check()
         return settings
@@ -136,6 +144,13 @@ class Settings:
     @property
     def admin_enabled(self) -> bool:
         return bool(self.admin_username)
+
+    @property
+    def registrations_wait_for_approval(self) -> bool:
+        """Whether a dynamic registration stays inactive until the admin approves it."""
+        if self.dynamic_registration is None:
+            return self.is_production
+        return self.dynamic_registration == "approve"
 
     @property
     def is_https(self) -> bool:
@@ -152,6 +167,13 @@ class Settings:
             raise SettingsError("SECRET_KEY must be set (32+ characters) in production")
         if self.is_production and not self.is_https:
             raise SettingsError("BASE_URL must use https:// in production")
+        if self.is_production and not self.redis_url:
+            # In memory, each worker and instance would count on its own (a limit of 5
+            # wrong admin passwords would allow 5 per worker).
+            raise SettingsError("REDIS_URL must be set in production: rate limits and "
+                                "launch state are shared there by every worker and instance")
+        if self.dynamic_registration not in (None, *DYNAMIC_REGISTRATION_MODES):
+            raise SettingsError("DYNAMIC_REGISTRATION must be approve or accept")
         if not 0 <= self.jwt_leeway_seconds <= 60:
             raise SettingsError("JWT_LEEWAY_SECONDS must be between 0 and 60")
         if not 1 <= self.session_hours <= MAX_SESSION_HOURS:

@@ -3,6 +3,8 @@
 The LMS opens `/lti/register?openid_configuration=...&registration_token=...`; Selfpath
 reads the LMS's configuration, posts its own registration, and stores the client id it
 gets back as a new platform. Every registration is a new client: none is overwritten.
+The URL needs no credentials (the LMS opens it), so with DYNAMIC_REGISTRATION=approve the
+new platform is stored inactive until the Selfpath admin approves it in the console.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class RegistrationInvite:
 
 def register_with_platform(session: Session, http: Outbound,
                            invite: RegistrationInvite, *, urls: ToolUrls, production: bool,
-                           timeout: float) -> Platform:
+                           timeout: float, await_approval: bool = False) -> Platform:
     """Run the registration; raise RegistrationFailed (nothing stored) when it cannot."""
     check_platform_url(invite.configuration_url, production=production)
     document = get_json(http, invite.configuration_url, invite.token, timeout)
@@ -47,18 +49,20 @@ def register_with_platform(session: Session, http: Outbound,
     answer = post_json(http, config.registration_endpoint, invite.token,
                        registration_request(urls), timeout)
     client = read_registration_response(answer, config.registration_endpoint)
-    return store_registration(session, config, client)
+    return store_registration(session, config, client, await_approval=await_approval)
 
 
 def store_registration(session: Session, config: PlatformConfiguration,
-                       client: RegisteredClient) -> Platform:
+                       client: RegisteredClient, *, await_approval: bool = False) -> Platform:
     """A new platform for the client; an LMS that named no deployment (Canvas) gets its
-    deployments enabled as they first launch, since only its admins can create them."""
+    deployments enabled as they first launch, since only its admins can create them.
+    With `await_approval`, the platform launches nothing until the admin approves it."""
     platform = add_platform(session, PlatformDetails(
         name=platform_name(config), issuer=config.issuer, client_id=client.client_id,
         auth_login_url=config.authorization_endpoint, auth_token_url=config.token_endpoint,
         key_set_url=config.jwks_uri, auth_audience=config.authorization_server,
         accepts_new_deployments=client.deployment_id is None, granted_scopes=client.scope,
+        awaiting_approval=await_approval,
     ))
     if client.deployment_id is not None:
         add_deployment(session, platform.id, client.deployment_id)

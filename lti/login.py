@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlsplit
 from sqlalchemy.orm import Session
 
 from lti.errors import LaunchRefused
-from lti.registrations import is_canvas
+from lti.registrations import is_canvas, refuse_inactive_platform
 from lti.state_store import LaunchStateStore, PendingLogin
 from lti.tool_config import DatabaseToolConf, PlatformRegistration
 from lti.urls import origin_of
@@ -49,9 +49,7 @@ def start_login(session: Session, store: LaunchStateStore, params: Mapping[str, 
                             f"issuer {login['iss']} and client id {client}: register it in "
                             "Selfpath, or check the client id the LMS shows")
     platform = registration.platform
-    if not platform.enabled:
-        raise LaunchRefused("platform_disabled", f"the registration of {platform.issuer} "
-                            f"(client {platform.client_id}) is disabled", status=403)
+    refuse_inactive_platform(platform)
     if not _same_origin(login["target_link_uri"], base_url):
         raise LaunchRefused("target_off_origin", "the target_link_uri is not a Selfpath "
                             f"address (expected one under {base_url})")

@@ -27,6 +27,10 @@ class Platform(Base):
     auth_audience: Mapped[str | None] = mapped_column(String(2048))
     key_set_url: Mapped[str] = mapped_column(String(2048))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A dynamic registration waiting for the Selfpath admin's approval (DYNAMIC_REGISTRATION
+    # =approve): disabled until approved, and told apart from one an admin disabled.
+    awaiting_approval: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())
     # Deployments first seen in a launch are enabled at once (a dynamic registration that
     # named none, as Canvas's) instead of waiting for an admin.
     accepts_new_deployments: Mapped[bool] = mapped_column(Boolean, default=False,

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from lti.errors import LaunchRefused
 from lti.models import Deployment, Platform
 from paths.errors import Conflict, DomainError, NotFound
 
@@ -29,6 +30,7 @@ class PlatformDetails:
     auth_audience: str | None = None
     accepts_new_deployments: bool = False
     granted_scopes: str | None = None
+    awaiting_approval: bool = False  # stored disabled until the admin approves it
 
 
 def _check_url(label: str, value: str) -> None:
@@ -51,7 +53,8 @@ def add_platform(session: Session, details: PlatformDetails) -> Platform:
         name=details.name or details.issuer, issuer=details.issuer,
         client_id=details.client_id, auth_login_url=details.auth_login_url,
         auth_token_url=details.auth_token_url, key_set_url=details.key_set_url,
-        auth_audience=details.auth_audience, enabled=True,
+        auth_audience=details.auth_audience, enabled=not details.awaiting_approval,
+        awaiting_approval=details.awaiting_approval,
         accepts_new_deployments=details.accepts_new_deployments,
         granted_scopes=details.granted_scopes,
     )
@@ -77,13 +80,52 @@ def get_platform(session: Session, platform_id: int) -> Platform:
 
 
 def list_platforms(session: Session) -> list[Platform]:
-    return list(session.scalars(select(Platform).order_by(Platform.id)))
+    """Registrations waiting for approval first, then in the order they came."""
+    return list(session.scalars(select(Platform).order_by(Platform.awaiting_approval.desc(),
+                                                          Platform.id)))
 
 
 def set_platform_enabled(session: Session, platform_id: int, enabled: bool) -> Platform:
+    """Enable or disable; enabling a registration that waits for approval approves it."""
     platform = get_platform(session, platform_id)
     platform.enabled = enabled
+    if enabled:
+        platform.awaiting_approval = False
     return platform
+
+
+def approve_platform(session: Session, platform_id: int) -> Platform:
+    """A dynamic registration the admin accepts: its launches work from now on."""
+    platform = _awaiting(session, platform_id)
+    platform.enabled, platform.awaiting_approval = True, False
+    return platform
+
+
+def refuse_platform(session: Session, platform_id: int) -> Platform:
+    """A dynamic registration the admin does not want: removed, with its deployments."""
+    _awaiting(session, platform_id)
+    return delete_platform(session, platform_id)
+
+
+def _awaiting(session: Session, platform_id: int) -> Platform:
+    platform = get_platform(session, platform_id)
+    if not platform.awaiting_approval:
+        raise Conflict(f"{platform.name} (client {platform.client_id}) is not waiting for "
+                       "approval")
+    return platform
+
+
+def refuse_inactive_platform(platform: Platform) -> None:
+    """Raise LaunchRefused, in the admin's words, when the platform may not launch."""
+    if platform.enabled:
+        return
+    who = f"the registration of {platform.issuer} (client {platform.client_id})"
+    if platform.awaiting_approval:
+        raise LaunchRefused("platform_awaiting_approval", f"{who} waits for the Selfpath "
+                            "admin's approval: approve it under Platforms in the Selfpath "
+                            "admin console", status=403)
+    raise LaunchRefused("platform_disabled", f"{who} is disabled by the Selfpath admin",
+                        status=403)
 
 
 def set_accepts_new_deployments(session: Session, platform_id: int,
@@ -166,13 +208,11 @@ def find_registration(session: Session, issuer: str, client_id: str,
     return (row[0], row[1]) if row else None
 
 
-def frame_origins(session: Session) -> list[str]:
-    """Origins allowed to frame Selfpath: every enabled platform's issuer origin."""
-    origins: list[str] = []
-    for issuer in session.scalars(select(Platform.issuer).where(Platform.enabled.is_(True))):
-        parts = urlsplit(issuer)
-        origins.append(CANVAS_ISSUERS.get(issuer, f"{parts.scheme}://{parts.netloc}"))
-    return origins
+def frame_origin(issuer: str) -> str:
+    """The origin the platform's pages frame Selfpath from: its issuer's (Canvas: the
+    school's own *.instructure.com host)."""
+    parts = urlsplit(issuer)
+    return CANVAS_ISSUERS.get(issuer, f"{parts.scheme}://{parts.netloc}")
 
 
 def is_canvas(issuer: str) -> bool:

@@ -8,6 +8,8 @@ from flask import current_app
 
 from config import Settings
 from lti.ags_token import AccessTokens
+from lti.frame_origins import FrameOrigins
+from lti.login_limit import LoginLimitKeys
 from lti.outbound import Outbound
 from lti.platform_keys import PlatformKeys
 from lti.state_store import DatabaseStateStore, LaunchStateStore, RedisStateStore
@@ -45,6 +47,23 @@ def access_tokens() -> AccessTokens:
         tokens = AccessTokens(outbound_http(), _settings().http_timeout_seconds)
         current_app.extensions["selfpath.tokens"] = tokens
     return tokens
+
+
+def login_limit_keys() -> LoginLimitKeys:
+    keys: LoginLimitKeys | None = current_app.extensions.get("selfpath.login_limit_keys")
+    if keys is None:
+        keys = LoginLimitKeys()
+        current_app.extensions["selfpath.login_limit_keys"] = keys
+    return keys
+
+
+def frame_origins() -> FrameOrigins:
+    """Which origin may frame each platform's pages, cached per platform in this process."""
+    origins: FrameOrigins | None = current_app.extensions.get("selfpath.frame_origins")
+    if origins is None:
+        origins = FrameOrigins()
+        current_app.extensions["selfpath.frame_origins"] = origins
+    return origins
 
 
 def redis_client() -> Any:

@@ -28,7 +28,12 @@ from lti.id_token import verify_rs256
 from lti.launch import Launch
 from lti.models import Deployment, Platform
 from lti.platform_keys import PlatformKeys
-from lti.registrations import find_deployment, find_registration, record_new_deployment
+from lti.registrations import (
+    find_deployment,
+    find_registration,
+    record_new_deployment,
+    refuse_inactive_platform,
+)
 from lti.service_urls import service_url_problem
 from lti.state_store import LaunchStateStore, PendingLogin
 from lti.tool_config import DatabaseToolConf, PlatformRegistration
@@ -110,6 +115,12 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         return self._platform
 
     @property
+    def login_platform_id(self) -> int | None:
+        """The platform that started the login this launch answers, once its state is
+        found (before the token is read)."""
+        return self._pending.platform_id if self._pending else None
+
+    @property
     def claims(self) -> Mapping[str, Any]:
         return self._jwt.get("body", {})
 
@@ -179,9 +190,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
             raise LaunchRefused("platform_mismatch", f"the token comes from {iss} (client "
                                 f"{client_id}), not from the platform that started the login",
                                 status=401)
-        if not platform.enabled:
-            raise LaunchRefused("platform_disabled", f"the registration of {iss} (client "
-                                f"{client_id}) is disabled by the Selfpath admin", status=403)
+        refuse_inactive_platform(platform)
         self._registration = PlatformRegistration(platform)
         self._platform = platform
         return self

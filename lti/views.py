@@ -6,15 +6,17 @@ import logging
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_limiter.util import get_remote_address
 
 from lti import keys
 from lti.dynamic_registration import RegistrationInvite, register_with_platform
 from lti.errors import LaunchRefused
 from lti.launch_log import ACCEPTED, REFUSED, record_launch
 from lti.login import LOGIN_PARAMS, start_login
+from lti.models import Platform
 from lti.provisioning import provision
 from lti.registrations import get_platform, is_canvas
-from lti.runtime import outbound_http, platform_keys, state_store
+from lti.runtime import frame_origins, login_limit_keys, outbound_http, platform_keys, state_store
 from lti.urls import ToolUrls, canvas_configuration, origin_of
 from lti.validation import LaunchRequest, LaunchValidator, StateNotBound
 from paths.db import utcnow
@@ -42,9 +44,16 @@ def tool_urls() -> ToolUrls:
     return ToolUrls(current_settings().base_url)
 
 
+def _login_limit_key() -> str:
+    """Per platform and client address (lti/login_limit.py says why)."""
+    return login_limit_keys().key(db_session(), get_remote_address(),
+                                  request.values.get("iss", ""),
+                                  request.values.get("client_id", ""))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit(lambda: current_settings().lti_login_rate_limit,
+@limiter.limit(lambda: current_settings().lti_login_rate_limit, key_func=_login_limit_key,
                error_message="Too many launches started from this address in a short time. "
                              "Wait a minute, then open the activity again.")
 def login() -> Response:
@@ -70,6 +79,8 @@ def login() -> Response:
             target=pending.storage_target, key=STORAGE_KEY_PREFIX + pending.state,
             value=pending.binding, platform_origin=started.platform_origin,
             post_origin="*" if started.canvas else started.platform_origin))
+        # this page runs in the LMS's frame (no session yet); the platform is in memory
+        _framed_by(response, get_platform(db_session(), pending.platform_id))
     else:
         response = Response(status=302, headers={"Location": started.redirect_url})
     set_iframe_cookie(response, STATE_COOKIE_PREFIX + pending.state, pending.binding,
@@ -104,8 +115,12 @@ def launch() -> ResponseReturnValue:
                       platform_id=platform.id if platform else None,
                       reason_code=refused.code, reason=refused.message)
         db_session().commit()
-        return error_response(refused.status, refused.code, refused.message,
-                              title="Selfpath refused this launch")
+        response = error_response(refused.status, refused.code, refused.message,
+                                  title="Selfpath refused this launch")
+        _framed_by(response, platform or _login_platform(validator))  # shows why in the LMS
+        return response
+    if validator.platform is not None:  # just checked: as fresh as a lookup
+        frame_origins().remember(validator.platform)
     parties = provision(db_session(), launch, now)
     record_launch(db_session(), outcome=ACCEPTED, now=now, body=validator.claims,
                   platform_id=launch.platform_id, user_id=parties.user.id)
@@ -122,16 +137,29 @@ def _platform_error() -> Response:
                           title="The LMS could not complete the launch")
 
 
-def _finish_without_cookie(missing: StateNotBound) -> str:
+def _finish_without_cookie(missing: StateNotBound) -> Response:
     pending = missing.pending
     login_params = {k: v for k, v in pending.login.items() if k in LOGIN_PARAMS}
     platform = get_platform(db_session(), pending.platform_id)
     origin = origin_of(platform.auth_login_url)
-    return render_template(
+    response = Response(render_template(
         "lti/storage_launch.html", pending=pending, login_params=login_params,
         id_token=request.form.get("id_token", ""), state=pending.state,
         key=STORAGE_KEY_PREFIX + pending.state, login_url=tool_urls().login,
-        platform_origin=origin, post_origin="*" if is_canvas(platform.issuer) else origin)
+        platform_origin=origin, post_origin="*" if is_canvas(platform.issuer) else origin))
+    _framed_by(response, platform)  # in the LMS's frame, before any session
+    return response
+
+
+def _login_platform(validator: LaunchValidator) -> Platform | None:
+    platform_id = validator.login_platform_id
+    return db_session().get(Platform, platform_id) if platform_id is not None else None
+
+
+def _framed_by(response: Response, platform: Platform | None) -> None:
+    """A page of a launch in progress may be framed by its platform, if enabled."""
+    if platform is not None and platform.enabled:
+        allow_framing_by(response, platform.issuer)
 
 
 @bp.get("/jwks")
@@ -175,12 +203,14 @@ def _register(invite: RegistrationInvite) -> Response:
     try:
         platform = register_with_platform(
             db_session(), outbound_http(), invite, urls=tool_urls(),
-            production=settings.is_production, timeout=settings.http_timeout_seconds)
+            production=settings.is_production, timeout=settings.http_timeout_seconds,
+            await_approval=settings.registrations_wait_for_approval)
     except DomainError as failed:
         log.warning("registration refused", extra={"fields": {"reason_code": failed.code}})
         return error_response(failed.status, failed.code, failed.message,
                               title="Selfpath could not register with this LMS")
     db_session().commit()
     log.info("registered", extra={"fields": {"platform_id": platform.id,
-                                             "issuer": platform.issuer}})
+                                             "issuer": platform.issuer,
+                                             "awaiting_approval": platform.awaiting_approval}})
     return Response(render_template("lti/registered.html", platform=platform))

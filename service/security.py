@@ -1,23 +1,19 @@
-"""Security headers. Pages may be framed only by registered LMS origins; production
-responses insist on HTTPS; pages that need a session are never stored by a cache."""
+"""Security headers. A page may be framed only by the LMS of its own session;
+production responses insist on HTTPS; pages that need a session are never stored
+by a cache."""
 
 from __future__ import annotations
 
 import re
-import time
-from threading import Lock
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
-from lti.registrations import frame_origins
+from lti.runtime import frame_origins
 from service.extensions import db_session
 from service.settings import current_settings
 
-_CACHE_SECONDS = 60
-_cache: dict[str, object] = {"at": 0.0, "value": ""}
-_lock = Lock()
 _HOST = re.compile(r"^[a-z0-9.-]+$")
 
 
@@ -68,9 +64,10 @@ def content_security_policy(frame_ancestors: str) -> str:
 
 
 def allow_framing_by(response: Response, url: str) -> None:
-    """Let the LMS at `url` frame this response although it is not registered yet (the
-    dynamic registration page). Only a well-formed origin is added to the policy."""
-    origins = [_frame_ancestors()]
+    """Let the LMS at `url` frame this response: the platform of a launch in progress, or
+    an LMS not registered yet (the dynamic registration page). Only a well-formed origin
+    is added to the policy."""
+    origins = ["'self'"]
     parts = urlsplit(url)
     try:
         port = parts.port
@@ -85,22 +82,24 @@ def allow_framing_by(response: Response, url: str) -> None:
 
 
 def _frame_ancestors() -> str:
-    now = time.monotonic()
-    with _lock:
-        if now - float(_cache["at"]) < _CACHE_SECONDS and _cache["value"]:  # type: ignore[arg-type]
-            return str(_cache["value"])
+    origin = _session_platform_origin()
+    return f"'self' {origin}" if origin else "'self'"
+
+
+def _session_platform_origin() -> str | None:
+    """The origin of the platform that launched this session, while it is enabled."""
+    if not session:  # no launch (and an empty session is not read, so adds no Vary)
+        return None
+    platform_id, tenant_id = session.get("platform_id"), session.get("tenant_id")
     try:
-        origins = frame_origins(db_session())
+        if isinstance(platform_id, int):
+            return frame_origins().for_platform(db_session(), platform_id)
+        if isinstance(tenant_id, int):
+            return frame_origins().for_tenant(db_session(), tenant_id)
     except SQLAlchemyError:  # the database may be down: keep framing to ourselves
         db_session().rollback()
-        origins = []
-    value = " ".join(["'self'", *sorted(set(origins))])
-    with _lock:
-        _cache.update(at=now, value=value)
-    return value
+    return None
 
 
 def reset_frame_ancestors_cache() -> None:
-    with _lock:
-        _cache.update(at=0.0, value="")
-
+    frame_origins().forget()

@@ -108,6 +108,7 @@ def app(session_app: Flask) -> Iterator[Flask]:
         forget_every_version()
         fitted_models.clear()
         session_app.extensions.pop("selfpath.tokens", None)
+        session_app.extensions.pop("selfpath.login_limit_keys", None)
         reset_frame_ancestors_cache()
         limiter.reset()
         db.session.remove()

@@ -1,4 +1,5 @@
-"""Platforms and their deployments: enable, disable, delete (after a confirmation)."""
+"""Platforms and their deployments: approve or refuse a dynamic registration, enable,
+disable, delete (after a confirmation)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from lti import registrations
+from lti.runtime import frame_origins
 from service.admin.blueprint import bp
 from service.extensions import db_session
 
@@ -20,7 +22,22 @@ def platforms() -> str:
 def switch_platform(platform_id: int, action: str) -> Response:
     platform = registrations.set_platform_enabled(db_session(), platform_id,
                                                   action == "enable")
-    return _done(f"{platform.name} (client {platform.client_id}) is now {action}d.")
+    return _done(f"{platform.name} (client {platform.client_id}) is now {action}d.",
+                 platform_id)
+
+
+@bp.post("/platforms/<int:platform_id>/approve")
+def approve_platform(platform_id: int) -> Response:
+    platform = registrations.approve_platform(db_session(), platform_id)
+    return _done(f"{platform.name} (client {platform.client_id}) is approved: its "
+                 "launches work from now on.", platform_id)
+
+
+@bp.post("/platforms/<int:platform_id>/refuse")
+def refuse_platform(platform_id: int) -> Response:
+    platform = registrations.refuse_platform(db_session(), platform_id)
+    return _done(f"The registration of {platform.name} (client {platform.client_id}) was "
+                 "refused and removed.", platform_id)
 
 
 @bp.post("/platforms/<int:platform_id>/new-deployments/<any(accept, hold):policy>")
@@ -50,7 +67,7 @@ def confirm_platform_delete(platform_id: int) -> str:
 @bp.post("/platforms/<int:platform_id>/delete")
 def delete_platform(platform_id: int) -> Response:
     platform = registrations.delete_platform(db_session(), platform_id)
-    return _done(f"{platform.name} (client {platform.client_id}) was deleted.")
+    return _done(f"{platform.name} (client {platform.client_id}) was deleted.", platform_id)
 
 
 @bp.get("/deployments/<int:row_id>/delete")
@@ -67,7 +84,9 @@ def delete_deployment(row_id: int) -> Response:
     return _done(f"Deployment {deployment.deployment_id} was deleted.")
 
 
-def _done(message: str) -> Response:
+def _done(message: str, platform_id: int | None = None) -> Response:
     db_session().commit()
+    if platform_id is not None:  # this process at once; the others within a minute
+        frame_origins().forget(platform_id)
     flash(message)
     return redirect(url_for("admin.platforms"))

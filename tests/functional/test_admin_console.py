@@ -316,3 +316,61 @@ def test_grade_sync_health_per_platform(admin, client, platform, session, gradeb
 
 def test_grade_sync_page_needs_the_admin(client):
     assert client.get("/admin/grades").status_code == 302
+
+
+def waiting_platform(session, issuer="https://moodle.school.example", client_id="c-9"):
+    from lti.registrations import PlatformDetails, add_platform
+
+    platform = add_platform(session, PlatformDetails(
+        name="Moodle at moodle.school.example", issuer=issuer, client_id=client_id,
+        auth_login_url=issuer + "/auth", auth_token_url=issuer + "/token",
+        key_set_url=issuer + "/jwks", awaiting_approval=True))
+    session.commit()
+    return platform
+
+
+def test_registrations_awaiting_approval_are_listed_first(admin, client, platform, session):
+    waiting = waiting_platform(session)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert page.index(waiting.name) < page.index(platform.name)
+    assert "Waiting for your approval" in page
+    assert f'aria-label="Approve {waiting.name} (client c-9)"' in page
+    assert f'aria-label="Refuse {waiting.name} (client c-9)"' in page
+    assert f'aria-label="Approve {platform.name}' not in page  # an enabled one has no button
+
+
+def test_refusing_a_registration_removes_it(admin, session):
+    waiting = waiting_platform(session)
+    response = admin.post(f"/admin/platforms/{waiting.id}/refuse")
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(Platform, waiting.id) is None
+
+
+@pytest.mark.parametrize("action", ["approve", "refuse"])
+def test_only_a_registration_awaiting_approval_can_be_approved_or_refused(admin, platform,
+                                                                          session, action):
+    response = admin.post(f"/admin/platforms/{platform.platform_id}/{action}")
+    assert response.status_code == 409
+    assert "is not waiting for approval" in response.get_data(as_text=True)
+    session.expire_all()
+    row = session.get(Platform, platform.platform_id)
+    assert (row.enabled, row.awaiting_approval) == (True, False)
+
+
+@pytest.mark.parametrize("action", ["approve", "refuse"])
+def test_approving_needs_the_console_form(admin, client, session, action):
+    waiting = waiting_platform(session)
+    without_token = client.post(f"/admin/platforms/{waiting.id}/{action}")
+    assert without_token.status_code == 400
+    session.expire_all()
+    row = session.get(Platform, waiting.id)
+    assert (row.enabled, row.awaiting_approval) == (False, True)
+
+
+def test_enabling_a_registration_awaiting_approval_approves_it(admin, session):
+    waiting = waiting_platform(session)
+    assert admin.post(f"/admin/platforms/{waiting.id}/enable").status_code == 302
+    session.expire_all()
+    row = session.get(Platform, waiting.id)
+    assert (row.enabled, row.awaiting_approval) == (True, False)

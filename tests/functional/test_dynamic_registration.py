@@ -267,3 +267,61 @@ def test_setup_page_gives_the_registration_url(client):
 def test_registrations_are_rate_limited_per_address(client, session):
     statuses = [client.get("/lti/register").status_code for _ in range(11)]
     assert statuses == [400] * 10 + [429]
+
+
+def test_registrations_from_different_addresses_are_limited_apart(client):
+    statuses = [client.get("/lti/register").status_code for _ in range(11)]
+    other = client.get("/lti/register", environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert statuses[-1] == 429 and other.status_code == 400
+
+
+@pytest.fixture
+def approval(app, monkeypatch):
+    """DYNAMIC_REGISTRATION=approve, the production default."""
+    waiting = app.extensions["selfpath.settings"].with_changes(dynamic_registration="approve")
+    monkeypatch.setitem(app.extensions, "selfpath.settings", waiting)
+
+
+def test_with_approval_a_registration_is_recorded_inactive(approval, client, session, moodle):
+    response = register(client, moodle)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page
+    assert "waits for the Selfpath admin" in page and "Registration complete" not in page
+    assert "addEventListener('click', closeRegistration)" in page  # read first, then close
+    platform = registered(session, moodle)
+    assert (platform.enabled, platform.awaiting_approval) == (False, True)
+    assert [d.deployment_id for d in platform.deployments] == ["1"]
+
+
+def test_launches_from_a_registration_awaiting_approval_are_refused_and_logged(
+        approval, client, browser, session, moodle):
+    register(client, moodle)
+    registered(session, moodle)
+    moodle.platform.deployment_ids = ("1",)
+    response = browser.login(moodle.platform)
+    assert response.status_code == 403 and "Location" not in response.headers
+    assert "waits for the Selfpath admin&#39;s approval" in response.get_data(as_text=True)
+    record = session.scalars(select(LaunchRecord)).one()
+    assert record.reason_code == "platform_awaiting_approval"
+    assert "approve it under Platforms in the Selfpath admin console" in record.reason
+
+
+def test_an_approved_registration_launches_at_once(approval, client, browser, session, moodle):
+    from tests.functional.test_admin_console import AdminBrowser
+
+    register(client, moodle)
+    platform = registered(session, moodle)
+    admin = AdminBrowser(client)
+    assert admin.sign_in().status_code == 302
+    assert admin.post(f"/admin/platforms/{platform.id}/approve").status_code == 302
+    session.expire_all()
+    assert (platform.enabled, platform.awaiting_approval) == (True, False)
+    moodle.platform.deployment_ids = ("1",)
+    assert browser.launch(moodle.platform).status_code == 200
+
+
+def test_accepting_registrations_enables_them_at_once(client, session, moodle):
+    # DYNAMIC_REGISTRATION=accept (the development and test default)
+    assert register(client, moodle).status_code == 200
+    platform = registered(session, moodle)
+    assert (platform.enabled, platform.awaiting_approval) == (True, False)

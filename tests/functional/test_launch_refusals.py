@@ -316,3 +316,31 @@ def test_login_initiation_is_rate_limited_per_address(app, browser, platform, se
     assert response.status_code == 429 and "Location" not in response.headers
     assert "Too many launches" in response.get_data(as_text=True)
     assert "Retry-After" in response.headers
+
+
+def test_one_platform_flooding_logins_does_not_lock_out_another_behind_the_same_address(
+        app, browser, platform, second_platform, monkeypatch):
+    strict = app.extensions["selfpath.settings"].with_changes(lti_login_rate_limit="2/minute")
+    monkeypatch.setitem(app.extensions, "selfpath.settings", strict)
+    assert [browser.login(platform).status_code for _ in range(3)] == [302, 302, 429]
+    assert browser.login(second_platform).status_code == 302  # the same NAT address
+
+
+def test_logins_naming_unregistered_platforms_share_one_limit_per_address(
+        app, browser, platform, session, monkeypatch):
+    strict = app.extensions["selfpath.settings"].with_changes(lti_login_rate_limit="2/minute")
+    monkeypatch.setitem(app.extensions, "selfpath.settings", strict)
+    statuses = [browser.login(platform, iss=f"https://lms{n}.example").status_code
+                for n in range(3)]
+    assert statuses == [400, 400, 429]  # a new issuer each time does not escape the limit
+    assert session.scalar(select(func.count()).select_from(LaunchRecord)) == 2
+    assert browser.login(platform).status_code == 302  # the registered platform still can
+
+
+def test_the_default_login_limit_lets_a_whole_school_launch_at_the_bell(app):
+    from limits import parse_many
+
+    per_minute = [limit for limit in parse_many(
+        app.extensions["selfpath.settings"].lti_login_rate_limit)
+        if limit.get_expiry() == 60]
+    assert per_minute and all(limit.amount >= 1000 for limit in per_minute)

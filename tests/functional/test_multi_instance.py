@@ -16,6 +16,7 @@ from tests.platform import LEARNER, auth_request
 
 pytestmark = pytest.mark.gunicorn
 REDIS_URL = "redis://127.0.0.1:6379/15"
+ADMIN_LIMIT_REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
 def _two_instances_launch(database_url, platform, tmp_path, **extra_env):
@@ -84,3 +85,29 @@ def test_instances_sharing_redis_share_the_login_rate_limit(database_url, platfo
                                   allow_redirects=False).status_code
                     for address in (first, second, first, second)]
     assert statuses == [302, 302, 302, 429]
+
+
+def _wrong_admin_passwords(first: str, second: str, attempts: int) -> list[int]:
+    """Wrong passwords posted alternately to the two instances by one browser."""
+    browser = requests.Session()
+    statuses = []
+    for n in range(attempts):
+        address = (first, second)[n % 2]
+        page = browser.get(address + "/admin/login").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        statuses.append(browser.post(address + "/admin/login", allow_redirects=False, data={
+            "csrf_token": token, "username": "it-office", "password": f"guess {n}"}
+        ).status_code)
+    return statuses
+
+
+def test_instances_sharing_redis_count_wrong_admin_passwords_together(database_url, tmp_path):
+    port_a, port_b = free_port(), free_port()
+    base = f"http://127.0.0.1:{port_a}"  # its host and port keep these counters apart
+    env = app_env(database_url, base, tmp_path, REDIS_URL=ADMIN_LIMIT_REDIS_URL,
+                  ADMIN_USERNAME="it-office", ADMIN_PASSWORD="correct horse battery staple",
+                  ADMIN_LOGIN_RATE_LIMIT="3 per minute")
+    # two instances of two workers each: four processes, one count
+    with gunicorn(env, port_a) as first, gunicorn(env, port_b) as second:
+        statuses = _wrong_admin_passwords(first, second, 5)
+    assert statuses == [401, 401, 401, 429, 429]

@@ -94,7 +94,30 @@ def test_production_refuses_to_start_with_the_demo_lms():
 
 
 PRODUCTION = {"SELFPATH_ENV": "production", "SECRET_KEY": "k" * 40,
-              "BASE_URL": "https://t.example"}
+              "BASE_URL": "https://t.example", "REDIS_URL": "redis://r.internal:6379/0"}
+
+
+def test_production_refuses_to_start_without_redis():
+    without = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    with pytest.raises(SettingsError, match="REDIS_URL must be set in production"):
+        Settings.from_env(without)
+    assert Settings.from_env(PRODUCTION).redis_url == "redis://r.internal:6379/0"
+
+
+@pytest.mark.parametrize(("env", "waits"), [
+    ({}, False),  # development: `make run` registers a local LMS at once
+    ({"SELFPATH_ENV": "test"}, False),
+    (PRODUCTION, True),
+    ({**PRODUCTION, "DYNAMIC_REGISTRATION": "accept"}, False),
+    ({"DYNAMIC_REGISTRATION": "Approve"}, True),
+])
+def test_dynamic_registrations_wait_for_approval_in_production_by_default(env, waits):
+    assert Settings.from_env(env).registrations_wait_for_approval is waits
+
+
+def test_an_unknown_dynamic_registration_mode_is_refused():
+    with pytest.raises(SettingsError, match="DYNAMIC_REGISTRATION must be approve or accept"):
+        Settings.from_env({"DYNAMIC_REGISTRATION": "open"})
 
 
 def test_admin_settings_come_from_the_environment():
