@@ -193,6 +193,11 @@ def test_copying_keeps_the_credit_and_the_entry_counts_its_adaptations(
     browser.launch(platform, TEACHER)
     preview = page_of(browser.client, f"/teach/library/{entry.uuid}")
     assert "Copy into this course" in preview and "Report a problem" in preview
+    # A teacher's pages are not kept by caches; the public page may be.
+    assert browser.client.get(f"/teach/library/{entry.uuid}").headers[
+        "Cache-Control"] == "no-store"
+    assert "no-store" not in browser.client.get(f"/library/{entry.uuid}").headers.get(
+        "Cache-Control", "")
     copied = browser.client.post(f"/teach/library/{entry.uuid}/copy",
                                  data={"csrf_token": token(preview)})
     assert copied.status_code == 303

@@ -1,7 +1,7 @@
 """open library: entries, releases, reports, path and step identities
 
-Revision ID: 0009_open_library
-Revises: 0008_admin_sessions
+Revision ID: 0010_open_library
+Revises: 0008_registration_approval
 Create Date: 2026-12-01 21:45:21.709883
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import paths.db
 
 
-revision = '0009_open_library'
-down_revision = '0008_admin_sessions'
+revision = '0010_open_library'
+down_revision = '0008_registration_approval'
 branch_labels = None
 depends_on = None
 
