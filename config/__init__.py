@@ -65,6 +65,7 @@ class Settings:
     demo_lms_url: str | None = None  # where the demo LMS's pages live; BASE_URL when unset
     launch_state_seconds: int = 600
     session_hours: int = 2  # a learner's or teacher's session ends after this long idle
+    launch_log_days: int = 90
     jwt_leeway_seconds: int = 30
     key_grace_seconds: int = 3 * 24 * 3600
     platform_jwks_cache_seconds: int = 3600
@@ -104,6 +105,7 @@ class Settings:
             demo_lms_url=(env.get("DEMO_LMS_URL") or "").rstrip("/") or None,
             launch_state_seconds=_int(env, "LAUNCH_STATE_SECONDS", cls.launch_state_seconds),
             session_hours=_int(env, "SESSION_HOURS", cls.session_hours),
+            launch_log_days=_int(env, "LAUNCH_LOG_DAYS", cls.launch_log_days),
             jwt_leeway_seconds=_int(env, "JWT_LEEWAY_SECONDS", cls.jwt_leeway_seconds),
             key_grace_seconds=_int(env, "KEY_GRACE_SECONDS", cls.key_grace_seconds),
             platform_jwks_cache_seconds=_int(
@@ -178,6 +180,8 @@ class Settings:
             raise SettingsError("JWT_LEEWAY_SECONDS must be between 0 and 60")
         if not 1 <= self.session_hours <= MAX_SESSION_HOURS:
             raise SettingsError(f"SESSION_HOURS must be between 1 and {MAX_SESSION_HOURS}")
+        if not 1 <= self.launch_log_days <= 36500:
+            raise SettingsError("LAUNCH_LOG_DAYS must be between 1 and 36500")
         if self.mastery_model not in MASTERY_MODELS:
             raise SettingsError(f"MASTERY_MODEL must be one of {', '.join(MASTERY_MODELS)}")
         if self.database_pool_size < 1 or self.database_max_overflow < 0:

@@ -9,6 +9,15 @@ import time
 from contextvars import ContextVar
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+# Log fields may quote a request (an issuer, a reason): a line stays readable and bounded.
+MAX_VALUE = 2000
+
+
+def capped(value: object) -> object:
+    """A string longer than MAX_VALUE, cut with a visible marker; other values as they are."""
+    if isinstance(value, str) and len(value) > MAX_VALUE:
+        return f"{value[:MAX_VALUE]}…[truncated {len(value) - MAX_VALUE} chars]"
+    return value
 
 
 class JsonFormatter(logging.Formatter):
@@ -20,12 +29,12 @@ class JsonFormatter(logging.Formatter):
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": capped(record.getMessage()),
             "request_id": request_id_var.get(),
         }
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
-            line.update(fields)
+            line.update({name: capped(value) for name, value in fields.items()})
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)

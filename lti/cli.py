@@ -1,10 +1,11 @@
-"""`flask platforms ...`, `flask deployments ...`, `flask keys ...`, `flask worker` and
-`flask scores ...`."""
+"""`flask platforms ...`, `flask deployments ...`, `flask keys ...`, `flask worker`,
+`flask scores ...` and `flask launches ...`."""
 
 from __future__ import annotations
 
 import signal
 import threading
+from datetime import timedelta
 
 import click
 from flask import Flask
@@ -12,6 +13,7 @@ from flask.cli import AppGroup
 
 from lti import grade_status, keys, registrations
 from lti.grade_worker import GradeWorker, WorkerSettings
+from lti.housekeeping import PeriodicPurge, parse_age, purge_launches
 from lti.platform_configuration import check_platform_urls
 from paths.db import utcnow
 from paths.errors import DomainError
@@ -21,10 +23,12 @@ from service.settings import current_settings
 platforms = AppGroup("platforms", help="LMS platforms registered with Selfpath.")
 deployments = AppGroup("deployments", help="Deployments of Selfpath on a platform.")
 keys_cli = AppGroup("keys", help="The tool's signing keys.")
+launches_cli = AppGroup("launches", help="The launch log and the state of logins in flight.")
+PURGE_EVERY = timedelta(hours=1)  # how often each worker purges the launch log
 
 
 def register(app: Flask) -> None:
-    for group in (platforms, deployments, keys_cli, scores_cli):
+    for group in (platforms, deployments, keys_cli, scores_cli, launches_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker_command)
 
@@ -165,7 +169,9 @@ def worker_command(once: bool, batch: int | None, threads: int | None,
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    worker = GradeWorker(worker_settings(batch, threads))
+    purge = PeriodicPurge(older_than=timedelta(days=current_settings().launch_log_days),
+                          every=PURGE_EVERY, clock=utcnow)
+    worker = GradeWorker(worker_settings(batch, threads), purge=purge)
     try:
         total = worker.run(db_session(), once=once, idle_sleep=idle_sleep, stop=stop)
     finally:
@@ -199,3 +205,27 @@ def scores_resync(course: str) -> None:
     count = grade_status.resync_course(db_session(), course)
     db_session().commit()
     click.echo(f"{count} score(s) of course {course} will be sent again.")
+
+
+# -- the launch log -------------------------------------------------------------------------
+
+class Age(click.ParamType):
+    name = "age"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        try:
+            return parse_age(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+@launches_cli.command("purge")
+@click.option("--older-than", "older_than", type=Age(), required=True,
+              help="Remove launch records older than this, e.g. 30d or 12h.")
+def launches_purge(older_than: timedelta) -> None:
+    """Remove old launch records, and every expired launch state and seen nonce."""
+    report = purge_launches(db_session(), now=utcnow(), older_than=older_than)
+    click.echo(f"Removed {report}.")

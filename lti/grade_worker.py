@@ -36,6 +36,7 @@ from lti.ags_http import (
 from lti.ags_token import AccessTokens
 from lti.backoff import retry_delay
 from lti.grade_queue import PendingScore
+from lti.housekeeping import PeriodicPurge
 from lti.keys import SigningKey, signing_key
 from lti.outbound import Outbound
 from paths.db import utcnow
@@ -85,8 +86,9 @@ def new_http_session(settings: WorkerSettings) -> Outbound:
 class GradeWorker:
     def __init__(self, settings: WorkerSettings, *, http: Outbound | None = None,
                  clock: Callable[[], datetime] = utcnow, rng: random.Random | None = None,
-                 name: str | None = None) -> None:
+                 name: str | None = None, purge: PeriodicPurge | None = None) -> None:
         self.settings, self.clock, self.rng = settings, clock, rng or random.Random()
+        self.purge = purge  # launch records and expired launch state, about hourly
         self.http = http or new_http_session(settings)
         self.tokens = AccessTokens(self.http, settings.timeout)
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -106,6 +108,8 @@ class GradeWorker:
         """Send batches until stopped (or, with `once`, until nothing is due)."""
         total = BatchReport()
         while not stop.is_set():
+            if self.purge is not None:
+                self.purge.run_if_due(session)
             report = self.run_batch(session)
             total.add(report)
             if report.claimed == 0:

@@ -45,6 +45,22 @@ def verify_rs256(token: str, key: rsa.RSAPublicKey, *, now: float,
     return claims
 
 
+def holds_nul(value: Any) -> bool:
+    """Whether a NUL is in any string or key of a JSON value, however deep (no recursion:
+    the value may nest as deep as the parser allowed). PostgreSQL text cannot hold one."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str) and "\x00" in item:
+            return True
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
 def _b64(segment: str) -> bytes:
     if not _SEGMENT.fullmatch(segment) or len(segment) % 4 == 1:
         raise jwt.DecodeError("Invalid base64url segment")
@@ -57,7 +73,7 @@ def _b64(segment: str) -> bytes:
 def _json_object(raw: bytes, name: str) -> dict[str, Any]:
     try:
         value = json.loads(raw)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
         raise jwt.DecodeError(f"Invalid {name}: not JSON") from exc
     if not isinstance(value, dict):
         raise jwt.DecodeError(f"Invalid {name}: must be a JSON object")

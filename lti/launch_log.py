@@ -16,21 +16,26 @@ from lti.models import LaunchRecord
 log = logging.getLogger("selfpath.lti")
 ACCEPTED = "accepted"
 REFUSED = "refused"
+# Refusal reasons quote what the request said (an issuer, an audience) before anything is
+# verified: an anonymous request must not put more than this into the log.
+MAX_REASON = 1000
 
 
 def record_launch(session: Session, *, outcome: str, now: datetime,
                   body: Mapping[str, Any] | None = None, platform_id: int | None = None,
                   reason_code: str | None = None, reason: str | None = None,
                   user_id: int | None = None) -> LaunchRecord:
-    """Add a launch record. Only routing facts are kept: no names, emails or ids of people."""
-    body = body or {}
+    """Add a launch record. Only routing facts are kept: no names, emails or ids of people.
+    Every value is bounded: `reason` is cut at MAX_REASON characters with a marker."""
+    body = body if isinstance(body, Mapping) else {}
     aud = body.get("aud")
     client_id = aud if isinstance(aud, str) else body.get("azp")
     row = LaunchRecord(
         at=now, platform_id=platform_id, issuer=_short(body.get("iss")),
         client_id=_short(client_id), deployment_id=_short(body.get(claims.DEPLOYMENT_ID)),
-        message_type=_short(body.get(claims.MESSAGE_TYPE)), outcome=outcome,
-        reason_code=reason_code, reason=reason, user_id=user_id,
+        message_type=_short(body.get(claims.MESSAGE_TYPE), 64), outcome=outcome,
+        reason_code=_short(reason_code, 64), reason=truncated(reason, MAX_REASON),
+        user_id=user_id,
     )
     session.add(row)
     log.info("launch", extra={"fields": {
@@ -39,8 +44,21 @@ def record_launch(session: Session, *, outcome: str, now: datetime,
     return row
 
 
-def _short(value: Any) -> str | None:
-    return str(value)[:255] if isinstance(value, (str, int)) and value != "" else None
+def _short(value: Any, limit: int = 255) -> str | None:
+    """A claim as a bounded string for its column (claims may not be verified yet)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
+        return None
+    return str(value).replace("\x00", "")[:limit]  # PostgreSQL text holds no NUL
+
+
+def truncated(text: str | None, limit: int) -> str | None:
+    """`text` cut to `limit` characters, saying how much was left out."""
+    if text is None:
+        return None
+    text = text.replace("\x00", "")
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…[truncated {len(text) - limit} chars]"
 
 
 def recent_launches(session: Session, *, platform_id: int | None = None,

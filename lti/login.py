@@ -18,6 +18,13 @@ from lti.urls import origin_of
 
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id",
                 "lti_deployment_id")
+# The longest value Selfpath keeps of each login parameter, with room to spare over what
+# platforms send: issuers, client and deployment ids fit the registration's 255 columns;
+# Moodle's login_hint is a user id and Canvas's a 40-character hash; Moodle's
+# lti_message_hint is a small JSON object and Canvas's a JWT of 1-2 KB; a storage target is
+# a frame name. A login with a longer value is refused, so launch state stays small.
+MAX_LENGTHS = {"iss": 255, "client_id": 255, "lti_deployment_id": 255, "login_hint": 1024,
+               "target_link_uri": 2048, "lti_message_hint": 4096, "lti_storage_target": 255}
 
 
 @dataclass(frozen=True)
@@ -33,9 +40,19 @@ def _same_origin(url: str, base_url: str) -> bool:
     return (a.scheme, a.netloc.lower()) == (b.scheme, b.netloc.lower())
 
 
+def _refuse_oversize(params: Mapping[str, str]) -> None:
+    for name, limit in MAX_LENGTHS.items():
+        size = len(params.get(name) or "")
+        if size > limit:  # the message names the size, never the value
+            raise LaunchRefused("login_param_too_long", f"the login initiation's {name} is "
+                                f"{size} characters long, more than the {limit} Selfpath "
+                                "accepts: check the tool's registration in the LMS")
+
+
 def start_login(session: Session, store: LaunchStateStore, params: Mapping[str, str], *,
                 base_url: str, redirect_uri: str, ttl: int, now: datetime) -> LoginStart:
     """Check the login initiation and remember it; return where to send the browser."""
+    _refuse_oversize(params)
     login = {k: params[k] for k in LOGIN_PARAMS if params.get(k)}
     for required in ("iss", "login_hint", "target_link_uri"):
         if not login.get(required):

@@ -15,8 +15,13 @@ from typing import Any, Protocol
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from lti.errors import LaunchRefused
 from lti.models import LaunchState, SeenNonce
 from paths.db import insert_if_absent
+
+# A login's state is a few hundred bytes; the login's own limits (lti/login.py) keep it
+# under ten kilobytes even with a long Canvas message hint. Anything larger is not stored.
+MAX_STATE_LENGTH = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,15 @@ class PendingLogin:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
+
+    def bounded_json(self) -> str:
+        """The JSON to store, refused when it is larger than any real login's."""
+        payload = self.to_json()
+        if len(payload) > MAX_STATE_LENGTH:
+            raise LaunchRefused("launch_state_too_large", f"the login would need "
+                                f"{len(payload)} characters of launch state, more than the "
+                                f"{MAX_STATE_LENGTH} Selfpath keeps")
+        return payload
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> PendingLogin:
@@ -57,9 +71,10 @@ class DatabaseStateStore:
         self._session = session
 
     def save(self, pending: PendingLogin, ttl: int, now: datetime) -> None:
+        payload = pending.bounded_json()
         if random.random() < 0.05:  # expired rows are swept now and then, not on every login
-            self._purge(now)
-        self._session.add(LaunchState(state=pending.state, payload=pending.to_json(),
+            purge_expired(self._session, now)
+        self._session.add(LaunchState(state=pending.state, payload=payload,
                                       expires_at=now + timedelta(seconds=ttl)))
         self._session.flush()
 
@@ -80,9 +95,13 @@ class DatabaseStateStore:
                                 {"nonce": nonce, "expires_at": now + timedelta(seconds=ttl)},
                                 ["nonce"])
 
-    def _purge(self, now: datetime) -> None:
-        self._session.execute(delete(LaunchState).where(LaunchState.expires_at <= now))
-        self._session.execute(delete(SeenNonce).where(SeenNonce.expires_at <= now))
+
+def purge_expired(session: Session, now: datetime) -> tuple[int, int]:
+    """Delete expired launch states and seen nonces from the database; return how many of
+    each. (Redis forgets its own by TTL.)"""
+    states = session.execute(delete(LaunchState).where(LaunchState.expires_at <= now))
+    nonces = session.execute(delete(SeenNonce).where(SeenNonce.expires_at <= now))
+    return states.rowcount, nonces.rowcount  # type: ignore[attr-defined]
 
 
 class RedisStateStore:
@@ -95,7 +114,8 @@ class RedisStateStore:
         self._prefix = prefix
 
     def save(self, pending: PendingLogin, ttl: int, now: datetime) -> None:
-        self._redis.set(self._prefix + "state:" + pending.state, pending.to_json(), ex=ttl)
+        self._redis.set(self._prefix + "state:" + pending.state, pending.bounded_json(),
+                        ex=ttl)
 
     def load(self, state: str, now: datetime) -> PendingLogin | None:
         raw = self._redis.get(self._prefix + "state:" + state)

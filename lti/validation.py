@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from lti import claims
 from lti.errors import LaunchRefused
-from lti.id_token import verify_rs256
+from lti.id_token import holds_nul, verify_rs256
 from lti.launch import Launch
 from lti.models import Deployment, Platform
 from lti.platform_keys import PlatformKeys
@@ -37,6 +37,8 @@ from lti.registrations import (
 from lti.service_urls import service_url_problem
 from lti.state_store import LaunchStateStore, PendingLogin
 from lti.tool_config import DatabaseToolConf, PlatformRegistration
+
+MAX_STATE = 64  # the launch-state column's width
 
 
 class StateNotBound(Exception):
@@ -122,14 +124,18 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
 
     @property
     def claims(self) -> Mapping[str, Any]:
-        return self._jwt.get("body", {})
+        """The token's claims as far as they were read: empty until they are an object."""
+        body = self._jwt.get("body")
+        return body if isinstance(body, dict) else {}
 
     # -- state ---------------------------------------------------------------------------
     def _check_state(self, launch: LaunchRequest) -> None:
         if not launch.state or not launch.id_token:
             raise LaunchRefused("missing_state", "The launch did not carry a state and an "
                                 "id_token. Start the activity again from the LMS.")
-        pending = self._store.load(launch.state, self._now)
+        # states Selfpath issues are 43 characters: a longer one is not looked up
+        pending = (self._store.load(launch.state, self._now)
+                   if len(launch.state) <= MAX_STATE else None)
         if pending is None:
             raise LaunchRefused("unknown_state", "This launch expired or was already used "
                                 "(unknown state). Start the activity again from the LMS.")
@@ -146,9 +152,15 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         except LtiException as exc:
             raise LaunchRefused("malformed_token", "The id_token is not a well-formed JWT.") \
                 from exc
-        if not isinstance(self._jwt.get("body"), dict) or not isinstance(
-                self._jwt.get("header"), dict):
-            raise LaunchRefused("malformed_token", "The id_token is not a well-formed JWT.")
+        for part in ("header", "body"):
+            name = "payload" if part == "body" else part
+            if not isinstance(self._jwt.get(part), dict):
+                raise LaunchRefused("malformed_token", f"The id_token is not a well-formed "
+                                    f"JWT: its {name} is not a JSON object.")
+            if holds_nul(self._jwt[part]):  # type: ignore[literal-required]
+                self._jwt["body"] = {}  # type: ignore[typeddict-item]  # not for the log
+                raise LaunchRefused("malformed_token", f"The id_token is not a well-formed "
+                                    f"JWT: its {name} holds a NUL character.")
 
     # -- registration: iss, aud, azp -----------------------------------------------------
     def get_client_id(self) -> str:

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import Settings
 from config.logging import configure_logging
 from config.secrets import read_or_create_secret
+from service import input_limits
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             x_host=settings.proxy_hops, x_port=settings.proxy_hops,
         )
     _init_extensions(app)
+    input_limits.install(app)  # before the blueprints, whose routes use its converter
     _register_blueprints(app, settings)
     _register_cli(app)
     return app

@@ -4,6 +4,8 @@ version or a draft back. A path's editable draft is stored in the same format.""
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -16,6 +18,11 @@ FORMAT = "selfpath-path/1"
 KEY = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
                       error="use letters, digits, '-', '_' or '.', at most 40")
 MAX_CHOICES = 10
+# A path nests five levels (path, steps, step, checkpoint, questions...): deeper files are
+# not paths, and Python's JSON parser overflows its stack near a thousand levels.
+MAX_DEPTH = 20
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
 def _flag(**kwargs: Any) -> fields.Boolean:
@@ -121,6 +128,49 @@ class PathSchema(Schema):
             raise ValidationError("each skill is named once", "skills")
     steps = fields.List(fields.Nested(StepSchema), required=True,
                         validate=validate.Length(0, 1000))
+
+
+def parse_document(raw: bytes) -> Any:
+    """The JSON value of an uploaded file, or a DomainError naming what is wrong with it."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DomainError("The file is not UTF-8 text.", code="not_utf8") from error
+    if _nesting_depth(text) > MAX_DEPTH:
+        raise DomainError(f"The file nests lists or objects more than {MAX_DEPTH} levels "
+                          "deep: it is not a Selfpath path.", code="json_too_deep")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DomainError(f"line {error.lineno}, column {error.colno}: {error.msg}",
+                          code="invalid_json") from error
+    except ValueError as error:  # a number of thousands of digits, which int() refuses
+        raise DomainError("The file holds a number too long to read.",
+                          code="invalid_json") from error
+    if _holds_nul(document):
+        raise DomainError("The file holds a NUL character (\\u0000), which no field of a "
+                          "path accepts.", code="nul_character")
+    return document
+
+
+def _holds_nul(value: Any) -> bool:
+    """Whether a NUL is in any string or key (the database cannot store one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def _nesting_depth(text: str) -> int:
+    """How deep brackets nest outside strings, counted before parsing (which recurses)."""
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def load_path(document: Any) -> PathDraft:

@@ -10,6 +10,7 @@ from lti.registrations import list_platforms
 from paths.errors import DomainError
 from service.admin.blueprint import bp
 from service.extensions import db_session
+from service.input_limits import id_field
 
 SHOWN = 200
 
@@ -18,7 +19,7 @@ class LaunchFilter(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    platform = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    platform = id_field(load_default=None)
     outcome = fields.String(load_default=None, validate=validate.OneOf([ACCEPTED, REFUSED]))
 
 

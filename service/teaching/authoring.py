@@ -41,7 +41,13 @@ from service.clock import now
 from service.extensions import db_session
 from service.forms import load_form
 from service.learner.context import current_activity
-from service.path_json import dump_path, load_draft, load_path, without_identities
+from service.path_json import (
+    dump_path,
+    load_draft,
+    load_path,
+    parse_document,
+    without_identities,
+)
 from service.teaching.authoring_forms import (
     EmptyForm,
     MoveStepForm,
@@ -167,13 +173,7 @@ def _uploaded_json() -> Any:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise DomainError("Choose a JSON file to import.", code="no_file")
-    try:
-        return json.loads(upload.read().decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise DomainError("The file is not UTF-8 text.", code="not_utf8") from error
-    except json.JSONDecodeError as error:
-        raise DomainError(f"line {error.lineno}, column {error.colno}: {error.msg}",
-                          code="invalid_json") from error
+    return parse_document(upload.read())
 
 
 @bp.post("/<int:path_id>/clone")

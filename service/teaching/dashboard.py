@@ -21,6 +21,7 @@ from paths.errors import NotFound
 from service.clock import now
 from service.extensions import db_session
 from service.forms import load_form
+from service.input_limits import id_field
 from service.learner.context import current_activity
 from service.settings import current_settings
 from service.teaching.spreadsheet import as_text_row
@@ -83,7 +84,7 @@ def pacing() -> ResponseReturnValue:
 
 
 class ResyncForm(Schema):
-    enrollment_id = fields.Integer(required=True)
+    enrollment_id = id_field(required=True)
 
 
 @bp.post("/class/roster")

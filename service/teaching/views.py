@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from marshmallow import Schema, fields
+from marshmallow import Schema
 
 from lti.grade_status import sync_status_for
 from lti.models import CourseRoster
@@ -19,6 +19,7 @@ from paths.people import TEACHER
 from service.clock import now
 from service.extensions import db_session
 from service.forms import load_form
+from service.input_limits import id_field, page_number
 from service.learner.context import current_activity, current_user
 
 bp = Blueprint("teaching", __name__, url_prefix="/teach")
@@ -35,7 +36,7 @@ STATUS_RULES = {
 
 
 class AssignForm(Schema):
-    path_id = fields.Integer(required=True)
+    path_id = id_field(required=True)
 
 
 def require_teacher() -> None:
@@ -67,9 +68,7 @@ def activity() -> str:
 
 def _page(total: int) -> tuple[int, int]:
     pages = max(1, -(-total // PAGE_SIZE))
-    raw = request.args.get("page", "1")
-    page = int(raw) if raw.isdigit() else 1
-    return min(max(page, 1), pages), pages
+    return page_number(request.args.get("page", "1"), pages), pages
 
 
 @bp.post("/assign")

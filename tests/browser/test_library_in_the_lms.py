@@ -10,6 +10,7 @@ from tests.browser.lms import (
     ARTIFACTS,
     DEEP_LINK,
     DEEP_LINK_VI,
+    TEACHER,
     CourseInTheLms,
     check_page,
 )
@@ -82,3 +83,29 @@ def test_the_public_library_pages(chromium: Browser, demo, lang, width):
         page.screenshot(path=ARTIFACTS / f"library-entry-{lang}-{width}.png", full_page=True)
     finally:
         context.close()
+
+
+def test_a_teacher_copies_a_library_path_from_authoring(course: CourseInTheLms):
+    course.open(storage=False)
+    course.launch(TEACHER)
+    course.wait_for("/teach")
+    course.follow(course.tool.get_by_role("link", name="Create, edit, copy, import and export "
+                                          "this course's paths"), "/teach/paths")
+    course.follow(course.tool.get_by_role("link", name="Search the open library"),
+                  "/teach/library")
+    course.check_tool_page("library-teacher-search", "en")
+    course.tool.get_by_role("button", name="Copy “Staying safe online” into this course").click()
+    course.frame.wait_for_url("**/teach/paths/*")
+    expect(course.tool.locator("main")).to_contain_text("Adapted from")
+    course.check_tool_page("library-copy", "en")
+
+
+def test_a_vietnamese_teacher_adds_two_library_paths(course: CourseInTheLms):
+    course.open(storage=False)
+    course.launch(DEEP_LINK_VI)
+    course.wait_for("/teach/deep-link")
+    course.tool.get_by_role("checkbox", name="Quang hợp ở thực vật").check()
+    course.tool.get_by_role("checkbox", name="Tự học hiệu quả: lập kế hoạch, ôn tập giãn "
+                                              "cách, tự kiểm tra").check()
+    course.tool.get_by_role("button", name="Thêm vào khóa học").click()
+    expect(course.tool.locator("main")).to_contain_text(RETURNED)

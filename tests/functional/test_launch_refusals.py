@@ -344,3 +344,30 @@ def test_the_default_login_limit_lets_a_whole_school_launch_at_the_bell(app):
         app.extensions["selfpath.settings"].lti_login_rate_limit)
         if limit.get_expiry() == 60]
     assert per_minute and all(limit.amount >= 1000 for limit in per_minute)
+
+
+@pytest.mark.parametrize("payload", [[1, 2], 42, "a string", None, [{"iss": "x"}] * 3])
+def test_token_whose_payload_is_not_an_object_is_refused(browser, platform, session, payload):
+    def not_an_object(body):
+        raw = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
+        return f"{b64({'alg': 'RS256', 'kid': 'k'})}.{raw}.{b64({'s': 1})}"
+    response = launch_with_token(browser, platform, not_an_object)
+    assert_refused(browser, session, response, "malformed_token", 400,
+                   words="its payload is not a JSON object")
+
+
+def test_token_nested_too_deep_is_refused(browser, platform, session):
+    def nested(body):
+        raw = base64.urlsafe_b64encode(b"[" * 100000).rstrip(b"=").decode()
+        return f"{b64({'alg': 'RS256', 'kid': 'k'})}.{raw}.{b64({'s': 1})}"
+    response = launch_with_token(browser, platform, nested)
+    assert_refused(browser, session, response, "malformed_token", 400)
+
+
+@pytest.mark.parametrize("claim", ["iss", "aud", claims.DEPLOYMENT_ID, "nonce"])
+def test_token_holding_a_nul_character_is_refused(browser, platform, session, claim):
+    def with_nul(body):
+        forged = dict(body, **{claim: f"{body.get(claim)}\x00"})
+        return f"{b64({'alg': 'RS256', 'kid': 'k'})}.{b64(forged)}.{b64({'s': 1})}"
+    response = launch_with_token(browser, platform, with_nul)
+    assert_refused(browser, session, response, "malformed_token", 400, words="NUL character")

@@ -130,16 +130,18 @@ def test_library_ids_that_do_not_exist_are_not_found(client, starter, address):
 
 # -- a new school finds, adds and copies library paths -------------------------------------
 
-@pytest.fixture
-def new_school(app, platform_server, client, session, starter):
-    """A Moodle that registered Selfpath by dynamic registration a minute ago."""
+@pytest.fixture(params=["moodle", "canvas"])
+def new_school(request, app, platform_server, client, session, starter):
+    """A Moodle or a Canvas that registered Selfpath by dynamic registration just now."""
     from lti.models import Platform
 
-    lms = RegisteringLms(TestPlatform(platform_server, name="new-school", client_id="-"))
+    lms = RegisteringLms(TestPlatform(platform_server, name=f"new-{request.param}",
+                                      client_id="-"), style=request.param)
     assert client.get("/lti/register", query_string=lms.invite()).status_code == 200
     row = session.scalars(select(Platform).where(Platform.issuer == lms.platform.issuer)).one()
     lms.platform.client_id, lms.platform.platform_id = row.client_id, row.id
-    lms.platform.deployment_ids = ("1",)
+    if request.param == "moodle":
+        lms.platform.deployment_ids = ("1",)
     return lms.platform
 
 

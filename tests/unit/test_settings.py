@@ -166,3 +166,11 @@ def test_rate_limits_use_redis_when_configured():
     assert shared["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
     assert alone["RATELIMIT_STORAGE_URI"] == "memory://"
     assert shared["RATELIMIT_KEY_PREFIX"] != alone["RATELIMIT_KEY_PREFIX"]
+
+
+def test_launch_log_days_come_from_the_environment_within_bounds():
+    assert Settings.from_env({}).launch_log_days == 90
+    assert Settings.from_env({"LAUNCH_LOG_DAYS": "30"}).launch_log_days == 30
+    for wrong in ("0", "36501"):
+        with pytest.raises(SettingsError, match="LAUNCH_LOG_DAYS"):
+            Settings.from_env({"LAUNCH_LOG_DAYS": wrong}).check()
