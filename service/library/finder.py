@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext
 from paths.catalog import LEVELS, SUBJECTS
 from paths.library.normalise import MAX_QUERY_CHARS
 from paths.library.search import LENGTHS, LibraryQuery
+from service.input_limits import whole_number
 
 LANGUAGE_NAMES = {"en": "English", "vi": "Tiếng Việt"}
 SUBJECT_NAMES = {
@@ -35,13 +36,12 @@ def library_query(args: Mapping[str, str]) -> LibraryQuery:
         value = args.get(name) or None
         return value if value in allowed else None  # type: ignore[operator]
 
-    raw_page = str(args.get("page", "1"))
-    page = int(raw_page) if raw_page.isdigit() and len(raw_page) <= 5 else 1
+    page = whole_number(str(args.get("page", "1")), up_to=MAX_PAGE) or 1
     return LibraryQuery(
         words=str(args.get("q", ""))[:MAX_QUERY_CHARS],
         language=chosen("language", LANGUAGE_NAMES), subject=chosen("subject", SUBJECTS),
         level=chosen("level", LEVELS), skill=str(args.get("skill", ""))[:100] or None,
-        length=chosen("length", LENGTHS), page=min(max(page, 1), MAX_PAGE))
+        length=chosen("length", LENGTHS), page=page)
 
 
 def query_args(query: LibraryQuery) -> dict[str, str]:

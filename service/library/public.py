@@ -19,6 +19,7 @@ from paths.library.publishing import (
 )
 from paths.library.search import search_library
 from service.extensions import db_session
+from service.input_limits import whole_number
 from service.library.finder import filter_choices, library_query, query_args
 
 bp = Blueprint("library", __name__, url_prefix="/library")
@@ -61,8 +62,7 @@ def public_entry(uuid: str) -> LibraryEntry:
 
 
 def _release_number() -> int | None:
-    raw = request.args.get("release", "")
-    return int(raw) if raw.isdigit() and len(raw) <= 6 else None
+    return whole_number(request.args.get("release", ""))
 
 
 def entry_page(entry: LibraryEntry, release: LibraryRelease) -> dict[str, object]:

@@ -23,6 +23,7 @@ from paths.people import TEACHER
 from service.clock import now
 from service.extensions import db_session
 from service.forms import load_indexed
+from service.input_limits import whole_number
 from service.library.finder import filter_choices, library_query, query_args
 from service.settings import current_settings
 from service.teaching.views import require_teacher
@@ -80,9 +81,10 @@ def answer() -> ResponseReturnValue:
 
 
 def _number(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 18:
+    number = whole_number(raw)
+    if number is None:
         raise DomainError("Unexpected path.", code="invalid_form")
-    return int(raw)
+    return number
 
 
 def _link(value: str) -> PathLink:
@@ -112,14 +114,13 @@ def assign_linked_path(launch: Launch, parties: LaunchParties) -> Assignment | N
         return parties.assignment
     if launch.custom.get("library_entry"):
         return _assign_library_release(launch, parties)
-    raw_id = str(launch.custom.get("path_id", ""))
-    if not raw_id.isdigit() or len(raw_id) > 18:
+    path_id = whole_number(str(launch.custom.get("path_id", "")))
+    if path_id is None:
         return parties.assignment
-    path = find_placeable_path(db_session(), int(raw_id), parties.tenant.id,
+    path = find_placeable_path(db_session(), path_id, parties.tenant.id,
                                parties.course.id if parties.course else None, None)
-    raw_version = str(launch.custom.get("path_version", ""))
     version = version_of(db_session(), path.id,
-                         int(raw_version) if raw_version.isdigit() else None)
+                         whole_number(str(launch.custom.get("path_version", ""))))
     assignment = assign(db_session(), parties.activity.id, version, assigned_by=None, now=now())
     db_session().commit()
     return assignment
@@ -130,8 +131,7 @@ def _assign_library_release(launch: Launch, parties: LaunchParties) -> Assignmen
     still assigned: the teacher chose it while it was offered."""
     assert parties.activity is not None
     uuid = str(launch.custom.get("library_entry", ""))[:36]
-    raw_number = str(launch.custom.get("library_version", ""))
-    number = int(raw_number) if raw_number.isdigit() and len(raw_number) <= 6 else None
+    number = whole_number(str(launch.custom.get("library_version", "")))
     release = db_session().scalars(
         select(LibraryRelease).join(LibraryEntry).where(
             LibraryEntry.uuid == uuid, LibraryRelease.number == number)).first()
