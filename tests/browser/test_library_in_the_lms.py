@@ -94,7 +94,7 @@ def test_a_teacher_copies_a_library_path_from_authoring(course: CourseInTheLms):
     course.follow(course.tool.get_by_role("link", name="Search the open library"),
                   "/teach/library")
     course.check_tool_page("library-teacher-search", "en")
-    course.tool.get_by_role("button", name="Copy “Staying safe online” into this course").click()
+    course.tool.get_by_role("button", name="Copy into this course: Staying safe online").click()
     course.frame.wait_for_url("**/teach/paths/*")
     expect(course.tool.locator("main")).to_contain_text("Adapted from")
     course.check_tool_page("library-copy", "en")
