@@ -53,3 +53,13 @@ def _read(session: Session, version_id: int) -> Attribution | None:
     return Attribution(title=version.title if version else entry.title, credit=release.credit,
                        licence=release.licence, licence_url=PATH_LICENCES.get(release.licence),
                        entry_uuid=entry.uuid, adapted=adapted)
+
+
+def source_entry(session: Session, path_id: int | None) -> LibraryEntry | None:
+    """The library entry a course path was copied from, if any."""
+    if path_id is None:
+        return None
+    return session.scalars(
+        select(LibraryEntry).join(LibraryRelease, LibraryRelease.entry_id == LibraryEntry.id)
+        .join(LearningPath, LearningPath.derived_from_id == LibraryRelease.id)
+        .where(LearningPath.id == path_id)).first()

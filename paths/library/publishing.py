@@ -33,6 +33,15 @@ OPEN_RESOURCE_LICENCES = frozenset({
     *PATH_LICENCES, "CC BY 3.0", "CC BY-SA 3.0", "CC BY 2.0", "CC BY-SA 2.0", "CC0",
     "Public domain", "GFDL", "MIT", "Apache 2.0", "OGL 3.0",
 })
+# The legal code of the licences resources usually carry, for machine-readable metadata.
+RESOURCE_LICENCE_URLS = {
+    **PATH_LICENCES, "CC0": PATH_LICENCES["CC0 1.0"],
+    "CC BY 3.0": "https://creativecommons.org/licenses/by/3.0/",
+    "CC BY-SA 3.0": "https://creativecommons.org/licenses/by-sa/3.0/",
+    "CC BY 2.0": "https://creativecommons.org/licenses/by/2.0/",
+    "CC BY-SA 2.0": "https://creativecommons.org/licenses/by-sa/2.0/",
+    "Public domain": "https://creativecommons.org/publicdomain/mark/1.0/",
+}
 CREDIT_KINDS = ("name", "school", "teacher_at")
 _TEACHER_AT = {"en": "A teacher at {school}", "vi": "Một giáo viên tại {school}"}
 MAX_REPORT_CHARS = 1000

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from sqlalchemy.orm import selectinload
 
 from paths.catalog import PathVersion, Step
 from paths.errors import NotFound
+from paths.library.attribution import source_entry
 from paths.library.models import LibraryEntry, LibraryRelease
 from paths.library.publishing import (
     PATH_LICENCES,
@@ -20,7 +21,9 @@ from paths.library.publishing import (
 from paths.library.search import search_library
 from service.extensions import db_session
 from service.input_limits import whole_number
+from service.settings import current_settings
 from service.library.finder import filter_choices, library_query, query_args
+from service.library.linked_data import learning_resource
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -51,8 +54,23 @@ def chosen_language() -> dict[str, str]:
 def entry(uuid: str) -> str:
     found = public_entry(uuid)
     release = release_of(db_session(), found, _release_number())
-    return render_template("library/entry.html", **entry_page(found, release),
-                           hl=chosen_language(), language_args=language_args({"uuid": uuid}))
+    page = entry_page(found, release)
+    return render_template("library/entry.html", **page, hl=chosen_language(),
+                           language_args=language_args({"uuid": uuid}),
+                           linked_data=_linked_data(found, release, page["version"]))
+
+
+def _linked_data(entry: LibraryEntry, release: LibraryRelease,
+                 version: object) -> dict[str, object]:
+    assert isinstance(version, PathVersion)
+    source = source_entry(db_session(), entry.path_id)
+    return learning_resource(entry, release, version, page_url=public_url(entry.uuid),
+                             based_on=public_url(source.uuid) if source else None)
+
+
+def public_url(uuid: str) -> str:
+    """An entry's public page at the site's own address (BASE_URL), however it was reached."""
+    return current_settings().base_url + url_for("library.entry", uuid=uuid)
 
 
 def public_entry(uuid: str) -> LibraryEntry:
