@@ -21,9 +21,9 @@ from paths.library.publishing import (
 from paths.library.search import search_library
 from service.extensions import db_session
 from service.input_limits import whole_number
-from service.settings import current_settings
 from service.library.finder import filter_choices, library_query, query_args
 from service.library.linked_data import learning_resource
+from service.settings import current_settings
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

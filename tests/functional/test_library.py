@@ -30,13 +30,6 @@ PHOTOSYNTHESIS = "Quang hợp ở thực vật"
 ONLINE_SAFETY = "Staying safe online"
 
 
-@pytest.fixture
-def starter(session):
-    seed_library(session, utcnow())
-    session.commit()
-    return {e.title: e for e in session.scalars(select(LibraryEntry))}
-
-
 def entry_titles(page: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", t) for t in
             re.findall(r'<h3><a href="[^"]+"[^>]*>(.*?)</a></h3>', page)]

@@ -16,7 +16,7 @@ from service.library.linked_data import duration
 from service.library.starter import starter_documents
 from tests.conftest import TOOL_BASE
 from tests.functional.test_learner_journey import page_of, token
-from tests.functional.test_library import PHOTOSYNTHESIS, starter  # noqa: F401
+from tests.functional.test_library import PHOTOSYNTHESIS
 from tests.platform import TEACHER
 
 SCHEMA = "https://schema.org/"
