@@ -41,6 +41,7 @@ migrate: $(DEPS)
 
 seed: migrate translations
 	DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1 $(BIN)/flask --app wsgi:app demo seed
+	DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1 $(BIN)/flask --app wsgi:app library seed
 
 # The web server and one grade-sync worker; Ctrl-C (or either one ending) stops both.
 run: seed

@@ -78,16 +78,27 @@ class PathLink:
     version: int
     title: str
     text: str
+    library_entry: str | None = None  # an open-library entry's uuid: `version` is its release
+
+    def custom(self) -> dict[str, str]:
+        """What the first launch reads to assign the path (custom parameters)."""
+        if self.library_entry:
+            return {"library_entry": self.library_entry, "library_version": str(self.version)}
+        return {"path_id": str(self.path_id), "path_version": str(self.version)}
+
+    def resource_id(self) -> str:
+        if self.library_entry:
+            return f"selfpath-library-{self.library_entry}"
+        return f"selfpath-path-{self.path_id}"
 
 
 def resource_item(link: PathLink, launch_url: str, with_lineitem: bool) -> dict[str, Any]:
     resource = (DeepLinkResource().set_url(launch_url).set_title(link.title)
-                .set_custom_params({"path_id": str(link.path_id),
-                                    "path_version": str(link.version)}))
+                .set_custom_params(link.custom()))
     if with_lineitem:
         resource.set_lineitem(LineItem().set_score_maximum(SCORE_MAXIMUM)
                               .set_label(link.title)
-                              .set_resource_id(f"selfpath-path-{link.path_id}")
+                              .set_resource_id(link.resource_id())
                               .set_tag("selfpath"))
     item = resource.to_dict()
     item["text"] = link.text[:1000]

@@ -9,7 +9,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from paths.catalog import QUESTION_KINDS, STEP_KINDS, LearningPath, PathVersion, Question, Step
+from paths.catalog import (
+    QUESTION_KINDS,
+    STEP_KINDS,
+    LearningPath,
+    PathVersion,
+    Question,
+    Step,
+    new_uuid,
+)
 from paths.graph import InvalidPath, find_cycle
 
 
@@ -40,6 +48,15 @@ class StepDraft:
     remedial_for: str | None = None
     mastery_threshold: float | None = None
     questions: tuple[QuestionDraft, ...] = ()
+    uuid: str | None = None  # stable across versions and exports; given at publication
+
+
+@dataclass(frozen=True)
+class SkillLabel:
+    """A skill's readable name in the path's language (`search` → "Finding information")."""
+
+    key: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,13 @@ class PathDraft:
     description: str = ""
     language: str = "en"
     steps: tuple[StepDraft, ...] = field(default_factory=tuple)
+    subject: str | None = None
+    level: str | None = None
+    skills: tuple[SkillLabel, ...] = ()
+    uuid: str | None = None  # the path's stable identity in exports and the library
+
+    def skill_labels(self) -> dict[str, str]:
+        return {s.key: s.label for s in self.skills}
 
 
 def check_draft(draft: PathDraft) -> None:
@@ -126,9 +150,10 @@ def create_path(session: Session, draft: PathDraft, *, now: datetime, tenant_id:
                 is_template: bool = False) -> PathVersion:
     """A new path with its first published version."""
     check_draft(draft)
-    path = LearningPath(title=draft.title, description=draft.description,
-                        language=draft.language, tenant_id=tenant_id, course_id=course_id,
-                        owner_id=owner_id, is_template=is_template, created_at=now)
+    path = LearningPath(uuid=_free_uuid(session, draft.uuid), title=draft.title,
+                        description=draft.description, language=draft.language,
+                        tenant_id=tenant_id, course_id=course_id, owner_id=owner_id,
+                        is_template=is_template, created_at=now)
     session.add(path)
     session.flush()
     return publish(session, path, draft, now=now)
@@ -142,16 +167,44 @@ def publish(session: Session, path: LearningPath, draft: PathDraft, *,
         PathVersion.path_id == path.id)) or 0) + 1
     version = PathVersion(path_id=path.id, number=number, title=draft.title,
                           description=draft.description, language=draft.language,
+                          subject=draft.subject, level=draft.level,
+                          skill_labels=[{"key": s.key, "label": s.label}
+                                        for s in draft.skills],
                           published_at=now)
-    version.steps = [_step(s, i) for i, s in enumerate(draft.steps)]
+    uuids = _step_uuids(session, path.id, draft.steps)
+    version.steps = [_step(s, i, uuids[s.key]) for i, s in enumerate(draft.steps)]
     path.title, path.description, path.language = draft.title, draft.description, draft.language
     session.add(version)
     session.flush()
     return version
 
 
-def _step(draft: StepDraft, position: int) -> Step:
-    step = Step(key=draft.key, position=position, kind=draft.kind, title=draft.title,
+def _free_uuid(session: Session, wanted: str | None) -> str:
+    """The path keeps the identity its document carries, unless another path has it (the
+    same file imported twice): then it is a new path with a new identity."""
+    if wanted and session.scalar(select(LearningPath.id).where(
+            LearningPath.uuid == wanted)) is None:
+        return wanted
+    return new_uuid()
+
+
+def _step_uuids(session: Session, path_id: int, steps: tuple[StepDraft, ...]) -> dict[str, str]:
+    """Each step keeps its identity: the one its draft carries, else that of the step with
+    the same key in the path's previous versions, else a new one; never two alike."""
+    known = dict(session.execute(
+        select(Step.key, Step.uuid).join(PathVersion).where(PathVersion.path_id == path_id)
+        .order_by(PathVersion.number)).tuples().all())
+    uuids: dict[str, str] = {}
+    for step in steps:
+        candidate = step.uuid or known.get(step.key)
+        uuids[step.key] = candidate if candidate and candidate not in uuids.values() \
+            else new_uuid()
+    return uuids
+
+
+def _step(draft: StepDraft, position: int, uuid: str) -> Step:
+    step = Step(key=draft.key, uuid=uuid, position=position, kind=draft.kind,
+                title=draft.title,
                 instructions=draft.instructions, resource_url=draft.resource_url,
                 resource_licence=draft.resource_licence, resource_source=draft.resource_source,
                 resource_framable=draft.resource_framable, minutes=draft.minutes,

@@ -7,6 +7,7 @@ across versions, which is how progress is carried from one version to the next.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -18,12 +19,22 @@ from paths.db import Base, UtcDateTime, utcnow
 STEP_KINDS = ("read", "watch", "practice", "checkpoint", "reflect", "external")
 QUESTION_KINDS = ("choice", "short")
 CHECKPOINT_KIND = "checkpoint"
+# What a path is about and who it is for, as the open library files and filters them.
+SUBJECTS = ("digital-skills", "study-skills", "mathematics", "biology", "physics", "chemistry",
+            "geography", "history", "literature", "english-language", "other")
+LEVELS = ("primary", "lower-secondary", "upper-secondary", "adult")
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
 
 
 class LearningPath(Base):
     __tablename__ = "learning_paths"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The path's identity in exports and in the open library, kept across versions.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     tenant_id: Mapped[int | None] = mapped_column(
         ForeignKey("lti_deployments.id", ondelete="CASCADE"))
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
@@ -35,6 +46,9 @@ class LearningPath(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # The teacher's working copy as a `selfpath-path/1` document; None: the latest version.
     draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The open-library release this path was copied from (attribution and lineage).
+    derived_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("library_releases.id", ondelete="SET NULL", use_alter=True), index=True)
 
     versions: Mapped[list[PathVersion]] = relationship(
         back_populates="path", order_by="PathVersion.number")
@@ -50,6 +64,10 @@ class PathVersion(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(8), default="en")
+    subject: Mapped[str | None] = mapped_column(String(40))
+    level: Mapped[str | None] = mapped_column(String(40))
+    # Readable skill names in the version's language: [{"key": ..., "label": ...}].
+    skill_labels: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     published_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     path: Mapped[LearningPath] = relationship(back_populates="versions")
@@ -64,6 +82,8 @@ class Step(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("path_versions.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(40))
+    # The step's identity across versions and exports (the key may be reused elsewhere).
+    uuid: Mapped[str] = mapped_column(String(36), default=new_uuid)
     position: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))

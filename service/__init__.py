@@ -99,6 +99,8 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from service.admin import bp as admin_bp
     from service.health import bp as health_bp
     from service.learner.views import bp as learner_bp
+    from service.library.public import bp as library_bp
+    from service.library.teaching import bp as library_teaching_bp
     from service.pages import bp as pages_bp
     from service.teaching.authoring import bp as authoring_bp
     from service.teaching.dashboard import bp as class_dashboard_bp
@@ -117,6 +119,8 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(class_dashboard_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(authoring_bp)
+    app.register_blueprint(library_bp)
+    app.register_blueprint(library_teaching_bp)
     if settings.demo_lms:
         from service.demo.views import bp as demo_bp
 
@@ -127,7 +131,9 @@ def _register_cli(app: Flask) -> None:
     from lti.cli import register as register_lti_cli
     from service.cli import register as register_service_cli
     from service.learning_cli import register as register_learning_cli
+    from service.library_cli import register as register_library_cli
 
     register_lti_cli(app)
     register_service_cli(app)
     register_learning_cli(app)
+    register_library_cli(app)

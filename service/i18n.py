@@ -32,7 +32,9 @@ def language_of(locale: str | None) -> str | None:
 
 
 def select_locale() -> str:
-    chosen = language_of(session.get("locale"))
+    """The launch's language; on public pages, the one chosen with `?hl=` or the
+    browser's."""
+    chosen = language_of(session.get("locale")) or language_of(request.args.get("hl"))
     if chosen:
         return chosen
     return request.accept_languages.best_match(LANGUAGES) or "en"

@@ -55,6 +55,15 @@ def id_field(**kwargs: Any) -> fields.Integer:
     return fields.Integer(validate=validate.Range(1, MAX_ID), **kwargs)
 
 
+def whole_number(raw: str, *, up_to: int = MAX_ID) -> int | None:
+    """An ASCII whole number from 0 to `up_to`, or None for anything else ("²", "-1", "1e3",
+    a thousand digits)."""
+    if not raw.isascii() or not raw.isdigit() or len(raw) > len(str(up_to)):
+        return None
+    number = int(raw)
+    return number if number <= up_to else None
+
+
 def page_number(raw: str, pages: int) -> int:
     """A `?page=` value as a page from 1 to `pages`; what is not a number is the first page.
     (`str.isdigit` also accepts digits such as "²" that `int` refuses.)"""

@@ -10,8 +10,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from paths.authoring import PathDraft, QuestionDraft, StepDraft, check_draft
-from paths.catalog import QUESTION_KINDS, STEP_KINDS, PathVersion
+from paths.authoring import PathDraft, QuestionDraft, SkillLabel, StepDraft, check_draft
+from paths.catalog import LEVELS, QUESTION_KINDS, STEP_KINDS, SUBJECTS, PathVersion
 from paths.errors import DomainError
 
 FORMAT = "selfpath-path/1"
@@ -79,6 +79,7 @@ class StepSchema(Schema):
         unknown = RAISE
 
     key = fields.String(required=True, validate=KEY)
+    uuid = fields.UUID(load_default=None, allow_none=True)
     kind = fields.String(required=True, validate=validate.OneOf(STEP_KINDS))
     title = fields.String(required=True, validate=validate.Length(1, 200))
     instructions = fields.String(load_default="", validate=validate.Length(0, 10000))
@@ -97,14 +98,34 @@ class StepSchema(Schema):
                                   "checkpoint")
 
 
+class SkillSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    key = fields.String(required=True, validate=validate.Length(1, 64))
+    label = fields.String(required=True, validate=validate.Length(1, 120))
+
+
 class PathSchema(Schema):
     class Meta:
         unknown = RAISE
 
     format = fields.String(load_default=FORMAT, validate=validate.Equal(FORMAT))
+    uuid = fields.UUID(load_default=None, allow_none=True)
     title = fields.String(required=True, validate=validate.Length(1, 200))
     description = fields.String(load_default="", validate=validate.Length(0, 5000))
     language = fields.String(load_default="en", validate=validate.OneOf(("en", "vi")))
+    subject = fields.String(load_default=None, allow_none=True,
+                            validate=validate.OneOf(SUBJECTS))
+    level = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LEVELS))
+    skills = fields.List(fields.Nested(SkillSchema), load_default=list,
+                         validate=validate.Length(0, 200))
+
+    @validates_schema
+    def _one_label_per_skill(self, data: dict[str, Any], **kwargs: Any) -> None:
+        keys = [s["key"] for s in data.get("skills", [])]
+        if len(keys) != len(set(keys)):
+            raise ValidationError("each skill is named once", "skills")
     steps = fields.List(fields.Nested(StepSchema), required=True,
                         validate=validate.Length(0, 1000))
 
@@ -170,15 +191,21 @@ def load_draft(document: Any) -> PathDraft:
     except ValidationError as error:
         raise DomainError("; ".join(_flatten(error.messages)), code="invalid_path") from error
     return PathDraft(title=data["title"], description=data["description"],
-                     language=data["language"],
+                     language=data["language"], subject=data["subject"], level=data["level"],
+                     skills=tuple(SkillLabel(s["key"], s["label"]) for s in data["skills"]),
+                     uuid=_text(data["uuid"]),
                      steps=tuple(_step(s) for s in data["steps"]))
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value is not None else None
 
 
 def _step(data: dict[str, Any]) -> StepDraft:
     resource = data["resource"] or {}
     checkpoint = data["checkpoint"] or {}
     return StepDraft(
-        key=data["key"], kind=data["kind"], title=data["title"],
+        key=data["key"], uuid=_text(data["uuid"]), kind=data["kind"], title=data["title"],
         instructions=data["instructions"], resource_url=resource.get("url"),
         resource_licence=resource.get("licence"), resource_source=resource.get("source"),
         resource_framable=resource.get("framable", False), minutes=data["minutes"],
@@ -208,14 +235,44 @@ def _flatten(messages: Any, prefix: str = "") -> list[str]:
     return out
 
 
-def dump_path(version: PathVersion | PathDraft) -> dict[str, Any]:
-    """A published version, or a draft, as a `selfpath-path/1` document."""
-    return {"format": FORMAT, "title": version.title, "description": version.description,
-            "language": version.language, "steps": [_dump_step(s) for s in version.steps]}
+def dump_path(version: PathVersion | PathDraft, *, uuid: str | None = None) -> dict[str, Any]:
+    """A published version, or a draft, as a `selfpath-path/1` document. A version's path
+    identity is given by the caller (`uuid`); a draft carries its own."""
+    out: dict[str, Any] = {"format": FORMAT}
+    identity = uuid if isinstance(version, PathVersion) else version.uuid
+    if identity:
+        out["uuid"] = identity
+    out.update(title=version.title, description=version.description,
+               language=version.language)
+    out.update(_dump_library_fields(version))
+    out["steps"] = [_dump_step(s) for s in version.steps]
+    return out
+
+
+def without_identities(document: dict[str, Any]) -> dict[str, Any]:
+    """The document without its path and step identities: a copy is a new path."""
+    out = {k: v for k, v in document.items() if k != "uuid"}
+    out["steps"] = [{k: v for k, v in step.items() if k != "uuid"}
+                    for step in document.get("steps", [])]
+    return out
+
+
+def _dump_library_fields(version: PathVersion | PathDraft) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if version.subject:
+        out["subject"] = version.subject
+    if version.level:
+        out["level"] = version.level
+    skills = (list(version.skill_labels or []) if isinstance(version, PathVersion)
+              else [{"key": s.key, "label": s.label} for s in version.skills])
+    if skills:
+        out["skills"] = skills
+    return out
 
 
 def _dump_step(step: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"key": step.key, "kind": step.kind, "title": step.title,
+    out: dict[str, Any] = {"key": step.key} | ({"uuid": step.uuid} if step.uuid else {})
+    out |= {"kind": step.kind, "title": step.title,
                            "instructions": step.instructions, "minutes": step.minutes,
                            "skills": list(step.skills), "optional": step.optional,
                            "prerequisites": list(step.prerequisites)}

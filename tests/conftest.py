@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from flask import Flask, g, request_started
 from flask.testing import FlaskClient
+from flask_babel import refresh as refresh_locale
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
@@ -83,6 +84,7 @@ def empty_tables(session: Session) -> None:
 
 def _start_like_a_new_request(sender: Flask, **extra: object) -> None:
     g.pop("csrf_token", None)
+    refresh_locale()  # each request chooses its language afresh
     db.session.expire_all()  # a real request starts with a new session
 
 

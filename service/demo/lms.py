@@ -43,6 +43,9 @@ PEOPLE = {
     "learner-vi": LaunchContext(subject="demo-learner-2", role="learner", name="Bình Lê",
                                 email="binh.le@demo.invalid", locale="vi", **COURSE,
                                 **ACTIVITY_VI),
+    "teacher-vi": LaunchContext(subject="demo-teacher-2", role="teacher", name="Thu Hà",
+                                email="thu.ha@demo.invalid", locale="vi", **COURSE,
+                                **ACTIVITY_VI),
 }
 CONTENT = Path(__file__).resolve().parent / "content"
 

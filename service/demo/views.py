@@ -33,6 +33,8 @@ def home() -> str:
         ("Học bằng tiếng Việt (launch as a Vietnamese-speaking learner)", "learner-vi",
          "resource"),
         ("Add Selfpath to the course (deep linking)", "teacher", "deep-link"),
+        ("Thêm Selfpath vào khóa học (deep linking, as a Vietnamese-speaking teacher)",
+         "teacher-vi", "deep-link"),
     ]
     return render_template("demo/course.html", launches=launches, tool=_tool(),
                            issuer=lms.issuer(), client_id=lms.CLIENT_ID,

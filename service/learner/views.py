@@ -13,6 +13,7 @@ from paths import mastery, placement, studying
 from paths.enrollment import Enrollment
 from paths.errors import DomainError, NotFound
 from paths.learning.selfreg import Calibration, calibration, explain
+from paths.library.attribution import attribution_of
 from paths.path_view import path_view
 from paths.personal_data import personal_data
 from paths.recommend import to_restudy
@@ -49,7 +50,8 @@ def my_path() -> str:
     db_session().commit()
     return render_template("learner/my_path.html", view=view, offer_placement=offer,
                            reason=reason_sentence(view.up_next.reason, view.up_next.params),
-                           user=here.user)
+                           user=here.user,
+                           attribution=attribution_of(db_session(), here.assignment.version))
 
 
 @bp.get("/steps/<key>")

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from marshmallow import RAISE, ValidationError
 from sqlalchemy import func, select
 
@@ -34,11 +35,19 @@ from paths.drafts import (
 )
 from paths.enrollment import Assignment, Enrollment, assignment_for_activity
 from paths.errors import Conflict, DomainError, Forbidden, NotFound
+from paths.library.attribution import attribution_of
+from paths.library.models import LibraryEntry
 from service.clock import now
 from service.extensions import db_session
 from service.forms import load_form
 from service.learner.context import current_activity
-from service.path_json import dump_path, load_draft, load_path, parse_document
+from service.path_json import (
+    dump_path,
+    load_draft,
+    load_path,
+    parse_document,
+    without_identities,
+)
 from service.teaching.authoring_forms import (
     EmptyForm,
     MoveStepForm,
@@ -54,6 +63,9 @@ from service.teaching.authoring_forms import (
 from service.teaching.views import require_teacher
 
 bp = Blueprint("authoring", __name__, url_prefix="/teach/paths")
+LIBRARY_STATUS = {"listed": lazy_gettext("offered to every school"),
+                  "unlisted": lazy_gettext("hidden by the Selfpath administrators"),
+                  "withdrawn": lazy_gettext("withdrawn by you")}
 
 
 # -- who may author what ---------------------------------------------------------------
@@ -101,7 +113,8 @@ def save_draft(path: LearningPath, draft: PathDraft) -> None:
 
 
 def has_unpublished_changes(path: LearningPath, draft: PathDraft) -> bool:
-    return not path.versions or dump_path(path.versions[-1]) != dump_path(draft)
+    return not path.versions or (without_identities(dump_path(path.versions[-1]))
+                                 != without_identities(dump_path(draft)))
 
 
 def editor(path: LearningPath, anchor: str = "") -> ResponseReturnValue:
@@ -148,7 +161,7 @@ def import_path() -> ResponseReturnValue:
     draft = load_path(_uploaded_json())
     version = create_path(db_session(), draft, now=now(), tenant_id=session["tenant_id"],
                           course_id=course_id, owner_id=session["user_id"])
-    version.path.draft = dump_path(draft)
+    version.path.draft = dump_path(version)
     db_session().commit()
     flash(_("“%(title)s” is imported and published as version 1.", title=draft.title))
     return editor(version.path)
@@ -169,7 +182,8 @@ def clone(path_id: int) -> ResponseReturnValue:
     source = clonable_path(path_id)
     load_form(EmptyForm())
     published = bool(source.versions)
-    document = dump_path(source.versions[-1]) if published else dump_path(draft_of(source))
+    document = without_identities(dump_path(source.versions[-1]) if published
+                                  else dump_path(draft_of(source)))
     document["title"] = copy_title(document["title"])
     copy = LearningPath(tenant_id=session["tenant_id"], course_id=course_id,
                         owner_id=session["user_id"], title=document["title"],
@@ -190,9 +204,14 @@ def clone(path_id: int) -> ResponseReturnValue:
 def edit_path(path_id: int) -> str:
     path = course_path(path_id)
     draft = draft_of(path)
+    entry = db_session().scalars(select(LibraryEntry).where(
+        LibraryEntry.uuid == path.uuid)).first()
+    attribution = attribution_of(db_session(), path.versions[-1]) if path.versions else None
     return render_template("authoring/path.html", path=path, draft=draft,
                            titles={s.key: s.title for s in draft.steps}, kinds=STEP_KINDS,
-                           unpublished=has_unpublished_changes(path, draft))
+                           unpublished=has_unpublished_changes(path, draft),
+                           library_entry=entry, attribution=attribution,
+                           library_status=LIBRARY_STATUS.get(entry.status) if entry else None)
 
 
 @bp.post("/<int:path_id>/details")
@@ -333,6 +352,7 @@ def publish_draft(path_id: int) -> ResponseReturnValue:
         raise DomainError("The draft has no changes since the last version.",
                           code="nothing_to_publish")
     version = publish(db_session(), path, draft, now=now())
+    path.draft = dump_path(version)  # the draft now carries the steps' identities
     db_session().commit()
     flash(_("Version %(number)d is published. Activities move to it when you choose.",
             number=version.number))
@@ -342,14 +362,16 @@ def publish_draft(path_id: int) -> ResponseReturnValue:
 @bp.get("/<int:path_id>/export")
 def export_draft(path_id: int) -> Response:
     path = course_path(path_id)
-    return _download(dump_path(draft_of(path)), f"path-{path.id}-draft.json")
+    return _download(dump_path(draft_of(path)) | {"uuid": path.uuid},
+                     f"path-{path.id}-draft.json")
 
 
 @bp.get("/<int:path_id>/versions/<int:number>/export")
 def export_version(path_id: int, number: int) -> Response:
     path = course_path(path_id)
     version = _version(path.id, number)
-    return _download(dump_path(version), f"path-{path.id}-v{version.number}.json")
+    return _download(dump_path(version, uuid=path.uuid),
+                     f"path-{path.id}-v{version.number}.json")
 
 
 def _download(document: dict[str, Any], filename: str) -> Response:

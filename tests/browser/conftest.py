@@ -23,6 +23,7 @@ from service import create_app
 from service.clock import now
 from service.demo.lms import register_demo_platform, seed_demo_course
 from service.extensions import db
+from service.library.starter import seed_library
 from tests.browser.lms import CourseInTheLms
 from tests.certificates import self_signed as _self_signed
 from tests.conftest import empty_tables
@@ -54,6 +55,7 @@ def _reset_demo(app: Flask) -> None:
     with app.app_context():
         empty_tables(db.session)
         seed_demo_course(db.session, register_demo_platform(db.session), now())
+        seed_library(db.session, now())  # as `make run` does
         db.session.commit()
         db.session.remove()
 

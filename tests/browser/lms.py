@@ -22,6 +22,7 @@ LEARNER = "Launch as learner"
 TEACHER = "Launch as teacher"
 LEARNER_VI = "Học bằng tiếng Việt (launch as a Vietnamese-speaking learner)"
 DEEP_LINK = "Add Selfpath to the course (deep linking)"
+DEEP_LINK_VI = "Thêm Selfpath vào khóa học (deep linking, as a Vietnamese-speaking teacher)"
 
 # The page's own document and same-origin resources; external ones are not counted.
 _WEIGHT = """() => {

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from lti import claims
@@ -78,3 +79,15 @@ def worker():
     grade_worker = quick_worker()
     yield grade_worker
     grade_worker.close()
+
+
+@pytest.fixture
+def starter(session):
+    """The starter catalogue in the open library, by title."""
+    from paths.db import utcnow
+    from paths.library.models import LibraryEntry
+    from service.library.starter import seed_library
+
+    seed_library(session, utcnow())
+    session.commit()
+    return {e.title: e for e in session.scalars(select(LibraryEntry))}

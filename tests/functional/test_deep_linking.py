@@ -163,7 +163,11 @@ def test_deep_link_page_needs_a_deep_link_launch(browser, platform, session):
     assert browser.client.get("/teach/deep-link").status_code == 403
 
 
-@pytest.mark.parametrize("custom", [{"path_id": "999999"}, {"path_id": "abc"}])
+@pytest.mark.parametrize("custom", [
+    {"path_id": "999999"}, {"path_id": "abc"}, {"path_id": "²"}, {"path_id": "9" * 40},
+    {"library_entry": "no-such-entry", "library_version": "1"},
+    {"library_entry": "x" * 5000, "library_version": "²"},
+])
 def test_resource_link_with_a_foreign_or_bad_path_id_assigns_nothing(browser, platform,
                                                                      session, custom):
     response = browser.launch(platform, LEARNER, **{claims.CUSTOM: custom})
@@ -183,3 +187,12 @@ def test_selection_offers_creating_a_path_and_hides_unpublished_ones(browser, pl
     page = browser.client.get("/teach/deep-link").get_data(as_text=True)
     assert 'href="/teach/paths"' in page and "Create a new path" in page
     assert "Half-written path" not in page
+
+
+@pytest.mark.parametrize("version", ["²", "-1", "9" * 40, ""])
+def test_a_bad_path_version_in_the_link_assigns_the_latest(browser, platform, session, version):
+    template = template_path(session, platform)
+    response = browser.launch(platform, LEARNER, **{claims.CUSTOM: {
+        "path_id": str(template.path_id), "path_version": version}})
+    assert response.status_code == 303
+    assert session.scalars(select(Assignment)).one().path_version_id == template.id

@@ -16,7 +16,8 @@ from service.path_json import dump_path, load_draft, load_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "docs/path.schema.json").read_text())
-CONTENT = sorted((ROOT / "service/demo/content").glob("*.json"))
+CONTENT = sorted([*(ROOT / "service/demo/content").glob("*.json"),
+                  *(ROOT / "service/library/starter").glob("*.json")])
 DEMO = json.loads((ROOT / "service/demo/content/digital_skills.en.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
 
@@ -27,12 +28,38 @@ def test_the_schema_is_a_valid_draft_2020_12_schema():
 
 
 @pytest.mark.parametrize("path", CONTENT, ids=lambda p: p.name)
-def test_demo_content_follows_the_schema(path):
-    document = json.loads(path.read_text())
+def test_demo_and_starter_content_follow_the_schema(path):
+    document = json.loads(path.read_text(encoding="utf-8"))
     VALIDATOR.validate(document)
     dumped = dump_path(load_path(document))
     VALIDATOR.validate(dumped)
     assert dump_path(load_path(dumped)) == dumped
+    # What the file says of the path, its steps and skills survives loading.
+    assert {k: v for k, v in dumped.items() if k != "uuid"} == {
+        k: v for k, v in dump_path(load_path(document)).items() if k != "uuid"}
+    assert [s.get("uuid") for s in dumped["steps"]] == [
+        s.get("uuid") for s in document["steps"]]
+
+
+def test_files_without_the_library_fields_still_import():
+    old = {"title": "Old file", "steps": [{"key": "a", "kind": "read", "title": "A"}]}
+    draft = load_path(old)
+    assert (draft.uuid, draft.subject, draft.level, draft.skills) == (None, None, None, ())
+    assert draft.steps[0].uuid is None
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"uuid": "not-a-uuid"}, "uuid"),
+    ({"subject": "astrology"}, "subject"),
+    ({"level": "university"}, "level"),
+    ({"skills": [{"key": "a", "label": "A"}, {"key": "a", "label": "Again"}]}, "skills"),
+    ({"skills": [{"key": "a"}]}, "skills"),
+])
+def test_bad_library_fields_are_refused_by_name(change, field):
+    document = {"title": "T", "steps": [{"key": "a", "kind": "read", "title": "A"}], **change}
+    with pytest.raises(DomainError) as refused:
+        load_path(document)
+    assert field in refused.value.message
 
 
 def _set(pointer, value):
