@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lti.models import Deployment, Platform
-from tests.functional.test_admin_console import CSRF, AdminBrowser, admin  # noqa: F401
+from tests.functional.test_admin_console import AdminBrowser
 
 MOODLE = {
     "name": "Trường THPT Lê Lợi Moodle", "issuer": "https://moodle.school.example",
@@ -18,19 +18,26 @@ MOODLE = {
 }
 
 
+@pytest.fixture
+def console(client) -> AdminBrowser:
+    signed_in = AdminBrowser(client)
+    assert signed_in.sign_in().status_code == 302
+    return signed_in
+
+
 def stored(session) -> tuple[int, int]:
     return (session.scalar(select(func.count(Platform.id))),
             session.scalar(select(func.count(Deployment.id))))
 
 
 def submit(admin: AdminBrowser, values: dict[str, str]):
-    return admin.client.post("/admin/platforms/new", data={
-        "csrf_token": admin.csrf("/admin/platforms/new"), **values})
+    return console.client.post("/admin/platforms/new", data={
+        "csrf_token": console.csrf("/admin/platforms/new"), **values})
 
 
-def test_the_form_is_an_html_page_linked_from_the_platforms(admin):
-    assert 'href="/admin/platforms/new"' in admin.client.get("/admin/").get_data(as_text=True)
-    response = admin.client.get("/admin/platforms/new")
+def test_the_form_is_an_html_page_linked_from_the_platforms(console):
+    assert 'href="/admin/platforms/new"' in console.client.get("/admin/").get_data(as_text=True)
+    response = console.client.get("/admin/platforms/new")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and response.mimetype == "text/html"
     for label in ("Platform ID (issuer)", "Client ID", "Authentication request URL",
@@ -38,14 +45,14 @@ def test_the_form_is_an_html_page_linked_from_the_platforms(admin):
         assert label in page
 
 
-def test_a_platform_added_by_hand_is_registered_with_its_deployments(admin, session):
-    response = submit(admin, MOODLE)
+def test_a_platform_added_by_hand_is_registered_with_its_deployments(console, session):
+    response = submit(console, MOODLE)
     assert response.status_code == 302 and response.headers["Location"] == "/admin/"
     platform = session.scalars(select(Platform)).one()
     assert (platform.name, platform.issuer, platform.client_id, platform.enabled) == (
         MOODLE["name"], MOODLE["issuer"], "AbC123", True)
     assert sorted(d.deployment_id for d in platform.deployments) == ["7", "8", "9"]
-    page = admin.client.get("/admin/").get_data(as_text=True)
+    page = console.client.get("/admin/").get_data(as_text=True)
     assert "is registered with 3 deployment(s)" in page and MOODLE["name"] in page
 
 
@@ -57,26 +64,26 @@ def test_a_platform_added_by_hand_is_registered_with_its_deployments(admin, sess
     ({"deployment_ids": "\n".join(str(n) for n in range(60))}, "at most 50 deployment IDs"),
     ({"deployment_ids": "d" * 300}, "at most 255 characters"),
 ])
-def test_a_wrong_value_shows_the_form_again_with_the_reason(admin, session, change, words):
-    response = submit(admin, {**MOODLE, **change})
+def test_a_wrong_value_shows_the_form_again_with_the_reason(console, session, change, words):
+    response = submit(console, {**MOODLE, **change})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and 'role="alert"' in page and words in page
     assert 'value="https://moodle.school.example/mod/lti/token.php"' in page  # kept
     assert stored(session) == (0, 0)
 
 
-def test_a_platform_registered_twice_is_refused(admin, session):
-    submit(admin, MOODLE)
-    response = submit(admin, {**MOODLE, "deployment_ids": "10"})
+def test_a_platform_registered_twice_is_refused(console, session):
+    submit(console, MOODLE)
+    response = submit(console, {**MOODLE, "deployment_ids": "10"})
     assert response.status_code == 400 and "already registered" in response.get_data(
         as_text=True)
     assert stored(session) == (1, 3)
 
 
-def test_production_refuses_an_internal_address(app, admin, session, monkeypatch):
+def test_production_refuses_an_internal_address(app, console, session, monkeypatch):
     production = app.extensions["selfpath.settings"].with_changes(env="production")
     monkeypatch.setitem(app.extensions, "selfpath.settings", production)
-    response = submit(admin, {**MOODLE, "key_set_url": "https://127.1/certs.php"})
+    response = submit(console, {**MOODLE, "key_set_url": "https://127.1/certs.php"})
     assert response.status_code == 400
     assert stored(session) == (0, 0)
 
