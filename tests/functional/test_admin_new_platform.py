@@ -30,7 +30,7 @@ def stored(session) -> tuple[int, int]:
             session.scalar(select(func.count(Deployment.id))))
 
 
-def submit(admin: AdminBrowser, values: dict[str, str]):
+def submit(console: AdminBrowser, values: dict[str, str]):
     return console.client.post("/admin/platforms/new", data={
         "csrf_token": console.csrf("/admin/platforms/new"), **values})
 
