@@ -14,7 +14,6 @@ from flask.cli import AppGroup
 from lti import grade_status, keys, registrations
 from lti.grade_worker import GradeWorker, WorkerSettings
 from lti.housekeeping import PeriodicPurge, parse_age, purge_launches
-from lti.platform_configuration import check_platform_urls
 from paths.db import utcnow
 from paths.errors import DomainError
 from service.extensions import db_session
@@ -50,12 +49,9 @@ def platforms_add(name: str, issuer: str, client_id: str, auth_login_url: str,
         name=name, issuer=issuer, client_id=client_id, auth_login_url=auth_login_url,
         auth_token_url=auth_token_url, key_set_url=key_set_url, auth_audience=auth_audience)
     try:
-        if current_settings().is_production:  # only public https:// LMS addresses
-            check_platform_urls((auth_login_url, auth_token_url, key_set_url),
-                                production=True)
-        platform = registrations.add_platform(db_session(), details)
-        for deployment_id in deployment_ids:
-            registrations.add_deployment(db_session(), platform.id, deployment_id)
+        platform = registrations.register_by_hand(
+            db_session(), details, deployment_ids,
+            production=current_settings().is_production)
     except DomainError as error:
         db_session().rollback()
         raise click.ClickException(error.message) from error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from lti.errors import LaunchRefused
 from lti.models import Deployment, Platform
+from lti.platform_configuration import check_platform_urls
 from paths.errors import Conflict, DomainError, NotFound
 
 CANVAS_ISSUERS = {
@@ -140,6 +142,20 @@ def delete_platform(session: Session, platform_id: int) -> Platform:
     platform = get_platform(session, platform_id)
     session.delete(platform)
     session.flush()
+    return platform
+
+
+def register_by_hand(session: Session, details: PlatformDetails,
+                     deployment_ids: Iterable[str], *, production: bool) -> Platform:
+    """A platform an admin registers from the values the LMS showed them (the command
+    line or the console), with its deployments; in production only public https:// LMS
+    addresses. Raises DomainError and adds nothing when a value is wrong."""
+    if production:
+        check_platform_urls((details.auth_login_url, details.auth_token_url,
+                             details.key_set_url), production=True)
+    platform = add_platform(session, details)
+    for deployment_id in dict.fromkeys(d.strip() for d in deployment_ids if d.strip()):
+        add_deployment(session, platform.id, deployment_id)
     return platform
 
 

@@ -26,7 +26,7 @@ from service.extensions import db
 from service.library.starter import seed_library
 from tests.browser.lms import CourseInTheLms
 from tests.certificates import self_signed as _self_signed
-from tests.conftest import empty_tables
+from tests.conftest import ADMIN, empty_tables
 from tests.gunicorn import app_env, free_port, gunicorn
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -68,7 +68,8 @@ def sites(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     tool, lms = f"https://localhost:{port}", f"https://127.0.0.1:{port}"
     # The tool fetches the demo LMS's key set over HTTPS: it trusts the test certificate.
     env = app_env(database_url, tool, folder, DEMO_LMS="1", DEMO_LMS_URL=lms,
-                  REQUESTS_CA_BUNDLE=str(cert))
+                  REQUESTS_CA_BUNDLE=str(cert), ADMIN_USERNAME=ADMIN[0],
+                  ADMIN_PASSWORD=ADMIN[1])
     app = create_app(Settings.from_env(env))
     _reset_demo(app)  # before the first request: frame-ancestors must name the LMS
     with gunicorn(env, port, tls=(cert, key)):

@@ -335,7 +335,7 @@ def test_registrations_awaiting_approval_are_listed_first(admin, client, platfor
     assert page.index(waiting.name) < page.index(platform.name)
     assert "Waiting for your approval" in page
     assert f'aria-label="Approve {waiting.name} (client c-9)"' in page
-    assert f'aria-label="Refuse {waiting.name} (client c-9)"' in page
+    assert f'aria-label="Refuse and remove {waiting.name} (client c-9)"' in page
     assert f'aria-label="Approve {platform.name}' not in page  # an enabled one has no button
 
 
