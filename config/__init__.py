@@ -7,9 +7,11 @@ not handed a settings object.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PASSWORD_HASH_METHODS = ("scrypt:", "pbkdf2:")
@@ -21,6 +23,8 @@ MAX_SESSION_HOURS = 24
 # What a dynamic registration does: wait for the admin's approval in the console, or
 # take effect at once. Unset: approve in production, accept in development and tests.
 DYNAMIC_REGISTRATION_MODES = ("approve", "accept")
+# What OAI-PMH's schema accepts as an adminEmail (a dot in the domain), bounded.
+OAI_ADMIN_EMAIL = re.compile(r"^[^\s@]{1,64}@([^\s@.]+\.)+[^\s@.]+$")
 
 
 class SettingsError(ValueError):
@@ -88,6 +92,10 @@ class Settings:
     lti_login_rate_limit: str = "1000 per minute"
     admin_login_rate_limit: str = "5 per minute; 30 per hour"
     mastery_model: str = "bkt"
+    # Who answers for the OAI-PMH provider; unset: webmaster@<host of BASE_URL>.
+    oai_admin_email: str = ""
+    # Per client address; an aggregator harvesting page after page must pass.
+    oai_rate_limit: str = "120 per minute"
     dynamic_registration: str | None = None  # see DYNAMIC_REGISTRATION_MODES
     testing: bool = False
 
@@ -132,6 +140,8 @@ class Settings:
             lti_login_rate_limit=env.get("LTI_LOGIN_RATE_LIMIT") or cls.lti_login_rate_limit,
             admin_login_rate_limit=(env.get("ADMIN_LOGIN_RATE_LIMIT")
                                     or cls.admin_login_rate_limit),
+            oai_admin_email=env.get("OAI_ADMIN_EMAIL", "").strip(),
+            oai_rate_limit=env.get("OAI_RATE_LIMIT") or cls.oai_rate_limit,
             mastery_model=(env.get("MASTERY_MODEL") or cls.mastery_model).strip().lower(),
             dynamic_registration=(env.get("DYNAMIC_REGISTRATION") or "").strip().lower()
             or None,
@@ -153,6 +163,11 @@ class Settings:
         if self.dynamic_registration is None:
             return self.is_production
         return self.dynamic_registration == "approve"
+
+    @property
+    def oai_contact(self) -> str:
+        """The OAI-PMH adminEmail: OAI_ADMIN_EMAIL, else the site's webmaster (RFC 2142)."""
+        return self.oai_admin_email or f"webmaster@{urlsplit(self.base_url).hostname}"
 
     @property
     def is_https(self) -> bool:
@@ -200,9 +215,14 @@ class Settings:
                                 "GRADE_RETRY_MAX_SECONDS")
         if self.env not in {"development", "production", "test"}:
             raise SettingsError("SELFPATH_ENV must be development, production or test")
+        email = self.oai_admin_email
+        if email and (len(email) > 254 or not OAI_ADMIN_EMAIL.match(email)):
+            raise SettingsError("OAI_ADMIN_EMAIL must be an e-mail address such as "
+                                "library@school.example")
         self._check_admin()
         for name, value in (("LTI_LOGIN_RATE_LIMIT", self.lti_login_rate_limit),
-                            ("ADMIN_LOGIN_RATE_LIMIT", self.admin_login_rate_limit)):
+                            ("ADMIN_LOGIN_RATE_LIMIT", self.admin_login_rate_limit),
+                            ("OAI_RATE_LIMIT", self.oai_rate_limit)):
             _check_rate_limit(name, value)
 
     def _check_admin(self) -> None:

@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from service.learner.views import bp as learner_bp
     from service.library.public import bp as library_bp
     from service.library.teaching import bp as library_teaching_bp
+    from service.oai.views import bp as oai_bp
     from service.pages import bp as pages_bp
     from service.teaching.authoring import bp as authoring_bp
     from service.teaching.dashboard import bp as class_dashboard_bp
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(authoring_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(library_teaching_bp)
+    app.register_blueprint(oai_bp)
     if settings.demo_lms:
         from service.demo.views import bp as demo_bp
 

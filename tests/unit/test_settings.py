@@ -174,3 +174,23 @@ def test_launch_log_days_come_from_the_environment_within_bounds():
     for wrong in ("0", "36501"):
         with pytest.raises(SettingsError, match="LAUNCH_LOG_DAYS"):
             Settings.from_env({"LAUNCH_LOG_DAYS": wrong}).check()
+
+
+def test_the_oai_provider_is_configured_from_the_environment():
+    settings = Settings.from_env({"OAI_ADMIN_EMAIL": " library@school.example ",
+                                  "OAI_RATE_LIMIT": "30 per minute"})
+    assert settings.oai_contact == "library@school.example"
+    assert settings.oai_rate_limit == "30 per minute"
+    unset = Settings.from_env({"BASE_URL": "https://selfpath.school.example/"})
+    assert unset.oai_contact == "webmaster@selfpath.school.example"
+    assert unset.oai_rate_limit == "120 per minute"
+
+
+@pytest.mark.parametrize("env", [{"OAI_ADMIN_EMAIL": "library"},
+                                 {"OAI_ADMIN_EMAIL": "library@localhost"},
+                                 {"OAI_ADMIN_EMAIL": "a b@school.example"},
+                                 {"OAI_ADMIN_EMAIL": "x@" + "a" * 250 + ".example"},
+                                 {"OAI_RATE_LIMIT": "lots"}])
+def test_a_wrong_oai_setting_is_refused_by_name(env):
+    with pytest.raises(SettingsError, match=next(iter(env))):
+        Settings.from_env(env)
