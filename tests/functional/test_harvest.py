@@ -254,3 +254,10 @@ def test_the_page_limit_is_a_whole_number_in_range(app, session, repository):
     result = run(app, repository.base_url, "--max-pages", "0")
     assert result.exit_code == 2 and "--max-pages" in result.output
     assert repository.asked == [] and session.scalars(select(HarvestSource)).all() == []
+
+
+def test_a_repository_whose_dates_are_not_oai_dates_is_refused(app, session, repository):
+    repository.response_date = "yesterday"
+    result = run(app, repository.base_url)
+    assert result.exit_code == 1 and "is not an OAI-PMH date: 'yesterday'" in result.output
+    assert rows(session) == [] and source_of(session, repository).last_datestamp is None
