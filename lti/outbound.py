@@ -1,5 +1,5 @@
 """The one way Selfpath calls an LMS: configurations, registrations, key sets, tokens,
-gradebooks (AGS) and rosters (NRPS).
+gradebooks (AGS) and rosters (NRPS); and other repositories it harvests (OAI-PMH).
 
 Every call is bounded and checked:
 - one deadline for the whole call (connecting, sending, the headers and the whole body,
@@ -36,6 +36,7 @@ KEY_SET_BYTES = 1 * MIB
 TOKEN_BYTES = 1 * MIB
 GRADEBOOK_BYTES = 2 * MIB  # a score receipt, a line item, a page of line items
 ROSTER_PAGE_BYTES = 8 * MIB  # one NRPS page (Moodle sends a whole course in one)
+HARVEST_PAGE_BYTES = 8 * MIB  # one OAI-PMH answer (a page of records, a few hundred)
 MAX_REDIRECTS = 3
 CHUNK_BYTES = 64 * KIB
 

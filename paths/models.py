@@ -3,13 +3,14 @@
 from paths.catalog import LearningPath, PathVersion, Question, Step
 from paths.enrollment import Assignment, Enrollment
 from paths.library.models import LibraryEntry, LibraryRelease, LibraryReport
+from paths.library.resources import HarvestSource, LibraryResource
 from paths.mastery import SkillMastery, SkillParameters
 from paths.people import Activity, Course, Membership, User
 from paths.progress import ProgressEvent
 from paths.reviews import ReviewCardRow
 from paths.scores import Score
 
-__all__ = ["Activity", "Assignment", "Course", "Enrollment", "LearningPath", "LibraryEntry",
-           "LibraryRelease", "LibraryReport", "Membership",
+__all__ = ["Activity", "Assignment", "Course", "Enrollment", "HarvestSource", "LearningPath",
+           "LibraryEntry", "LibraryRelease", "LibraryReport", "LibraryResource", "Membership",
            "PathVersion", "ProgressEvent", "Question", "ReviewCardRow", "Score", "SkillMastery",
            "SkillParameters", "Step", "User"]

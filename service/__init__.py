@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from service.teaching.authoring import bp as authoring_bp
     from service.teaching.dashboard import bp as class_dashboard_bp
     from service.teaching.deep_link import bp as deep_link_bp
+    from service.teaching.open_resources import bp as open_resources_bp
     from service.teaching.views import bp as teaching_bp
 
     request_log.install(app)
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(class_dashboard_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(authoring_bp)
+    app.register_blueprint(open_resources_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(library_teaching_bp)
     app.register_blueprint(oai_bp)

@@ -174,6 +174,7 @@ MESSAGES = {
     "no_assignment": lazy_gettext("No path is assigned to this activity yet."),
     "same_version": lazy_gettext("This activity already uses that version."),
     "other_path_version": lazy_gettext("That version belongs to another path."),
+    "resource_not_found": lazy_gettext("That resource is not in the catalogue."),
 }
 
 
