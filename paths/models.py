@@ -1,6 +1,7 @@
 """Every domain model, imported in one place so the metadata is complete."""
 
 from paths.catalog import LearningPath, PathVersion, Question, Step
+from paths.competencies.models import Competency, CompetencyAlignment, CompetencyLink, Framework
 from paths.enrollment import Assignment, Enrollment
 from paths.library.models import LibraryEntry, LibraryRelease, LibraryReport
 from paths.mastery import SkillMastery, SkillParameters
@@ -9,7 +10,8 @@ from paths.progress import ProgressEvent
 from paths.reviews import ReviewCardRow
 from paths.scores import Score
 
-__all__ = ["Activity", "Assignment", "Course", "Enrollment", "LearningPath", "LibraryEntry",
+__all__ = ["Activity", "Assignment", "Competency", "CompetencyAlignment", "CompetencyLink",
+           "Course", "Enrollment", "Framework", "LearningPath", "LibraryEntry",
            "LibraryRelease", "LibraryReport", "Membership",
            "PathVersion", "ProgressEvent", "Question", "ReviewCardRow", "Score", "SkillMastery",
            "SkillParameters", "Step", "User"]
