@@ -93,7 +93,7 @@ def alignment_rows(session: Session, alignments: Sequence[AlignmentDraft],
     see is refused, naming it the way the format does (`alignments[0].item`)."""
     rows: list[CompetencyAlignment] = []
     for index, alignment in enumerate(alignments):
-        competency = _resolve(session, alignment, tenant_id)
+        competency = competency_for(session, alignment, tenant_id)
         if competency is None:
             raise DomainError(f"alignments[{index}].item: no competency {alignment.item!r} in "
                               f"a framework {alignment.framework!r} available to this school",
@@ -106,10 +106,10 @@ def alignment_rows(session: Session, alignments: Sequence[AlignmentDraft],
 def available(session: Session, alignments: Sequence[AlignmentDraft],
               tenant_id: int | None) -> tuple[AlignmentDraft, ...]:
     """The alignments this school can see (a copy of another school's path keeps those)."""
-    return tuple(a for a in alignments if _resolve(session, a, tenant_id) is not None)
+    return tuple(a for a in alignments if competency_for(session, a, tenant_id) is not None)
 
 
-def _resolve(session: Session, alignment: AlignmentDraft,
+def competency_for(session: Session, alignment: AlignmentDraft,
              tenant_id: int | None) -> Competency | None:
     return session.scalars(select(Competency).join(Framework).where(
         Framework.uri == alignment.framework, visible(tenant_id),

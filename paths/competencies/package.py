@@ -74,7 +74,7 @@ def check_package(package: Package) -> None:
         if cycle:
             named = " → ".join(cycle)
             raise InvalidPackage(f"the {kind} associations form a cycle: {named}",
-                                 code="case_cycle", params={"cycle": named})
+                                 code="case_cycle", params={"cycle": named, "kind": kind})
 
 
 def _unknown_nodes(associations: Sequence[AssociationData], known: set[str]) -> list[str]:
@@ -86,7 +86,7 @@ def _unknown_nodes(associations: Sequence[AssociationData], known: set[str]) -> 
     return out
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Node:
     """A node of one association kind's graph, shaped as `find_cycle` walks it."""
 
