@@ -18,6 +18,7 @@ from paths.catalog import (
     Step,
     new_uuid,
 )
+from paths.competencies.alignments import AlignmentDraft, alignment_rows
 from paths.graph import InvalidPath, find_cycle
 
 
@@ -69,6 +70,7 @@ class PathDraft:
     level: str | None = None
     skills: tuple[SkillLabel, ...] = ()
     uuid: str | None = None  # the path's stable identity in exports and the library
+    alignments: tuple[AlignmentDraft, ...] = ()  # skills aligned to framework competencies
 
     def skill_labels(self) -> dict[str, str]:
         return {s.key: s.label for s in self.skills}
@@ -101,6 +103,26 @@ def draft_problems(draft: PathDraft) -> list[str]:
         kinds.setdefault(step.key, step.kind)
     for index, step in enumerate(draft.steps):
         problems.extend(_step_problems(f"steps[{index}]", step, kinds))
+    problems.extend(_alignment_problems(draft, kinds))
+    return problems
+
+
+def skills_of(draft: PathDraft) -> list[str]:
+    """Every skill key the path's steps and questions use, in path order."""
+    keys = [skill for step in draft.steps for skill in step.skills]
+    keys += [q.skill for step in draft.steps for q in step.questions if q.skill]
+    return list(dict.fromkeys(keys))
+
+
+def _alignment_problems(draft: PathDraft, kinds: dict[str, str]) -> list[str]:
+    skills = set(skills_of(draft))
+    problems: list[str] = []
+    for index, alignment in enumerate(draft.alignments):
+        if alignment.skill not in skills:
+            problems.append(f"alignments[{index}].skill: no step or question of the path "
+                            f"has the skill {alignment.skill!r}")
+        if alignment.step is not None and alignment.step not in kinds:
+            problems.append(f"alignments[{index}].step: unknown step {alignment.step!r}")
     return problems
 
 
@@ -173,6 +195,7 @@ def publish(session: Session, path: LearningPath, draft: PathDraft, *,
                           published_at=now)
     uuids = _step_uuids(session, path.id, draft.steps)
     version.steps = [_step(s, i, uuids[s.key]) for i, s in enumerate(draft.steps)]
+    version.alignments = alignment_rows(session, draft.alignments, path.tenant_id)
     path.title, path.description, path.language = draft.title, draft.description, draft.language
     session.add(version)
     session.flush()

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from paths.db import Base, UtcDateTime, utcnow
+
+if TYPE_CHECKING:
+    from paths.competencies.models import CompetencyAlignment
 
 STEP_KINDS = ("read", "watch", "practice", "checkpoint", "reflect", "external")
 QUESTION_KINDS = ("choice", "short")
@@ -73,6 +76,9 @@ class PathVersion(Base):
     path: Mapped[LearningPath] = relationship(back_populates="versions")
     steps: Mapped[list[Step]] = relationship(
         back_populates="version", order_by="Step.position", cascade="all, delete-orphan")
+    # Its skills aligned to competencies of a framework, frozen with the version.
+    alignments: Mapped[list[CompetencyAlignment]] = relationship(
+        order_by="CompetencyAlignment.position", cascade="all, delete-orphan")
 
 
 class Step(Base):

@@ -24,11 +24,25 @@ from datetime import datetime, timedelta
 from itertools import repeat
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, case, false, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from paths import progress as events
 from paths.catalog import CHECKPOINT_KIND, Question, Step
+from paths.competencies.models import Competency, CompetencyAlignment, Framework
 from paths.db import as_utc
 from paths.enrollment import Assignment, Enrollment
 from paths.people import LEARNER, Membership, User
@@ -105,10 +119,36 @@ class LearnerRow:
 
 
 @dataclass(frozen=True)
+class CompetencyColumn:
+    """A competency the path's skills are aligned to; its mastery is derived from theirs."""
+
+    competency_id: int
+    code: str | None
+    statement: str
+    framework: str
+    skills: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return self.code or self.statement
+
+    def mastery(self, row: LearnerRow) -> float | None:
+        """The mean of the learner's results on the aligned skills they have a result in;
+        None while they have none."""
+        known = [row.skills[s] for s in self.skills if row.skills.get(s) is not None]
+        return sum(known) / len(known) if known else None  # type: ignore[arg-type]
+
+    def percent(self, row: LearnerRow) -> int | None:
+        share = self.mastery(row)
+        return None if share is None else round(share * 100)
+
+
+@dataclass(frozen=True)
 class ClassView:
     keys: tuple[str, ...]  # the path's steps, in order
     skills: tuple[str, ...]
     rows: tuple[LearnerRow, ...]
+    competencies: tuple[CompetencyColumn, ...] = ()
 
     @property
     def attention(self) -> tuple[LearnerRow, ...]:
@@ -144,7 +184,38 @@ def class_view(session: Session, assignment: Assignment, roster: Sequence[Roster
                  skills, assignment, now) for m in roster]
     rows.sort(key=lambda r: (ATTENTION_ORDER[r.status], (r.member.name or "").casefold(),
                              r.member.subject))
-    return ClassView(keys=facts.keys, skills=skills, rows=tuple(rows))
+    return ClassView(keys=facts.keys, skills=skills, rows=tuple(rows),
+                     competencies=facts.competencies)
+
+
+def _competency_columns(rows: Sequence[Any]) -> tuple[CompetencyColumn, ...]:
+    """One column per aligned competency, in the author's order."""
+    columns: dict[int, CompetencyColumn] = {}
+    for _part, _position, _id, _key, skill, competency_id, code, statement, framework in rows:
+        column = columns.get(competency_id)
+        skills = (*column.skills, skill) if column else (skill,)
+        columns[competency_id] = CompetencyColumn(competency_id, code, statement, framework,
+                                                  tuple(dict.fromkeys(skills)))
+    return tuple(columns.values())
+
+
+def _questions_and_alignments(version_id: int) -> Any:
+    """The skill of every checkpoint question (part 0), then the version's alignments with
+    their competency (part 1), in one statement: the page's statement count stays the same
+    with or without alignments."""
+    no_int, no_text = cast(null(), Integer), cast(null(), String)
+    questions = select(literal(0).label("part"), Step.position.label("p1"),
+                       Question.position.label("p2"),
+                       Step.key, Question.skill, no_int, no_text, no_text, no_text).join(
+        Question, Question.step_id == Step.id).where(
+        Step.version_id == version_id, Step.kind == CHECKPOINT_KIND)
+    alignments = select(literal(1), CompetencyAlignment.position, CompetencyAlignment.id,
+                        no_text, CompetencyAlignment.skill, Competency.id, Competency.code,
+                        Competency.statement, Framework.title).join(
+        Competency, Competency.id == CompetencyAlignment.competency_id).join(
+        Framework, Framework.id == Competency.framework_id).where(
+        CompetencyAlignment.version_id == version_id)
+    return union_all(questions, alignments).order_by("part", "p1", "p2")
 
 
 def _progress_by_enrollment(session: Session, assignment_id: int) -> dict[int, _Progress]:
@@ -207,6 +278,7 @@ class _PathFacts:
     minutes: dict[str, int]
     skills_of: dict[str, tuple[str, ...]]
     question_skills: dict[str, tuple[str | None, ...]]  # checkpoint key -> skill per question
+    competencies: tuple[CompetencyColumn, ...] = ()
 
     @classmethod
     def read(cls, session: Session, version_id: int) -> _PathFacts:
@@ -216,15 +288,16 @@ class _PathFacts:
         question_skills: dict[str, list[str | None]] = {
             s.key: [] for s in steps if s.kind == CHECKPOINT_KIND}
         skills_of = {s.key: tuple(s.skills) for s in steps}
-        for key, skill in session.execute(select(Step.key, Question.skill).join(
-                Question, Question.step_id == Step.id).where(
-                Step.version_id == version_id, Step.kind == CHECKPOINT_KIND).order_by(
-                Step.position, Question.position)):
-            question_skills[key].append(skill or next(iter(skills_of[key]), None))
+        rows = session.execute(_questions_and_alignments(version_id)).all()
+        for row in rows:
+            if row[0] == 0:
+                key, skill = row[3], row[4]
+                question_skills[key].append(skill or next(iter(skills_of[key]), None))
         return cls(keys=tuple(s.key for s in steps),
                    required=frozenset(s.key for s in steps if is_required(s)),
                    minutes={s.key: s.minutes for s in steps}, skills_of=skills_of,
-                   question_skills={k: tuple(v) for k, v in question_skills.items()})
+                   question_skills={k: tuple(v) for k, v in question_skills.items()},
+                   competencies=_competency_columns([r for r in rows if r[0] == 1]))
 
 
 def _row(member: RosterMember, enrollment: _Enrolled | None,

@@ -1,6 +1,7 @@
 """Every domain model, imported in one place so the metadata is complete."""
 
 from paths.catalog import LearningPath, PathVersion, Question, Step
+from paths.competencies.models import Competency, CompetencyAlignment, CompetencyLink, Framework
 from paths.enrollment import Assignment, Enrollment
 from paths.library.models import LibraryEntry, LibraryRelease, LibraryReport
 from paths.library.resources import HarvestSource, LibraryResource
@@ -10,7 +11,8 @@ from paths.progress import ProgressEvent
 from paths.reviews import ReviewCardRow
 from paths.scores import Score
 
-__all__ = ["Activity", "Assignment", "Course", "Enrollment", "HarvestSource", "LearningPath",
-           "LibraryEntry", "LibraryRelease", "LibraryReport", "LibraryResource", "Membership",
+__all__ = ["Activity", "Assignment", "Competency", "CompetencyAlignment", "CompetencyLink",
+           "Course", "Enrollment", "Framework", "HarvestSource", "LearningPath", "LibraryEntry",
+           "LibraryRelease", "LibraryReport", "LibraryResource", "Membership",
            "PathVersion", "ProgressEvent", "Question", "ReviewCardRow", "Score", "SkillMastery",
            "SkillParameters", "Step", "User"]

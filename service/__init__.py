@@ -103,7 +103,9 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from service.library.teaching import bp as library_teaching_bp
     from service.oai.views import bp as oai_bp
     from service.pages import bp as pages_bp
+    from service.teaching.alignments import bp as alignments_bp
     from service.teaching.authoring import bp as authoring_bp
+    from service.teaching.competencies import bp as competencies_bp
     from service.teaching.dashboard import bp as class_dashboard_bp
     from service.teaching.deep_link import bp as deep_link_bp
     from service.teaching.open_resources import bp as open_resources_bp
@@ -122,6 +124,8 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(authoring_bp)
     app.register_blueprint(open_resources_bp)
+    app.register_blueprint(alignments_bp)
+    app.register_blueprint(competencies_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(library_teaching_bp)
     app.register_blueprint(oai_bp)
@@ -134,6 +138,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
 def _register_cli(app: Flask) -> None:
     from lti.cli import register as register_lti_cli
     from service.cli import register as register_service_cli
+    from service.competencies_cli import register as register_competencies_cli
     from service.learning_cli import register as register_learning_cli
     from service.library_cli import register as register_library_cli
 
@@ -141,3 +146,4 @@ def _register_cli(app: Flask) -> None:
     register_service_cli(app)
     register_learning_cli(app)
     register_library_cli(app)
+    register_competencies_cli(app)

@@ -175,6 +175,20 @@ MESSAGES = {
     "same_version": lazy_gettext("This activity already uses that version."),
     "other_path_version": lazy_gettext("That version belongs to another path."),
     "resource_not_found": lazy_gettext("That resource is not in the catalogue."),
+    "invalid_case_package": lazy_gettext("This CASE package cannot be imported: %(details)s"),
+    "unknown_case_identifier": lazy_gettext(
+        "Associations name identifiers that are not in the package: %(identifiers)s"),
+    "case_cycle": lazy_gettext("The %(kind)s associations form a cycle: %(cycle)s"),
+    "case_too_large": lazy_gettext("The file is too large to be a CASE package Selfpath "
+                                   "can import."),
+    "framework_elsewhere": lazy_gettext(
+        "This framework is already on Selfpath for every school or for another school, so "
+        "it cannot be imported here."),
+    "unknown_competency": lazy_gettext(
+        "A competency the path is aligned to is not available to this school: %(details)s"),
+    "competency_not_found": lazy_gettext("That competency is not available to this school."),
+    "alignment_not_found": lazy_gettext("That alignment is not in this path's draft."),
+    "skill_not_in_path": lazy_gettext("No step or question of this path has that skill."),
 }
 
 

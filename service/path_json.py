@@ -12,6 +12,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from paths.authoring import PathDraft, QuestionDraft, SkillLabel, StepDraft, check_draft
 from paths.catalog import LEVELS, QUESTION_KINDS, STEP_KINDS, SUBJECTS, PathVersion
+from paths.competencies.alignments import AlignmentDraft
 from paths.errors import DomainError
 
 FORMAT = "selfpath-path/1"
@@ -106,6 +107,19 @@ class SkillSchema(Schema):
     label = fields.String(required=True, validate=validate.Length(1, 120))
 
 
+class AlignmentSchema(Schema):
+    """A skill aligned to a competency of a CASE framework (its CFDocument's URI and the
+    CFItem's identifier or URI); `step` narrows it to one step of the path."""
+
+    class Meta:
+        unknown = RAISE
+
+    skill = fields.String(required=True, validate=validate.Length(1, 64))
+    framework = fields.String(required=True, validate=validate.Length(1, 2048))
+    item = fields.String(required=True, validate=validate.Length(1, 2048))
+    step = fields.String(load_default=None, allow_none=True, validate=KEY)
+
+
 class PathSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -128,6 +142,8 @@ class PathSchema(Schema):
             raise ValidationError("each skill is named once", "skills")
     steps = fields.List(fields.Nested(StepSchema), required=True,
                         validate=validate.Length(0, 1000))
+    alignments = fields.List(fields.Nested(AlignmentSchema), load_default=list,
+                             validate=validate.Length(0, 200))
 
 
 def parse_document(raw: bytes) -> Any:
@@ -194,7 +210,8 @@ def load_draft(document: Any) -> PathDraft:
                      language=data["language"], subject=data["subject"], level=data["level"],
                      skills=tuple(SkillLabel(s["key"], s["label"]) for s in data["skills"]),
                      uuid=_text(data["uuid"]),
-                     steps=tuple(_step(s) for s in data["steps"]))
+                     steps=tuple(_step(s) for s in data["steps"]),
+                     alignments=tuple(AlignmentDraft(**a) for a in data["alignments"]))
 
 
 def _text(value: Any) -> str | None:
@@ -246,7 +263,19 @@ def dump_path(version: PathVersion | PathDraft, *, uuid: str | None = None) -> d
                language=version.language)
     out.update(_dump_library_fields(version))
     out["steps"] = [_dump_step(s) for s in version.steps]
+    alignments = _dump_alignments(version)
+    if alignments:  # files of paths without alignments stay as they were
+        out["alignments"] = alignments
     return out
+
+
+def _dump_alignments(version: PathVersion | PathDraft) -> list[dict[str, Any]]:
+    drafts = version.alignments if isinstance(version, PathDraft) else [
+        AlignmentDraft(skill=a.skill, framework=a.competency.framework.uri,
+                       item=a.competency.identifier, step=a.step_key)
+        for a in version.alignments]
+    return [{"skill": a.skill, "framework": a.framework, "item": a.item}
+            | ({"step": a.step} if a.step else {}) for a in drafts]
 
 
 def without_identities(document: dict[str, Any]) -> dict[str, Any]:

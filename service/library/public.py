@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request, url_for
 from sqlalchemy.orm import selectinload
 
 from paths.catalog import PathVersion, Step
+from paths.competencies.alignments import educational_alignment, version_alignments
 from paths.errors import NotFound
 from paths.library.attribution import source_entry
 from paths.library.models import LibraryEntry, LibraryRelease
@@ -89,7 +90,11 @@ def entry_page(entry: LibraryEntry, release: LibraryRelease) -> dict[str, object
     version = db_session().get(PathVersion, release.version_id, options=[
         selectinload(PathVersion.steps).selectinload(Step.questions)])
     assert version is not None
+    alignments = version_alignments(db_session(), version.id)
     return {"entry": entry, "release": release, "version": version,
+            "alignments": alignments,
+            # schema.org/LRMI `educationalAlignment`, for the page's JSON-LD
+            "educational_alignment": educational_alignment(alignments),
             "skill_names": {s["key"]: s["label"] for s in release.skills},
             "licences": PATH_LICENCES, "choices": filter_choices(),
             "adaptations": adaptation_count(db_session(), entry)}

@@ -3,6 +3,8 @@ an entry into the course, report one, and publish or withdraw the school's own."
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -11,6 +13,7 @@ from marshmallow import Schema, fields, validate
 from paths.authoring import publish
 from paths.catalog import LEVELS, SUBJECTS, LearningPath, PathVersion
 from paths.catalog_queries import latest_version
+from paths.competencies.alignments import available
 from paths.errors import DomainError
 from paths.library.models import LibraryRelease
 from paths.library.publishing import (
@@ -90,6 +93,9 @@ def copy_into_course(release: LibraryRelease, course_id: int) -> LearningPath:
     assert source is not None
     document = without_identities(dump_path(source))
     draft = load_path(document)
+    # Alignments to another school's own framework stay with that school's paths.
+    draft = replace(draft, alignments=available(db_session(), draft.alignments,
+                                                session["tenant_id"]))
     path = LearningPath(tenant_id=session["tenant_id"], course_id=course_id,
                         owner_id=session["user_id"], title=draft.title,
                         description=draft.description, language=draft.language,

@@ -48,6 +48,7 @@ from service.path_json import (
     parse_document,
     without_identities,
 )
+from service.teaching.alignment_choices import editor_context
 from service.teaching.authoring_forms import (
     EmptyForm,
     MoveStepForm,
@@ -211,7 +212,8 @@ def edit_path(path_id: int) -> str:
                            titles={s.key: s.title for s in draft.steps}, kinds=STEP_KINDS,
                            unpublished=has_unpublished_changes(path, draft),
                            library_entry=entry, attribution=attribution,
-                           library_status=LIBRARY_STATUS.get(entry.status) if entry else None)
+                           library_status=LIBRARY_STATUS.get(entry.status) if entry else None,
+                           **editor_context(draft))
 
 
 @bp.post("/<int:path_id>/details")

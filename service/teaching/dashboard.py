@@ -60,15 +60,21 @@ def export() -> Response:
     writer.writerow(as_text_row([
         "name", "lms_user_id", "status", "progress_percent", "estimated_minutes",
         "last_activity", *[f"skill:{s}" for s in view.skills],
+        *[f"competency:{c.label[:100]}" for c in view.competencies],
         *[f"step:{key}" for key in view.keys]]))
     for row in view.rows:
         writer.writerow(as_text_row([
             row.member.name or "", row.member.subject, row.status, row.percent,
             row.minutes_spent, row.last_activity.isoformat() if row.last_activity else "",
             *["" if row.skills[s] is None else round(row.skills[s] or 0, 2)
-              for s in view.skills], *row.cells]))
+              for s in view.skills], *[_share(c.mastery(row)) for c in view.competencies],
+            *row.cells]))
     return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=class-progress.csv"})
+
+
+def _share(value: float | None) -> object:
+    return "" if value is None else round(value, 2)
 
 
 @bp.post("/class/pacing")
