@@ -15,6 +15,7 @@ from sqlalchemy import event, select
 from paths.db import utcnow
 from paths.people import Activity, Course, Membership, User
 from service.extensions import db
+from service.lti.services import EXTENSION as LTI_SERVICES
 from tests.conftest import TOOL_BASE
 from tests.platform import LEARNER
 
@@ -111,7 +112,8 @@ def test_with_launch_state_in_redis_a_returning_launch_commits_once(app, browser
     import redis
 
     client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
-    app.extensions["selfpath.redis"] = client
+    services = app.extensions[LTI_SERVICES]
+    app.extensions[LTI_SERVICES] = replace(services, redis=client)
     commits: list[object] = []
 
     def committed(connection: object) -> None:
@@ -128,7 +130,7 @@ def test_with_launch_state_in_redis_a_returning_launch_commits_once(app, browser
         finally:
             event.remove(db.engine, "commit", committed)
     finally:
-        app.extensions.pop("selfpath.redis", None)
+        app.extensions[LTI_SERVICES] = services
         client.close()
     assert not [s for s in statements if "lti_launch_states" in s or "lti_seen_nonces" in s]
     assert len(statements) == RETURNING_LAUNCH_STATEMENTS - 3, "\n".join(statements)
