@@ -1,5 +1,5 @@
 """What a launch costs: a small, fixed number of SQL statements however much data there
-is, no rewriting of unchanged rows, and no PyJWT decode."""
+is, no rewriting of unchanged rows, no PyJWT decode and no new HTTP session."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import jwt
 import pytest
+import requests
 from sqlalchemy import event, select
 
 from paths.db import utcnow
@@ -97,6 +98,21 @@ def test_last_seen_moves_on_once_it_is_older_than_its_precision(browser, platfor
     assert session.get(User, user.id).last_seen_at > long_ago
     assert session.get(User, user.id).name == "Lan Pham-Tran"
     assert session.get(Membership, membership.id).last_launch_at > long_ago
+
+
+def test_the_launch_opens_no_http_session_of_its_own(browser, platform, monkeypatch):
+    """The process's client (and its connection pool) fetches the platform's keys."""
+    browser.launch(platform)  # the key set is cached from here on
+    opened: list[object] = []
+    original = requests.Session.__init__
+
+    def counting(self, *args, **kwargs):  # noqa: ANN001, ANN202
+        opened.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "__init__", counting)
+    assert browser.launch(platform).status_code in (200, 303)
+    assert opened == []
 
 
 def test_the_launch_does_not_use_pyjwt_decode(browser, platform, monkeypatch):
