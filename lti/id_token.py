@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]*")
+_URLSAFE = str.maketrans("-_", "+/")
 REQUIRED_CLAIMS = ("exp", "iat")
 
 
@@ -98,3 +99,22 @@ def _check_times(claims: dict[str, Any], now: float, leeway: float) -> None:
         raise jwt.ImmatureSignatureError("The token is not yet valid (nbf)")
     if _number(claims, "exp", jwt.DecodeError) <= now - leeway:
         raise jwt.ExpiredSignatureError("Signature has expired")
+
+
+def read_unverified(token: str) -> tuple[Any, Any]:
+    """The header and payload as JSON values, before any check: enough to find the
+    registration and key the signature is verified with. Lenient as pylti1p3's reading
+    (padding optional, characters outside base64 skipped); the signature check that
+    follows is not."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise jwt.DecodeError("Not enough segments")
+    try:
+        return json.loads(_lenient_b64(parts[0])), json.loads(_lenient_b64(parts[1]))
+    except (ValueError, RecursionError) as exc:  # ValueError: base64, UTF-8 or JSON
+        raise jwt.DecodeError("Invalid JWT: its header or payload cannot be read") from exc
+
+
+def _lenient_b64(segment: str) -> str:
+    padded = segment + "=" * (-len(segment) % 4)
+    return base64.b64decode(padded.translate(_URLSAFE)).decode("utf-8")

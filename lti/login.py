@@ -11,9 +11,8 @@ from urllib.parse import urlencode, urlsplit
 from sqlalchemy.orm import Session
 
 from lti.errors import LaunchRefused
-from lti.registrations import is_canvas, refuse_inactive_platform
+from lti.registrations import find_platform, is_canvas, refuse_inactive_platform
 from lti.state_store import LaunchStateStore, PendingLogin
-from lti.tool_config import DatabaseToolConf, PlatformRegistration
 from lti.urls import origin_of
 
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id",
@@ -58,14 +57,13 @@ def start_login(session: Session, store: LaunchStateStore, params: Mapping[str, 
         if not login.get(required):
             raise LaunchRefused("login_missing_param", f"the login initiation has no "
                                 f"{required!r}: check the tool's login URL in the LMS")
-    registration = DatabaseToolConf(session).find_registration_by_params(
-        login["iss"], login.get("client_id", ""))
-    if not isinstance(registration, PlatformRegistration):
+    # with no client id given, the issuer's only registration
+    platform = find_platform(session, login["iss"], login.get("client_id"))
+    if platform is None:
         client = login.get("client_id") or "(none given)"
         raise LaunchRefused("login_unknown_platform", f"no platform is registered with "
                             f"issuer {login['iss']} and client id {client}: register it in "
                             "Selfpath, or check the client id the LMS shows")
-    platform = registration.platform
     refuse_inactive_platform(platform)
     if not _same_origin(login["target_link_uri"], base_url):
         raise LaunchRefused("target_off_origin", "the target_link_uri is not a Selfpath "

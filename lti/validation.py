@@ -1,10 +1,11 @@
 """Validation of an id_token POST: every check of the LTI 1.3 security framework.
 
-Built on pylti1p3's MessageLaunch (JWT parsing, registration lookup through the
-database tool configuration, message validators). It closes the gaps pylti1p3 leaves:
-state bound to the browser and spent once, nonces that cannot be replayed, `aud`
-arrays with `azp`, clock leeway, RS256 only with key objects parsed once, and refusal
-reasons an LMS administrator can act on.
+Composed of the pieces it needs rather than built on pylti1p3's MessageLaunch: the
+token is read and verified by `lti/id_token.py`, the registration is found in the
+database, and pylti1p3's message validators check each message type's claims. Our own
+checks close the gaps pylti1p3 leaves: state bound to the browser and spent once, nonces
+that cannot be replayed, `aud` arrays with `azp`, clock leeway, RS256 only with key
+objects parsed once, and refusal reasons an LMS administrator can act on.
 """
 
 from __future__ import annotations
@@ -17,14 +18,13 @@ from typing import Any
 
 import jwt
 from pylti1p3.exception import LtiException
-from pylti1p3.message_launch import MessageLaunch
 from pylti1p3.message_validators import get_validators
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lti import claims
 from lti.errors import LaunchRefused
-from lti.id_token import holds_nul, verify_rs256
+from lti.id_token import holds_nul, read_unverified, verify_rs256
 from lti.launch import Launch
 from lti.models import Deployment, Platform
 from lti.platform_keys import PlatformKeys
@@ -36,7 +36,6 @@ from lti.registrations import (
 )
 from lti.service_urls import service_url_problem
 from lti.state_store import LaunchStateStore, PendingLogin
-from lti.tool_config import DatabaseToolConf, PlatformRegistration
 
 MAX_STATE = 64  # the launch-state column's width
 
@@ -59,30 +58,13 @@ class LaunchRequest:
     binding: str | None  # from the state cookie, or from platform storage
 
 
-class _Params:
-    def __init__(self, params: Mapping[str, str]) -> None:
-        self._params = params
+class LaunchValidator:
+    """One launch's checks, in order; what was learnt on the way (the platform, the
+    claims read so far) stays readable when a check refuses it, for the launch log."""
 
-    def get_param(self, key: str) -> str | None:
-        return self._params.get(key)
-
-    def get_cookie(self, key: str) -> str | None:
-        return None
-
-    def is_secure(self) -> bool:
-        return True
-
-
-class _Unused:
-    """pylti1p3 insists on session and cookie services; Selfpath keeps its own state."""
-
-
-class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
     def __init__(self, session: Session, store: LaunchStateStore, keys: PlatformKeys,
                  *, now: datetime, leeway: int, nonce_ttl: int,
                  check_addresses: bool = False) -> None:
-        super().__init__(_Params({}), DatabaseToolConf(session), session_service=_Unused(),
-                         cookie_service=_Unused())
         self._session = session
         self._store = store
         self._keys = keys
@@ -94,21 +76,20 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         self._client_id: str | None = None
         self._platform: Platform | None = None
         self._deployment: Deployment | None = None
-
-    def _get_request_param(self, key: str) -> str:
-        return self._request.get_param(key)  # type: ignore[no-any-return]
+        self._id_token = ""
+        self._jwt: dict[str, Any] = {}  # the token's header and body, as far as read
 
     def check(self, launch: LaunchRequest) -> Launch:
         """Validate the POST; return the launch or raise LaunchRefused / StateNotBound."""
-        self._request = _Params({"id_token": launch.id_token, "state": launch.state})
+        self._id_token = launch.id_token
         self._check_state(launch)
         self._parse()
-        self.validate_registration()
-        self.validate_jwt_signature()
-        self.validate_nonce()
-        self.validate_deployment()
-        self.validate_message()
-        self.validate_service_urls()
+        self._check_registration()
+        self._check_signature()
+        self._check_nonce()
+        self._check_deployment()
+        self._check_message()
+        self._check_service_urls()
         assert self._platform is not None and self._client_id is not None
         return Launch.from_claims(self._jwt["body"], self._platform.id, self._client_id)
 
@@ -148,8 +129,8 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
 
     def _parse(self) -> None:
         try:
-            self.validate_jwt_format()
-        except LtiException as exc:
+            self._jwt["header"], self._jwt["body"] = read_unverified(self._id_token)
+        except jwt.DecodeError as exc:
             raise LaunchRefused("malformed_token", "The id_token is not a well-formed JWT.") \
                 from exc
         for part in ("header", "body"):
@@ -157,13 +138,13 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
             if not isinstance(self._jwt.get(part), dict):
                 raise LaunchRefused("malformed_token", f"The id_token is not a well-formed "
                                     f"JWT: its {name} is not a JSON object.")
-            if holds_nul(self._jwt[part]):  # type: ignore[literal-required]
-                self._jwt["body"] = {}  # type: ignore[typeddict-item]  # not for the log
+            if holds_nul(self._jwt[part]):
+                self._jwt["body"] = {}  # not for the log
                 raise LaunchRefused("malformed_token", f"The id_token is not a well-formed "
                                     f"JWT: its {name} holds a NUL character.")
 
     # -- registration: iss, aud, azp -----------------------------------------------------
-    def get_client_id(self) -> str:
+    def _get_client_id(self) -> str:
         if self._client_id is None:
             self._client_id = self._audience_client_id()
         return self._client_id
@@ -185,11 +166,11 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
                                 "azp naming Selfpath's client id among them", status=401)
         raise LaunchRefused("missing_aud", "the token has no audience (aud)", status=401)
 
-    def validate_registration(self) -> LaunchValidator:
+    def _check_registration(self) -> None:
         iss = self._jwt["body"].get("iss")
         if not isinstance(iss, str) or not iss:
             raise LaunchRefused("missing_iss", "the token has no issuer (iss)", status=401)
-        client_id = self.get_client_id()
+        client_id = self._get_client_id()
         assert self._pending is not None
         found = find_registration(self._session, iss, client_id,
                                   self._jwt["body"].get(claims.DEPLOYMENT_ID))
@@ -203,12 +184,10 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
                                 f"{client_id}), not from the platform that started the login",
                                 status=401)
         refuse_inactive_platform(platform)
-        self._registration = PlatformRegistration(platform)
         self._platform = platform
-        return self
 
     # -- signature, alg, exp/iat ---------------------------------------------------------
-    def validate_jwt_signature(self) -> LaunchValidator:
+    def _check_signature(self) -> None:
         header = self._jwt["header"]
         if header.get("alg") != "RS256":
             raise LaunchRefused("bad_alg", f"the token is signed with {header.get('alg')!r}; "
@@ -221,7 +200,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         key = self._keys.key_for(self._platform.key_set_url, kid)
         try:
             # Not jwt.decode: see lti/id_token.py (same checks, a fifth of the cost).
-            body = verify_rs256(self._get_id_token(), key, now=self._now.timestamp(),
+            body = verify_rs256(self._id_token, key, now=self._now.timestamp(),
                                 leeway=self._leeway)
         except jwt.ExpiredSignatureError as exc:
             raise LaunchRefused("expired", self._expired_message(), status=401) from exc
@@ -236,8 +215,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         except jwt.InvalidTokenError as exc:
             raise LaunchRefused("invalid_token", f"the token is not valid: {exc}",
                                 status=401) from exc
-        self._jwt["body"] = body  # type: ignore[typeddict-item]  # verified claims only
-        return self
+        self._jwt["body"] = body  # verified claims only
 
     def _future_message(self) -> str:
         iat = self._jwt["body"].get("iat")
@@ -256,7 +234,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         return "the token has expired"
 
     # -- nonce: equal to the login's, spent once -----------------------------------------
-    def validate_nonce(self) -> LaunchValidator:
+    def _check_nonce(self) -> None:
         assert self._pending is not None
         nonce = self._jwt["body"].get("nonce")
         if not isinstance(nonce, str) or not nonce:
@@ -272,10 +250,9 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
                                 "(replayed launch)", status=401)
         if self._store.in_session:  # spent even if a later check fails
             self._session.commit()
-        return self
 
     # -- deployment and message ----------------------------------------------------------
-    def validate_deployment(self) -> LaunchValidator:
+    def _check_deployment(self) -> None:
         assert self._platform is not None
         deployment_id = self._jwt["body"].get(claims.DEPLOYMENT_ID)
         if not isinstance(deployment_id, str) or not deployment_id:
@@ -296,7 +273,6 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
             raise LaunchRefused("deployment_disabled", f"deployment {deployment_id!r} of "
                                 f"{where} is disabled: an admin can enable it in Selfpath's "
                                 "admin console", status=403)
-        return self
 
     def _record_new_deployment(self, deployment_id: str) -> Deployment:
         """Kept (committed) even when the launch is refused, so an admin can enable it."""
@@ -314,7 +290,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
             deployment = found
         return deployment
 
-    def validate_message(self) -> LaunchValidator:
+    def _check_message(self) -> None:
         body = self._jwt["body"]
         version = body.get(claims.VERSION)
         if version != "1.3.0":
@@ -333,13 +309,11 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
                 raise LaunchRefused("missing_return_url", "the deep linking request has no "
                                     "deep_link_return_url")
         self._run_pylti1p3_validators(body)
-        return self
 
-    def validate_service_urls(self) -> LaunchValidator:
+    def _check_service_urls(self) -> None:
         problem = service_url_problem(self._jwt["body"]) if self._check_addresses else None
         if problem:
             raise LaunchRefused("internal_service_url", problem)
-        return self
 
     def _run_pylti1p3_validators(self, body: Mapping[str, Any]) -> None:
         for validator in get_validators():

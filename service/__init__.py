@@ -12,7 +12,31 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import Settings
 from config.logging import configure_logging
 from config.secrets import read_or_create_secret
-from service import input_limits
+from service import errors, i18n, input_limits, request_log, security, sqlite_pragmas, web_session
+from service.admin import bp as admin_bp
+from service.cli import register as register_service_cli
+from service.competencies_cli import register as register_competencies_cli
+from service.demo.views import bp as demo_bp
+from service.extensions import csrf, db, limiter
+from service.health import bp as health_bp
+from service.learner.views import bp as learner_bp
+from service.learning_cli import register as register_learning_cli
+from service.library.public import bp as library_bp
+from service.library.teaching import bp as library_teaching_bp
+from service.library_cli import register as register_library_cli
+from service.lti.cli import register as register_lti_cli
+from service.lti.services import EXTENSION as LTI_SERVICES
+from service.lti.services import LtiServices
+from service.lti.views import bp as lti_bp
+from service.oai.views import bp as oai_bp
+from service.pages import bp as pages_bp
+from service.teaching.alignments import bp as alignments_bp
+from service.teaching.authoring import bp as authoring_bp
+from service.teaching.competencies import bp as competencies_bp
+from service.teaching.dashboard import bp as class_dashboard_bp
+from service.teaching.deep_link import bp as deep_link_bp
+from service.teaching.open_resources import bp as open_resources_bp
+from service.teaching.views import bp as teaching_bp
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -22,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__, instance_path=settings.instance_path, instance_relative_config=False)
     app.config.update(_flask_config(settings))
     app.extensions["selfpath.settings"] = settings
+    app.extensions[LTI_SERVICES] = LtiServices.build(settings)
     configure_logging(settings.log_level)
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -82,9 +107,6 @@ def engine_options(settings: Settings) -> dict[str, object]:
 
 
 def _init_extensions(app: Flask) -> None:
-    from service import i18n, sqlite_pragmas, web_session
-    from service.extensions import csrf, db, limiter
-
     db.init_app(app)
     web_session.install(app)
     csrf.init_app(app)
@@ -94,23 +116,6 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask, settings: Settings) -> None:
-    from lti.views import bp as lti_bp
-    from service import errors, request_log, security
-    from service.admin import bp as admin_bp
-    from service.health import bp as health_bp
-    from service.learner.views import bp as learner_bp
-    from service.library.public import bp as library_bp
-    from service.library.teaching import bp as library_teaching_bp
-    from service.oai.views import bp as oai_bp
-    from service.pages import bp as pages_bp
-    from service.teaching.alignments import bp as alignments_bp
-    from service.teaching.authoring import bp as authoring_bp
-    from service.teaching.competencies import bp as competencies_bp
-    from service.teaching.dashboard import bp as class_dashboard_bp
-    from service.teaching.deep_link import bp as deep_link_bp
-    from service.teaching.open_resources import bp as open_resources_bp
-    from service.teaching.views import bp as teaching_bp
-
     request_log.install(app)
     security.install(app)
     errors.install(app)
@@ -130,18 +135,10 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(library_teaching_bp)
     app.register_blueprint(oai_bp)
     if settings.demo_lms:
-        from service.demo.views import bp as demo_bp
-
         app.register_blueprint(demo_bp)
 
 
 def _register_cli(app: Flask) -> None:
-    from lti.cli import register as register_lti_cli
-    from service.cli import register as register_service_cli
-    from service.competencies_cli import register as register_competencies_cli
-    from service.learning_cli import register as register_learning_cli
-    from service.library_cli import register as register_library_cli
-
     register_lti_cli(app)
     register_service_cli(app)
     register_learning_cli(app)

@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from service.extensions import db_session
+from service.lti.services import lti_services
 
 library = AppGroup("library", help="The open library shared by every school.")
 
@@ -35,7 +36,6 @@ def library_seed() -> None:
 def library_harvest(base_url: str, max_pages: int) -> None:
     """Import resource records (oai_dc) from the OAI-PMH repository at BASE_URL into the
     resource catalogue, from its last complete harvest on; safe to run again."""
-    from lti.runtime import outbound_http
     from service.clock import now
     from service.library.harvest import harvest
     from service.library.oai_client import OaiRepository, check_base_url
@@ -44,7 +44,7 @@ def library_harvest(base_url: str, max_pages: int) -> None:
     settings = current_app.extensions["selfpath.settings"]
     try:
         url = check_base_url(base_url, production=settings.is_production)
-        repository = OaiRepository(outbound_http(), url, max_pages=max_pages,
+        repository = OaiRepository(lti_services().http, url, max_pages=max_pages,
                                    timeout=settings.http_timeout_seconds)
         done = harvest(db_session(), repository, now)
     except HarvestError as error:

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
-from lti.runtime import frame_origins
 from service.extensions import db_session
+from service.lti.services import lti_services
 from service.settings import current_settings
 
 _HOST = re.compile(r"^[a-z0-9.-]+$")
@@ -93,13 +93,13 @@ def _session_platform_origin() -> str | None:
     platform_id, tenant_id = session.get("platform_id"), session.get("tenant_id")
     try:
         if isinstance(platform_id, int):
-            return frame_origins().for_platform(db_session(), platform_id)
+            return lti_services().frame_origins.for_platform(db_session(), platform_id)
         if isinstance(tenant_id, int):
-            return frame_origins().for_tenant(db_session(), tenant_id)
+            return lti_services().frame_origins.for_tenant(db_session(), tenant_id)
     except SQLAlchemyError:  # the database may be down: keep framing to ourselves
         db_session().rollback()
     return None
 
 
 def reset_frame_ancestors_cache() -> None:
-    frame_origins().forget()
+    lti_services().frame_origins.forget()

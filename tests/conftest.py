@@ -88,9 +88,16 @@ def _start_like_a_new_request(sender: Flask, **extra: object) -> None:
     db.session.expire_all()  # a real request starts with a new session
 
 
+def _fresh_lti_services(app: Flask) -> None:
+    """Each test starts with no platform keys, access tokens or login counts cached."""
+    from service.lti.services import EXTENSION, LtiServices
+
+    app.extensions[EXTENSION].http.close()
+    app.extensions[EXTENSION] = LtiServices.build(app.extensions["selfpath.settings"])
+
+
 @pytest.fixture
 def app(session_app: Flask) -> Iterator[Flask]:
-    from lti.runtime import platform_keys
     from paths.mastery import FITTED as fitted_models
     from paths.version_cache import forget_every_version
     from service.extensions import limiter
@@ -104,11 +111,9 @@ def app(session_app: Flask) -> Iterator[Flask]:
         request_started.disconnect(_start_like_a_new_request, session_app)
         db.session.rollback()
         empty_tables(db.session)
-        platform_keys().forget()
         forget_every_version()
         fitted_models.clear()
-        session_app.extensions.pop("selfpath.tokens", None)
-        session_app.extensions.pop("selfpath.login_limit_keys", None)
+        _fresh_lti_services(session_app)
         reset_frame_ancestors_cache()
         limiter.reset()
         db.session.remove()

@@ -7,9 +7,9 @@ from flask import flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from lti import registrations
-from lti.runtime import frame_origins
 from service.admin.blueprint import bp
 from service.extensions import db_session
+from service.lti.services import lti_services
 
 
 @bp.get("/")
@@ -87,6 +87,6 @@ def delete_deployment(row_id: int) -> Response:
 def _done(message: str, platform_id: int | None = None) -> Response:
     db_session().commit()
     if platform_id is not None:  # this process at once; the others within a minute
-        frame_origins().forget(platform_id)
+        lti_services().frame_origins.forget(platform_id)
     flash(message)
     return redirect(url_for("admin.platforms"))

@@ -14,7 +14,6 @@ from marshmallow import Schema, fields, validate
 from lti import keys
 from lti.grade_status import resync
 from lti.rosters import class_members, refresh_roster
-from lti.runtime import access_tokens, outbound_http
 from paths.dashboard import ClassView, class_view
 from paths.enrollment import Assignment, Enrollment, assignment_for_activity
 from paths.errors import NotFound
@@ -23,6 +22,7 @@ from service.extensions import db_session
 from service.forms import load_form
 from service.input_limits import id_field
 from service.learner.context import current_activity
+from service.lti.services import lti_services
 from service.settings import current_settings
 from service.teaching.spreadsheet import as_text_row
 from service.teaching.views import require_teacher
@@ -99,8 +99,9 @@ def refresh() -> ResponseReturnValue:
     current_assignment()
     key = keys.signing_key(db_session(), now())
     db_session().commit()  # the LMS checks our assertion against the published keys
-    roster = refresh_roster(db_session(), session.get("course_id") or 0, http=outbound_http(),
-                            tokens=access_tokens(), key=key,
+    services = lti_services()
+    roster = refresh_roster(db_session(), session.get("course_id") or 0, http=services.http,
+                            tokens=services.access_tokens, key=key,
                             timeout=current_settings().http_timeout_seconds, now=now())
     db_session().commit()
     if roster is None:

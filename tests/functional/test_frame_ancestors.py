@@ -3,12 +3,15 @@ nobody but Selfpath, and a launch in progress the platform running it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import select
 
 from lti.frame_origins import FrameOrigins
 from lti.models import Platform
 from lti.registrations import PlatformDetails, add_platform
+from service.lti.services import EXTENSION as LTI_SERVICES
 from tests.conftest import TOOL_BASE
 from tests.functional.test_admin_console import AdminBrowser
 from tests.platform import LEARNER
@@ -43,7 +46,8 @@ def other_school(session) -> Platform:
 @pytest.fixture
 def clock(app, monkeypatch) -> FakeClock:
     fake = FakeClock()
-    monkeypatch.setitem(app.extensions, "selfpath.frame_origins", FrameOrigins(clock=fake))
+    services = replace(app.extensions[LTI_SERVICES], frame_origins=FrameOrigins(clock=fake))
+    monkeypatch.setitem(app.extensions, LTI_SERVICES, services)
     return fake
 
 
@@ -101,7 +105,7 @@ def test_pages_cost_no_query_for_the_frame_policy_once_cached(learner, platform)
     learner.get("/path")
     with counted() as warm:
         learner.get("/path")
-    learner.application.extensions["selfpath.frame_origins"].forget()
+    learner.application.extensions[LTI_SERVICES].frame_origins.forget()
     with counted() as cold:
         learner.get("/path")
     assert len(cold) == len(warm) + 1

@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from paths.library.resources import HarvestSource, LibraryResource
+from service.lti.services import EXTENSION as LTI_SERVICES
+from service.lti.services import LtiServices
 from tests.oai_repository import FakeRepository, Record, resource
 from tests.unruly_server import UnrulyServer, dripping
 
@@ -207,10 +209,9 @@ def quick(app, monkeypatch):
     def change(**values):
         settings = app.extensions["selfpath.settings"].with_changes(**values)
         monkeypatch.setitem(app.extensions, "selfpath.settings", settings)
-        monkeypatch.delitem(app.extensions, "selfpath.http", raising=False)
+        monkeypatch.setitem(app.extensions, LTI_SERVICES, LtiServices.build(settings))
     change(http_timeout_seconds=1)
-    yield change
-    app.extensions.pop("selfpath.http", None)
+    return change
 
 
 def test_a_dripping_repository_is_given_up_at_the_deadline(app, session, quick):

@@ -1,5 +1,5 @@
 """What a launch costs: a small, fixed number of SQL statements however much data there
-is, no rewriting of unchanged rows, and no PyJWT decode."""
+is, no rewriting of unchanged rows, no PyJWT decode and no new HTTP session."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from datetime import timedelta
 
 import jwt
 import pytest
+import requests
 from sqlalchemy import event, select
 
 from paths.db import utcnow
 from paths.people import Activity, Course, Membership, User
 from service.extensions import db
+from service.lti.services import EXTENSION as LTI_SERVICES
 from tests.conftest import TOOL_BASE
 from tests.platform import LEARNER
 
@@ -98,6 +100,21 @@ def test_last_seen_moves_on_once_it_is_older_than_its_precision(browser, platfor
     assert session.get(Membership, membership.id).last_launch_at > long_ago
 
 
+def test_the_launch_opens_no_http_session_of_its_own(browser, platform, monkeypatch):
+    """The process's client (and its connection pool) fetches the platform's keys."""
+    browser.launch(platform)  # the key set is cached from here on
+    opened: list[object] = []
+    original = requests.Session.__init__
+
+    def counting(self, *args, **kwargs):  # noqa: ANN001, ANN202
+        opened.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "__init__", counting)
+    assert browser.launch(platform).status_code in (200, 303)
+    assert opened == []
+
+
 def test_the_launch_does_not_use_pyjwt_decode(browser, platform, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("jwt.decode is not on the launch path")
@@ -111,7 +128,8 @@ def test_with_launch_state_in_redis_a_returning_launch_commits_once(app, browser
     import redis
 
     client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
-    app.extensions["selfpath.redis"] = client
+    services = app.extensions[LTI_SERVICES]
+    app.extensions[LTI_SERVICES] = replace(services, redis=client)
     commits: list[object] = []
 
     def committed(connection: object) -> None:
@@ -128,7 +146,7 @@ def test_with_launch_state_in_redis_a_returning_launch_commits_once(app, browser
         finally:
             event.remove(db.engine, "commit", committed)
     finally:
-        app.extensions.pop("selfpath.redis", None)
+        app.extensions[LTI_SERVICES] = services
         client.close()
     assert not [s for s in statements if "lti_launch_states" in s or "lti_seen_nonces" in s]
     assert len(statements) == RETURNING_LAUNCH_STATEMENTS - 3, "\n".join(statements)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from lti import claims, provisioning
+from service.lti.services import EXTENSION as LTI_SERVICES
 from tests.conftest import TOOL_BASE
 from tests.functional.conftest import LtiBrowser
 from tests.functional.test_launch_orders import Step, assert_provisioned, launch_claims, run
@@ -41,11 +43,12 @@ def state_kept_in(request: pytest.FixtureRequest, app: Flask,
 
     client = redis.Redis.from_url(REDIS_URL)
     client.flushdb()
-    app.extensions["selfpath.redis"] = client
+    services = app.extensions[LTI_SERVICES]
+    app.extensions[LTI_SERVICES] = replace(services, redis=client)
     try:
         yield "redis"
     finally:
-        app.extensions.pop("selfpath.redis", None)
+        app.extensions[LTI_SERVICES] = services
         client.flushdb()
         client.close()
 

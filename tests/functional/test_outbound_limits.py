@@ -7,12 +7,15 @@ from __future__ import annotations
 import json
 import socket
 import threading
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from lti.models import Deployment, Platform
+from service.lti.services import EXTENSION as LTI_SERVICES
+from service.lti.services import LtiServices
 from tests.grades import learners, linked_activity, score_of
 from tests.platform import RegisteringLms, TestPlatform
 from tests.unruly_server import UnrulyServer, dripping, flooding
@@ -26,10 +29,9 @@ def quick(app, monkeypatch):
     def change(**values):
         settings = app.extensions["selfpath.settings"].with_changes(**values)
         monkeypatch.setitem(app.extensions, "selfpath.settings", settings)
-        monkeypatch.delitem(app.extensions, "selfpath.http", raising=False)
+        monkeypatch.setitem(app.extensions, LTI_SERVICES, LtiServices.build(settings))
     change(http_timeout_seconds=1)
-    yield change
-    app.extensions.pop("selfpath.http", None)
+    return change
 
 
 @pytest.fixture
@@ -231,7 +233,8 @@ def production_launches(app, quick, monkeypatch):
 
     quick(env="production")
     keys = PlatformKeys(Outbound(check_addresses=False), timeout=5, max_age=60)
-    monkeypatch.setitem(app.extensions, "selfpath.platform_keys", keys)
+    services = replace(app.extensions[LTI_SERVICES], platform_keys=keys)
+    monkeypatch.setitem(app.extensions, LTI_SERVICES, services)
 
 
 @pytest.mark.parametrize(("claim", "value", "words"), [
@@ -266,12 +269,12 @@ def test_production_accepts_a_launch_with_public_service_addresses(
 
 
 def test_the_web_and_worker_clients_check_addresses_in_production_only(app, quick):
-    from lti.cli import worker_settings
     from lti.grade_worker import new_http_session
-    from lti.runtime import outbound_http
+    from service.lti.cli import worker_settings
+    from service.lti.services import lti_services
 
-    assert outbound_http().check_addresses is False
+    assert lti_services().http.check_addresses is False
     assert new_http_session(worker_settings()).check_addresses is False
     quick(env="production")
-    assert outbound_http().check_addresses is True
+    assert lti_services().http.check_addresses is True
     assert new_http_session(worker_settings()).check_addresses is True

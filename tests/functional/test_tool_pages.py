@@ -92,7 +92,7 @@ def test_unknown_page_is_a_clear_404(client):
 def test_unexpected_errors_show_no_stack_trace(app, client, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("secret internals")
-    monkeypatch.setattr("lti.views.canvas_configuration", boom)
+    monkeypatch.setattr("service.lti.views.canvas_configuration", boom)
     response = client.get("/lti/config.json")
     page = response.get_data(as_text=True)
     assert response.status_code == 500 and "secret internals" not in page

@@ -9,7 +9,7 @@ import time
 import jwt
 import pytest
 
-from lti.id_token import verify_rs256
+from lti.id_token import read_unverified, verify_rs256
 from service.demo.platform import PlatformKey
 
 KEY = PlatformKey.generate()
@@ -83,3 +83,32 @@ def test_same_verdict_as_pyjwt(name):
         assert issubclass(ours, theirs) or issubclass(theirs, ours) or (
             theirs is jwt.DecodeError and ours is jwt.DecodeError), (ours, theirs)
 
+
+
+# -- reading the header and payload before the signature is checked ----------------------
+
+def test_the_unverified_header_and_payload_are_read_as_they_were_signed():
+    header, payload = read_unverified(signed(GOOD, kid="k1"))
+    assert header["kid"] == "k1" and header["alg"] == "RS256"
+    assert payload == GOOD
+
+
+def test_unverified_reading_takes_segments_with_or_without_padding():
+    padded = base64.urlsafe_b64encode(json.dumps({"a": "?>"}).encode()).decode()
+    assert padded.endswith("=")
+    assert read_unverified(f"{b64({'alg': 'RS256'})}.{padded}.sig")[1] == {"a": "?>"}
+
+
+@pytest.mark.parametrize("token", [
+    "", "one.two", "a.b.c.d", f"{b64({'alg': 'RS256'})}.{b64(b'not json')}.sig",
+    f"{b64(b'{')}.{b64(GOOD)}.sig", f"{b64({'alg': 'RS256'})}.{b64(bytes([0xff, 0xfe]))}.s",
+    f"{b64({'alg': 'RS256'})}.{b64(b'[' * 100_000)}.sig",  # nested past the parser
+], ids=["empty", "two parts", "four parts", "payload not JSON", "header not JSON",
+        "payload not UTF-8", "nested too deep"])
+def test_unreadable_tokens_are_a_decode_error(token):
+    with pytest.raises(jwt.DecodeError):
+        read_unverified(token)
+
+
+def test_unverified_values_need_not_be_objects_the_validator_says_which_is_not():
+    assert read_unverified(f"{b64([1])}.{b64('text')}.sig") == ([1], "text")

@@ -1,4 +1,6 @@
-"""LTI endpoints: login initiation, launch, the tool's key set and the setup pages."""
+"""The `/lti` endpoints: login initiation, launch, the tool's key set, the setup pages and
+dynamic registration. The checks themselves are in `lti/`; this reads the request,
+hands `lti/` its collaborators and answers."""
 
 from __future__ import annotations
 
@@ -16,13 +18,13 @@ from lti.login import LOGIN_PARAMS, start_login
 from lti.models import Platform
 from lti.provisioning import provision
 from lti.registrations import get_platform, is_canvas
-from lti.runtime import frame_origins, login_limit_keys, outbound_http, platform_keys, state_store
 from lti.urls import ToolUrls, canvas_configuration, origin_of
 from lti.validation import LaunchRequest, LaunchValidator, StateNotBound
 from paths.db import utcnow
 from paths.errors import DomainError
 from service.errors import error_response
 from service.extensions import csrf, db_session, limiter
+from service.lti.services import lti_services
 from service.routing import landing
 from service.security import allow_framing_by
 from service.settings import current_settings
@@ -46,9 +48,9 @@ def tool_urls() -> ToolUrls:
 
 def _login_limit_key() -> str:
     """Per platform and client address (lti/login_limit.py says why)."""
-    return login_limit_keys().key(db_session(), get_remote_address(),
-                                  request.values.get("iss", ""),
-                                  request.values.get("client_id", ""))
+    return lti_services().login_limit_keys.key(db_session(), get_remote_address(),
+                                               request.values.get("iss", ""),
+                                               request.values.get("client_id", ""))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -59,8 +61,9 @@ def _login_limit_key() -> str:
 def login() -> Response:
     params = request.values.to_dict()
     settings = current_settings()
+    store = lti_services().state_store(db_session())
     try:
-        started = start_login(db_session(), state_store(), params, base_url=settings.base_url,
+        started = start_login(db_session(), store, params, base_url=settings.base_url,
                               redirect_uri=tool_urls().launch,
                               ttl=settings.launch_state_seconds, now=utcnow())
     except LaunchRefused as refused:
@@ -98,7 +101,9 @@ def launch() -> ResponseReturnValue:
     binding = (request.cookies.get(STATE_COOKIE_PREFIX + state)
                or request.form.get("lti_storage_binding") or None)
     now = utcnow()
-    validator = LaunchValidator(db_session(), state_store(), platform_keys(), now=now,
+    services = lti_services()
+    validator = LaunchValidator(db_session(), services.state_store(db_session()),
+                                services.platform_keys, now=now,
                                 leeway=settings.jwt_leeway_seconds,
                                 nonce_ttl=settings.launch_state_seconds + 3600,
                                 check_addresses=settings.is_production)
@@ -120,7 +125,7 @@ def launch() -> ResponseReturnValue:
         _framed_by(response, platform or _login_platform(validator))  # shows why in the LMS
         return response
     if validator.platform is not None:  # just checked: as fresh as a lookup
-        frame_origins().remember(validator.platform)
+        services.frame_origins.remember(validator.platform)
     parties = provision(db_session(), launch, now)
     record_launch(db_session(), outcome=ACCEPTED, now=now, body=validator.claims,
                   platform_id=launch.platform_id, user_id=parties.user.id)
@@ -202,7 +207,7 @@ def _register(invite: RegistrationInvite) -> Response:
     settings = current_settings()
     try:
         platform = register_with_platform(
-            db_session(), outbound_http(), invite, urls=tool_urls(),
+            db_session(), lti_services().http, invite, urls=tool_urls(),
             production=settings.is_production, timeout=settings.http_timeout_seconds,
             await_approval=settings.registrations_wait_for_approval)
     except DomainError as failed:
