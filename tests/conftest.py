@@ -91,7 +91,7 @@ def _start_like_a_new_request(sender: Flask, **extra: object) -> None:
 @pytest.fixture
 def app(session_app: Flask) -> Iterator[Flask]:
     from lti.runtime import platform_keys
-    from paths.mastery import FITTED as fitted_models
+    from paths.study.skills import FITTED as fitted_models
     from paths.version_cache import forget_every_version
     from service.extensions import limiter
     from service.security import reset_frame_ancestors_cache
