@@ -33,3 +33,34 @@ def test_domain_imports_no_web_lti_or_config(path):
                                         if p.name not in LTI_WEB_MODULES), ids=str)
 def test_lti_core_imports_no_flask_or_edge(path):
     assert not imports_of(path) & {"flask", "werkzeug", "service", "flask_sqlalchemy"}
+
+
+ENGINE = ROOT / "paths" / "learning"
+
+
+def _outside_the_engine() -> list[Path]:
+    return [p for p in (ROOT / "paths").rglob("*.py") if ENGINE not in p.parents]
+
+
+def _public_definitions(path: Path) -> set[str]:
+    """Top-level classes and functions a module offers (not its private helpers)."""
+    tree = ast.parse(path.read_text())
+    return {node.name for node in tree.body
+            if isinstance(node, ast.ClassDef | ast.FunctionDef) and not node.name.startswith("_")}
+
+
+def test_no_module_name_is_both_in_the_domain_and_the_engine():
+    """`paths.learning` owns the personalization vocabulary: a module of the same name
+    elsewhere in `paths/` would make one word mean two things."""
+    engine = {p.stem for p in ENGINE.glob("*.py")} - {"__init__"}
+    elsewhere = {p.relative_to(ROOT).as_posix(): p.stem for p in _outside_the_engine()}
+    assert {path for path, stem in elsewhere.items() if stem in engine} == set()
+
+
+def test_the_domain_defines_no_class_or_function_the_engine_defines():
+    """The session-facing use cases import the engine's types instead of redefining them, and
+    what differs gets its own name."""
+    engine = set().union(*(_public_definitions(p) for p in ENGINE.glob("*.py")))
+    clashes = {f"{p.relative_to(ROOT).as_posix()}: {name}" for p in _outside_the_engine()
+               for name in _public_definitions(p) & engine}
+    assert clashes == set()
