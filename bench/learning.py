@@ -17,10 +17,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from paths.learning import (
+    GraphStep,
     PathGraph,
     Placement,
     Snapshot,
-    Step,
     make_model,
     recommend,
     steps_to_test_out,
@@ -31,8 +31,8 @@ from paths.learning.evaluation import (
     score,
     skill_mean_predictions,
 )
+from paths.learning.families import DEFAULT_MODEL, MODEL_NAMES
 from paths.learning.mastery import MasteryModel, Response, SkillState
-from paths.learning.models import DEFAULT_MODEL, MODEL_NAMES
 from paths.learning.placement import QUESTIONS_PER_SKILL
 from paths.learning.simulation import (
     SimLearner,
@@ -79,13 +79,13 @@ def path_for(skills: list[SimSkill]) -> PathGraph:
     steps = []
     for s in skills:
         after = tuple(f"{p}-check" for p in s.prerequisites)
-        steps += [Step(f"{s.key}-read", "read", (s.key,), 10, prerequisites=after),
-                  Step(f"{s.key}-practice", "practice", (s.key,), 15,
-                       prerequisites=(f"{s.key}-read",)),
-                  Step(f"{s.key}-check", "checkpoint", (s.key,), 5,
-                       prerequisites=(f"{s.key}-practice",)),
-                  Step(f"{s.key}-fix", "practice", (s.key,), 10, optional=True,
-                       prerequisites=(f"{s.key}-read",), remedial_for=f"{s.key}-check")]
+        steps += [GraphStep(f"{s.key}-read", "read", (s.key,), 10, prerequisites=after),
+                  GraphStep(f"{s.key}-practice", "practice", (s.key,), 15,
+                            prerequisites=(f"{s.key}-read",)),
+                  GraphStep(f"{s.key}-check", "checkpoint", (s.key,), 5,
+                            prerequisites=(f"{s.key}-practice",)),
+                  GraphStep(f"{s.key}-fix", "practice", (s.key,), 10, optional=True,
+                            prerequisites=(f"{s.key}-read",), remedial_for=f"{s.key}-check")]
     return PathGraph(steps)
 
 
@@ -229,8 +229,9 @@ def big_graph(n: int = 1000, skills: int = 50, seed: int = 3) -> PathGraph:
     for i in range(n):
         kind = "checkpoint" if i % 5 == 4 else rng.choice(["read", "practice", "watch"])
         prereqs = tuple(sorted({f"x{i - 1}", f"x{rng.randrange(i)}"})) if i else ()
-        steps.append(Step(f"x{i}", kind, (f"k{i * skills // n}", f"k{rng.randrange(skills)}"),
-                          rng.choice([5, 10, 20]), optional=i % 17 == 0, prerequisites=prereqs))
+        named = (f"k{i * skills // n}", f"k{rng.randrange(skills)}")
+        steps.append(GraphStep(f"x{i}", kind, named, rng.choice([5, 10, 20]),
+                               optional=i % 17 == 0, prerequisites=prereqs))
     return PathGraph(steps)
 
 

@@ -9,7 +9,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 import lti.models  # noqa: F401  (registers the LTI tables)
-import paths.models  # noqa: F401  (registers the domain tables)
+import paths.tables  # noqa: F401  (registers the domain tables)
 import service.admin_sessions  # noqa: F401  (registers the admin console's sessions)
 from config import Settings
 from paths.db import Base

@@ -46,7 +46,7 @@ from paths.competencies.models import Competency, CompetencyAlignment, Framework
 from paths.db import as_utc
 from paths.enrollment import Assignment, Enrollment
 from paths.people import LEARNER, Membership, User
-from paths.recommend import is_required
+from paths.study.up_next import is_required
 
 DONE, NOT_STARTED, STUCK, BEHIND, ON_TRACK = "done", "not_started", "stuck", "behind", \
     "on_track"

@@ -20,7 +20,7 @@ from paths.db import Base, UtcDateTime, insert_if_absent
 from paths.enrollment import MASTERY, Enrollment
 from paths.progress import LearnerProgress, derive, events_of
 from paths.published import published_steps
-from paths.recommend import is_required
+from paths.study.up_next import is_required
 
 SCORE_MAXIMUM = 100.0
 

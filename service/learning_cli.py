@@ -11,7 +11,6 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from paths import mastery, reviews
 from paths.enrollment import Enrollment
 from paths.errors import DomainError
 from paths.learning.evaluation import (
@@ -20,8 +19,8 @@ from paths.learning.evaluation import (
     score,
     skill_mean_predictions,
 )
+from paths.learning.families import DEFAULT_MODEL, MODEL_NAMES, make_model
 from paths.learning.mastery import MasteryModel
-from paths.learning.models import DEFAULT_MODEL, MODEL_NAMES, make_model
 from paths.learning.responses import (
     ResponseLog,
     drop_single_answer_learners,
@@ -29,6 +28,7 @@ from paths.learning.responses import (
     read_responses,
 )
 from paths.published import published_steps
+from paths.study import review_cards, skills
 from service.clock import now
 from service.extensions import db_session
 from service.settings import current_settings
@@ -123,13 +123,13 @@ def _write_json(fitted: MasteryModel, out_path: str | None) -> None:
         Path(out_path).write_text(text + "\n", encoding="utf-8")
     except OSError as error:
         raise click.ClickException(f"Cannot write {out_path}: {error.strerror}.") from error
-    skills = len(fitted.params_json()["skills"])
-    click.echo(f"Wrote {fitted.name} parameters for {skills} skill(s) to {out_path}.")
+    fitted_skills = len(fitted.params_json()["skills"])
+    click.echo(f"Wrote {fitted.name} parameters for {fitted_skills} skill(s) to {out_path}.")
 
 
 def _fit_from_database(model_name: str, out_path: str | None) -> None:
     session = db_session()
-    log = drop_single_answer_learners(ResponseLog(mastery.logged_responses(session)))
+    log = drop_single_answer_learners(ResponseLog(skills.logged_responses(session)))
     if not log.responses:
         raise click.ClickException(
             "No learner has answered two or more questions yet: there is nothing to fit. "
@@ -137,12 +137,12 @@ def _fit_from_database(model_name: str, out_path: str | None) -> None:
     _report_skipped("database", log)
     fitted = make_model(model_name).fit(log.responses)
     counts = Counter(r.skill for r in log.responses)
-    saved = mastery.save_parameters(session, fitted, counts, now())
+    saved = skills.save_parameters(session, fitted, counts, now())
     learners = len({r.user for r in log.responses})
     click.echo(f"Fitted {model_name} parameters for {saved} skill(s) from "
                f"{len(log.responses)} answers of {learners} learner(s), and saved them.")
     if model_name == current_settings().mastery_model:
-        rebuilt = mastery.rebuild_all(session, mastery.fitted_model(session, model_name))
+        rebuilt = skills.rebuild_all(session, skills.fitted_model(session, model_name))
         click.echo(f"Rebuilt the mastery estimates of {rebuilt} enrollment(s).")
     session.commit()
     if out_path is not None:
@@ -153,11 +153,11 @@ def _fit_from_database(model_name: str, out_path: str | None) -> None:
 def rebuild() -> None:
     """Recompute every mastery estimate and review schedule from the logged events."""
     session = db_session()
-    model = mastery.fitted_model(session, current_settings().mastery_model)
-    count = mastery.rebuild_all(session, model)
+    model = skills.fitted_model(session, current_settings().mastery_model)
+    count = skills.rebuild_all(session, model)
     for enrollment in session.scalars(select(Enrollment)):
         thresholds = {s.key: s.mastery_threshold
                       for s in published_steps(session, enrollment.assignment.version)}
-        reviews.rebuild_cards(session, enrollment.id, thresholds)
+        review_cards.rebuild_cards(session, enrollment.id, thresholds)
     session.commit()
     click.echo(f"Rebuilt the mastery estimates and review schedules of {count} enrollment(s).")

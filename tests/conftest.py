@@ -98,7 +98,7 @@ def _fresh_lti_services(app: Flask) -> None:
 
 @pytest.fixture
 def app(session_app: Flask) -> Iterator[Flask]:
-    from paths.mastery import FITTED as fitted_models
+    from paths.study.skills import FITTED as fitted_models
     from paths.version_cache import forget_every_version
     from service.extensions import limiter
     from service.security import reset_frame_ancestors_cache

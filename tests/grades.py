@@ -16,12 +16,12 @@ from lti.ags_endpoint import store_endpoint
 from lti.grade_status import sync_status_for
 from lti.grade_worker import BatchReport, GradeWorker, WorkerSettings
 from lti.models import Deployment
-from paths import studying
 from paths.authoring import create_path
 from paths.db import utcnow
 from paths.enrollment import Enrollment, assign, enroll
 from paths.people import Activity, Course, User
 from paths.scores import Score
+from paths.study import checkpoints, completion
 from service.path_json import load_path
 from tests.fake_lms import FakeGradebook
 from tests.platform import TestPlatform
@@ -84,10 +84,10 @@ def learners(session: Session, platform: TestPlatform, activity: Activity, count
 
 def finish(session: Session, enrollment: Enrollment, key: str) -> None:
     if key == "check-search":
-        studying.submit_checkpoint(session, enrollment, key, {0: "1", 1: "0", 2: "SERP"},
-                                   now=utcnow())
+        checkpoints.submit_checkpoint(session, enrollment, key, {0: "1", 1: "0", 2: "SERP"},
+                                      now=utcnow())
     else:
-        studying.complete_step(session, enrollment, key, now=utcnow())
+        completion.complete_step(session, enrollment, key, now=utcnow())
 
 
 def drain(worker: GradeWorker, session: Session, *, seconds: float = 10.0,

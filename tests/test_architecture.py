@@ -47,3 +47,34 @@ def imports_inside_functions(path: Path) -> list[str]:
 def test_the_application_factory_imports_everything_at_the_top():
     """An import inside a function there would be hiding an import cycle."""
     assert imports_inside_functions(ROOT / "service" / "__init__.py") == []
+
+
+ENGINE = ROOT / "paths" / "learning"
+
+
+def _outside_the_engine() -> list[Path]:
+    return [p for p in (ROOT / "paths").rglob("*.py") if ENGINE not in p.parents]
+
+
+def _public_definitions(path: Path) -> set[str]:
+    """Top-level classes and functions a module offers (not its private helpers)."""
+    tree = ast.parse(path.read_text())
+    return {node.name for node in tree.body
+            if isinstance(node, ast.ClassDef | ast.FunctionDef) and not node.name.startswith("_")}
+
+
+def test_no_module_name_is_both_in_the_domain_and_the_engine():
+    """`paths.learning` owns the personalization vocabulary: a module of the same name
+    elsewhere in `paths/` would make one word mean two things."""
+    engine = {p.stem for p in ENGINE.glob("*.py")} - {"__init__"}
+    elsewhere = {p.relative_to(ROOT).as_posix(): p.stem for p in _outside_the_engine()}
+    assert {path for path, stem in elsewhere.items() if stem in engine} == set()
+
+
+def test_the_domain_defines_no_class_or_function_the_engine_defines():
+    """The session-facing use cases import the engine's types instead of redefining them, and
+    what differs gets its own name."""
+    engine = set().union(*(_public_definitions(p) for p in ENGINE.glob("*.py")))
+    clashes = {f"{p.relative_to(ROOT).as_posix()}: {name}" for p in _outside_the_engine()
+               for name in _public_definitions(p) & engine}
+    assert clashes == set()

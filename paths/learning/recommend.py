@@ -43,7 +43,9 @@ class PathGraphError(DomainError):
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
+class GraphStep:
+    """A step as the engine sees it; the stored step is `paths.catalog.Step`."""
+
     key: str
     kind: str                                  # read, watch, practice, checkpoint, reflect, ...
     skills: tuple[str, ...] = ()
@@ -78,12 +80,13 @@ class PathGraph:
     """A path's steps with everything recommendation needs precomputed: a stable topological
     order, prerequisite indices, skill indices and remedial links."""
 
-    def __init__(self, steps: Iterable[Step], skill_weights: Mapping[str, float] | None = None):
+    def __init__(self, steps: Iterable[GraphStep],
+                 skill_weights: Mapping[str, float] | None = None):
         steps = list(steps)
         self.by_key = {s.key: s for s in steps}
         if len(self.by_key) != len(steps):
             raise PathGraphError("Two steps share a key.")
-        self.order: tuple[Step, ...] = tuple(_topological(steps, self.by_key))
+        self.order: tuple[GraphStep, ...] = tuple(_topological(steps, self.by_key))
         self.position = {s.key: i for i, s in enumerate(self.order)}
         required = {k for s in self.order if not s.optional and s.remedial_for is None
                     for k in s.skills}
@@ -107,12 +110,13 @@ class PathGraph:
         return len(self.order)
 
 
-def _counts(step: Step) -> bool:
+def _counts(step: GraphStep) -> bool:
     """Required work: not optional and not a remedial branch."""
     return not step.optional and step.remedial_for is None
 
 
-def _topological(steps: Sequence[Step], by_key: Mapping[str, Step]) -> list[Step]:
+def _topological(steps: Sequence[GraphStep], by_key: Mapping[str, GraphStep]
+                 ) -> list[GraphStep]:
     """Kahn's algorithm, taking ready steps in their authored order (stable)."""
     index = {s.key: i for i, s in enumerate(steps)}
     waiting = {s.key: 0 for s in steps}
@@ -125,7 +129,7 @@ def _topological(steps: Sequence[Step], by_key: Mapping[str, Step]) -> list[Step
             unlocks[prereq].append(step.key)
     ready = [index[k] for k, n in waiting.items() if n == 0]
     heapq.heapify(ready)
-    order: list[Step] = []
+    order: list[GraphStep] = []
     while ready:
         step = steps[heapq.heappop(ready)]
         order.append(step)
@@ -150,7 +154,7 @@ def available_steps(graph: PathGraph, snapshot: Snapshot) -> list[str]:
             and all(p in finished for p in s.prerequisites)]
 
 
-def missing_prerequisites(graph: PathGraph, snapshot: Snapshot, key: str) -> list[str]:
+def prerequisites_left(graph: PathGraph, snapshot: Snapshot, key: str) -> list[str]:
     """What still locks step `key` (empty when it is available or finished)."""
     finished = _finished(snapshot)
     return [p for p in graph.by_key[key].prerequisites if p not in finished]
@@ -214,10 +218,10 @@ def recommend(graph: PathGraph, snapshot: Snapshot, model: MasteryModel) -> Reco
     learn, check = skill_gains(graph, snapshot, model)
     pressure, days_left, minutes_left = schedule_pressure(graph, snapshot)
     behind = pressure > 1.0
-    best: Step | None = None
+    best: GraphStep | None = None
     best_score = 0.0
-    fallback: Step | None = None
-    optional_fallback: Step | None = None
+    fallback: GraphStep | None = None
+    optional_fallback: GraphStep | None = None
     for step, prerequisites, skills, is_checkpoint, minutes in graph.rows:
         if step.key in finished or not prerequisites <= finished:
             continue

@@ -9,20 +9,20 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
-from paths import mastery, placement, studying
 from paths.enrollment import Enrollment
 from paths.errors import DomainError, NotFound
 from paths.learning.selfreg import Calibration, calibration, explain
 from paths.library.attribution import attribution_of
-from paths.path_view import path_view
 from paths.personal_data import personal_data
-from paths.recommend import to_restudy
+from paths.study import checkpoints, completion, diagnostics, goals, learner_path, skills
+from paths.study.path_view import path_view
+from paths.study.up_next import to_restudy
 from service import clock
 from service.extensions import db_session
 from service.forms import load_form, load_indexed
 from service.i18n import reason_sentence
 from service.learner.context import current_studying
-from service.learner.model import learner_model, path_skills
+from service.learner.estimates import learner_model, path_skills
 
 bp = Blueprint("learner", __name__, url_prefix="/path")
 
@@ -46,7 +46,7 @@ class AnswerForm(Schema):
 def my_path() -> str:
     here = current_studying()
     view = path_view(db_session(), here.enrollment, clock.now(), learner_model(here.enrollment))
-    offer = placement.offers_placement(db_session(), here.enrollment, view.progress)
+    offer = diagnostics.offers_placement(db_session(), here.enrollment, view.progress)
     db_session().commit()
     return render_template("learner/my_path.html", view=view, offer_placement=offer,
                            reason=reason_sentence(view.up_next.reason, view.up_next.params),
@@ -57,13 +57,13 @@ def my_path() -> str:
 @bp.get("/steps/<key>")
 def step(key: str) -> str:
     here = current_studying()
-    found = studying.find_step(here.enrollment, key)
-    state = studying.progress_of(db_session(), here.enrollment)
+    found = learner_path.find_step(here.enrollment, key)
+    state = learner_path.progress_of(db_session(), here.enrollment)
     db_session().commit()
     template = "learner/checkpoint.html" if found.is_checkpoint else "learner/step.html"
     return render_template(template, step=found, state=state,
                            again=bool(to_restudy([found], state)),
-                           locked_by=studying.missing_prerequisites_titles(
+                           locked_by=learner_path.missing_prerequisites_titles(
                                found, state, here.enrollment))
 
 
@@ -71,8 +71,8 @@ def step(key: str) -> str:
 def complete(key: str) -> ResponseReturnValue:
     here = current_studying()
     form = load_form(StepForm())
-    studying.complete_step(db_session(), here.enrollment, key, now=clock.now(),
-                           model=learner_model(here.enrollment), **form)
+    completion.complete_step(db_session(), here.enrollment, key, now=clock.now(),
+                             model=learner_model(here.enrollment), **form)
     db_session().commit()
     flash(_("Step done. Well done!"))
     return redirect(url_for("learner.my_path"), code=303)
@@ -82,8 +82,8 @@ def complete(key: str) -> ResponseReturnValue:
 def reflect(key: str) -> ResponseReturnValue:
     here = current_studying()
     form = load_form(StepForm())
-    studying.reflect(db_session(), here.enrollment, key, now=clock.now(),
-                     confidence=form.get("confidence"), reflection=form.get("reflection"))
+    completion.reflect(db_session(), here.enrollment, key, now=clock.now(),
+                       confidence=form.get("confidence"), reflection=form.get("reflection"))
     db_session().commit()
     flash(_("Saved."))
     return redirect(url_for("learner.step", key=key), code=303)
@@ -95,11 +95,11 @@ def checkpoint(key: str) -> str:
     answers, extra = load_indexed("q", {"predicted"})
     predicted = _percent(extra.get("predicted"))
     by_index = {_index(i): a for i, a in answers.items()}
-    result = studying.submit_checkpoint(db_session(), here.enrollment, key, by_index,
-                                        now=clock.now(), predicted=predicted,
-                                        model=learner_model(here.enrollment))
-    found = studying.find_step(here.enrollment, key)
-    remedial = [s for s in studying.steps_of(here.enrollment) if s.remedial_for == key]
+    result = checkpoints.submit_checkpoint(db_session(), here.enrollment, key, by_index,
+                                           now=clock.now(), predicted=predicted,
+                                           model=learner_model(here.enrollment))
+    found = learner_path.find_step(here.enrollment, key)
+    remedial = [s for s in learner_path.steps_of(here.enrollment) if s.remedial_for == key]
     summary = _calibration(here.enrollment)
     db_session().commit()
     return render_template("learner/checkpoint_result.html", step=found, result=result,
@@ -107,7 +107,7 @@ def checkpoint(key: str) -> str:
 
 
 def _calibration(enrollment: Enrollment) -> Calibration:
-    state = studying.progress_of(db_session(), enrollment)
+    state = learner_path.progress_of(db_session(), enrollment)
     return calibration((t.predicted, t.score) for tries in state.attempts.values()
                        for t in tries if t.predicted is not None)
 
@@ -115,14 +115,14 @@ def _calibration(enrollment: Enrollment) -> Calibration:
 @bp.get("/placement")
 def placement_check() -> ResponseReturnValue:
     here = current_studying()
-    result = placement.placement_result(db_session(), here.enrollment)
+    result = diagnostics.placement_result(db_session(), here.enrollment)
     if result is not None:
         db_session().commit()
         if result.skipped:
             return redirect(url_for("learner.my_path"), code=303)
         return render_template("learner/placement_result.html", result=result,
-                               steps={s.key: s for s in studying.steps_of(here.enrollment)})
-    state = placement.current(db_session(), here.enrollment, learner_model(here.enrollment))
+                               steps={s.key: s for s in learner_path.steps_of(here.enrollment)})
+    state = diagnostics.current(db_session(), here.enrollment, learner_model(here.enrollment))
     db_session().commit()
     return render_template("learner/placement.html", state=state, skill=None,
                            answer_url=url_for("learner.placement_answer"),
@@ -133,8 +133,8 @@ def placement_check() -> ResponseReturnValue:
 def placement_answer() -> ResponseReturnValue:
     here = current_studying()
     form = load_form(AnswerForm())
-    placement.answer(db_session(), here.enrollment, learner_model(here.enrollment), None,
-                     form["question"], form.get("answer") or "", now=clock.now())
+    diagnostics.answer(db_session(), here.enrollment, learner_model(here.enrollment), None,
+                       form["question"], form.get("answer") or "", now=clock.now())
     db_session().commit()
     return redirect(url_for("learner.placement_check"), code=303)
 
@@ -143,8 +143,8 @@ def placement_answer() -> ResponseReturnValue:
 def placement_finish() -> ResponseReturnValue:
     here = current_studying()
     load_form(Schema())
-    placement.finish(db_session(), here.enrollment, learner_model(here.enrollment),
-                     now=clock.now())
+    diagnostics.finish(db_session(), here.enrollment, learner_model(here.enrollment),
+                       now=clock.now())
     db_session().commit()
     return redirect(url_for("learner.placement_check"), code=303)
 
@@ -153,7 +153,7 @@ def placement_finish() -> ResponseReturnValue:
 def skip_placement() -> ResponseReturnValue:
     here = current_studying()
     load_form(Schema())
-    placement.skip_placement(db_session(), here.enrollment, now=clock.now())
+    diagnostics.skip_placement(db_session(), here.enrollment, now=clock.now())
     db_session().commit()
     return redirect(url_for("learner.my_path"), code=303)
 
@@ -163,18 +163,18 @@ def what_i_know() -> str:
     """What Selfpath thinks the learner knows, and why, per skill of the path."""
     here = current_studying()
     model = learner_model(here.enrollment)
-    states = mastery.states_of(db_session(), here.enrollment, model)
-    skills = sorted(path_skills(here.enrollment))
+    states = skills.states_of(db_session(), here.enrollment, model)
+    named = sorted(path_skills(here.enrollment))
     summary = _calibration(here.enrollment)
-    checkable = placement.checkable_skills(here.enrollment)
+    checkable = diagnostics.checkable_skills(here.enrollment)
     db_session().commit()
-    return render_template("learner/skills.html", evidence=explain(states, skills),
+    return render_template("learner/skills.html", evidence=explain(states, named),
                            checkable=checkable, calibration=summary)
 
 
 def _checkable(skill: str) -> Enrollment:
     here = current_studying()
-    if skill not in placement.checkable_skills(here.enrollment):
+    if skill not in diagnostics.checkable_skills(here.enrollment):
         raise NotFound("This path has no question on that skill.", code="no_such_skill")
     return here.enrollment
 
@@ -182,7 +182,7 @@ def _checkable(skill: str) -> Enrollment:
 @bp.get("/skills/<skill>/check")
 def skill_check(skill: str) -> str:
     enrollment = _checkable(skill)
-    state = placement.current(db_session(), enrollment, learner_model(enrollment), skill)
+    state = diagnostics.current(db_session(), enrollment, learner_model(enrollment), skill)
     db_session().commit()
     return render_template("learner/placement.html", state=state, skill=skill,
                            answer_url=url_for("learner.skill_check_answer", skill=skill),
@@ -194,9 +194,9 @@ def skill_check_answer(skill: str) -> ResponseReturnValue:
     enrollment = _checkable(skill)
     form = load_form(AnswerForm())
     model = learner_model(enrollment)
-    recorded = placement.answer(db_session(), enrollment, model, skill, form["question"],
-                                form.get("answer") or "", now=clock.now())
-    state = placement.current(db_session(), enrollment, model, skill)
+    recorded = diagnostics.answer(db_session(), enrollment, model, skill, form["question"],
+                                  form.get("answer") or "", now=clock.now())
+    state = diagnostics.current(db_session(), enrollment, model, skill)
     db_session().commit()
     if recorded and state.asked == 0:  # that answer finished the check
         _flash_check(enrollment, skill)
@@ -208,15 +208,15 @@ def skill_check_answer(skill: str) -> ResponseReturnValue:
 def skill_check_finish(skill: str) -> ResponseReturnValue:
     enrollment = _checkable(skill)
     load_form(Schema())
-    placement.finish(db_session(), enrollment, learner_model(enrollment), skill,
-                     now=clock.now())
+    diagnostics.finish(db_session(), enrollment, learner_model(enrollment), skill,
+                       now=clock.now())
     db_session().commit()
     _flash_check(enrollment, skill)
     return redirect(url_for("learner.what_i_know"), code=303)
 
 
 def _flash_check(enrollment: Enrollment, skill: str) -> None:
-    result = placement.last_skill_check(db_session(), enrollment, skill)
+    result = diagnostics.last_skill_check(db_session(), enrollment, skill)
     if result is not None and result.mastered:
         flash(_("Check done: Selfpath now thinks you master %(skill)s.", skill=skill)
               + " " + _("Steps marked as tested out: %(count)d.", count=len(result.tested_out)))
@@ -229,9 +229,9 @@ def _flash_check(enrollment: Enrollment, skill: str) -> None:
 def goal() -> ResponseReturnValue:
     here = current_studying()
     form = load_form(GoalForm())
-    studying.set_goal(db_session(), here.enrollment, now=clock.now(),
-                      minutes_per_week=form.get("minutes_per_week"),
-                      target_date=form.get("target_date"))
+    goals.set_goal(db_session(), here.enrollment, now=clock.now(),
+                   minutes_per_week=form.get("minutes_per_week"),
+                   target_date=form.get("target_date"))
     db_session().commit()
     flash(_("Your goal is saved."))
     return redirect(url_for("learner.my_path"), code=303)

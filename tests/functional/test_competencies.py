@@ -15,12 +15,13 @@ import pytest
 from sqlalchemy import func, select
 
 from lti.models import Deployment
-from paths import studying
 from paths.authoring import create_path
 from paths.competencies.models import Competency, CompetencyAlignment, CompetencyLink, Framework
 from paths.db import utcnow
 from paths.enrollment import Assignment, assign
 from paths.people import Activity, Course
+from paths.study.checkpoints import submit_checkpoint
+from paths.study.completion import complete_step
 from service.path_json import load_path
 from tests.functional.test_authoring import DEMO, page_of, path_id_of, teacher  # noqa: F401
 from tests.functional.test_dashboard import add_learner
@@ -357,8 +358,8 @@ def aligned_class(runner, tmp_path, browser, platform, session):
     for name, answers in (("Anh", {0: "1", 1: "0", 2: "x"}), ("Chi", {0: "1", 1: "0", 2: "serp"})):
         enrollment = add_learner(session, platform, assignment, name, now)
         for key in ("search-basics", "search-queries"):
-            studying.complete_step(session, enrollment, key, now=now)
-        studying.submit_checkpoint(session, enrollment, "check-search", answers, now=now)
+            complete_step(session, enrollment, key, now=now)
+        submit_checkpoint(session, enrollment, "check-search", answers, now=now)
     add_learner(session, platform, assignment, "Dũng", now)
     session.commit()
     assert browser.launch(platform, TEACHER).status_code == 303

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select
 
-from paths import studying
 from paths.db import utcnow
 from paths.enrollment import Assignment, enroll
 from paths.people import Activity, Membership, User
+from paths.study import checkpoints, completion
 from service.extensions import db
 from tests.functional.test_learner_journey import assign_demo_path, token
 from tests.platform import TEACHER
@@ -32,9 +32,9 @@ def add_learner(session, platform, assignment, name, now):
 def progress(session, enrollment, *, steps=(), fails=0, at=None):
     at = at or utcnow()
     for key in steps:
-        studying.complete_step(session, enrollment, key, now=at)
+        completion.complete_step(session, enrollment, key, now=at)
     for _ in range(fails):
-        studying.submit_checkpoint(session, enrollment, "check-search", WRONG, now=at)
+        checkpoints.submit_checkpoint(session, enrollment, "check-search", WRONG, now=at)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from tests.functional.test_learner_journey import page_of, token
 # the learner with their activity, assignment, path version and enrollment (one statement),
 # progress events, and the learner model: mastery per skill and review cards (the version's
 # steps and questions are read once per process: paths/published.py; the fitted parameters
-# once a minute: paths.mastery.FittedModels)
+# once a minute: paths.study.skills.FittedModels)
 LEARNER_PAGE_STATEMENTS = 4
 # the same reads, then the completion and the confidence rating
 STEP_RECOMPLETION_STATEMENTS = 6

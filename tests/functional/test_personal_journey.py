@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from paths.db import utcnow
-from paths.mastery import SkillParameters
 from paths.progress import ProgressEvent
+from paths.study.skills import SkillParameters
 from service import clock
 from tests.functional.test_learner_journey import (
     SEARCH_ANSWERS,

@@ -5,7 +5,6 @@ from dataclasses import replace
 
 import pytest
 
-from paths import studying
 from paths.authoring import PathDraft, QuestionDraft, StepDraft, check_draft, publish
 from paths.db import utcnow
 from paths.drafts import (
@@ -21,7 +20,8 @@ from paths.drafts import (
 )
 from paths.errors import Conflict, DomainError, NotFound
 from paths.graph import InvalidPath
-from paths.path_view import path_view
+from paths.study import completion
+from paths.study.path_view import path_view
 
 QUESTION = QuestionDraft(kind="choice", prompt="?", choices=("a", "b"), answer=1)
 
@@ -116,7 +116,7 @@ def test_moving_an_assignment_keeps_progress_by_key(session, enrollment, demo_dr
     v1 = enrollment.assignment.version
     now = utcnow()
     for key in ("search-basics", "search-queries", "search-review"):
-        studying.complete_step(session, enrollment, key, now=now)
+        completion.complete_step(session, enrollment, key, now=now)
     extra = StepDraft("search-more", "read", "Search more", prerequisites=("search-basics",))
     without = remove_step(demo_draft, "search-review")
     v2_draft = replace(without, steps=(*without.steps, extra))

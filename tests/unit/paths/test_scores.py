@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from paths import placement, studying
 from paths.enrollment import MASTERY
 from paths.scores import Score, next_timestamp
+from paths.study import checkpoints, completion, diagnostics, learner_path
 
 T0 = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
 
@@ -19,7 +19,7 @@ def score(session, enrollment) -> Score:
 
 
 def test_completion_is_required_steps_finished_out_of_all_required(session, enrollment):
-    studying.complete_step(session, enrollment, "search-basics", now=T0)
+    completion.complete_step(session, enrollment, "search-basics", now=T0)
     row = score(session, enrollment)
     assert (row.score_given, row.score_maximum, row.version) == (10.0, 100.0, 1)
     assert (row.activity_progress, row.grading_progress) == ("InProgress", "FullyGraded")
@@ -27,12 +27,12 @@ def test_completion_is_required_steps_finished_out_of_all_required(session, enro
 
 
 def test_only_a_changed_score_gets_a_new_version(session, enrollment):
-    studying.complete_step(session, enrollment, "search-basics", now=T0)
-    studying.complete_step(session, enrollment, "search-basics", now=T0 + timedelta(seconds=1))
-    studying.reflect(session, enrollment, "search-basics", now=T0 + timedelta(seconds=2),
-                     confidence=3, reflection="ok")
+    completion.complete_step(session, enrollment, "search-basics", now=T0)
+    completion.complete_step(session, enrollment, "search-basics", now=T0 + timedelta(seconds=1))
+    completion.reflect(session, enrollment, "search-basics", now=T0 + timedelta(seconds=2),
+                       confidence=3, reflection="ok")
     assert score(session, enrollment).version == 1
-    studying.complete_step(session, enrollment, "search-queries", now=T0 + timedelta(seconds=3))
+    completion.complete_step(session, enrollment, "search-queries", now=T0 + timedelta(seconds=3))
     row = score(session, enrollment)
     assert (row.version, row.score_given) == (2, 20.0)
     assert row.changed_at == T0 + timedelta(seconds=3)
@@ -41,9 +41,9 @@ def test_only_a_changed_score_gets_a_new_version(session, enrollment):
 def test_a_failed_checkpoint_counts_for_mastery_but_not_for_completion(session, enrollment):
     enrollment.assignment.grading = MASTERY
     for key in ("search-basics", "search-queries"):
-        studying.complete_step(session, enrollment, key, now=T0)
-    studying.submit_checkpoint(session, enrollment, "check-search", {0: "1", 1: "1", 2: "x"},
-                               now=T0 + timedelta(seconds=1))
+        completion.complete_step(session, enrollment, key, now=T0)
+    checkpoints.submit_checkpoint(session, enrollment, "check-search", {0: "1", 1: "1", 2: "x"},
+                                  now=T0 + timedelta(seconds=1))
     row = score(session, enrollment)
     # Mean best score over the two required checkpoints: (0.3333 + 0) / 2.
     assert row.score_given == 16.66 and row.version == 2
@@ -51,37 +51,37 @@ def test_a_failed_checkpoint_counts_for_mastery_but_not_for_completion(session, 
 
 def test_mastery_counts_a_tested_out_checkpoint_in_full(session, enrollment):
     enrollment.assignment.grading = MASTERY
-    from paths.learning.models import make_model
+    from paths.learning.families import make_model
 
     right = {"check-search:0": "1", "check-search:1": "0", "check-search:2": "SERP"}
     model = make_model()
-    while (question := placement.current(session, enrollment, model).question) is not None:
-        placement.answer(session, enrollment, model, None, question.id,
-                         right.get(question.id, ""), now=T0)
-    assert "check-search" in placement.placement_result(session, enrollment).tested_out
+    while (question := diagnostics.current(session, enrollment, model).question) is not None:
+        diagnostics.answer(session, enrollment, model, None, question.id,
+                           right.get(question.id, ""), now=T0)
+    assert "check-search" in diagnostics.placement_result(session, enrollment).tested_out
     row = score(session, enrollment)
     assert row.score_given == 50.0 and row.activity_progress == "InProgress"
 
 
 def test_skipping_placement_starts_the_activity(session, enrollment):
-    placement.skip_placement(session, enrollment, now=T0)
+    diagnostics.skip_placement(session, enrollment, now=T0)
     row = score(session, enrollment)
     assert (row.score_given, row.activity_progress, row.version) == (0.0, "Started", 1)
 
 
 def test_finishing_every_required_step_completes_the_activity(session, enrollment):
-    keys = [s.key for s in studying.steps_of(enrollment)
+    keys = [s.key for s in learner_path.steps_of(enrollment)
             if not s.optional and not s.remedial_for]
     for n, key in enumerate(keys):
-        step = studying.find_step(enrollment, key)
+        step = learner_path.find_step(enrollment, key)
         when = T0 + timedelta(seconds=n)
         if step.is_checkpoint:
             answers = {i: (q.answer if isinstance(q.answer, str) else
                            str(q.answer[0]) if isinstance(q.answer, list) else str(q.answer))
                        for i, q in enumerate(step.questions)}
-            studying.submit_checkpoint(session, enrollment, key, answers, now=when)
+            checkpoints.submit_checkpoint(session, enrollment, key, answers, now=when)
         else:
-            studying.complete_step(session, enrollment, key, now=when)
+            completion.complete_step(session, enrollment, key, now=when)
     row = score(session, enrollment)
     assert (row.score_given, row.activity_progress) == (100.0, "Completed")
 

@@ -4,8 +4,8 @@ import math
 import pytest
 
 from paths.learning.bkt import BKT, BKTParams
+from paths.learning.families import model_from_json
 from paths.learning.mastery import Response
-from paths.learning.models import model_from_json
 from paths.learning.simulation import SimSkill, simulate_log
 
 

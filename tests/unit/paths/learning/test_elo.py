@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from paths.learning.elo import Elo, EloParams
+from paths.learning.families import model_from_json
 from paths.learning.mastery import Response
-from paths.learning.models import model_from_json
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 

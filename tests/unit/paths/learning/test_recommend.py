@@ -6,12 +6,12 @@ from paths.learning.bkt import BKT, BKTParams
 from paths.learning.mastery import SkillState
 from paths.learning.recommend import (
     REASON_TEXT_EN,
+    GraphStep,
     PathGraph,
     PathGraphError,
     Snapshot,
-    Step,
     available_steps,
-    missing_prerequisites,
+    prerequisites_left,
     recommend,
     steps_to_test_out,
 )
@@ -26,14 +26,14 @@ def mastery(**values: float) -> dict[str, SkillState]:
 
 def graph() -> PathGraph:
     return PathGraph([
-        Step("intro", "read", (), 5),
-        Step("add-read", "read", ("add",), 10, prerequisites=("intro",)),
-        Step("mul-read", "read", ("mul",), 10, prerequisites=("intro",)),
-        Step("add-check", "checkpoint", ("add",), 5, prerequisites=("add-read",)),
-        Step("add-fix", "practice", ("add",), 10, optional=True, remedial_for="add-check",
-             prerequisites=("add-read",)),
-        Step("mul-check", "checkpoint", ("mul",), 5, prerequisites=("mul-read",)),
-        Step("extra", "watch", ("mul",), 30, optional=True, prerequisites=("intro",)),
+        GraphStep("intro", "read", (), 5),
+        GraphStep("add-read", "read", ("add",), 10, prerequisites=("intro",)),
+        GraphStep("mul-read", "read", ("mul",), 10, prerequisites=("intro",)),
+        GraphStep("add-check", "checkpoint", ("add",), 5, prerequisites=("add-read",)),
+        GraphStep("add-fix", "practice", ("add",), 10, optional=True, remedial_for="add-check",
+                  prerequisites=("add-read",)),
+        GraphStep("mul-check", "checkpoint", ("mul",), 5, prerequisites=("mul-read",)),
+        GraphStep("extra", "watch", ("mul",), 30, optional=True, prerequisites=("intro",)),
     ])
 
 
@@ -41,7 +41,7 @@ def test_first_step_is_the_only_available_one():
     rec = recommend(graph(), Snapshot(NOW), MODEL)
     assert (rec.step_key, rec.reason_code) == ("intro", "next_in_path")
     assert available_steps(graph(), Snapshot(NOW)) == ["intro"]
-    assert missing_prerequisites(graph(), Snapshot(NOW), "add-check") == ["add-read"]
+    assert prerequisites_left(graph(), Snapshot(NOW), "add-check") == ["add-read"]
 
 
 def test_prefers_the_largest_mastery_gap_and_names_the_skill():
@@ -90,8 +90,8 @@ def test_due_review_comes_before_new_work():
 
 
 def test_behind_schedule_prefers_gain_per_minute_and_skips_optional_steps():
-    steps = [Step("long", "watch", ("k",), 60), Step("short", "practice", ("k",), 10),
-             Step("bonus", "practice", ("k",), 1, optional=True)]
+    steps = [GraphStep("long", "watch", ("k",), 60), GraphStep("short", "practice", ("k",), 10),
+             GraphStep("bonus", "practice", ("k",), 1, optional=True)]
     relaxed = Snapshot(NOW, mastery=mastery(k=0.2))
     assert recommend(PathGraph(steps), relaxed, MODEL).step_key == "long"
     behind = Snapshot(NOW, mastery=mastery(k=0.2), minutes_per_week=30,
@@ -129,7 +129,7 @@ def test_every_reason_code_has_an_english_sentence():
 
 def test_cycles_and_unknown_prerequisites_are_refused():
     with pytest.raises(PathGraphError, match="cycle among: a, b"):
-        PathGraph([Step("a", "read", prerequisites=("b",)),
-                   Step("b", "read", prerequisites=("a",))])
+        PathGraph([GraphStep("a", "read", prerequisites=("b",)),
+                   GraphStep("b", "read", prerequisites=("a",))])
     with pytest.raises(PathGraphError, match="'ghost'"):
-        PathGraph([Step("a", "read", prerequisites=("ghost",))])
+        PathGraph([GraphStep("a", "read", prerequisites=("ghost",))])

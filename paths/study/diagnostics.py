@@ -21,7 +21,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from paths import mastery
 from paths import progress as events
 from paths.catalog import Question, Step
 from paths.enrollment import Enrollment
@@ -31,9 +30,10 @@ from paths.learning.mastery import MASTERED_AT, MasteryModel, SkillState
 from paths.learning.placement import QUESTIONS_PER_SKILL, Placement
 from paths.learning.recommend import Snapshot, steps_to_test_out
 from paths.progress import LearnerProgress
-from paths.recommend import graph_for
 from paths.scores import recompute_score
-from paths.studying import progress_of, steps_of
+from paths.study import skills
+from paths.study.learner_path import progress_of, steps_of
+from paths.study.up_next import graph_for
 from paths.version_cache import version_key
 
 PLACEMENT = "placement"       # the scope of the placement check; a skill check's: "skill:<skill>"
@@ -60,7 +60,9 @@ class Diagnostic:
 
 
 @dataclass(frozen=True)
-class PlacementResult:
+class DiagnosticOutcome:
+    """What a finished placement check or skill check concluded."""
+
     mastered: tuple[str, ...]
     tested_out: tuple[str, ...]
     questions: int = 0
@@ -75,7 +77,7 @@ def question_pool(steps: Sequence[Step]) -> list[PlacementQuestion]:
         if not step.is_checkpoint:
             continue
         for index, (question, skill) in enumerate(zip(step.questions,
-                                                      mastery.question_skills(step),
+                                                      skills.question_skills(step),
                                                       strict=True)):
             if skill:
                 pool.append(PlacementQuestion(f"{step.key}:{index}", skill, question, step.key))
@@ -124,7 +126,7 @@ def current(session: Session, enrollment: Enrollment, model: MasteryModel,
     unasked = [q for q in pool if q.id not in asked]
     open_weights = {s: w for s, w in weights.items() if any(q.skill == s for q in unasked)}
     budget = min(PLACEMENT_BUDGET, QUESTIONS_PER_SKILL * len(weights))
-    states = mastery.states_of(session, enrollment, model)
+    states = skills.states_of(session, enrollment, model)
     if skill is not None:
         return _check_step(skill, answers, unasked, states, model)
     engine = Placement(model, open_weights, states, confidence=CONFIDENCE, budget=budget)
@@ -186,8 +188,8 @@ def answer(session: Session, enrollment: Enrollment, model: MasteryModel, skill:
     events.record(session, enrollment.id, events.DIAGNOSTIC, step_key=item.step_key, now=now,
                   payload={"scope": _scope(skill), "question": item.id, "skill": item.skill,
                            "answer": given[:500], "correct": correct})
-    mastery.observe(session, enrollment, model,
-                    [mastery.Observation(item.skill, correct, now, practice=False)])
+    skills.observe(session, enrollment, model,
+                   [skills.Observation(item.skill, correct, now, practice=False)])
     after = current(session, enrollment, model, skill)
     if after.question is None:
         finish(session, enrollment, model, skill, now=now, stop_reason=after.stop_reason)
@@ -196,12 +198,12 @@ def answer(session: Session, enrollment: Enrollment, model: MasteryModel, skill:
 
 def finish(session: Session, enrollment: Enrollment, model: MasteryModel,
            skill: str | None = None, *, now: datetime,
-           stop_reason: str | None = None) -> PlacementResult:
+           stop_reason: str | None = None) -> DiagnosticOutcome:
     """End the diagnostic with what it has learned: mastered skills test out their steps."""
     if skill is None and is_taken(session, enrollment):
         raise Conflict("The placement check has already been taken.", code="placement_taken")
     answers = _answers(session, enrollment, skill)
-    states = mastery.states_of(session, enrollment, model)
+    states = skills.states_of(session, enrollment, model)
     mastered = sorted(s for s, state in states.items() if state.mastery >= CONFIDENCE)
     steps = steps_of(enrollment)
     graph = graph_for(version_key(enrollment.assignment.version), steps)
@@ -223,7 +225,7 @@ def finish(session: Session, enrollment: Enrollment, model: MasteryModel,
         events.record(session, enrollment.id, events.TESTED_OUT, step_key=key, now=now)
     recompute_score(session, enrollment, now)
     shown = tuple(mastered) if skill is None else tuple(s for s in mastered if s == skill)
-    return PlacementResult(shown, tested_out, len(answers), reason)
+    return DiagnosticOutcome(shown, tested_out, len(answers), reason)
 
 
 def skip_placement(session: Session, enrollment: Enrollment, *, now: datetime) -> None:
@@ -233,27 +235,27 @@ def skip_placement(session: Session, enrollment: Enrollment, *, now: datetime) -
     recompute_score(session, enrollment, now)
 
 
-def placement_result(session: Session, enrollment: Enrollment) -> PlacementResult | None:
+def placement_result(session: Session, enrollment: Enrollment) -> DiagnosticOutcome | None:
     """What the placement check concluded (None while it has not been taken)."""
     for event in reversed(events.events_of(session, [enrollment.id])):
         if event.kind == events.PLACEMENT:
             payload = event.payload or {}
-            return PlacementResult(tuple(payload.get("mastered", ())),
-                                   tuple(payload.get("tested_out", ())),
-                                   int(payload.get("questions", 0)),
-                                   str(payload.get("stop_reason", "")),
-                                   bool(payload.get("skipped")))
+            return DiagnosticOutcome(tuple(payload.get("mastered", ())),
+                                     tuple(payload.get("tested_out", ())),
+                                     int(payload.get("questions", 0)),
+                                     str(payload.get("stop_reason", "")),
+                                     bool(payload.get("skipped")))
     return None
 
 
 def last_skill_check(session: Session, enrollment: Enrollment, skill: str
-                     ) -> PlacementResult | None:
+                     ) -> DiagnosticOutcome | None:
     """What the latest finished check of `skill` concluded."""
     for event in reversed(events.events_of(session, [enrollment.id])):
         payload = event.payload or {}
         if event.kind == events.SKILL_CHECK and payload.get("scope") == _scope(skill):
-            return PlacementResult((skill,) if payload.get("mastered") else (),
-                                   tuple(payload.get("tested_out", ())),
-                                   int(payload.get("questions", 0)),
-                                   str(payload.get("stop_reason", "")))
+            return DiagnosticOutcome((skill,) if payload.get("mastered") else (),
+                                     tuple(payload.get("tested_out", ())),
+                                     int(payload.get("questions", 0)),
+                                     str(payload.get("stop_reason", "")))
     return None

@@ -7,15 +7,15 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
-from paths import mastery, reviews
 from paths.catalog import Step
 from paths.enrollment import Enrollment
 from paths.graph import missing_prerequisites, topological_order
+from paths.learning.families import make_model
 from paths.learning.mastery import MasteryModel
-from paths.learning.models import make_model
 from paths.progress import LearnerProgress
-from paths.recommend import Recommendation, is_required, next_step
-from paths.studying import progress_of, steps_of
+from paths.study import review_cards, skills
+from paths.study.learner_path import progress_of, steps_of
+from paths.study.up_next import UpNext, is_required, next_step
 from paths.version_cache import version_key
 
 DONE, TESTED_OUT, AVAILABLE, LOCKED = "done", "tested_out", "available", "locked"
@@ -36,7 +36,7 @@ class PathView:
     title: str
     description: str
     steps: tuple[StepState, ...]
-    up_next: Recommendation
+    up_next: UpNext
     up_next_step: Step | None
     required_total: int
     required_finished: int
@@ -61,10 +61,10 @@ def path_view(session: Session, enrollment: Enrollment, now: datetime,
     steps = steps_of(enrollment)
     state = progress_of(session, enrollment)
     by_key = {s.key: s for s in steps}
-    due = reviews.due_checkpoints(session, enrollment.id, now)
+    due = review_cards.due_checkpoints(session, enrollment.id, now)
     up_next = next_step(
         version_key(enrollment.assignment.version), steps, state, model=model,
-        mastery=mastery.states_of(session, enrollment, model), now=now, due_reviews=due,
+        mastery=skills.states_of(session, enrollment, model), now=now, due_reviews=due,
         minutes_per_week=enrollment.goal_minutes_per_week, due_at=due_at(enrollment))
     finished = state.finished
     ordered = [by_key[k] for k in topological_order(steps)]
@@ -93,7 +93,7 @@ def due_at(enrollment: Enrollment) -> datetime | None:
 
 
 def _step_state(step: Step, state: LearnerProgress, by_key: dict[str, Step],
-                up_next: Recommendation, due: set[str]) -> StepState:
+                up_next: UpNext, due: set[str]) -> StepState:
     if step.key in due and step.key in state.passed:
         return StepState(step, REVIEW_DUE, (), up_next.step_key == step.key, False)
     if step.key in state.tested_out and step.key not in state.completed | state.passed:

@@ -34,8 +34,8 @@ from paths import progress as events
 from paths.catalog import Step
 from paths.db import Base, UtcDateTime, utcnow
 from paths.enrollment import Enrollment
+from paths.learning.families import make_model, model_from_json
 from paths.learning.mastery import MasteryModel, Response, SkillState
-from paths.learning.models import make_model, model_from_json
 from paths.published import published_steps
 
 
@@ -242,7 +242,9 @@ def states_of(session: Session, enrollment: Enrollment, model: MasteryModel
     return {skill: row.state() for skill, row in rows.items()}
 
 
-def replay(model: MasteryModel, evidence: Iterable[Observation]) -> dict[str, SkillState]:
+def replay_evidence(model: MasteryModel, evidence: Iterable[Observation]
+                    ) -> dict[str, SkillState]:
+    """One learner's states after their evidence in order (answers and study steps)."""
     states: dict[str, SkillState] = {}
     for item in evidence:
         state = states.get(item.skill) or model.initial(item.skill)
@@ -254,7 +256,7 @@ def rebuild(session: Session, enrollment: Enrollment, model: MasteryModel
             ) -> dict[str, SkillState]:
     """Recompute one enrollment's states from its events and replace the cached rows."""
     steps = published_steps(session, enrollment.assignment.version)
-    states = replay(model, observations(events.events_of(session, [enrollment.id]), steps))
+    states = replay_evidence(model, observations(events.events_of(session, [enrollment.id]), steps))
     session.execute(delete(SkillMastery).where(SkillMastery.enrollment_id == enrollment.id))
     now = utcnow()
     for state in states.values():

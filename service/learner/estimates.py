@@ -1,11 +1,12 @@
-"""The configured learner model, with the parameters fitted for a path's skills."""
+"""What estimates a learner's mastery: the configured family (MASTERY_MODEL) with the
+parameters fitted for their path's skills."""
 
 from __future__ import annotations
 
 from paths.enrollment import Enrollment
 from paths.learning.mastery import MasteryModel
-from paths.mastery import FITTED, question_skills
-from paths.studying import steps_of
+from paths.study.learner_path import steps_of
+from paths.study.skills import FITTED, question_skills
 from paths.version_cache import PerVersion, version_key
 from service.extensions import db_session
 from service.settings import current_settings
@@ -29,5 +30,5 @@ def _skills_of(enrollment: Enrollment) -> frozenset[str]:
 
 def learner_model(enrollment: Enrollment) -> MasteryModel:
     """MASTERY_MODEL's family with the parameters `flask skills fit` stored, if any (read
-    once a minute per process: paths.mastery.FittedModels)."""
+    once a minute per process: paths.study.skills.FittedModels)."""
     return FITTED.get(db_session(), current_settings().mastery_model, path_skills(enrollment))

@@ -1,4 +1,4 @@
-"""What to study next, and why, in one sentence.
+"""What to study next, and why, in one sentence: the learner's "up next".
 
 `next_step` is the one interface the pages use; the policy behind it is the engine's
 (`paths.learning.recommend`): a remedial step after a failed checkpoint first, then a due
@@ -16,8 +16,7 @@ from typing import Protocol
 
 from paths.graph import StepNode
 from paths.learning.mastery import MasteryModel, SkillState
-from paths.learning.recommend import PathGraph, Snapshot, recommend
-from paths.learning.recommend import Step as GraphStep
+from paths.learning.recommend import GraphStep, PathGraph, Snapshot, recommend
 from paths.progress import LearnerProgress
 from paths.version_cache import PerVersion
 
@@ -41,7 +40,9 @@ class PathStep(StepNode, Protocol):
 
 
 @dataclass(frozen=True)
-class Recommendation:
+class UpNext:
+    """The engine's `Recommendation` made ready for a page: a checkpoint named by its title."""
+
     step_key: str | None
     reason: str
     params: dict[str, str] = field(default_factory=dict)
@@ -85,7 +86,7 @@ def to_restudy(steps: Iterable[StepNode], progress: LearnerProgress) -> set[str]
 def next_step(version: Hashable, steps: Sequence[PathStep], progress: LearnerProgress, *,
               model: MasteryModel, mastery: Mapping[str, SkillState], now: datetime,
               due_reviews: Sequence[str] = (), minutes_per_week: int | None = None,
-              due_at: datetime | None = None) -> Recommendation:
+              due_at: datetime | None = None) -> UpNext:
     """The one step to do next and why. `version` identifies the path version (`version_key`);
     `due_at` is the earlier of the due date and the learner's target date."""
     graph = graph_for(version, steps)
@@ -98,4 +99,4 @@ def next_step(version: Hashable, steps: Sequence[PathStep], progress: LearnerPro
     titles = {s.key: s.title for s in steps}
     params = {name: titles.get(str(value), str(value)) if name == "checkpoint" else str(value)
               for name, value in choice.reason_params.items()}
-    return Recommendation(choice.step_key, choice.reason_code, params)
+    return UpNext(choice.step_key, choice.reason_code, params)

@@ -1,0 +1,23 @@
+"""A learner's goal (`paths.study.goals`) and whether it keeps them on track."""
+
+from datetime import timedelta
+
+import pytest
+
+from paths.db import utcnow
+from paths.errors import DomainError
+from paths.study import goals
+from paths.study.path_view import path_view
+
+
+def test_goal_and_on_track(session, enrollment):
+
+    now = utcnow()
+    goals.set_goal(session, enrollment, minutes_per_week=60,
+                   target_date=(now + timedelta(days=14)).date(), now=now)
+    assert path_view(session, enrollment, now).on_track is True  # 118 min in 2 weeks at 60
+    goals.set_goal(session, enrollment, minutes_per_week=30,
+                   target_date=(now + timedelta(days=14)).date(), now=now)
+    assert path_view(session, enrollment, now).on_track is False
+    with pytest.raises(DomainError):
+        goals.set_goal(session, enrollment, minutes_per_week=5, target_date=None, now=now)
