@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from lti.views import bp as lti_bp
     from service import errors, request_log, security
     from service.admin import bp as admin_bp
+    from service.cartridge.views import bp as cartridge_bp
     from service.health import bp as health_bp
     from service.learner.views import bp as learner_bp
     from service.library.public import bp as library_bp
@@ -118,6 +119,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(deep_link_bp)
     app.register_blueprint(class_dashboard_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(cartridge_bp)
     app.register_blueprint(authoring_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(library_teaching_bp)
