@@ -14,6 +14,7 @@ from config.logging import configure_logging
 from config.secrets import read_or_create_secret
 from service import errors, i18n, input_limits, request_log, security, sqlite_pragmas, web_session
 from service.admin import bp as admin_bp
+from service.cartridge.views import bp as cartridge_bp
 from service.cli import register as register_service_cli
 from service.competencies_cli import register as register_competencies_cli
 from service.demo.views import bp as demo_bp
@@ -127,6 +128,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(deep_link_bp)
     app.register_blueprint(class_dashboard_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(cartridge_bp)
     app.register_blueprint(authoring_bp)
     app.register_blueprint(open_resources_bp)
     app.register_blueprint(alignments_bp)

@@ -16,8 +16,8 @@ from paths.competencies.alignments import AlignmentDraft
 from paths.errors import DomainError
 
 FORMAT = "selfpath-path/1"
-KEY = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
-                      error="use letters, digits, '-', '_' or '.', at most 40")
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+KEY = validate.Regexp(KEY_PATTERN, error="use letters, digits, '-', '_' or '.', at most 40")
 MAX_CHOICES = 10
 # A path nests five levels (path, steps, step, checkpoint, questions...): deeper files are
 # not paths, and Python's JSON parser overflows its stack near a thousand levels.
@@ -237,6 +237,16 @@ def _question(data: dict[str, Any]) -> QuestionDraft:
     return QuestionDraft(kind=data["kind"], prompt=data["prompt"], answer=answer,
                          choices=tuple(data["choices"]), skill=data["skill"],
                          explanation=data["explanation"])
+
+
+def step_problems(document: Any) -> list[str]:
+    """The field problems of one step in this format (`resource.url: Not a valid URL.`),
+    for formats that build a path step by step and name their own part."""
+    try:
+        StepSchema().load(document)
+    except ValidationError as error:
+        return _flatten(error.messages)
+    return []
 
 
 def _flatten(messages: Any, prefix: str = "") -> list[str]:

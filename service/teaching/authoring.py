@@ -37,6 +37,7 @@ from paths.enrollment import Assignment, Enrollment, assignment_for_activity
 from paths.errors import Conflict, DomainError, Forbidden, NotFound
 from paths.library.attribution import attribution_of
 from paths.library.models import LibraryEntry
+from service.cartridge.upload import allow_cartridge_size, read_upload
 from service.clock import now
 from service.extensions import db_session
 from service.forms import load_form
@@ -45,7 +46,6 @@ from service.path_json import (
     dump_path,
     load_draft,
     load_path,
-    parse_document,
     without_identities,
 )
 from service.teaching.alignment_choices import editor_context
@@ -159,22 +159,19 @@ def create() -> ResponseReturnValue:
 def import_path() -> ResponseReturnValue:
     course_id = teacher_course()
     load_form(EmptyForm())
-    draft = load_path(_uploaded_json())
+    upload = read_upload()
+    draft = load_path(upload.document)
     version = create_path(db_session(), draft, now=now(), tenant_id=session["tenant_id"],
                           course_id=course_id, owner_id=session["user_id"])
     version.path.draft = dump_path(version)
     db_session().commit()
     flash(_("“%(title)s” is imported and published as version 1.", title=draft.title))
+    for note in upload.notes:
+        flash(note)
     return editor(version.path)
 
 
-def _uploaded_json() -> Any:
-    if set(request.files) - {"file"}:
-        raise DomainError("Unexpected file field.", code="invalid_form")
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise DomainError("Choose a JSON file to import.", code="no_file")
-    return parse_document(upload.read())
+bp.url_value_preprocessor(allow_cartridge_size)
 
 
 @bp.post("/<int:path_id>/clone")
@@ -371,7 +368,7 @@ def export_draft(path_id: int) -> Response:
 @bp.get("/<int:path_id>/versions/<int:number>/export")
 def export_version(path_id: int, number: int) -> Response:
     path = course_path(path_id)
-    version = _version(path.id, number)
+    version = path_version(path.id, number)
     return _download(dump_path(version, uuid=path.uuid),
                      f"path-{path.id}-v{version.number}.json")
 
@@ -383,7 +380,7 @@ def _download(document: dict[str, Any], filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _version(path_id: int, number: int) -> PathVersion:
+def path_version(path_id: int, number: int) -> PathVersion:
     version = db_session().scalars(select(PathVersion).where(
         PathVersion.path_id == path_id, PathVersion.number == number)).first()
     if version is None:
@@ -408,7 +405,7 @@ def review_move() -> str:
         number = VersionForm().load(request.args.to_dict(), unknown=RAISE)["version"]
     except ValidationError as error:
         raise DomainError("Choose a version of the path.", code="invalid_form") from error
-    target = _version(assignment.version.path_id, number)
+    target = path_version(assignment.version.path_id, number)
     if target.id == assignment.version.id:
         raise Conflict("This activity already uses that version.", code="same_version")
     learners = db_session().scalar(select(func.count()).select_from(Enrollment).where(
@@ -422,7 +419,7 @@ def review_move() -> str:
 @bp.post("/activity/move")
 def move_activity() -> ResponseReturnValue:
     assignment = _activity_assignment()
-    target = _version(assignment.version.path_id, load_form(VersionForm())["version"])
+    target = path_version(assignment.version.path_id, load_form(VersionForm())["version"])
     move_assignment(db_session(), assignment, target, moved_by=session["user_id"])
     db_session().commit()
     flash(_("The activity now uses version %(number)d. Learners keep the steps they "
