@@ -14,7 +14,8 @@ from paths.library.publishing import RESOURCE_LICENCE_URLS
 # https://schema.org's context; values that are addresses are typed as such.
 CONTEXT: dict[str, Any] = {
     "@vocab": "https://schema.org/",
-    **{name: {"@type": "@id"} for name in ("license", "url", "isBasedOn", "sameAs")},
+    **{name: {"@type": "@id"} for name in ("license", "url", "isBasedOn", "sameAs",
+                                           "targetUrl")},
 }
 LEVEL_NAMES = {"primary": "Primary school", "lower-secondary": "Lower secondary school",
                "upper-secondary": "Upper secondary school", "adult": "Adult education"}
@@ -29,7 +30,8 @@ def duration(minutes: int) -> str:
 
 
 def learning_resource(entry: LibraryEntry, release: LibraryRelease, version: PathVersion,
-                      *, page_url: str, based_on: str | None = None) -> dict[str, Any]:
+                      *, page_url: str, based_on: str | None = None,
+                      alignments: list[dict[str, str]] | None = None) -> dict[str, Any]:
     """The entry as a LearningResource and Course, with its steps as its parts."""
     document: dict[str, Any] = {
         "@context": CONTEXT, "@type": ["LearningResource", "Course"], "@id": page_url,
@@ -50,6 +52,8 @@ def learning_resource(entry: LibraryEntry, release: LibraryRelease, version: Pat
         document["about"] = entry.subject
     if based_on:
         document["isBasedOn"] = based_on
+    if alignments:  # the competencies of a framework (CASE) the path is aligned to
+        document["educationalAlignment"] = alignments
     return document
 
 

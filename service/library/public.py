@@ -58,15 +58,17 @@ def entry(uuid: str) -> str:
     page = entry_page(found, release)
     return render_template("library/entry.html", **page, hl=chosen_language(),
                            language_args=language_args({"uuid": uuid}),
-                           linked_data=_linked_data(found, release, page["version"]))
+                           linked_data=_linked_data(found, release, page))
 
 
 def _linked_data(entry: LibraryEntry, release: LibraryRelease,
-                 version: object) -> dict[str, object]:
-    assert isinstance(version, PathVersion)
+                 page: dict[str, object]) -> dict[str, object]:
+    version, alignments = page["version"], page["educational_alignment"]
+    assert isinstance(version, PathVersion) and isinstance(alignments, list)
     source = source_entry(db_session(), entry.path_id)
     return learning_resource(entry, release, version, page_url=public_url(entry.uuid),
-                             based_on=public_url(source.uuid) if source else None)
+                             based_on=public_url(source.uuid) if source else None,
+                             alignments=alignments)
 
 
 def public_url(uuid: str) -> str:

@@ -426,3 +426,11 @@ def test_a_library_entry_lists_its_alignments(client, aligned_class, session):
         "@type": "AlignmentObject", "alignmentType": "teaches",
         "targetName": "DL.1.1 — " + ITEMS["DL.1.1"][0], "targetUrl": BASE + ident("DL.1.1"),
         "educationalFramework": "Digital literacy for lower secondary"}
+    # The page's JSON-LD carries them as LRMI educationalAlignment.
+    from tests.functional.test_library_linked_data import SCHEMA, expanded, linked_data
+
+    node = expanded(linked_data(page))
+    [first, *_] = node[SCHEMA + "educationalAlignment"]
+    assert first["@type"] == [SCHEMA + "AlignmentObject"]
+    assert first[SCHEMA + "alignmentType"] == [{"@value": "teaches"}]
+    assert first[SCHEMA + "targetUrl"] == [{"@id": BASE + ident("DL.1.1")}]
