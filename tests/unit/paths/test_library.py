@@ -200,3 +200,14 @@ def test_pages_of_results(session):
     last = search_library(session, LibraryQuery(words="bai", page=99))
     assert (first.total, first.pages, len(first.entries)) == (25, 2, 20)
     assert (last.page, len(last.entries)) == (2, 5)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://files.example/a.pdf",
+                                 "data:text/html,hi"])
+def test_a_resource_that_is_not_a_web_address_is_refused(session, url):
+    version = create_path(session, draft("Kỹ năng số"), now=utcnow(), tenant_id=None)
+    version.steps[0].resource_url = url  # older rows, or a path written before the check
+    with pytest.raises(DomainError) as refused:
+        publish_to_library(session, version, CHOICE, now=utcnow())
+    assert refused.value.code == "resource_not_web"
+    assert session.scalar(select(func.count(LibraryEntry.id))) == 0
