@@ -91,3 +91,17 @@ def starter(session):
     seed_library(session, utcnow())
     session.commit()
     return {e.title: e for e in session.scalars(select(LibraryEntry))}
+
+
+@pytest.fixture
+def quick(app, monkeypatch):
+    """Settings for one test, with the LTI services rebuilt from them: a 1 s deadline on
+    calls out, or production's address checks (`quick(env="production")`)."""
+    from service.lti.services import EXTENSION, LtiServices
+
+    def change(**values):
+        settings = app.extensions["selfpath.settings"].with_changes(**values)
+        monkeypatch.setitem(app.extensions, "selfpath.settings", settings)
+        monkeypatch.setitem(app.extensions, EXTENSION, LtiServices.build(settings))
+    change(http_timeout_seconds=1)
+    return change

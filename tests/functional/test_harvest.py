@@ -11,8 +11,6 @@ import pytest
 from sqlalchemy import select
 
 from paths.library.resources import HarvestSource, LibraryResource
-from service.lti.services import EXTENSION as LTI_SERVICES
-from service.lti.services import LtiServices
 from tests.oai_repository import FakeRepository, Record, resource
 from tests.unruly_server import UnrulyServer, dripping
 
@@ -202,16 +200,6 @@ def test_an_entity_bomb_is_not_expanded(app, session, repository):
     assert result.exit_code == 1 and "document type declaration" in result.output
     assert "lollol" not in result.output and rows(session) == []
 
-
-@pytest.fixture
-def quick(app, monkeypatch):
-    """A 1 s deadline, or production's address checks, for one test."""
-    def change(**values):
-        settings = app.extensions["selfpath.settings"].with_changes(**values)
-        monkeypatch.setitem(app.extensions, "selfpath.settings", settings)
-        monkeypatch.setitem(app.extensions, LTI_SERVICES, LtiServices.build(settings))
-    change(http_timeout_seconds=1)
-    return change
 
 
 def test_a_dripping_repository_is_given_up_at_the_deadline(app, session, quick):

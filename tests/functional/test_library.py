@@ -186,6 +186,8 @@ def test_copying_keeps_the_credit_and_the_entry_counts_its_adaptations(
         browser, platform, session, starter):
     entry = starter[PHOTOSYNTHESIS]
     browser.launch(platform, TEACHER)
+    assert f"Copy into this course: {PHOTOSYNTHESIS}" in page_of(browser.client,
+                                                                 "/teach/library?q=quang")
     preview = page_of(browser.client, f"/teach/library/{entry.uuid}")
     assert "Copy into this course" in preview and "Report a problem" in preview
     # A teacher's pages are not kept by caches; the public page may be.

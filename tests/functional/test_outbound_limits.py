@@ -15,23 +15,12 @@ from werkzeug.wrappers import Response
 
 from lti.models import Deployment, Platform
 from service.lti.services import EXTENSION as LTI_SERVICES
-from service.lti.services import LtiServices
 from tests.grades import learners, linked_activity, score_of
 from tests.platform import RegisteringLms, TestPlatform
 from tests.unruly_server import UnrulyServer, dripping, flooding
 
 TOKEN = RegisteringLms.token
 
-
-@pytest.fixture
-def quick(app, monkeypatch):
-    """Settings for one test: a 1 s deadline, or production's address checks."""
-    def change(**values):
-        settings = app.extensions["selfpath.settings"].with_changes(**values)
-        monkeypatch.setitem(app.extensions, "selfpath.settings", settings)
-        monkeypatch.setitem(app.extensions, LTI_SERVICES, LtiServices.build(settings))
-    change(http_timeout_seconds=1)
-    return change
 
 
 @pytest.fixture
