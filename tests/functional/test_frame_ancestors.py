@@ -12,6 +12,7 @@ from lti.frame_origins import FrameOrigins
 from lti.models import Platform
 from lti.registrations import PlatformDetails, add_platform
 from service.lti.services import EXTENSION as LTI_SERVICES
+from tests.clocks import FakeClock
 from tests.conftest import TOOL_BASE
 from tests.functional.test_admin_console import AdminBrowser
 from tests.platform import LEARNER
@@ -22,14 +23,6 @@ OTHER_SCHOOL = "https://lms.other-school.example"
 def frame_ancestors(response) -> str:
     policy = response.headers["Content-Security-Policy"]
     return policy.split("frame-ancestors ", 1)[1]
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

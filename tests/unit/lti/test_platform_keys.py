@@ -4,14 +4,7 @@ from lti.errors import LaunchRefused
 from lti.outbound import Outbound
 from lti.platform_keys import PlatformKeys, parse_key_set
 from service.demo.platform import PlatformKey
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clocks import FakeClock
 
 
 @pytest.fixture
