@@ -143,12 +143,24 @@ class CompetencyColumn:
         return None if share is None else round(share * 100)
 
 
+class StepColumn(NamedTuple):
+    """A step as the heat map's column header names it: its number and its title."""
+
+    number: int
+    key: str
+    title: str
+    kind: str
+
+
 @dataclass(frozen=True)
 class ClassView:
     keys: tuple[str, ...]  # the path's steps, in order
     skills: tuple[str, ...]
     rows: tuple[LearnerRow, ...]
     competencies: tuple[CompetencyColumn, ...] = ()
+    steps: tuple[StepColumn, ...] = ()
+    # checkpoint key -> each question's prompt, in order
+    questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def attention(self) -> tuple[LearnerRow, ...]:
@@ -185,7 +197,8 @@ def class_view(session: Session, assignment: Assignment, roster: Sequence[Roster
     rows.sort(key=lambda r: (ATTENTION_ORDER[r.status], (r.member.name or "").casefold(),
                              r.member.subject))
     return ClassView(keys=facts.keys, skills=skills, rows=tuple(rows),
-                     competencies=facts.competencies)
+                     competencies=facts.competencies, steps=facts.columns,
+                     questions=facts.prompts)
 
 
 def _competency_columns(rows: Sequence[Any]) -> tuple[CompetencyColumn, ...]:
@@ -200,13 +213,13 @@ def _competency_columns(rows: Sequence[Any]) -> tuple[CompetencyColumn, ...]:
 
 
 def _questions_and_alignments(version_id: int) -> Any:
-    """The skill of every checkpoint question (part 0), then the version's alignments with
-    their competency (part 1), in one statement: the page's statement count stays the same
-    with or without alignments."""
+    """The skill and prompt of every checkpoint question (part 0), then the version's
+    alignments with their competency (part 1), in one statement: the page's statement count
+    stays the same with or without alignments."""
     no_int, no_text = cast(null(), Integer), cast(null(), String)
     questions = select(literal(0).label("part"), Step.position.label("p1"),
-                       Question.position.label("p2"),
-                       Step.key, Question.skill, no_int, no_text, no_text, no_text).join(
+                       Question.position.label("p2"), Step.key, Question.skill, no_int,
+                       no_text, cast(Question.prompt, String), no_text).join(
         Question, Question.step_id == Step.id).where(
         Step.version_id == version_id, Step.kind == CHECKPOINT_KIND)
     alignments = select(literal(1), CompetencyAlignment.position, CompetencyAlignment.id,
@@ -279,25 +292,33 @@ class _PathFacts:
     skills_of: dict[str, tuple[str, ...]]
     question_skills: dict[str, tuple[str | None, ...]]  # checkpoint key -> skill per question
     competencies: tuple[CompetencyColumn, ...] = ()
+    columns: tuple[StepColumn, ...] = ()
+    prompts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, session: Session, version_id: int) -> _PathFacts:
         steps = session.execute(select(
             Step.key, Step.kind, Step.minutes, Step.skills, Step.optional, Step.remedial_for,
+            Step.title,
         ).where(Step.version_id == version_id).order_by(Step.position)).all()
         question_skills: dict[str, list[str | None]] = {
             s.key: [] for s in steps if s.kind == CHECKPOINT_KIND}
+        prompts: dict[str, list[str]] = {key: [] for key in question_skills}
         skills_of = {s.key: tuple(s.skills) for s in steps}
         rows = session.execute(_questions_and_alignments(version_id)).all()
         for row in rows:
             if row[0] == 0:
                 key, skill = row[3], row[4]
                 question_skills[key].append(skill or next(iter(skills_of[key]), None))
+                prompts[key].append(row[7] or "")
         return cls(keys=tuple(s.key for s in steps),
                    required=frozenset(s.key for s in steps if is_required(s)),
                    minutes={s.key: s.minutes for s in steps}, skills_of=skills_of,
                    question_skills={k: tuple(v) for k, v in question_skills.items()},
-                   competencies=_competency_columns([r for r in rows if r[0] == 1]))
+                   competencies=_competency_columns([r for r in rows if r[0] == 1]),
+                   columns=tuple(StepColumn(n, s.key, s.title, s.kind)
+                                 for n, s in enumerate(steps, start=1)),
+                   prompts={k: tuple(v) for k, v in prompts.items()})
 
 
 def _row(member: RosterMember, enrollment: _Enrolled | None,

@@ -36,6 +36,7 @@ from service.teaching.authoring import bp as authoring_bp
 from service.teaching.competencies import bp as competencies_bp
 from service.teaching.dashboard import bp as class_dashboard_bp
 from service.teaching.deep_link import bp as deep_link_bp
+from service.teaching.learners import bp as class_learners_bp
 from service.teaching.open_resources import bp as open_resources_bp
 from service.teaching.views import bp as teaching_bp
 
@@ -127,6 +128,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(teaching_bp)
     app.register_blueprint(deep_link_bp)
     app.register_blueprint(class_dashboard_bp)
+    app.register_blueprint(class_learners_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(cartridge_bp)
     app.register_blueprint(authoring_bp)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -12,7 +14,15 @@ from lti.grade_status import sync_status_for
 from lti.models import CourseRoster
 from lti.rosters import class_members
 from paths.catalog_queries import latest_version, paths_for_course
-from paths.dashboard import class_view
+from paths.class_summary import (
+    ProgressBin,
+    QuestionRate,
+    cell_runs,
+    progress_distribution,
+    question_pass_rates,
+    status_counts,
+)
+from paths.dashboard import ClassView, class_view
 from paths.enrollment import assign, assignment_with_versions
 from paths.errors import Forbidden, NotFound
 from paths.people import TEACHER
@@ -21,6 +31,7 @@ from service.extensions import db_session
 from service.forms import load_form
 from service.input_limits import id_field, page_number
 from service.learner.context import current_activity, current_user
+from service.teaching import charts
 
 bp = Blueprint("teaching", __name__, url_prefix="/teach")
 PAGE_SIZE = 100
@@ -62,8 +73,21 @@ def activity() -> str:
     db_session().commit()
     return render_template("teaching/activity.html", activity=place, assignment=assignment,
                            choices=choices, view=view, page=page, pages=pages, shown=shown,
-                           sync=sync, roster=roster, rules=STATUS_RULES)
+                           sync=sync, roster=roster, rules=STATUS_RULES,
+                           summary=class_summary(view) if view else None, charts=charts,
+                           cell_runs=cell_runs)
 
+
+class ClassSummary(NamedTuple):
+    counts: list[tuple[str, int]]
+    bins: list[ProgressBin]
+    rates: list[QuestionRate]
+
+
+def class_summary(view: ClassView) -> ClassSummary:
+    """What the class charts draw: the whole class, not only the page of learners shown."""
+    return ClassSummary(status_counts(view), progress_distribution(view),
+                        question_pass_rates(view))
 
 
 def _page(total: int) -> tuple[int, int]:

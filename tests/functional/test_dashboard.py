@@ -63,7 +63,9 @@ def test_dashboard_shows_status_attention_and_heat_map(browser, classroom):
     assert "not passed: check-search" in attention
     rows = page.split("<tbody>")[1]
     assert rows.index("Anh") < rows.index("Bảo") < rows.index("Dũng") < rows.index("Chi")
-    assert "■■✗·········" in page  # Anh: two steps done, the checkpoint failed
+    anh = page.split('class="heat"')[1].split("</tr>")[1]  # Anh's row of the heat map
+    assert '<td class="c-done" colspan="2"><span class="vh">Done: steps 1–2</span>' in anh
+    assert '<td class="c-failed"><span class="vh">Checkpoint not passed: step 3' in anh
     assert "How the status is decided" in page and "twice in a row" in page
 
 
