@@ -20,6 +20,7 @@ from paths.catalog import (
 )
 from paths.competencies.alignments import AlignmentDraft, alignment_rows
 from paths.graph import InvalidPath, find_cycle
+from paths.skill_names import SkillNames
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,9 @@ class PathDraft:
     uuid: str | None = None  # the path's stable identity in exports and the library
     alignments: tuple[AlignmentDraft, ...] = ()  # skills aligned to framework competencies
 
-    def skill_labels(self) -> dict[str, str]:
-        return {s.key: s.label for s in self.skills}
+    def skill_labels(self) -> SkillNames:
+        """The draft's skill names (a key without one reads humanised)."""
+        return SkillNames({s.key: s.label for s in self.skills})
 
 
 def check_draft(draft: PathDraft) -> None:

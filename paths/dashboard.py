@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import repeat
@@ -46,6 +46,7 @@ from paths.competencies.models import Competency, CompetencyAlignment, Framework
 from paths.db import as_utc
 from paths.enrollment import Assignment, Enrollment
 from paths.people import LEARNER, Membership, User
+from paths.skill_names import SkillNames, skill_names
 from paths.study.up_next import is_required
 
 DONE, NOT_STARTED, STUCK, BEHIND, ON_TRACK = "done", "not_started", "stuck", "behind", \
@@ -161,6 +162,12 @@ class ClassView:
     steps: tuple[StepColumn, ...] = ()
     # checkpoint key -> each question's prompt, in order
     questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    titles: Mapping[str, str] = field(default_factory=dict)          # step key -> title
+    skill_names: SkillNames = field(default_factory=SkillNames)     # skill key -> label
+
+    def failed_titles(self, row: LearnerRow) -> tuple[str, ...]:
+        """The checkpoints a learner has not passed, by the titles the teacher gave them."""
+        return tuple(self.titles.get(k, k) for k in row.failed_checkpoints)
 
     @property
     def attention(self) -> tuple[LearnerRow, ...]:
@@ -198,7 +205,8 @@ def class_view(session: Session, assignment: Assignment, roster: Sequence[Roster
                              r.member.subject))
     return ClassView(keys=facts.keys, skills=skills, rows=tuple(rows),
                      competencies=facts.competencies, steps=facts.columns,
-                     questions=facts.prompts)
+                     questions=facts.prompts, titles=facts.titles,
+                     skill_names=skill_names(assignment.version))
 
 
 def _competency_columns(rows: Sequence[Any]) -> tuple[CompetencyColumn, ...]:
@@ -287,6 +295,7 @@ class _PathFacts:
     checkpoints' questions, not the ORM entities."""
 
     keys: tuple[str, ...]
+    titles: dict[str, str]
     required: frozenset[str]
     minutes: dict[str, int]
     skills_of: dict[str, tuple[str, ...]]
@@ -311,7 +320,7 @@ class _PathFacts:
                 key, skill = row[3], row[4]
                 question_skills[key].append(skill or next(iter(skills_of[key]), None))
                 prompts[key].append(row[7] or "")
-        return cls(keys=tuple(s.key for s in steps),
+        return cls(keys=tuple(s.key for s in steps), titles={s.key: s.title for s in steps},
                    required=frozenset(s.key for s in steps if is_required(s)),
                    minutes={s.key: s.minutes for s in steps}, skills_of=skills_of,
                    question_skills={k: tuple(v) for k, v in question_skills.items()},

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
+
+from paths.learning.mastery import SkillState
 
 DEFAULT_THRESHOLD = 0.7
 
@@ -28,6 +30,9 @@ class CheckpointResult:
     score: float
     passed: bool
     questions: tuple[QuestionResult, ...]
+    # The learner's skill estimates before and after the attempt (filled once recorded).
+    mastery_before: Mapping[str, SkillState] = field(default_factory=dict)
+    mastery_after: Mapping[str, SkillState] = field(default_factory=dict)
 
     @property
     def correct(self) -> list[bool]:
@@ -57,3 +62,23 @@ def grade(questions: Sequence[QuestionLike], answers: Mapping[int, str],
     needed = DEFAULT_THRESHOLD if threshold is None else threshold
     return CheckpointResult(score=round(score, 4), passed=score >= needed - 1e-9,
                             questions=results)
+
+
+def right_answer(question: QuestionLike) -> str:
+    """The answer to show as right: the right choice's text, or the first accepted answer."""
+    if question.kind == "choice":
+        index = question.answer
+        if isinstance(index, int) and 0 <= index < len(question.choices):
+            return question.choices[index]
+        return ""
+    accepted = question.answer if isinstance(question.answer, list) else [question.answer]
+    return str(accepted[0]) if accepted else ""
+
+
+def given_answer(question: QuestionLike, given: str) -> str:
+    """What the learner answered, as they saw it: a choice's text, or what they typed."""
+    if question.kind != "choice":
+        return given.strip()
+    raw = given.strip()
+    index = int(raw) if raw.isdigit() else -1
+    return question.choices[index] if 0 <= index < len(question.choices) else ""

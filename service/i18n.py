@@ -7,7 +7,9 @@ from typing import TypeVar
 from urllib.parse import quote
 
 from flask import Flask, g, request, session, url_for
-from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import Babel, get_locale, gettext, lazy_gettext
+
+from service.dates import day_label, duration_label, moment_label
 
 K = TypeVar("K", bound=Hashable)
 LANGUAGES = ("en", "vi")
@@ -20,7 +22,8 @@ def install(app: Flask) -> None:
     app.context_processor(lambda: {"current_lang": lambda: str(get_locale() or "en")})
     app.jinja_env.globals.update(step_kind_label=step_kind_label, minutes_label=minutes_label,
                                  locked_until=locked_until, step_url=step_url,
-                                 step_labels=step_labels)
+                                 step_labels=step_labels, day_label=day_label,
+                                 moment_label=moment_label, duration_label=duration_label)
 
 
 def language_of(locale: str | None) -> str | None:
@@ -58,7 +61,7 @@ def minutes_label(number: int) -> str:
 
 
 def _minutes(number: int) -> str:
-    return str(ngettext("%(num)d minute", "%(num)d minutes", number))
+    return duration_label(number)
 
 
 class _Worded(dict[K, str]):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,18 +64,55 @@ def _bins(data: list[tuple[float, float]], count: int) -> tuple[CalibrationBin, 
     return tuple(result)
 
 
+FAIRLY_SURE_AT = 0.8  # an undecided estimate this far from even leans one way
+
+
+def judge(mastery: float, answers: int, *, mastered_at: float = MASTERED_AT
+          ) -> tuple[str, str]:
+    """The one verdict on a skill and how sure Selfpath is of it, decided together so the
+    page never says "quite sure" beside "not sure yet".
+
+    verdict: "mastered", "not_yet", "unsure" or "no_evidence"; certainty: "quite_sure"
+    (only for a decided verdict), "probably" / "probably_not" (undecided, leaning), or
+    "unsure"."""
+    if answers == 0:
+        return "no_evidence", "unsure"
+    if mastery >= mastered_at:
+        return "mastered", "quite_sure"
+    if mastery <= 1.0 - mastered_at:
+        return "not_yet", "quite_sure"
+    if mastery >= FAIRLY_SURE_AT:
+        return "unsure", "probably"
+    if mastery <= 1.0 - FAIRLY_SURE_AT:
+        return "unsure", "probably_not"
+    return "unsure", "unsure"
+
+
+def shown_percent(mastery: float) -> int:
+    """The estimate as a whole percentage, rounded towards 50 % so that an undecided 94.6 %
+    never reads as the 95 % at which a skill counts as mastered (nor 5.4 % as 5 %)."""
+    percent = mastery * 100
+    whole = math.floor(percent + 1e-9) if percent >= 50 else math.ceil(percent - 1e-9)
+    return max(0, min(100, whole))
+
+
 @dataclass(frozen=True, slots=True)
 class SkillEvidence:
     """Why Selfpath believes what it does about one skill."""
 
     skill: str
-    verdict: str                 # "mastered", "not_yet", "unsure" or "no_evidence"
+    verdict: str                 # "mastered", "not_yet", "unsure" or "no_evidence" (judge)
     mastery: float
     uncertainty: float
     answers: int
     correct: int
     last_answer_at: datetime | None
     last_answer_correct: bool | None
+    certainty: str = "unsure"    # see judge
+
+    @property
+    def percent(self) -> int:
+        return shown_percent(self.mastery)
 
 
 def explain(states: Mapping[str, SkillState], skills: Iterable[str] | None = None, *,
@@ -88,13 +126,8 @@ def explain(states: Mapping[str, SkillState], skills: Iterable[str] | None = Non
             u = state.uncertainty if state else 0.5
             result.append(SkillEvidence(skill, "no_evidence", m, u, 0, 0, None, None))
             continue
-        if state.mastery >= mastered_at:
-            verdict = "mastered"
-        elif state.mastery <= 1.0 - mastered_at:
-            verdict = "not_yet"
-        else:
-            verdict = "unsure"
+        verdict, certainty = judge(state.mastery, state.answers, mastered_at=mastered_at)
         result.append(SkillEvidence(skill, verdict, state.mastery, state.uncertainty,
                                     state.answers, state.correct, state.last_at,
-                                    state.last_correct))
+                                    state.last_correct, certainty))
     return result

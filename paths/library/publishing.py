@@ -21,6 +21,7 @@ from paths.library.models import (
     LibraryReport,
 )
 from paths.library.normalise import searchable
+from paths.skill_names import humanise
 
 # The licences a path's own text may carry in the library, with their legal code.
 PATH_LICENCES = {
@@ -131,10 +132,11 @@ def _release(session: Session, entry: LibraryEntry, version: PathVersion,
 
 
 def skill_labels(version: PathVersion) -> list[dict[str, str]]:
-    """Every skill the version teaches, with its readable name (its key when it has none)."""
+    """Every skill the version teaches, with its readable name (its key humanised when it
+    has none)."""
     named = {s["key"]: s["label"] for s in version.skill_labels or []}
     keys = dict.fromkeys([*named, *(k for step in version.steps for k in step.skills)])
-    return [{"key": k, "label": named.get(k, k)} for k in keys]
+    return [{"key": k, "label": named.get(k) or humanise(k)} for k in keys]
 
 
 def describe(entry: LibraryEntry, version: PathVersion, release: LibraryRelease,

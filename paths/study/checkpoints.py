@@ -4,6 +4,7 @@ review schedule. Never commits: the web edge owns the unit of work."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -40,11 +41,11 @@ def submit_checkpoint(session: Session, enrollment: Enrollment, key: str,
         "score": result.score, "passed": result.passed, "correct": result.correct,
         "answers": {str(i): a for i, a in answers.items()}, "predicted": predicted,
         "skills": list(step.skills), "question_skills": per_question})
-    skills.observe(session, enrollment, model or make_model(), [
+    before, changed = skills.observe_all(session, enrollment, model or make_model(), [
         skills.Observation(skill, correct, now)
         for skill, correct in zip(per_question, result.correct, strict=True) if skill])
     review_cards.after_checkpoint(session, enrollment.id, key, score=result.score,
                                   threshold=step.mastery_threshold, passed=result.passed,
                                   at=now)
     recompute_score(session, enrollment, now)
-    return result
+    return replace(result, mastery_before=before, mastery_after={**before, **changed})

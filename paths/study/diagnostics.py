@@ -15,7 +15,7 @@ Selfpath thinks they know.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,7 @@ from paths.grading import is_correct
 from paths.learning.mastery import MASTERED_AT, MasteryModel, SkillState
 from paths.learning.placement import QUESTIONS_PER_SKILL, Placement
 from paths.learning.recommend import Snapshot, steps_to_test_out
+from paths.learning.selfreg import judge, shown_percent
 from paths.progress import LearnerProgress
 from paths.scores import recompute_score
 from paths.study import skills
@@ -60,6 +61,17 @@ class Diagnostic:
 
 
 @dataclass(frozen=True)
+class SkillConclusion:
+    """What a diagnostic concluded on one skill, and the answers it rests on."""
+
+    skill: str
+    asked: int
+    right: int
+    percent: int      # the estimate when the diagnostic ended (selfreg.shown_percent)
+    verdict: str      # selfreg.judge: "mastered", "not_yet", "unsure" or "no_evidence"
+
+
+@dataclass(frozen=True)
 class DiagnosticOutcome:
     """What a finished placement check or skill check concluded."""
 
@@ -68,6 +80,7 @@ class DiagnosticOutcome:
     questions: int = 0
     stop_reason: str = ""
     skipped: bool = False
+    by_skill: tuple[SkillConclusion, ...] = ()
 
 
 def question_pool(steps: Sequence[Step]) -> list[PlacementQuestion]:
@@ -213,9 +226,11 @@ def finish(session: Session, enrollment: Enrollment, model: MasteryModel,
     reason = stop_reason or "learner_finished"
     given = {a["question"]: a.get("answer", "") for a in answers}
     if skill is None:
+        concluded = conclusions(answers, states, sorted(_weights(enrollment, None)))
         events.record(session, enrollment.id, events.PLACEMENT, now=now, payload={
             "mastered": mastered, "tested_out": list(tested_out), "answers": given,
-            "questions": len(answers), "stop_reason": reason})
+            "questions": len(answers), "stop_reason": reason,
+            "by_skill": [asdict(c) for c in concluded]})
     else:
         events.record(session, enrollment.id, events.SKILL_CHECK, now=now, payload={
             "scope": _scope(skill), "skill": skill, "mastered": skill in mastered,
@@ -226,6 +241,21 @@ def finish(session: Session, enrollment: Enrollment, model: MasteryModel,
     recompute_score(session, enrollment, now)
     shown = tuple(mastered) if skill is None else tuple(s for s in mastered if s == skill)
     return DiagnosticOutcome(shown, tested_out, len(answers), reason)
+
+
+def conclusions(answers: Sequence[Mapping[str, Any]], states: Mapping[str, SkillState],
+                skills_asked: Sequence[str]) -> list[SkillConclusion]:
+    """Per skill, how many questions the diagnostic asked, how many were right, and the
+    verdict the estimate supports now (one rule for every page: selfreg.judge)."""
+    result = []
+    for skill in skills_asked:
+        mine = [a for a in answers if a.get("skill") == skill]
+        state = states.get(skill)
+        mastery = state.mastery if state else 0.0
+        verdict, _certainty = judge(mastery, len(mine))
+        result.append(SkillConclusion(skill, len(mine), sum(bool(a.get("correct")) for a in mine),
+                                      shown_percent(mastery), verdict))
+    return result
 
 
 def skip_placement(session: Session, enrollment: Enrollment, *, now: datetime) -> None:
@@ -244,7 +274,9 @@ def placement_result(session: Session, enrollment: Enrollment) -> DiagnosticOutc
                                      tuple(payload.get("tested_out", ())),
                                      int(payload.get("questions", 0)),
                                      str(payload.get("stop_reason", "")),
-                                     bool(payload.get("skipped")))
+                                     bool(payload.get("skipped")),
+                                     tuple(SkillConclusion(**c)
+                                           for c in payload.get("by_skill", ())))
     return None
 
 

@@ -13,6 +13,7 @@ from paths.graph import missing_prerequisites, topological_order
 from paths.learning.families import make_model
 from paths.learning.mastery import MasteryModel
 from paths.progress import LearnerProgress
+from paths.skill_names import skill_names
 from paths.study import review_cards, skills
 from paths.study.learner_path import progress_of, steps_of
 from paths.study.up_next import UpNext, is_required, next_step
@@ -65,7 +66,8 @@ def path_view(session: Session, enrollment: Enrollment, now: datetime,
     up_next = next_step(
         version_key(enrollment.assignment.version), steps, state, model=model,
         mastery=skills.states_of(session, enrollment, model), now=now, due_reviews=due,
-        minutes_per_week=enrollment.goal_minutes_per_week, due_at=due_at(enrollment))
+        minutes_per_week=enrollment.goal_minutes_per_week, due_at=due_at(enrollment),
+        skill_names=skill_names(enrollment.assignment.version))
     finished = state.finished
     ordered = [by_key[k] for k in topological_order(steps)]
     required = [s for s in steps if is_required(s)]

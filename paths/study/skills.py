@@ -212,12 +212,21 @@ def _write(row: SkillMastery, state: SkillState, model: MasteryModel, now: datet
 def observe(session: Session, enrollment: Enrollment, model: MasteryModel,
             evidence: Sequence[Observation]) -> dict[str, SkillState]:
     """Update the cached states with new evidence (one read, constant work per item)."""
+    return observe_all(session, enrollment, model, evidence)[1]
+
+
+def observe_all(session: Session, enrollment: Enrollment, model: MasteryModel,
+                evidence: Sequence[Observation]
+                ) -> tuple[dict[str, SkillState], dict[str, SkillState]]:
+    """`observe`, also giving every state of the enrollment as it was before the evidence
+    (read by the same statement), so a page can show how the estimate moved."""
     if not evidence:
-        return {}
+        return {}, {}
     rows = _rows(session, enrollment.id)
     if any(row.model != model.name for row in rows.values()):
         rebuild(session, enrollment, model)  # the events already hold this evidence
-        return states_of(session, enrollment, model)
+        return {}, states_of(session, enrollment, model)
+    before = {skill: row.state() for skill, row in rows.items()}
     changed: dict[str, SkillState] = {}
     for item in evidence:
         row = rows.get(item.skill)
@@ -230,7 +239,7 @@ def observe(session: Session, enrollment: Enrollment, model: MasteryModel,
             session.add(row)
         _write(row, state, model, evidence[-1].at)
     session.flush()
-    return changed
+    return before, changed
 
 
 def states_of(session: Session, enrollment: Enrollment, model: MasteryModel

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from paths.graph import StepNode
 from paths.learning.mastery import MasteryModel, SkillState
 from paths.learning.recommend import GraphStep, PathGraph, Snapshot, recommend
 from paths.progress import LearnerProgress
+from paths.skill_names import humanise
 from paths.version_cache import PerVersion
 
 REMEDIAL = "remedial_after_checkpoint"
@@ -52,6 +53,7 @@ def is_required(step: PathStep) -> bool:
     return not step.optional and not step.remedial_for
 
 
+S = TypeVar("S", bound=PathStep)
 GRAPHS: PerVersion[PathGraph] = PerVersion(GRAPH_CACHE_SIZE)
 
 
@@ -83,12 +85,25 @@ def to_restudy(steps: Iterable[StepNode], progress: LearnerProgress) -> set[str]
     return keys
 
 
+def remedial_to_do(steps: Iterable[S], progress: LearnerProgress, checkpoint: str) -> list[S]:
+    """The remedial steps of `checkpoint` still to (re)do after its latest attempt failed;
+    empty when it passed, or once each was done after that attempt."""
+    tries = progress.attempts.get(checkpoint)
+    if not tries or tries[-1].passed:
+        return []
+    failed_at = tries[-1].at
+    return [s for s in steps if s.remedial_for == checkpoint
+            and (progress.studied_at.get(s.key) or failed_at) <= failed_at]
+
+
 def next_step(version: Hashable, steps: Sequence[PathStep], progress: LearnerProgress, *,
               model: MasteryModel, mastery: Mapping[str, SkillState], now: datetime,
               due_reviews: Sequence[str] = (), minutes_per_week: int | None = None,
-              due_at: datetime | None = None) -> UpNext:
+              due_at: datetime | None = None,
+              skill_names: Mapping[str, str] | None = None) -> UpNext:
     """The one step to do next and why. `version` identifies the path version (`version_key`);
-    `due_at` is the earlier of the due date and the learner's target date."""
+    `due_at` is the earlier of the due date and the learner's target date; `skill_names` are
+    the version's skill labels (`paths.skill_names`), so the reason names no skill key."""
     graph = graph_for(version, steps)
     done = (progress.completed | progress.passed) - to_restudy(steps, progress)
     snapshot = Snapshot(now, frozenset(done),
@@ -97,6 +112,14 @@ def next_step(version: Hashable, steps: Sequence[PathStep], progress: LearnerPro
                         minutes_per_week, due_at)
     choice = recommend(graph, snapshot, model)
     titles = {s.key: s.title for s in steps}
-    params = {name: titles.get(str(value), str(value)) if name == "checkpoint" else str(value)
-              for name, value in choice.reason_params.items()}
+    params = {name: str(value) for name, value in choice.reason_params.items()}
+    if "checkpoint" in params:
+        params["checkpoint"] = titles.get(params["checkpoint"], params["checkpoint"])
+    if "skills" in params:
+        params["skills"] = _named(params["skills"], skill_names or {})
     return UpNext(choice.step_key, choice.reason_code, params)
+
+
+def _named(keys: str, names: Mapping[str, str]) -> str:
+    """The engine's ", "-joined skill keys as the skills' readable names."""
+    return ", ".join(names.get(k) or humanise(k) for k in keys.split(", ") if k)

@@ -14,9 +14,12 @@ from paths.errors import DomainError, NotFound
 from paths.learning.selfreg import Calibration, calibration, explain
 from paths.library.attribution import attribution_of
 from paths.personal_data import personal_data
+from paths.progress import LearnerProgress
+from paths.skill_names import skill_names
 from paths.study import checkpoints, completion, diagnostics, goals, learner_path, skills
+from paths.study.feedback import checkpoint_feedback
 from paths.study.path_view import path_view
-from paths.study.up_next import to_restudy
+from paths.study.up_next import remedial_to_do, to_restudy
 from service import clock
 from service.extensions import db_session
 from service.forms import load_form, load_indexed
@@ -63,6 +66,9 @@ def step(key: str) -> str:
     template = "learner/checkpoint.html" if found.is_checkpoint else "learner/step.html"
     return render_template(template, step=found, state=state,
                            again=bool(to_restudy([found], state)),
+                           remedial=remedial_to_do(learner_path.steps_of(here.enrollment),
+                                                   state, key),
+                           names=skill_names(here.assignment.version),
                            locked_by=learner_path.missing_prerequisites_titles(
                                found, state, here.enrollment))
 
@@ -95,19 +101,24 @@ def checkpoint(key: str) -> str:
     answers, extra = load_indexed("q", {"predicted"})
     predicted = _percent(extra.get("predicted"))
     by_index = {_index(i): a for i, a in answers.items()}
+    model = learner_model(here.enrollment)
     result = checkpoints.submit_checkpoint(db_session(), here.enrollment, key, by_index,
-                                           now=clock.now(), predicted=predicted,
-                                           model=learner_model(here.enrollment))
+                                           now=clock.now(), predicted=predicted, model=model)
     found = learner_path.find_step(here.enrollment, key)
-    remedial = [s for s in learner_path.steps_of(here.enrollment) if s.remedial_for == key]
-    summary = _calibration(here.enrollment)
+    state = learner_path.progress_of(db_session(), here.enrollment)
+    feedback = checkpoint_feedback(db_session(), here.enrollment, found, result, model,
+                                   progress=state, now=clock.now())
     db_session().commit()
     return render_template("learner/checkpoint_result.html", step=found, result=result,
-                           remedial=remedial, predicted=predicted, calibration=summary)
+                           feedback=feedback, predicted=predicted,
+                           calibration=_calibration(here.enrollment, state),
+                           names=skill_names(here.assignment.version),
+                           reason=reason_sentence(feedback.up_next.reason,
+                                                  feedback.up_next.params))
 
 
-def _calibration(enrollment: Enrollment) -> Calibration:
-    state = learner_path.progress_of(db_session(), enrollment)
+def _calibration(enrollment: Enrollment, state: LearnerProgress | None = None) -> Calibration:
+    state = state or learner_path.progress_of(db_session(), enrollment)
     return calibration((t.predicted, t.score) for tries in state.attempts.values()
                        for t in tries if t.predicted is not None)
 
@@ -121,10 +132,12 @@ def placement_check() -> ResponseReturnValue:
         if result.skipped:
             return redirect(url_for("learner.my_path"), code=303)
         return render_template("learner/placement_result.html", result=result,
-                               steps={s.key: s for s in learner_path.steps_of(here.enrollment)})
+                               steps={s.key: s for s in learner_path.steps_of(here.enrollment)},
+                               names=skill_names(here.assignment.version))
     state = diagnostics.current(db_session(), here.enrollment, learner_model(here.enrollment))
     db_session().commit()
     return render_template("learner/placement.html", state=state, skill=None,
+                           names=skill_names(here.assignment.version),
                            answer_url=url_for("learner.placement_answer"),
                            finish_url=url_for("learner.placement_finish"))
 
@@ -169,7 +182,8 @@ def what_i_know() -> str:
     checkable = diagnostics.checkable_skills(here.enrollment)
     db_session().commit()
     return render_template("learner/skills.html", evidence=explain(states, named),
-                           checkable=checkable, calibration=summary)
+                           checkable=checkable, calibration=summary,
+                           names=skill_names(here.assignment.version))
 
 
 def _checkable(skill: str) -> Enrollment:
@@ -185,6 +199,7 @@ def skill_check(skill: str) -> str:
     state = diagnostics.current(db_session(), enrollment, learner_model(enrollment), skill)
     db_session().commit()
     return render_template("learner/placement.html", state=state, skill=skill,
+                           names=skill_names(enrollment.assignment.version),
                            answer_url=url_for("learner.skill_check_answer", skill=skill),
                            finish_url=url_for("learner.skill_check_finish", skill=skill))
 
@@ -215,13 +230,14 @@ def skill_check_finish(skill: str) -> ResponseReturnValue:
     return redirect(url_for("learner.what_i_know"), code=303)
 
 
-def _flash_check(enrollment: Enrollment, skill: str) -> None:
-    result = diagnostics.last_skill_check(db_session(), enrollment, skill)
+def _flash_check(enrollment: Enrollment, key: str) -> None:
+    result = diagnostics.last_skill_check(db_session(), enrollment, key)
+    skill = skill_names(enrollment.assignment.version)[key]
     if result is not None and result.mastered:
-        flash(_("Check done: Selfpath now thinks you master %(skill)s.", skill=skill)
+        flash(_("Check done: Selfpath now thinks you master “%(skill)s”.", skill=skill)
               + " " + _("Steps marked as tested out: %(count)d.", count=len(result.tested_out)))
     else:
-        flash(_("Check done: %(skill)s is not shown as mastered yet. Its steps will help.",
+        flash(_("Check done: “%(skill)s” is not shown as mastered yet. Its steps will help.",
                 skill=skill))
 
 

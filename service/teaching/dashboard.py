@@ -59,7 +59,7 @@ def export() -> Response:
     writer = csv.writer(buffer)
     writer.writerow(as_text_row([
         "name", "lms_user_id", "status", "progress_percent", "estimated_minutes",
-        "last_activity", *[f"skill:{s}" for s in view.skills],
+        "last_activity", *[f"skill:{view.skill_names[s][:100]}" for s in view.skills],
         *[f"competency:{c.label[:100]}" for c in view.competencies],
         *[f"step:{key}" for key in view.keys]]))
     for row in view.rows:

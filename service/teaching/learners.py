@@ -11,6 +11,7 @@ from paths.enrollment import Assignment, Enrollment
 from paths.errors import NotFound
 from paths.learner_report import learner_report
 from paths.people import LEARNER, Membership, User
+from paths.skill_names import skill_names
 from service.clock import now
 from service.extensions import db_session
 from service.learner.context import current_activity
@@ -56,8 +57,9 @@ def learner(user_id: int) -> str:
         report = learner_report(db_session(), enrollment, learner_model(enrollment), now())
         sync = sync_status_for(db_session(), [enrollment.id])[enrollment.id]
     db_session().commit()
-    mastery_charts = {skill: charts.mastery_over_time(skill, points)
+    names = skill_names(assignment.version)
+    mastery_charts = {skill: charts.mastery_over_time(names[skill], points)
                       for skill, points in report.history.items()} if report else {}
     return render_template("teaching/learner.html", learner=user, report=report, sync=sync,
                            assignment=assignment, enrollment=enrollment,
-                           mastery_charts=mastery_charts)
+                           mastery_charts=mastery_charts, skill_names=names)

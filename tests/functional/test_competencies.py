@@ -391,7 +391,7 @@ def test_the_csv_has_the_competency_columns(browser, aligned_class):
     assert by_name["Anh"]["competency:DL.1.1"] == "0.67"
     assert by_name["Chi"]["competency:DL.1.1"] == "1.0"
     assert by_name["Anh"]["competency:DL.1.2"] == ""
-    assert by_name["Anh"]["skill:search"] == "0.67"
+    assert by_name["Anh"]["skill:Finding information"] == "0.67"
 
 
 def test_the_dashboard_statements_do_not_grow_with_the_competencies(browser, aligned_class,

@@ -60,7 +60,7 @@ def test_dashboard_shows_status_attention_and_heat_map(browser, classroom):
     assert "Not started: <strong>1</strong>" in page and "On track: <strong>1</strong>" in page
     attention = page.split('data-testid="attention"')[1].split("</ul>")[0]
     assert attention.index("Anh") < attention.index("Bảo")
-    assert "not passed: check-search" in attention
+    assert "not passed: Check: finding information" in attention
     rows = page.split("<tbody>")[1]
     assert rows.index("Anh") < rows.index("Bảo") < rows.index("Dũng") < rows.index("Chi")
     anh = page.split('class="heat"')[1].split("</tr>")[1]  # Anh's row of the heat map
@@ -75,7 +75,7 @@ def test_attention_list_speaks_the_teachers_language(browser, classroom, platfor
     browser.launch(platform, LaunchContext(**{**TEACHER.__dict__, "locale": "vi-VN"}))
     page = browser.client.get("/teach").get_data(as_text=True)
     attention = page.split('data-testid="attention"')[1].split("</ul>")[0]
-    assert "(chưa đạt: check-search)" in attention
+    assert "(chưa đạt: Check: finding information)" in attention
 
 
 def test_csv_export_has_a_bom_and_every_learner(browser, classroom):

@@ -23,8 +23,9 @@ STEP_RECOMPLETION_STATEMENTS = 6
 # ... the gradebook score: insert if absent, lock it, re-read progress under the lock,
 # update it; and the mastery the study moves
 STEP_COMPLETION_STATEMENTS = STEP_RECOMPLETION_STATEMENTS + 4
-# the same reads, the attempt, mastery, review card, the score
-CHECKPOINT_STATEMENTS = 12
+# the same reads, the attempt, mastery, review card, the score; after a pass, the reviews
+# due, for the step the result page offers next
+CHECKPOINT_STATEMENTS = 13
 
 
 def long_path(checkpoints: int) -> PathDraft:

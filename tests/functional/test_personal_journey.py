@@ -84,9 +84,9 @@ def test_what_selfpath_thinks_i_know_and_prove_it(learner):
     page = page_of(learner, "/path/skills")
     assert page.count("data-skill=") == 3
     assert 'data-skill="search" data-verdict="no_evidence"' in page
-    assert "Prove it: take a short check on search" in page
+    assert "Prove it: take a short check on “Finding information”" in page
     check = page_of(learner, "/path/skills/search/check")
-    assert "Check: search" in check and check.count("<fieldset>") == 1
+    assert "Check: Finding information" in check and check.count("<fieldset>") == 1
     for _ in range(3):
         check = page_of(learner, "/path/skills/search/check")
         question = question_on(check)
@@ -95,7 +95,7 @@ def test_what_selfpath_thinks_i_know_and_prove_it(learner):
             "answer": SEARCH_ANSWERS[question]})
     assert response.headers["Location"] == "/path/skills"  # three right answers prove it
     page = page_of(learner, "/path/skills")
-    assert "Selfpath now thinks you master search" in page
+    assert "Selfpath now thinks you master “Finding information”" in page
     assert 'data-skill="search" data-verdict="mastered"' in page
     assert "Evidence: 3 answers counted, 3 right." in page
     assert statuses(page_of(learner, "/path"))["check-search"] == "tested_out"
@@ -109,7 +109,7 @@ def test_a_learner_judged_not_ready_can_still_challenge_the_estimate(learner):
     asked = answer_diagnostic(learner, "/path/skills/search/check", SEARCH_ANSWERS)
     assert len(asked) == 3  # every question on the skill, although it was judged not mastered
     page = page_of(learner, "/path/skills")
-    assert "search is not shown as mastered yet" in page
+    assert "“Finding information” is not shown as mastered yet" in page
     assert "Evidence: 5 answers counted, 3 right." in page  # two in placement
 
 

@@ -2,7 +2,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from paths.grading import grade, is_correct, normalise
+from paths.grading import given_answer, grade, is_correct, normalise, right_answer
 
 
 @dataclass
@@ -36,3 +36,23 @@ def test_score_and_threshold():
 
 def test_normalise_composes_unicode():
     assert normalise("Vie\u0302\u0323t") == normalise("Việt")
+
+
+@pytest.mark.parametrize(("question", "right"), [
+    (Q("choice", 1, ["a", "b"]), "b"),
+    (Q("short", ["SERP", "serp"]), "SERP"),
+    (Q("short", "phishing"), "phishing"),
+    (Q("choice", 5, ["a"]), ""),
+])
+def test_the_right_answer_as_the_learner_reads_it(question, right):
+    assert right_answer(question) == right
+
+
+@pytest.mark.parametrize(("question", "given", "shown"), [
+    (Q("choice", 1, ["a", "b"]), "0", "a"),
+    (Q("choice", 1, ["a", "b"]), "", ""),
+    (Q("choice", 1, ["a", "b"]), "7", ""),
+    (Q("short", ["x"]), "  my answer ", "my answer"),
+])
+def test_the_given_answer_as_the_learner_saw_it(question, given, shown):
+    assert given_answer(question, given) == shown

@@ -80,3 +80,28 @@ def test_a_skill_check_proves_mastery_and_tests_out_its_steps(session, enrollmen
     assert set(result.tested_out) == {"search-basics", "search-queries", "check-search"}
     # A new check can start again afterwards.
     assert diagnostics.current(session, enrollment, model, "search").asked == 0
+
+
+def test_conclusions_say_per_skill_what_was_asked_and_concluded():
+    from paths.learning.mastery import SkillState
+
+    answers = [{"skill": "search", "correct": True}, {"skill": "search", "correct": True},
+               {"skill": "safety", "correct": False}]
+    states = {"search": SkillState("search", 0.85, 0.36, 2, 2),
+              "safety": SkillState("safety", 0.03, 0.17, 1, 0)}
+    found = diagnostics.conclusions(answers, states, ["evaluate", "safety", "search"])
+    assert [(c.skill, c.asked, c.right, c.verdict) for c in found] == [
+        ("evaluate", 0, 0, "no_evidence"), ("safety", 1, 0, "not_yet"),
+        ("search", 2, 2, "unsure")]  # 2 of 2 right: not enough to be sure
+    assert found[2].percent == 85
+
+
+def test_the_placement_result_keeps_what_it_concluded_per_skill(session, enrollment):
+    model = make_model()
+    while (question := diagnostics.current(session, enrollment, model).question) is not None:
+        diagnostics.answer(session, enrollment, model, None, question.id, "", now=utcnow())
+    result = diagnostics.placement_result(session, enrollment)
+    by_skill = {c.skill: c for c in result.by_skill}
+    assert set(by_skill) == {"search", "evaluate", "safety"}
+    assert sum(c.asked for c in by_skill.values()) == result.questions
+    assert all(c.right == 0 and c.verdict != "mastered" for c in by_skill.values())

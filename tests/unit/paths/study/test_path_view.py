@@ -13,7 +13,7 @@ from tests.unit.paths.study.demo_path import SEARCH_RIGHT
 def test_new_learner_starts_at_the_first_step(session, enrollment):
     view = path_view(session, enrollment, utcnow())
     assert view.up_next.step_key == "search-basics" and view.up_next.reason == CLOSES_GAP
-    assert view.up_next.params == {"skills": "search"}
+    assert view.up_next.params == {"skills": "Finding information"}
     statuses = {s.step.key: s.status for s in view.steps}
     assert statuses["search-basics"] == "available"
     assert statuses["search-queries"] == "locked"

@@ -26,7 +26,7 @@ def test_next_step_orders_gain_then_checkpoint_then_remedial(session, enrollment
     study(session, enrollment)
     view = path_view(session, enrollment, utcnow())
     assert (view.up_next.step_key, view.up_next.reason) == ("check-search", CHECKPOINT_READY)
-    assert view.up_next.params == {"skills": "search"}
+    assert view.up_next.params == {"skills": "Finding information"}
     checkpoints.submit_checkpoint(session, enrollment, "check-search", {0: "0"}, now=utcnow())
     view = path_view(session, enrollment, utcnow())
     assert (view.up_next.step_key, view.up_next.reason) == ("search-review", REMEDIAL)
