@@ -100,7 +100,7 @@ def queue_health(session: Session) -> list[PlatformQueue]:
                _count(and_(unsent, AgsEndpoint.id.is_(None))),
                func.min(case((pending, Score.changed_at))))
         .outerjoin(Deployment, Deployment.platform_id == Platform.id)
-        .outerjoin(Activity, Activity.tenant_id == Deployment.id)
+        .outerjoin(Activity, Activity.tenant_id == Deployment.tenant_id)
         .outerjoin(AgsEndpoint, AgsEndpoint.activity_id == Activity.id)
         .outerjoin(Assignment, Assignment.activity_id == Activity.id)
         .outerjoin(Enrollment, Enrollment.assignment_id == Assignment.id)

@@ -46,7 +46,8 @@ class Platform(Base):
 
 
 class Deployment(Base):
-    """A deployment of the tool on a platform: the tenant that owns courses and data."""
+    """A deployment of the tool on a platform, for one tenant (school) that owns courses
+    and data. The tenant is the domain's; deleting the deployment deletes its tenant."""
 
     __tablename__ = "lti_deployments"
     __table_args__ = (UniqueConstraint("platform_id", "deployment_id"),)
@@ -54,6 +55,8 @@ class Deployment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
     deployment_id: Mapped[str] = mapped_column(String(255))
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), unique=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

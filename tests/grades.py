@@ -41,20 +41,20 @@ def quick_worker(**changes: Any) -> GradeWorker:
 def linked_activity(session: Session, platform: TestPlatform, claim: dict[str, Any] | None,
                     *, link: str = "link-1", grading: str = "completion") -> Activity:
     """An activity with the demo path assigned and, when `claim` is given, its AGS claim."""
-    tenant = session.scalars(select(Deployment).where(
+    tenant_id = session.scalars(select(Deployment.tenant_id).where(
         Deployment.platform_id == platform.platform_id)).first()
-    assert tenant is not None
-    course = session.scalars(select(Course).where(Course.tenant_id == tenant.id)).first()
+    assert tenant_id is not None
+    course = session.scalars(select(Course).where(Course.tenant_id == tenant_id)).first()
     if course is None:
-        course = Course(tenant_id=tenant.id, context_id="course-1", title="Biology 10A")
+        course = Course(tenant_id=tenant_id, context_id="course-1", title="Biology 10A")
         session.add(course)
         session.flush()
-    activity = Activity(tenant_id=tenant.id, course_id=course.id, resource_link_id=link,
+    activity = Activity(tenant_id=tenant_id, course_id=course.id, resource_link_id=link,
                         title="Cells path")
     session.add(activity)
     session.flush()
     version = create_path(session, load_path(json.loads(DEMO.read_text())), now=utcnow(),
-                          tenant_id=tenant.id)
+                          tenant_id=tenant_id)
     assign(session, activity.id, version, assigned_by=None, grading=grading, now=utcnow())
     if claim is not None:
         store_endpoint(session, activity.id, platform.platform_id, claim, utcnow())
