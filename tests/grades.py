@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti.ags_endpoint import store_endpoint
+from lti.grade_queue import acknowledged_version
 from lti.grade_status import sync_status_for
 from lti.grade_worker import BatchReport, GradeWorker, WorkerSettings
-from lti.models import Deployment
+from lti.models import Deployment, ScoreDelivery
 from paths.authoring import create_path
 from paths.db import utcnow
 from paths.enrollment import Enrollment, assign, enroll
@@ -105,8 +106,9 @@ def drain(worker: GradeWorker, session: Session, *, seconds: float = 10.0,
 
 def unsent(session: Session) -> list[int]:
     session.expire_all()
-    return list(session.scalars(select(Score.id).where(
-        Score.version > Score.acknowledged_version, Score.failed_at.is_(None))))
+    return list(session.scalars(select(Score.id).outerjoin(
+        ScoreDelivery, ScoreDelivery.score_id == Score.id).where(
+        Score.version > acknowledged_version(), ScoreDelivery.failed_at.is_(None))))
 
 
 def states(session: Session, enrollments: list[Enrollment]) -> list[str]:
@@ -117,6 +119,16 @@ def states(session: Session, enrollments: list[Enrollment]) -> list[str]:
 def score_of(session: Session, enrollment: Enrollment) -> Score:
     session.expire_all()
     return session.scalars(select(Score).where(Score.enrollment_id == enrollment.id)).one()
+
+
+def delivery_of(session: Session, enrollment: Enrollment) -> ScoreDelivery:
+    """Where sending the enrollment's score stands (blank before a worker first claims it)."""
+    session.expire_all()
+    score_id, delivery = session.execute(
+        select(Score.id, ScoreDelivery).outerjoin(
+            ScoreDelivery, ScoreDelivery.score_id == Score.id)
+        .where(Score.enrollment_id == enrollment.id)).one()
+    return delivery or ScoreDelivery(score_id=score_id, acknowledged_version=0, attempts=0)
 
 
 def gradebook_for(platform: TestPlatform, database_url: str, **options: Any) -> FakeGradebook:

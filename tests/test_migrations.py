@@ -99,3 +99,50 @@ def test_tenants_are_made_from_deployments_and_taken_back(database_url):
             for table in reversed(Base.metadata.sorted_tables):
                 connection.execute(table.delete())
         engine.dispose()
+
+
+GRADE_ROWS = (
+    "INSERT INTO users (id, issuer, subject, created_at, last_seen_at) "
+    "VALUES (3, 'https://moodle.example', 'u1', :at, :at)",
+    "INSERT INTO path_versions (id, path_id, number, title, description, language, "
+    "skill_labels, published_at) VALUES (10, 8, 1, 'Cells', '', 'en', '[]', :at)",
+    "INSERT INTO assignments (id, activity_id, path_version_id, grading, created_at) "
+    "VALUES (11, 6, 10, 'completion', :at)",
+    "INSERT INTO enrollments (id, assignment_id, user_id, created_at) VALUES (12, 11, 3, :at)",
+    "INSERT INTO scores (id, enrollment_id, score_given, score_maximum, activity_progress, "
+    "grading_progress, version, changed_at, acknowledged_version, attempts, last_error, "
+    "failed_at, claimed_by) VALUES (13, 12, 40.0, 100.0, 'InProgress', 'FullyGraded', 3, "
+    ":at, 2, 4, 'the LMS answered 422', :at, 'worker-1')",
+)
+DELIVERY = ("SELECT acknowledged_version, attempts, last_error, claimed_by, "
+            "failed_at IS NOT NULL FROM {table}")
+
+
+def test_grade_sync_state_moves_to_score_deliveries_and_back(database_url):
+    """What the LMS acknowledged and why a send failed move with the score, row for row."""
+    config = alembic_config(database_url)
+    engine = create_engine(database_url)
+    command.downgrade(config, "0011_competency_frameworks")
+    try:
+        with engine.begin() as connection:
+            for statement in SCHOOL_ROWS + GRADE_ROWS:
+                connection.execute(text(statement), {"at": "2026-11-01 10:00:00+00:00"})
+        command.upgrade(config, "head")
+        kept = (2, 4, "the LMS answered 422", "worker-1", True)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT score_id FROM lti_score_deliveries")).all() \
+                == [(13,)]
+            assert tuple(connection.execute(text(DELIVERY.format(
+                table="lti_score_deliveries"))).one()) == kept
+            columns = {c["name"] for c in inspect(connection).get_columns("scores")}
+            assert "acknowledged_version" not in columns and "version" in columns
+        command.downgrade(config, "0013_tenants")
+        with engine.connect() as connection:
+            assert tuple(connection.execute(text(DELIVERY.format(table="scores"))).one()) \
+                == kept
+    finally:
+        command.upgrade(config, "head")
+        with engine.begin() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(table.delete())
+        engine.dispose()
