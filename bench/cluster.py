@@ -117,7 +117,7 @@ def prepare_course(database_url: str, lms: BenchLms, draft: PathDraft, context_i
     if its teacher had chosen the path through deep linking."""
     engine = create_engine(database_url)
     with Session(engine) as session:
-        tenant_id = session.scalars(select(Deployment.id).join(
+        tenant_id = session.scalars(select(Deployment.tenant_id).join(
             Platform, Platform.id == Deployment.platform_id).where(
             Platform.issuer == lms.issuer)).one()
         course = Course(tenant_id=tenant_id, context_id=context_id, title="Course 1")

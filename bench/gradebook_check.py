@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from lti.models import AgsEndpoint
+from lti.grade_queue import acknowledged_version
+from lti.models import AgsEndpoint, ScoreDelivery
 from paths.enrollment import Assignment, Enrollment
 from paths.people import User
 from paths.scores import Score
@@ -76,9 +77,11 @@ def expected_scores(session: Session) -> dict[Cell, ToolScore]:
 
 def queue_state(session: Session) -> tuple[int, int]:
     """(scores waiting to be sent or acknowledged, scores held after a refusal)."""
-    unsent = Score.version > Score.acknowledged_version
-    pending = session.scalar(select(func.count()).where(unsent, Score.failed_at.is_(None)))
-    held = session.scalar(select(func.count()).where(unsent, Score.failed_at.is_not(None)))
+    unsent = Score.version > acknowledged_version()
+    scores = select(func.count()).select_from(Score).outerjoin(
+        ScoreDelivery, ScoreDelivery.score_id == Score.id)
+    pending = session.scalar(scores.where(unsent, ScoreDelivery.failed_at.is_(None)))
+    held = session.scalar(scores.where(unsent, ScoreDelivery.failed_at.is_not(None)))
     return int(pending or 0), int(held or 0)
 
 

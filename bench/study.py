@@ -158,7 +158,7 @@ def seed_class_for(database_url: str, lms: BenchLms, name: str, learners: int,
     """A class (bench/classroom.py) in the benchmark LMS's deployment."""
     engine = create_engine(database_url)
     with Session(engine) as session:
-        tenant_id = session.scalars(select(Deployment.id).join(
+        tenant_id = session.scalars(select(Deployment.tenant_id).join(
             Platform, Platform.id == Deployment.platform_id).where(
             Platform.issuer == lms.issuer)).one()
         seed_class(session, learners, steps, tenant=(tenant_id, lms.issuer), name=name)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from lti.models import AgsEndpoint
+from lti.models import AgsEndpoint, ScoreDelivery
 from paths.db import insert_or_get
 from paths.enrollment import Assignment, Enrollment
 from paths.scores import Score
@@ -60,8 +60,9 @@ def release_held(session: Session, activity_id: int) -> int:
     """Scores held after a refusal try again (the endpoint they were refused on changed)."""
     enrollments = select(Enrollment.id).join(Assignment).where(
         Assignment.activity_id == activity_id)
-    result = session.execute(update(Score).where(
-        Score.enrollment_id.in_(enrollments), Score.failed_at.is_not(None)).values(
+    scores = select(Score.id).where(Score.enrollment_id.in_(enrollments))
+    result = session.execute(update(ScoreDelivery).where(
+        ScoreDelivery.score_id.in_(scores), ScoreDelivery.failed_at.is_not(None)).values(
         failed_at=None, attempts=0, next_attempt_at=None))
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -38,7 +38,7 @@ class FrameOrigins:
         """For sessions that hold only their tenant (started before sessions named their
         platform)."""
         platform_id = self._platform_of_tenant.get(tenant_id, lambda: session.scalar(
-            select(Deployment.platform_id).where(Deployment.id == tenant_id)))
+            select(Deployment.platform_id).where(Deployment.tenant_id == tenant_id)))
         return self.for_platform(session, platform_id) if platform_id is not None else None
 
     def remember(self, platform: Platform) -> None:

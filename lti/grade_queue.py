@@ -1,19 +1,22 @@
 """The grade-sync queue in the database: claim scores the LMS has not acknowledged, and
 record what became of each send. Any number of workers share it: on PostgreSQL a claim
 skips rows another worker holds (FOR UPDATE SKIP LOCKED), and a claim is a lease, so
-the scores of a worker that died are taken up again when the lease runs out."""
+the scores of a worker that died are taken up again when the lease runs out. What became
+of each score is kept in `lti_score_deliveries`, a row made when a worker first claims it."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, case, or_, select, update
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lti.ags_token import PlatformAuth
-from lti.models import AgsEndpoint, Platform
+from lti.models import AgsEndpoint, Platform, ScoreDelivery
 from paths.enrollment import Assignment, Enrollment
 from paths.people import Activity, User
 from paths.scores import Score
@@ -41,15 +44,22 @@ class PendingScore:
     platform: PlatformAuth
 
 
+def acknowledged_version() -> ColumnElement[int]:
+    """The version the LMS acknowledged, for a score outer-joined to its delivery."""
+    return func.coalesce(ScoreDelivery.acknowledged_version, 0)
+
+
 def _due(now: datetime, paused: Collection[int]) -> Select[tuple[int]]:
+    delivery = ScoreDelivery
     query = (select(Score.id)
              .join(Enrollment, Enrollment.id == Score.enrollment_id)
              .join(Assignment, Assignment.id == Enrollment.assignment_id)
              .join(AgsEndpoint, AgsEndpoint.activity_id == Assignment.activity_id)
              .join(Platform, Platform.id == AgsEndpoint.platform_id)
-             .where(Score.version > Score.acknowledged_version, Score.failed_at.is_(None),
-                    or_(Score.next_attempt_at.is_(None), Score.next_attempt_at <= now),
-                    or_(Score.claimed_until.is_(None), Score.claimed_until < now),
+             .outerjoin(delivery, delivery.score_id == Score.id)
+             .where(Score.version > acknowledged_version(), delivery.failed_at.is_(None),
+                    or_(delivery.next_attempt_at.is_(None), delivery.next_attempt_at <= now),
+                    or_(delivery.claimed_until.is_(None), delivery.claimed_until < now),
                     Platform.enabled.is_(True))
              .order_by(Score.changed_at, Score.id))
     if paused:
@@ -67,21 +77,32 @@ def claim(session: Session, *, worker: str, now: datetime, lease_seconds: float,
     if not ids:
         session.commit()
         return []
+    track(session, ids)
     claimed = list(session.scalars(
-        update(Score).where(Score.id.in_(ids), or_(Score.claimed_until.is_(None),
-                                                   Score.claimed_until < now))
+        update(ScoreDelivery).where(ScoreDelivery.score_id.in_(ids), or_(
+            ScoreDelivery.claimed_until.is_(None), ScoreDelivery.claimed_until < now))
         .values(claimed_until=now + timedelta(seconds=lease_seconds), claimed_by=worker)
-        .returning(Score.id)))
+        .returning(ScoreDelivery.score_id)))
     pending = _details(session, claimed)
     session.commit()
     return pending
+
+
+def track(session: Session, score_ids: list[int]) -> None:
+    """Give these scores a delivery row each, unless they have one (one statement)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(ScoreDelivery).values(
+        [{"score_id": i, "acknowledged_version": 0, "attempts": 0} for i in score_ids])
+        .on_conflict_do_nothing(index_elements=["score_id"]))
 
 
 def _details(session: Session, ids: list[int]) -> list[PendingScore]:
     if not ids:
         return []
     rows = session.execute(
-        select(Score, User.subject, Activity, AgsEndpoint, Platform)
+        select(Score, ScoreDelivery.attempts, User.subject, Activity, AgsEndpoint, Platform)
+        .join(ScoreDelivery, ScoreDelivery.score_id == Score.id)
         .join(Enrollment, Enrollment.id == Score.enrollment_id)
         .join(User, User.id == Enrollment.user_id)
         .join(Assignment, Assignment.id == Enrollment.assignment_id)
@@ -93,10 +114,10 @@ def _details(session: Session, ids: list[int]) -> list[PendingScore]:
     return [_pending(*row) for row in rows]
 
 
-def _pending(score: Score, subject: str, activity: Activity, endpoint: AgsEndpoint,
-             platform: Platform) -> PendingScore:
+def _pending(score: Score, attempts: int, subject: str, activity: Activity,
+             endpoint: AgsEndpoint, platform: Platform) -> PendingScore:
     return PendingScore(
-        score_id=score.id, version=score.version, attempts=score.attempts, user_id=subject,
+        score_id=score.id, version=score.version, attempts=attempts, user_id=subject,
         given=score.score_given, maximum=score.score_maximum,
         activity_progress=score.activity_progress, grading_progress=score.grading_progress,
         changed_at=score.changed_at, endpoint_id=endpoint.id,
@@ -111,17 +132,21 @@ def platform_auth(platform: Platform) -> PlatformAuth:
 
 
 def _release(worker: str) -> dict[str, object]:
-    mine = Score.claimed_by == worker
-    return {"claimed_until": case((mine, None), else_=Score.claimed_until),
-            "claimed_by": case((mine, None), else_=Score.claimed_by)}
+    mine = ScoreDelivery.claimed_by == worker
+    return {"claimed_until": case((mine, None), else_=ScoreDelivery.claimed_until),
+            "claimed_by": case((mine, None), else_=ScoreDelivery.claimed_by)}
+
+
+def _of(item: PendingScore) -> Any:
+    return update(ScoreDelivery).where(ScoreDelivery.score_id == item.score_id)
 
 
 def acknowledged(session: Session, item: PendingScore, *, worker: str, now: datetime) -> None:
     """The LMS accepted this version (a newer one may be waiting already)."""
-    session.execute(update(Score).where(Score.id == item.score_id).values(
+    session.execute(_of(item).values(
         acknowledged_version=case(
-            (Score.acknowledged_version < item.version, item.version),
-            else_=Score.acknowledged_version),
+            (ScoreDelivery.acknowledged_version < item.version, item.version),
+            else_=ScoreDelivery.acknowledged_version),
         acknowledged_at=now, attempts=0, next_attempt_at=None, last_error=None,
         last_error_at=None, **_release(worker)))
 
@@ -132,16 +157,17 @@ def retry_later(session: Session, item: PendingScore, *, worker: str, now: datet
     values: dict[str, object] = {"next_attempt_at": now + timedelta(seconds=delay),
                                  **_release(worker)}
     if counted:
-        values.update(attempts=Score.attempts + 1, last_error=reason, last_error_at=now)
-    session.execute(update(Score).where(Score.id == item.score_id).values(**values))
+        values.update(attempts=ScoreDelivery.attempts + 1, last_error=reason,
+                      last_error_at=now)
+    session.execute(_of(item).values(**values))
 
 
 def refused(session: Session, item: PendingScore, *, worker: str, now: datetime,
             reason: str) -> None:
     """Hold the score with the reason until someone asks for a resync."""
-    session.execute(update(Score).where(Score.id == item.score_id).values(
+    session.execute(_of(item).values(
         failed_at=now, last_error=reason[:2000], last_error_at=now,
-        attempts=Score.attempts + 1, next_attempt_at=None, **_release(worker)))
+        attempts=ScoreDelivery.attempts + 1, next_attempt_at=None, **_release(worker)))
 
 
 def lock_endpoint(session: Session, endpoint_id: int) -> AgsEndpoint:

@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from lti.models import AgsEndpoint, Deployment, Platform
+from lti.grade_queue import acknowledged_version
+from lti.models import AgsEndpoint, Deployment, Platform, ScoreDelivery
 from paths.db import as_utc
 from paths.enrollment import Assignment, Enrollment
 from paths.people import Activity, Course
@@ -50,16 +51,16 @@ class PlatformQueue:
     oldest_pending: datetime | None
 
 
-def _state(score: Score, linked: bool) -> str:
-    if score.failed_at is not None:
+def _state(score: Score, delivery: ScoreDelivery, linked: bool) -> str:
+    if delivery.failed_at is not None:
         return FAILED
     if score.version == 0:
         return NOTHING_YET
-    if score.version <= score.acknowledged_version:
+    if score.version <= delivery.acknowledged_version:
         return SENT
     if not linked:
         return NOT_LINKED
-    return RETRYING if score.attempts else PENDING
+    return RETRYING if delivery.attempts else PENDING
 
 
 def sync_status_for(session: Session, enrollment_ids: Iterable[int]) -> dict[int, SyncStatus]:
@@ -69,18 +70,26 @@ def sync_status_for(session: Session, enrollment_ids: Iterable[int]) -> dict[int
     if not ids:
         return statuses
     rows = session.execute(
-        select(Score, AgsEndpoint.id).join(Enrollment, Enrollment.id == Score.enrollment_id)
+        select(Score, ScoreDelivery, AgsEndpoint.id)
+        .join(Enrollment, Enrollment.id == Score.enrollment_id)
         .join(Assignment, Assignment.id == Enrollment.assignment_id)
+        .outerjoin(ScoreDelivery, ScoreDelivery.score_id == Score.id)
         .outerjoin(AgsEndpoint, AgsEndpoint.activity_id == Assignment.activity_id)
         .where(Score.enrollment_id.in_(ids)))
-    for score, endpoint_id in rows:
-        statuses[score.enrollment_id] = SyncStatus(
-            state=_state(score, endpoint_id is not None), score_given=score.score_given,
-            score_maximum=score.score_maximum, version=score.version,
-            acknowledged_version=score.acknowledged_version,
-            acknowledged_at=score.acknowledged_at, last_error=score.last_error,
-            attempts=score.attempts, next_attempt_at=score.next_attempt_at)
+    for score, delivery, endpoint_id in rows:
+        statuses[score.enrollment_id] = _status(score, delivery, endpoint_id is not None)
     return statuses
+
+
+def _status(score: Score, delivery: ScoreDelivery | None, linked: bool) -> SyncStatus:
+    if delivery is None:  # never tried: nothing acknowledged, nothing failed
+        delivery = ScoreDelivery(score_id=score.id, acknowledged_version=0, attempts=0)
+    return SyncStatus(
+        state=_state(score, delivery, linked), score_given=score.score_given,
+        score_maximum=score.score_maximum, version=score.version,
+        acknowledged_version=delivery.acknowledged_version,
+        acknowledged_at=delivery.acknowledged_at, last_error=delivery.last_error,
+        attempts=delivery.attempts, next_attempt_at=delivery.next_attempt_at)
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -89,22 +98,25 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 def queue_health(session: Session) -> list[PlatformQueue]:
     """Pending, retrying, failed, sent and unlinked scores per platform."""
-    unsent = and_(Score.failed_at.is_(None), Score.version > Score.acknowledged_version)
+    failed_at, acknowledged = ScoreDelivery.failed_at, acknowledged_version()
+    unsent = and_(failed_at.is_(None), Score.version > acknowledged)
     linked = AgsEndpoint.id.is_not(None)
     pending = and_(unsent, linked)
     rows = session.execute(
         select(Platform.id, Platform.name, Platform.issuer, _count(pending),
-               _count(and_(pending, Score.attempts > 0)), _count(Score.failed_at.is_not(None)),
-               _count(and_(Score.failed_at.is_(None), Score.version > 0,
-                           Score.version <= Score.acknowledged_version)),
+               _count(and_(pending, ScoreDelivery.attempts > 0)),
+               _count(failed_at.is_not(None)),
+               _count(and_(failed_at.is_(None), Score.version > 0,
+                           Score.version <= acknowledged)),
                _count(and_(unsent, AgsEndpoint.id.is_(None))),
                func.min(case((pending, Score.changed_at))))
         .outerjoin(Deployment, Deployment.platform_id == Platform.id)
-        .outerjoin(Activity, Activity.tenant_id == Deployment.id)
+        .outerjoin(Activity, Activity.tenant_id == Deployment.tenant_id)
         .outerjoin(AgsEndpoint, AgsEndpoint.activity_id == Activity.id)
         .outerjoin(Assignment, Assignment.activity_id == Activity.id)
         .outerjoin(Enrollment, Enrollment.assignment_id == Assignment.id)
         .outerjoin(Score, Score.enrollment_id == Enrollment.id)
+        .outerjoin(ScoreDelivery, ScoreDelivery.score_id == Score.id)
         .group_by(Platform.id, Platform.name, Platform.issuer).order_by(Platform.id))
     return [PlatformQueue(platform_id=r[0], name=r[1], issuer=r[2], pending=int(r[3]),
                           retrying=int(r[4]), failed=int(r[5]), sent=int(r[6]),
@@ -117,10 +129,13 @@ def resync(session: Session, enrollment_ids: Iterable[int]) -> int:
     ids = list(enrollment_ids)
     if not ids:
         return 0
-    result = session.execute(update(Score).where(
-        Score.enrollment_id.in_(ids), Score.version > Score.acknowledged_version)
-        .values(failed_at=None, attempts=0, next_attempt_at=None))
-    return int(getattr(result, "rowcount", 0) or 0)
+    unsent = list(session.scalars(
+        select(Score.id).outerjoin(ScoreDelivery, ScoreDelivery.score_id == Score.id)
+        .where(Score.enrollment_id.in_(ids), Score.version > acknowledged_version())))
+    if unsent:  # a score never tried has no delivery to reset, and is due already
+        session.execute(update(ScoreDelivery).where(ScoreDelivery.score_id.in_(unsent))
+                        .values(failed_at=None, attempts=0, next_attempt_at=None))
+    return len(unsent)
 
 
 def resync_course(session: Session, course: str) -> int:

@@ -1,5 +1,5 @@
-"""Platform registrations, deployments, tool keys, launch state, the launch log and the
-gradebook endpoints (AGS) that launches hand us."""
+"""Platform registrations, deployments, tool keys, launch state, the launch log, the
+gradebook endpoints (AGS) that launches hand us and the delivery of scores to them."""
 
 from __future__ import annotations
 
@@ -46,7 +46,8 @@ class Platform(Base):
 
 
 class Deployment(Base):
-    """A deployment of the tool on a platform: the tenant that owns courses and data."""
+    """A deployment of the tool on a platform, for one tenant (school) that owns courses
+    and data. The tenant is the domain's; deleting the deployment deletes its tenant."""
 
     __tablename__ = "lti_deployments"
     __table_args__ = (UniqueConstraint("platform_id", "deployment_id"),)
@@ -54,6 +55,8 @@ class Deployment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
     deployment_id: Mapped[str] = mapped_column(String(255))
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), unique=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
@@ -148,3 +151,23 @@ class CourseRoster(Base):
     members: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     fetched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ScoreDelivery(Base):
+    """Where sending one score to the LMS gradebook stands: the version the LMS
+    acknowledged, the worker holding it, and when and why a send failed. A score without
+    a row has not been sent or tried yet (its acknowledged version is 0)."""
+
+    __tablename__ = "lti_score_deliveries"
+
+    score_id: Mapped[int] = mapped_column(
+        ForeignKey("scores.id", ondelete="CASCADE"), primary_key=True)
+    acknowledged_version: Mapped[int] = mapped_column(Integer, default=0)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # held until a resync
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(64))

@@ -14,13 +14,13 @@ from lti.models import Deployment
 from lti.rosters import remember_roster_address
 from paths.db import insert_or_get
 from paths.enrollment import Assignment
-from paths.people import TEACHER, Activity, Course, Membership, User
+from paths.people import TEACHER, Activity, Course, Membership, Tenant, User
 
 # "Last seen" and "last launch" move on when older than this, so a learner who reopens the
 # activity within minutes does not rewrite their rows on every launch.
 LAST_SEEN_PRECISION = timedelta(minutes=5)
 
-KnownParties = tuple[Deployment, Course | None, Activity | None, Assignment | None,
+KnownParties = tuple[Tenant, Course | None, Activity | None, Assignment | None,
                      User | None, Membership | None]
 
 
@@ -29,7 +29,7 @@ class LaunchParties:
     user: User
     course: Course | None
     activity: Activity | None
-    tenant: Deployment
+    tenant: Tenant  # the school of the launch's deployment
     assignment: Assignment | None = None  # the path placed on the activity, if any
 
 
@@ -58,13 +58,16 @@ def provision(session: Session, launch: Launch, now: datetime) -> LaunchParties:
 
 
 def find_parties(session: Session, launch: Launch) -> KnownParties:
-    """The tenant, course, activity and its assignment, user and membership in one
-    statement; None for each the LMS has not launched Selfpath with before."""
+    """The tenant of the launch's deployment, course, activity and its assignment, user
+    and membership in one statement; None for each the LMS has not launched Selfpath with
+    before."""
     row = session.execute(
-        select(Deployment, Course, Activity, Assignment, User, Membership)
-        .outerjoin(Course, and_(Course.tenant_id == Deployment.id,
+        select(Tenant, Course, Activity, Assignment, User, Membership)
+        .select_from(Deployment)
+        .join(Tenant, Tenant.id == Deployment.tenant_id)
+        .outerjoin(Course, and_(Course.tenant_id == Tenant.id,
                                 Course.context_id == launch.context_id))
-        .outerjoin(Activity, and_(Activity.tenant_id == Deployment.id,
+        .outerjoin(Activity, and_(Activity.tenant_id == Tenant.id,
                                   Activity.resource_link_id == launch.resource_link_id))
         .outerjoin(Assignment, Assignment.activity_id == Activity.id)
         .outerjoin(User, and_(User.issuer == launch.issuer, User.subject == launch.subject))
@@ -101,7 +104,7 @@ def _user(session: Session, launch: Launch, user: User | None, now: datetime) ->
     return user
 
 
-def _course(session: Session, launch: Launch, tenant: Deployment,
+def _course(session: Session, launch: Launch, tenant: Tenant,
             course: Course | None) -> Course:
     if course is None:
         course = insert_or_get(session, Course, {
@@ -113,7 +116,7 @@ def _course(session: Session, launch: Launch, tenant: Deployment,
     return course
 
 
-def _activity(session: Session, launch: Launch, tenant: Deployment, course: Course | None,
+def _activity(session: Session, launch: Launch, tenant: Tenant, course: Course | None,
               activity: Activity | None) -> Activity:
     course_id = course.id if course else None
     if activity is None:

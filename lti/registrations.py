@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 
 from lti.errors import LaunchRefused
 from lti.models import Deployment, Platform
 from lti.platform_configuration import check_platform_urls
 from paths.errors import Conflict, DomainError, NotFound
+from paths.people import Tenant
 
 CANVAS_ISSUERS = {
     "https://canvas.instructure.com": "https://*.instructure.com",
@@ -140,8 +141,9 @@ def set_accepts_new_deployments(session: Session, platform_id: int,
 def delete_platform(session: Session, platform_id: int) -> Platform:
     """Remove a registration with its deployments (and their courses and progress)."""
     platform = get_platform(session, platform_id)
+    tenant_ids = [deployment.tenant_id for deployment in platform.deployments]
     session.delete(platform)
-    session.flush()
+    _delete_tenants(session, tenant_ids)
     return platform
 
 
@@ -166,18 +168,25 @@ def add_deployment(session: Session, platform_id: int, deployment_id: str) -> De
     if find_deployment(session, platform, deployment_id):
         raise Conflict(f"deployment {deployment_id!r} is already registered for "
                        f"{platform.issuer} (client {platform.client_id})")
-    deployment = Deployment(platform_id=platform.id, deployment_id=deployment_id, enabled=True)
-    session.add(deployment)
-    session.flush()
-    return deployment
+    return _new_deployment(session, platform, deployment_id, enabled=True)
 
 
 def record_new_deployment(session: Session, platform: Platform,
                           deployment_id: str) -> Deployment:
     """A deployment first seen in a launch: kept for an admin to enable, or enabled at
     once when the platform accepts new deployments."""
-    deployment = Deployment(platform_id=platform.id, deployment_id=deployment_id[:255],
-                            enabled=platform.accepts_new_deployments)
+    return _new_deployment(session, platform, deployment_id[:255],
+                           enabled=platform.accepts_new_deployments)
+
+
+def _new_deployment(session: Session, platform: Platform, deployment_id: str, *,
+                    enabled: bool) -> Deployment:
+    """A deployment with the tenant (school) it serves, created together."""
+    tenant = Tenant(name=f"{platform.name} — {deployment_id}"[:255])
+    session.add(tenant)
+    session.flush()
+    deployment = Deployment(platform_id=platform.id, deployment_id=deployment_id,
+                            tenant_id=tenant.id, enabled=enabled)
     session.add(deployment)
     session.flush()
     return deployment
@@ -197,11 +206,19 @@ def set_deployment_enabled(session: Session, row_id: int, enabled: bool) -> Depl
 
 
 def delete_deployment(session: Session, row_id: int) -> Deployment:
-    """Remove a deployment with its courses and progress."""
+    """Remove a deployment with its tenant's courses and progress."""
     deployment = get_deployment(session, row_id)
     session.delete(deployment)
-    session.flush()
+    _delete_tenants(session, [deployment.tenant_id])
     return deployment
+
+
+def _delete_tenants(session: Session, tenant_ids: list[int]) -> None:
+    """The tenants of deleted deployments go too; the database cascades to their courses,
+    activities and paths."""
+    session.flush()
+    if tenant_ids:
+        session.execute(delete(Tenant).where(Tenant.id.in_(tenant_ids)))
 
 
 def find_deployment(session: Session, platform: Platform, deployment_id: str) -> Deployment | None:

@@ -39,7 +39,7 @@ class LearningPath(Base):
     # The path's identity in exports and in the open library, kept across versions.
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     tenant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("lti_deployments.id", ondelete="CASCADE"))
+        ForeignKey("tenants.id", ondelete="CASCADE"))
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))

@@ -1,8 +1,8 @@
 """People, courses and placed activities as the LMS describes them in a launch.
 
 A user is identified by the platform issuer and the LMS's user id (`sub`); a course and
-an activity belong to one tenant (a deployment of the tool on a platform), so two
-schools never share a row even when their LMS ids collide.
+an activity belong to one tenant (a school: the LTI adapter's deployment of the tool on a
+platform points to it), so two schools never share a row even when their LMS ids collide.
 """
 
 from __future__ import annotations
@@ -19,6 +19,17 @@ LEARNER = "learner"
 TEACHER = "teacher"
 ADMIN = "admin"
 ROLES = (LEARNER, TEACHER, ADMIN)
+
+
+class Tenant(Base):
+    """A school that uses Selfpath. The domain owns it; the LTI deployment it was created
+    for points to it, so the domain's tables never point into the LTI adapter's."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class User(Base):
@@ -40,7 +51,7 @@ class Course(Base):
     __table_args__ = (UniqueConstraint("tenant_id", "context_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("lti_deployments.id", ondelete="CASCADE"))
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
     context_id: Mapped[str] = mapped_column(String(255))
     title: Mapped[str | None] = mapped_column(String(255))
     label: Mapped[str | None] = mapped_column(String(255))
@@ -54,7 +65,7 @@ class Activity(Base):
     __table_args__ = (UniqueConstraint("tenant_id", "resource_link_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("lti_deployments.id", ondelete="CASCADE"))
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
     resource_link_id: Mapped[str] = mapped_column(String(255))
     title: Mapped[str | None] = mapped_column(String(255))

@@ -1,9 +1,10 @@
 """Each enrollment's score as state: what the LMS gradebook should show, with a version.
 
 The score is recomputed from the progress events whenever progress changes, in the same
-transaction; its version goes up only when what the gradebook would show changes. Beside
-it, the sync bookkeeping: the version the LMS acknowledged, and when and why a send failed.
-`changed_at` is the score's AGS timestamp: it only ever increases per enrollment.
+transaction; its version goes up only when what the gradebook would show changes. Sending
+it is the LTI adapter's business: the version the LMS acknowledged, and when and why a send
+failed, are kept in its own table beside the score. `changed_at` is the score's AGS
+timestamp: it only ever increases per enrollment.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text, select
+from sqlalchemy import Float, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from paths.catalog import Step
@@ -41,16 +42,6 @@ class Score(Base):
     grading_progress: Mapped[str] = mapped_column(String(16), default=NOT_READY)
     version: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    # What the LMS acknowledged, and the state of sending what it has not.
-    acknowledged_version: Mapped[int] = mapped_column(Integer, default=0)
-    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # held until a resync
-    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
 
 
 @dataclass(frozen=True)
@@ -112,7 +103,6 @@ def recompute_score(session: Session, enrollment: Enrollment, now: datetime) -> 
 
 def _locked_score(session: Session, enrollment_id: int, now: datetime) -> Score:
     insert_if_absent(session, Score, {"enrollment_id": enrollment_id, "version": 0,
-                                      "acknowledged_version": 0, "attempts": 0,
                                       "score_given": 0.0, "score_maximum": SCORE_MAXIMUM,
                                       "activity_progress": INITIALIZED,
                                       "grading_progress": NOT_READY, "changed_at": now},

@@ -6,7 +6,7 @@ from paths.competencies.models import Competency, CompetencyAlignment, Competenc
 from paths.enrollment import Assignment, Enrollment
 from paths.library.models import LibraryEntry, LibraryRelease, LibraryReport
 from paths.library.resources import HarvestSource, LibraryResource
-from paths.people import Activity, Course, Membership, User
+from paths.people import Activity, Course, Membership, Tenant, User
 from paths.progress import ProgressEvent
 from paths.scores import Score
 from paths.study.review_cards import ReviewCardRow
@@ -16,4 +16,4 @@ __all__ = ["Activity", "Assignment", "Competency", "CompetencyAlignment", "Compe
            "Course", "Enrollment", "Framework", "HarvestSource", "LearningPath", "LibraryEntry",
            "LibraryRelease", "LibraryReport", "LibraryResource", "Membership",
            "PathVersion", "ProgressEvent", "Question", "ReviewCardRow", "Score", "SkillMastery",
-           "SkillParameters", "Step", "User"]
+           "SkillParameters", "Step", "Tenant", "User"]

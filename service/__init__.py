@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import Settings
 from config.logging import configure_logging
 from config.secrets import read_or_create_secret
+from paths.study.skills import FittedModels
 from service import errors, i18n, input_limits, request_log, security, sqlite_pragmas, web_session
 from service.admin import bp as admin_bp
 from service.cartridge.views import bp as cartridge_bp
@@ -20,6 +21,7 @@ from service.competencies_cli import register as register_competencies_cli
 from service.demo.views import bp as demo_bp
 from service.extensions import csrf, db, limiter
 from service.health import bp as health_bp
+from service.learner.estimates import FITTED_MODELS
 from service.learner.views import bp as learner_bp
 from service.learning_cli import register as register_learning_cli
 from service.library.public import bp as library_bp
@@ -49,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(_flask_config(settings))
     app.extensions["selfpath.settings"] = settings
     app.extensions[LTI_SERVICES] = LtiServices.build(settings)
+    app.extensions[FITTED_MODELS] = FittedModels()  # fitted mastery models, per process
     configure_logging(settings.log_level)
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -49,7 +49,7 @@ def import_command(file: Path, deployment_id: str | None, platform_id: int | Non
 
 
 def _school(deployment_id: str, platform_id: int | None) -> int:
-    query = select(Deployment.id).where(Deployment.deployment_id == deployment_id)
+    query = select(Deployment.tenant_id).where(Deployment.deployment_id == deployment_id)
     if platform_id is not None:
         query = query.where(Deployment.platform_id == platform_id)
     found = db_session().scalars(query).all()

@@ -31,6 +31,7 @@ from paths.published import published_steps
 from paths.study import review_cards, skills
 from service.clock import now
 from service.extensions import db_session
+from service.learner.estimates import fitted_models
 from service.settings import current_settings
 
 skills_cli = AppGroup("skills", help="Mastery models: evaluate and fit them on answer logs.")
@@ -137,7 +138,7 @@ def _fit_from_database(model_name: str, out_path: str | None) -> None:
     _report_skipped("database", log)
     fitted = make_model(model_name).fit(log.responses)
     counts = Counter(r.skill for r in log.responses)
-    saved = skills.save_parameters(session, fitted, counts, now())
+    saved = skills.save_parameters(session, fitted, counts, now(), cache=fitted_models())
     learners = len({r.user for r in log.responses})
     click.echo(f"Fitted {model_name} parameters for {saved} skill(s) from "
                f"{len(log.responses)} answers of {learners} learner(s), and saved them.")

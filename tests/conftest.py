@@ -96,9 +96,16 @@ def _fresh_lti_services(app: Flask) -> None:
     app.extensions[EXTENSION] = LtiServices.build(app.extensions["selfpath.settings"])
 
 
+def _fresh_learner_models(app: Flask) -> None:
+    """Each test starts with no fitted mastery models read (as create_app makes them)."""
+    from paths.study.skills import FittedModels
+    from service.learner.estimates import FITTED_MODELS
+
+    app.extensions[FITTED_MODELS] = FittedModels()
+
+
 @pytest.fixture
 def app(session_app: Flask) -> Iterator[Flask]:
-    from paths.study.skills import FITTED as fitted_models
     from paths.version_cache import forget_every_version
     from service.extensions import limiter
     from service.security import reset_frame_ancestors_cache
@@ -112,8 +119,8 @@ def app(session_app: Flask) -> Iterator[Flask]:
         db.session.rollback()
         empty_tables(db.session)
         forget_every_version()
-        fitted_models.clear()
         _fresh_lti_services(session_app)
+        _fresh_learner_models(session_app)
         reset_frame_ancestors_cache()
         limiter.reset()
         db.session.remove()

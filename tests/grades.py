@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti.ags_endpoint import store_endpoint
+from lti.grade_queue import acknowledged_version
 from lti.grade_status import sync_status_for
 from lti.grade_worker import BatchReport, GradeWorker, WorkerSettings
-from lti.models import Deployment
+from lti.models import Deployment, ScoreDelivery
 from paths.authoring import create_path
 from paths.db import utcnow
 from paths.enrollment import Enrollment, assign, enroll
@@ -41,20 +42,20 @@ def quick_worker(**changes: Any) -> GradeWorker:
 def linked_activity(session: Session, platform: TestPlatform, claim: dict[str, Any] | None,
                     *, link: str = "link-1", grading: str = "completion") -> Activity:
     """An activity with the demo path assigned and, when `claim` is given, its AGS claim."""
-    tenant = session.scalars(select(Deployment).where(
+    tenant_id = session.scalars(select(Deployment.tenant_id).where(
         Deployment.platform_id == platform.platform_id)).first()
-    assert tenant is not None
-    course = session.scalars(select(Course).where(Course.tenant_id == tenant.id)).first()
+    assert tenant_id is not None
+    course = session.scalars(select(Course).where(Course.tenant_id == tenant_id)).first()
     if course is None:
-        course = Course(tenant_id=tenant.id, context_id="course-1", title="Biology 10A")
+        course = Course(tenant_id=tenant_id, context_id="course-1", title="Biology 10A")
         session.add(course)
         session.flush()
-    activity = Activity(tenant_id=tenant.id, course_id=course.id, resource_link_id=link,
+    activity = Activity(tenant_id=tenant_id, course_id=course.id, resource_link_id=link,
                         title="Cells path")
     session.add(activity)
     session.flush()
     version = create_path(session, load_path(json.loads(DEMO.read_text())), now=utcnow(),
-                          tenant_id=tenant.id)
+                          tenant_id=tenant_id)
     assign(session, activity.id, version, assigned_by=None, grading=grading, now=utcnow())
     if claim is not None:
         store_endpoint(session, activity.id, platform.platform_id, claim, utcnow())
@@ -105,8 +106,9 @@ def drain(worker: GradeWorker, session: Session, *, seconds: float = 10.0,
 
 def unsent(session: Session) -> list[int]:
     session.expire_all()
-    return list(session.scalars(select(Score.id).where(
-        Score.version > Score.acknowledged_version, Score.failed_at.is_(None))))
+    return list(session.scalars(select(Score.id).outerjoin(
+        ScoreDelivery, ScoreDelivery.score_id == Score.id).where(
+        Score.version > acknowledged_version(), ScoreDelivery.failed_at.is_(None))))
 
 
 def states(session: Session, enrollments: list[Enrollment]) -> list[str]:
@@ -117,6 +119,16 @@ def states(session: Session, enrollments: list[Enrollment]) -> list[str]:
 def score_of(session: Session, enrollment: Enrollment) -> Score:
     session.expire_all()
     return session.scalars(select(Score).where(Score.enrollment_id == enrollment.id)).one()
+
+
+def delivery_of(session: Session, enrollment: Enrollment) -> ScoreDelivery:
+    """Where sending the enrollment's score stands (blank before a worker first claims it)."""
+    session.expire_all()
+    score_id, delivery = session.execute(
+        select(Score.id, ScoreDelivery).outerjoin(
+            ScoreDelivery, ScoreDelivery.score_id == Score.id)
+        .where(Score.enrollment_id == enrollment.id)).one()
+    return delivery or ScoreDelivery(score_id=score_id, acknowledged_version=0, attempts=0)
 
 
 def gradebook_for(platform: TestPlatform, database_url: str, **options: Any) -> FakeGradebook:

@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+import lti.models  # noqa: F401  (registers the LTI tables)
+import paths.tables  # noqa: F401  (registers the domain tables)
+from paths.db import Base
+
 ROOT = Path(__file__).resolve().parent.parent
 WEB = {"flask", "werkzeug", "flask_sqlalchemy", "flask_limiter", "flask_wtf", "flask_babel"}
 
@@ -78,3 +82,12 @@ def test_the_domain_defines_no_class_or_function_the_engine_defines():
     clashes = {f"{p.relative_to(ROOT).as_posix()}: {name}" for p in _outside_the_engine()
                for name in _public_definitions(p) & engine}
     assert clashes == set()
+
+
+def test_no_domain_table_points_into_lti():
+    """Foreign keys point the way imports do: the LTI adapter's tables may point to the
+    domain's (a deployment to its tenant), never the reverse."""
+    backwards = [f"{table.name}.{fk.parent.name} -> {fk.column.table.name}"
+                 for table in Base.metadata.tables.values() if not table.name.startswith("lti_")
+                 for fk in table.foreign_keys if fk.column.table.name.startswith("lti_")]
+    assert backwards == []

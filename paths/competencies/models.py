@@ -24,7 +24,7 @@ class Framework(Base):
     language: Mapped[str | None] = mapped_column(String(35))
     version: Mapped[str | None] = mapped_column(String(50))
     scope: Mapped[int | None] = mapped_column(
-        ForeignKey("lti_deployments.id", ondelete="CASCADE"), index=True)
+        ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
     changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     imported_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

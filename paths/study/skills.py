@@ -119,9 +119,6 @@ class FittedModels:
             self._models.clear()
 
 
-FITTED = FittedModels()
-
-
 def fitted_model(session: Session, name: str, skills: Iterable[str] | None = None
                  ) -> MasteryModel:
     """The model family `name` with the fitted parameters stored for `skills` (all if None);
@@ -138,8 +135,9 @@ def fitted_model(session: Session, name: str, skills: Iterable[str] | None = Non
 
 
 def save_parameters(session: Session, model: MasteryModel, answers: Mapping[str, int],
-                    now: datetime) -> int:
-    """Store the model's per-skill parameters (replacing that family's earlier fit)."""
+                    now: datetime, *, cache: FittedModels) -> int:
+    """Store the model's per-skill parameters (replacing that family's earlier fit); the
+    process's `cache` of fitted models forgets them, so the new fit is used at once."""
     skills = model.params_json()["skills"]
     session.execute(delete(SkillParameters).where(SkillParameters.model == model.name,
                                                   SkillParameters.skill.in_(list(skills))))
@@ -147,7 +145,7 @@ def save_parameters(session: Session, model: MasteryModel, answers: Mapping[str,
         session.add(SkillParameters(model=model.name, skill=skill, params=params,
                                     answers=answers.get(skill, 0), fitted_at=now))
     session.flush()
-    FITTED.clear()
+    cache.clear()
     return len(skills)
 
 

@@ -82,16 +82,17 @@ def register_demo_platform(session: Session) -> Platform:
 def seed_demo_course(session: Session, platform: Platform, now: datetime) -> None:
     """The demo course, its two activities, and the demo path in English and Vietnamese,
     each assigned to one activity (idempotent)."""
-    tenant = find_deployment(session, platform, DEPLOYMENT_ID)
-    assert tenant is not None
-    course = _get_or_add(session, Course, tenant_id=tenant.id,
+    deployment = find_deployment(session, platform, DEPLOYMENT_ID)
+    assert deployment is not None
+    tenant_id = deployment.tenant_id
+    course = _get_or_add(session, Course, tenant_id=tenant_id,
                          context_id=COURSE["context_id"], title=COURSE["context_title"])
     for language, place in (("en", ACTIVITY), ("vi", ACTIVITY_VI)):
-        activity = _get_or_add(session, Activity, tenant_id=tenant.id, course_id=course.id,
+        activity = _get_or_add(session, Activity, tenant_id=tenant_id, course_id=course.id,
                                resource_link_id=place["resource_link_id"],
                                title=place["resource_link_title"])
         if assignment_for_activity(session, activity.id) is None:
-            version = _demo_path(session, tenant.id, language, now)
+            version = _demo_path(session, tenant_id, language, now)
             assign(session, activity.id, version, assigned_by=None, now=now)
 
 

@@ -3,15 +3,18 @@ parameters fitted for their path's skills."""
 
 from __future__ import annotations
 
+from flask import current_app
+
 from paths.enrollment import Enrollment
 from paths.learning.mastery import MasteryModel
 from paths.study.learner_path import steps_of
-from paths.study.skills import FITTED, question_skills
+from paths.study.skills import FittedModels, question_skills
 from paths.version_cache import PerVersion, version_key
 from service.extensions import db_session
 from service.settings import current_settings
 
 SKILLS: PerVersion[frozenset[str]] = PerVersion()
+FITTED_MODELS = "selfpath.fitted_models"  # the app's FittedModels, made by create_app
 
 
 def path_skills(enrollment: Enrollment) -> frozenset[str]:
@@ -31,4 +34,11 @@ def _skills_of(enrollment: Enrollment) -> frozenset[str]:
 def learner_model(enrollment: Enrollment) -> MasteryModel:
     """MASTERY_MODEL's family with the parameters `flask skills fit` stored, if any (read
     once a minute per process: paths.study.skills.FittedModels)."""
-    return FITTED.get(db_session(), current_settings().mastery_model, path_skills(enrollment))
+    return fitted_models().get(db_session(), current_settings().mastery_model,
+                               path_skills(enrollment))
+
+
+def fitted_models() -> FittedModels:
+    """The running application's fitted mastery models, kept for every request."""
+    models: FittedModels = current_app.extensions[FITTED_MODELS]
+    return models

@@ -119,7 +119,7 @@ def test_the_command_imports_a_framework_for_every_school_and_again_idempotently
 def test_the_command_imports_for_one_school(runner, tmp_path, session, platform):
     result = import_file(runner, tmp_path, case_package(), "--school", "deploy-1")
     assert result.exit_code == 0, result.output
-    tenant = session.scalars(select(Deployment.id)).first()
+    tenant = session.scalars(select(Deployment.tenant_id)).first()
     assert session.scalars(select(Framework.scope)).one() == tenant
     unknown = import_file(runner, tmp_path, case_package(), "--school", "nowhere")
     assert unknown.exit_code != 0 and "No deployment 'nowhere'" in unknown.output
@@ -210,7 +210,7 @@ def test_a_teacher_imports_a_framework_for_their_school(teacher, session):  # no
     listing = page_of(teacher, "/teach/competencies")
     assert "Digital literacy for lower secondary" in listing and "your school" in listing
     framework = session.scalars(select(Framework)).one()
-    assert framework.scope == session.scalars(select(Deployment.id)).first()
+    assert framework.scope == session.scalars(select(Deployment.tenant_id)).first()
     assert upload(teacher, case_package()).status_code == 303  # again: brought up to date
     assert counts(session) == (1, 8, 9)
 
@@ -345,14 +345,14 @@ def aligned_class(runner, tmp_path, browser, platform, session):
         {"skill": "search", "framework": BASE + ident("doc"), "item": ident("DL.1.1")},
         {"skill": "evaluate", "framework": BASE + ident("doc"),
          "item": BASE + ident("DL.1.2")}]  # by URI this time
-    tenant = session.scalars(select(Deployment)).first()
-    course = Course(tenant_id=tenant.id, context_id="course-1", title="Biology 10A")
+    tenant_id = session.scalars(select(Deployment.tenant_id)).first()
+    course = Course(tenant_id=tenant_id, context_id="course-1", title="Biology 10A")
     session.add(course)
     session.flush()
-    activity = Activity(tenant_id=tenant.id, course_id=course.id, resource_link_id="link-1")
+    activity = Activity(tenant_id=tenant_id, course_id=course.id, resource_link_id="link-1")
     session.add(activity)
     session.flush()
-    version = create_path(session, load_path(document), now=utcnow(), tenant_id=tenant.id)
+    version = create_path(session, load_path(document), now=utcnow(), tenant_id=tenant_id)
     assignment = assign(session, activity.id, version, assigned_by=None, now=utcnow())
     now = utcnow()
     for name, answers in (("Anh", {0: "1", 1: "0", 2: "x"}), ("Chi", {0: "1", 1: "0", 2: "serp"})):

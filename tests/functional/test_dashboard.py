@@ -182,6 +182,7 @@ def test_teacher_sees_only_their_course(browser, classroom, second_platform, ses
 
 
 def test_grade_sync_status_and_sync_again(browser, platform, session, gradebook):
+    from lti.models import ScoreDelivery
     from paths.scores import Score
     from tests.functional.test_learner_journey import post
     from tests.platform import LEARNER
@@ -195,8 +196,8 @@ def test_grade_sync_status_and_sync_again(browser, platform, session, gradebook)
     page = browser.client.get("/teach").get_data(as_text=True)
     assert "waiting to send" in page
     score = session.scalars(select(Score)).one()
-    score.failed_at = utcnow()
-    score.last_error = "sending the score: the LMS answered 422 (user not gradable)"
+    session.add(ScoreDelivery(score_id=score.id, failed_at=utcnow(), last_error=(
+        "sending the score: the LMS answered 422 (user not gradable)")))
     session.commit()
     page = browser.client.get("/teach").get_data(as_text=True)
     assert "refused by the LMS" in page and "user not gradable" in page
@@ -204,7 +205,7 @@ def test_grade_sync_status_and_sync_again(browser, platform, session, gradebook)
         "csrf_token": token(page), "enrollment_id": str(score.enrollment_id)})
     assert response.status_code == 303
     session.expire_all()
-    assert session.get(Score, score.id).failed_at is None
+    assert session.get(ScoreDelivery, score.id).failed_at is None
     assert "waiting to send" in browser.client.get("/teach").get_data(as_text=True)
 
 

@@ -26,10 +26,10 @@ CONTENT = Path(__file__).resolve().parents[2] / "service/demo/content"
 
 
 def template_path(session, platform, language="en"):
-    tenant = session.scalars(select(Deployment).where(
+    tenant_id = session.scalars(select(Deployment.tenant_id).where(
         Deployment.platform_id == platform.platform_id)).first()
     draft = load_path(json.loads((CONTENT / f"digital_skills.{language}.json").read_text()))
-    version = create_path(session, draft, now=utcnow(), tenant_id=tenant.id, is_template=True)
+    version = create_path(session, draft, now=utcnow(), tenant_id=tenant_id, is_template=True)
     session.commit()
     return version
 
@@ -180,8 +180,8 @@ def test_selection_offers_creating_a_path_and_hides_unpublished_ones(browser, pl
     from paths.catalog import LearningPath
 
     template_path(session, platform)
-    tenant = session.scalars(select(Deployment)).first()
-    session.add(LearningPath(title="Half-written path", tenant_id=tenant.id, is_template=True))
+    tenant_id = session.scalars(select(Deployment.tenant_id)).first()
+    session.add(LearningPath(title="Half-written path", tenant_id=tenant_id, is_template=True))
     session.commit()
     deep_link_launch(browser, platform)
     page = browser.client.get("/teach/deep-link").get_data(as_text=True)

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from lti.ags_endpoint import LINEITEM, SCORE
 from lti.grade_status import resync, resync_course, sync_status_for
-from tests.grades import drain, learners, linked_activity, score_of, states
+from tests.grades import delivery_of, drain, learners, linked_activity, states
 from tests.platform import PlatformServer
 
 
@@ -33,7 +33,7 @@ def test_a_refused_score_is_held_with_the_lms_reason_until_resync(
     gradebook.scripted.append(answer)
     report = worker.run_batch(session)
     assert (report.failed, report.sent) == (1, 1)
-    failed = next(p for p in people if score_of(session, p).failed_at is not None)
+    failed = next(p for p in people if delivery_of(session, p).failed_at is not None)
     status = sync_status_for(session, [failed.id])[failed.id]
     assert status.state == "failed" and reason in status.last_error
     assert worker.run_batch(session).claimed == 0  # held: not retried on its own
@@ -51,7 +51,7 @@ def test_a_401_gets_one_fresh_token_then_is_recorded(platform, session, gradeboo
     gradebook.scripted.extend([refusal(401, "Unauthorized")] * 2)
     assert worker.run_batch(session).failed == 1
     assert gradebook.token_requests == 2
-    assert "Authorization header" in score_of(session, person).last_error
+    assert "Authorization header" in delivery_of(session, person).last_error
 
 
 def test_a_token_endpoint_that_refuses_the_assertion_is_recorded(
@@ -60,7 +60,7 @@ def test_a_token_endpoint_that_refuses_the_assertion_is_recorded(
     [person] = learners(session, platform, activity, 1)
     gradebook.tool_jwks = lambda: {"keys": []}  # the LMS does not know Selfpath's key
     assert worker.run_batch(session).failed == 1
-    error = score_of(session, person).last_error
+    error = delivery_of(session, person).last_error
     assert "access token" in error and "400 (invalid_client: unknown key" in error
     assert gradebook.attempts == []  # no score was posted without a token
 
@@ -71,7 +71,7 @@ def test_a_token_endpoint_answering_nonsense_is_recorded(platform, session, grad
     platform.server.routes[f"/{platform.name}/token"] = lambda request: Response(
         json.dumps({"token_type": "Bearer"}), mimetype="application/json")
     assert worker.run_batch(session).failed == 1
-    assert "no access_token" in score_of(session, person).last_error
+    assert "no access_token" in delivery_of(session, person).last_error
 
 
 def test_a_line_item_from_another_platform_in_a_forged_claim_gets_nothing(
@@ -82,7 +82,7 @@ def test_a_line_item_from_another_platform_in_a_forged_claim_gets_nothing(
         activity = linked_activity(session, platform, gradebook.claim(forged))
         [person] = learners(session, platform, activity, 1)
         assert worker.run_batch(session).failed == 1
-        error = score_of(session, person).last_error
+        error = delivery_of(session, person).last_error
         assert "is not on the LMS's own address" in error and elsewhere.base_url in error
         assert elsewhere.hits == {} and gradebook.token_requests == 0
     finally:
@@ -101,7 +101,7 @@ def test_operations_the_claim_does_not_allow_are_not_attempted(
     activity = linked_activity(session, platform, claim)
     [person] = learners(session, platform, activity, 1)
     assert worker.run_batch(session).failed == 1
-    assert words in score_of(session, person).last_error
+    assert words in delivery_of(session, person).last_error
     assert gradebook.token_requests == 0 and gradebook.attempts == []
 
 

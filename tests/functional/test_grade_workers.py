@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, TOOL_BASE
-from tests.grades import finish, learners, linked_activity, score_of, unsent
+from tests.grades import delivery_of, finish, learners, linked_activity, score_of, unsent
 from tests.gunicorn import app_env
 
 pytestmark = pytest.mark.workers
@@ -87,7 +87,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_older(
         stop(second)
     finals = {f"link-1-u{n}": 20.0 if n < 12 else 10.0 for n in range(16)}
     assert gradebook.final() == finals
-    assert all(score_of(session, p).acknowledged_version == score_of(session, p).version
+    assert all(delivery_of(session, p).acknowledged_version == score_of(session, p).version
                for p in people)
     assert_in_order(gradebook)
 
@@ -109,4 +109,4 @@ def test_two_workers_send_each_score_once(platform, session, gradebook, database
     assert sum(sent) == 24 and min(sent) > 0, sent
     assert sorted(r.user_id for r in gradebook.received) == sorted(
         f"link-1-u{n}" for n in range(24))
-    assert all(score_of(session, p).acknowledged_version == 1 for p in people)
+    assert all(delivery_of(session, p).acknowledged_version == 1 for p in people)

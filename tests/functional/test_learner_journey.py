@@ -22,18 +22,18 @@ CONTENT = Path(__file__).resolve().parents[2] / "service/demo/content"
 
 
 def assign_demo_path(session, platform, language="en", link="link-1"):
-    tenant = session.scalars(select(Deployment).where(
+    tenant_id = session.scalars(select(Deployment.tenant_id).where(
         Deployment.platform_id == platform.platform_id)).first()
-    course = session.scalars(select(Course).where(Course.tenant_id == tenant.id)).first()
+    course = session.scalars(select(Course).where(Course.tenant_id == tenant_id)).first()
     if course is None:
-        course = Course(tenant_id=tenant.id, context_id="course-1", title="Biology 10A")
+        course = Course(tenant_id=tenant_id, context_id="course-1", title="Biology 10A")
         session.add(course)
         session.flush()
-    activity = Activity(tenant_id=tenant.id, course_id=course.id, resource_link_id=link)
+    activity = Activity(tenant_id=tenant_id, course_id=course.id, resource_link_id=link)
     session.add(activity)
     session.flush()
     draft = load_path(json.loads((CONTENT / f"digital_skills.{language}.json").read_text()))
-    version = create_path(session, draft, now=utcnow(), tenant_id=tenant.id, is_template=True)
+    version = create_path(session, draft, now=utcnow(), tenant_id=tenant_id, is_template=True)
     assign(session, activity.id, version, assigned_by=None, now=utcnow())
     session.commit()
     return version

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from lti.models import Deployment, Platform
 from service.lti.services import EXTENSION as LTI_SERVICES
-from tests.grades import learners, linked_activity, score_of
+from tests.grades import delivery_of, learners, linked_activity
 from tests.platform import RegisteringLms, TestPlatform
 from tests.unruly_server import UnrulyServer, dripping, flooding
 
@@ -194,7 +194,7 @@ def test_a_token_endpoint_that_drips_is_retried_later(platform, session, gradebo
     finally:
         worker.close()
     assert (report.retrying, report.failed) == (1, 0)
-    assert "within the 1 s" in score_of(session, person).last_error
+    assert "within the 1 s" in delivery_of(session, person).last_error
 
 
 def test_an_oversized_token_answer_is_held_with_the_reason(platform, session, gradebook,
@@ -205,7 +205,7 @@ def test_an_oversized_token_answer_is_held_with_the_reason(platform, session, gr
     platform.server.routes[f"/{platform.name}/token"] = lambda request: Response(
         huge, mimetype="application/json")
     assert worker.run_batch(session).failed == 1
-    assert "larger than the 1 MB" in score_of(session, person).last_error
+    assert "larger than the 1 MB" in delivery_of(session, person).last_error
 
 
 # -- launches: the gradebook and roster addresses they carry -------------------------------

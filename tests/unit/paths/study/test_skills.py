@@ -58,7 +58,8 @@ def test_another_configured_model_rebuilds_the_cache(session, enrollment):
 
 def test_fitted_parameters_are_used_for_their_skills(session, enrollment):
     fitted = BKT({"search": BKTParams(init=0.9, guess=0.1)})
-    assert skills.save_parameters(session, fitted, {"search": 40}, utcnow()) == 1
+    assert skills.save_parameters(session, fitted, {"search": 40}, utcnow(),
+                                  cache=skills.FittedModels()) == 1
     model = skills.fitted_model(session, "bkt", {"search", "safety"})
     assert model.initial("search").mastery == pytest.approx(0.9)
     assert model.initial("safety").mastery == pytest.approx(0.3)
@@ -73,9 +74,9 @@ def test_fitted_models_are_read_once_a_minute_and_a_new_fit_at_once(session, enr
     with counted() as statements:
         assert models.get(session, "bkt", {"search"}) is first
     assert statements == []
-    skills.FITTED.get(session, "bkt", {"search"})
-    skills.save_parameters(session, BKT({"search": BKTParams(init=0.8)}), {}, utcnow())
-    assert skills.FITTED.get(session, "bkt", {"search"}).initial("search").mastery == \
+    skills.save_parameters(session, BKT({"search": BKTParams(init=0.8)}), {}, utcnow(),
+                           cache=models)
+    assert models.get(session, "bkt", {"search"}).initial("search").mastery == \
         pytest.approx(0.8)  # a fit in this process clears the process's models
     stale = skills.FittedModels(seconds=0)
     stale.get(session, "bkt", {"search"})
