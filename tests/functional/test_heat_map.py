@@ -10,7 +10,6 @@ from sqlalchemy import select
 from paths.db import utcnow
 from paths.enrollment import Assignment, Enrollment
 from paths.people import User
-from paths.scores import Score
 from tests.functional.test_dashboard import (  # noqa: F401 (fixture)
     add_learner,
     classroom,
@@ -131,10 +130,13 @@ def test_the_learners_page_shows_path_answers_mastery_and_grades(browser, classr
 
 
 def test_the_learners_page_shows_a_refused_score(browser, classroom, session):
+    from tests.grades import delivery_of
+
     anh = user_id(session, "Anh")
-    score = session.scalars(select(Score).join(
-        Enrollment, Enrollment.id == Score.enrollment_id).where(Enrollment.user_id == anh)).one()
-    score.failed_at, score.last_error = utcnow(), "the LMS answered 422 (user not gradable)"
+    enrollment = session.scalars(select(Enrollment).where(Enrollment.user_id == anh)).one()
+    delivery = delivery_of(session, enrollment)
+    delivery.failed_at, delivery.last_error = utcnow(), "the LMS answered 422 (user not gradable)"
+    session.add(delivery)
     session.commit()
     page = browser.client.get(f"/teach/learners/{anh}").get_data(as_text=True)
     grades = section(page, 'data-testid="grade-sync"', "</dl>")
