@@ -88,7 +88,7 @@ bench-grades: $(DEPS)
 
 lint: $(DEPS)
 	$(BIN)/ruff check .
-	$(BIN)/mypy paths lti config
+	$(BIN)/mypy paths lti service config
 
 .PHONY: bench-learning
 bench-learning: $(DEPS)
