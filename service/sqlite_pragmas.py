@@ -1,5 +1,7 @@
 """SQLite settings that let several gunicorn workers share one database file."""
 
+from typing import Any
+
 from flask import Flask
 from sqlalchemy import event
 
@@ -13,7 +15,7 @@ def install(app: Flask) -> None:
         event.listen(db.engine, "connect", _on_connect)
 
 
-def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -63,7 +64,7 @@ def earliest_change(session: Session) -> datetime | None:
     return as_utc(session.scalar(select(func.min(LibraryEntry.updated_at))))
 
 
-def _in_window(statement: Select, window: FeedWindow) -> Select:  # type: ignore[type-arg]
+def _in_window(statement: Select[Any], window: FeedWindow) -> Select[Any]:
     if window.changed_from is not None:
         statement = statement.where(LibraryEntry.updated_at >= window.changed_from)
     if window.changed_before is not None:
