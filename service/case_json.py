@@ -10,7 +10,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from paths.competencies.package import AssociationData, DocumentData, ItemData, Package
 from paths.errors import DomainError
-from service.path_json import _flatten, parse_document
+from service.path_json import flatten_errors, parse_document
 
 MAX_ITEMS = 5000
 MAX_ASSOCIATIONS = 20000
@@ -83,7 +83,7 @@ def read_package(raw: bytes) -> Package:
     try:
         data = PackageSchema().load(document)
     except ValidationError as error:
-        raise DomainError("; ".join(_flatten(error.messages)),
+        raise DomainError("; ".join(flatten_errors(error.messages)),
                           code="invalid_case_package") from error
     return _package(data)
 

@@ -205,7 +205,7 @@ def load_draft(document: Any) -> PathDraft:
     try:
         data = PathSchema().load(document)
     except ValidationError as error:
-        raise DomainError("; ".join(_flatten(error.messages)), code="invalid_path") from error
+        raise DomainError("; ".join(flatten_errors(error.messages)), code="invalid_path") from error
     return PathDraft(title=data["title"], description=data["description"],
                      language=data["language"], subject=data["subject"], level=data["level"],
                      skills=tuple(SkillLabel(s["key"], s["label"]) for s in data["skills"]),
@@ -245,11 +245,11 @@ def step_problems(document: Any) -> list[str]:
     try:
         StepSchema().load(document)
     except ValidationError as error:
-        return _flatten(error.messages)
+        return flatten_errors(error.messages)
     return []
 
 
-def _flatten(messages: Any, prefix: str = "") -> list[str]:
+def flatten_errors(messages: Any, prefix: str = "") -> list[str]:
     if isinstance(messages, list):
         return [f"{prefix}: {m}" if prefix else str(m) for m in messages if isinstance(m, str)]
     out: list[str] = []
@@ -258,7 +258,7 @@ def _flatten(messages: Any, prefix: str = "") -> list[str]:
             label = f"{prefix}[{name}]"
         else:
             label = f"{prefix}.{name}" if prefix else str(name)
-        out.extend(_flatten(value, label))
+        out.extend(flatten_errors(value, label))
     return out
 
 

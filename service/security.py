@@ -21,7 +21,9 @@ _HOST = re.compile(r"^[a-z0-9.-]+$")
 TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 # Blueprints whose pages show a learner's, a teacher's or the admin's data.
 SESSION_BLUEPRINTS = frozenset({"learner", "teaching", "authoring", "class_dashboard",
-                                "deep_link", "library_teach", "open_resources", "admin"})
+                                "class_learners", "deep_link", "library_teach",
+                                "open_resources", "alignments", "competencies", "cartridge",
+                                "admin"})
 
 
 def install(app: Flask) -> None:

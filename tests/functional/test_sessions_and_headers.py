@@ -130,3 +130,16 @@ def test_a_launch_without_a_path_lands_on_an_html_page(browser, platform):
 def test_the_nginx_example_pins_https_like_selfpath():
     deploy = (Path(__file__).resolve().parents[2] / "docs" / "deploy.md").read_text()
     assert f'add_header Strict-Transport-Security "{TRANSPORT_SECURITY}" always;' in deploy
+
+
+SESSION_PREFIXES = ("/path", "/teach", "/admin")
+
+
+def test_every_page_behind_a_session_is_sent_with_no_store(app):
+    """A new blueprint of learner, teacher or admin pages must be in SESSION_BLUEPRINTS, or
+    a shared computer's cache would keep a learner's data."""
+    from service.security import SESSION_BLUEPRINTS
+
+    behind = {rule.endpoint.split(".")[0] for rule in app.url_map.iter_rules()
+              if rule.rule.startswith(SESSION_PREFIXES)}
+    assert behind - SESSION_BLUEPRINTS == set()
