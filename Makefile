@@ -8,10 +8,6 @@ DEPS := $(VENV)/.deps-installed
 SQLITE_URL := sqlite:///$(CURDIR)/instance/selfpath.db
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
-# `ruff format --check` is off until the whole tree has been formatted once; then the default
-# becomes 1. LINT_FORMAT=1 runs it now.
-LINT_FORMAT ?= 0
-
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 .PHONY: run test test-sqlite test-postgres lint migrate seed clean translations extract-messages
@@ -97,8 +93,7 @@ bench-grades: $(DEPS)
 
 lint: $(DEPS)
 	$(BIN)/ruff check .
-	@if [ "$(LINT_FORMAT)" = 1 ]; then set -x; $(BIN)/ruff format --check .; \
-	else echo "ruff format --check skipped until the tree is formatted (LINT_FORMAT=1 runs it)"; fi
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy paths lti service config
 
 .PHONY: bench-learning

@@ -48,9 +48,11 @@ class Cluster:
 
     def proxy_headers(self, client: int) -> dict[str, str]:
         """What nginx adds for the browser with number `client`."""
-        return {"X-Forwarded-For": f"10.{client // 65536 % 256}.{client // 256 % 256}."
-                                   f"{client % 256}",
-                "X-Forwarded-Proto": "https", "X-Forwarded-Host": "selfpath.bench.invalid"}
+        return {
+            "X-Forwarded-For": f"10.{client // 65536 % 256}.{client // 256 % 256}.{client % 256}",
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "selfpath.bench.invalid",
+        }
 
 
 def has_grade_workers() -> bool:
@@ -60,11 +62,19 @@ def has_grade_workers() -> bool:
 
 def production_env(database_url: str, redis_url: str, work: Path) -> dict[str, str]:
     return server_env(
-        int(os.environ.get("WEB_CONCURRENCY", "2")), int(os.environ.get("WEB_THREADS", "1")),
-        SELFPATH_ENV="production", BASE_URL=TOOL_BASE, SECRET_KEY=secrets.token_urlsafe(48),
-        DATABASE_URL=database_url, REDIS_URL=redis_url, PROXY_HOPS="1",
-        INSTANCE_PATH=str(work / "instance"), LOG_LEVEL="WARNING",
-        DATABASE_POOL_SIZE="2", DATABASE_MAX_OVERFLOW="2")
+        int(os.environ.get("WEB_CONCURRENCY", "2")),
+        int(os.environ.get("WEB_THREADS", "1")),
+        SELFPATH_ENV="production",
+        BASE_URL=TOOL_BASE,
+        SECRET_KEY=secrets.token_urlsafe(48),
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        PROXY_HOPS="1",
+        INSTANCE_PATH=str(work / "instance"),
+        LOG_LEVEL="WARNING",
+        DATABASE_POOL_SIZE="2",
+        DATABASE_MAX_OVERFLOW="2",
+    )
 
 
 @contextmanager
@@ -78,16 +88,24 @@ def cluster(instances: int = 2, workers: int = 2) -> Iterator[Cluster]:
     try:
         prepare_database(database_url, lms)
         with ExitStack() as stack:
-            served = [stack.enter_context(gunicorn("wsgi:app", env, work / f"web-{n}.log",
-                                                   "/healthz")) for n in range(instances)]
-            running = Cluster(instances=[s.address for s in served],
-                              database_url=database_url, lms=lms, work=work,
-                              masters=[s.pid for s in served])
-            lms.open_gradebook(published_keys(running.instances[0] + "/lti/jwks",
-                                              running.proxy_headers(0)))
+            served = [
+                stack.enter_context(gunicorn("wsgi:app", env, work / f"web-{n}.log", "/healthz"))
+                for n in range(instances)
+            ]
+            running = Cluster(
+                instances=[s.address for s in served],
+                database_url=database_url,
+                lms=lms,
+                work=work,
+                masters=[s.pid for s in served],
+            )
+            lms.open_gradebook(
+                published_keys(running.instances[0] + "/lti/jwks", running.proxy_headers(0))
+            )
             if has_grade_workers():
-                running.workers = [_start_worker(env, work / f"worker-{n}.log")
-                                   for n in range(workers)]
+                running.workers = [
+                    _start_worker(env, work / f"worker-{n}.log") for n in range(workers)
+                ]
                 stack.callback(_stop, running.workers)
             yield running
     finally:
@@ -96,8 +114,13 @@ def cluster(instances: int = 2, workers: int = 2) -> Iterator[Cluster]:
 
 def _start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
     with open(log_path, "ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi:app", "worker"],
-                                cwd=ROOT, env=env, stdout=log, stderr=log)
+        return subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi:app", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
 
 
 def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -111,20 +134,27 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.wait()
 
 
-def prepare_course(database_url: str, lms: BenchLms, draft: PathDraft, context_id: str,
-                   resource_link_id: str) -> None:
+def prepare_course(
+    database_url: str, lms: BenchLms, draft: PathDraft, context_id: str, resource_link_id: str
+) -> None:
     """The course and activity the LMS will launch into, with `draft` assigned to it, as
     if its teacher had chosen the path through deep linking."""
     engine = create_engine(database_url)
     with Session(engine) as session:
-        tenant_id = session.scalars(select(Deployment.tenant_id).join(
-            Platform, Platform.id == Deployment.platform_id).where(
-            Platform.issuer == lms.issuer)).one()
+        tenant_id = session.scalars(
+            select(Deployment.tenant_id)
+            .join(Platform, Platform.id == Deployment.platform_id)
+            .where(Platform.issuer == lms.issuer)
+        ).one()
         course = Course(tenant_id=tenant_id, context_id=context_id, title="Course 1")
         session.add(course)
         session.flush()
-        activity = Activity(tenant_id=tenant_id, course_id=course.id,
-                            resource_link_id=resource_link_id, title="Self-study path")
+        activity = Activity(
+            tenant_id=tenant_id,
+            course_id=course.id,
+            resource_link_id=resource_link_id,
+            title="Self-study path",
+        )
         session.add(activity)
         session.flush()
         version = create_path(session, draft, now=utcnow(), tenant_id=tenant_id)

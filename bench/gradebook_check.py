@@ -50,14 +50,19 @@ class GradebookCheck:
         return not self.missing and not self.wrong and self.drain_seconds is not None
 
     def lines(self, waited: float) -> list[str]:
-        drained = (f"{self.drain_seconds:.1f} s" if self.drain_seconds is not None
-                   else f"not within {waited:g} s ({self.pending} still pending)")
-        return [f"Scores expected in the gradebook: {self.expected}; shown with the latest "
-                f"score: {self.shown}; missing: {len(self.missing)}; wrong: {len(self.wrong)} "
-                f"({self.posts} score posts received, {self.held} held as refused). "
-                f"Grade queue drained {drained} after the last learner finished.",
-                *[f"  missing {m}" for m in self.missing[:5]],
-                *[f"  wrong {w}" for w in self.wrong[:5]]]
+        drained = (
+            f"{self.drain_seconds:.1f} s"
+            if self.drain_seconds is not None
+            else f"not within {waited:g} s ({self.pending} still pending)"
+        )
+        return [
+            f"Scores expected in the gradebook: {self.expected}; shown with the latest "
+            f"score: {self.shown}; missing: {len(self.missing)}; wrong: {len(self.wrong)} "
+            f"({self.posts} score posts received, {self.held} held as refused). "
+            f"Grade queue drained {drained} after the last learner finished.",
+            *[f"  missing {m}" for m in self.missing[:5]],
+            *[f"  wrong {w}" for w in self.wrong[:5]],
+        ]
 
 
 def expected_scores(session: Session) -> dict[Cell, ToolScore]:
@@ -69,17 +74,28 @@ def expected_scores(session: Session) -> dict[Cell, ToolScore]:
         .join(User, User.id == Enrollment.user_id)
         .join(Assignment, Assignment.id == Enrollment.assignment_id)
         .join(AgsEndpoint, AgsEndpoint.activity_id == Assignment.activity_id)
-        .where(Score.version > 0))
-    return {(lineitem or "(no line item)", subject): ToolScore(
-        score.score_given, score.score_maximum, score.changed_at, score.activity_progress,
-        score.grading_progress) for score, subject, lineitem in rows}
+        .where(Score.version > 0)
+    )
+    return {
+        (lineitem or "(no line item)", subject): ToolScore(
+            score.score_given,
+            score.score_maximum,
+            score.changed_at,
+            score.activity_progress,
+            score.grading_progress,
+        )
+        for score, subject, lineitem in rows
+    }
 
 
 def queue_state(session: Session) -> tuple[int, int]:
     """(scores waiting to be sent or acknowledged, scores held after a refusal)."""
     unsent = Score.version > acknowledged_version()
-    scores = select(func.count()).select_from(Score).outerjoin(
-        ScoreDelivery, ScoreDelivery.score_id == Score.id)
+    scores = (
+        select(func.count())
+        .select_from(Score)
+        .outerjoin(ScoreDelivery, ScoreDelivery.score_id == Score.id)
+    )
     pending = session.scalar(scores.where(unsent, ScoreDelivery.failed_at.is_(None)))
     held = session.scalar(scores.where(unsent, ScoreDelivery.failed_at.is_not(None)))
     return int(pending or 0), int(held or 0)
@@ -103,8 +119,7 @@ def wait_for_drain(database_url: str, seconds: float, poll: float = 0.5) -> floa
         engine.dispose()
 
 
-def compare(expected: Mapping[Cell, ToolScore], shown: Mapping[Cell, Received]
-            ) -> GradebookCheck:
+def compare(expected: Mapping[Cell, ToolScore], shown: Mapping[Cell, Received]) -> GradebookCheck:
     """Each expected cell: absent from the gradebook (missing), or showing anything but
     the latest score with its timestamp and progress (wrong)."""
     result = GradebookCheck(expected=len(expected))
@@ -113,20 +128,28 @@ def compare(expected: Mapping[Cell, ToolScore], shown: Mapping[Cell, Received]
         if got is None:
             result.missing.append(f"{user} in {line_item}: {want.given:g}")
             continue
-        seen = ToolScore(got.score_given, got.score_maximum, got.timestamp,
-                         got.activity_progress, got.grading_progress)
+        seen = ToolScore(
+            got.score_given,
+            got.score_maximum,
+            got.timestamp,
+            got.activity_progress,
+            got.grading_progress,
+        )
         if seen != want:
-            result.wrong.append(f"{user} in {line_item}: the LMS shows {got.score_given:g} "
-                                f"({got.activity_progress}, {got.timestamp.isoformat()}), the "
-                                f"tool has {want.given:g} ({want.activity_progress}, "
-                                f"{want.timestamp.isoformat()})")
+            result.wrong.append(
+                f"{user} in {line_item}: the LMS shows {got.score_given:g} "
+                f"({got.activity_progress}, {got.timestamp.isoformat()}), the "
+                f"tool has {want.given:g} ({want.activity_progress}, "
+                f"{want.timestamp.isoformat()})"
+            )
         else:
             result.shown += 1
     return result
 
 
-def check(database_url: str, shown: Mapping[Cell, Received], posts: int,
-          drain_seconds: float | None) -> GradebookCheck:
+def check(
+    database_url: str, shown: Mapping[Cell, Received], posts: int, drain_seconds: float | None
+) -> GradebookCheck:
     engine = create_engine(database_url)
     with Session(engine) as session:
         result = compare(expected_scores(session), shown)

@@ -30,8 +30,13 @@ ROUNDS = (("1 thread", 1, 1), ("4 threads", 4, 2))
 def run(folder: Path) -> list[dict[str, object]]:
     url = f"sqlite:///{folder / 'bench.db'}"
     command.upgrade(alembic_config(url), "head")
-    settings = Settings(env="test", secret_key="b" * 40, database_url=url,
-                        instance_path=str(folder), log_level="WARNING")
+    settings = Settings(
+        env="test",
+        secret_key="b" * 40,
+        database_url=url,
+        instance_path=str(folder),
+        log_level="WARNING",
+    )
     app, server = create_app(settings), PlatformServer()
     rows = []
     with app.app_context():
@@ -44,8 +49,9 @@ def run(folder: Path) -> list[dict[str, object]]:
         people = learners(session, lms, activity, LEARNERS, steps=0)
         for label, threads, step in ROUNDS:
             for person in people:  # every learner has a newer score to send
-                finish(session, person, ("search-basics", "search-queries", "check-search")[
-                    step - 1])
+                finish(
+                    session, person, ("search-basics", "search-queries", "check-search")[step - 1]
+                )
             session.commit()
             rows.append(_round(label, threads, session, book))
         server.close()
@@ -60,10 +66,14 @@ def _round(label: str, threads: int, session, book: FakeGradebook) -> dict[str, 
     seconds = time.perf_counter() - started
     worker.close()
     sent = len(book.received) - received_before
-    return {"worker": label, "scores": sent, "seconds": round(seconds, 2),
-            "scores_per_second": round(sent / seconds, 1),
-            "token_requests": book.token_requests - tokens_before,
-            "lms_latency_ms": int(LATENCY * 1000)}
+    return {
+        "worker": label,
+        "scores": sent,
+        "seconds": round(seconds, 2),
+        "scores_per_second": round(sent / seconds, 1),
+        "token_requests": book.token_requests - tokens_before,
+        "lms_latency_ms": int(LATENCY * 1000),
+    }
 
 
 def measure() -> list[dict[str, object]]:
@@ -72,8 +82,9 @@ def measure() -> list[dict[str, object]]:
         rows = run(Path(folder))
     out = ROOT / "bench/results/grades.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"lms_latency_ms": int(LATENCY * 1000), "rounds": rows},
-                              indent=2) + "\n")
+    out.write_text(
+        json.dumps({"lms_latency_ms": int(LATENCY * 1000), "rounds": rows}, indent=2) + "\n"
+    )
     return rows
 
 
@@ -81,8 +92,10 @@ def main() -> None:
     rows = measure()
     print(f"{'one worker':<12} {'scores':>7} {'seconds':>8} {'scores/s':>9} {'tokens':>7}")
     for row in rows:
-        print(f"{row['worker']:<12} {row['scores']:>7} {row['seconds']:>8} "
-              f"{row['scores_per_second']:>9} {row['token_requests']:>7}")
+        print(
+            f"{row['worker']:<12} {row['scores']:>7} {row['seconds']:>8} "
+            f"{row['scores_per_second']:>9} {row['token_requests']:>7}"
+        )
     print("written to bench/results/grades.json")
 
 

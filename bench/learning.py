@@ -64,14 +64,21 @@ def prediction(skills: list[SimSkill]) -> dict[str, object]:
     rows["ideal"] = score(labels, ideal_predictions(skills, test, prior=PRIOR))
     rows["oracle"] = score(labels, [a.p_true for a in test])
     base, ideal, oracle = rows["skill_mean"].auc, rows["ideal"].auc, rows["oracle"].auc
-    table = {name: {"auc": s.auc, "rmse": s.rmse, "log_loss": s.log_loss,
-                    "auc_gap_closed": gap_closed(s.auc, base, oracle),
-                    "reachable_gap_closed": gap_closed(s.auc, base, ideal)}
-             for name, s in rows.items()}
+    table = {
+        name: {
+            "auc": s.auc,
+            "rmse": s.rmse,
+            "log_loss": s.log_loss,
+            "auc_gap_closed": gap_closed(s.auc, base, oracle),
+            "reachable_gap_closed": gap_closed(s.auc, base, ideal),
+        }
+        for name, s in rows.items()
+    }
     return {"train_answers": len(train), "test_answers": len(test), "models": table}
 
 
 # -- path efficiency ----------------------------------------------------------------------
+
 
 def path_for(skills: list[SimSkill]) -> PathGraph:
     """Per skill: read (10 min), practice (15 min, 3 questions), checkpoint (5 min, 4
@@ -79,13 +86,24 @@ def path_for(skills: list[SimSkill]) -> PathGraph:
     steps = []
     for s in skills:
         after = tuple(f"{p}-check" for p in s.prerequisites)
-        steps += [GraphStep(f"{s.key}-read", "read", (s.key,), 10, prerequisites=after),
-                  GraphStep(f"{s.key}-practice", "practice", (s.key,), 15,
-                            prerequisites=(f"{s.key}-read",)),
-                  GraphStep(f"{s.key}-check", "checkpoint", (s.key,), 5,
-                            prerequisites=(f"{s.key}-practice",)),
-                  GraphStep(f"{s.key}-fix", "practice", (s.key,), 10, optional=True,
-                            prerequisites=(f"{s.key}-read",), remedial_for=f"{s.key}-check")]
+        steps += [
+            GraphStep(f"{s.key}-read", "read", (s.key,), 10, prerequisites=after),
+            GraphStep(
+                f"{s.key}-practice", "practice", (s.key,), 15, prerequisites=(f"{s.key}-read",)
+            ),
+            GraphStep(
+                f"{s.key}-check", "checkpoint", (s.key,), 5, prerequisites=(f"{s.key}-practice",)
+            ),
+            GraphStep(
+                f"{s.key}-fix",
+                "practice",
+                (s.key,),
+                10,
+                optional=True,
+                prerequisites=(f"{s.key}-read",),
+                remedial_for=f"{s.key}-check",
+            ),
+        ]
     return PathGraph(steps)
 
 
@@ -102,13 +120,19 @@ class Journey:
         self.minutes = 0.0
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(self.learner.now, frozenset(self.done), frozenset(self.tested_out),
-                        tuple(self.failed), self.states)
+        return Snapshot(
+            self.learner.now,
+            frozenset(self.done),
+            frozenset(self.tested_out),
+            tuple(self.failed),
+            self.states,
+        )
 
     def answer(self, skill: str, practice: bool) -> bool:
         result = self.learner.answer(skill, practice=practice)
-        self.states[skill] = self.model.update(self.states[skill], result.correct,
-                                               self.learner.now, practice=practice)
+        self.states[skill] = self.model.update(
+            self.states[skill], result.correct, self.learner.now, practice=practice
+        )
         self.learner.wait(timedelta(minutes=1))
         return result.correct
 
@@ -116,8 +140,9 @@ class Journey:
         budget = QUESTIONS_PER_SKILL * len(self.graph.required_skills)
         placement = Placement(self.model, self.graph.weights, self.states, budget=budget)
         while (skill := placement.next_skill()) is not None:
-            placement.record(skill, self.learner.answer(skill, practice=False).correct,
-                             self.learner.now)
+            placement.record(
+                skill, self.learner.answer(skill, practice=False).correct, self.learner.now
+            )
             self.minutes += 1.0
             self.learner.wait(timedelta(minutes=1))
         result = placement.result()
@@ -151,8 +176,11 @@ class Journey:
 
     def required_left(self) -> bool:
         finished = self.done | self.tested_out
-        return any(s.key not in finished for s in self.graph.order
-                   if not s.optional and s.remedial_for is None)
+        return any(
+            s.key not in finished
+            for s in self.graph.order
+            if not s.optional and s.remedial_for is None
+        )
 
 
 def fixed_order_next(journey: Journey) -> str:
@@ -162,9 +190,14 @@ def fixed_order_next(journey: Journey) -> str:
         for key in journey.graph.remedial.get(checkpoint, ()):
             if key not in finished:
                 return key
-    return next(s.key for s in journey.graph.order if s.key not in finished
-                and not s.optional and s.remedial_for is None
-                and all(p in finished for p in s.prerequisites))
+    return next(
+        s.key
+        for s in journey.graph.order
+        if s.key not in finished
+        and not s.optional
+        and s.remedial_for is None
+        and all(p in finished for p in s.prerequisites)
+    )
 
 
 def recommended_next(journey: Journey) -> str:
@@ -173,9 +206,15 @@ def recommended_next(journey: Journey) -> str:
     return key
 
 
-def run_policy(skills: list[SimSkill], prior: tuple[float, float], learners: int,
-               choose: Callable[[Journey], str], place: bool, seed: int,
-               model: MasteryModel) -> dict[str, float]:
+def run_policy(
+    skills: list[SimSkill],
+    prior: tuple[float, float],
+    learners: int,
+    choose: Callable[[Journey], str],
+    place: bool,
+    seed: int,
+    model: MasteryModel,
+) -> dict[str, float]:
     graph = path_for(skills)
     steps, minutes, known = [], [], []
     for i in range(learners):
@@ -189,30 +228,39 @@ def run_policy(skills: list[SimSkill], prior: tuple[float, float], learners: int
         steps.append(journey.steps)
         minutes.append(journey.minutes)
         known.append(sum(learner.known.values()) / len(skills))
-    return {"steps": statistics.mean(steps), "minutes": statistics.mean(minutes),
-            "true_mastery_at_end": statistics.mean(known)}
+    return {
+        "steps": statistics.mean(steps),
+        "minutes": statistics.mean(minutes),
+        "true_mastery_at_end": statistics.mean(known),
+    }
 
 
 def efficiency(skills: list[SimSkill]) -> dict[str, object]:
     """The engine uses the default model fitted on a separate simulated log, as the tool
     would after `flask skills fit`."""
     log = simulate_log(skills, 400, seed=4, user_prefix="f")
-    model = make_model(DEFAULT_MODEL).fit(Response(a.user, a.skill, a.correct, a.at)
-                                          for a in log)
-    groups = {"novices": (0.0, 0.1), "some prior knowledge": (0.3, 0.6),
-              "much prior knowledge": (0.6, 0.9)}
+    model = make_model(DEFAULT_MODEL).fit(Response(a.user, a.skill, a.correct, a.at) for a in log)
+    groups = {
+        "novices": (0.0, 0.1),
+        "some prior knowledge": (0.3, 0.6),
+        "much prior knowledge": (0.6, 0.9),
+    }
     result: dict[str, object] = {}
     for group, prior in groups.items():
         fixed = run_policy(skills, prior, 150, fixed_order_next, False, seed=3, model=model)
         fixed_placed = run_policy(skills, prior, 150, fixed_order_next, True, seed=3, model=model)
         rec = run_policy(skills, prior, 150, recommended_next, True, seed=3, model=model)
-        result[group] = {"fixed order": fixed, "fixed order + placement": fixed_placed,
-                         "recommender (with placement)": rec,
-                         "fewer_steps": 1.0 - rec["steps"] / fixed["steps"]}
+        result[group] = {
+            "fixed order": fixed,
+            "fixed order + placement": fixed_placed,
+            "recommender (with placement)": rec,
+            "fewer_steps": 1.0 - rec["steps"] / fixed["steps"],
+        }
     return result
 
 
 # -- speed --------------------------------------------------------------------------------
+
 
 def median_us(fn: Callable[[], object], runs: int) -> float:
     times = []
@@ -230,8 +278,16 @@ def big_graph(n: int = 1000, skills: int = 50, seed: int = 3) -> PathGraph:
         kind = "checkpoint" if i % 5 == 4 else rng.choice(["read", "practice", "watch"])
         prereqs = tuple(sorted({f"x{i - 1}", f"x{rng.randrange(i)}"})) if i else ()
         named = (f"k{i * skills // n}", f"k{rng.randrange(skills)}")
-        steps.append(GraphStep(f"x{i}", kind, named, rng.choice([5, 10, 20]),
-                               optional=i % 17 == 0, prerequisites=prereqs))
+        steps.append(
+            GraphStep(
+                f"x{i}",
+                kind,
+                named,
+                rng.choice([5, 10, 20]),
+                optional=i % 17 == 0,
+                prerequisites=prereqs,
+            )
+        )
     return PathGraph(steps)
 
 
@@ -244,11 +300,16 @@ def speed() -> dict[str, float]:
     graph = big_graph()
     model = make_model(DEFAULT_MODEL)
     now = simulate_log(default_skills(1), 1)[0].at
-    snapshot = Snapshot(now, frozenset(s.key for s in graph.order[:400]),
-                        mastery={k: model.initial(k) for k in graph.skills},
-                        minutes_per_week=120, due_at=now + timedelta(days=30))
+    snapshot = Snapshot(
+        now,
+        frozenset(s.key for s in graph.order[:400]),
+        mastery={k: model.initial(k) for k in graph.skills},
+        minutes_per_week=120,
+        due_at=now + timedelta(days=30),
+    )
     out["recommend_1000_steps_50_skills_us"] = median_us(
-        lambda: recommend(graph, snapshot, model), 2_000)
+        lambda: recommend(graph, snapshot, model), 2_000
+    )
     out["build_graph_1000_steps_us"] = median_us(big_graph, 20)
     return out
 
@@ -257,8 +318,12 @@ def measure() -> dict[str, object]:
     """Every figure of this benchmark, also written to bench/results/learning.json."""
     skills = default_skills(6)
     started = time.perf_counter()
-    results = {"prediction": prediction(skills), "efficiency": efficiency(skills),
-               "speed": speed(), "python": sys.version.split()[0]}
+    results = {
+        "prediction": prediction(skills),
+        "efficiency": efficiency(skills),
+        "speed": speed(),
+        "python": sys.version.split()[0],
+    }
     results["seconds"] = round(time.perf_counter() - started, 1)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
@@ -273,14 +338,20 @@ def main() -> int:
 def print_tables(results: dict[str, object]) -> None:
     pred = results["prediction"]
     assert isinstance(pred, dict)
-    print(f"Prediction of held-out answers ({pred['test_answers']} answers, "
-          f"fitted on {pred['train_answers']})")
-    print(f"{'model':<12}{'AUC':>8}{'RMSE':>8}{'log loss':>10}{'AUC gap closed':>16}"
-          f"{'of the reachable':>18}")
+    print(
+        f"Prediction of held-out answers ({pred['test_answers']} answers, "
+        f"fitted on {pred['train_answers']})"
+    )
+    print(
+        f"{'model':<12}{'AUC':>8}{'RMSE':>8}{'log loss':>10}{'AUC gap closed':>16}"
+        f"{'of the reachable':>18}"
+    )
     for name, row in pred["models"].items():
         marker = " (default)" if name == DEFAULT_MODEL else ""
-        print(f"{name:<12}{row['auc']:>8.4f}{row['rmse']:>8.4f}{row['log_loss']:>10.4f}"
-              f"{row['auc_gap_closed']:>16.1%}{row['reachable_gap_closed']:>18.1%}{marker}")
+        print(
+            f"{name:<12}{row['auc']:>8.4f}{row['rmse']:>8.4f}{row['log_loss']:>10.4f}"
+            f"{row['auc_gap_closed']:>16.1%}{row['reachable_gap_closed']:>18.1%}{marker}"
+        )
     print("\nPath efficiency to every required checkpoint (150 learners per group)")
     print(f"{'learners':<22}{'policy':<30}{'steps':>7}{'minutes':>9}{'true mastery':>14}")
     eff = results["efficiency"]
@@ -289,8 +360,10 @@ def print_tables(results: dict[str, object]) -> None:
         for policy, row in rows.items():
             if policy == "fewer_steps":
                 continue
-            print(f"{group:<22}{policy:<30}{row['steps']:>7.1f}{row['minutes']:>9.1f}"
-                  f"{row['true_mastery_at_end']:>14.1%}")
+            print(
+                f"{group:<22}{policy:<30}{row['steps']:>7.1f}{row['minutes']:>9.1f}"
+                f"{row['true_mastery_at_end']:>14.1%}"
+            )
         print(f"{'':<22}{'recommender: fewer steps':<30}{rows['fewer_steps']:>7.1%}")
     print("\nSpeed (median of many runs)")
     for name, value in results["speed"].items():  # type: ignore[union-attr]

@@ -31,8 +31,9 @@ class BenchLms:
 
     def __init__(self) -> None:
         self._server = PlatformServer()
-        self.platform = TestPlatform(self._server, name="lms", client_id=CLIENT_ID,
-                                     deployment_ids=(DEPLOYMENT_ID,))
+        self.platform = TestPlatform(
+            self._server, name="lms", client_id=CLIENT_ID, deployment_ids=(DEPLOYMENT_ID,)
+        )
         self.base_url = self._server.base_url
         self.gradebook: FakeGradebook | None = None
         self._line_items: dict[str, str] = {}
@@ -61,10 +62,17 @@ class BenchLms:
         """Register this LMS (and its deployment) in the tool's database."""
         from lti.registrations import PlatformDetails, add_deployment, add_platform
 
-        platform = add_platform(session, PlatformDetails(
-            name="Benchmark LMS", issuer=self.issuer, client_id=CLIENT_ID,
-            auth_login_url=self.issuer + "/auth", auth_token_url=self.issuer + "/token",
-            key_set_url=self.jwks_url))
+        platform = add_platform(
+            session,
+            PlatformDetails(
+                name="Benchmark LMS",
+                issuer=self.issuer,
+                client_id=CLIENT_ID,
+                auth_login_url=self.issuer + "/auth",
+                auth_token_url=self.issuer + "/token",
+                key_set_url=self.jwks_url,
+            ),
+        )
         add_deployment(session, platform.id, DEPLOYMENT_ID)
         self.platform.platform_id = platform.id
         return platform.id
@@ -81,28 +89,41 @@ class BenchLms:
         with self._lock:
             if resource_link_id not in self._line_items:
                 self._line_items[resource_link_id] = self.gradebook.add_line_item(
-                    title, resource_link_id)
+                    title, resource_link_id
+                )
             return self._line_items[resource_link_id]
 
     def login_params(self, tool_base: str, who: LaunchContext) -> dict[str, str]:
-        return {"iss": self.issuer, "login_hint": who.subject, "client_id": CLIENT_ID,
-                "target_link_uri": tool_base + "/lti/launch", "lti_deployment_id": DEPLOYMENT_ID,
-                "lti_message_hint": secrets.token_urlsafe(8)}
+        return {
+            "iss": self.issuer,
+            "login_hint": who.subject,
+            "client_id": CLIENT_ID,
+            "target_link_uri": tool_base + "/lti/launch",
+            "lti_deployment_id": DEPLOYMENT_ID,
+            "lti_message_hint": secrets.token_urlsafe(8),
+        }
 
     def id_token(self, nonce: str, tool_base: str, who: LaunchContext) -> str:
         """A freshly signed resource-link launch for the nonce the tool issued."""
-        body = launch_claims(issuer=self.issuer, client_id=CLIENT_ID,
-                             deployment_id=DEPLOYMENT_ID, nonce=nonce,
-                             target_link_uri=tool_base + "/lti/launch", who=who,
-                             message_type=claims.RESOURCE_LINK_REQUEST)
+        body = launch_claims(
+            issuer=self.issuer,
+            client_id=CLIENT_ID,
+            deployment_id=DEPLOYMENT_ID,
+            nonce=nonce,
+            target_link_uri=tool_base + "/lti/launch",
+            who=who,
+            message_type=claims.RESOURCE_LINK_REQUEST,
+        )
         if self.gradebook is not None:
             body[claims.AGS_ENDPOINT] = self.gradebook.claim(
-                self.line_item(who.resource_link_id, who.resource_link_title))
+                self.line_item(who.resource_link_id, who.resource_link_title)
+            )
         return self.key.sign(body)
 
 
-def published_keys(jwks_url: str, headers: dict[str, str] | None = None
-                   ) -> Callable[[], dict[str, Any]]:
+def published_keys(
+    jwks_url: str, headers: dict[str, str] | None = None
+) -> Callable[[], dict[str, Any]]:
     """The tool's key set as its JWKS endpoint publishes it, fetched on each call."""
 
     def read() -> dict[str, Any]:
@@ -117,7 +138,13 @@ def published_keys(jwks_url: str, headers: dict[str, str] | None = None
 
 def learner(number: int, course: int = 1) -> LaunchContext:
     """Learner `number` of course `course`, as the LMS describes them."""
-    return LaunchContext(subject=f"learner-{number}", role="learner", name=f"Learner {number}",
-                         email=f"learner{number}@school.invalid", context_id=f"course-{course}",
-                         context_title=f"Course {course}", resource_link_id=f"link-{course}",
-                         resource_link_title="Self-study path")
+    return LaunchContext(
+        subject=f"learner-{number}",
+        role="learner",
+        name=f"Learner {number}",
+        email=f"learner{number}@school.invalid",
+        context_id=f"course-{course}",
+        context_title=f"Course {course}",
+        resource_link_id=f"link-{course}",
+        resource_link_title="Self-study path",
+    )

@@ -43,12 +43,14 @@ class Run:
 def client_session(clients: int) -> aiohttp.ClientSession:
     # gunicorn's sync workers close every connection: open a new one per request, always.
     connector = aiohttp.TCPConnector(limit=clients, force_close=True)
-    return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
-                                 timeout=aiohttp.ClientTimeout(total=30))
+    return aiohttp.ClientSession(
+        connector=connector,
+        cookie_jar=aiohttp.DummyCookieJar(),
+        timeout=aiohttp.ClientTimeout(total=30),
+    )
 
 
-async def drive(operation: Operation, clients: int, *, seconds: float,
-                max_count: int) -> Run:
+async def drive(operation: Operation, clients: int, *, seconds: float, max_count: int) -> Run:
     """Run `operation` from `clients` concurrent clients for `seconds` or `max_count` ops."""
     run = Run(clients=clients)
     issued = 0

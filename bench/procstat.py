@@ -39,8 +39,10 @@ def postgres_backends(database: str | None) -> list[psutil.Process]:
 
 
 def cpu_sample(master_pid: int, database: str | None) -> CpuSample:
-    return CpuSample(app=sum(_cpu(p) for p in gunicorn_processes(master_pid)),
-                     database=sum(_cpu(p) for p in postgres_backends(database)))
+    return CpuSample(
+        app=sum(_cpu(p) for p in gunicorn_processes(master_pid)),
+        database=sum(_cpu(p) for p in postgres_backends(database)),
+    )
 
 
 def process_cpu(pid: int, *, children: bool = False) -> float:
@@ -61,8 +63,9 @@ def database_cpu(database: str | None) -> float:
 def machine_busy() -> float:
     """Seconds of CPU the whole machine spent not idle, over all cores, since boot."""
     times = psutil.cpu_times()
-    return float(sum(getattr(times, name, 0.0)
-                     for name in ("user", "nice", "system", "irq", "softirq")))
+    return float(
+        sum(getattr(times, name, 0.0) for name in ("user", "nice", "system", "irq", "softirq"))
+    )
 
 
 def worker_rss_mb(master_pid: int) -> list[float]:

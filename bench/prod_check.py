@@ -40,9 +40,14 @@ class Browser:
 
     def send(self, method: str, url: str, **kwargs: object) -> requests.Response:
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        response = requests.request(method, url, allow_redirects=False, timeout=30,
-                                    headers={**self.headers, "Cookie": cookie},
-                                    **kwargs)  # type: ignore[arg-type]
+        response = requests.request(
+            method,
+            url,
+            allow_redirects=False,
+            timeout=30,
+            headers={**self.headers, "Cookie": cookie},
+            **kwargs,
+        )  # type: ignore[arg-type]
         self.cookies.update({c.name: c.value or "" for c in response.cookies})
         self.set_cookie_headers += response.raw.headers.getlist("Set-Cookie")
         return response
@@ -62,10 +67,11 @@ def main() -> None:
         prepare_course(running.database_url, running.lms, study_path(), "course-1", "link-1")
         state = _Flow(running)
         check("both instances answer /healthz with the database reachable", state.health)
-        check("login on instance 1, id_token POST on instance 2 lands on /path",
-              state.cross_launch)
-        check("the session cookie is Secure, HttpOnly, SameSite=None, Partitioned",
-              state.cookie_policy)
+        check("login on instance 1, id_token POST on instance 2 lands on /path", state.cross_launch)
+        check(
+            "the session cookie is Secure, HttpOnly, SameSite=None, Partitioned",
+            state.cookie_policy,
+        )
         check("the same id_token replayed on instance 1 is refused", state.replay)
         check("the learner's path opens on both instances", state.pages)
         check("a step completed on each instance, a checkpoint passed", state.study)
@@ -74,8 +80,9 @@ def main() -> None:
             check("the learner's latest score is in the LMS gradebook", state.graded)
             check("both `flask worker` processes are running", lambda: _workers(running))
         else:
-            checks.append(("`flask worker` processes", True,
-                           "not in this release: grade sync not checked"))
+            checks.append(
+                ("`flask worker` processes", True, "not in this release: grade sync not checked")
+            )
     print(_table(checks, time.monotonic() - started))
     sys.exit(0 if all(ok for _, ok, _ in checks) else 1)
 
@@ -91,21 +98,24 @@ class _Flow:
         self.csrf = ""
 
     def health(self) -> str:
-        answers = [requests.get(a + "/healthz", timeout=10).json() for a in
-                   self.running.instances]
+        answers = [requests.get(a + "/healthz", timeout=10).json() for a in self.running.instances]
         assert all(a == {"status": "ok", "database": "ok"} for a in answers), answers
         return f"{len(answers)} instances ok"
 
     def cross_launch(self) -> str:
         lms = self.running.lms
-        login = self.browser.send("POST", self.first + "/lti/login",
-                                  data=lms.login_params(TOOL_BASE, self.who))
+        login = self.browser.send(
+            "POST", self.first + "/lti/login", data=lms.login_params(TOOL_BASE, self.who)
+        )
         assert login.status_code == 302, login.text[:300]
         query = parse_qs(urlsplit(login.headers["Location"]).query)
         self.state = query["state"][0]
         self.id_token = lms.id_token(query["nonce"][0], TOOL_BASE, self.who)
-        landing = self.browser.send("POST", self.second + "/lti/launch",
-                                    data={"id_token": self.id_token, "state": self.state})
+        landing = self.browser.send(
+            "POST",
+            self.second + "/lti/launch",
+            data={"id_token": self.id_token, "state": self.state},
+        )
         assert landing.status_code == 303, landing.text[:300]
         assert landing.headers["Location"].endswith("/path"), landing.headers["Location"]
         assert SESSION in self.browser.cookies, self.browser.cookies
@@ -119,9 +129,12 @@ class _Flow:
         return "set for the LMS iframe"
 
     def replay(self) -> str:
-        again = requests.post(self.first + "/lti/launch", timeout=30,
-                              headers=self.running.proxy_headers(2),
-                              data={"id_token": self.id_token, "state": self.state})
+        again = requests.post(
+            self.first + "/lti/launch",
+            timeout=30,
+            headers=self.running.proxy_headers(2),
+            data={"id_token": self.id_token, "state": self.state},
+        )
         assert again.status_code == 400, again.status_code
         return "400"
 
@@ -138,11 +151,17 @@ class _Flow:
         steps = [read_key(0, n) for n in range(6)]
         for n, key in enumerate(steps):
             address = self.running.instances[n % 2]
-            done = self.browser.send("POST", address + f"/path/steps/{key}/done",
-                                     data={"csrf_token": self.csrf, "confidence": "4"})
+            done = self.browser.send(
+                "POST",
+                address + f"/path/steps/{key}/done",
+                data={"csrf_token": self.csrf, "confidence": "4"},
+            )
             assert done.status_code == 303, (key, done.status_code, done.text[:300])
-        result = self.browser.send("POST", self.second + f"/path/steps/{checkpoint_key(0)}"
-                                   "/checkpoint", data={"csrf_token": self.csrf, **RIGHT})
+        result = self.browser.send(
+            "POST",
+            self.second + f"/path/steps/{checkpoint_key(0)}/checkpoint",
+            data={"csrf_token": self.csrf, **RIGHT},
+        )
         assert result.status_code == 200 and "Passed" in result.text, result.text[:300]
         return f"{len(steps)} steps alternating between instances, then the checkpoint"
 
@@ -160,13 +179,16 @@ class _Flow:
         book = self.running.lms.gradebook
         assert book is not None
         drained = gradebook_check.wait_for_drain(self.running.database_url, GRADE_WAIT)
-        result = gradebook_check.check(self.running.database_url, book.latest_scores(),
-                                       len(book.received), drained)
+        result = gradebook_check.check(
+            self.running.database_url, book.latest_scores(), len(book.received), drained
+        )
         assert result.ok and result.expected == 1, result.lines(GRADE_WAIT)
         [shown] = book.latest_scores().values()
-        return (f"{shown.score_given:g}/{shown.score_maximum:g} ({shown.activity_progress}); "
-                f"score posts received: {len(book.received)}; queue drained in "
-                f"{result.drain_seconds:.1f} s")
+        return (
+            f"{shown.score_given:g}/{shown.score_maximum:g} ({shown.activity_progress}); "
+            f"score posts received: {len(book.received)}; queue drained in "
+            f"{result.drain_seconds:.1f} s"
+        )
 
 
 def _workers(running: Cluster) -> str:
@@ -176,11 +198,11 @@ def _workers(running: Cluster) -> str:
 
 def _table(checks: list[tuple[str, bool, str]], seconds: float) -> str:
     lines = ["| check | result | detail |", "|---|---|---|"]
-    lines += [f"| {name} | {'ok' if ok else 'FAILED'} | {detail} |"
-              for name, ok, detail in checks]
+    lines += [f"| {name} | {'ok' if ok else 'FAILED'} | {detail} |" for name, ok, detail in checks]
     passed = sum(1 for _, ok, _ in checks if ok)
-    return "\n".join([*lines, "", f"prod-check: {passed} of {len(checks)} checks passed "
-                      f"in {seconds:.0f} s"])
+    return "\n".join(
+        [*lines, "", f"prod-check: {passed} of {len(checks)} checks passed in {seconds:.0f} s"]
+    )
 
 
 if __name__ == "__main__":

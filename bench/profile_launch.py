@@ -18,8 +18,9 @@ from bench.profiling import launch_form, profiled_app
 def main(count: int) -> None:
     with profiled_app() as profiled:
         client = profiled.app.test_client()
-        posts = [launch_form(client, profiled.lms, learner(number % 50))
-                 for number in range(count + 20)]
+        posts = [
+            launch_form(client, profiled.lms, learner(number % 50)) for number in range(count + 20)
+        ]
         for form in posts[:20]:  # warm up: key set fetched, templates compiled
             assert client.post("/lti/launch", data=form).status_code == 200
         profiler = Profiler(interval=0.0002)

@@ -60,8 +60,11 @@ def main(page: str, count: int) -> None:
         with profiler:
             for call in requests[10:]:
                 call()
-        print(profiler.output_text(unicode=True, color=False,
-                                   show_all=bool(os.environ.get("PROFILE_ALL"))))
+        print(
+            profiler.output_text(
+                unicode=True, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))
+            )
+        )
 
 
 def _requests(app: Flask, url: str, lms: BenchLms, page: str, count: int) -> list:
@@ -78,12 +81,21 @@ def _requests(app: Flask, url: str, lms: BenchLms, page: str, count: int) -> lis
             calls.append(lambda c=client: _ok(c.get("/path"), 200))
         elif page == "step-completion":
             key = study.COMPLETION_ORDER[n // len(browsers)]
-            calls.append(lambda c=client, k=key, t=csrf: _ok(c.post(
-                f"/path/steps/{k}/done", data={"csrf_token": t, "confidence": "4"}), 303))
+            calls.append(
+                lambda c=client, k=key, t=csrf: _ok(
+                    c.post(f"/path/steps/{k}/done", data={"csrf_token": t, "confidence": "4"}), 303
+                )
+            )
         else:
-            calls.append(lambda c=client, t=csrf, n=n: _ok(c.post(
-                f"/path/steps/{study.checkpoint_key(0)}/checkpoint",
-                data={"csrf_token": t, **(study.RIGHT if n % 2 else study.WRONG)}), 200))
+            calls.append(
+                lambda c=client, t=csrf, n=n: _ok(
+                    c.post(
+                        f"/path/steps/{study.checkpoint_key(0)}/checkpoint",
+                        data={"csrf_token": t, **(study.RIGHT if n % 2 else study.WRONG)},
+                    ),
+                    200,
+                )
+            )
     return calls
 
 
@@ -92,5 +104,7 @@ def _ok(response, status: int) -> None:  # type: ignore[no-untyped-def]
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "learner-page",
-         int(sys.argv[2]) if len(sys.argv) > 2 else 200)
+    main(
+        sys.argv[1] if len(sys.argv) > 1 else "learner-page",
+        int(sys.argv[2]) if len(sys.argv) > 2 else 200,
+    )

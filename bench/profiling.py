@@ -41,11 +41,18 @@ def profiled_app() -> Iterator[Profiled]:
     lms = BenchLms()
     prepare_database(url, lms)
     redis_url = os.environ.get("REDIS_URL") or None
-    app = create_app(Settings(  # production needs Redis: without it, the same code in development
-        env="production" if redis_url else "development", secret_key="p" * 40,
-        database_url=url, base_url=TOOL_BASE, instance_path=str(work), log_level="WARNING",
-        redis_url=redis_url,
-        lti_login_rate_limit="1000000 per minute"))
+    app = create_app(
+        Settings(  # production needs Redis: without it, the same code in development
+            env="production" if redis_url else "development",
+            secret_key="p" * 40,
+            database_url=url,
+            base_url=TOOL_BASE,
+            instance_path=str(work),
+            log_level="WARNING",
+            redis_url=redis_url,
+            lti_login_rate_limit="1000000 per minute",
+        )
+    )
     try:
         yield Profiled(app, url, lms)
     finally:

@@ -1,6 +1,6 @@
 """The benchmark's table and its comparison with the SPEC §5 targets, from the JSON figures.
 
-    python -m bench.report [bench/results/latest.json]
+python -m bench.report [bench/results/latest.json]
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ WORKER_RSS_LIMIT_MB = 100.0
 def _hello(document: dict[str, Any], backend: str, clients: int) -> dict[str, Any] | None:
     for figure in document["figures"]:
         if (figure["scenario"], figure["backend"], figure["clients"]) == (
-                "hello", backend, clients):
+            "hello",
+            backend,
+            clients,
+        ):
             return figure
     return None
 
@@ -31,9 +34,11 @@ def ratios(document: dict[str, Any], figure: dict[str, Any]) -> tuple[float, flo
 
 
 def figures_table(document: dict[str, Any]) -> list[str]:
-    lines = ["| backend | scenario | clients | ops/s | p50 ms | p99 ms | server CPU ms/op "
-             "| x hello (CPU/op) | x hello (ops/s) |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| backend | scenario | clients | ops/s | p50 ms | p99 ms | server CPU ms/op "
+        "| x hello (CPU/op) | x hello (ops/s) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for figure in document["figures"]:
         cpu_ratio, rate_ratio = ratios(document, figure)
         errors = f" ({figure['errors']} errors)" if figure["errors"] else ""
@@ -42,7 +47,8 @@ def figures_table(document: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {figure['backend']} | {figure['scenario']}{sql}{errors} | {figure['clients']} "
             f"| {figure['per_second']:,.0f} | {figure['p50_ms']:.2f} | {figure['p99_ms']:.2f} "
-            f"| {figure['cpu_ms']:.2f}{db} | {cpu_ratio:.2f}x | {rate_ratio:.2f}x |")
+            f"| {figure['cpu_ms']:.2f}{db} | {cpu_ratio:.2f}x | {rate_ratio:.2f}x |"
+        )
     for scenario in document["scenarios"]:
         if not scenario["measured"]:
             lines.append(f"| all | {scenario['name']} | | not yet measured | | | | | |")
@@ -54,29 +60,41 @@ def target_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     backends = document["settings"]["backends"]
     rows = []
     for scenario in document["scenarios"]:
-        row: dict[str, Any] = {"target": f"{scenario['name']} {scenario['target']}",
-                               "results": {}}
+        row: dict[str, Any] = {"target": f"{scenario['name']} {scenario['target']}", "results": {}}
         for backend in backends:
             row["results"][backend] = _result(document, scenario, backend)
         rows.append(row)
-    memory = {"target": f"a gunicorn worker under {WORKER_RSS_LIMIT_MB:.0f} MB resident",
-              "results": {}}
+    memory = {
+        "target": f"a gunicorn worker under {WORKER_RSS_LIMIT_MB:.0f} MB resident",
+        "results": {},
+    }
     for backend in backends:
         value = document["worker_rss_mb"].get(backend)
-        memory["results"][backend] = ((f"{value:.0f} MB", value < WORKER_RSS_LIMIT_MB)
-                                      if value is not None else ("not measured", None))
+        memory["results"][backend] = (
+            (f"{value:.0f} MB", value < WORKER_RSS_LIMIT_MB)
+            if value is not None
+            else ("not measured", None)
+        )
     rows.append(memory)
     return rows
 
 
-def _figure(document: dict[str, Any], name: str, backend: str,
-            clients: int) -> dict[str, Any] | None:
-    return next((f for f in document["figures"] if f["scenario"] == name
-                 and f["backend"] == backend and f["clients"] == clients), None)
+def _figure(
+    document: dict[str, Any], name: str, backend: str, clients: int
+) -> dict[str, Any] | None:
+    return next(
+        (
+            f
+            for f in document["figures"]
+            if f["scenario"] == name and f["backend"] == backend and f["clients"] == clients
+        ),
+        None,
+    )
 
 
-def _result(document: dict[str, Any], scenario: dict[str, Any],
-            backend: str) -> tuple[str, bool | None]:
+def _result(
+    document: dict[str, Any], scenario: dict[str, Any], backend: str
+) -> tuple[str, bool | None]:
     """(what was measured, whether it meets the target; None when there is no target)."""
     if scenario.get("limit_ms") is not None:
         return _latency_result(document, scenario, backend)
@@ -89,8 +107,9 @@ def _result(document: dict[str, Any], scenario: dict[str, Any],
     return f"{value:.2f}x", value <= scenario["limit"]
 
 
-def _latency_result(document: dict[str, Any], scenario: dict[str, Any],
-                    backend: str) -> tuple[str, bool | None]:
+def _latency_result(
+    document: dict[str, Any], scenario: dict[str, Any], backend: str
+) -> tuple[str, bool | None]:
     """Median latency of one client, and SQL statements that do not grow with the class
     (the same page for a class a tenth of the size must run as many)."""
     figure = _figure(document, scenario["name"], backend, 1)
@@ -100,8 +119,10 @@ def _latency_result(document: dict[str, Any], scenario: dict[str, Any],
     big, smaller = counts.get(scenario["name"]), scenario.get("same_statements_as")
     small = counts.get(smaller) if smaller else big
     met = figure["p50_ms"] < scenario["limit_ms"] and big is not None and big == small
-    return (f"p50 {figure['p50_ms']:.0f} ms, p99 {figure['p99_ms']:.0f} ms; {big} SQL"
-            + (f" ({smaller}: {small})" if smaller else "")), met
+    return (
+        f"p50 {figure['p50_ms']:.0f} ms, p99 {figure['p99_ms']:.0f} ms; {big} SQL"
+        + (f" ({smaller}: {small})" if smaller else "")
+    ), met
 
 
 def statements_line(document: dict[str, Any]) -> str:
@@ -114,8 +135,10 @@ def statements_line(document: dict[str, Any]) -> str:
 
 def targets_table(document: dict[str, Any]) -> list[str]:
     backends = document["settings"]["backends"]
-    lines = ["| SPEC §5 target (ratios at 16 clients) | " + " | ".join(backends) + " |",
-             "|---|" + "---|" * len(backends)]
+    lines = [
+        "| SPEC §5 target (ratios at 16 clients) | " + " | ".join(backends) + " |",
+        "|---|" + "---|" * len(backends),
+    ]
     for row in target_rows(document):
         cells = []
         for backend in backends:
@@ -137,24 +160,47 @@ def engine_rows(document: dict[str, Any]) -> list[tuple[str, str, str]]:
         update_us = speed[f"update_{default}_us"]
         closed = models[default]["auc_gap_closed"]
         rows += [
-            ("a recommendation on a 1,000-step path with 50 skills", f"{recommend_ms:.2f} ms",
-             _verdict("under 1 ms (SPEC §5)", recommend_ms < 1.0)),
-            (f"a learner model update ({default})", f"{update_us:.1f} µs",
-             _verdict("under 50 µs", update_us < 50)),
-            (f"AUC gap baseline → oracle closed by {default}",
-             f"{closed:.0%} (the ideal model of the answers: "
-             f"{models['ideal']['auc_gap_closed']:.0%})",
-             _verdict("at least 90%", closed >= 0.9))]
+            (
+                "a recommendation on a 1,000-step path with 50 skills",
+                f"{recommend_ms:.2f} ms",
+                _verdict("under 1 ms (SPEC §5)", recommend_ms < 1.0),
+            ),
+            (
+                f"a learner model update ({default})",
+                f"{update_us:.1f} µs",
+                _verdict("under 50 µs", update_us < 50),
+            ),
+            (
+                f"AUC gap baseline → oracle closed by {default}",
+                f"{closed:.0%} (the ideal model of the answers: "
+                f"{models['ideal']['auc_gap_closed']:.0%})",
+                _verdict("at least 90%", closed >= 0.9),
+            ),
+        ]
         for group, figures in learning["efficiency"].items():
             fewer = figures["fewer_steps"]
-            target = ("never more steps", fewer >= 0) if group == "novices" else (
-                "at least 25% fewer steps", fewer >= 0.25)
-            rows.append((f"recommender vs fixed order, {group}", f"{fewer:.1%} fewer steps",
-                         _verdict(*target)))
+            target = (
+                ("never more steps", fewer >= 0)
+                if group == "novices"
+                else ("at least 25% fewer steps", fewer >= 0.25)
+            )
+            rows.append(
+                (
+                    f"recommender vs fixed order, {group}",
+                    f"{fewer:.1%} fewer steps",
+                    _verdict(*target),
+                )
+            )
     for round_ in document.get("grades") or []:
-        rows.append((f"grade sync, one worker, {round_['worker']}, LMS answering in "
-                     f"{round_['lms_latency_ms']} ms", f"{round_['scores_per_second']} scores/s, "
-                     f"{round_['token_requests']} token request(s)", "not set"))
+        rows.append(
+            (
+                f"grade sync, one worker, {round_['worker']}, LMS answering in "
+                f"{round_['lms_latency_ms']} ms",
+                f"{round_['scores_per_second']} scores/s, "
+                f"{round_['token_requests']} token request(s)",
+                "not set",
+            )
+        )
     return rows
 
 
@@ -166,24 +212,43 @@ def engine_table(document: dict[str, Any]) -> list[str]:
     rows = engine_rows(document)
     if not rows:
         return []
-    return ["| personalization and grade sync (same run, no server) | measured | target |",
-            "|---|---|---|", *[f"| {a} | {b} | {c} |" for a, b, c in rows]]
+    return [
+        "| personalization and grade sync (same run, no server) | measured | target |",
+        "|---|---|---|",
+        *[f"| {a} | {b} | {c} |" for a, b, c in rows],
+    ]
 
 
 def render(document: dict[str, Any]) -> str:
     settings, machine = document["settings"], document["machine"]
-    head = (f"Selfpath benchmark, {document['date']}, {machine['cpus']} CPUs, Python "
-            f"{machine['python']}; gunicorn {settings['workers']} workers x "
-            f"{settings['threads']} thread(s) for Selfpath and hello alike; "
-            f"SELFPATH_ENV={settings['selfpath_env']}; {settings['seconds_per_run']:g} s per run.")
+    head = (
+        f"Selfpath benchmark, {document['date']}, {machine['cpus']} CPUs, Python "
+        f"{machine['python']}; gunicorn {settings['workers']} workers x "
+        f"{settings['threads']} thread(s) for Selfpath and hello alike; "
+        f"SELFPATH_ENV={settings['selfpath_env']}; {settings['seconds_per_run']:g} s per run."
+    )
     rss = ", ".join(f"{k} {v:.0f} MB" for k, v in document["worker_rss_mb"].items())
-    return "\n".join([head, "", *figures_table(document), "",
-                      f"Largest worker RSS after the run: {rss}. Platform key-set fetches: "
-                      f"{document['platform_jwks_fetches']}.", statements_line(document), "",
-                      *targets_table(document), "", *engine_table(document)])
+    return "\n".join(
+        [
+            head,
+            "",
+            *figures_table(document),
+            "",
+            f"Largest worker RSS after the run: {rss}. Platform key-set fetches: "
+            f"{document['platform_jwks_fetches']}.",
+            statements_line(document),
+            "",
+            *targets_table(document),
+            "",
+            *engine_table(document),
+        ]
+    )
 
 
 if __name__ == "__main__":
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else (
-        Path(__file__).resolve().parent / "results" / "latest.json")
+    path = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else (Path(__file__).resolve().parent / "results" / "latest.json")
+    )
     print(render(json.loads(path.read_text())))

@@ -55,9 +55,19 @@ def main() -> None:
         with gunicorn("bench.hello:app", env, log, "/hello") as served_hello:
             for backend in args.backends:
                 print(f"... {backend}: hello", flush=True)
-                figures += [_tag(f, backend) for f in hello(Bench(
-                    "hello", served_hello.address, served_hello.pid, None, None,
-                    args.seconds))]
+                figures += [
+                    _tag(f, backend)
+                    for f in hello(
+                        Bench(
+                            "hello",
+                            served_hello.address,
+                            served_hello.pid,
+                            None,
+                            None,
+                            args.seconds,
+                        )
+                    )
+                ]
                 selfpath, worker_rss = _selfpath(backend, args, env, work, lms, statements)
                 figures += selfpath
                 rss[backend] = max(worker_rss)
@@ -96,9 +106,14 @@ def _tag(figure: Figure, backend: str) -> Figure:
     return figure
 
 
-def _selfpath(backend: str, args: argparse.Namespace, env: dict[str, str], work: Path,
-              lms: BenchLms, statements: dict[str, dict[str, int]]
-              ) -> tuple[list[Figure], list[float]]:
+def _selfpath(
+    backend: str,
+    args: argparse.Namespace,
+    env: dict[str, str],
+    work: Path,
+    lms: BenchLms,
+    statements: dict[str, dict[str, int]],
+) -> tuple[list[Figure], list[float]]:
     if backend == "sqlite":
         database_url, redis_url, database = f"sqlite:///{work / 'bench.db'}", "", None
     else:
@@ -108,18 +123,33 @@ def _selfpath(backend: str, args: argparse.Namespace, env: dict[str, str], work:
     secret_key = secrets.token_urlsafe(48)
     # Production needs Redis (shared rate limits): a SQLite run is the same code in
     # development, keeping launch state in the database as `make run` does.
-    app_env = {**env, "SELFPATH_ENV": "production" if redis_url else "development",
-               "BASE_URL": TOOL_BASE,
-               "SECRET_KEY": secret_key, "DATABASE_URL": database_url,
-               "INSTANCE_PATH": str(work / "instance"), "LOG_LEVEL": "INFO",
-               # every simulated browser comes from 127.0.0.1: one address, many learners
-               "LTI_LOGIN_RATE_LIMIT": "1000000 per minute"}
+    app_env = {
+        **env,
+        "SELFPATH_ENV": "production" if redis_url else "development",
+        "BASE_URL": TOOL_BASE,
+        "SECRET_KEY": secret_key,
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(work / "instance"),
+        "LOG_LEVEL": "INFO",
+        # every simulated browser comes from 127.0.0.1: one address, many learners
+        "LTI_LOGIN_RATE_LIMIT": "1000000 per minute",
+    }
     if redis_url:
         app_env["REDIS_URL"] = redis_url
     with gunicorn("wsgi:app", app_env, work / "gunicorn.log", "/healthz") as served:
-        bench = Bench(backend, served.address, served.pid, database, lms, args.seconds,
-                      learners(), database_url=database_url, redis_url=redis_url,
-                      secret_key=secret_key, work=work)
+        bench = Bench(
+            backend,
+            served.address,
+            served.pid,
+            database,
+            lms,
+            args.seconds,
+            learners(),
+            database_url=database_url,
+            redis_url=redis_url,
+            secret_key=secret_key,
+            work=work,
+        )
         print(f"... {backend}: warm-up", flush=True)
         launch_warm_up(bench)
         figures: list[Figure] = []
@@ -135,40 +165,69 @@ def _chosen(name: str, wanted: list[str]) -> bool:
     return not wanted or any(word in name for word in wanted)
 
 
-def _document(started: datetime, args: argparse.Namespace, figures: list[Figure],
-              rss: dict[str, float], jwks_hits: int) -> dict[str, Any]:
+def _document(
+    started: datetime,
+    args: argparse.Namespace,
+    figures: list[Figure],
+    rss: dict[str, float],
+    jwks_hits: int,
+) -> dict[str, Any]:
     return {
         "date": started.isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "system": platform.platform(),
-                    "python": platform.python_version()},
-        "settings": {"workers": args.workers, "threads": args.threads,
-                     "seconds_per_run": args.seconds, "backends": args.backends,
-                     "selfpath_env": "production (development on SQLite)", "base_url": TOOL_BASE},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "system": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "settings": {
+            "workers": args.workers,
+            "threads": args.threads,
+            "seconds_per_run": args.seconds,
+            "backends": args.backends,
+            "selfpath_env": "production (development on SQLite)",
+            "base_url": TOOL_BASE,
+        },
         "figures": [as_dict(f) for f in figures],
         "worker_rss_mb": {k: round(v, 1) for k, v in rss.items()},
         "platform_jwks_fetches": jwks_hits,
-        "scenarios": [{"name": s.name, "target": s.target,
-                       "measured": s.measure is not None and _chosen(s.name, args.scenarios),
-                       "limit": s.limit, "limit_ms": s.limit_ms,
-                       "same_statements_as": s.same_statements_as} for s in SCENARIOS],
+        "scenarios": [
+            {
+                "name": s.name,
+                "target": s.target,
+                "measured": s.measure is not None and _chosen(s.name, args.scenarios),
+                "limit": s.limit,
+                "limit_ms": s.limit_ms,
+                "same_statements_as": s.same_statements_as,
+            }
+            for s in SCENARIOS
+        ],
     }
 
 
 def _arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float,
-                        default=float(os.environ.get("BENCH_SECONDS", "4")),
-                        help="length of each timed run (default 4)")
-    parser.add_argument("--backends", default="postgresql+redis,sqlite",
-                        type=lambda s: [b for b in s.split(",") if b])
-    parser.add_argument("--scenarios", default="", type=lambda s: [w for w in s.split(",") if w],
-                        help="measure only the scenarios whose name contains one of these "
-                             "words (hello is always measured), e.g. dashboard")
-    parser.add_argument("--workers", type=int,
-                        default=int(os.environ.get("BENCH_WORKERS", "2")))
-    parser.add_argument("--threads", type=int,
-                        default=int(os.environ.get("BENCH_THREADS", "1")))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=float(os.environ.get("BENCH_SECONDS", "4")),
+        help="length of each timed run (default 4)",
+    )
+    parser.add_argument(
+        "--backends",
+        default="postgresql+redis,sqlite",
+        type=lambda s: [b for b in s.split(",") if b],
+    )
+    parser.add_argument(
+        "--scenarios",
+        default="",
+        type=lambda s: [w for w in s.split(",") if w],
+        help="measure only the scenarios whose name contains one of these "
+        "words (hello is always measured), e.g. dashboard",
+    )
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "2")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", "1")))
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", PG_URL))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", REDIS_URL))
     return parser.parse_args()

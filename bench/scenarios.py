@@ -63,20 +63,34 @@ class Figure:
         return self.app_cpu_ms + self.db_cpu_ms
 
 
-def measure(bench: Bench, scenario: str, operation: load.Operation, clients: int, *,
-            max_count: int = 100_000, seconds: float | None = None) -> Figure:
+def measure(
+    bench: Bench,
+    scenario: str,
+    operation: load.Operation,
+    clients: int,
+    *,
+    max_count: int = 100_000,
+    seconds: float | None = None,
+) -> Figure:
     """Drive `operation` and charge the servers' CPU time to it."""
     before = procstat.cpu_sample(bench.pid, bench.database)
-    run = load.run_sync(operation, clients, seconds=seconds or bench.seconds,
-                        max_count=max_count)
+    run = load.run_sync(operation, clients, seconds=seconds or bench.seconds, max_count=max_count)
     after = procstat.cpu_sample(bench.pid, bench.database)
     ops = max(run.count, 1)
-    return Figure(scenario=scenario, backend=bench.backend, clients=clients, ops=run.count,
-                  seconds=round(run.seconds, 3), per_second=round(run.per_second, 1),
-                  p50_ms=round(run.percentile(50), 3), p99_ms=round(run.percentile(99), 3),
-                  app_cpu_ms=round((after.app - before.app) * 1000 / ops, 3),
-                  db_cpu_ms=round((after.database - before.database) * 1000 / ops, 3),
-                  errors=len(run.errors), error_sample=run.errors[:3])
+    return Figure(
+        scenario=scenario,
+        backend=bench.backend,
+        clients=clients,
+        ops=run.count,
+        seconds=round(run.seconds, 3),
+        per_second=round(run.per_second, 1),
+        p50_ms=round(run.percentile(50), 3),
+        p99_ms=round(run.percentile(99), 3),
+        app_cpu_ms=round((after.app - before.app) * 1000 / ops, 3),
+        db_cpu_ms=round((after.database - before.database) * 1000 / ops, 3),
+        errors=len(run.errors),
+        error_sample=run.errors[:3],
+    )
 
 
 CLIENTS = (1, 16, 64)
@@ -105,21 +119,31 @@ class _Login:
 
 async def _login(bench: Bench, http: aiohttp.ClientSession, who: LaunchContext) -> _Login:
     assert bench.lms is not None
-    async with http.post(bench.address + "/lti/login", allow_redirects=False,
-                         data=bench.lms.login_params(TOOL_BASE, who)) as response:
+    async with http.post(
+        bench.address + "/lti/login",
+        allow_redirects=False,
+        data=bench.lms.login_params(TOOL_BASE, who),
+    ) as response:
         await response.read()
         if response.status != 302:
             raise AssertionError(f"login answered {response.status}")
         query = parse_qs(urlsplit(response.headers["Location"]).query)
-        cookie = next(f"{m.key}={m.value}" for m in response.cookies.values()
-                      if m.key.startswith("lti_state_"))
+        cookie = next(
+            f"{m.key}={m.value}"
+            for m in response.cookies.values()
+            if m.key.startswith("lti_state_")
+        )
     return _Login(who=who, state=query["state"][0], nonce=query["nonce"][0], cookie=cookie)
 
 
-async def _post_id_token(bench: Bench, http: aiohttp.ClientSession, login: _Login,
-                         id_token: str) -> None:
-    async with http.post(bench.address + "/lti/launch", headers={"Cookie": login.cookie},
-                         data={"id_token": id_token, "state": login.state}) as response:
+async def _post_id_token(
+    bench: Bench, http: aiohttp.ClientSession, login: _Login, id_token: str
+) -> None:
+    async with http.post(
+        bench.address + "/lti/launch",
+        headers={"Cookie": login.cookie},
+        data={"id_token": id_token, "state": login.state},
+    ) as response:
         page = await response.text()
         if response.status != 200 or "Welcome" not in page:
             raise AssertionError(f"launch answered {response.status}: {page[:200]}")
@@ -134,13 +158,15 @@ def _launch_operation(bench: Bench) -> load.Operation:
     async def launch(http: aiohttp.ClientSession, index: int) -> None:
         login = await _login(bench, http, bench.learners[index % len(bench.learners)])
         await _post_id_token(bench, http, login, _sign(bench, login))  # a fresh token each time
+
     return launch
 
 
 def launch_warm_up(bench: Bench) -> None:
     """Every learner launches once, so the measured launches are returning learners."""
-    measure(bench, "warm-up", _launch_operation(bench), 16, max_count=len(bench.learners),
-            seconds=120)
+    measure(
+        bench, "warm-up", _launch_operation(bench), 16, max_count=len(bench.learners), seconds=120
+    )
 
 
 def whole_launch(bench: Bench) -> list[Figure]:
@@ -155,12 +181,15 @@ def id_token_post(bench: Bench) -> list[Figure]:
         logins = asyncio.run(_logins(bench, count))
         tokens = [_sign(bench, login) for login in logins]
 
-        async def post(http: aiohttp.ClientSession, index: int,
-                       logins: list[_Login] = logins, tokens: list[str] = tokens) -> None:
+        async def post(
+            http: aiohttp.ClientSession,
+            index: int,
+            logins: list[_Login] = logins,
+            tokens: list[str] = tokens,
+        ) -> None:
             await _post_id_token(bench, http, logins[index], tokens[index])
 
-        figures.append(measure(bench, "id_token POST", post, clients, max_count=count,
-                               seconds=120))
+        figures.append(measure(bench, "id_token POST", post, clients, max_count=count, seconds=120))
     return figures
 
 
@@ -188,17 +217,30 @@ def _study(bench: Bench) -> list[study.StudySession]:
     if not bench.sessions:
         assert bench.lms is not None
         study.assign_study_path(bench.database_url)
-        bench.sessions = study.open_sessions(bench.address, bench.lms, TOOL_BASE,
-                                             bench.learners[:STUDYING])
+        bench.sessions = study.open_sessions(
+            bench.address, bench.lms, TOOL_BASE, bench.learners[:STUDYING]
+        )
         study.seed_first_unit(bench.database_url, bench.lms.issuer)
     return bench.sessions
 
 
-def _statements(bench: Bench, name: str, method: str, path: str, cookie: str,
-                data: dict[str, str] | None = None, status: int = 200) -> int:
+def _statements(
+    bench: Bench,
+    name: str,
+    method: str,
+    path: str,
+    cookie: str,
+    data: dict[str, str] | None = None,
+    status: int = 200,
+) -> int:
     assert bench.work is not None
-    with statements.local_app(bench.database_url, bench.redis_url, bench.secret_key,
-                              TOOL_BASE, str(bench.work / "instance")) as app:
+    with statements.local_app(
+        bench.database_url,
+        bench.redis_url,
+        bench.secret_key,
+        TOOL_BASE,
+        str(bench.work / "instance"),
+    ) as app:
         counted = statements.count(app, method, path, cookie, data)
     if counted.status != status:
         raise AssertionError(f"{name} answered {counted.status} in-process")
@@ -228,15 +270,20 @@ def learner_page(bench: Bench) -> list[Figure]:
 
     measure(bench, "warm-up", get, 16, seconds=1)
     figures = [measure(bench, "learner page", get, clients) for clients in (1, 16)]
-    return _with_statements(figures, _statements(bench, "learner page", "GET", "/path",
-                                                 sessions[0].cookie))
+    return _with_statements(
+        figures, _statements(bench, "learner page", "GET", "/path", sessions[0].cookie)
+    )
 
 
-async def _mark_done(bench: Bench, http: aiohttp.ClientSession, mine: study.StudySession,
-                     key: str) -> None:
-    async with http.post(bench.address + f"/path/steps/{key}/done", allow_redirects=False,
-                         headers={"Cookie": mine.cookie},
-                         data={"csrf_token": mine.csrf, "confidence": "4"}) as response:
+async def _mark_done(
+    bench: Bench, http: aiohttp.ClientSession, mine: study.StudySession, key: str
+) -> None:
+    async with http.post(
+        bench.address + f"/path/steps/{key}/done",
+        allow_redirects=False,
+        headers={"Cookie": mine.cookie},
+        data={"csrf_token": mine.csrf, "confidence": "4"},
+    ) as response:
         await _expect(response, 303, "", f"completing {key}")
 
 
@@ -260,9 +307,18 @@ def step_completion(bench: Bench) -> list[Figure]:
     last = sessions[-1]  # its next step is counted in-process, then no longer new
     key = study.COMPLETION_ORDER[last.next_step]
     last.next_step += 1
-    return _with_statements(figures, _statements(
-        bench, "step completion", "POST", f"/path/steps/{key}/done", last.cookie,
-        {"csrf_token": last.csrf, "confidence": "4"}, status=303))
+    return _with_statements(
+        figures,
+        _statements(
+            bench,
+            "step completion",
+            "POST",
+            f"/path/steps/{key}/done",
+            last.cookie,
+            {"csrf_token": last.csrf, "confidence": "4"},
+            status=303,
+        ),
+    )
 
 
 def step_recompletion(bench: Bench) -> list[Figure]:
@@ -270,14 +326,24 @@ def step_recompletion(bench: Bench) -> list[Figure]:
     sessions = _study(bench)
 
     async def again(http: aiohttp.ClientSession, index: int) -> None:
-        await _mark_done(bench, http, sessions[index % len(sessions)],
-                         study.read_key(0, index % study.READS))
+        await _mark_done(
+            bench, http, sessions[index % len(sessions)], study.read_key(0, index % study.READS)
+        )
 
     figures = [measure(bench, "step re-completion", again, 16)]
     mine = sessions[0]
-    return _with_statements(figures, _statements(
-        bench, "step re-completion", "POST", f"/path/steps/{study.read_key(0, 0)}/done",
-        mine.cookie, {"csrf_token": mine.csrf, "confidence": "4"}, status=303))
+    return _with_statements(
+        figures,
+        _statements(
+            bench,
+            "step re-completion",
+            "POST",
+            f"/path/steps/{study.read_key(0, 0)}/done",
+            mine.cookie,
+            {"csrf_token": mine.csrf, "confidence": "4"},
+            status=303,
+        ),
+    )
 
 
 def checkpoint_submission(bench: Bench) -> list[Figure]:
@@ -291,14 +357,18 @@ def checkpoint_submission(bench: Bench) -> list[Figure]:
 
     async def submit(http: aiohttp.ClientSession, index: int) -> None:
         mine = sessions[index % len(sessions)]
-        async with http.post(bench.address + path, headers={"Cookie": mine.cookie},
-                             data=form(mine, index)) as response:
+        async with http.post(
+            bench.address + path, headers={"Cookie": mine.cookie}, data=form(mine, index)
+        ) as response:
             await _expect(response, 200, 'data-testid="verdict"', "a checkpoint")
 
     figures = [measure(bench, "checkpoint submission", submit, clients) for clients in (1, 16)]
-    return _with_statements(figures, _statements(
-        bench, "checkpoint submission", "POST", path, sessions[0].cookie,
-        form(sessions[0], 1)))
+    return _with_statements(
+        figures,
+        _statements(
+            bench, "checkpoint submission", "POST", path, sessions[0].cookie, form(sessions[0], 1)
+        ),
+    )
 
 
 # -- the teacher's class dashboard ---------------------------------------------------------
@@ -311,22 +381,31 @@ def teacher_dashboard(bench: Bench) -> list[Figure]:
     (each request takes a worker for its whole length); SQL counted at 500 and 50."""
     assert bench.lms is not None
     learners, steps = DASHBOARD_CLASS
-    cookies = {size: study.teacher_session(bench.address, bench.lms, TOOL_BASE,
-                                           bench.database_url, f"class-{size}", size, steps)
-               for size in (learners, SMALL_CLASS)}
+    cookies = {
+        size: study.teacher_session(
+            bench.address, bench.lms, TOOL_BASE, bench.database_url, f"class-{size}", size, steps
+        )
+        for size in (learners, SMALL_CLASS)
+    }
 
     async def get(http: aiohttp.ClientSession, index: int) -> None:
-        async with http.get(bench.address + "/teach",
-                            headers={"Cookie": cookies[learners]}) as response:
+        async with http.get(
+            bench.address + "/teach", headers={"Cookie": cookies[learners]}
+        ) as response:
             await _expect(response, 200, 'data-testid="counts"', "the dashboard")
 
     measure(bench, "warm-up", get, 1, max_count=3, seconds=30)
-    figures = [measure(bench, "teacher dashboard 500x200", get, 1, max_count=20,
-                       seconds=max(bench.seconds, 8))]
-    _statements(bench, f"teacher dashboard {SMALL_CLASS}x{steps}", "GET", "/teach",
-                cookies[SMALL_CLASS])
-    return _with_statements(figures, _statements(bench, "teacher dashboard 500x200", "GET",
-                                                 "/teach", cookies[learners]))
+    figures = [
+        measure(
+            bench, "teacher dashboard 500x200", get, 1, max_count=20, seconds=max(bench.seconds, 8)
+        )
+    ]
+    _statements(
+        bench, f"teacher dashboard {SMALL_CLASS}x{steps}", "GET", "/teach", cookies[SMALL_CLASS]
+    )
+    return _with_statements(
+        figures, _statements(bench, "teacher dashboard 500x200", "GET", "/teach", cookies[learners])
+    )
 
 
 # -- the table of scenarios ----------------------------------------------------------------
@@ -347,9 +426,13 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("step completion", "within 4x hello", step_completion, limit=4.0),
     Scenario("step re-completion", "not set (records nothing)", step_recompletion),
     Scenario("checkpoint submission", "not set", checkpoint_submission),
-    Scenario("teacher dashboard 500x200", "under 150 ms, queries constant in class size",
-             teacher_dashboard, limit_ms=150.0,
-             same_statements_as=f"teacher dashboard {SMALL_CLASS}x{DASHBOARD_CLASS[1]}"),
+    Scenario(
+        "teacher dashboard 500x200",
+        "under 150 ms, queries constant in class size",
+        teacher_dashboard,
+        limit_ms=150.0,
+        same_statements_as=f"teacher dashboard {SMALL_CLASS}x{DASHBOARD_CLASS[1]}",
+    ),
 )
 WORKER_RSS_LIMIT_MB = 100.0
 

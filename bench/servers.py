@@ -37,8 +37,14 @@ def listening_socket() -> socket.socket:
 def server_env(workers: int, threads: int, **extra: str) -> dict[str, str]:
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV")
     env = {k: v for k, v in os.environ.items() if k in keep}
-    env.update({"PYTHONPATH": str(ROOT), "WEB_CONCURRENCY": str(workers),
-                "WEB_THREADS": str(threads), "PYTHONDONTWRITEBYTECODE": "1"})
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "WEB_CONCURRENCY": str(workers),
+            "WEB_THREADS": str(threads),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
     env.update(extra)
     return env
 
@@ -48,15 +54,30 @@ def gunicorn(app: str, env: dict[str, str], log_path: Path, ready_path: str) -> 
     """Serve `app` with config/gunicorn.py on a free loopback port until the block ends."""
     listener = listening_socket()
     port, fd = int(listener.getsockname()[1]), listener.fileno()
-    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "config/gunicorn.py"),
-               "--bind", f"fd://{fd}",
-               # its own control socket, not the shared default under ~/.gunicorn
-               "--control-socket", str(log_path.parent / f"gunicorn-{port}.ctl"), app]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(ROOT / "config/gunicorn.py"),
+        "--bind",
+        f"fd://{fd}",
+        # its own control socket, not the shared default under ~/.gunicorn
+        "--control-socket",
+        str(log_path.parent / f"gunicorn-{port}.ctl"),
+        app,
+    ]
     address = f"http://127.0.0.1:{port}"
     with open(log_path, "ab") as log:
         try:
-            process = subprocess.Popen(command, cwd=ROOT, env={**env, "BIND": f"fd://{fd}"},
-                                       stdout=log, stderr=log, pass_fds=(fd,))
+            process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env={**env, "BIND": f"fd://{fd}"},
+                stdout=log,
+                stderr=log,
+                pass_fds=(fd,),
+            )
         finally:
             listener.close()  # gunicorn holds it now
         try:

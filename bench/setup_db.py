@@ -34,13 +34,15 @@ def prepare_database(url: str, lms: BenchLms) -> int:
 def _recreate_postgres_schema(url: str) -> None:
     name = make_url(url).database or ""
     if "bench" not in name:  # never wipe a database that is not the benchmark's own
-        raise SystemExit(f"refusing to reset {name!r}: the benchmark database's name must "
-                         "contain 'bench' (set BENCH_PG_URL)")
-    server = create_engine(make_url(url).set(database="postgres"),
-                           isolation_level="AUTOCOMMIT")
+        raise SystemExit(
+            f"refusing to reset {name!r}: the benchmark database's name must "
+            "contain 'bench' (set BENCH_PG_URL)"
+        )
+    server = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
-        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                   {"name": name})
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
         if not exists:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     server.dispose()

@@ -24,16 +24,22 @@ class Counted:
 
 
 @contextmanager
-def local_app(database_url: str, redis_url: str, secret_key: str, base_url: str,
-              instance_path: str) -> Iterator[Flask]:
+def local_app(
+    database_url: str, redis_url: str, secret_key: str, base_url: str, instance_path: str
+) -> Iterator[Flask]:
     from service import create_app
     from service.extensions import db
 
     # production needs Redis; without it (SQLite runs) the same code in development
-    settings = Settings(env="production" if redis_url else "development",
-                        secret_key=secret_key, database_url=database_url,
-                        redis_url=redis_url or None, base_url=base_url,
-                        instance_path=instance_path, log_level="WARNING")
+    settings = Settings(
+        env="production" if redis_url else "development",
+        secret_key=secret_key,
+        database_url=database_url,
+        redis_url=redis_url or None,
+        base_url=base_url,
+        instance_path=instance_path,
+        log_level="WARNING",
+    )
     app = create_app(settings)
     try:
         yield app
@@ -42,8 +48,9 @@ def local_app(database_url: str, redis_url: str, secret_key: str, base_url: str,
             db.engine.dispose()
 
 
-def count(app: Flask, method: str, path: str, cookie: str,
-          data: dict[str, str] | None = None) -> Counted:
+def count(
+    app: Flask, method: str, path: str, cookie: str, data: dict[str, str] | None = None
+) -> Counted:
     """Statements one request runs, sent with the browser's `cookie`."""
     from service.extensions import db
 

@@ -46,22 +46,44 @@ def study_path(units: int = UNITS, reads: int = READS) -> PathDraft:
     steps = []
     for unit in range(units):
         for n in range(reads):
-            before = (read_key(unit, n - 1),) if n else (
-                (read_key(unit - 1, reads - 1),) if unit else ())
-            steps.append(StepDraft(key=read_key(unit, n), kind="read",
-                                   title=f"Unit {unit + 1}, reading {n + 1}", minutes=15,
-                                   skills=(f"skill-{unit}",), prerequisites=before,
-                                   instructions="Read the chapter and take notes."))
-        steps.append(StepDraft(
-            key=checkpoint_key(unit), kind="checkpoint", title=f"Unit {unit + 1} check",
-            minutes=10, skills=(f"skill-{unit}",), mastery_threshold=0.6,
-            prerequisites=tuple(read_key(unit, n) for n in range(reads)),
-            questions=(QuestionDraft(kind="choice", prompt="Which one?", answer=1,
-                                     choices=("a", "b", "c")),
-                       QuestionDraft(kind="choice", prompt="And this?", answer=0,
-                                     choices=("yes", "no")),
-                       QuestionDraft(kind="choice", prompt="Last one?", answer=2,
-                                     choices=("x", "y", "z")))))
+            before = (
+                (read_key(unit, n - 1),)
+                if n
+                else ((read_key(unit - 1, reads - 1),) if unit else ())
+            )
+            steps.append(
+                StepDraft(
+                    key=read_key(unit, n),
+                    kind="read",
+                    title=f"Unit {unit + 1}, reading {n + 1}",
+                    minutes=15,
+                    skills=(f"skill-{unit}",),
+                    prerequisites=before,
+                    instructions="Read the chapter and take notes.",
+                )
+            )
+        steps.append(
+            StepDraft(
+                key=checkpoint_key(unit),
+                kind="checkpoint",
+                title=f"Unit {unit + 1} check",
+                minutes=10,
+                skills=(f"skill-{unit}",),
+                mastery_threshold=0.6,
+                prerequisites=tuple(read_key(unit, n) for n in range(reads)),
+                questions=(
+                    QuestionDraft(
+                        kind="choice", prompt="Which one?", answer=1, choices=("a", "b", "c")
+                    ),
+                    QuestionDraft(
+                        kind="choice", prompt="And this?", answer=0, choices=("yes", "no")
+                    ),
+                    QuestionDraft(
+                        kind="choice", prompt="Last one?", answer=2, choices=("x", "y", "z")
+                    ),
+                ),
+            )
+        )
     return PathDraft(title="Benchmark study path", steps=tuple(steps))
 
 
@@ -84,8 +106,9 @@ def assign_study_path(database_url: str) -> None:
     engine = create_engine(database_url)
     with Session(engine) as session:
         activities = session.scalars(select(Activity)).all()
-        version = create_path(session, study_path(), now=utcnow(),
-                              tenant_id=activities[0].tenant_id)
+        version = create_path(
+            session, study_path(), now=utcnow(), tenant_id=activities[0].tenant_id
+        )
         for activity in activities:
             assign(session, activity.id, version, assigned_by=None, now=utcnow())
         session.commit()
@@ -97,32 +120,58 @@ def seed_first_unit(database_url: str, issuer: str) -> None:
     engine = create_engine(database_url)
     now = utcnow()
     with Session(engine) as session:
-        enrollment_ids = session.scalars(select(Enrollment.id).join(
-            User, User.id == Enrollment.user_id).where(User.issuer == issuer)).all()
-        session.execute(insert(ProgressEvent), [
-            {"enrollment_id": e, "kind": "completed", "step_key": read_key(0, n),
-             "payload": {}, "once_key": f"completed:{read_key(0, n)}", "at": now}
-            for e in enrollment_ids for n in range(READS)])
+        enrollment_ids = session.scalars(
+            select(Enrollment.id)
+            .join(User, User.id == Enrollment.user_id)
+            .where(User.issuer == issuer)
+        ).all()
+        session.execute(
+            insert(ProgressEvent),
+            [
+                {
+                    "enrollment_id": e,
+                    "kind": "completed",
+                    "step_key": read_key(0, n),
+                    "payload": {},
+                    "once_key": f"completed:{read_key(0, n)}",
+                    "at": now,
+                }
+                for e in enrollment_ids
+                for n in range(READS)
+            ],
+        )
         session.commit()
     engine.dispose()
 
 
-async def _launch(address: str, lms: BenchLms, tool_base: str,
-                  http: aiohttp.ClientSession, who: LaunchContext,
-                  landing: str) -> tuple[str, str]:
+async def _launch(
+    address: str,
+    lms: BenchLms,
+    tool_base: str,
+    http: aiohttp.ClientSession,
+    who: LaunchContext,
+    landing: str,
+) -> tuple[str, str]:
     """Launch `who`, open the page the launch lands on, and return the browser's session
     cookie and the page's CSRF token (the first page puts the token in the session)."""
-    async with http.post(address + "/lti/login", allow_redirects=False,
-                         data=lms.login_params(tool_base, who)) as response:
+    async with http.post(
+        address + "/lti/login", allow_redirects=False, data=lms.login_params(tool_base, who)
+    ) as response:
         await response.read()
         location = response.headers["Location"]
-        state_cookie = next(f"{m.key}={m.value}" for m in response.cookies.values()
-                            if m.key.startswith("lti_state_"))
+        state_cookie = next(
+            f"{m.key}={m.value}"
+            for m in response.cookies.values()
+            if m.key.startswith("lti_state_")
+        )
     query = parse_qs(urlsplit(location).query)
     token = lms.id_token(query["nonce"][0], tool_base, who)
-    async with http.post(address + "/lti/launch", allow_redirects=False,
-                         headers={"Cookie": state_cookie},
-                         data={"id_token": token, "state": query["state"][0]}) as response:
+    async with http.post(
+        address + "/lti/launch",
+        allow_redirects=False,
+        headers={"Cookie": state_cookie},
+        data={"id_token": token, "state": query["state"][0]},
+    ) as response:
         await response.read()
         if response.status != 303 or not response.headers["Location"].endswith(landing):
             raise AssertionError(f"a launch answered {response.status}, not {landing}")
@@ -139,49 +188,68 @@ async def _launch(address: str, lms: BenchLms, tool_base: str,
     return cookie, match.group(1)
 
 
-def open_sessions(address: str, lms: BenchLms, tool_base: str,
-                  learners: list[LaunchContext]) -> list[StudySession]:
+def open_sessions(
+    address: str, lms: BenchLms, tool_base: str, learners: list[LaunchContext]
+) -> list[StudySession]:
     """Launch every learner once (16 at a time) and keep their browser sessions."""
+
     async def all_of_them() -> list[StudySession]:
         semaphore = asyncio.Semaphore(16)
         async with load.client_session(16) as http:
+
             async def one(who: LaunchContext) -> StudySession:
                 async with semaphore:  # the first page enrolls the learner
                     cookie, csrf = await _launch(address, lms, tool_base, http, who, "/path")
                     return StudySession(who=who, cookie=cookie, csrf=csrf)
+
             return list(await asyncio.gather(*(one(w) for w in learners)))
+
     return asyncio.run(all_of_them())
 
 
-def seed_class_for(database_url: str, lms: BenchLms, name: str, learners: int,
-                   steps: int) -> None:
+def seed_class_for(database_url: str, lms: BenchLms, name: str, learners: int, steps: int) -> None:
     """A class (bench/classroom.py) in the benchmark LMS's deployment."""
     engine = create_engine(database_url)
     with Session(engine) as session:
-        tenant_id = session.scalars(select(Deployment.tenant_id).join(
-            Platform, Platform.id == Deployment.platform_id).where(
-            Platform.issuer == lms.issuer)).one()
+        tenant_id = session.scalars(
+            select(Deployment.tenant_id)
+            .join(Platform, Platform.id == Deployment.platform_id)
+            .where(Platform.issuer == lms.issuer)
+        ).one()
         seed_class(session, learners, steps, tenant=(tenant_id, lms.issuer), name=name)
     engine.dispose()
 
 
 def teacher(name: str) -> LaunchContext:
     """The teacher of the class `name`, as the LMS describes them."""
-    return LaunchContext(subject=f"{name}-teacher", role="teacher", name="Teacher",
-                         email=f"{name}-teacher@school.invalid", context_id=name,
-                         context_title=f"Benchmark {name}", resource_link_id=name,
-                         resource_link_title=f"Benchmark {name}")
+    return LaunchContext(
+        subject=f"{name}-teacher",
+        role="teacher",
+        name="Teacher",
+        email=f"{name}-teacher@school.invalid",
+        context_id=name,
+        context_title=f"Benchmark {name}",
+        resource_link_id=name,
+        resource_link_title=f"Benchmark {name}",
+    )
 
 
-def teacher_session(address: str, lms: BenchLms, tool_base: str, database_url: str,
-                    name: str, learners: int, steps: int) -> str:
+def teacher_session(
+    address: str,
+    lms: BenchLms,
+    tool_base: str,
+    database_url: str,
+    name: str,
+    learners: int,
+    steps: int,
+) -> str:
     """Seed the class `name` and return the session cookie of its teacher, launched into
     the class's activity."""
     seed_class_for(database_url, lms, name, learners, steps)
 
     async def launch() -> str:
         async with load.client_session(1) as http:
-            cookie, _csrf = await _launch(address, lms, tool_base, http, teacher(name),
-                                          "/teach")
+            cookie, _csrf = await _launch(address, lms, tool_base, http, teacher(name), "/teach")
             return cookie
+
     return asyncio.run(launch())

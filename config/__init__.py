@@ -122,29 +122,31 @@ class Settings:
             http_timeout_seconds=_int(env, "HTTP_TIMEOUT_SECONDS", cls.http_timeout_seconds),
             proxy_hops=_int(env, "PROXY_HOPS", cls.proxy_hops),
             database_pool_size=_int(env, "DATABASE_POOL_SIZE", cls.database_pool_size),
-            database_max_overflow=_int(env, "DATABASE_MAX_OVERFLOW",
-                                       cls.database_max_overflow),
-            database_pool_timeout_seconds=_int(env, "DATABASE_POOL_TIMEOUT_SECONDS",
-                                               cls.database_pool_timeout_seconds),
+            database_max_overflow=_int(env, "DATABASE_MAX_OVERFLOW", cls.database_max_overflow),
+            database_pool_timeout_seconds=_int(
+                env, "DATABASE_POOL_TIMEOUT_SECONDS", cls.database_pool_timeout_seconds
+            ),
             grade_batch_size=_int(env, "GRADE_BATCH_SIZE", cls.grade_batch_size),
             grade_send_threads=_int(env, "GRADE_SEND_THREADS", cls.grade_send_threads),
             grade_lease_seconds=_float(env, "GRADE_LEASE_SECONDS", cls.grade_lease_seconds),
-            grade_retry_base_seconds=_float(env, "GRADE_RETRY_BASE_SECONDS",
-                                            cls.grade_retry_base_seconds),
-            grade_retry_max_seconds=_float(env, "GRADE_RETRY_MAX_SECONDS",
-                                           cls.grade_retry_max_seconds),
+            grade_retry_base_seconds=_float(
+                env, "GRADE_RETRY_BASE_SECONDS", cls.grade_retry_base_seconds
+            ),
+            grade_retry_max_seconds=_float(
+                env, "GRADE_RETRY_MAX_SECONDS", cls.grade_retry_max_seconds
+            ),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             admin_username=env.get("ADMIN_USERNAME", "").strip(),
             admin_password=env.get("ADMIN_PASSWORD", ""),
             admin_password_hash=env.get("ADMIN_PASSWORD_HASH", "").strip(),
             lti_login_rate_limit=env.get("LTI_LOGIN_RATE_LIMIT") or cls.lti_login_rate_limit,
-            admin_login_rate_limit=(env.get("ADMIN_LOGIN_RATE_LIMIT")
-                                    or cls.admin_login_rate_limit),
+            admin_login_rate_limit=(
+                env.get("ADMIN_LOGIN_RATE_LIMIT") or cls.admin_login_rate_limit
+            ),
             oai_admin_email=env.get("OAI_ADMIN_EMAIL", "").strip(),
             oai_rate_limit=env.get("OAI_RATE_LIMIT") or cls.oai_rate_limit,
             mastery_model=(env.get("MASTERY_MODEL") or cls.mastery_model).strip().lower(),
-            dynamic_registration=(env.get("DYNAMIC_REGISTRATION") or "").strip().lower()
-            or None,
+            dynamic_registration=(env.get("DYNAMIC_REGISTRATION") or "").strip().lower() or None,
         )
         settings.check()
         return settings
@@ -187,8 +189,10 @@ class Settings:
         if self.is_production and not self.redis_url:
             # In memory, each worker and instance would count on its own (a limit of 5
             # wrong admin passwords would allow 5 per worker).
-            raise SettingsError("REDIS_URL must be set in production: rate limits and "
-                                "launch state are shared there by every worker and instance")
+            raise SettingsError(
+                "REDIS_URL must be set in production: rate limits and "
+                "launch state are shared there by every worker and instance"
+            )
         if self.dynamic_registration not in (None, *DYNAMIC_REGISTRATION_MODES):
             raise SettingsError("DYNAMIC_REGISTRATION must be approve or accept")
         if not 0 <= self.jwt_leeway_seconds <= 60:
@@ -200,8 +204,9 @@ class Settings:
         if self.mastery_model not in MASTERY_MODELS:
             raise SettingsError(f"MASTERY_MODEL must be one of {', '.join(MASTERY_MODELS)}")
         if self.database_pool_size < 1 or self.database_max_overflow < 0:
-            raise SettingsError("DATABASE_POOL_SIZE must be at least 1 and "
-                                "DATABASE_MAX_OVERFLOW at least 0")
+            raise SettingsError(
+                "DATABASE_POOL_SIZE must be at least 1 and DATABASE_MAX_OVERFLOW at least 0"
+            )
         if self.database_pool_timeout_seconds < 1:
             raise SettingsError("DATABASE_POOL_TIMEOUT_SECONDS must be at least 1")
         if self.grade_batch_size < 1 or self.grade_send_threads < 1:
@@ -211,18 +216,22 @@ class Settings:
         if self.grade_lease_seconds <= self.http_timeout_seconds:
             raise SettingsError("GRADE_LEASE_SECONDS must be longer than HTTP_TIMEOUT_SECONDS")
         if not 0 < self.grade_retry_base_seconds <= self.grade_retry_max_seconds:
-            raise SettingsError("GRADE_RETRY_BASE_SECONDS must be above 0 and at most "
-                                "GRADE_RETRY_MAX_SECONDS")
+            raise SettingsError(
+                "GRADE_RETRY_BASE_SECONDS must be above 0 and at most GRADE_RETRY_MAX_SECONDS"
+            )
         if self.env not in {"development", "production", "test"}:
             raise SettingsError("SELFPATH_ENV must be development, production or test")
         email = self.oai_admin_email
         if email and (len(email) > 254 or not OAI_ADMIN_EMAIL.match(email)):
-            raise SettingsError("OAI_ADMIN_EMAIL must be an e-mail address such as "
-                                "library@school.example")
+            raise SettingsError(
+                "OAI_ADMIN_EMAIL must be an e-mail address such as library@school.example"
+            )
         self._check_admin()
-        for name, value in (("LTI_LOGIN_RATE_LIMIT", self.lti_login_rate_limit),
-                            ("ADMIN_LOGIN_RATE_LIMIT", self.admin_login_rate_limit),
-                            ("OAI_RATE_LIMIT", self.oai_rate_limit)):
+        for name, value in (
+            ("LTI_LOGIN_RATE_LIMIT", self.lti_login_rate_limit),
+            ("ADMIN_LOGIN_RATE_LIMIT", self.admin_login_rate_limit),
+            ("OAI_RATE_LIMIT", self.oai_rate_limit),
+        ):
             _check_rate_limit(name, value)
 
     def _check_admin(self) -> None:
@@ -234,20 +243,28 @@ class Settings:
         if password and hashed:
             raise SettingsError("set ADMIN_PASSWORD or ADMIN_PASSWORD_HASH, not both")
         if not password and not hashed:
-            raise SettingsError("ADMIN_PASSWORD or ADMIN_PASSWORD_HASH must be set "
-                                "when ADMIN_USERNAME is")
+            raise SettingsError(
+                "ADMIN_PASSWORD or ADMIN_PASSWORD_HASH must be set when ADMIN_USERNAME is"
+            )
         if hashed and not hashed.startswith(PASSWORD_HASH_METHODS):
-            raise SettingsError("ADMIN_PASSWORD_HASH must come from "
-                                "`flask admin hash-password` (scrypt or pbkdf2)")
+            raise SettingsError(
+                "ADMIN_PASSWORD_HASH must come from `flask admin hash-password` (scrypt or pbkdf2)"
+            )
         if self.is_production and password and _weak(password, self.admin_username):
-            raise SettingsError(f"ADMIN_PASSWORD is too weak for production: use "
-                                f"{MIN_PRODUCTION_PASSWORD}+ characters (or ADMIN_PASSWORD_HASH)")
+            raise SettingsError(
+                f"ADMIN_PASSWORD is too weak for production: use "
+                f"{MIN_PRODUCTION_PASSWORD}+ characters (or ADMIN_PASSWORD_HASH)"
+            )
 
 
 def _weak(password: str, username: str) -> bool:
     lowered = password.lower()
-    return (len(password) < MIN_PRODUCTION_PASSWORD or len(set(password)) < 5
-            or username.lower() in lowered or "password" in lowered)
+    return (
+        len(password) < MIN_PRODUCTION_PASSWORD
+        or len(set(password)) < 5
+        or username.lower() in lowered
+        or "password" in lowered
+    )
 
 
 def _check_rate_limit(name: str, value: str) -> None:
@@ -256,5 +273,6 @@ def _check_rate_limit(name: str, value: str) -> None:
     try:
         parse_many(value)
     except ValueError as exc:
-        raise SettingsError(f"{name} must look like '5 per minute; 30 per hour', "
-                            f"got {value!r}") from exc
+        raise SettingsError(
+            f"{name} must look like '5 per minute; 30 per hour', got {value!r}"
+        ) from exc

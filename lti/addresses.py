@@ -48,10 +48,15 @@ def address_kind(address: IPAddress) -> str | None:
 
 
 def _kind(address: IPAddress) -> str | None:
-    checks = (("unspecified", address.is_unspecified), ("loopback", address.is_loopback),
-              ("link-local", address.is_link_local), ("multicast", address.is_multicast),
-              ("reserved", address.is_reserved), ("private", address.is_private),
-              ("non-public", not address.is_global))
+    checks = (
+        ("unspecified", address.is_unspecified),
+        ("loopback", address.is_loopback),
+        ("link-local", address.is_link_local),
+        ("multicast", address.is_multicast),
+        ("reserved", address.is_reserved),
+        ("private", address.is_private),
+        ("non-public", not address.is_global),
+    )
     return next((kind for kind, hit in checks if hit), None)
 
 

@@ -26,20 +26,34 @@ def _url(value: Any) -> str | None:
     return str(value)[:2048] if isinstance(value, str) and value else None
 
 
-def store_endpoint(session: Session, activity_id: int, platform_id: int,
-                   claim: Mapping[str, Any], now: datetime) -> AgsEndpoint:
+def store_endpoint(
+    session: Session, activity_id: int, platform_id: int, claim: Mapping[str, Any], now: datetime
+) -> AgsEndpoint:
     """Keep the launch's AGS claim for the activity. A line item Selfpath created stays
     until the LMS names one; a changed endpoint lets held scores try again."""
     row = _endpoint(session, activity_id)
     if row is None:  # two first launches may race: inserted once, the other reads it
-        row = insert_or_get(session, AgsEndpoint, {
-            "activity_id": activity_id, "platform_id": platform_id, "scopes": [],
-            "line_item_created": False, "updated_at": now}, ["activity_id"])
+        row = insert_or_get(
+            session,
+            AgsEndpoint,
+            {
+                "activity_id": activity_id,
+                "platform_id": platform_id,
+                "scopes": [],
+                "line_item_created": False,
+                "updated_at": now,
+            },
+            ["activity_id"],
+        )
     scopes = sorted(s for s in claim.get("scope") or () if isinstance(s, str))
     named = _url(claim.get("lineitem"))
     lineitem = named or (row.lineitem_url if row.line_item_created else None)
-    wanted = {"platform_id": platform_id, "lineitem_url": lineitem,
-              "lineitems_url": _url(claim.get("lineitems")), "scopes": scopes}
+    wanted = {
+        "platform_id": platform_id,
+        "lineitem_url": lineitem,
+        "lineitems_url": _url(claim.get("lineitems")),
+        "scopes": scopes,
+    }
     changed = {k: v for k, v in wanted.items() if getattr(row, k) != v}
     if changed:
         for name, value in changed.items():
@@ -52,18 +66,22 @@ def store_endpoint(session: Session, activity_id: int, platform_id: int,
 
 
 def _endpoint(session: Session, activity_id: int) -> AgsEndpoint | None:
-    return session.scalars(select(AgsEndpoint).where(
-        AgsEndpoint.activity_id == activity_id)).first()
+    return session.scalars(
+        select(AgsEndpoint).where(AgsEndpoint.activity_id == activity_id)
+    ).first()
 
 
 def release_held(session: Session, activity_id: int) -> int:
     """Scores held after a refusal try again (the endpoint they were refused on changed)."""
-    enrollments = select(Enrollment.id).join(Assignment).where(
-        Assignment.activity_id == activity_id)
+    enrollments = (
+        select(Enrollment.id).join(Assignment).where(Assignment.activity_id == activity_id)
+    )
     scores = select(Score.id).where(Score.enrollment_id.in_(enrollments))
-    result = session.execute(update(ScoreDelivery).where(
-        ScoreDelivery.score_id.in_(scores), ScoreDelivery.failed_at.is_not(None)).values(
-        failed_at=None, attempts=0, next_attempt_at=None))
+    result = session.execute(
+        update(ScoreDelivery)
+        .where(ScoreDelivery.score_id.in_(scores), ScoreDelivery.failed_at.is_not(None))
+        .values(failed_at=None, attempts=0, next_attempt_at=None)
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -78,8 +96,10 @@ def foreign_url(issuer: str, token_url: str, url: str) -> str | None:
     own = {origin(issuer), origin(token_url)}
     if origin(url) in own:
         return None
-    return (f"the gradebook address {url} is not on the LMS's own address "
-            f"({', '.join(sorted(own))}); Selfpath refuses to send scores or tokens there")
+    return (
+        f"the gradebook address {url} is not on the LMS's own address "
+        f"({', '.join(sorted(own))}); Selfpath refuses to send scores or tokens there"
+    )
 
 
 def token_scopes(granted: tuple[str, ...] | list[str]) -> tuple[str, ...]:

@@ -58,16 +58,27 @@ def lms_reason(response: requests.Response) -> str:
     except ValueError:
         body = None
     if isinstance(body, Mapping):
-        words = [str(body[k]) for k in ("error", "error_description", "message", "reason",
-                                        "detail") if body.get(k)]
+        words = [
+            str(body[k])
+            for k in ("error", "error_description", "message", "reason", "detail")
+            if body.get(k)
+        ]
         if words:
             return ": ".join(words)[:300]
     text = re.sub(r"<[^>]+>", " ", response.text or "")
     return re.sub(r"\s+", " ", text).strip()[:300] or response.reason or "no reason given"
 
 
-def request(http: Outbound, method: str, url: str, *, timeout: float, what: str,
-            max_bytes: int = GRADEBOOK_BYTES, **kwargs: Any) -> requests.Response:
+def request(
+    http: Outbound,
+    method: str,
+    url: str,
+    *,
+    timeout: float,
+    what: str,
+    max_bytes: int = GRADEBOOK_BYTES,
+    **kwargs: Any,
+) -> requests.Response:
     """One call; 2xx is returned, anything else raised as LmsUnavailable or LmsRefused.
     A slow or unreachable LMS is worth trying again; an oversized answer, a redirect
     elsewhere or an internal address is not."""
@@ -82,78 +93,134 @@ def request(http: Outbound, method: str, url: str, *, timeout: float, what: str,
         return response
     reason = f"{what}: the LMS answered {status} ({lms_reason(response)})"
     if status == 429 or status >= 500:
-        raise LmsUnavailable(reason, parse_retry_after(response.headers.get("Retry-After"),
-                                                       utcnow()))
+        raise LmsUnavailable(
+            reason, parse_retry_after(response.headers.get("Retry-After"), utcnow())
+        )
     if status == 401:
         raise LmsUnauthorized(reason + _hint_401())
     raise LmsRefused(reason)
 
 
 def _hint_401() -> str:
-    return (". If the LMS is Moodle behind a web server, check that it passes the "
-            "Authorization header through")
+    return (
+        ". If the LMS is Moodle behind a web server, check that it passes the "
+        "Authorization header through"
+    )
 
 
 def json_body(response: requests.Response, what: str) -> Any:
     try:
         return response.json()
     except ValueError:
-        raise LmsRefused(f"{what}: the LMS answered {response.status_code} with something "
-                         f"that is not JSON ({lms_reason(response)[:120]})") from None
+        raise LmsRefused(
+            f"{what}: the LMS answered {response.status_code} with something "
+            f"that is not JSON ({lms_reason(response)[:120]})"
+        ) from None
 
 
-def score_body(*, user_id: str, timestamp: datetime, given: float, maximum: float,
-               activity_progress: str, grading_progress: str) -> dict[str, Any]:
-    return {"userId": user_id, "timestamp": timestamp.isoformat(timespec="milliseconds"),
-            "scoreGiven": given, "scoreMaximum": maximum,
-            "activityProgress": activity_progress, "gradingProgress": grading_progress}
+def score_body(
+    *,
+    user_id: str,
+    timestamp: datetime,
+    given: float,
+    maximum: float,
+    activity_progress: str,
+    grading_progress: str,
+) -> dict[str, Any]:
+    return {
+        "userId": user_id,
+        "timestamp": timestamp.isoformat(timespec="milliseconds"),
+        "scoreGiven": given,
+        "scoreMaximum": maximum,
+        "activityProgress": activity_progress,
+        "gradingProgress": grading_progress,
+    }
 
 
-def post_score(http: Outbound, lineitem_url: str, token: str,
-               body: Mapping[str, Any], timeout: float) -> None:
+def post_score(
+    http: Outbound, lineitem_url: str, token: str, body: Mapping[str, Any], timeout: float
+) -> None:
     what = "sending the score"
-    response = request(http, "POST", scores_url(lineitem_url), timeout=timeout, what=what,
-                       data=json.dumps(body), headers={"Authorization": f"Bearer {token}",
-                                                       "Content-Type": SCORE_TYPE})
+    response = request(
+        http,
+        "POST",
+        scores_url(lineitem_url),
+        timeout=timeout,
+        what=what,
+        data=json.dumps(body),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": SCORE_TYPE},
+    )
     kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if response.content.strip() and "json" not in kind:
         # A 200 with a web page is a login page or proxy in the way, not an accepted score.
-        raise LmsRefused(f"{what}: the LMS answered {response.status_code} with a "
-                         f"{kind or 'non-JSON'} page instead of accepting the score "
-                         f"({lms_reason(response)[:120]})")
+        raise LmsRefused(
+            f"{what}: the LMS answered {response.status_code} with a "
+            f"{kind or 'non-JSON'} page instead of accepting the score "
+            f"({lms_reason(response)[:120]})"
+        )
 
 
-def find_line_item(http: Outbound, container_url: str, token: str,
-                   resource_link_id: str, timeout: float) -> str | None:
+def find_line_item(
+    http: Outbound, container_url: str, token: str, resource_link_id: str, timeout: float
+) -> str | None:
     """The line item the LMS already has for this resource link (following Link: next)."""
     url: str | None = with_query(container_url, resource_link_id=resource_link_id)
     for _ in range(MAX_PAGES):
         if url is None:
             return None
-        response = request(http, "GET", url, timeout=timeout, what="reading the line items",
-                           headers={"Authorization": f"Bearer {token}",
-                                    "Accept": CONTAINER_TYPE})
+        response = request(
+            http,
+            "GET",
+            url,
+            timeout=timeout,
+            what="reading the line items",
+            headers={"Authorization": f"Bearer {token}", "Accept": CONTAINER_TYPE},
+        )
         items = json_body(response, "reading the line items")
         if not isinstance(items, list):
             raise LmsRefused("reading the line items: the LMS did not answer with a list")
         for item in items:
-            if isinstance(item, Mapping) and item.get("resourceLinkId") == resource_link_id \
-                    and isinstance(item.get("id"), str):
+            if (
+                isinstance(item, Mapping)
+                and item.get("resourceLinkId") == resource_link_id
+                and isinstance(item.get("id"), str)
+            ):
                 return str(item["id"])
         url = response.links.get("next", {}).get("url")
     return None
 
 
-def create_line_item(http: Outbound, container_url: str, token: str, *, label: str,
-                     score_maximum: float, resource_link_id: str, timeout: float) -> str:
+def create_line_item(
+    http: Outbound,
+    container_url: str,
+    token: str,
+    *,
+    label: str,
+    score_maximum: float,
+    resource_link_id: str,
+    timeout: float,
+) -> str:
     what = "creating the gradebook column"
-    response = request(http, "POST", container_url, timeout=timeout, what=what,
-                       data=json.dumps({"label": label, "scoreMaximum": score_maximum,
-                                        "resourceLinkId": resource_link_id}),
-                       headers={"Authorization": f"Bearer {token}",
-                                "Content-Type": LINEITEM_TYPE, "Accept": LINEITEM_TYPE})
+    response = request(
+        http,
+        "POST",
+        container_url,
+        timeout=timeout,
+        what=what,
+        data=json.dumps(
+            {"label": label, "scoreMaximum": score_maximum, "resourceLinkId": resource_link_id}
+        ),
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": LINEITEM_TYPE,
+            "Accept": LINEITEM_TYPE,
+        },
+    )
     item = json_body(response, what)
-    if not isinstance(item, Mapping) or not isinstance(item.get("id"), str) \
-            or not item["id"].startswith(("http://", "https://")):
+    if (
+        not isinstance(item, Mapping)
+        or not isinstance(item.get("id"), str)
+        or not item["id"].startswith(("http://", "https://"))
+    ):
         raise LmsRefused(f"{what}: the LMS's answer has no line item URL (`id`)")
     return str(item["id"])

@@ -34,9 +34,14 @@ class PlatformAuth:
 
 def client_assertion(key: SigningKey, auth: PlatformAuth, now: float) -> str:
     """The signed JWT proving it is us (signed with the parsed key: no PEM per signature)."""
-    claims = {"iss": auth.client_id, "sub": auth.client_id,
-              "aud": auth.audience or auth.token_url, "iat": int(now),
-              "exp": int(now) + ASSERTION_SECONDS, "jti": uuid.uuid4().hex}
+    claims = {
+        "iss": auth.client_id,
+        "sub": auth.client_id,
+        "aud": auth.audience or auth.token_url,
+        "iat": int(now),
+        "exp": int(now) + ASSERTION_SECONDS,
+        "jti": uuid.uuid4().hex,
+    }
     return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": key.kid})
 
 
@@ -54,8 +59,9 @@ class _Cached:
 class AccessTokens:
     """Tokens of one worker process, fetched once per (platform, scopes) while valid."""
 
-    def __init__(self, http: Outbound, timeout: float,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, http: Outbound, timeout: float, clock: Callable[[], float] = time.time
+    ) -> None:
         self.http, self.timeout, self.clock = http, timeout, clock
         self.fetched = 0
         self._cache: dict[tuple[int, tuple[str, ...]], _Cached] = {}
@@ -80,13 +86,21 @@ class AccessTokens:
     def _fetch(self, auth: PlatformAuth, scopes: tuple[str, ...], key: SigningKey) -> _Cached:
         now = self.clock()
         what = "asking the LMS for an access token"
-        response = request(self.http, "POST", auth.token_url, timeout=self.timeout, what=what,
-                           max_bytes=TOKEN_BYTES,
-                           data={"grant_type": "client_credentials",
-                                 "client_assertion_type": ASSERTION_TYPE,
-                                 "client_assertion": client_assertion(key, auth, now),
-                                 "scope": " ".join(scopes)},
-                           headers={"Accept": "application/json"})
+        response = request(
+            self.http,
+            "POST",
+            auth.token_url,
+            timeout=self.timeout,
+            what=what,
+            max_bytes=TOKEN_BYTES,
+            data={
+                "grant_type": "client_credentials",
+                "client_assertion_type": ASSERTION_TYPE,
+                "client_assertion": client_assertion(key, auth, now),
+                "scope": " ".join(scopes),
+            },
+            headers={"Accept": "application/json"},
+        )
         self.fetched += 1
         body = json_body(response, what)
         token = body.get("access_token") if isinstance(body, dict) else None

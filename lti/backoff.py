@@ -7,8 +7,14 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 
-def retry_delay(attempt: int, *, base: float, cap: float, retry_after: float | None = None,
-                rng: random.Random | None = None) -> float:
+def retry_delay(
+    attempt: int,
+    *,
+    base: float,
+    cap: float,
+    retry_after: float | None = None,
+    rng: random.Random | None = None,
+) -> float:
     """Seconds to wait before try number `attempt` + 1: exponential from `base`, capped,
     with jitter (between half and all of it) so workers do not come back in step, and
     never sooner than the LMS's Retry-After."""

@@ -50,17 +50,22 @@ class DeepLinkRequest:
         settings = dict(launch.deep_linking or {})
         return_url = settings.get("deep_link_return_url")
         if not isinstance(return_url, str) or not return_url:
-            raise LaunchRefused("invalid_message", "the deep linking request has no "
-                                "deep_link_return_url")
+            raise LaunchRefused(
+                "invalid_message", "the deep linking request has no deep_link_return_url"
+            )
         data = settings.get("data")
-        return cls(platform_id=launch.platform_id, issuer=launch.issuer,
-                   client_id=launch.client_id, deployment_id=launch.deployment_id,
-                   return_url=return_url, data=data if isinstance(data, str) else None,
-                   accept_multiple=settings.get("accept_multiple", True) is not False,
-                   accept_lineitem=settings.get("accept_lineitem", True) is not False,
-                   auto_create=bool(settings.get("auto_create", False)),
-                   accept_types=tuple(t for t in settings.get("accept_types", ())
-                                      if isinstance(t, str)))
+        return cls(
+            platform_id=launch.platform_id,
+            issuer=launch.issuer,
+            client_id=launch.client_id,
+            deployment_id=launch.deployment_id,
+            return_url=return_url,
+            data=data if isinstance(data, str) else None,
+            accept_multiple=settings.get("accept_multiple", True) is not False,
+            accept_lineitem=settings.get("accept_lineitem", True) is not False,
+            auto_create=bool(settings.get("auto_create", False)),
+            accept_types=tuple(t for t in settings.get("accept_types", ()) if isinstance(t, str)),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,29 +98,48 @@ class PathLink:
 
 
 def resource_item(link: PathLink, launch_url: str, with_lineitem: bool) -> dict[str, Any]:
-    resource = (DeepLinkResource().set_url(launch_url).set_title(link.title)
-                .set_custom_params(link.custom()))
+    resource = (
+        DeepLinkResource()
+        .set_url(launch_url)
+        .set_title(link.title)
+        .set_custom_params(link.custom())
+    )
     if with_lineitem:
-        resource.set_lineitem(LineItem().set_score_maximum(SCORE_MAXIMUM)
-                              .set_label(link.title)
-                              .set_resource_id(link.resource_id())
-                              .set_tag("selfpath"))
+        resource.set_lineitem(
+            LineItem()
+            .set_score_maximum(SCORE_MAXIMUM)
+            .set_label(link.title)
+            .set_resource_id(link.resource_id())
+            .set_tag("selfpath")
+        )
     item = resource.to_dict()
     item["text"] = link.text[:1000]
     return item
 
 
-def response_jwt(request: DeepLinkRequest, links: list[PathLink], launch_url: str,
-                 key: SigningKey, now: datetime, message: str | None = None) -> str:
+def response_jwt(
+    request: DeepLinkRequest,
+    links: list[PathLink],
+    launch_url: str,
+    key: SigningKey,
+    now: datetime,
+    message: str | None = None,
+) -> str:
     """The LtiDeepLinkingResponse JWT to post back to the LMS (empty items = cancel)."""
     if len(links) > 1 and not request.accept_multiple:
         raise LaunchRefused("one_item_only", "This LMS accepts only one path at a time.")
     items = [resource_item(link, launch_url, request.accept_lineitem) for link in links]
     body: dict[str, Any] = {
-        "iss": request.client_id, "aud": request.issuer, "azp": request.client_id,
-        "iat": int(now.timestamp()), "exp": int((now + timedelta(minutes=5)).timestamp()),
-        "nonce": secrets.token_urlsafe(24), claims.DEPLOYMENT_ID: request.deployment_id,
-        claims.MESSAGE_TYPE: RESPONSE_TYPE, claims.VERSION: "1.3.0", CONTENT_ITEMS: items,
+        "iss": request.client_id,
+        "aud": request.issuer,
+        "azp": request.client_id,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(minutes=5)).timestamp()),
+        "nonce": secrets.token_urlsafe(24),
+        claims.DEPLOYMENT_ID: request.deployment_id,
+        claims.MESSAGE_TYPE: RESPONSE_TYPE,
+        claims.VERSION: "1.3.0",
+        CONTENT_ITEMS: items,
     }
     if request.data is not None:
         body[DATA] = request.data

@@ -36,34 +36,62 @@ class RegistrationInvite:
     token: str | None
 
 
-def register_with_platform(session: Session, http: Outbound,
-                           invite: RegistrationInvite, *, urls: ToolUrls, production: bool,
-                           timeout: float, await_approval: bool = False) -> Platform:
+def register_with_platform(
+    session: Session,
+    http: Outbound,
+    invite: RegistrationInvite,
+    *,
+    urls: ToolUrls,
+    production: bool,
+    timeout: float,
+    await_approval: bool = False,
+) -> Platform:
     """Run the registration; raise RegistrationFailed (nothing stored) when it cannot."""
     check_platform_url(invite.configuration_url, production=production)
     document = get_json(http, invite.configuration_url, invite.token, timeout)
     config = read_configuration(document, invite.configuration_url)
     # Every address Selfpath will call for this LMS, checked before anything is posted.
-    check_platform_urls((config.registration_endpoint, config.authorization_endpoint,
-                         config.token_endpoint, config.jwks_uri), production=production)
-    answer = post_json(http, config.registration_endpoint, invite.token,
-                       registration_request(urls), timeout)
+    check_platform_urls(
+        (
+            config.registration_endpoint,
+            config.authorization_endpoint,
+            config.token_endpoint,
+            config.jwks_uri,
+        ),
+        production=production,
+    )
+    answer = post_json(
+        http, config.registration_endpoint, invite.token, registration_request(urls), timeout
+    )
     client = read_registration_response(answer, config.registration_endpoint)
     return store_registration(session, config, client, await_approval=await_approval)
 
 
-def store_registration(session: Session, config: PlatformConfiguration,
-                       client: RegisteredClient, *, await_approval: bool = False) -> Platform:
+def store_registration(
+    session: Session,
+    config: PlatformConfiguration,
+    client: RegisteredClient,
+    *,
+    await_approval: bool = False,
+) -> Platform:
     """A new platform for the client; an LMS that named no deployment (Canvas) gets its
     deployments enabled as they first launch, since only its admins can create them.
     With `await_approval`, the platform launches nothing until the admin approves it."""
-    platform = add_platform(session, PlatformDetails(
-        name=platform_name(config), issuer=config.issuer, client_id=client.client_id,
-        auth_login_url=config.authorization_endpoint, auth_token_url=config.token_endpoint,
-        key_set_url=config.jwks_uri, auth_audience=config.authorization_server,
-        accepts_new_deployments=client.deployment_id is None, granted_scopes=client.scope,
-        awaiting_approval=await_approval,
-    ))
+    platform = add_platform(
+        session,
+        PlatformDetails(
+            name=platform_name(config),
+            issuer=config.issuer,
+            client_id=client.client_id,
+            auth_login_url=config.authorization_endpoint,
+            auth_token_url=config.token_endpoint,
+            key_set_url=config.jwks_uri,
+            auth_audience=config.authorization_server,
+            accepts_new_deployments=client.deployment_id is None,
+            granted_scopes=client.scope,
+            awaiting_approval=await_approval,
+        ),
+    )
     if client.deployment_id is not None:
         add_deployment(session, platform.id, client.deployment_id)
     return platform

@@ -20,16 +20,17 @@ from lti.ttl_cache import TtlCache
 
 
 class FrameOrigins:
-    def __init__(self, max_age: float = 60, *,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, max_age: float = 60, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._by_platform: TtlCache[str | None] = TtlCache(max_age, clock=clock)
         self._platform_of_tenant: TtlCache[int | None] = TtlCache(max_age, clock=clock)
 
     def for_platform(self, session: Session, platform_id: int) -> str | None:
         """The platform's origin, or None when it is disabled, waiting or gone."""
+
         def look_up() -> str | None:
-            row = session.execute(select(Platform.issuer, Platform.enabled)
-                                  .where(Platform.id == platform_id)).first()
+            row = session.execute(
+                select(Platform.issuer, Platform.enabled).where(Platform.id == platform_id)
+            ).first()
             return frame_origin(row.issuer) if row and row.enabled else None
 
         return self._by_platform.get(platform_id, look_up)
@@ -37,14 +38,19 @@ class FrameOrigins:
     def for_tenant(self, session: Session, tenant_id: int) -> str | None:
         """For sessions that hold only their tenant (started before sessions named their
         platform)."""
-        platform_id = self._platform_of_tenant.get(tenant_id, lambda: session.scalar(
-            select(Deployment.platform_id).where(Deployment.tenant_id == tenant_id)))
+        platform_id = self._platform_of_tenant.get(
+            tenant_id,
+            lambda: session.scalar(
+                select(Deployment.platform_id).where(Deployment.tenant_id == tenant_id)
+            ),
+        )
         return self.for_platform(session, platform_id) if platform_id is not None else None
 
     def remember(self, platform: Platform) -> None:
         """What a launch just checked is as fresh as a lookup."""
-        self._by_platform.put(platform.id, frame_origin(platform.issuer)
-                              if platform.enabled else None)
+        self._by_platform.put(
+            platform.id, frame_origin(platform.issuer) if platform.enabled else None
+        )
 
     def forget(self, platform_id: int | None = None) -> None:
         self._by_platform.forget(platform_id)

@@ -51,24 +51,36 @@ def acknowledged_version() -> ColumnElement[int]:
 
 def _due(now: datetime, paused: Collection[int]) -> Select[tuple[int]]:
     delivery = ScoreDelivery
-    query = (select(Score.id)
-             .join(Enrollment, Enrollment.id == Score.enrollment_id)
-             .join(Assignment, Assignment.id == Enrollment.assignment_id)
-             .join(AgsEndpoint, AgsEndpoint.activity_id == Assignment.activity_id)
-             .join(Platform, Platform.id == AgsEndpoint.platform_id)
-             .outerjoin(delivery, delivery.score_id == Score.id)
-             .where(Score.version > acknowledged_version(), delivery.failed_at.is_(None),
-                    or_(delivery.next_attempt_at.is_(None), delivery.next_attempt_at <= now),
-                    or_(delivery.claimed_until.is_(None), delivery.claimed_until < now),
-                    Platform.enabled.is_(True))
-             .order_by(Score.changed_at, Score.id))
+    query = (
+        select(Score.id)
+        .join(Enrollment, Enrollment.id == Score.enrollment_id)
+        .join(Assignment, Assignment.id == Enrollment.assignment_id)
+        .join(AgsEndpoint, AgsEndpoint.activity_id == Assignment.activity_id)
+        .join(Platform, Platform.id == AgsEndpoint.platform_id)
+        .outerjoin(delivery, delivery.score_id == Score.id)
+        .where(
+            Score.version > acknowledged_version(),
+            delivery.failed_at.is_(None),
+            or_(delivery.next_attempt_at.is_(None), delivery.next_attempt_at <= now),
+            or_(delivery.claimed_until.is_(None), delivery.claimed_until < now),
+            Platform.enabled.is_(True),
+        )
+        .order_by(Score.changed_at, Score.id)
+    )
     if paused:
         query = query.where(AgsEndpoint.platform_id.not_in(list(paused)))
     return query
 
 
-def claim(session: Session, *, worker: str, now: datetime, lease_seconds: float,
-          limit: int, paused: Collection[int] = ()) -> list[PendingScore]:
+def claim(
+    session: Session,
+    *,
+    worker: str,
+    now: datetime,
+    lease_seconds: float,
+    limit: int,
+    paused: Collection[int] = (),
+) -> list[PendingScore]:
     """Lease up to `limit` due scores to this worker and commit the claim."""
     query = _due(now, paused).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
@@ -78,11 +90,17 @@ def claim(session: Session, *, worker: str, now: datetime, lease_seconds: float,
         session.commit()
         return []
     track(session, ids)
-    claimed = list(session.scalars(
-        update(ScoreDelivery).where(ScoreDelivery.score_id.in_(ids), or_(
-            ScoreDelivery.claimed_until.is_(None), ScoreDelivery.claimed_until < now))
-        .values(claimed_until=now + timedelta(seconds=lease_seconds), claimed_by=worker)
-        .returning(ScoreDelivery.score_id)))
+    claimed = list(
+        session.scalars(
+            update(ScoreDelivery)
+            .where(
+                ScoreDelivery.score_id.in_(ids),
+                or_(ScoreDelivery.claimed_until.is_(None), ScoreDelivery.claimed_until < now),
+            )
+            .values(claimed_until=now + timedelta(seconds=lease_seconds), claimed_by=worker)
+            .returning(ScoreDelivery.score_id)
+        )
+    )
     pending = _details(session, claimed)
     session.commit()
     return pending
@@ -92,9 +110,11 @@ def track(session: Session, score_ids: list[int]) -> None:
     """Give these scores a delivery row each, unless they have one (one statement)."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(ScoreDelivery).values(
-        [{"score_id": i, "acknowledged_version": 0, "attempts": 0} for i in score_ids])
-        .on_conflict_do_nothing(index_elements=["score_id"]))
+    session.execute(
+        insert(ScoreDelivery)
+        .values([{"score_id": i, "acknowledged_version": 0, "attempts": 0} for i in score_ids])
+        .on_conflict_do_nothing(index_elements=["score_id"])
+    )
 
 
 def _details(session: Session, ids: list[int]) -> list[PendingScore]:
@@ -109,32 +129,57 @@ def _details(session: Session, ids: list[int]) -> list[PendingScore]:
         .join(Activity, Activity.id == Assignment.activity_id)
         .join(AgsEndpoint, AgsEndpoint.activity_id == Activity.id)
         .join(Platform, Platform.id == AgsEndpoint.platform_id)
-        .where(Score.id.in_(ids)).order_by(Score.changed_at, Score.id)
-        .execution_options(populate_existing=True))
+        .where(Score.id.in_(ids))
+        .order_by(Score.changed_at, Score.id)
+        .execution_options(populate_existing=True)
+    )
     return [_pending(*row) for row in rows]
 
 
-def _pending(score: Score, attempts: int, subject: str, activity: Activity,
-             endpoint: AgsEndpoint, platform: Platform) -> PendingScore:
+def _pending(
+    score: Score,
+    attempts: int,
+    subject: str,
+    activity: Activity,
+    endpoint: AgsEndpoint,
+    platform: Platform,
+) -> PendingScore:
     return PendingScore(
-        score_id=score.id, version=score.version, attempts=attempts, user_id=subject,
-        given=score.score_given, maximum=score.score_maximum,
-        activity_progress=score.activity_progress, grading_progress=score.grading_progress,
-        changed_at=score.changed_at, endpoint_id=endpoint.id,
-        lineitem_url=endpoint.lineitem_url, lineitems_url=endpoint.lineitems_url,
-        scopes=tuple(endpoint.scopes or ()), resource_link_id=activity.resource_link_id,
-        label=activity.title or "Selfpath", platform=platform_auth(platform))
+        score_id=score.id,
+        version=score.version,
+        attempts=attempts,
+        user_id=subject,
+        given=score.score_given,
+        maximum=score.score_maximum,
+        activity_progress=score.activity_progress,
+        grading_progress=score.grading_progress,
+        changed_at=score.changed_at,
+        endpoint_id=endpoint.id,
+        lineitem_url=endpoint.lineitem_url,
+        lineitems_url=endpoint.lineitems_url,
+        scopes=tuple(endpoint.scopes or ()),
+        resource_link_id=activity.resource_link_id,
+        label=activity.title or "Selfpath",
+        platform=platform_auth(platform),
+    )
 
 
 def platform_auth(platform: Platform) -> PlatformAuth:
-    return PlatformAuth(id=platform.id, issuer=platform.issuer, client_id=platform.client_id,
-                        token_url=platform.auth_token_url, audience=platform.auth_audience)
+    return PlatformAuth(
+        id=platform.id,
+        issuer=platform.issuer,
+        client_id=platform.client_id,
+        token_url=platform.auth_token_url,
+        audience=platform.auth_audience,
+    )
 
 
 def _release(worker: str) -> dict[str, object]:
     mine = ScoreDelivery.claimed_by == worker
-    return {"claimed_until": case((mine, None), else_=ScoreDelivery.claimed_until),
-            "claimed_by": case((mine, None), else_=ScoreDelivery.claimed_by)}
+    return {
+        "claimed_until": case((mine, None), else_=ScoreDelivery.claimed_until),
+        "claimed_by": case((mine, None), else_=ScoreDelivery.claimed_by),
+    }
 
 
 def _of(item: PendingScore) -> Any:
@@ -143,34 +188,63 @@ def _of(item: PendingScore) -> Any:
 
 def acknowledged(session: Session, item: PendingScore, *, worker: str, now: datetime) -> None:
     """The LMS accepted this version (a newer one may be waiting already)."""
-    session.execute(_of(item).values(
-        acknowledged_version=case(
-            (ScoreDelivery.acknowledged_version < item.version, item.version),
-            else_=ScoreDelivery.acknowledged_version),
-        acknowledged_at=now, attempts=0, next_attempt_at=None, last_error=None,
-        last_error_at=None, **_release(worker)))
+    session.execute(
+        _of(item).values(
+            acknowledged_version=case(
+                (ScoreDelivery.acknowledged_version < item.version, item.version),
+                else_=ScoreDelivery.acknowledged_version,
+            ),
+            acknowledged_at=now,
+            attempts=0,
+            next_attempt_at=None,
+            last_error=None,
+            last_error_at=None,
+            **_release(worker),
+        )
+    )
 
 
-def retry_later(session: Session, item: PendingScore, *, worker: str, now: datetime,
-                delay: float, reason: str | None, counted: bool = True) -> None:
+def retry_later(
+    session: Session,
+    item: PendingScore,
+    *,
+    worker: str,
+    now: datetime,
+    delay: float,
+    reason: str | None,
+    counted: bool = True,
+) -> None:
     """Send again after `delay` seconds; `reason` is kept to show while it waits."""
-    values: dict[str, object] = {"next_attempt_at": now + timedelta(seconds=delay),
-                                 **_release(worker)}
+    values: dict[str, object] = {
+        "next_attempt_at": now + timedelta(seconds=delay),
+        **_release(worker),
+    }
     if counted:
-        values.update(attempts=ScoreDelivery.attempts + 1, last_error=reason,
-                      last_error_at=now)
+        values.update(attempts=ScoreDelivery.attempts + 1, last_error=reason, last_error_at=now)
     session.execute(_of(item).values(**values))
 
 
-def refused(session: Session, item: PendingScore, *, worker: str, now: datetime,
-            reason: str) -> None:
+def refused(
+    session: Session, item: PendingScore, *, worker: str, now: datetime, reason: str
+) -> None:
     """Hold the score with the reason until someone asks for a resync."""
-    session.execute(_of(item).values(
-        failed_at=now, last_error=reason[:2000], last_error_at=now,
-        attempts=ScoreDelivery.attempts + 1, next_attempt_at=None, **_release(worker)))
+    session.execute(
+        _of(item).values(
+            failed_at=now,
+            last_error=reason[:2000],
+            last_error_at=now,
+            attempts=ScoreDelivery.attempts + 1,
+            next_attempt_at=None,
+            **_release(worker),
+        )
+    )
 
 
 def lock_endpoint(session: Session, endpoint_id: int) -> AgsEndpoint:
     """The endpoint, locked so two workers do not both create its gradebook column."""
-    return session.scalars(select(AgsEndpoint).where(AgsEndpoint.id == endpoint_id)
-                           .with_for_update().execution_options(populate_existing=True)).one()
+    return session.scalars(
+        select(AgsEndpoint)
+        .where(AgsEndpoint.id == endpoint_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()

@@ -75,7 +75,8 @@ def sync_status_for(session: Session, enrollment_ids: Iterable[int]) -> dict[int
         .join(Assignment, Assignment.id == Enrollment.assignment_id)
         .outerjoin(ScoreDelivery, ScoreDelivery.score_id == Score.id)
         .outerjoin(AgsEndpoint, AgsEndpoint.activity_id == Assignment.activity_id)
-        .where(Score.enrollment_id.in_(ids)))
+        .where(Score.enrollment_id.in_(ids))
+    )
     for score, delivery, endpoint_id in rows:
         statuses[score.enrollment_id] = _status(score, delivery, endpoint_id is not None)
     return statuses
@@ -85,11 +86,16 @@ def _status(score: Score, delivery: ScoreDelivery | None, linked: bool) -> SyncS
     if delivery is None:  # never tried: nothing acknowledged, nothing failed
         delivery = ScoreDelivery(score_id=score.id, acknowledged_version=0, attempts=0)
     return SyncStatus(
-        state=_state(score, delivery, linked), score_given=score.score_given,
-        score_maximum=score.score_maximum, version=score.version,
+        state=_state(score, delivery, linked),
+        score_given=score.score_given,
+        score_maximum=score.score_maximum,
+        version=score.version,
         acknowledged_version=delivery.acknowledged_version,
-        acknowledged_at=delivery.acknowledged_at, last_error=delivery.last_error,
-        attempts=delivery.attempts, next_attempt_at=delivery.next_attempt_at)
+        acknowledged_at=delivery.acknowledged_at,
+        last_error=delivery.last_error,
+        attempts=delivery.attempts,
+        next_attempt_at=delivery.next_attempt_at,
+    )
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -103,13 +109,17 @@ def queue_health(session: Session) -> list[PlatformQueue]:
     linked = AgsEndpoint.id.is_not(None)
     pending = and_(unsent, linked)
     rows = session.execute(
-        select(Platform.id, Platform.name, Platform.issuer, _count(pending),
-               _count(and_(pending, ScoreDelivery.attempts > 0)),
-               _count(failed_at.is_not(None)),
-               _count(and_(failed_at.is_(None), Score.version > 0,
-                           Score.version <= acknowledged)),
-               _count(and_(unsent, AgsEndpoint.id.is_(None))),
-               func.min(case((pending, Score.changed_at))))
+        select(
+            Platform.id,
+            Platform.name,
+            Platform.issuer,
+            _count(pending),
+            _count(and_(pending, ScoreDelivery.attempts > 0)),
+            _count(failed_at.is_not(None)),
+            _count(and_(failed_at.is_(None), Score.version > 0, Score.version <= acknowledged)),
+            _count(and_(unsent, AgsEndpoint.id.is_(None))),
+            func.min(case((pending, Score.changed_at))),
+        )
         .outerjoin(Deployment, Deployment.platform_id == Platform.id)
         .outerjoin(Activity, Activity.tenant_id == Deployment.tenant_id)
         .outerjoin(AgsEndpoint, AgsEndpoint.activity_id == Activity.id)
@@ -117,24 +127,44 @@ def queue_health(session: Session) -> list[PlatformQueue]:
         .outerjoin(Enrollment, Enrollment.assignment_id == Assignment.id)
         .outerjoin(Score, Score.enrollment_id == Enrollment.id)
         .outerjoin(ScoreDelivery, ScoreDelivery.score_id == Score.id)
-        .group_by(Platform.id, Platform.name, Platform.issuer).order_by(Platform.id))
-    return [PlatformQueue(platform_id=r[0], name=r[1], issuer=r[2], pending=int(r[3]),
-                          retrying=int(r[4]), failed=int(r[5]), sent=int(r[6]),
-                          not_linked=int(r[7]), oldest_pending=as_utc(r[8])) for r in rows]
+        .group_by(Platform.id, Platform.name, Platform.issuer)
+        .order_by(Platform.id)
+    )
+    return [
+        PlatformQueue(
+            platform_id=r[0],
+            name=r[1],
+            issuer=r[2],
+            pending=int(r[3]),
+            retrying=int(r[4]),
+            failed=int(r[5]),
+            sent=int(r[6]),
+            not_linked=int(r[7]),
+            oldest_pending=as_utc(r[8]),
+        )
+        for r in rows
+    ]
 
 
 def resync(session: Session, enrollment_ids: Iterable[int]) -> int:
-    """"Sync again": held and waiting scores of these enrollments are sent at the next
+    """ "Sync again": held and waiting scores of these enrollments are sent at the next
     pass of a worker. Returns how many scores will be sent."""
     ids = list(enrollment_ids)
     if not ids:
         return 0
-    unsent = list(session.scalars(
-        select(Score.id).outerjoin(ScoreDelivery, ScoreDelivery.score_id == Score.id)
-        .where(Score.enrollment_id.in_(ids), Score.version > acknowledged_version())))
+    unsent = list(
+        session.scalars(
+            select(Score.id)
+            .outerjoin(ScoreDelivery, ScoreDelivery.score_id == Score.id)
+            .where(Score.enrollment_id.in_(ids), Score.version > acknowledged_version())
+        )
+    )
     if unsent:  # a score never tried has no delivery to reset, and is due already
-        session.execute(update(ScoreDelivery).where(ScoreDelivery.score_id.in_(unsent))
-                        .values(failed_at=None, attempts=0, next_attempt_at=None))
+        session.execute(
+            update(ScoreDelivery)
+            .where(ScoreDelivery.score_id.in_(unsent))
+            .values(failed_at=None, attempts=0, next_attempt_at=None)
+        )
     return len(unsent)
 
 
@@ -144,7 +174,11 @@ def resync_course(session: Session, course: str) -> int:
     match = Course.context_id == course
     if course.isdigit():
         match = or_(match, Course.id == int(course))
-    ids = session.scalars(select(Enrollment.id).join(Assignment).join(
-        Activity, Activity.id == Assignment.activity_id).join(
-        Course, Course.id == Activity.course_id).where(match))
+    ids = session.scalars(
+        select(Enrollment.id)
+        .join(Assignment)
+        .join(Activity, Activity.id == Assignment.activity_id)
+        .join(Course, Course.id == Activity.course_id)
+        .where(match)
+    )
     return resync(session, ids)

@@ -84,9 +84,16 @@ def new_http_session(settings: WorkerSettings) -> Outbound:
 
 
 class GradeWorker:
-    def __init__(self, settings: WorkerSettings, *, http: Outbound | None = None,
-                 clock: Callable[[], datetime] = utcnow, rng: random.Random | None = None,
-                 name: str | None = None, purge: PeriodicPurge | None = None) -> None:
+    def __init__(
+        self,
+        settings: WorkerSettings,
+        *,
+        http: Outbound | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        rng: random.Random | None = None,
+        name: str | None = None,
+        purge: PeriodicPurge | None = None,
+    ) -> None:
         self.settings, self.clock, self.rng = settings, clock, rng or random.Random()
         self.purge = purge  # launch records and expired launch state, about hourly
         self.http = http or new_http_session(settings)
@@ -103,8 +110,9 @@ class GradeWorker:
 
     # -- the loop ---------------------------------------------------------------------
 
-    def run(self, session: Session, *, once: bool, idle_sleep: float,
-            stop: threading.Event) -> BatchReport:
+    def run(
+        self, session: Session, *, once: bool, idle_sleep: float, stop: threading.Event
+    ) -> BatchReport:
         """Send batches until stopped (or, with `once`, until nothing is due)."""
         total = BatchReport()
         while not stop.is_set():
@@ -122,8 +130,14 @@ class GradeWorker:
         now = self.clock()
         with self._lock:
             paused = [p for p, until in self._paused.items() if until > now]
-        items = queue.claim(session, worker=self.name, now=now, limit=self.settings.batch,
-                            lease_seconds=self.settings.lease_seconds, paused=paused)
+        items = queue.claim(
+            session,
+            worker=self.name,
+            now=now,
+            limit=self.settings.batch,
+            lease_seconds=self.settings.lease_seconds,
+            paused=paused,
+        )
         report = BatchReport(claimed=len(items))
         if not items:
             return report
@@ -131,39 +145,58 @@ class GradeWorker:
         session.commit()
         deadline = now + timedelta(seconds=self.settings.lease_seconds * 0.8)
         ready = self._with_line_items(session, items, key, report)
-        jobs = {self._pool.submit(self._send, item, url, key, deadline): item
-                for item, url in ready}
+        jobs = {
+            self._pool.submit(self._send, item, url, key, deadline): item for item, url in ready
+        }
         for done, job in enumerate(as_completed(jobs), start=1):
             self._record(session, jobs[job], job.result(), report)
             if done % ACK_EVERY == 0:
                 session.commit()
         session.commit()
         if report.sent or report.retrying or report.failed:
-            log.info("grade sync batch", extra={"fields": {
-                "sent": report.sent, "failed": report.failed, "retrying": report.retrying}})
+            log.info(
+                "grade sync batch",
+                extra={
+                    "fields": {
+                        "sent": report.sent,
+                        "failed": report.failed,
+                        "retrying": report.retrying,
+                    }
+                },
+            )
         return report
 
     # -- outcomes -------------------------------------------------------------------
 
-    def _record(self, session: Session, item: PendingScore, outcome: Outcome,
-                report: BatchReport) -> None:
+    def _record(
+        self, session: Session, item: PendingScore, outcome: Outcome, report: BatchReport
+    ) -> None:
         now, who = self.clock(), self.name
         if outcome.kind == SENT:
             queue.acknowledged(session, item, worker=who, now=now)
             report.sent += 1
         elif outcome.kind == RETRY:
-            queue.retry_later(session, item, worker=who, now=now, delay=outcome.delay,
-                              reason=outcome.reason)
+            queue.retry_later(
+                session, item, worker=who, now=now, delay=outcome.delay, reason=outcome.reason
+            )
             report.retrying += 1
         elif outcome.kind == REFUSED:
             queue.refused(session, item, worker=who, now=now, reason=outcome.reason or "")
             report.failed += 1
-            log.warning("grade sync refused", extra={"fields": {
-                "score_id": item.score_id, "platform_id": item.platform.id,
-                "reason": outcome.reason}})
+            log.warning(
+                "grade sync refused",
+                extra={
+                    "fields": {
+                        "score_id": item.score_id,
+                        "platform_id": item.platform.id,
+                        "reason": outcome.reason,
+                    }
+                },
+            )
         else:
-            queue.retry_later(session, item, worker=who, now=now, delay=outcome.delay,
-                              reason=None, counted=False)
+            queue.retry_later(
+                session, item, worker=who, now=now, delay=outcome.delay, reason=None, counted=False
+            )
             report.skipped += 1
 
     def _unavailable(self, platform_id: int, error: LmsUnavailable, attempts: int) -> Outcome:
@@ -171,10 +204,13 @@ class GradeWorker:
         with self._lock:
             failures = self._failures.get(platform_id, 0) + 1
             self._failures[platform_id] = failures
-            delay = retry_delay(max(failures, attempts + 1),
-                                base=self.settings.retry_base_seconds,
-                                cap=self.settings.retry_max_seconds,
-                                retry_after=error.retry_after, rng=self.rng)
+            delay = retry_delay(
+                max(failures, attempts + 1),
+                base=self.settings.retry_base_seconds,
+                cap=self.settings.retry_max_seconds,
+                retry_after=error.retry_after,
+                rng=self.rng,
+            )
             until = self.clock() + timedelta(seconds=delay)
             self._paused[platform_id] = max(until, self._paused.get(platform_id, until))
         return Outcome(RETRY, str(error), delay)
@@ -186,8 +222,9 @@ class GradeWorker:
 
     # -- sending --------------------------------------------------------------------
 
-    def _send(self, item: PendingScore, lineitem_url: str, key: SigningKey,
-              deadline: datetime) -> Outcome:
+    def _send(
+        self, item: PendingScore, lineitem_url: str, key: SigningKey, deadline: datetime
+    ) -> Outcome:
         wait = self._pause_left(item.platform.id)
         if wait > 0 or self.clock() > deadline:  # paused, or our lease is running out
             return Outcome(SKIPPED, delay=wait)
@@ -204,11 +241,18 @@ class GradeWorker:
     def _post(self, item: PendingScore, lineitem_url: str, key: SigningKey) -> None:
         self._check_address(item, lineitem_url)
         if SCORE not in item.scopes:
-            raise LmsRefused("the LMS's AGS claim for this activity does not allow sending "
-                             f"scores (scope {SCORE} is missing)")
-        body = score_body(user_id=item.user_id, timestamp=item.changed_at, given=item.given,
-                          maximum=item.maximum, activity_progress=item.activity_progress,
-                          grading_progress=item.grading_progress)
+            raise LmsRefused(
+                "the LMS's AGS claim for this activity does not allow sending "
+                f"scores (scope {SCORE} is missing)"
+            )
+        body = score_body(
+            user_id=item.user_id,
+            timestamp=item.changed_at,
+            given=item.given,
+            maximum=item.maximum,
+            activity_progress=item.activity_progress,
+            grading_progress=item.grading_progress,
+        )
         scopes = token_scopes(item.scopes)
         for retry in (False, True):
             token = self.tokens.token(item.platform, scopes, key)
@@ -228,8 +272,9 @@ class GradeWorker:
 
     # -- line items -----------------------------------------------------------------
 
-    def _with_line_items(self, session: Session, items: list[PendingScore], key: SigningKey,
-                         report: BatchReport) -> list[tuple[PendingScore, str]]:
+    def _with_line_items(
+        self, session: Session, items: list[PendingScore], key: SigningKey, report: BatchReport
+    ) -> list[tuple[PendingScore, str]]:
         ready: list[tuple[PendingScore, str]] = []
         resolved: dict[int, str | Outcome] = {}
         for item in items:
@@ -265,15 +310,26 @@ class GradeWorker:
     def _find_or_create(self, item: PendingScore, key: SigningKey) -> str:
         container = item.lineitems_url
         if not container:
-            raise LmsRefused("the LMS gave this activity no gradebook column and no line "
-                             "items address: turn on grades for the activity in the LMS")
+            raise LmsRefused(
+                "the LMS gave this activity no gradebook column and no line "
+                "items address: turn on grades for the activity in the LMS"
+            )
         if LINEITEM not in item.scopes:
-            raise LmsRefused("the LMS gave this activity no gradebook column, and its AGS "
-                             f"scopes do not let Selfpath create one ({LINEITEM} is missing)")
+            raise LmsRefused(
+                "the LMS gave this activity no gradebook column, and its AGS "
+                f"scopes do not let Selfpath create one ({LINEITEM} is missing)"
+            )
         self._check_address(item, container)
         token = self.tokens.token(item.platform, token_scopes(item.scopes), key)
         timeout = self.settings.timeout
-        return find_line_item(self.http, container, token, item.resource_link_id, timeout) \
-            or create_line_item(self.http, container, token, label=item.label,
-                                score_maximum=SCORE_MAXIMUM,
-                                resource_link_id=item.resource_link_id, timeout=timeout)
+        return find_line_item(
+            self.http, container, token, item.resource_link_id, timeout
+        ) or create_line_item(
+            self.http,
+            container,
+            token,
+            label=item.label,
+            score_maximum=SCORE_MAXIMUM,
+            resource_link_id=item.resource_link_id,
+            timeout=timeout,
+        )

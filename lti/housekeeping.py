@@ -34,42 +34,58 @@ class PurgeReport:
     seen_nonces: int = 0
 
     def __str__(self) -> str:
-        return (f"{self.launch_records} launch record(s), {self.launch_states} expired launch "
-                f"state(s) and {self.seen_nonces} expired nonce(s)")
+        return (
+            f"{self.launch_records} launch record(s), {self.launch_states} expired launch "
+            f"state(s) and {self.seen_nonces} expired nonce(s)"
+        )
 
 
 def parse_age(text: str) -> timedelta:
     """`30d`, `12h` or `90m` as a duration; ValueError, in an admin's words, otherwise."""
     match = _AGE.fullmatch(text)
     if not match:
-        raise ValueError(f"{text!r} is not an age: write a number and d (days), h (hours) "
-                         "or m (minutes), e.g. 30d or 12h")
+        raise ValueError(
+            f"{text!r} is not an age: write a number and d (days), h (hours) "
+            "or m (minutes), e.g. 30d or 12h"
+        )
     age = timedelta(**{UNITS[match.group(2)]: int(match.group(1))})
     if not timedelta(0) < age <= MAX_AGE:
         raise ValueError(f"{text!r} is out of range: from 1m to {MAX_AGE.days}d")
     return age
 
 
-def purge_launches(session: Session, *, now: datetime, older_than: timedelta,
-                   batch: int = BATCH) -> PurgeReport:
+def purge_launches(
+    session: Session, *, now: datetime, older_than: timedelta, batch: int = BATCH
+) -> PurgeReport:
     """Delete launch records older than `older_than`, and every expired launch state and
     seen nonce; commits after each batch."""
     return PurgeReport(
-        launch_records=_delete_in_batches(session, LaunchRecord.id,
-                                          LaunchRecord.at < now - older_than, batch),
-        launch_states=_delete_in_batches(session, LaunchState.state,
-                                         LaunchState.expires_at <= now, batch),
-        seen_nonces=_delete_in_batches(session, SeenNonce.nonce,
-                                       SeenNonce.expires_at <= now, batch))
+        launch_records=_delete_in_batches(
+            session, LaunchRecord.id, LaunchRecord.at < now - older_than, batch
+        ),
+        launch_states=_delete_in_batches(
+            session, LaunchState.state, LaunchState.expires_at <= now, batch
+        ),
+        seen_nonces=_delete_in_batches(
+            session, SeenNonce.nonce, SeenNonce.expires_at <= now, batch
+        ),
+    )
 
 
 def _delete_in_batches(session: Session, key: Any, condition: Any, batch: int) -> int:
     removed = 0
     while True:
-        chosen = (select(key).where(condition).order_by(key).limit(batch)
-                  .with_for_update(skip_locked=True).scalar_subquery())
-        result = session.execute(delete(key.class_).where(key.in_(chosen))
-                                 .execution_options(synchronize_session=False))
+        chosen = (
+            select(key)
+            .where(condition)
+            .order_by(key)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        result = session.execute(
+            delete(key.class_).where(key.in_(chosen)).execution_options(synchronize_session=False)
+        )
         session.commit()
         count: int = result.rowcount  # type: ignore[attr-defined]
         removed += count
@@ -80,8 +96,9 @@ def _delete_in_batches(session: Session, key: Any, condition: Any, batch: int) -
 class PeriodicPurge:
     """A worker's purge: at most once per `every`, never an error that stops the worker."""
 
-    def __init__(self, *, older_than: timedelta, every: timedelta,
-                 clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, *, older_than: timedelta, every: timedelta, clock: Callable[[], datetime]
+    ) -> None:
         self.older_than, self.every, self.clock = older_than, every, clock
         self._last: datetime | None = None
 
@@ -99,7 +116,14 @@ class PeriodicPurge:
             log.warning("launch purge failed", exc_info=True)
             return None
         if report != PurgeReport():
-            log.info("launch purge", extra={"fields": {
-                "launch_records": report.launch_records,
-                "launch_states": report.launch_states, "seen_nonces": report.seen_nonces}})
+            log.info(
+                "launch purge",
+                extra={
+                    "fields": {
+                        "launch_records": report.launch_records,
+                        "launch_states": report.launch_states,
+                        "seen_nonces": report.seen_nonces,
+                    }
+                },
+            )
         return report

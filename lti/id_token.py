@@ -24,8 +24,7 @@ _URLSAFE = str.maketrans("-_", "+/")
 REQUIRED_CLAIMS = ("exp", "iat")
 
 
-def verify_rs256(token: str, key: rsa.RSAPublicKey, *, now: float,
-                 leeway: float) -> dict[str, Any]:
+def verify_rs256(token: str, key: rsa.RSAPublicKey, *, now: float, leeway: float) -> dict[str, Any]:
     """The token's claims once its RS256 signature by `key`, `exp`, `iat` and `nbf` hold."""
     parts = token.split(".")
     if len(parts) != 3:
@@ -37,8 +36,12 @@ def verify_rs256(token: str, key: rsa.RSAPublicKey, *, now: float,
     if "crit" in header:  # no JWS extension is understood, so none may be critical
         raise jwt.InvalidTokenError("Unsupported critical extension")
     try:
-        key.verify(_b64(signature_b64), f"{header_b64}.{payload_b64}".encode("ascii"),
-                   padding.PKCS1v15(), hashes.SHA256())
+        key.verify(
+            _b64(signature_b64),
+            f"{header_b64}.{payload_b64}".encode("ascii"),
+            padding.PKCS1v15(),
+            hashes.SHA256(),
+        )
     except InvalidSignature as exc:
         raise jwt.InvalidSignatureError("Signature verification failed") from exc
     claims = _json_object(_b64(payload_b64), "payload")

@@ -36,7 +36,8 @@ def new_key_pair() -> tuple[rsa.RSAPrivateKey, str, dict[str, Any]]:
     """A fresh 2048-bit RSA key, its PEM, and its public JWK with a thumbprint kid."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     ).decode()
     return key, pem, public_jwk(key.public_key())
@@ -46,8 +47,14 @@ def public_jwk(public_key: rsa.RSAPublicKey) -> dict[str, Any]:
     jwk = json.loads(RSAAlgorithm.to_jwk(public_key))
     thumb = json.dumps({"e": jwk["e"], "kty": "RSA", "n": jwk["n"]}, separators=(",", ":"))
     kid = base64.urlsafe_b64encode(hashlib.sha256(thumb.encode()).digest()).rstrip(b"=")
-    return {"kty": "RSA", "n": jwk["n"], "e": jwk["e"], "kid": kid.decode(),
-            "alg": "RS256", "use": "sig"}
+    return {
+        "kty": "RSA",
+        "n": jwk["n"],
+        "e": jwk["e"],
+        "kid": kid.decode(),
+        "alg": "RS256",
+        "use": "sig",
+    }
 
 
 def _create_key(session: Session, now: datetime) -> ToolKey:
@@ -62,8 +69,10 @@ def _create_key(session: Session, now: datetime) -> ToolKey:
 
 def _active_row(session: Session) -> ToolKey | None:
     return session.scalars(
-        select(ToolKey).where(ToolKey.retired_at.is_(None))
-        .order_by(ToolKey.created_at.desc(), ToolKey.id.desc()).limit(1)
+        select(ToolKey)
+        .where(ToolKey.retired_at.is_(None))
+        .order_by(ToolKey.created_at.desc(), ToolKey.id.desc())
+        .limit(1)
     ).first()
 
 
@@ -87,10 +96,13 @@ def signing_key(session: Session, now: datetime) -> SigningKey:
 
 def published_keys(session: Session, now: datetime) -> list[ToolKey]:
     """Keys in the JWKS: the active one and retired ones still in their grace period."""
-    return list(session.scalars(
-        select(ToolKey).where(or_(ToolKey.retired_at.is_(None), ToolKey.published_until > now))
-        .order_by(ToolKey.created_at.desc(), ToolKey.id.desc())
-    ))
+    return list(
+        session.scalars(
+            select(ToolKey)
+            .where(or_(ToolKey.retired_at.is_(None), ToolKey.published_until > now))
+            .order_by(ToolKey.created_at.desc(), ToolKey.id.desc())
+        )
+    )
 
 
 def jwks(session: Session, now: datetime) -> dict[str, list[dict[str, Any]]]:

@@ -41,17 +41,27 @@ class Launch:
         link = _dict(body.get(claims.RESOURCE_LINK))
         presentation = _dict(body.get(claims.LAUNCH_PRESENTATION))
         roles = tuple(r for r in body.get(claims.ROLES) or () if isinstance(r, str))
-        name = body.get("name") or " ".join(
-            p for p in (body.get("given_name"), body.get("family_name")) if p) or None
+        name = (
+            body.get("name")
+            or " ".join(p for p in (body.get("given_name"), body.get("family_name")) if p)
+            or None
+        )
         return cls(
-            platform_id=platform_id, issuer=str(body["iss"]), client_id=client_id,
+            platform_id=platform_id,
+            issuer=str(body["iss"]),
+            client_id=client_id,
             deployment_id=str(body[claims.DEPLOYMENT_ID]),
-            message_type=str(body[claims.MESSAGE_TYPE]), subject=str(body.get("sub") or ""),
-            roles=roles, role=selfpath_role(roles), name=_text(name),
-            email=_text(body.get("email")), locale=_text(presentation.get("locale")
-                                                          or body.get("locale")),
-            context_id=_text(context.get("id")), context_title=_text(context.get("title")),
-            context_label=_text(context.get("label")), resource_link_id=_text(link.get("id")),
+            message_type=str(body[claims.MESSAGE_TYPE]),
+            subject=str(body.get("sub") or ""),
+            roles=roles,
+            role=selfpath_role(roles),
+            name=_text(name),
+            email=_text(body.get("email")),
+            locale=_text(presentation.get("locale") or body.get("locale")),
+            context_id=_text(context.get("id")),
+            context_title=_text(context.get("title")),
+            context_label=_text(context.get("label")),
+            resource_link_id=_text(link.get("id")),
             resource_link_title=_text(link.get("title")),
             target_link_uri=_text(body.get(claims.TARGET_LINK_URI)),
             custom=_dict(body.get(claims.CUSTOM)),

@@ -21,26 +21,47 @@ REFUSED = "refused"
 MAX_REASON = 1000
 
 
-def record_launch(session: Session, *, outcome: str, now: datetime,
-                  body: Mapping[str, Any] | None = None, platform_id: int | None = None,
-                  reason_code: str | None = None, reason: str | None = None,
-                  user_id: int | None = None) -> LaunchRecord:
+def record_launch(
+    session: Session,
+    *,
+    outcome: str,
+    now: datetime,
+    body: Mapping[str, Any] | None = None,
+    platform_id: int | None = None,
+    reason_code: str | None = None,
+    reason: str | None = None,
+    user_id: int | None = None,
+) -> LaunchRecord:
     """Add a launch record. Only routing facts are kept: no names, emails or ids of people.
     Every value is bounded: `reason` is cut at MAX_REASON characters with a marker."""
     body = body if isinstance(body, Mapping) else {}
     aud = body.get("aud")
     client_id = aud if isinstance(aud, str) else body.get("azp")
     row = LaunchRecord(
-        at=now, platform_id=platform_id, issuer=_short(body.get("iss")),
-        client_id=_short(client_id), deployment_id=_short(body.get(claims.DEPLOYMENT_ID)),
-        message_type=_short(body.get(claims.MESSAGE_TYPE), 64), outcome=outcome,
-        reason_code=_short(reason_code, 64), reason=truncated(reason, MAX_REASON),
+        at=now,
+        platform_id=platform_id,
+        issuer=_short(body.get("iss")),
+        client_id=_short(client_id),
+        deployment_id=_short(body.get(claims.DEPLOYMENT_ID)),
+        message_type=_short(body.get(claims.MESSAGE_TYPE), 64),
+        outcome=outcome,
+        reason_code=_short(reason_code, 64),
+        reason=truncated(reason, MAX_REASON),
         user_id=user_id,
     )
     session.add(row)
-    log.info("launch", extra={"fields": {
-        "outcome": outcome, "reason_code": reason_code, "issuer": row.issuer,
-        "deployment_id": row.deployment_id, "message_type": row.message_type}})
+    log.info(
+        "launch",
+        extra={
+            "fields": {
+                "outcome": outcome,
+                "reason_code": reason_code,
+                "issuer": row.issuer,
+                "deployment_id": row.deployment_id,
+                "message_type": row.message_type,
+            }
+        },
+    )
     return row
 
 
@@ -61,8 +82,13 @@ def truncated(text: str | None, limit: int) -> str | None:
     return f"{text[:limit]}…[truncated {len(text) - limit} chars]"
 
 
-def recent_launches(session: Session, *, platform_id: int | None = None,
-                    outcome: str | None = None, limit: int = 200) -> list[LaunchRecord]:
+def recent_launches(
+    session: Session,
+    *,
+    platform_id: int | None = None,
+    outcome: str | None = None,
+    limit: int = 200,
+) -> list[LaunchRecord]:
     """The newest launch records first, optionally of one platform or one outcome."""
     query = select(LaunchRecord).order_by(LaunchRecord.at.desc(), LaunchRecord.id.desc())
     if platform_id is not None:

@@ -15,15 +15,28 @@ from lti.registrations import find_platform, is_canvas, refuse_inactive_platform
 from lti.state_store import LaunchStateStore, PendingLogin
 from lti.urls import origin_of
 
-LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id",
-                "lti_deployment_id")
+LOGIN_PARAMS = (
+    "iss",
+    "login_hint",
+    "target_link_uri",
+    "lti_message_hint",
+    "client_id",
+    "lti_deployment_id",
+)
 # The longest value Selfpath keeps of each login parameter, with room to spare over what
 # platforms send: issuers, client and deployment ids fit the registration's 255 columns;
 # Moodle's login_hint is a user id and Canvas's a 40-character hash; Moodle's
 # lti_message_hint is a small JSON object and Canvas's a JWT of 1-2 KB; a storage target is
 # a frame name. A login with a longer value is refused, so launch state stays small.
-MAX_LENGTHS = {"iss": 255, "client_id": 255, "lti_deployment_id": 255, "login_hint": 1024,
-               "target_link_uri": 2048, "lti_message_hint": 4096, "lti_storage_target": 255}
+MAX_LENGTHS = {
+    "iss": 255,
+    "client_id": 255,
+    "lti_deployment_id": 255,
+    "login_hint": 1024,
+    "target_link_uri": 2048,
+    "lti_message_hint": 4096,
+    "lti_storage_target": 255,
+}
 
 
 @dataclass(frozen=True)
@@ -43,46 +56,75 @@ def _refuse_oversize(params: Mapping[str, str]) -> None:
     for name, limit in MAX_LENGTHS.items():
         size = len(params.get(name) or "")
         if size > limit:  # the message names the size, never the value
-            raise LaunchRefused("login_param_too_long", f"the login initiation's {name} is "
-                                f"{size} characters long, more than the {limit} Selfpath "
-                                "accepts: check the tool's registration in the LMS")
+            raise LaunchRefused(
+                "login_param_too_long",
+                f"the login initiation's {name} is "
+                f"{size} characters long, more than the {limit} Selfpath "
+                "accepts: check the tool's registration in the LMS",
+            )
 
 
-def start_login(session: Session, store: LaunchStateStore, params: Mapping[str, str], *,
-                base_url: str, redirect_uri: str, ttl: int, now: datetime) -> LoginStart:
+def start_login(
+    session: Session,
+    store: LaunchStateStore,
+    params: Mapping[str, str],
+    *,
+    base_url: str,
+    redirect_uri: str,
+    ttl: int,
+    now: datetime,
+) -> LoginStart:
     """Check the login initiation and remember it; return where to send the browser."""
     _refuse_oversize(params)
     login = {k: params[k] for k in LOGIN_PARAMS if params.get(k)}
     for required in ("iss", "login_hint", "target_link_uri"):
         if not login.get(required):
-            raise LaunchRefused("login_missing_param", f"the login initiation has no "
-                                f"{required!r}: check the tool's login URL in the LMS")
+            raise LaunchRefused(
+                "login_missing_param",
+                f"the login initiation has no {required!r}: check the tool's login URL in the LMS",
+            )
     # with no client id given, the issuer's only registration
     platform = find_platform(session, login["iss"], login.get("client_id"))
     if platform is None:
         client = login.get("client_id") or "(none given)"
-        raise LaunchRefused("login_unknown_platform", f"no platform is registered with "
-                            f"issuer {login['iss']} and client id {client}: register it in "
-                            "Selfpath, or check the client id the LMS shows")
+        raise LaunchRefused(
+            "login_unknown_platform",
+            f"no platform is registered with "
+            f"issuer {login['iss']} and client id {client}: register it in "
+            "Selfpath, or check the client id the LMS shows",
+        )
     refuse_inactive_platform(platform)
     if not _same_origin(login["target_link_uri"], base_url):
-        raise LaunchRefused("target_off_origin", "the target_link_uri is not a Selfpath "
-                            f"address (expected one under {base_url})")
+        raise LaunchRefused(
+            "target_off_origin",
+            f"the target_link_uri is not a Selfpath address (expected one under {base_url})",
+        )
     pending = PendingLogin(
-        state=secrets.token_urlsafe(32), nonce=secrets.token_urlsafe(32),
-        binding=secrets.token_urlsafe(32), platform_id=platform.id, login=login,
+        state=secrets.token_urlsafe(32),
+        nonce=secrets.token_urlsafe(32),
+        binding=secrets.token_urlsafe(32),
+        platform_id=platform.id,
+        login=login,
         storage_target=params.get("lti_storage_target") or None,
     )
     store.save(pending, ttl, now)
     query = {
-        "scope": "openid", "response_type": "id_token", "response_mode": "form_post",
-        "prompt": "none", "client_id": platform.client_id, "redirect_uri": redirect_uri,
-        "login_hint": login["login_hint"], "state": pending.state, "nonce": pending.nonce,
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": platform.client_id,
+        "redirect_uri": redirect_uri,
+        "login_hint": login["login_hint"],
+        "state": pending.state,
+        "nonce": pending.nonce,
     }
     if login.get("lti_message_hint"):
         query["lti_message_hint"] = login["lti_message_hint"]
     joiner = "&" if "?" in platform.auth_login_url else "?"
-    return LoginStart(pending=pending,
-                      redirect_url=platform.auth_login_url + joiner + urlencode(query),
-                      platform_origin=origin_of(platform.auth_login_url),
-                      canvas=is_canvas(platform.issuer))
+    return LoginStart(
+        pending=pending,
+        redirect_url=platform.auth_login_url + joiner + urlencode(query),
+        platform_origin=origin_of(platform.auth_login_url),
+        canvas=is_canvas(platform.issuer),
+    )

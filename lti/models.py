@@ -29,12 +29,12 @@ class Platform(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # A dynamic registration waiting for the Selfpath admin's approval (DYNAMIC_REGISTRATION
     # =approve): disabled until approved, and told apart from one an admin disabled.
-    awaiting_approval: Mapped[bool] = mapped_column(Boolean, default=False,
-                                                    server_default=false())
+    awaiting_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Deployments first seen in a launch are enabled at once (a dynamic registration that
     # named none, as Canvas's) instead of waiting for an admin.
-    accepts_new_deployments: Mapped[bool] = mapped_column(Boolean, default=False,
-                                                          server_default=false())
+    accepts_new_deployments: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     # What the LMS granted at dynamic registration (space-separated), which may be less
     # or more than Selfpath asked for; None when registered by hand.
     granted_scopes: Mapped[str | None] = mapped_column(Text)
@@ -56,7 +56,8 @@ class Deployment(Base):
     platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
     deployment_id: Mapped[str] = mapped_column(String(255))
     tenant_id: Mapped[int] = mapped_column(
-        ForeignKey("tenants.id", ondelete="CASCADE"), unique=True)
+        ForeignKey("tenants.id", ondelete="CASCADE"), unique=True
+    )
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
@@ -129,9 +130,11 @@ class AgsEndpoint(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(
-        ForeignKey("activities.id", ondelete="CASCADE"), unique=True)
+        ForeignKey("activities.id", ondelete="CASCADE"), unique=True
+    )
     platform_id: Mapped[int] = mapped_column(
-        ForeignKey("lti_platforms.id", ondelete="CASCADE"), index=True)
+        ForeignKey("lti_platforms.id", ondelete="CASCADE"), index=True
+    )
     lineitem_url: Mapped[str | None] = mapped_column(String(2048))
     lineitems_url: Mapped[str | None] = mapped_column(String(2048))
     scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -145,7 +148,8 @@ class CourseRoster(Base):
     __tablename__ = "lti_course_rosters"
 
     course_id: Mapped[int] = mapped_column(
-        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
     platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
     memberships_url: Mapped[str] = mapped_column(String(2048))
     members: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
@@ -161,7 +165,8 @@ class ScoreDelivery(Base):
     __tablename__ = "lti_score_deliveries"
 
     score_id: Mapped[int] = mapped_column(
-        ForeignKey("scores.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("scores.id", ondelete="CASCADE"), primary_key=True
+    )
     acknowledged_version: Mapped[int] = mapped_column(Integer, default=0)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -38,9 +38,16 @@ class RosterMember:
         return dict(self.__dict__)
 
 
-def read_roster(http: Outbound, tokens: AccessTokens, auth: PlatformAuth,
-                key: SigningKey, memberships_url: str, *, timeout: float,
-                resource_link_id: str | None = None) -> list[RosterMember]:
+def read_roster(
+    http: Outbound,
+    tokens: AccessTokens,
+    auth: PlatformAuth,
+    key: SigningKey,
+    memberships_url: str,
+    *,
+    timeout: float,
+    resource_link_id: str | None = None,
+) -> list[RosterMember]:
     """Every member of the course (or of one resource link), following every page."""
     why = foreign_url(auth.issuer, auth.token_url, memberships_url)
     if why:
@@ -58,15 +65,27 @@ def read_roster(http: Outbound, tokens: AccessTokens, auth: PlatformAuth,
     raise LmsRefused(f"reading the roster: more than {MAX_PAGES} pages")
 
 
-def _get_page(http: Outbound, tokens: AccessTokens, auth: PlatformAuth,
-              key: SigningKey, url: str, timeout: float) -> requests.Response:
+def _get_page(
+    http: Outbound,
+    tokens: AccessTokens,
+    auth: PlatformAuth,
+    key: SigningKey,
+    url: str,
+    timeout: float,
+) -> requests.Response:
     """One page; a cached token the LMS no longer accepts is replaced once."""
     for attempt in (1, 2):
         token = tokens.token(auth, [SCOPE], key)
         try:
-            return request(http, "GET", url, timeout=timeout, what="reading the roster",
-                           max_bytes=ROSTER_PAGE_BYTES,
-                           headers={"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE})
+            return request(
+                http,
+                "GET",
+                url,
+                timeout=timeout,
+                what="reading the roster",
+                max_bytes=ROSTER_PAGE_BYTES,
+                headers={"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE},
+            )
         except LmsUnauthorized:
             tokens.forget(auth, [SCOPE])
             if attempt == 2:
@@ -89,10 +108,18 @@ def _members(body: Any) -> list[RosterMember]:
         if not isinstance(raw, Mapping) or not raw.get("user_id"):
             continue
         roles = [r for r in raw.get("roles", []) if isinstance(r, str)]
-        name = raw.get("name") or " ".join(
-            str(p) for p in (raw.get("given_name"), raw.get("family_name")) if p) or None
-        out.append(RosterMember(user_id=str(raw["user_id"]), name=name,
-                                email=raw.get("email") if isinstance(raw.get("email"), str)
-                                else None, role=selfpath_role(roles),
-                                status=str(raw.get("status") or "Active")))
+        name = (
+            raw.get("name")
+            or " ".join(str(p) for p in (raw.get("given_name"), raw.get("family_name")) if p)
+            or None
+        )
+        out.append(
+            RosterMember(
+                user_id=str(raw["user_id"]),
+                name=name,
+                email=raw.get("email") if isinstance(raw.get("email"), str) else None,
+                role=selfpath_role(roles),
+                status=str(raw.get("status") or "Active"),
+            )
+        )
     return out

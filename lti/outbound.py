@@ -83,9 +83,15 @@ def size(limit: int) -> str:
 class Outbound:
     """Calls to LMSs over kept-alive connections; one per process (or per worker)."""
 
-    def __init__(self, *, check_addresses: bool, pool_size: int = 10,
-                 resolve: Resolver = system_resolver, ca_bundle: str | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        check_addresses: bool,
+        pool_size: int = 10,
+        resolve: Resolver = system_resolver,
+        ca_bundle: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.check_addresses, self._resolve, self._clock = check_addresses, resolve, clock
         self._http = requests.Session()
         # Direct connections only: a proxy from the environment would be the peer checked.
@@ -93,8 +99,7 @@ class Outbound:
         # ...but the certificate authorities requests would trust from it are kept.
         self._http.verify = ca_bundle or _environment_ca_bundle() or True
         self._http.headers["User-Agent"] = USER_AGENT
-        adapter = CheckedAdapter(pool_connections=8, pool_maxsize=max(pool_size, 1),
-                                 max_retries=0)
+        adapter = CheckedAdapter(pool_connections=8, pool_maxsize=max(pool_size, 1), max_retries=0)
         self._http.mount("http://", adapter)
         self._http.mount("https://", adapter)
 
@@ -104,43 +109,78 @@ class Outbound:
     def get(self, url: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", url, **kwargs)
 
-    def request(self, method: str, url: str, *, timeout: float, max_bytes: int,
-                headers: Mapping[str, str] | None = None, data: Any = None,
-                json: Any = None) -> requests.Response:
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        timeout: float,
+        max_bytes: int,
+        headers: Mapping[str, str] | None = None,
+        data: Any = None,
+        json: Any = None,
+    ) -> requests.Response:
         """The LMS's answer (any status), its body read; raises OutboundError."""
-        limits = CallLimits(deadline=self._clock() + timeout, clock=self._clock,
-                            check_addresses=self.check_addresses, resolve=self._resolve)
+        limits = CallLimits(
+            deadline=self._clock() + timeout,
+            clock=self._clock,
+            check_addresses=self.check_addresses,
+            resolve=self._resolve,
+        )
         sent = dict(headers or {})
         with limited(limits):
             for _ in range(MAX_REDIRECTS + 1):
-                response = self._once(method, url, sent, data, json, limits, timeout,
-                                      max_bytes)
+                response = self._once(method, url, sent, data, json, limits, timeout, max_bytes)
                 if not response.is_redirect:
                     return response
                 target = _redirect_target(url, response)
                 if response.status_code == 303 or (
-                        response.status_code in (301, 302) and method == "POST"):
+                    response.status_code in (301, 302) and method == "POST"
+                ):
                     method, data, json = "GET", None, None
                     sent.pop("Content-Type", None)
                 url = target
         raise RedirectRefused(f"{url} redirected more than {MAX_REDIRECTS} times", url)
 
-    def _once(self, method: str, url: str, headers: dict[str, str], data: Any, json: Any,
-              limits: CallLimits, timeout: float, max_bytes: int) -> requests.Response:
+    def _once(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        data: Any,
+        json: Any,
+        limits: CallLimits,
+        timeout: float,
+        max_bytes: int,
+    ) -> requests.Response:
         try:
-            response = self._http.request(method, url, headers=headers, data=data, json=json,
-                                          timeout=(timeout, timeout), stream=True,
-                                          allow_redirects=False)
+            response = self._http.request(
+                method,
+                url,
+                headers=headers,
+                data=data,
+                json=json,
+                timeout=(timeout, timeout),
+                stream=True,
+                allow_redirects=False,
+            )
             return _read_capped(response, url, max_bytes)
         except AddressRefused as refused:
-            raise InternalAddress(f"Selfpath does not call {url}: {refused}, and only public "
-                                  "addresses are allowed in production", url) from None
+            raise InternalAddress(
+                f"Selfpath does not call {url}: {refused}, and only public "
+                "addresses are allowed in production",
+                url,
+            ) from None
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
             if limits.clock() >= limits.deadline:
-                raise DeadlineExceeded(f"{url} did not answer completely within the "
-                                       f"{timeout:g} s Selfpath allows a call", url) from None
-            raise Unreachable(f"Selfpath could not reach {url} ({type(error).__name__})",
-                              url) from None
+                raise DeadlineExceeded(
+                    f"{url} did not answer completely within the "
+                    f"{timeout:g} s Selfpath allows a call",
+                    url,
+                ) from None
+            raise Unreachable(
+                f"Selfpath could not reach {url} ({type(error).__name__})", url
+            ) from None
 
 
 def _environment_ca_bundle() -> str | None:
@@ -150,9 +190,11 @@ def _environment_ca_bundle() -> str | None:
 def _redirect_target(url: str, response: requests.Response) -> str:
     target = urljoin(url, response.headers["Location"])
     if origin(target) != origin(url):
-        raise RedirectRefused(f"{url} redirects to {target}, on another site: Selfpath "
-                              "follows redirects only to the same scheme, host and port",
-                              url)
+        raise RedirectRefused(
+            f"{url} redirects to {target}, on another site: Selfpath "
+            "follows redirects only to the same scheme, host and port",
+            url,
+        )
     return target
 
 
@@ -176,5 +218,9 @@ def _read_capped(response: requests.Response, url: str, max_bytes: int) -> reque
 
 
 def _too_large(url: str, max_bytes: int, read: int, detail: str) -> ResponseTooLarge:
-    return ResponseTooLarge(f"the answer from {url} is larger than the {size(max_bytes)} "
-                            f"Selfpath accepts for it{detail}", url, read)
+    return ResponseTooLarge(
+        f"the answer from {url} is larger than the {size(max_bytes)} "
+        f"Selfpath accepts for it{detail}",
+        url,
+        read,
+    )

@@ -109,8 +109,10 @@ class DeadlineSocket:
         import io
 
         self._io_refs += 1
-        return io.BufferedReader(socket.SocketIO(self, "rb"),  # type: ignore[arg-type]
-                                 buffering if buffering > 0 else io.DEFAULT_BUFFER_SIZE)
+        return io.BufferedReader(
+            socket.SocketIO(self, "rb"),  # type: ignore[arg-type]
+            buffering if buffering > 0 else io.DEFAULT_BUFFER_SIZE,
+        )
 
     def _decref_socketios(self) -> None:
         # The same bookkeeping as socket.socket: closing waits for the last reader.
@@ -128,8 +130,9 @@ class DeadlineSocket:
         return getattr(self._sock, name)
 
 
-def open_socket(host: str, port: int, timeout: float | None,
-                options: list[tuple[int, int, int]] | None) -> socket.socket:
+def open_socket(
+    host: str, port: int, timeout: float | None, options: list[tuple[int, int, int]] | None
+) -> socket.socket:
     """Resolve, check every address (in production), connect to a checked one."""
     limits = current_limits()
     infos = list(limits.resolve(host, port))
@@ -146,8 +149,13 @@ def open_socket(host: str, port: int, timeout: float | None,
     raise error
 
 
-def _connect(info: AddressInfo, host: str, limits: CallLimits, timeout: float | None,
-             options: list[tuple[int, int, int]] | None) -> socket.socket:
+def _connect(
+    info: AddressInfo,
+    host: str,
+    limits: CallLimits,
+    timeout: float | None,
+    options: list[tuple[int, int, int]] | None,
+) -> socket.socket:
     family, kind, proto, _, address = info
     sock = socket.socket(family, kind, proto)
     try:
@@ -178,8 +186,9 @@ class _Checked:
 
     def _new_conn(self) -> socket.socket:
         try:
-            return open_socket(self._dns_host, self.port, _seconds(self.timeout),
-                               self.socket_options)
+            return open_socket(
+                self._dns_host, self.port, _seconds(self.timeout), self.socket_options
+            )
         except socket.gaierror as error:
             raise NameResolutionError(self.host, self, error) from error  # type: ignore[arg-type]
         except TimeoutError as error:
@@ -218,4 +227,6 @@ class CheckedAdapter(HTTPAdapter):
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {
-            "http": CheckedHTTPConnectionPool, "https": CheckedHTTPSConnectionPool}
+            "http": CheckedHTTPConnectionPool,
+            "https": CheckedHTTPSConnectionPool,
+        }

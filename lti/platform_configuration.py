@@ -30,8 +30,9 @@ class PlatformConfiguration:
     product_family: str | None = None
 
 
-def check_platform_url(url: str, *, production: bool,
-                       resolve: Resolver | None = system_resolver) -> None:
+def check_platform_url(
+    url: str, *, production: bool, resolve: Resolver | None = system_resolver
+) -> None:
     """HTTPS to a public host; plain HTTP only to this machine, and never in production.
     In production the host must not be, or resolve to, an internal address."""
     parts = urlsplit(url)
@@ -40,18 +41,25 @@ def check_platform_url(url: str, *, production: bool,
         problem = host_problem(host, resolve) if production else None
         if problem is None:
             return
-        raise RegistrationFailed("internal_platform_address", f"{url} is not a public "
-                                 f"address ({problem}), so Selfpath will not use it for an "
-                                 "LMS", status=400)
+        raise RegistrationFailed(
+            "internal_platform_address",
+            f"{url} is not a public address ({problem}), so Selfpath will not use it for an LMS",
+            status=400,
+        )
     if parts.scheme == "http" and not production and _loopback(host):
         return
-    raise RegistrationFailed("insecure_platform_url", f"{url or 'the address'} is not an "
-                             "https:// address of the LMS, so Selfpath will not register "
-                             "with it", status=400)
+    raise RegistrationFailed(
+        "insecure_platform_url",
+        f"{url or 'the address'} is not an "
+        "https:// address of the LMS, so Selfpath will not register "
+        "with it",
+        status=400,
+    )
 
 
-def check_platform_urls(urls: Iterable[str], *, production: bool,
-                        resolve: Resolver | None = system_resolver) -> None:
+def check_platform_urls(
+    urls: Iterable[str], *, production: bool, resolve: Resolver | None = system_resolver
+) -> None:
     """Every address an LMS registers (login, token, key set, registration): all checked."""
     for url in urls:
         check_platform_url(url, production=production, resolve=resolve)
@@ -82,9 +90,13 @@ def read_configuration(document: Any, url: str) -> PlatformConfiguration:
         _incomplete(url, "is not a JSON object")
     issuer = _url_field(document, "issuer", url, limit=255)
     if origin(issuer) != origin(url):
-        raise RegistrationFailed("issuer_mismatch", f"the configuration at {url} names the "
-                                 f"issuer {issuer}, which is not on the same origin (scheme, "
-                                 "host and port) as the configuration itself", status=400)
+        raise RegistrationFailed(
+            "issuer_mismatch",
+            f"the configuration at {url} names the "
+            f"issuer {issuer}, which is not on the same origin (scheme, "
+            "host and port) as the configuration itself",
+            status=400,
+        )
     endpoints = {name: _url_field(document, name, url) for name in ENDPOINTS}
     _require_offer(document, "response_types_supported", "id_token", url)
     _require_offer(document, "id_token_signing_alg_values_supported", "RS256", url)
@@ -92,22 +104,29 @@ def read_configuration(document: Any, url: str) -> PlatformConfiguration:
     _require_messages(lti, url)
     server = document.get("authorization_server")
     return PlatformConfiguration(
-        url=url, issuer=issuer, **endpoints,
+        url=url,
+        issuer=issuer,
+        **endpoints,
         authorization_server=server if isinstance(server, str) and server else None,
         product_family=_text(lti.get("product_family_code")),
     )
 
 
 def _incomplete(url: str, problem: str) -> NoReturn:
-    raise RegistrationFailed("configuration_incomplete", f"the LMS's OpenID configuration "
-                             f"at {url} {problem}")
+    raise RegistrationFailed(
+        "configuration_incomplete", f"the LMS's OpenID configuration at {url} {problem}"
+    )
 
 
 def _url_field(document: Mapping[str, Any], name: str, url: str, limit: int = 2048) -> str:
     value = document.get(name)
     parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc \
-            or len(str(value)) > limit:
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or len(str(value)) > limit
+    ):
         _incomplete(url, f"has no usable {name!r}")
     return str(value)
 
@@ -134,8 +153,11 @@ def _require_messages(block: Mapping[str, Any], url: str) -> None:
             offered.add(MESSAGE_ALIASES.get(kind, kind))
     missing = [m for m in SUPPORTED_MESSAGES if m not in offered]
     if missing:
-        _incomplete(url, f"does not support the message types {', '.join(missing)} "
-                    f"(Selfpath needs {RESOURCE_LINK_REQUEST} and {DEEP_LINKING_REQUEST})")
+        _incomplete(
+            url,
+            f"does not support the message types {', '.join(missing)} "
+            f"(Selfpath needs {RESOURCE_LINK_REQUEST} and {DEEP_LINKING_REQUEST})",
+        )
 
 
 def _text(value: Any) -> str | None:

@@ -32,8 +32,13 @@ class _Entry:
 
 
 class PlatformKeys:
-    def __init__(self, http: Outbound, timeout: float, max_age: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        http: Outbound,
+        timeout: float,
+        max_age: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._http = http
         self._timeout = timeout
         self._max_age = max_age
@@ -74,8 +79,12 @@ class PlatformKeys:
 
     def _fetch(self, url: str) -> dict[str, rsa.RSAPublicKey]:
         try:
-            response = self._http.get(url, timeout=self._timeout, max_bytes=KEY_SET_BYTES,
-                                      headers={"Accept": "application/json"})
+            response = self._http.get(
+                url,
+                timeout=self._timeout,
+                max_bytes=KEY_SET_BYTES,
+                headers={"Accept": "application/json"},
+            )
             response.raise_for_status()
             document = response.json()
         except (OutboundError, requests.HTTPError, ValueError) as exc:

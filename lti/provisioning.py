@@ -20,8 +20,9 @@ from paths.people import TEACHER, Activity, Course, Membership, Tenant, User
 # activity within minutes does not rewrite their rows on every launch.
 LAST_SEEN_PRECISION = timedelta(minutes=5)
 
-KnownParties = tuple[Tenant, Course | None, Activity | None, Assignment | None,
-                     User | None, Membership | None]
+KnownParties = tuple[
+    Tenant, Course | None, Activity | None, Assignment | None, User | None, Membership | None
+]
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,9 @@ def provision(session: Session, launch: Launch, now: datetime) -> LaunchParties:
     else:
         course, membership = None, None
     user = _user(session, launch, user, now)
-    activity = (_activity(session, launch, tenant, course, activity)
-                if launch.resource_link_id else None)
+    activity = (
+        _activity(session, launch, tenant, course, activity) if launch.resource_link_id else None
+    )
     if course is not None:
         _membership(session, user, course, membership, launch.role, now)
         if launch.role == TEACHER and launch.nrps:
@@ -53,8 +55,9 @@ def provision(session: Session, launch: Launch, now: datetime) -> LaunchParties:
     if activity is not None and launch.ags:
         store_endpoint(session, activity.id, launch.platform_id, launch.ags, now)
     session.flush()
-    return LaunchParties(user=user, course=course, activity=activity, tenant=tenant,
-                         assignment=assignment)
+    return LaunchParties(
+        user=user, course=course, activity=activity, tenant=tenant, assignment=assignment
+    )
 
 
 def find_parties(session: Session, launch: Launch) -> KnownParties:
@@ -65,16 +68,25 @@ def find_parties(session: Session, launch: Launch) -> KnownParties:
         select(Tenant, Course, Activity, Assignment, User, Membership)
         .select_from(Deployment)
         .join(Tenant, Tenant.id == Deployment.tenant_id)
-        .outerjoin(Course, and_(Course.tenant_id == Tenant.id,
-                                Course.context_id == launch.context_id))
-        .outerjoin(Activity, and_(Activity.tenant_id == Tenant.id,
-                                  Activity.resource_link_id == launch.resource_link_id))
+        .outerjoin(
+            Course, and_(Course.tenant_id == Tenant.id, Course.context_id == launch.context_id)
+        )
+        .outerjoin(
+            Activity,
+            and_(
+                Activity.tenant_id == Tenant.id,
+                Activity.resource_link_id == launch.resource_link_id,
+            ),
+        )
         .outerjoin(Assignment, Assignment.activity_id == Activity.id)
         .outerjoin(User, and_(User.issuer == launch.issuer, User.subject == launch.subject))
-        .outerjoin(Membership, and_(Membership.user_id == User.id,
-                                    Membership.course_id == Course.id))
-        .where(Deployment.platform_id == launch.platform_id,
-               Deployment.deployment_id == launch.deployment_id)
+        .outerjoin(
+            Membership, and_(Membership.user_id == User.id, Membership.course_id == Course.id)
+        )
+        .where(
+            Deployment.platform_id == launch.platform_id,
+            Deployment.deployment_id == launch.deployment_id,
+        )
     ).one()
     return row._tuple()
 
@@ -92,50 +104,97 @@ def _stale(seen: datetime | None, now: datetime) -> bool:
 
 def _user(session: Session, launch: Launch, user: User | None, now: datetime) -> User:
     if user is None:
-        user = insert_or_get(session, User, {
-            "issuer": launch.issuer, "subject": launch.subject, "name": launch.name,
-            "email": launch.email, "locale": launch.locale, "created_at": now,
-            "last_seen_at": now}, ["issuer", "subject"])
+        user = insert_or_get(
+            session,
+            User,
+            {
+                "issuer": launch.issuer,
+                "subject": launch.subject,
+                "name": launch.name,
+                "email": launch.email,
+                "locale": launch.locale,
+                "created_at": now,
+                "last_seen_at": now,
+            },
+            ["issuer", "subject"],
+        )
     # Name and email only when the platform shares them (it may withhold PII).
-    _changed(user, name=launch.name or user.name, email=launch.email or user.email,
-             locale=launch.locale or user.locale)
+    _changed(
+        user,
+        name=launch.name or user.name,
+        email=launch.email or user.email,
+        locale=launch.locale or user.locale,
+    )
     if _stale(user.last_seen_at, now):
         user.last_seen_at = now
     return user
 
 
-def _course(session: Session, launch: Launch, tenant: Tenant,
-            course: Course | None) -> Course:
+def _course(session: Session, launch: Launch, tenant: Tenant, course: Course | None) -> Course:
     if course is None:
-        course = insert_or_get(session, Course, {
-            "tenant_id": tenant.id, "context_id": launch.context_id,
-            "title": launch.context_title, "label": launch.context_label},
-            ["tenant_id", "context_id"])
-    _changed(course, title=launch.context_title or course.title,
-             label=launch.context_label or course.label)
+        course = insert_or_get(
+            session,
+            Course,
+            {
+                "tenant_id": tenant.id,
+                "context_id": launch.context_id,
+                "title": launch.context_title,
+                "label": launch.context_label,
+            },
+            ["tenant_id", "context_id"],
+        )
+    _changed(
+        course,
+        title=launch.context_title or course.title,
+        label=launch.context_label or course.label,
+    )
     return course
 
 
-def _activity(session: Session, launch: Launch, tenant: Tenant, course: Course | None,
-              activity: Activity | None) -> Activity:
+def _activity(
+    session: Session,
+    launch: Launch,
+    tenant: Tenant,
+    course: Course | None,
+    activity: Activity | None,
+) -> Activity:
     course_id = course.id if course else None
     if activity is None:
-        activity = insert_or_get(session, Activity, {
-            "tenant_id": tenant.id, "resource_link_id": launch.resource_link_id,
-            "course_id": course_id, "title": launch.resource_link_title},
-            ["tenant_id", "resource_link_id"])
+        activity = insert_or_get(
+            session,
+            Activity,
+            {
+                "tenant_id": tenant.id,
+                "resource_link_id": launch.resource_link_id,
+                "course_id": course_id,
+                "title": launch.resource_link_title,
+            },
+            ["tenant_id", "resource_link_id"],
+        )
     # A launch without a course claim leaves the activity in the course it was placed in.
-    _changed(activity, course_id=course_id or activity.course_id,
-             title=launch.resource_link_title or activity.title)
+    _changed(
+        activity,
+        course_id=course_id or activity.course_id,
+        title=launch.resource_link_title or activity.title,
+    )
     return activity
 
 
-def _membership(session: Session, user: User, course: Course, membership: Membership | None,
-                role: str, now: datetime) -> None:
+def _membership(
+    session: Session,
+    user: User,
+    course: Course,
+    membership: Membership | None,
+    role: str,
+    now: datetime,
+) -> None:
     if membership is None:
-        membership = insert_or_get(session, Membership, {
-            "user_id": user.id, "course_id": course.id, "role": role,
-            "last_launch_at": now}, ["user_id", "course_id"])
+        membership = insert_or_get(
+            session,
+            Membership,
+            {"user_id": user.id, "course_id": course.id, "role": role, "last_launch_at": now},
+            ["user_id", "course_id"],
+        )
     # The role follows the latest launch: a learner made teaching assistant teaches.
     _changed(membership, role=role)
     if _stale(membership.last_launch_at, now):

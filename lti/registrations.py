@@ -44,19 +44,26 @@ def _check_url(label: str, value: str) -> None:
 
 def add_platform(session: Session, details: PlatformDetails) -> Platform:
     """Register a platform (issuer + client id). Refuses a duplicate registration."""
-    for label, url in (("issuer", details.issuer), ("auth login URL", details.auth_login_url),
-                       ("auth token URL", details.auth_token_url),
-                       ("key set URL", details.key_set_url)):
+    for label, url in (
+        ("issuer", details.issuer),
+        ("auth login URL", details.auth_login_url),
+        ("auth token URL", details.auth_token_url),
+        ("key set URL", details.key_set_url),
+    ):
         _check_url(label, url)
     if not details.client_id.strip():
         raise DomainError("client id must not be empty")
     if find_platform(session, details.issuer, details.client_id):
         raise Conflict(f"{details.issuer} (client {details.client_id}) is already registered")
     platform = Platform(
-        name=details.name or details.issuer, issuer=details.issuer,
-        client_id=details.client_id, auth_login_url=details.auth_login_url,
-        auth_token_url=details.auth_token_url, key_set_url=details.key_set_url,
-        auth_audience=details.auth_audience, enabled=not details.awaiting_approval,
+        name=details.name or details.issuer,
+        issuer=details.issuer,
+        client_id=details.client_id,
+        auth_login_url=details.auth_login_url,
+        auth_token_url=details.auth_token_url,
+        key_set_url=details.key_set_url,
+        auth_audience=details.auth_audience,
+        enabled=not details.awaiting_approval,
         awaiting_approval=details.awaiting_approval,
         accepts_new_deployments=details.accepts_new_deployments,
         granted_scopes=details.granted_scopes,
@@ -84,8 +91,9 @@ def get_platform(session: Session, platform_id: int) -> Platform:
 
 def list_platforms(session: Session) -> list[Platform]:
     """Registrations waiting for approval first, then in the order they came."""
-    return list(session.scalars(select(Platform).order_by(Platform.awaiting_approval.desc(),
-                                                          Platform.id)))
+    return list(
+        session.scalars(select(Platform).order_by(Platform.awaiting_approval.desc(), Platform.id))
+    )
 
 
 def set_platform_enabled(session: Session, platform_id: int, enabled: bool) -> Platform:
@@ -113,8 +121,7 @@ def refuse_platform(session: Session, platform_id: int) -> Platform:
 def _awaiting(session: Session, platform_id: int) -> Platform:
     platform = get_platform(session, platform_id)
     if not platform.awaiting_approval:
-        raise Conflict(f"{platform.name} (client {platform.client_id}) is not waiting for "
-                       "approval")
+        raise Conflict(f"{platform.name} (client {platform.client_id}) is not waiting for approval")
     return platform
 
 
@@ -124,15 +131,17 @@ def refuse_inactive_platform(platform: Platform) -> None:
         return
     who = f"the registration of {platform.issuer} (client {platform.client_id})"
     if platform.awaiting_approval:
-        raise LaunchRefused("platform_awaiting_approval", f"{who} waits for the Selfpath "
-                            "admin's approval: approve it under Platforms in the Selfpath "
-                            "admin console", status=403)
-    raise LaunchRefused("platform_disabled", f"{who} is disabled by the Selfpath admin",
-                        status=403)
+        raise LaunchRefused(
+            "platform_awaiting_approval",
+            f"{who} waits for the Selfpath "
+            "admin's approval: approve it under Platforms in the Selfpath "
+            "admin console",
+            status=403,
+        )
+    raise LaunchRefused("platform_disabled", f"{who} is disabled by the Selfpath admin", status=403)
 
 
-def set_accepts_new_deployments(session: Session, platform_id: int,
-                                accepts: bool) -> Platform:
+def set_accepts_new_deployments(session: Session, platform_id: int, accepts: bool) -> Platform:
     platform = get_platform(session, platform_id)
     platform.accepts_new_deployments = accepts
     return platform
@@ -147,14 +156,16 @@ def delete_platform(session: Session, platform_id: int) -> Platform:
     return platform
 
 
-def register_by_hand(session: Session, details: PlatformDetails,
-                     deployment_ids: Iterable[str], *, production: bool) -> Platform:
+def register_by_hand(
+    session: Session, details: PlatformDetails, deployment_ids: Iterable[str], *, production: bool
+) -> Platform:
     """A platform an admin registers from the values the LMS showed them (the command
     line or the console), with its deployments; in production only public https:// LMS
     addresses. Raises DomainError and adds nothing when a value is wrong."""
     if production:
-        check_platform_urls((details.auth_login_url, details.auth_token_url,
-                             details.key_set_url), production=True)
+        check_platform_urls(
+            (details.auth_login_url, details.auth_token_url, details.key_set_url), production=True
+        )
     platform = add_platform(session, details)
     for deployment_id in dict.fromkeys(d.strip() for d in deployment_ids if d.strip()):
         add_deployment(session, platform.id, deployment_id)
@@ -166,27 +177,31 @@ def add_deployment(session: Session, platform_id: int, deployment_id: str) -> De
     if not deployment_id.strip():
         raise DomainError("deployment id must not be empty")
     if find_deployment(session, platform, deployment_id):
-        raise Conflict(f"deployment {deployment_id!r} is already registered for "
-                       f"{platform.issuer} (client {platform.client_id})")
+        raise Conflict(
+            f"deployment {deployment_id!r} is already registered for "
+            f"{platform.issuer} (client {platform.client_id})"
+        )
     return _new_deployment(session, platform, deployment_id, enabled=True)
 
 
-def record_new_deployment(session: Session, platform: Platform,
-                          deployment_id: str) -> Deployment:
+def record_new_deployment(session: Session, platform: Platform, deployment_id: str) -> Deployment:
     """A deployment first seen in a launch: kept for an admin to enable, or enabled at
     once when the platform accepts new deployments."""
-    return _new_deployment(session, platform, deployment_id[:255],
-                           enabled=platform.accepts_new_deployments)
+    return _new_deployment(
+        session, platform, deployment_id[:255], enabled=platform.accepts_new_deployments
+    )
 
 
-def _new_deployment(session: Session, platform: Platform, deployment_id: str, *,
-                    enabled: bool) -> Deployment:
+def _new_deployment(
+    session: Session, platform: Platform, deployment_id: str, *, enabled: bool
+) -> Deployment:
     """A deployment with the tenant (school) it serves, created together."""
     tenant = Tenant(name=f"{platform.name} — {deployment_id}"[:255])
     session.add(tenant)
     session.flush()
-    deployment = Deployment(platform_id=platform.id, deployment_id=deployment_id,
-                            tenant_id=tenant.id, enabled=enabled)
+    deployment = Deployment(
+        platform_id=platform.id, deployment_id=deployment_id, tenant_id=tenant.id, enabled=enabled
+    )
     session.add(deployment)
     session.flush()
     return deployment
@@ -223,21 +238,26 @@ def _delete_tenants(session: Session, tenant_ids: list[int]) -> None:
 
 def find_deployment(session: Session, platform: Platform, deployment_id: str) -> Deployment | None:
     return session.scalars(
-        select(Deployment).where(Deployment.platform_id == platform.id,
-                                 Deployment.deployment_id == deployment_id)
+        select(Deployment).where(
+            Deployment.platform_id == platform.id, Deployment.deployment_id == deployment_id
+        )
     ).first()
 
 
-def find_registration(session: Session, issuer: str, client_id: str,
-                      deployment_id: object) -> tuple[Platform, Deployment | None] | None:
+def find_registration(
+    session: Session, issuer: str, client_id: str, deployment_id: object
+) -> tuple[Platform, Deployment | None] | None:
     """The platform for (issuer, client_id) with its deployment `deployment_id` (None if it
     has no such deployment), in one statement; None if no such platform."""
     wanted = deployment_id if isinstance(deployment_id, str) and deployment_id else None
     row = session.execute(
         select(Platform, Deployment)
-        .outerjoin(Deployment, and_(Deployment.platform_id == Platform.id,
-                                    Deployment.deployment_id == wanted))
-        .where(Platform.issuer == issuer, Platform.client_id == client_id)).first()
+        .outerjoin(
+            Deployment,
+            and_(Deployment.platform_id == Platform.id, Deployment.deployment_id == wanted),
+        )
+        .where(Platform.issuer == issuer, Platform.client_id == client_id)
+    ).first()
     return (row[0], row[1]) if row else None
 
 

@@ -29,11 +29,11 @@ def _split(roles: Iterable[str]) -> tuple[set[str], set[str], set[str]]:
             continue
         if role.startswith(_CONTEXT):
             # Sub-roles such as membership/Instructor#TeachingAssistant count as their parent.
-            context.add(role[len(_CONTEXT):].split("#")[0].split("/")[0])
+            context.add(role[len(_CONTEXT) :].split("#")[0].split("/")[0])
         elif role.startswith(_INSTITUTION):
-            institution.add(role[len(_INSTITUTION):])
+            institution.add(role[len(_INSTITUTION) :])
         elif role.startswith(_SYSTEM):
-            system.add(role[len(_SYSTEM):])
+            system.add(role[len(_SYSTEM) :])
         elif role.startswith(_VOCAB + "lis/v2/membership/"):
             context.add(role.split("membership/")[1].split("#")[0])
         elif "/" not in role and "#" not in role:

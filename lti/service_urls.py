@@ -14,9 +14,11 @@ from urllib.parse import urlsplit
 from lti import claims
 from lti.addresses import host_problem
 
-SERVICE_URLS = ((claims.AGS_ENDPOINT, "lineitems", "gradebook (AGS line items)"),
-                (claims.AGS_ENDPOINT, "lineitem", "gradebook (AGS line item)"),
-                (claims.NRPS, "context_memberships_url", "roster (NRPS)"))
+SERVICE_URLS = (
+    (claims.AGS_ENDPOINT, "lineitems", "gradebook (AGS line items)"),
+    (claims.AGS_ENDPOINT, "lineitem", "gradebook (AGS line item)"),
+    (claims.NRPS, "context_memberships_url", "roster (NRPS)"),
+)
 
 
 def service_urls(body: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -38,6 +40,8 @@ def service_url_problem(body: Mapping[str, Any]) -> str | None:
             return f"the launch's {label} address {url} is not an https:// address"
         problem = host_problem(parts.hostname or "", resolve=None)
         if problem:
-            return (f"the launch's {label} address {url} is not public ({problem}): "
-                    "Selfpath will not call it")
+            return (
+                f"the launch's {label} address {url} is not public ({problem}): "
+                "Selfpath will not call it"
+            )
     return None

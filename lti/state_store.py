@@ -42,9 +42,12 @@ class PendingLogin:
         """The JSON to store, refused when it is larger than any real login's."""
         payload = self.to_json()
         if len(payload) > MAX_STATE_LENGTH:
-            raise LaunchRefused("launch_state_too_large", f"the login would need "
-                                f"{len(payload)} characters of launch state, more than the "
-                                f"{MAX_STATE_LENGTH} Selfpath keeps")
+            raise LaunchRefused(
+                "launch_state_too_large",
+                f"the login would need "
+                f"{len(payload)} characters of launch state, more than the "
+                f"{MAX_STATE_LENGTH} Selfpath keeps",
+            )
         return payload
 
     @classmethod
@@ -74,8 +77,11 @@ class DatabaseStateStore:
         payload = pending.bounded_json()
         if random.random() < 0.05:  # expired rows are swept now and then, not on every login
             purge_expired(self._session, now)
-        self._session.add(LaunchState(state=pending.state, payload=payload,
-                                      expires_at=now + timedelta(seconds=ttl)))
+        self._session.add(
+            LaunchState(
+                state=pending.state, payload=payload, expires_at=now + timedelta(seconds=ttl)
+            )
+        )
         self._session.flush()
 
     def load(self, state: str, now: datetime) -> PendingLogin | None:
@@ -91,9 +97,12 @@ class DatabaseStateStore:
         return result.rowcount == 1  # type: ignore[attr-defined]
 
     def use_nonce(self, nonce: str, ttl: int, now: datetime) -> bool:
-        return insert_if_absent(self._session, SeenNonce,
-                                {"nonce": nonce, "expires_at": now + timedelta(seconds=ttl)},
-                                ["nonce"])
+        return insert_if_absent(
+            self._session,
+            SeenNonce,
+            {"nonce": nonce, "expires_at": now + timedelta(seconds=ttl)},
+            ["nonce"],
+        )
 
 
 def purge_expired(session: Session, now: datetime) -> tuple[int, int]:
@@ -114,8 +123,7 @@ class RedisStateStore:
         self._prefix = prefix
 
     def save(self, pending: PendingLogin, ttl: int, now: datetime) -> None:
-        self._redis.set(self._prefix + "state:" + pending.state, pending.bounded_json(),
-                        ex=ttl)
+        self._redis.set(self._prefix + "state:" + pending.state, pending.bounded_json(), ex=ttl)
 
     def load(self, state: str, now: datetime) -> PendingLogin | None:
         raw = self._redis.get(self._prefix + "state:" + state)

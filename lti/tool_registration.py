@@ -58,13 +58,21 @@ def _tool_configuration(urls: ToolUrls) -> dict[str, Any]:
         "description#vi": DESCRIPTION_VI,
         CANVAS_PRIVACY_LEVEL: "public",
         "messages": [
-            {"type": RESOURCE_LINK_REQUEST, "target_link_uri": urls.launch,
-             "label": TOOL_NAME, "label#vi": TOOL_NAME_VI,
-             "placements": ["course_navigation"]},
-            {"type": DEEP_LINKING_REQUEST, "target_link_uri": urls.deep_linking,
-             "label": TOOL_NAME, "label#vi": TOOL_NAME_VI,
-             "placements": ["link_selection", "assignment_selection"],
-             "supported_types": ["ltiResourceLink"]},
+            {
+                "type": RESOURCE_LINK_REQUEST,
+                "target_link_uri": urls.launch,
+                "label": TOOL_NAME,
+                "label#vi": TOOL_NAME_VI,
+                "placements": ["course_navigation"],
+            },
+            {
+                "type": DEEP_LINKING_REQUEST,
+                "target_link_uri": urls.deep_linking,
+                "label": TOOL_NAME,
+                "label#vi": TOOL_NAME_VI,
+                "placements": ["link_selection", "assignment_selection"],
+                "supported_types": ["ltiResourceLink"],
+            },
         ],
     }
 
@@ -77,11 +85,13 @@ def read_registration_response(document: Any, endpoint: str) -> RegisteredClient
     if client_id is None:
         _unusable(endpoint, "has no client_id")
     tool = document.get(TOOL_CONFIGURATION)
-    deployment_id = _identifier(tool.get("deployment_id")) if isinstance(tool, Mapping) \
-        else None
+    deployment_id = _identifier(tool.get("deployment_id")) if isinstance(tool, Mapping) else None
     scope = document.get("scope")
-    return RegisteredClient(client_id=client_id, deployment_id=deployment_id,
-                            scope=scope.strip() if isinstance(scope, str) else None)
+    return RegisteredClient(
+        client_id=client_id,
+        deployment_id=deployment_id,
+        scope=scope.strip() if isinstance(scope, str) else None,
+    )
 
 
 def _identifier(value: Any) -> str | None:
@@ -92,5 +102,6 @@ def _identifier(value: Any) -> str | None:
 
 
 def _unusable(endpoint: str, problem: str) -> NoReturn:
-    raise RegistrationFailed("registration_unusable", f"the LMS's answer to the "
-                             f"registration at {endpoint} {problem}")
+    raise RegistrationFailed(
+        "registration_unusable", f"the LMS's answer to the registration at {endpoint} {problem}"
+    )

@@ -15,8 +15,13 @@ class TtlCache(Generic[V]):
     `max_entries` are kept (the cache starts over when full), so keys that come from
     anonymous requests cannot grow it without bound."""
 
-    def __init__(self, max_age: float, *, max_entries: int = 1000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        max_age: float,
+        *,
+        max_entries: int = 1000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.max_age = max_age
         self.max_entries = max_entries
         self._clock = clock

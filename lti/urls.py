@@ -68,23 +68,33 @@ def canvas_configuration(urls: ToolUrls) -> dict[str, object]:
         "target_link_uri": urls.launch,
         "public_jwk_url": urls.jwks,
         "scopes": [*AGS_SCOPES, NRPS_SCOPE],
-        "extensions": [{
-            "domain": urls.domain,
-            "platform": "canvas.instructure.com",
-            "privacy_level": "public",
-            "settings": {
-                "text": "Selfpath",
-                "placements": [
-                    {"placement": "link_selection", "message_type": "LtiDeepLinkingRequest",
-                     "target_link_uri": urls.deep_linking},
-                    {"placement": "assignment_selection",
-                     "message_type": "LtiDeepLinkingRequest",
-                     "target_link_uri": urls.deep_linking},
-                    {"placement": "course_navigation",
-                     "message_type": "LtiResourceLinkRequest", "target_link_uri": urls.launch},
-                ],
-            },
-        }],
+        "extensions": [
+            {
+                "domain": urls.domain,
+                "platform": "canvas.instructure.com",
+                "privacy_level": "public",
+                "settings": {
+                    "text": "Selfpath",
+                    "placements": [
+                        {
+                            "placement": "link_selection",
+                            "message_type": "LtiDeepLinkingRequest",
+                            "target_link_uri": urls.deep_linking,
+                        },
+                        {
+                            "placement": "assignment_selection",
+                            "message_type": "LtiDeepLinkingRequest",
+                            "target_link_uri": urls.deep_linking,
+                        },
+                        {
+                            "placement": "course_navigation",
+                            "message_type": "LtiResourceLinkRequest",
+                            "target_link_uri": urls.launch,
+                        },
+                    ],
+                },
+            }
+        ],
         "custom_fields": {},
     }
 

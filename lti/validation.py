@@ -62,9 +62,17 @@ class LaunchValidator:
     """One launch's checks, in order; what was learnt on the way (the platform, the
     claims read so far) stays readable when a check refuses it, for the launch log."""
 
-    def __init__(self, session: Session, store: LaunchStateStore, keys: PlatformKeys,
-                 *, now: datetime, leeway: int, nonce_ttl: int,
-                 check_addresses: bool = False) -> None:
+    def __init__(
+        self,
+        session: Session,
+        store: LaunchStateStore,
+        keys: PlatformKeys,
+        *,
+        now: datetime,
+        leeway: int,
+        nonce_ttl: int,
+        check_addresses: bool = False,
+    ) -> None:
         self._session = session
         self._store = store
         self._keys = keys
@@ -112,36 +120,51 @@ class LaunchValidator:
     # -- state ---------------------------------------------------------------------------
     def _check_state(self, launch: LaunchRequest) -> None:
         if not launch.state or not launch.id_token:
-            raise LaunchRefused("missing_state", "The launch did not carry a state and an "
-                                "id_token. Start the activity again from the LMS.")
+            raise LaunchRefused(
+                "missing_state",
+                "The launch did not carry a state and an "
+                "id_token. Start the activity again from the LMS.",
+            )
         # states Selfpath issues are 43 characters: a longer one is not looked up
-        pending = (self._store.load(launch.state, self._now)
-                   if len(launch.state) <= MAX_STATE else None)
+        pending = (
+            self._store.load(launch.state, self._now) if len(launch.state) <= MAX_STATE else None
+        )
         if pending is None:
-            raise LaunchRefused("unknown_state", "This launch expired or was already used "
-                                "(unknown state). Start the activity again from the LMS.")
+            raise LaunchRefused(
+                "unknown_state",
+                "This launch expired or was already used "
+                "(unknown state). Start the activity again from the LMS.",
+            )
         self._pending = pending
         if not launch.binding:
             raise StateNotBound(pending)
         if not hmac.compare_digest(launch.binding, pending.binding):
-            raise LaunchRefused("state_mismatch", "The launch's state does not belong to "
-                                "this browser. Start the activity again from the LMS.")
+            raise LaunchRefused(
+                "state_mismatch",
+                "The launch's state does not belong to "
+                "this browser. Start the activity again from the LMS.",
+            )
 
     def _parse(self) -> None:
         try:
             self._jwt["header"], self._jwt["body"] = read_unverified(self._id_token)
         except jwt.DecodeError as exc:
-            raise LaunchRefused("malformed_token", "The id_token is not a well-formed JWT.") \
-                from exc
+            raise LaunchRefused(
+                "malformed_token", "The id_token is not a well-formed JWT."
+            ) from exc
         for part in ("header", "body"):
             name = "payload" if part == "body" else part
             if not isinstance(self._jwt.get(part), dict):
-                raise LaunchRefused("malformed_token", f"The id_token is not a well-formed "
-                                    f"JWT: its {name} is not a JSON object.")
+                raise LaunchRefused(
+                    "malformed_token",
+                    f"The id_token is not a well-formed JWT: its {name} is not a JSON object.",
+                )
             if holds_nul(self._jwt[part]):
                 self._jwt["body"] = {}  # not for the log
-                raise LaunchRefused("malformed_token", f"The id_token is not a well-formed "
-                                    f"JWT: its {name} holds a NUL character.")
+                raise LaunchRefused(
+                    "malformed_token",
+                    f"The id_token is not a well-formed JWT: its {name} holds a NUL character.",
+                )
 
     # -- registration: iss, aud, azp -----------------------------------------------------
     def _get_client_id(self) -> str:
@@ -154,16 +177,22 @@ class LaunchValidator:
         aud, azp = body.get("aud"), body.get("azp")
         if isinstance(aud, str):
             if azp is not None and azp != aud:
-                raise LaunchRefused("azp_mismatch", f"the token's azp {azp!r} is not its "
-                                    f"audience {aud!r}", status=401)
+                raise LaunchRefused(
+                    "azp_mismatch",
+                    f"the token's azp {azp!r} is not its audience {aud!r}",
+                    status=401,
+                )
             return aud
         if isinstance(aud, list) and aud and all(isinstance(a, str) for a in aud):
             if len(aud) == 1 and azp in (None, aud[0]):
                 return str(aud[0])
             if isinstance(azp, str) and azp in aud:
                 return azp
-            raise LaunchRefused("azp_missing", "the token has several audiences and no "
-                                "azp naming Selfpath's client id among them", status=401)
+            raise LaunchRefused(
+                "azp_missing",
+                "the token has several audiences and no azp naming Selfpath's client id among them",
+                status=401,
+            )
         raise LaunchRefused("missing_aud", "the token has no audience (aud)", status=401)
 
     def _check_registration(self) -> None:
@@ -172,17 +201,25 @@ class LaunchValidator:
             raise LaunchRefused("missing_iss", "the token has no issuer (iss)", status=401)
         client_id = self._get_client_id()
         assert self._pending is not None
-        found = find_registration(self._session, iss, client_id,
-                                  self._jwt["body"].get(claims.DEPLOYMENT_ID))
+        found = find_registration(
+            self._session, iss, client_id, self._jwt["body"].get(claims.DEPLOYMENT_ID)
+        )
         if found is None:
-            raise LaunchRefused("unknown_platform", f"no platform is registered with issuer "
-                                f"{iss} and client id {client_id}: register it in Selfpath, "
-                                "or check the client id the LMS shows", status=401)
+            raise LaunchRefused(
+                "unknown_platform",
+                f"no platform is registered with issuer "
+                f"{iss} and client id {client_id}: register it in Selfpath, "
+                "or check the client id the LMS shows",
+                status=401,
+            )
         platform, self._deployment = found
         if platform.id != self._pending.platform_id:
-            raise LaunchRefused("platform_mismatch", f"the token comes from {iss} (client "
-                                f"{client_id}), not from the platform that started the login",
-                                status=401)
+            raise LaunchRefused(
+                "platform_mismatch",
+                f"the token comes from {iss} (client "
+                f"{client_id}), not from the platform that started the login",
+                status=401,
+            )
         refuse_inactive_platform(platform)
         self._platform = platform
 
@@ -190,47 +227,57 @@ class LaunchValidator:
     def _check_signature(self) -> None:
         header = self._jwt["header"]
         if header.get("alg") != "RS256":
-            raise LaunchRefused("bad_alg", f"the token is signed with {header.get('alg')!r}; "
-                                "only RS256 is accepted", status=401)
+            raise LaunchRefused(
+                "bad_alg",
+                f"the token is signed with {header.get('alg')!r}; only RS256 is accepted",
+                status=401,
+            )
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
-            raise LaunchRefused("missing_kid", "the token's header names no key id (kid)",
-                                status=401)
+            raise LaunchRefused(
+                "missing_kid", "the token's header names no key id (kid)", status=401
+            )
         assert self._platform is not None
         key = self._keys.key_for(self._platform.key_set_url, kid)
         try:
             # Not jwt.decode: see lti/id_token.py (same checks, a fifth of the cost).
-            body = verify_rs256(self._id_token, key, now=self._now.timestamp(),
-                                leeway=self._leeway)
+            body = verify_rs256(self._id_token, key, now=self._now.timestamp(), leeway=self._leeway)
         except jwt.ExpiredSignatureError as exc:
             raise LaunchRefused("expired", self._expired_message(), status=401) from exc
         except jwt.ImmatureSignatureError as exc:
-            raise LaunchRefused("issued_in_future", self._future_message(),
-                                status=401) from exc
+            raise LaunchRefused("issued_in_future", self._future_message(), status=401) from exc
         except jwt.InvalidSignatureError as exc:
-            raise LaunchRefused("bad_signature", "the token's signature does not match the "
-                                f"platform's key {kid!r} at {self._platform.key_set_url}: is "
-                                "the key set URL registered for this platform right?",
-                                status=401) from exc
+            raise LaunchRefused(
+                "bad_signature",
+                "the token's signature does not match the "
+                f"platform's key {kid!r} at {self._platform.key_set_url}: is "
+                "the key set URL registered for this platform right?",
+                status=401,
+            ) from exc
         except jwt.InvalidTokenError as exc:
-            raise LaunchRefused("invalid_token", f"the token is not valid: {exc}",
-                                status=401) from exc
+            raise LaunchRefused(
+                "invalid_token", f"the token is not valid: {exc}", status=401
+            ) from exc
         self._jwt["body"] = body  # verified claims only
 
     def _future_message(self) -> str:
         iat = self._jwt["body"].get("iat")
         if isinstance(iat, (int, float)):
             minutes = max(1, round((iat - self._now.timestamp()) / 60))
-            return (f"the token was issued {minutes} minute{'s' if minutes != 1 else ''} in "
-                    "the future: is the LMS clock right?")
+            return (
+                f"the token was issued {minutes} minute{'s' if minutes != 1 else ''} in "
+                "the future: is the LMS clock right?"
+            )
         return "the token was issued in the future: is the LMS clock right?"
 
     def _expired_message(self) -> str:
         exp = self._jwt["body"].get("exp")
         if isinstance(exp, (int, float)):
             minutes = max(1, round((self._now.timestamp() - exp) / 60))
-            return (f"the token expired {minutes} minute{'s' if minutes != 1 else ''} ago: "
-                    "is the LMS clock right?")
+            return (
+                f"the token expired {minutes} minute{'s' if minutes != 1 else ''} ago: "
+                "is the LMS clock right?"
+            )
         return "the token has expired"
 
     # -- nonce: equal to the login's, spent once -----------------------------------------
@@ -240,14 +287,19 @@ class LaunchValidator:
         if not isinstance(nonce, str) or not nonce:
             raise LaunchRefused("missing_nonce", "the token has no nonce", status=401)
         if not hmac.compare_digest(nonce, self._pending.nonce):
-            raise LaunchRefused("nonce_mismatch", "the token's nonce is not the one issued "
-                                "for this login", status=401)
+            raise LaunchRefused(
+                "nonce_mismatch",
+                "the token's nonce is not the one issued for this login",
+                status=401,
+            )
         if not self._store.consume(self._pending.state, self._now):
-            raise LaunchRefused("state_used", "this launch was already used. Start the "
-                                "activity again from the LMS.")
+            raise LaunchRefused(
+                "state_used", "this launch was already used. Start the activity again from the LMS."
+            )
         if not self._store.use_nonce(nonce, self._nonce_ttl, self._now):
-            raise LaunchRefused("nonce_replayed", "the token's nonce was already used "
-                                "(replayed launch)", status=401)
+            raise LaunchRefused(
+                "nonce_replayed", "the token's nonce was already used (replayed launch)", status=401
+            )
         if self._store.in_session:  # spent even if a later check fails
             self._session.commit()
 
@@ -256,8 +308,11 @@ class LaunchValidator:
         assert self._platform is not None
         deployment_id = self._jwt["body"].get(claims.DEPLOYMENT_ID)
         if not isinstance(deployment_id, str) or not deployment_id:
-            raise LaunchRefused("missing_deployment", "the token has no deployment_id: the "
-                                "LMS did not say which installation of Selfpath launched")
+            raise LaunchRefused(
+                "missing_deployment",
+                "the token has no deployment_id: the "
+                "LMS did not say which installation of Selfpath launched",
+            )
         # read with the platform, for this same claim: the signature check verified the
         # very payload it was read from
         deployment = self._deployment
@@ -265,14 +320,22 @@ class LaunchValidator:
         if deployment is None:
             deployment = self._record_new_deployment(deployment_id)
             if not deployment.enabled:
-                raise LaunchRefused("unknown_deployment", f"deployment {deployment_id!r} is "
-                                    f"not registered for {where}; it is now listed, "
-                                    "disabled, in Selfpath's admin console, where an admin "
-                                    "can enable it", status=403)
+                raise LaunchRefused(
+                    "unknown_deployment",
+                    f"deployment {deployment_id!r} is "
+                    f"not registered for {where}; it is now listed, "
+                    "disabled, in Selfpath's admin console, where an admin "
+                    "can enable it",
+                    status=403,
+                )
         elif not deployment.enabled:
-            raise LaunchRefused("deployment_disabled", f"deployment {deployment_id!r} of "
-                                f"{where} is disabled: an admin can enable it in Selfpath's "
-                                "admin console", status=403)
+            raise LaunchRefused(
+                "deployment_disabled",
+                f"deployment {deployment_id!r} of "
+                f"{where} is disabled: an admin can enable it in Selfpath's "
+                "admin console",
+                status=403,
+            )
 
     def _record_new_deployment(self, deployment_id: str) -> Deployment:
         """Kept (committed) even when the launch is refused, so an admin can enable it."""
@@ -294,20 +357,24 @@ class LaunchValidator:
         body = self._jwt["body"]
         version = body.get(claims.VERSION)
         if version != "1.3.0":
-            raise LaunchRefused("bad_version", f"LTI version {version!r} is not supported; "
-                                "Selfpath needs 1.3.0")
+            raise LaunchRefused(
+                "bad_version", f"LTI version {version!r} is not supported; Selfpath needs 1.3.0"
+            )
         message_type = body.get(claims.MESSAGE_TYPE)
         if message_type not in claims.SUPPORTED_MESSAGES:
-            raise LaunchRefused("bad_message_type", f"message type {message_type!r} is not "
-                                "supported by Selfpath")
+            raise LaunchRefused(
+                "bad_message_type", f"message type {message_type!r} is not supported by Selfpath"
+            )
         if not isinstance(body.get(claims.ROLES), list):
             raise LaunchRefused("missing_roles", "the token has no roles claim")
         if message_type == claims.DEEP_LINKING_REQUEST:
             settings = body.get(claims.DEEP_LINKING_SETTINGS)
             if not isinstance(settings, dict) or not isinstance(
-                    settings.get("deep_link_return_url"), str):
-                raise LaunchRefused("missing_return_url", "the deep linking request has no "
-                                    "deep_link_return_url")
+                settings.get("deep_link_return_url"), str
+            ):
+                raise LaunchRefused(
+                    "missing_return_url", "the deep linking request has no deep_link_return_url"
+                )
         self._run_pylti1p3_validators(body)
 
     def _check_service_urls(self) -> None:
@@ -322,5 +389,6 @@ class LaunchValidator:
             try:
                 validator.validate(body)
             except LtiException as exc:
-                raise LaunchRefused("invalid_message", f"the launch message is incomplete: "
-                                    f"{exc}") from exc
+                raise LaunchRefused(
+                    "invalid_message", f"the launch message is incomplete: {exc}"
+                ) from exc

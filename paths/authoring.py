@@ -87,8 +87,11 @@ def check_draft(draft: PathDraft) -> None:
     cycle = find_cycle(draft.steps)  # type: ignore[arg-type]
     if cycle:
         named = " → ".join(cycle)
-        raise InvalidPath(f"the prerequisites form a cycle: {named}", code="prerequisite_cycle",
-                          params={"cycle": named})
+        raise InvalidPath(
+            f"the prerequisites form a cycle: {named}",
+            code="prerequisite_cycle",
+            params={"cycle": named},
+        )
 
 
 def draft_problems(draft: PathDraft) -> list[str]:
@@ -121,8 +124,10 @@ def _alignment_problems(draft: PathDraft, kinds: dict[str, str]) -> list[str]:
     problems: list[str] = []
     for index, alignment in enumerate(draft.alignments):
         if alignment.skill not in skills:
-            problems.append(f"alignments[{index}].skill: no step or question of the path "
-                            f"has the skill {alignment.skill!r}")
+            problems.append(
+                f"alignments[{index}].skill: no step or question of the path "
+                f"has the skill {alignment.skill!r}"
+            )
         if alignment.step is not None and alignment.step not in kinds:
             problems.append(f"alignments[{index}].step: unknown step {alignment.step!r}")
     return problems
@@ -140,15 +145,17 @@ def _step_problems(where: str, step: StepDraft, kinds: dict[str, str]) -> list[s
         if required not in kinds:
             problems.append(f"{where}.prerequisites[{index}]: unknown step {required!r}")
     if step.remedial_for and kinds.get(step.remedial_for) != "checkpoint":
-        problems.append(f"{where}.remedial_for: {step.remedial_for!r} is not a checkpoint "
-                        "of this path")
+        problems.append(
+            f"{where}.remedial_for: {step.remedial_for!r} is not a checkpoint of this path"
+        )
     if step.kind == "checkpoint" and not step.questions:
         problems.append(f"{where}.checkpoint.questions: a checkpoint needs questions")
     if step.kind != "checkpoint" and step.questions:
         problems.append(f"{where}.checkpoint: only a checkpoint step has questions")
     if step.mastery_threshold is not None and not 0 < step.mastery_threshold <= 1:
-        problems.append(f"{where}.checkpoint.threshold: the mastery threshold is a fraction "
-                        "in (0, 1]")
+        problems.append(
+            f"{where}.checkpoint.threshold: the mastery threshold is a fraction in (0, 1]"
+        )
     for index, question in enumerate(step.questions):
         problems.extend(_question_problems(f"{where}.checkpoint.questions[{index}]", question))
     return problems
@@ -160,41 +167,67 @@ def _question_problems(where: str, question: QuestionDraft) -> list[str]:
     if question.kind == "choice" and len(question.choices) < 2:
         return [f"{where}.choices: give at least two choices"]
     if question.kind == "choice" and not (
-            isinstance(question.answer, int) and not isinstance(question.answer, bool)
-            and 0 <= question.answer < len(question.choices)):
-        return [f"{where}.answer: the answer must be the index of one of its choices "
-                f"(0 to {len(question.choices) - 1})"]
+        isinstance(question.answer, int)
+        and not isinstance(question.answer, bool)
+        and 0 <= question.answer < len(question.choices)
+    ):
+        return [
+            f"{where}.answer: the answer must be the index of one of its choices "
+            f"(0 to {len(question.choices) - 1})"
+        ]
     if question.kind == "short" and not question.answer:
         return [f"{where}.accepted: give at least one accepted answer"]
     return []
 
 
-def create_path(session: Session, draft: PathDraft, *, now: datetime, tenant_id: int | None,
-                course_id: int | None = None, owner_id: int | None = None,
-                is_template: bool = False) -> PathVersion:
+def create_path(
+    session: Session,
+    draft: PathDraft,
+    *,
+    now: datetime,
+    tenant_id: int | None,
+    course_id: int | None = None,
+    owner_id: int | None = None,
+    is_template: bool = False,
+) -> PathVersion:
     """A new path with its first published version."""
     check_draft(draft)
-    path = LearningPath(uuid=_free_uuid(session, draft.uuid), title=draft.title,
-                        description=draft.description, language=draft.language,
-                        tenant_id=tenant_id, course_id=course_id, owner_id=owner_id,
-                        is_template=is_template, created_at=now)
+    path = LearningPath(
+        uuid=_free_uuid(session, draft.uuid),
+        title=draft.title,
+        description=draft.description,
+        language=draft.language,
+        tenant_id=tenant_id,
+        course_id=course_id,
+        owner_id=owner_id,
+        is_template=is_template,
+        created_at=now,
+    )
     session.add(path)
     session.flush()
     return publish(session, path, draft, now=now)
 
 
-def publish(session: Session, path: LearningPath, draft: PathDraft, *,
-            now: datetime) -> PathVersion:
+def publish(
+    session: Session, path: LearningPath, draft: PathDraft, *, now: datetime
+) -> PathVersion:
     """Freeze the draft as the path's next version."""
     check_draft(draft)
-    number = (session.scalar(select(func.max(PathVersion.number)).where(
-        PathVersion.path_id == path.id)) or 0) + 1
-    version = PathVersion(path_id=path.id, number=number, title=draft.title,
-                          description=draft.description, language=draft.language,
-                          subject=draft.subject, level=draft.level,
-                          skill_labels=[{"key": s.key, "label": s.label}
-                                        for s in draft.skills],
-                          published_at=now)
+    number = (
+        session.scalar(select(func.max(PathVersion.number)).where(PathVersion.path_id == path.id))
+        or 0
+    ) + 1
+    version = PathVersion(
+        path_id=path.id,
+        number=number,
+        title=draft.title,
+        description=draft.description,
+        language=draft.language,
+        subject=draft.subject,
+        level=draft.level,
+        skill_labels=[{"key": s.key, "label": s.label} for s in draft.skills],
+        published_at=now,
+    )
     uuids = _step_uuids(session, path.id, draft.steps)
     version.steps = [_step(s, i, uuids[s.key]) for i, s in enumerate(draft.steps)]
     version.alignments = alignment_rows(session, draft.alignments, path.tenant_id)
@@ -207,8 +240,10 @@ def publish(session: Session, path: LearningPath, draft: PathDraft, *,
 def _free_uuid(session: Session, wanted: str | None) -> str:
     """The path keeps the identity its document carries, unless another path has it (the
     same file imported twice): then it is a new path with a new identity."""
-    if wanted and session.scalar(select(LearningPath.id).where(
-            LearningPath.uuid == wanted)) is None:
+    if (
+        wanted
+        and session.scalar(select(LearningPath.id).where(LearningPath.uuid == wanted)) is None
+    ):
         return wanted
     return new_uuid()
 
@@ -216,28 +251,52 @@ def _free_uuid(session: Session, wanted: str | None) -> str:
 def _step_uuids(session: Session, path_id: int, steps: tuple[StepDraft, ...]) -> dict[str, str]:
     """Each step keeps its identity: the one its draft carries, else that of the step with
     the same key in the path's previous versions, else a new one; never two alike."""
-    known = dict(session.execute(
-        select(Step.key, Step.uuid).join(PathVersion).where(PathVersion.path_id == path_id)
-        .order_by(PathVersion.number)).tuples().all())
+    known = dict(
+        session.execute(
+            select(Step.key, Step.uuid)
+            .join(PathVersion)
+            .where(PathVersion.path_id == path_id)
+            .order_by(PathVersion.number)
+        )
+        .tuples()
+        .all()
+    )
     uuids: dict[str, str] = {}
     for step in steps:
         candidate = step.uuid or known.get(step.key)
-        uuids[step.key] = candidate if candidate and candidate not in uuids.values() \
-            else new_uuid()
+        uuids[step.key] = candidate if candidate and candidate not in uuids.values() else new_uuid()
     return uuids
 
 
 def _step(draft: StepDraft, position: int, uuid: str) -> Step:
-    step = Step(key=draft.key, uuid=uuid, position=position, kind=draft.kind,
-                title=draft.title,
-                instructions=draft.instructions, resource_url=draft.resource_url,
-                resource_licence=draft.resource_licence, resource_source=draft.resource_source,
-                resource_framable=draft.resource_framable, minutes=draft.minutes,
-                skills=list(draft.skills), optional=draft.optional,
-                prerequisites=list(draft.prerequisites), remedial_for=draft.remedial_for,
-                mastery_threshold=draft.mastery_threshold)
-    step.questions = [Question(position=i, kind=q.kind, prompt=q.prompt, skill=q.skill,
-                               choices=list(q.choices), answer=q.answer,
-                               explanation=q.explanation)
-                      for i, q in enumerate(draft.questions)]
+    step = Step(
+        key=draft.key,
+        uuid=uuid,
+        position=position,
+        kind=draft.kind,
+        title=draft.title,
+        instructions=draft.instructions,
+        resource_url=draft.resource_url,
+        resource_licence=draft.resource_licence,
+        resource_source=draft.resource_source,
+        resource_framable=draft.resource_framable,
+        minutes=draft.minutes,
+        skills=list(draft.skills),
+        optional=draft.optional,
+        prerequisites=list(draft.prerequisites),
+        remedial_for=draft.remedial_for,
+        mastery_threshold=draft.mastery_threshold,
+    )
+    step.questions = [
+        Question(
+            position=i,
+            kind=q.kind,
+            prompt=q.prompt,
+            skill=q.skill,
+            choices=list(q.choices),
+            answer=q.answer,
+            explanation=q.explanation,
+        )
+        for i, q in enumerate(draft.questions)
+    ]
     return step

@@ -23,8 +23,19 @@ STEP_KINDS = ("read", "watch", "practice", "checkpoint", "reflect", "external")
 QUESTION_KINDS = ("choice", "short")
 CHECKPOINT_KIND = "checkpoint"
 # What a path is about and who it is for, as the open library files and filters them.
-SUBJECTS = ("digital-skills", "study-skills", "mathematics", "biology", "physics", "chemistry",
-            "geography", "history", "literature", "english-language", "other")
+SUBJECTS = (
+    "digital-skills",
+    "study-skills",
+    "mathematics",
+    "biology",
+    "physics",
+    "chemistry",
+    "geography",
+    "history",
+    "literature",
+    "english-language",
+    "other",
+)
 LEVELS = ("primary", "lower-secondary", "upper-secondary", "adult")
 
 
@@ -38,8 +49,7 @@ class LearningPath(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The path's identity in exports and in the open library, kept across versions.
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
-    tenant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("tenants.id", ondelete="CASCADE"))
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
@@ -51,10 +61,12 @@ class LearningPath(Base):
     draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The open-library release this path was copied from (attribution and lineage).
     derived_from_id: Mapped[int | None] = mapped_column(
-        ForeignKey("library_releases.id", ondelete="SET NULL", use_alter=True), index=True)
+        ForeignKey("library_releases.id", ondelete="SET NULL", use_alter=True), index=True
+    )
 
     versions: Mapped[list[PathVersion]] = relationship(
-        back_populates="path", order_by="PathVersion.number")
+        back_populates="path", order_by="PathVersion.number"
+    )
 
 
 class PathVersion(Base):
@@ -75,10 +87,12 @@ class PathVersion(Base):
 
     path: Mapped[LearningPath] = relationship(back_populates="versions")
     steps: Mapped[list[Step]] = relationship(
-        back_populates="version", order_by="Step.position", cascade="all, delete-orphan")
+        back_populates="version", order_by="Step.position", cascade="all, delete-orphan"
+    )
     # Its skills aligned to competencies of a framework, frozen with the version.
     alignments: Mapped[list[CompetencyAlignment]] = relationship(
-        order_by="CompetencyAlignment.position", cascade="all, delete-orphan")
+        order_by="CompetencyAlignment.position", cascade="all, delete-orphan"
+    )
 
 
 class Step(Base):
@@ -107,7 +121,8 @@ class Step(Base):
 
     version: Mapped[PathVersion] = relationship(back_populates="steps")
     questions: Mapped[list[Question]] = relationship(
-        back_populates="step", order_by="Question.position", cascade="all, delete-orphan")
+        back_populates="step", order_by="Question.position", cascade="all, delete-orphan"
+    )
 
     @property
     def is_checkpoint(self) -> bool:

@@ -23,8 +23,12 @@ from paths.dashboard import (
 # The order the dashboard shows statuses in: who needs help first.
 STATUS_ORDER = (STUCK, BEHIND, NOT_STARTED, ON_TRACK, DONE)
 # A heat map cell's status, by the symbol the class view (and the CSV) gives it.
-CELL_STATUS = {CELL_DONE: "done", CELL_TESTED_OUT: "tested_out", CELL_FAILED: "failed",
-               CELL_TODO: "todo"}
+CELL_STATUS = {
+    CELL_DONE: "done",
+    CELL_TESTED_OUT: "tested_out",
+    CELL_FAILED: "failed",
+    CELL_TODO: "todo",
+}
 BIN_WIDTH = 10  # percentage points per bar of the progress distribution
 
 
@@ -73,8 +77,10 @@ def progress_distribution(view: ClassView) -> list[ProgressBin]:
     bins = [0] * (100 // BIN_WIDTH)
     for row in view.rows:
         bins[min(row.percent // BIN_WIDTH, len(bins) - 1)] += 1
-    return [ProgressBin(i * BIN_WIDTH, 100 if i == len(bins) - 1 else (i + 1) * BIN_WIDTH - 1,
-                        n) for i, n in enumerate(bins)]
+    return [
+        ProgressBin(i * BIN_WIDTH, 100 if i == len(bins) - 1 else (i + 1) * BIN_WIDTH - 1, n)
+        for i, n in enumerate(bins)
+    ]
 
 
 def question_pass_rates(view: ClassView) -> list[QuestionRate]:
@@ -88,9 +94,19 @@ def question_pass_rates(view: ClassView) -> list[QuestionRate]:
             for index, correct in enumerate(checkpoint.correct):
                 answered[key, index] = answered.get((key, index), 0) + 1
                 right[key, index] = right.get((key, index), 0) + int(bool(correct))
-    return [QuestionRate(step.number, step.key, step.title, index + 1, prompt,
-                         right.get((step.key, index), 0), answered.get((step.key, index), 0))
-            for step in view.steps for index, prompt in enumerate(view.questions.get(step.key, ()))]
+    return [
+        QuestionRate(
+            step.number,
+            step.key,
+            step.title,
+            index + 1,
+            prompt,
+            right.get((step.key, index), 0),
+            answered.get((step.key, index), 0),
+        )
+        for step in view.steps
+        for index, prompt in enumerate(view.questions.get(step.key, ()))
+    ]
 
 
 def cell_runs(cells: Sequence[str]) -> list[CellRun]:

@@ -49,8 +49,7 @@ from paths.people import LEARNER, Membership, User
 from paths.skill_names import SkillNames, skill_names
 from paths.study.up_next import is_required
 
-DONE, NOT_STARTED, STUCK, BEHIND, ON_TRACK = "done", "not_started", "stuck", "behind", \
-    "on_track"
+DONE, NOT_STARTED, STUCK, BEHIND, ON_TRACK = "done", "not_started", "stuck", "behind", "on_track"
 ATTENTION_ORDER = {STUCK: 0, BEHIND: 1, NOT_STARTED: 2, ON_TRACK: 3, DONE: 4}
 INACTIVE_AFTER = timedelta(days=7)
 # One symbol per step in the heat map: done, tested out, checkpoint not passed, to do.
@@ -110,8 +109,9 @@ class LearnerRow:
     @property
     def skill_percents(self) -> tuple[int | None, ...]:
         """The skill results as whole percentages, in the order of the class's skills."""
-        return tuple(None if share is None else round(share * 100)
-                     for share in self.skills.values())
+        return tuple(
+            None if share is None else round(share * 100) for share in self.skills.values()
+        )
 
     @property
     def cells(self) -> str:
@@ -162,8 +162,8 @@ class ClassView:
     steps: tuple[StepColumn, ...] = ()
     # checkpoint key -> each question's prompt, in order
     questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    titles: Mapping[str, str] = field(default_factory=dict)          # step key -> title
-    skill_names: SkillNames = field(default_factory=SkillNames)     # skill key -> label
+    titles: Mapping[str, str] = field(default_factory=dict)  # step key -> title
+    skill_names: SkillNames = field(default_factory=SkillNames)  # skill key -> label
 
     def failed_titles(self, row: LearnerRow) -> tuple[str, ...]:
         """The checkpoints a learner has not passed, by the titles the teacher gave them."""
@@ -177,36 +177,65 @@ class ClassView:
         return sum(1 for r in self.rows if r.status == status)
 
 
-def class_roster(session: Session, course_id: int | None, assignment: Assignment
-                 ) -> list[RosterMember]:
+def class_roster(
+    session: Session, course_id: int | None, assignment: Assignment
+) -> list[RosterMember]:
     """Learners of the course who launched Selfpath, and anyone enrolled on the assignment."""
     enrolled = select(Enrollment.user_id).where(Enrollment.assignment_id == assignment.id)
-    in_course = select(Membership.user_id).where(Membership.course_id == course_id,
-                                                 Membership.role == LEARNER)
+    in_course = select(Membership.user_id).where(
+        Membership.course_id == course_id, Membership.role == LEARNER
+    )
     people = select(User.id, User.subject, User.name).where(
-        User.id.in_(enrolled) | (User.id.in_(in_course) if course_id is not None
-                                 else false()))
-    return [RosterMember(subject, name, user_id)
-            for user_id, subject, name in session.execute(people)]
+        User.id.in_(enrolled) | (User.id.in_(in_course) if course_id is not None else false())
+    )
+    return [
+        RosterMember(subject, name, user_id) for user_id, subject, name in session.execute(people)
+    ]
 
 
-def class_view(session: Session, assignment: Assignment, roster: Sequence[RosterMember],
-               now: datetime) -> ClassView:
+def class_view(
+    session: Session, assignment: Assignment, roster: Sequence[RosterMember], now: datetime
+) -> ClassView:
     facts = _PathFacts.read(session, assignment.path_version_id)
-    enrollments = {user_id: _Enrolled(enrollment_id, as_utc(created) or assignment.created_at)
-                   for enrollment_id, user_id, created in session.execute(
-                       select(Enrollment.id, Enrollment.user_id, Enrollment.created_at).where(
-                           Enrollment.assignment_id == assignment.id))}
+    enrollments = {
+        user_id: _Enrolled(enrollment_id, as_utc(created) or assignment.created_at)
+        for enrollment_id, user_id, created in session.execute(
+            select(Enrollment.id, Enrollment.user_id, Enrollment.created_at).where(
+                Enrollment.assignment_id == assignment.id
+            )
+        )
+    }
     progress = _progress_by_enrollment(session, assignment.id)
     skills = tuple(sorted({s for key in facts.keys for s in facts.skills_of[key]}))
-    rows = [_row(m, enrollments.get(m.user_id) if m.user_id else None, progress, facts,
-                 skills, assignment, now) for m in roster]
-    rows.sort(key=lambda r: (ATTENTION_ORDER[r.status], (r.member.name or "").casefold(),
-                             r.member.subject))
-    return ClassView(keys=facts.keys, skills=skills, rows=tuple(rows),
-                     competencies=facts.competencies, steps=facts.columns,
-                     questions=facts.prompts, titles=facts.titles,
-                     skill_names=skill_names(assignment.version))
+    rows = [
+        _row(
+            m,
+            enrollments.get(m.user_id) if m.user_id else None,
+            progress,
+            facts,
+            skills,
+            assignment,
+            now,
+        )
+        for m in roster
+    ]
+    rows.sort(
+        key=lambda r: (
+            ATTENTION_ORDER[r.status],
+            (r.member.name or "").casefold(),
+            r.member.subject,
+        )
+    )
+    return ClassView(
+        keys=facts.keys,
+        skills=skills,
+        rows=tuple(rows),
+        competencies=facts.competencies,
+        steps=facts.columns,
+        questions=facts.prompts,
+        titles=facts.titles,
+        skill_names=skill_names(assignment.version),
+    )
 
 
 def _competency_columns(rows: Sequence[Any]) -> tuple[CompetencyColumn, ...]:
@@ -215,8 +244,9 @@ def _competency_columns(rows: Sequence[Any]) -> tuple[CompetencyColumn, ...]:
     for _part, _position, _id, _key, skill, competency_id, code, statement, framework in rows:
         column = columns.get(competency_id)
         skills = (*column.skills, skill) if column else (skill,)
-        columns[competency_id] = CompetencyColumn(competency_id, code, statement, framework,
-                                                  tuple(dict.fromkeys(skills)))
+        columns[competency_id] = CompetencyColumn(
+            competency_id, code, statement, framework, tuple(dict.fromkeys(skills))
+        )
     return tuple(columns.values())
 
 
@@ -225,17 +255,37 @@ def _questions_and_alignments(version_id: int) -> Any:
     alignments with their competency (part 1), in one statement: the page's statement count
     stays the same with or without alignments."""
     no_int, no_text = cast(null(), Integer), cast(null(), String)
-    questions = select(literal(0).label("part"), Step.position.label("p1"),
-                       Question.position.label("p2"), Step.key, Question.skill, no_int,
-                       no_text, cast(Question.prompt, String), no_text).join(
-        Question, Question.step_id == Step.id).where(
-        Step.version_id == version_id, Step.kind == CHECKPOINT_KIND)
-    alignments = select(literal(1), CompetencyAlignment.position, CompetencyAlignment.id,
-                        no_text, CompetencyAlignment.skill, Competency.id, Competency.code,
-                        Competency.statement, Framework.title).join(
-        Competency, Competency.id == CompetencyAlignment.competency_id).join(
-        Framework, Framework.id == Competency.framework_id).where(
-        CompetencyAlignment.version_id == version_id)
+    questions = (
+        select(
+            literal(0).label("part"),
+            Step.position.label("p1"),
+            Question.position.label("p2"),
+            Step.key,
+            Question.skill,
+            no_int,
+            no_text,
+            cast(Question.prompt, String),
+            no_text,
+        )
+        .join(Question, Question.step_id == Step.id)
+        .where(Step.version_id == version_id, Step.kind == CHECKPOINT_KIND)
+    )
+    alignments = (
+        select(
+            literal(1),
+            CompetencyAlignment.position,
+            CompetencyAlignment.id,
+            no_text,
+            CompetencyAlignment.skill,
+            Competency.id,
+            Competency.code,
+            Competency.statement,
+            Framework.title,
+        )
+        .join(Competency, Competency.id == CompetencyAlignment.competency_id)
+        .join(Framework, Framework.id == Competency.framework_id)
+        .where(CompetencyAlignment.version_id == version_id)
+    )
     return union_all(questions, alignments).order_by("part", "p1", "p2")
 
 
@@ -256,8 +306,10 @@ def _progress_by_enrollment(session: Session, assignment_id: int) -> dict[int, _
         state = by_enrollment[enrollment_id]
         before = state.checkpoints.get(key)  # replacing it keeps its place: first attempted
         state.checkpoints[key] = _Checkpoint(
-            passed=bool(passed), answers=answers,
-            failed_twice=not passed and before is not None and not before.passed)
+            passed=bool(passed),
+            answers=answers,
+            failed_twice=not passed and before is not None and not before.passed,
+        )
         if passed:
             state.finished.add(key)
     return by_enrollment
@@ -269,10 +321,17 @@ def _summaries(assignment_id: int) -> Select[Any]:
     def keys_of(kind: str) -> ColumnElement[str]:
         return func.aggregate_strings(case((event.kind == kind, event.step_key)), "\n")
 
-    return select(event.enrollment_id, func.max(event.at), keys_of(events.COMPLETED),
-                  keys_of(events.TESTED_OUT)).join(
-        Enrollment, Enrollment.id == event.enrollment_id).where(
-        Enrollment.assignment_id == assignment_id).group_by(event.enrollment_id)
+    return (
+        select(
+            event.enrollment_id,
+            func.max(event.at),
+            keys_of(events.COMPLETED),
+            keys_of(events.TESTED_OUT),
+        )
+        .join(Enrollment, Enrollment.id == event.enrollment_id)
+        .where(Enrollment.assignment_id == assignment_id)
+        .group_by(event.enrollment_id)
+    )
 
 
 def _attempts(assignment_id: int) -> Select[Any]:
@@ -281,12 +340,17 @@ def _attempts(assignment_id: int) -> Select[Any]:
     SQLite than ranking the attempts with window functions, and its plan stays a merge
     join without table statistics.)"""
     event = events.ProgressEvent
-    return select(event.enrollment_id, event.step_key,
-                  case((event.payload["passed"].as_boolean(), 1), else_=0),
-                  event.payload["correct"].as_string()).join(
-        Enrollment, Enrollment.id == event.enrollment_id).where(
-        Enrollment.assignment_id == assignment_id,
-        event.kind == events.CHECKPOINT).order_by(event.enrollment_id, event.at, event.id)
+    return (
+        select(
+            event.enrollment_id,
+            event.step_key,
+            case((event.payload["passed"].as_boolean(), 1), else_=0),
+            event.payload["correct"].as_string(),
+        )
+        .join(Enrollment, Enrollment.id == event.enrollment_id)
+        .where(Enrollment.assignment_id == assignment_id, event.kind == events.CHECKPOINT)
+        .order_by(event.enrollment_id, event.at, event.id)
+    )
 
 
 @dataclass(frozen=True)
@@ -306,12 +370,22 @@ class _PathFacts:
 
     @classmethod
     def read(cls, session: Session, version_id: int) -> _PathFacts:
-        steps = session.execute(select(
-            Step.key, Step.kind, Step.minutes, Step.skills, Step.optional, Step.remedial_for,
-            Step.title,
-        ).where(Step.version_id == version_id).order_by(Step.position)).all()
+        steps = session.execute(
+            select(
+                Step.key,
+                Step.kind,
+                Step.minutes,
+                Step.skills,
+                Step.optional,
+                Step.remedial_for,
+                Step.title,
+            )
+            .where(Step.version_id == version_id)
+            .order_by(Step.position)
+        ).all()
         question_skills: dict[str, list[str | None]] = {
-            s.key: [] for s in steps if s.kind == CHECKPOINT_KIND}
+            s.key: [] for s in steps if s.kind == CHECKPOINT_KIND
+        }
         prompts: dict[str, list[str]] = {key: [] for key in question_skills}
         skills_of = {s.key: tuple(s.skills) for s in steps}
         rows = session.execute(_questions_and_alignments(version_id)).all()
@@ -320,19 +394,30 @@ class _PathFacts:
                 key, skill = row[3], row[4]
                 question_skills[key].append(skill or next(iter(skills_of[key]), None))
                 prompts[key].append(row[7] or "")
-        return cls(keys=tuple(s.key for s in steps), titles={s.key: s.title for s in steps},
-                   required=frozenset(s.key for s in steps if is_required(s)),
-                   minutes={s.key: s.minutes for s in steps}, skills_of=skills_of,
-                   question_skills={k: tuple(v) for k, v in question_skills.items()},
-                   competencies=_competency_columns([r for r in rows if r[0] == 1]),
-                   columns=tuple(StepColumn(n, s.key, s.title, s.kind)
-                                 for n, s in enumerate(steps, start=1)),
-                   prompts={k: tuple(v) for k, v in prompts.items()})
+        return cls(
+            keys=tuple(s.key for s in steps),
+            titles={s.key: s.title for s in steps},
+            required=frozenset(s.key for s in steps if is_required(s)),
+            minutes={s.key: s.minutes for s in steps},
+            skills_of=skills_of,
+            question_skills={k: tuple(v) for k, v in question_skills.items()},
+            competencies=_competency_columns([r for r in rows if r[0] == 1]),
+            columns=tuple(
+                StepColumn(n, s.key, s.title, s.kind) for n, s in enumerate(steps, start=1)
+            ),
+            prompts={k: tuple(v) for k, v in prompts.items()},
+        )
 
 
-def _row(member: RosterMember, enrollment: _Enrolled | None,
-         progress: dict[int, _Progress], facts: _PathFacts, skills: tuple[str, ...],
-         assignment: Assignment, now: datetime) -> LearnerRow:
+def _row(
+    member: RosterMember,
+    enrollment: _Enrolled | None,
+    progress: dict[int, _Progress],
+    facts: _PathFacts,
+    skills: tuple[str, ...],
+    assignment: Assignment,
+    now: datetime,
+) -> LearnerRow:
     state = progress.get(enrollment.id) if enrollment else None
     state = state or _Progress()
     finished = state.finished
@@ -340,17 +425,31 @@ def _row(member: RosterMember, enrollment: _Enrolled | None,
     percent = round(100 * finished_required / len(facts.required)) if facts.required else 100
     failed = tuple(k for k, c in state.checkpoints.items() if not c.passed and k not in finished)
     minutes = sum(map(facts.minutes.get, finished - state.tested_out, repeat(0)))
-    status = _status(state, percent, finished_required == len(facts.required), assignment,
-                     enrollment, now)
+    status = _status(
+        state, percent, finished_required == len(facts.required), assignment, enrollment, now
+    )
     return LearnerRow(
-        member=member, enrollment_id=enrollment.id if enrollment else None, status=status,
-        percent=percent, minutes_spent=minutes, last_activity=state.last_activity,
-        skills=_skill_scores(facts, skills, state), failed_checkpoints=failed,
-        progress=state, keys=facts.keys)
+        member=member,
+        enrollment_id=enrollment.id if enrollment else None,
+        status=status,
+        percent=percent,
+        minutes_spent=minutes,
+        last_activity=state.last_activity,
+        skills=_skill_scores(facts, skills, state),
+        failed_checkpoints=failed,
+        progress=state,
+        keys=facts.keys,
+    )
 
 
-def _status(state: _Progress, percent: int, all_done: bool, assignment: Assignment,
-            enrollment: _Enrolled | None, now: datetime) -> str:
+def _status(
+    state: _Progress,
+    percent: int,
+    all_done: bool,
+    assignment: Assignment,
+    enrollment: _Enrolled | None,
+    now: datetime,
+) -> str:
     if state.last_activity is None:
         return NOT_STARTED
     if all_done:
@@ -365,8 +464,9 @@ def _status(state: _Progress, percent: int, all_done: bool, assignment: Assignme
     return ON_TRACK
 
 
-def _expected_percent(assignment: Assignment, enrollment: _Enrolled | None,
-                      now: datetime) -> float | None:
+def _expected_percent(
+    assignment: Assignment, enrollment: _Enrolled | None, now: datetime
+) -> float | None:
     if assignment.due_at is None or enrollment is None:
         return None
     start = min(assignment.created_at, enrollment.created_at)
@@ -385,18 +485,22 @@ def _cells(keys: tuple[str, ...], state: _Progress, failed: tuple[str, ...]) -> 
     return "".join(map(symbols.get, keys, repeat(CELL_TODO)))
 
 
-def _skill_scores(facts: _PathFacts, skills: tuple[str, ...],
-                  state: _Progress) -> dict[str, float | None]:
+def _skill_scores(
+    facts: _PathFacts, skills: tuple[str, ...], state: _Progress
+) -> dict[str, float | None]:
     """Per skill, the share of checkpoint questions right in each checkpoint's latest
     attempt; a skill the learner tested out of counts as mastered."""
     right: dict[str, int] = defaultdict(int)
     asked: dict[str, int] = defaultdict(int)
     for key, checkpoint in state.checkpoints.items():
-        for skill, correct in zip(facts.question_skills.get(key, ()), checkpoint.correct,
-                                  strict=False):
+        for skill, correct in zip(
+            facts.question_skills.get(key, ()), checkpoint.correct, strict=False
+        ):
             if skill:
                 asked[skill] += 1
                 right[skill] += int(bool(correct))
     tested = {s for key in state.tested_out for s in facts.skills_of.get(key, ())}
-    return {skill: (right[skill] / asked[skill] if asked[skill] else
-                    (1.0 if skill in tested else None)) for skill in skills}
+    return {
+        skill: (right[skill] / asked[skill] if asked[skill] else (1.0 if skill in tested else None))
+        for skill in skills
+    }

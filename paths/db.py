@@ -58,20 +58,23 @@ def as_utc(value: object) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any],
-                     unique_columns: list[str]) -> bool:
+def insert_if_absent(
+    session: Session, model: type[Base], values: dict[str, Any], unique_columns: list[str]
+) -> bool:
     """Insert a row unless one with the same unique columns exists; True if inserted.
 
     Atomic on PostgreSQL and SQLite alike (INSERT ... ON CONFLICT DO NOTHING), so two
     requests racing to record the same fact record it once.
     """
     statement = _insert_unless_present(session, model, values, unique_columns).returning(
-        *inspect(model).primary_key)
+        *inspect(model).primary_key
+    )
     return session.execute(statement).first() is not None
 
 
-def insert_or_get(session: Session, model: type[RowT], values: dict[str, Any],
-                  unique_columns: list[str]) -> RowT:
+def insert_or_get(
+    session: Session, model: type[RowT], values: dict[str, Any], unique_columns: list[str]
+) -> RowT:
     """The row with these unique values: inserted now, or the one another request inserted
     first (one statement when the row is new).
 
@@ -87,8 +90,9 @@ def insert_or_get(session: Session, model: type[RowT], values: dict[str, Any],
     return session.scalars(winner).one()
 
 
-def _insert_unless_present(session: Session, model: type[Base], values: dict[str, Any],
-                           unique_columns: list[str]) -> Any:
+def _insert_unless_present(
+    session: Session, model: type[Base], values: dict[str, Any], unique_columns: list[str]
+) -> Any:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(model).values(**values).on_conflict_do_nothing(index_elements=unique_columns)

@@ -29,15 +29,16 @@ COPY_SUFFIX = " (copy)"
 
 def used_keys(session: Session, path_id: int) -> set[str]:
     """Every step key any published version of the path has had."""
-    return set(session.scalars(select(Step.key).join(PathVersion).where(
-        PathVersion.path_id == path_id)))
+    return set(
+        session.scalars(select(Step.key).join(PathVersion).where(PathVersion.path_id == path_id))
+    )
 
 
 def new_key(title: str, taken: Iterable[str]) -> str:
     """A readable key from the title (`Judge a source` → `judge-a-source`), unused so far."""
     ascii_title = unicodedata.normalize("NFKD", title.replace("đ", "d").replace("Đ", "D"))
     ascii_title = ascii_title.encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:KEY_LENGTH - 4]
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[: KEY_LENGTH - 4]
     base = base.strip("-") or "step"
     taken_set = set(taken)
     key, number = base, 2
@@ -70,10 +71,18 @@ def replace_step(draft: PathDraft, step: StepDraft) -> PathDraft:
 def remove_step(draft: PathDraft, key: str) -> PathDraft:
     """Without the step, and without the links other steps had to it."""
     find_step(draft, key)
-    return replace(draft, steps=tuple(
-        replace(s, prerequisites=tuple(p for p in s.prerequisites if p != key),
-                remedial_for=None if s.remedial_for == key else s.remedial_for)
-        for s in draft.steps if s.key != key))
+    return replace(
+        draft,
+        steps=tuple(
+            replace(
+                s,
+                prerequisites=tuple(p for p in s.prerequisites if p != key),
+                remedial_for=None if s.remedial_for == key else s.remedial_for,
+            )
+            for s in draft.steps
+            if s.key != key
+        ),
+    )
 
 
 def move_step(draft: PathDraft, key: str, offset: int) -> PathDraft:
@@ -98,12 +107,15 @@ def check_links(draft: PathDraft, step: StepDraft) -> None:
     cycle = find_cycle(draft.steps)  # type: ignore[arg-type]
     if cycle:
         named = " → ".join(cycle)
-        raise InvalidPath(f"the prerequisites form a cycle: {named}", code="prerequisite_cycle",
-                          params={"cycle": named})
+        raise InvalidPath(
+            f"the prerequisites form a cycle: {named}",
+            code="prerequisite_cycle",
+            params={"cycle": named},
+        )
 
 
 def copy_title(title: str) -> str:
-    return title[:TITLE_LENGTH - len(COPY_SUFFIX)] + COPY_SUFFIX
+    return title[: TITLE_LENGTH - len(COPY_SUFFIX)] + COPY_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -131,21 +143,40 @@ def compare_versions(old: PathVersion, new: PathVersion) -> VersionChanges:
     return VersionChanges(
         added=tuple(StepChange(k, s.title) for k, s in after.items() if k not in before),
         removed=tuple(StepChange(k, s.title) for k, s in before.items() if k not in after),
-        changed=tuple(StepChange(k, s.title) for k, s in after.items()
-                      if k in before and _content(before[k]) != _content(s)))
+        changed=tuple(
+            StepChange(k, s.title)
+            for k, s in after.items()
+            if k in before and _content(before[k]) != _content(s)
+        ),
+    )
 
 
 def _content(step: Step) -> tuple[object, ...]:
-    questions = tuple((q.kind, q.prompt, q.skill, tuple(q.choices), repr(q.answer),
-                       q.explanation) for q in step.questions)
-    return (step.kind, step.title, step.instructions, step.resource_url,
-            step.resource_licence, step.resource_source, step.resource_framable, step.minutes,
-            tuple(step.skills), step.optional, tuple(step.prerequisites), step.remedial_for,
-            step.mastery_threshold, questions)
+    questions = tuple(
+        (q.kind, q.prompt, q.skill, tuple(q.choices), repr(q.answer), q.explanation)
+        for q in step.questions
+    )
+    return (
+        step.kind,
+        step.title,
+        step.instructions,
+        step.resource_url,
+        step.resource_licence,
+        step.resource_source,
+        step.resource_framable,
+        step.minutes,
+        tuple(step.skills),
+        step.optional,
+        tuple(step.prerequisites),
+        step.remedial_for,
+        step.mastery_threshold,
+        questions,
+    )
 
 
-def move_assignment(session: Session, assignment: Assignment, version: PathVersion, *,
-                    moved_by: int | None) -> VersionChanges:
+def move_assignment(
+    session: Session, assignment: Assignment, version: PathVersion, *, moved_by: int | None
+) -> VersionChanges:
     """Point the assignment at another version of the same path. Learners' events name
     steps by key, so their progress on every step the versions share carries over."""
     current = assignment.version

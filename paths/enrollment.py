@@ -21,7 +21,8 @@ class Assignment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(
-        ForeignKey("activities.id", ondelete="CASCADE"), unique=True)
+        ForeignKey("activities.id", ondelete="CASCADE"), unique=True
+    )
     path_version_id: Mapped[int] = mapped_column(ForeignKey("path_versions.id"))
     grading: Mapped[str] = mapped_column(String(16), default=COMPLETION)
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -60,38 +61,65 @@ class LearnerOnActivity:
     enrollment: Enrollment | None
 
 
-def learner_on_activity(session: Session, user_id: int, activity_id: int | None
-                        ) -> LearnerOnActivity:
+def learner_on_activity(
+    session: Session, user_id: int, activity_id: int | None
+) -> LearnerOnActivity:
     """The learner, the activity they launched, its assignment and their enrollment, in one
     statement."""
     row = session.execute(
-        select(User, Activity, Assignment, Enrollment).select_from(User)
+        select(User, Activity, Assignment, Enrollment)
+        .select_from(User)
         .outerjoin(Activity, Activity.id == activity_id)
         .outerjoin(Assignment, Assignment.activity_id == Activity.id)
-        .outerjoin(Enrollment, and_(Enrollment.assignment_id == Assignment.id,
-                                    Enrollment.user_id == User.id))
+        .outerjoin(
+            Enrollment,
+            and_(Enrollment.assignment_id == Assignment.id, Enrollment.user_id == User.id),
+        )
         .where(User.id == user_id)
-        .options(joinedload(Assignment.version))).first()
+        .options(joinedload(Assignment.version))
+    ).first()
     return LearnerOnActivity(*row) if row else LearnerOnActivity(None, None, None, None)
 
 
 def assignment_with_versions(session: Session, activity_id: int) -> Assignment | None:
     """The activity's assignment with its path version, that version's path and all the
     path's versions loaded (two statements), for the teacher's activity page."""
-    return session.scalars(select(Assignment).where(Assignment.activity_id == activity_id)
-                           .options(joinedload(Assignment.version).joinedload(PathVersion.path)
-                                    .selectinload(LearningPath.versions))).first()
+    return session.scalars(
+        select(Assignment)
+        .where(Assignment.activity_id == activity_id)
+        .options(
+            joinedload(Assignment.version)
+            .joinedload(PathVersion.path)
+            .selectinload(LearningPath.versions)
+        )
+    ).first()
 
 
-def assign(session: Session, activity_id: int, version: PathVersion, *, assigned_by: int | None,
-           grading: str = COMPLETION, now: datetime) -> Assignment:
+def assign(
+    session: Session,
+    activity_id: int,
+    version: PathVersion,
+    *,
+    assigned_by: int | None,
+    grading: str = COMPLETION,
+    now: datetime,
+) -> Assignment:
     """Place a path version on an activity (replacing the path it had, if any). Two first
     launches of a deep-linked activity may both place its path: it is placed once."""
     assignment = assignment_for_activity(session, activity_id)
     if assignment is None:
-        assignment = insert_or_get(session, Assignment, {
-            "activity_id": activity_id, "path_version_id": version.id, "grading": grading,
-            "assigned_by": assigned_by, "created_at": now}, ["activity_id"])
+        assignment = insert_or_get(
+            session,
+            Assignment,
+            {
+                "activity_id": activity_id,
+                "path_version_id": version.id,
+                "grading": grading,
+                "assigned_by": assigned_by,
+                "created_at": now,
+            },
+            ["activity_id"],
+        )
     assignment.path_version_id = version.id
     assignment.grading = grading
     assignment.assigned_by = assigned_by
@@ -102,11 +130,16 @@ def assign(session: Session, activity_id: int, version: PathVersion, *, assigned
 def enroll(session: Session, assignment: Assignment, user_id: int, now: datetime) -> Enrollment:
     """The learner's enrollment, created on first use (safe when two requests race).
     Read first: every page of a learner needs it, and only their first page creates it."""
-    mine = select(Enrollment).where(Enrollment.assignment_id == assignment.id,
-                                    Enrollment.user_id == user_id)
+    mine = select(Enrollment).where(
+        Enrollment.assignment_id == assignment.id, Enrollment.user_id == user_id
+    )
     found = session.scalars(mine).first()
     if found is not None:
         return found
-    insert_if_absent(session, Enrollment, {"assignment_id": assignment.id, "user_id": user_id,
-                                           "created_at": now}, ["assignment_id", "user_id"])
+    insert_if_absent(
+        session,
+        Enrollment,
+        {"assignment_id": assignment.id, "user_id": user_id, "created_at": now},
+        ["assignment_id", "user_id"],
+    )
     return session.scalars(mine).one()

@@ -7,8 +7,9 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None,
-                 params: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, params: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.params = params or {}

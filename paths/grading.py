@@ -52,16 +52,17 @@ def is_correct(question: QuestionLike, given: str) -> bool:
     return normalise(given) in {normalise(str(a)) for a in accepted}
 
 
-def grade(questions: Sequence[QuestionLike], answers: Mapping[int, str],
-          threshold: float | None) -> CheckpointResult:
+def grade(
+    questions: Sequence[QuestionLike], answers: Mapping[int, str], threshold: float | None
+) -> CheckpointResult:
     """Score the answers (by question index); unanswered questions count as wrong."""
-    results = tuple(QuestionResult(correct=is_correct(q, answers.get(i, "")),
-                                   given=answers.get(i, ""))
-                    for i, q in enumerate(questions))
+    results = tuple(
+        QuestionResult(correct=is_correct(q, answers.get(i, "")), given=answers.get(i, ""))
+        for i, q in enumerate(questions)
+    )
     score = sum(r.correct for r in results) / len(results) if results else 0.0
     needed = DEFAULT_THRESHOLD if threshold is None else threshold
-    return CheckpointResult(score=round(score, 4), passed=score >= needed - 1e-9,
-                            questions=results)
+    return CheckpointResult(score=round(score, 4), passed=score >= needed - 1e-9, questions=results)
 
 
 def right_answer(question: QuestionLike) -> str:

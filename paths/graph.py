@@ -36,8 +36,10 @@ def check_graph(steps: Sequence[StepNode]) -> None:
             if required not in seen:
                 raise InvalidPath(f"step {step.key!r} requires unknown step {required!r}")
         if step.remedial_for and kinds.get(step.remedial_for) != "checkpoint":
-            raise InvalidPath(f"step {step.key!r} is remedial for {step.remedial_for!r}, "
-                              "which is not a checkpoint of this path")
+            raise InvalidPath(
+                f"step {step.key!r} is remedial for {step.remedial_for!r}, "
+                "which is not a checkpoint of this path"
+            )
     cycle = find_cycle(steps)
     if cycle:
         raise InvalidPath("the prerequisites form a cycle: " + " → ".join(cycle))
@@ -64,7 +66,7 @@ def find_cycle(steps: Sequence[StepNode]) -> list[str] | None:
             stack[-1] = (key, index + 1)
             following = nexts[index]
             if colour.get(following) == 1:
-                return [*walk[walk.index(following):], following]
+                return [*walk[walk.index(following) :], following]
             if not colour.get(following):
                 colour[following] = 1
                 stack.append((following, 0))

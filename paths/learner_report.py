@@ -55,19 +55,22 @@ class LearnerReport:
     history: dict[str, tuple[MasteryPoint, ...]]  # per skill, oldest first
 
 
-def learner_report(session: Session, enrollment: Enrollment, model: MasteryModel,
-                   now: datetime) -> LearnerReport:
+def learner_report(
+    session: Session, enrollment: Enrollment, model: MasteryModel, now: datetime
+) -> LearnerReport:
     steps = steps_of(enrollment)
     rows = events.events_of(session, [enrollment.id])
     return LearnerReport(
         path=path_view(session, enrollment, now, model),
         attempts=tuple(checkpoint_attempts(rows, steps)),
         mastery=skills.states_of(session, enrollment, model),
-        history=mastery_history(model, skills.observations(rows, steps)))
+        history=mastery_history(model, skills.observations(rows, steps)),
+    )
 
 
-def checkpoint_attempts(rows: Iterable[events.ProgressEvent], steps: Sequence[Step]
-                        ) -> list[CheckpointAttempt]:
+def checkpoint_attempts(
+    rows: Iterable[events.ProgressEvent], steps: Sequence[Step]
+) -> list[CheckpointAttempt]:
     by_key = {s.key: s for s in steps}
     attempts = []
     for event in rows:
@@ -78,17 +81,23 @@ def checkpoint_attempts(rows: Iterable[events.ProgressEvent], steps: Sequence[St
         questions = list(step.questions) if step else []
         given = payload.get("answers") or {}
         correct = list(payload.get("correct") or [])
-        attempts.append(CheckpointAttempt(
-            step_key=event.step_key or "", step_title=step.title if step else "",
-            at=event.at, score=float(payload.get("score", 0.0)),
-            passed=bool(payload.get("passed")),
-            answers=tuple(_answer(questions, i, str(given.get(str(i), "")), bool(right))
-                          for i, right in enumerate(correct))))
+        attempts.append(
+            CheckpointAttempt(
+                step_key=event.step_key or "",
+                step_title=step.title if step else "",
+                at=event.at,
+                score=float(payload.get("score", 0.0)),
+                passed=bool(payload.get("passed")),
+                answers=tuple(
+                    _answer(questions, i, str(given.get(str(i), "")), bool(right))
+                    for i, right in enumerate(correct)
+                ),
+            )
+        )
     return attempts
 
 
-def _answer(questions: Sequence[Question], index: int, given: str, correct: bool
-            ) -> AnswerGiven:
+def _answer(questions: Sequence[Question], index: int, given: str, correct: bool) -> AnswerGiven:
     question = questions[index] if index < len(questions) else None
     if question is None:
         return AnswerGiven("", given, correct)
@@ -104,8 +113,9 @@ def _as_seen(question: Question, given: str) -> str:
     return given
 
 
-def mastery_history(model: MasteryModel, evidence: Iterable[skills.Observation]
-                    ) -> dict[str, tuple[MasteryPoint, ...]]:
+def mastery_history(
+    model: MasteryModel, evidence: Iterable[skills.Observation]
+) -> dict[str, tuple[MasteryPoint, ...]]:
     """Each skill's estimate after every piece of evidence on it, in time order."""
     states: dict[str, SkillState] = {}
     history: dict[str, list[MasteryPoint]] = {}

@@ -24,9 +24,9 @@ CONFIDENCE = "confidence"
 REFLECTION = "reflection"
 PLACEMENT = "placement"
 GOAL = "goal"
-DIAGNOSTIC = "diagnostic"     # one answer of the placement check or of a skill check
-SKILL_CHECK = "skill_check"   # a skill check finished
-RESTUDIED = "restudied"       # a finished remedial step done again after its check failed
+DIAGNOSTIC = "diagnostic"  # one answer of the placement check or of a skill check
+SKILL_CHECK = "skill_check"  # a skill check finished
+RESTUDIED = "restudied"  # a finished remedial step done again after its check failed
 ONCE_KINDS = (COMPLETED, TESTED_OUT, PLACEMENT)
 
 
@@ -36,7 +36,8 @@ class ProgressEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(
-        ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+        ForeignKey("enrollments.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(16))
     step_key: Mapped[str | None] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -44,11 +45,23 @@ class ProgressEvent(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
-def record(session: Session, enrollment_id: int, kind: str, *, now: datetime,
-           step_key: str | None = None, payload: dict[str, Any] | None = None) -> bool:
+def record(
+    session: Session,
+    enrollment_id: int,
+    kind: str,
+    *,
+    now: datetime,
+    step_key: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> bool:
     """Append an event; for once-only kinds, False when it was already recorded."""
-    values = {"enrollment_id": enrollment_id, "kind": kind, "step_key": step_key,
-              "payload": payload or {}, "at": now}
+    values = {
+        "enrollment_id": enrollment_id,
+        "kind": kind,
+        "step_key": step_key,
+        "payload": payload or {},
+        "at": now,
+    }
     if kind in ONCE_KINDS:
         values["once_key"] = f"{kind}:{step_key or ''}"
         return insert_if_absent(session, ProgressEvent, values, ["enrollment_id", "once_key"])
@@ -61,8 +74,13 @@ def events_of(session: Session, enrollment_ids: Iterable[int]) -> list[ProgressE
     ids = list(enrollment_ids)
     if not ids:
         return []
-    return list(session.scalars(select(ProgressEvent).where(
-        ProgressEvent.enrollment_id.in_(ids)).order_by(ProgressEvent.at, ProgressEvent.id)))
+    return list(
+        session.scalars(
+            select(ProgressEvent)
+            .where(ProgressEvent.enrollment_id.in_(ids))
+            .order_by(ProgressEvent.at, ProgressEvent.id)
+        )
+    )
 
 
 @dataclass
@@ -95,8 +113,11 @@ class LearnerProgress:
     @property
     def failed_last(self) -> set[str]:
         """Checkpoints not yet passed whose latest attempt failed."""
-        return {key for key, tries in self.attempts.items()
-                if tries and not tries[-1].passed and key not in self.passed}
+        return {
+            key
+            for key, tries in self.attempts.items()
+            if tries and not tries[-1].passed and key not in self.passed
+        }
 
     @property
     def failed_latest(self) -> set[str]:
@@ -108,8 +129,9 @@ class LearnerProgress:
         return self.completed | self.tested_out | self.passed
 
 
-def derive(events: Iterable[ProgressEvent], minutes: dict[str, int] | None = None
-           ) -> LearnerProgress:
+def derive(
+    events: Iterable[ProgressEvent], minutes: dict[str, int] | None = None
+) -> LearnerProgress:
     """Replay events in order into the learner's state."""
     state = LearnerProgress()
     for event in events:
@@ -130,10 +152,15 @@ def _apply(state: LearnerProgress, event: ProgressEvent) -> None:
     elif event.kind == TESTED_OUT:
         state.tested_out.add(key)
     elif event.kind == CHECKPOINT:
-        state.attempts.setdefault(key, []).append(Attempt(
-            at=event.at, score=float(payload.get("score", 0.0)),
-            passed=bool(payload.get("passed")), correct=list(payload.get("correct", [])),
-            predicted=payload.get("predicted")))
+        state.attempts.setdefault(key, []).append(
+            Attempt(
+                at=event.at,
+                score=float(payload.get("score", 0.0)),
+                passed=bool(payload.get("passed")),
+                correct=list(payload.get("correct", [])),
+                predicted=payload.get("predicted"),
+            )
+        )
     elif event.kind == CONFIDENCE:
         state.confidence[key] = int(payload.get("value", 0))
     elif event.kind == REFLECTION:

@@ -29,21 +29,26 @@ def published_steps(session: Session, version: PathVersion) -> tuple[Step, ...]:
 
 def _read(session: Session, version_id: int) -> tuple[Step, ...]:
     """Two statements: the steps, then every checkpoint question of the version."""
-    steps = session.scalars(select(Step).where(Step.version_id == version_id)
-                            .order_by(Step.position)).all()
+    steps = session.scalars(
+        select(Step).where(Step.version_id == version_id).order_by(Step.position)
+    ).all()
     questions: dict[int, list[Question]] = {step.id: [] for step in steps}
     if any(step.is_checkpoint for step in steps):
         for question in session.scalars(
-                select(Question).join(Step).where(Step.version_id == version_id)
-                .order_by(Question.step_id, Question.position)):
+            select(Question)
+            .join(Step)
+            .where(Step.version_id == version_id)
+            .order_by(Question.step_id, Question.position)
+        ):
             questions[question.step_id].append(_copy(question))
     return tuple(_copy(step, questions=questions[step.id]) for step in steps)
 
 
 def _copy(row: Row, **loaded: object) -> Row:
     kind = type(row)
-    copy = kind(**{attr.key: _frozen(getattr(row, attr.key))
-                   for attr in inspect(kind).column_attrs})
+    copy = kind(
+        **{attr.key: _frozen(getattr(row, attr.key)) for attr in inspect(kind).column_attrs}
+    )
     make_transient_to_detached(copy)
     for name, value in loaded.items():
         set_committed_value(copy, name, value)

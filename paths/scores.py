@@ -35,7 +35,8 @@ class Score(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(
-        ForeignKey("enrollments.id", ondelete="CASCADE"), unique=True)
+        ForeignKey("enrollments.id", ondelete="CASCADE"), unique=True
+    )
     score_given: Mapped[float] = mapped_column(Float, default=0.0)
     score_maximum: Mapped[float] = mapped_column(Float, default=SCORE_MAXIMUM)
     activity_progress: Mapped[str] = mapped_column(String(16), default=INITIALIZED)
@@ -52,8 +53,9 @@ class ScoreValues:
     grading_progress: str
 
 
-def compute_score(steps: Sequence[Step], state: LearnerProgress, grading: str,
-                  *, started: bool = True) -> ScoreValues:
+def compute_score(
+    steps: Sequence[Step], state: LearnerProgress, grading: str, *, started: bool = True
+) -> ScoreValues:
     """The score for the assignment's grading: completion (required steps finished out of
     all required steps) or mastery (mean best score over the required checkpoints, a
     tested-out checkpoint counting in full; a path without checkpoints grades completion)."""
@@ -68,8 +70,9 @@ def compute_score(steps: Sequence[Step], state: LearnerProgress, grading: str,
     # Auto-graded, so every score is final for the progress it reflects (Moodle records
     # scoreGiven only when gradingProgress is FullyGraded).
     grading_progress = NOT_READY if progress == INITIALIZED else FULLY_GRADED
-    return ScoreValues(round(fraction * SCORE_MAXIMUM, 2), SCORE_MAXIMUM, progress,
-                       grading_progress)
+    return ScoreValues(
+        round(fraction * SCORE_MAXIMUM, 2), SCORE_MAXIMUM, progress, grading_progress
+    )
 
 
 def _best(key: str, state: LearnerProgress) -> float:
@@ -78,8 +81,7 @@ def _best(key: str, state: LearnerProgress) -> float:
     return max((a.score for a in state.attempts.get(key, [])), default=0.0)
 
 
-def _activity_progress(finished: int, required: int, state: LearnerProgress,
-                       started: bool) -> str:
+def _activity_progress(finished: int, required: int, state: LearnerProgress, started: bool) -> str:
     if required and finished == required:
         return COMPLETED
     if finished or state.attempts or state.completed:
@@ -102,20 +104,35 @@ def recompute_score(session: Session, enrollment: Enrollment, now: datetime) -> 
 
 
 def _locked_score(session: Session, enrollment_id: int, now: datetime) -> Score:
-    insert_if_absent(session, Score, {"enrollment_id": enrollment_id, "version": 0,
-                                      "score_given": 0.0, "score_maximum": SCORE_MAXIMUM,
-                                      "activity_progress": INITIALIZED,
-                                      "grading_progress": NOT_READY, "changed_at": now},
-                     ["enrollment_id"])
+    insert_if_absent(
+        session,
+        Score,
+        {
+            "enrollment_id": enrollment_id,
+            "version": 0,
+            "score_given": 0.0,
+            "score_maximum": SCORE_MAXIMUM,
+            "activity_progress": INITIALIZED,
+            "grading_progress": NOT_READY,
+            "changed_at": now,
+        },
+        ["enrollment_id"],
+    )
     return session.scalars(
-        select(Score).where(Score.enrollment_id == enrollment_id).with_for_update()
-        .execution_options(populate_existing=True)).one()
+        select(Score)
+        .where(Score.enrollment_id == enrollment_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def _differs(row: Score, values: ScoreValues) -> bool:
-    return (row.score_given, row.score_maximum, row.activity_progress,
-            row.grading_progress) != (values.given, values.maximum, values.activity_progress,
-                                      values.grading_progress)
+    return (row.score_given, row.score_maximum, row.activity_progress, row.grading_progress) != (
+        values.given,
+        values.maximum,
+        values.activity_progress,
+        values.grading_progress,
+    )
 
 
 def _bump(row: Score, values: ScoreValues, now: datetime) -> None:
@@ -130,6 +147,7 @@ def next_timestamp(previous: datetime | None, now: datetime) -> datetime:
     servers may disagree; the LMS ignores a score whose timestamp is not newer)."""
     stamp = now.replace(microsecond=now.microsecond // 1000 * 1000)
     if previous is not None and stamp <= previous:
-        stamp = previous.replace(microsecond=previous.microsecond // 1000 * 1000) \
-            + timedelta(milliseconds=1)
+        stamp = previous.replace(microsecond=previous.microsecond // 1000 * 1000) + timedelta(
+            milliseconds=1
+        )
     return stamp

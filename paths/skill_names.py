@@ -35,8 +35,9 @@ class SkillNames(dict[str, str]):
 
 
 def names_from(labels: Iterable[Mapping[str, str]]) -> SkillNames:
-    return SkillNames({item["key"]: item["label"] for item in labels
-                       if item.get("key") and item.get("label")})
+    return SkillNames(
+        {item["key"]: item["label"] for item in labels if item.get("key") and item.get("label")}
+    )
 
 
 NAMES: PerVersion[SkillNames] = PerVersion()

@@ -12,8 +12,30 @@ from paths.scores import Score
 from paths.study.review_cards import ReviewCardRow
 from paths.study.skills import SkillMastery, SkillParameters
 
-__all__ = ["Activity", "Assignment", "Competency", "CompetencyAlignment", "CompetencyLink",
-           "Course", "Enrollment", "Framework", "HarvestSource", "LearningPath", "LibraryEntry",
-           "LibraryRelease", "LibraryReport", "LibraryResource", "Membership",
-           "PathVersion", "ProgressEvent", "Question", "ReviewCardRow", "Score", "SkillMastery",
-           "SkillParameters", "Step", "Tenant", "User"]
+__all__ = [
+    "Activity",
+    "Assignment",
+    "Competency",
+    "CompetencyAlignment",
+    "CompetencyLink",
+    "Course",
+    "Enrollment",
+    "Framework",
+    "HarvestSource",
+    "LearningPath",
+    "LibraryEntry",
+    "LibraryRelease",
+    "LibraryReport",
+    "LibraryResource",
+    "Membership",
+    "PathVersion",
+    "ProgressEvent",
+    "Question",
+    "ReviewCardRow",
+    "Score",
+    "SkillMastery",
+    "SkillParameters",
+    "Step",
+    "Tenant",
+    "User",
+]

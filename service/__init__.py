@@ -55,8 +55,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     configure_logging(settings.log_level)
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,
-            x_host=settings.proxy_hops, x_port=settings.proxy_hops,
+            app.wsgi_app,
+            x_for=settings.proxy_hops,
+            x_proto=settings.proxy_hops,
+            x_host=settings.proxy_hops,
+            x_port=settings.proxy_hops,
         )
     _init_extensions(app)
     input_limits.install(app)  # before the blueprints, whose routes use its converter
@@ -106,9 +109,12 @@ def engine_options(settings: Settings) -> dict[str, object]:
     DATABASE_MAX_OVERFLOW connections per process (docs/deploy.md does the sum)."""
     if settings.database_url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True, "pool_size": settings.database_pool_size,
-            "max_overflow": settings.database_max_overflow,
-            "pool_timeout": settings.database_pool_timeout_seconds}
+    return {
+        "pool_pre_ping": True,
+        "pool_size": settings.database_pool_size,
+        "max_overflow": settings.database_max_overflow,
+        "pool_timeout": settings.database_pool_timeout_seconds,
+    }
 
 
 def _init_extensions(app: Flask) -> None:

@@ -41,8 +41,9 @@ def open_admin_session(db: Session, now: datetime, lifetime: timedelta) -> str:
 
 
 def admin_session_is_open(db: Session, session_id: str, now: datetime) -> bool:
-    found = db.scalar(select(AdminSession.expires_at)
-                      .where(AdminSession.id_hash == _hash(session_id)))
+    found = db.scalar(
+        select(AdminSession.expires_at).where(AdminSession.id_hash == _hash(session_id))
+    )
     return found is not None and found > now
 
 

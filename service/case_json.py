@@ -16,14 +16,27 @@ MAX_ITEMS = 5000
 MAX_ASSOCIATIONS = 20000
 MAX_BYTES = 5 * 1024 * 1024
 # CASE 1.1's association types.
-ASSOCIATION_TYPES = ("isChildOf", "isPeerOf", "isPartOf", "exactMatchOf", "precedes",
-                     "isRelatedTo", "replacedBy", "exemplar", "hasSkillLevel",
-                     "isTranslationOf")
+ASSOCIATION_TYPES = (
+    "isChildOf",
+    "isPeerOf",
+    "isPartOf",
+    "exactMatchOf",
+    "precedes",
+    "isRelatedTo",
+    "replacedBy",
+    "exemplar",
+    "hasSkillLevel",
+    "isTranslationOf",
+)
 
 
 def _uri() -> fields.Url:
-    return fields.Url(required=True, schemes={"http", "https"}, require_tld=False,
-                      validate=validate.Length(1, 2048))
+    return fields.Url(
+        required=True,
+        schemes={"http", "https"},
+        require_tld=False,
+        validate=validate.Length(1, 2048),
+    )
 
 
 class _Case(Schema):
@@ -66,41 +79,66 @@ class AssociationSchema(_Case):
 
 class PackageSchema(_Case):
     CFDocument = fields.Nested(DocumentSchema, required=True)
-    CFItems = fields.List(fields.Nested(ItemSchema), load_default=list,
-                          validate=validate.Length(0, MAX_ITEMS))
-    CFAssociations = fields.List(fields.Nested(AssociationSchema), load_default=list,
-                                 validate=validate.Length(0, MAX_ASSOCIATIONS))
+    CFItems = fields.List(
+        fields.Nested(ItemSchema), load_default=list, validate=validate.Length(0, MAX_ITEMS)
+    )
+    CFAssociations = fields.List(
+        fields.Nested(AssociationSchema),
+        load_default=list,
+        validate=validate.Length(0, MAX_ASSOCIATIONS),
+    )
 
 
 def read_package(raw: bytes) -> Package:
     """The package in an uploaded or given file; a DomainError names what is wrong."""
     if len(raw) > MAX_BYTES:
-        raise DomainError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: it is "
-                          "not a CASE package Selfpath can import.", code="case_too_large")
+        raise DomainError(
+            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: it is "
+            "not a CASE package Selfpath can import.",
+            code="case_too_large",
+        )
     document = parse_document(raw)
     if not isinstance(document, dict):
         raise DomainError("A CASE package is a JSON object.", code="invalid_case_package")
     try:
         data = PackageSchema().load(document)
     except ValidationError as error:
-        raise DomainError("; ".join(flatten_errors(error.messages)),
-                          code="invalid_case_package") from error
+        raise DomainError(
+            "; ".join(flatten_errors(error.messages)), code="invalid_case_package"
+        ) from error
     return _package(data)
 
 
 def _package(data: dict[str, Any]) -> Package:
     doc = data["CFDocument"]
     return Package(
-        document=DocumentData(identifier=str(doc["identifier"]), uri=doc["uri"],
-                              title=doc["title"], creator=doc["creator"],
-                              language=doc["language"], version=doc["version"],
-                              changed_at=doc["lastChangeDateTime"]),
-        items=tuple(ItemData(identifier=str(i["identifier"]), uri=i["uri"],
-                             statement=i["fullStatement"], code=i["humanCodingScheme"],
-                             item_type=i["CFItemType"], language=i["language"])
-                    for i in data["CFItems"]),
-        associations=tuple(AssociationData(identifier=str(a["identifier"]),
-                                           kind=a["associationType"],
-                                           origin=str(a["originNodeURI"]["identifier"]),
-                                           destination=str(a["destinationNodeURI"]["identifier"]))
-                           for a in data["CFAssociations"]))
+        document=DocumentData(
+            identifier=str(doc["identifier"]),
+            uri=doc["uri"],
+            title=doc["title"],
+            creator=doc["creator"],
+            language=doc["language"],
+            version=doc["version"],
+            changed_at=doc["lastChangeDateTime"],
+        ),
+        items=tuple(
+            ItemData(
+                identifier=str(i["identifier"]),
+                uri=i["uri"],
+                statement=i["fullStatement"],
+                code=i["humanCodingScheme"],
+                item_type=i["CFItemType"],
+                language=i["language"],
+            )
+            for i in data["CFItems"]
+        ),
+        associations=tuple(
+            AssociationData(
+                identifier=str(a["identifier"]),
+                kind=a["associationType"],
+                origin=str(a["originNodeURI"]["identifier"]),
+                destination=str(a["destinationNodeURI"]["identifier"]),
+            )
+            for a in data["CFAssociations"]
+        ),
+    )

@@ -29,8 +29,11 @@ def day_label(value: date | datetime | None) -> str:
     seen: dict[tuple[str, date], str] = g.setdefault("selfpath_days", {})
     if (language, value) not in seen:
         pattern = DAY_PATTERNS[language]
-        seen[language, value] = (format_datetime(value, pattern) if isinstance(value, datetime)
-                                 else format_date(value, pattern))
+        seen[language, value] = (
+            format_datetime(value, pattern)
+            if isinstance(value, datetime)
+            else format_date(value, pattern)
+        )
     return seen[language, value]
 
 

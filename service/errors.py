@@ -29,8 +29,9 @@ def error_response(status: int, code: str, message: str, title: str | None = Non
     if _wants_json():
         response = jsonify(error={"code": code, "message": message})
     else:
-        html = render_template("error.html", title=title or _title(status), message=message,
-                               code=code, status=status)
+        html = render_template(
+            "error.html", title=title or _title(status), message=message, code=code, status=status
+        )
         response = Response(html, mimetype="text/html")
     response.status_code = status
     return response
@@ -42,15 +43,23 @@ def _wants_json() -> bool:
 
 
 def _title(status: int) -> str:
-    titles = {400: _("Something in the request was wrong"), 401: _("Please sign in"),
-              403: _("Not allowed"), 404: _("Not found"), 405: _("Not allowed here"),
-              409: _("Already done"), 413: _("Too large"), 429: _("Too many requests")}
+    titles = {
+        400: _("Something in the request was wrong"),
+        401: _("Please sign in"),
+        403: _("Not allowed"),
+        404: _("Not found"),
+        405: _("Not allowed here"),
+        409: _("Already done"),
+        413: _("Too large"),
+        429: _("Too many requests"),
+    }
     return str(titles.get(status, _("Something went wrong")))
 
 
 def _domain_error(error: DomainError) -> Response:
-    return error_response(error.status, error.code,
-                          translated(error.code, error.message, error.params))
+    return error_response(
+        error.status, error.code, translated(error.code, error.message, error.params)
+    )
 
 
 def _csrf_error(error: CSRFError) -> Response:
@@ -59,12 +68,15 @@ def _csrf_error(error: CSRFError) -> Response:
 
 def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
-    return error_response(status, (error.name or "error").lower().replace(" ", "_"),
-                          error.description or "")
+    return error_response(
+        status, (error.name or "error").lower().replace(" ", "_"), error.description or ""
+    )
 
 
 def _unexpected_error(error: Exception) -> Response:
     log.exception("unhandled error")
-    return error_response(500, "internal_error",
-                          "Selfpath hit an unexpected problem. It has been logged; "
-                          "please try again in a moment.")
+    return error_response(
+        500,
+        "internal_error",
+        "Selfpath hit an unexpected problem. It has been logged; please try again in a moment.",
+    )

@@ -20,10 +20,16 @@ def install(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=select_locale)
     app.context_processor(lambda: {"current_lang": lambda: str(get_locale() or "en")})
-    app.jinja_env.globals.update(step_kind_label=step_kind_label, minutes_label=minutes_label,
-                                 locked_until=locked_until, step_url=step_url,
-                                 step_labels=step_labels, day_label=day_label,
-                                 moment_label=moment_label, duration_label=duration_label)
+    app.jinja_env.globals.update(
+        step_kind_label=step_kind_label,
+        minutes_label=minutes_label,
+        locked_until=locked_until,
+        step_url=step_url,
+        step_labels=step_labels,
+        day_label=day_label,
+        moment_label=moment_label,
+        duration_label=duration_label,
+    )
 
 
 def language_of(locale: str | None) -> str | None:
@@ -45,9 +51,12 @@ def select_locale() -> str:
 
 # Every reason code of the recommendation engine (paths/learning/recommend.py).
 STEP_KIND_LABELS = {
-    "read": lazy_gettext("Read"), "watch": lazy_gettext("Watch"),
-    "practice": lazy_gettext("Practice"), "checkpoint": lazy_gettext("Checkpoint"),
-    "reflect": lazy_gettext("Reflect"), "external": lazy_gettext("External resource"),
+    "read": lazy_gettext("Read"),
+    "watch": lazy_gettext("Watch"),
+    "practice": lazy_gettext("Practice"),
+    "checkpoint": lazy_gettext("Checkpoint"),
+    "reflect": lazy_gettext("Reflect"),
+    "external": lazy_gettext("External resource"),
 }
 
 
@@ -81,14 +90,13 @@ def step_labels() -> tuple[Mapping[str, str], Mapping[int, str]]:
     steps: each distinct label is worded once per request, then read as a dict lookup."""
     labels: tuple[_Worded[str], _Worded[int]] | None = g.get("selfpath_step_labels")
     if labels is None:
-        labels = (_Worded(lambda kind: str(STEP_KIND_LABELS.get(kind, kind))),
-                  _Worded(_minutes))
+        labels = (_Worded(lambda kind: str(STEP_KIND_LABELS.get(kind, kind))), _Worded(_minutes))
         g.selfpath_step_labels = labels
     return labels
 
 
 def locked_until(titles: Sequence[str]) -> str:
-    """"Locked until you finish: …" for a step that waits on `titles`."""
+    """ "Locked until you finish: …" for a step that waits on `titles`."""
     wording = _once_per_request("locked", lambda: gettext("Locked until you finish: %(steps)s"))
     return wording % {"steps": ", ".join(titles)}
 
@@ -115,22 +123,29 @@ def _once_per_request(key: Hashable, word: Callable[[], str]) -> str:
 
 REASONS = {
     "remedial_after_checkpoint": lazy_gettext(
-        "The check “%(checkpoint)s” showed a gap: this step reviews it before you try again."),
+        "The check “%(checkpoint)s” showed a gap: this step reviews it before you try again."
+    ),
     "remedial_after_review": lazy_gettext(
         "Your review of “%(checkpoint)s” showed that some of it has faded: this step goes "
-        "over it again before you retake it."),
+        "over it again before you retake it."
+    ),
     "review_due": lazy_gettext(
-        "“%(checkpoint)s” is due for review, so what you learned stays fresh."),
+        "“%(checkpoint)s” is due for review, so what you learned stays fresh."
+    ),
     "closes_mastery_gap": lazy_gettext(
-        "This step does the most for the skills you still need: %(skills)s."),
+        "This step does the most for the skills you still need: %(skills)s."
+    ),
     "ready_for_checkpoint": lazy_gettext(
-        "You seem ready for %(skills)s: this check can confirm it."),
+        "You seem ready for %(skills)s: this check can confirm it."
+    ),
     "behind_schedule": lazy_gettext(
         "To reach your date (%(days_left)s days left, about %(minutes_left)s minutes of work), "
-        "this is the quickest gain on %(skills)s."),
+        "this is the quickest gain on %(skills)s."
+    ),
     "next_in_path": lazy_gettext("This is the next step of your path."),
     "optional_extra": lazy_gettext(
-        "Your required steps are done; this optional step takes you further."),
+        "Your required steps are done; this optional step takes you further."
+    ),
     "path_complete": lazy_gettext("You have finished every step of this path."),
 }
 
@@ -142,23 +157,27 @@ def reason_sentence(code: str, params: dict[str, str]) -> str:
 
 MESSAGES = {
     "session_missing": lazy_gettext(
-        "Your Selfpath session has ended. Open the activity again from your course in the LMS."),
+        "Your Selfpath session has ended. Open the activity again from your course in the LMS."
+    ),
     "no_path_yet": lazy_gettext("Your teacher has not chosen a path for this activity yet."),
     "step_not_found": lazy_gettext("This step is not part of your path."),
     "not_a_checkpoint": lazy_gettext("This step has no checkpoint to answer."),
     "step_locked": lazy_gettext("This step is locked. Finish first: %(steps)s."),
     "checkpoint_not_markable": lazy_gettext(
-        "A checkpoint is done by passing it, not by marking it done."),
+        "A checkpoint is done by passing it, not by marking it done."
+    ),
     "bad_confidence": lazy_gettext("Confidence is a number from 1 to 5."),
     "reflection_too_long": lazy_gettext("A reflection can be at most 2000 characters."),
     "bad_answer": lazy_gettext("An answer does not belong to this checkpoint."),
     "bad_goal": lazy_gettext(
-        "Choose between 10 and 3000 minutes a week, and a target date that is not past."),
+        "Choose between 10 and 3000 minutes a week, and a target date that is not past."
+    ),
     "placement_taken": lazy_gettext("The placement check has already been taken."),
     "no_such_skill": lazy_gettext("This path has no question on that skill."),
     "invalid_form": lazy_gettext("Some of what you sent is not valid: %(details)s"),
     "csrf": lazy_gettext(
-        "The form expired or did not come from Selfpath. Go back, reload the page and try again."),
+        "The form expired or did not come from Selfpath. Go back, reload the page and try again."
+    ),
     "teachers_only": lazy_gettext("Only the course's teachers can do this."),
     "no_course": lazy_gettext("Open Selfpath from a course in your LMS to author its paths."),
     "path_not_in_course": lazy_gettext("That path is not one of this course's paths."),
@@ -182,15 +201,19 @@ MESSAGES = {
     "resource_not_found": lazy_gettext("That resource is not in the catalogue."),
     "invalid_case_package": lazy_gettext("This CASE package cannot be imported: %(details)s"),
     "unknown_case_identifier": lazy_gettext(
-        "Associations name identifiers that are not in the package: %(identifiers)s"),
+        "Associations name identifiers that are not in the package: %(identifiers)s"
+    ),
     "case_cycle": lazy_gettext("The %(kind)s associations form a cycle: %(cycle)s"),
-    "case_too_large": lazy_gettext("The file is too large to be a CASE package Selfpath "
-                                   "can import."),
+    "case_too_large": lazy_gettext(
+        "The file is too large to be a CASE package Selfpath can import."
+    ),
     "framework_elsewhere": lazy_gettext(
         "This framework is already on Selfpath for every school or for another school, so "
-        "it cannot be imported here."),
+        "it cannot be imported here."
+    ),
     "unknown_competency": lazy_gettext(
-        "A competency the path is aligned to is not available to this school: %(details)s"),
+        "A competency the path is aligned to is not available to this school: %(details)s"
+    ),
     "competency_not_found": lazy_gettext("That competency is not available to this school."),
     "alignment_not_found": lazy_gettext("That alignment is not in this path's draft."),
     "skill_not_in_path": lazy_gettext("No step or question of this path has that skill."),

@@ -24,10 +24,21 @@ MAX_ID = 2**31 - 1
 class BoundedIntConverter(IntegerConverter):
     """`<int:...>` in every route: digits only, from 0 to MAX_ID, else the route is a 404."""
 
-    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None,
-                 max: int | None = None, signed: bool = False) -> None:
-        super().__init__(map, fixed_digits=fixed_digits, min=min,
-                         max=MAX_ID if max is None else max, signed=signed)
+    def __init__(
+        self,
+        map: Any,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = None,
+        signed: bool = False,
+    ) -> None:
+        super().__init__(
+            map,
+            fixed_digits=fixed_digits,
+            min=min,
+            max=MAX_ID if max is None else max,
+            signed=signed,
+        )
 
 
 def install(app: Flask) -> None:
@@ -46,8 +57,10 @@ def refuse_nul_characters() -> None:
             texts.append(name)
             texts.extend(values)
     if any("\x00" in text for text in texts if isinstance(text, str)):
-        raise DomainError("The request contains a NUL character (%00), which no Selfpath "
-                          "field accepts.", code="nul_character")
+        raise DomainError(
+            "The request contains a NUL character (%00), which no Selfpath field accepts.",
+            code="nul_character",
+        )
 
 
 def id_field(**kwargs: Any) -> fields.Integer:

@@ -76,8 +76,7 @@ def evaluate(train_path: str, test_path: str, as_json: bool) -> None:
     if not test.responses:
         raise click.ClickException("No answer in the test log is on a skill of the training log.")
     labels = [r.correct for r in test.responses]
-    results = {"skill_mean": score(labels, skill_mean_predictions(train.responses,
-                                                                   test.responses))}
+    results = {"skill_mean": score(labels, skill_mean_predictions(train.responses, test.responses))}
     for name in MODEL_NAMES:
         fitted = make_model(name).fit(train.responses)
         results[name] = score(labels, model_predictions(fitted, test.responses))
@@ -95,12 +94,20 @@ def _as_dict(s: Scores) -> dict[str, float]:
 
 
 @skills_cli.command("fit")
-@click.option("--from-csv", "csv_path", default=None,
-              help="CSV log to fit on. Without it: the answers logged in Selfpath's database, "
-                   "and the fitted parameters are saved for the learner model to use.")
-@click.option("--model", "model_name", default=None,
-              type=click.Choice(MODEL_NAMES, case_sensitive=False),
-              help="Model family (default: MASTERY_MODEL).")
+@click.option(
+    "--from-csv",
+    "csv_path",
+    default=None,
+    help="CSV log to fit on. Without it: the answers logged in Selfpath's database, "
+    "and the fitted parameters are saved for the learner model to use.",
+)
+@click.option(
+    "--model",
+    "model_name",
+    default=None,
+    type=click.Choice(MODEL_NAMES, case_sensitive=False),
+    help="Model family (default: MASTERY_MODEL).",
+)
 @click.option("--out", "out_path", default=None, help="Write the JSON here instead of printing.")
 def fit(csv_path: str | None, model_name: str | None, out_path: str | None) -> None:
     """Fit per-skill parameters of a model; print or write them as JSON (from a CSV log), or
@@ -134,14 +141,17 @@ def _fit_from_database(model_name: str, out_path: str | None) -> None:
     if not log.responses:
         raise click.ClickException(
             "No learner has answered two or more questions yet: there is nothing to fit. "
-            "Until then the model uses its default parameters.")
+            "Until then the model uses its default parameters."
+        )
     _report_skipped("database", log)
     fitted = make_model(model_name).fit(log.responses)
     counts = Counter(r.skill for r in log.responses)
     saved = skills.save_parameters(session, fitted, counts, now(), cache=fitted_models())
     learners = len({r.user for r in log.responses})
-    click.echo(f"Fitted {model_name} parameters for {saved} skill(s) from "
-               f"{len(log.responses)} answers of {learners} learner(s), and saved them.")
+    click.echo(
+        f"Fitted {model_name} parameters for {saved} skill(s) from "
+        f"{len(log.responses)} answers of {learners} learner(s), and saved them."
+    )
     if model_name == current_settings().mastery_model:
         rebuilt = skills.rebuild_all(session, skills.fitted_model(session, model_name))
         click.echo(f"Rebuilt the mastery estimates of {rebuilt} enrollment(s).")
@@ -157,8 +167,10 @@ def rebuild() -> None:
     model = skills.fitted_model(session, current_settings().mastery_model)
     count = skills.rebuild_all(session, model)
     for enrollment in session.scalars(select(Enrollment)):
-        thresholds = {s.key: s.mastery_threshold
-                      for s in published_steps(session, enrollment.assignment.version)}
+        thresholds = {
+            s.key: s.mastery_threshold
+            for s in published_steps(session, enrollment.assignment.version)
+        }
         review_cards.rebuild_cards(session, enrollment.id, thresholds)
     session.commit()
     click.echo(f"Rebuilt the mastery estimates and review schedules of {count} enrollment(s).")

@@ -37,8 +37,11 @@ class QuestionSchema(Schema):
 
     kind = fields.String(required=True, validate=validate.OneOf(QUESTION_KINDS))
     prompt = fields.String(required=True, validate=validate.Length(1, 2000))
-    choices = fields.List(fields.String(validate=validate.Length(1, 500)), load_default=list,
-                          validate=validate.Length(0, MAX_CHOICES))
+    choices = fields.List(
+        fields.String(validate=validate.Length(1, 500)),
+        load_default=list,
+        validate=validate.Length(0, MAX_CHOICES),
+    )
     answer = fields.Integer(load_default=None, allow_none=True, strict=True)
     accepted = fields.List(fields.String(validate=validate.Length(1, 500)), load_default=list)
     skill = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 64))
@@ -51,18 +54,19 @@ class QuestionSchema(Schema):
         if data.get("kind") == "short" and data.get("answer") is not None:
             raise ValidationError("a short-answer question lists `accepted` answers", "answer")
         if data.get("kind") == "choice" and data.get("accepted"):
-            raise ValidationError("a multiple-choice question has an `answer` index",
-                                  "accepted")
+            raise ValidationError("a multiple-choice question has an `answer` index", "accepted")
 
 
 class CheckpointSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    threshold = fields.Float(load_default=None, allow_none=True,
-                             validate=validate.Range(0, 1, min_inclusive=False))
-    questions = fields.List(fields.Nested(QuestionSchema), required=True,
-                            validate=validate.Length(0, 100))
+    threshold = fields.Float(
+        load_default=None, allow_none=True, validate=validate.Range(0, 1, min_inclusive=False)
+    )
+    questions = fields.List(
+        fields.Nested(QuestionSchema), required=True, validate=validate.Length(0, 100)
+    )
 
 
 class ResourceSchema(Schema):
@@ -95,8 +99,7 @@ class StepSchema(Schema):
     @validates_schema
     def _checkpoint_of_a_checkpoint(self, data: dict[str, Any], **kwargs: Any) -> None:
         if data.get("checkpoint") is not None and data.get("kind") != "checkpoint":
-            raise ValidationError("only a step of kind checkpoint has a checkpoint",
-                                  "checkpoint")
+            raise ValidationError("only a step of kind checkpoint has a checkpoint", "checkpoint")
 
 
 class SkillSchema(Schema):
@@ -129,21 +132,22 @@ class PathSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(1, 200))
     description = fields.String(load_default="", validate=validate.Length(0, 5000))
     language = fields.String(load_default="en", validate=validate.OneOf(("en", "vi")))
-    subject = fields.String(load_default=None, allow_none=True,
-                            validate=validate.OneOf(SUBJECTS))
+    subject = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SUBJECTS))
     level = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LEVELS))
-    skills = fields.List(fields.Nested(SkillSchema), load_default=list,
-                         validate=validate.Length(0, 200))
+    skills = fields.List(
+        fields.Nested(SkillSchema), load_default=list, validate=validate.Length(0, 200)
+    )
 
     @validates_schema
     def _one_label_per_skill(self, data: dict[str, Any], **kwargs: Any) -> None:
         keys = [s["key"] for s in data.get("skills", [])]
         if len(keys) != len(set(keys)):
             raise ValidationError("each skill is named once", "skills")
-    steps = fields.List(fields.Nested(StepSchema), required=True,
-                        validate=validate.Length(0, 1000))
-    alignments = fields.List(fields.Nested(AlignmentSchema), load_default=list,
-                             validate=validate.Length(0, 200))
+
+    steps = fields.List(fields.Nested(StepSchema), required=True, validate=validate.Length(0, 1000))
+    alignments = fields.List(
+        fields.Nested(AlignmentSchema), load_default=list, validate=validate.Length(0, 200)
+    )
 
 
 def parse_document(raw: bytes) -> Any:
@@ -153,19 +157,26 @@ def parse_document(raw: bytes) -> Any:
     except UnicodeDecodeError as error:
         raise DomainError("The file is not UTF-8 text.", code="not_utf8") from error
     if _nesting_depth(text) > MAX_DEPTH:
-        raise DomainError(f"The file nests lists or objects more than {MAX_DEPTH} levels "
-                          "deep: it is not a Selfpath path.", code="json_too_deep")
+        raise DomainError(
+            f"The file nests lists or objects more than {MAX_DEPTH} levels "
+            "deep: it is not a Selfpath path.",
+            code="json_too_deep",
+        )
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise DomainError(f"line {error.lineno}, column {error.colno}: {error.msg}",
-                          code="invalid_json") from error
+        raise DomainError(
+            f"line {error.lineno}, column {error.colno}: {error.msg}", code="invalid_json"
+        ) from error
     except ValueError as error:  # a number of thousands of digits, which int() refuses
-        raise DomainError("The file holds a number too long to read.",
-                          code="invalid_json") from error
+        raise DomainError(
+            "The file holds a number too long to read.", code="invalid_json"
+        ) from error
     if _holds_nul(document):
-        raise DomainError("The file holds a NUL character (\\u0000), which no field of a "
-                          "path accepts.", code="nul_character")
+        raise DomainError(
+            "The file holds a NUL character (\\u0000), which no field of a path accepts.",
+            code="nul_character",
+        )
     return document
 
 
@@ -206,12 +217,17 @@ def load_draft(document: Any) -> PathDraft:
         data = PathSchema().load(document)
     except ValidationError as error:
         raise DomainError("; ".join(flatten_errors(error.messages)), code="invalid_path") from error
-    return PathDraft(title=data["title"], description=data["description"],
-                     language=data["language"], subject=data["subject"], level=data["level"],
-                     skills=tuple(SkillLabel(s["key"], s["label"]) for s in data["skills"]),
-                     uuid=_text(data["uuid"]),
-                     steps=tuple(_step(s) for s in data["steps"]),
-                     alignments=tuple(AlignmentDraft(**a) for a in data["alignments"]))
+    return PathDraft(
+        title=data["title"],
+        description=data["description"],
+        language=data["language"],
+        subject=data["subject"],
+        level=data["level"],
+        skills=tuple(SkillLabel(s["key"], s["label"]) for s in data["skills"]),
+        uuid=_text(data["uuid"]),
+        steps=tuple(_step(s) for s in data["steps"]),
+        alignments=tuple(AlignmentDraft(**a) for a in data["alignments"]),
+    )
 
 
 def _text(value: Any) -> str | None:
@@ -222,21 +238,35 @@ def _step(data: dict[str, Any]) -> StepDraft:
     resource = data["resource"] or {}
     checkpoint = data["checkpoint"] or {}
     return StepDraft(
-        key=data["key"], uuid=_text(data["uuid"]), kind=data["kind"], title=data["title"],
-        instructions=data["instructions"], resource_url=resource.get("url"),
-        resource_licence=resource.get("licence"), resource_source=resource.get("source"),
-        resource_framable=resource.get("framable", False), minutes=data["minutes"],
-        skills=tuple(data["skills"]), optional=data["optional"],
-        prerequisites=tuple(data["prerequisites"]), remedial_for=data["remedial_for"],
+        key=data["key"],
+        uuid=_text(data["uuid"]),
+        kind=data["kind"],
+        title=data["title"],
+        instructions=data["instructions"],
+        resource_url=resource.get("url"),
+        resource_licence=resource.get("licence"),
+        resource_source=resource.get("source"),
+        resource_framable=resource.get("framable", False),
+        minutes=data["minutes"],
+        skills=tuple(data["skills"]),
+        optional=data["optional"],
+        prerequisites=tuple(data["prerequisites"]),
+        remedial_for=data["remedial_for"],
         mastery_threshold=checkpoint.get("threshold"),
-        questions=tuple(_question(q) for q in checkpoint.get("questions", [])))
+        questions=tuple(_question(q) for q in checkpoint.get("questions", [])),
+    )
 
 
 def _question(data: dict[str, Any]) -> QuestionDraft:
     answer: Any = data["answer"] if data["kind"] == "choice" else list(data["accepted"])
-    return QuestionDraft(kind=data["kind"], prompt=data["prompt"], answer=answer,
-                         choices=tuple(data["choices"]), skill=data["skill"],
-                         explanation=data["explanation"])
+    return QuestionDraft(
+        kind=data["kind"],
+        prompt=data["prompt"],
+        answer=answer,
+        choices=tuple(data["choices"]),
+        skill=data["skill"],
+        explanation=data["explanation"],
+    )
 
 
 def step_problems(document: Any) -> list[str]:
@@ -269,8 +299,7 @@ def dump_path(version: PathVersion | PathDraft, *, uuid: str | None = None) -> d
     identity = uuid if isinstance(version, PathVersion) else version.uuid
     if identity:
         out["uuid"] = identity
-    out.update(title=version.title, description=version.description,
-               language=version.language)
+    out.update(title=version.title, description=version.description, language=version.language)
     out.update(_dump_library_fields(version))
     out["steps"] = [_dump_step(s) for s in version.steps]
     alignments = _dump_alignments(version)
@@ -280,19 +309,32 @@ def dump_path(version: PathVersion | PathDraft, *, uuid: str | None = None) -> d
 
 
 def _dump_alignments(version: PathVersion | PathDraft) -> list[dict[str, Any]]:
-    drafts = version.alignments if isinstance(version, PathDraft) else [
-        AlignmentDraft(skill=a.skill, framework=a.competency.framework.uri,
-                       item=a.competency.identifier, step=a.step_key)
-        for a in version.alignments]
-    return [{"skill": a.skill, "framework": a.framework, "item": a.item}
-            | ({"step": a.step} if a.step else {}) for a in drafts]
+    drafts = (
+        version.alignments
+        if isinstance(version, PathDraft)
+        else [
+            AlignmentDraft(
+                skill=a.skill,
+                framework=a.competency.framework.uri,
+                item=a.competency.identifier,
+                step=a.step_key,
+            )
+            for a in version.alignments
+        ]
+    )
+    return [
+        {"skill": a.skill, "framework": a.framework, "item": a.item}
+        | ({"step": a.step} if a.step else {})
+        for a in drafts
+    ]
 
 
 def without_identities(document: dict[str, Any]) -> dict[str, Any]:
     """The document without its path and step identities: a copy is a new path."""
     out = {k: v for k, v in document.items() if k != "uuid"}
-    out["steps"] = [{k: v for k, v in step.items() if k != "uuid"}
-                    for step in document.get("steps", [])]
+    out["steps"] = [
+        {k: v for k, v in step.items() if k != "uuid"} for step in document.get("steps", [])
+    ]
     return out
 
 
@@ -302,8 +344,11 @@ def _dump_library_fields(version: PathVersion | PathDraft) -> dict[str, Any]:
         out["subject"] = version.subject
     if version.level:
         out["level"] = version.level
-    skills = (list(version.skill_labels or []) if isinstance(version, PathVersion)
-              else [{"key": s.key, "label": s.label} for s in version.skills])
+    skills = (
+        list(version.skill_labels or [])
+        if isinstance(version, PathVersion)
+        else [{"key": s.key, "label": s.label} for s in version.skills]
+    )
     if skills:
         out["skills"] = skills
     return out
@@ -311,27 +356,41 @@ def _dump_library_fields(version: PathVersion | PathDraft) -> dict[str, Any]:
 
 def _dump_step(step: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"key": step.key} | ({"uuid": step.uuid} if step.uuid else {})
-    out |= {"kind": step.kind, "title": step.title,
-                           "instructions": step.instructions, "minutes": step.minutes,
-                           "skills": list(step.skills), "optional": step.optional,
-                           "prerequisites": list(step.prerequisites)}
+    out |= {
+        "kind": step.kind,
+        "title": step.title,
+        "instructions": step.instructions,
+        "minutes": step.minutes,
+        "skills": list(step.skills),
+        "optional": step.optional,
+        "prerequisites": list(step.prerequisites),
+    }
     if step.resource_url:
-        out["resource"] = {"url": step.resource_url, "licence": step.resource_licence,
-                           "source": step.resource_source, "framable": step.resource_framable}
+        out["resource"] = {
+            "url": step.resource_url,
+            "licence": step.resource_licence,
+            "source": step.resource_source,
+            "framable": step.resource_framable,
+        }
     if step.remedial_for:
         out["remedial_for"] = step.remedial_for
     if step.kind == "checkpoint":
-        out["checkpoint"] = {"threshold": step.mastery_threshold,
-                             "questions": [_dump_question(q) for q in step.questions]}
+        out["checkpoint"] = {
+            "threshold": step.mastery_threshold,
+            "questions": [_dump_question(q) for q in step.questions],
+        }
     return out
 
 
 def _dump_question(question: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"kind": question.kind, "prompt": question.prompt,
-                           "skill": question.skill, "explanation": question.explanation}
+    out: dict[str, Any] = {
+        "kind": question.kind,
+        "prompt": question.prompt,
+        "skill": question.skill,
+        "explanation": question.explanation,
+    }
     if question.kind == "choice":
         out.update(choices=list(question.choices), answer=question.answer)
     else:
         out["accepted"] = list(question.answer)
     return out
-

@@ -33,9 +33,13 @@ def _finish(response: Response) -> Response:
     # The path only: query strings and bodies may carry tokens or personal data.
     log.info(
         "request",
-        extra={"fields": {
-            "method": request.method, "path": request.path,
-            "status": response.status_code, "ms": round(elapsed * 1000, 2),
-        }},
+        extra={
+            "fields": {
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "ms": round(elapsed * 1000, 2),
+            }
+        },
     )
     return response

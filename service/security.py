@@ -20,10 +20,22 @@ _HOST = re.compile(r"^[a-z0-9.-]+$")
 # A year, renewed by every response; subdomains of the tool's own host only.
 TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 # Blueprints whose pages show a learner's, a teacher's or the admin's data.
-SESSION_BLUEPRINTS = frozenset({"learner", "teaching", "authoring", "class_dashboard",
-                                "class_learners", "deep_link", "library_teach",
-                                "open_resources", "alignments", "competencies", "cartridge",
-                                "admin"})
+SESSION_BLUEPRINTS = frozenset(
+    {
+        "learner",
+        "teaching",
+        "authoring",
+        "class_dashboard",
+        "class_learners",
+        "deep_link",
+        "library_teach",
+        "open_resources",
+        "alignments",
+        "competencies",
+        "cartridge",
+        "admin",
+    }
+)
 
 
 def install(app: Flask) -> None:
@@ -36,8 +48,7 @@ def _add_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if "Content-Security-Policy" not in response.headers:
-        response.headers["Content-Security-Policy"] = content_security_policy(
-            _frame_ancestors())
+        response.headers["Content-Security-Policy"] = content_security_policy(_frame_ancestors())
     return response
 
 
@@ -58,11 +69,13 @@ def _forbid_storing_session_pages(response: Response) -> Response:
 
 
 def content_security_policy(frame_ancestors: str) -> str:
-    return ("default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self' 'unsafe-inline'; form-action *; base-uri 'self'; "
-            # steps show framable resources inline; the demo LMS frames the tool's site
-            "frame-src 'self' https:; "
-            f"frame-ancestors {frame_ancestors}")
+    return (
+        "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self' 'unsafe-inline'; form-action *; base-uri 'self'; "
+        # steps show framable resources inline; the demo LMS frames the tool's site
+        "frame-src 'self' https:; "
+        f"frame-ancestors {frame_ancestors}"
+    )
 
 
 def allow_framing_by(response: Response, url: str) -> None:

@@ -42,9 +42,14 @@ class CookieOrTokenSessionInterface(SecureCookieSessionInterface):
 
     def token_serializer(self, app: Flask) -> URLSafeTimedSerializer:
         return URLSafeTimedSerializer(
-            app.secret_key, salt=self.token_salt, serializer=self.serializer,  # type: ignore[arg-type]
-            signer_kwargs={"key_derivation": self.key_derivation,
-                           "digest_method": self.digest_method})
+            app.secret_key,  # type: ignore[arg-type]
+            salt=self.token_salt,
+            serializer=self.serializer,
+            signer_kwargs={
+                "key_derivation": self.key_derivation,
+                "digest_method": self.digest_method,
+            },
+        )
 
     def open_session(self, app: Flask, request: Request) -> CarriedSession | None:
         token = request.args.get(TOKEN_PARAM)
@@ -93,14 +98,22 @@ def _carry_session_token(endpoint: str, values: dict[str, Any]) -> None:
         values[TOKEN_PARAM] = session_token()
 
 
-def set_iframe_cookie(response: Response, name: str, value: str, *, max_age: int,
-                      path: str = "/") -> None:
+def set_iframe_cookie(
+    response: Response, name: str, value: str, *, max_age: int, path: str = "/"
+) -> None:
     """Over HTTPS, cookies must be `SameSite=None; Secure; Partitioned` to reach an
     iframe on the LMS's site; over plain HTTP (local development) browsers refuse that."""
     https = bool(current_app.config["SESSION_COOKIE_SECURE"])
-    response.set_cookie(name, value, max_age=max_age, path=path, httponly=True,
-                        secure=https, samesite="None" if https else "Lax",
-                        partitioned=https)
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=path,
+        httponly=True,
+        secure=https,
+        samesite="None" if https else "Lax",
+        partitioned=https,
+    )
 
 
 def start_session(launch: Launch, parties: LaunchParties, *, cookies: bool = True) -> None:
@@ -108,15 +121,17 @@ def start_session(launch: Launch, parties: LaunchParties, *, cookies: bool = Tru
     With `cookies` false (the state cookie did not come back), the session is carried
     in Selfpath's links and forms instead."""
     session.clear()
-    session.update({
-        "user_id": parties.user.id,
-        "platform_id": launch.platform_id,  # the only LMS that may frame its pages
-        "tenant_id": parties.tenant.id,
-        "course_id": parties.course.id if parties.course else None,
-        "activity_id": parties.activity.id if parties.activity else None,
-        "role": launch.role,
-        "locale": launch.locale,
-    })
+    session.update(
+        {
+            "user_id": parties.user.id,
+            "platform_id": launch.platform_id,  # the only LMS that may frame its pages
+            "tenant_id": parties.tenant.id,
+            "course_id": parties.course.id if parties.course else None,
+            "activity_id": parties.activity.id if parties.activity else None,
+            "role": launch.role,
+            "locale": launch.locale,
+        }
+    )
     # Permanent: the cookie then expires after SESSION_HOURS idle (renewed on each page)
     # instead of living until the browser closes, which a shared school computer never does.
     session.permanent = True

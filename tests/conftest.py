@@ -62,10 +62,18 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(env="test", testing=True, secret_key="t" * 40, database_url=database_url,
-                    base_url=TOOL_BASE, instance_path=str(tmp_path_factory.mktemp("instance")),
-                    demo_lms=True, log_level="WARNING", admin_username=ADMIN[0],
-                    admin_password=ADMIN[1])
+    return Settings(
+        env="test",
+        testing=True,
+        secret_key="t" * 40,
+        database_url=database_url,
+        base_url=TOOL_BASE,
+        instance_path=str(tmp_path_factory.mktemp("instance")),
+        demo_lms=True,
+        log_level="WARNING",
+        admin_username=ADMIN[0],
+        admin_password=ADMIN[1],
+    )
 
 
 @pytest.fixture(scope="session")
@@ -154,8 +162,12 @@ def platform(app: Flask, platform_server: PlatformServer) -> TestPlatform:
 
 @pytest.fixture
 def second_platform(app: Flask, platform_server: PlatformServer) -> TestPlatform:
-    lms = TestPlatform(platform_server, name="canvas", client_id="client-7",
-                       deployment_ids=("deploy-a", "deploy-b"))
+    lms = TestPlatform(
+        platform_server,
+        name="canvas",
+        client_id="client-7",
+        deployment_ids=("deploy-a", "deploy-b"),
+    )
     lms.register(db.session)
     db.session.commit()
     return lms

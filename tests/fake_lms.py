@@ -42,8 +42,14 @@ def tool_key_set(database_url: str) -> Callable[[], dict[str, Any]]:
 
     def read() -> dict[str, Any]:
         with Session(engine) as session:
-            return {"keys": [json.loads(k) for k in session.scalars(
-                select(ToolKey.public_jwk).where(ToolKey.retired_at.is_(None)))]}
+            return {
+                "keys": [
+                    json.loads(k)
+                    for k in session.scalars(
+                        select(ToolKey.public_jwk).where(ToolKey.retired_at.is_(None))
+                    )
+                ]
+            }
 
     read.engine = engine  # type: ignore[attr-defined]
     return read
@@ -108,10 +114,11 @@ class FakeGradebook:
             return _json({"error": "unknown context"}, 404)
         page = int(request.args.get("Page", "1"))
         start = (page - 1) * self.roster_page_size
-        chunk = self.members[start:start + self.roster_page_size]
+        chunk = self.members[start : start + self.roster_page_size]
         response = _json({"id": self.memberships_url, "members": chunk})
-        response.headers["Content-Type"] = \
+        response.headers["Content-Type"] = (
             "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+        )
         if start + self.roster_page_size < len(self.members):
             following = f"{self.memberships_url}&Page={page + 1}&Token=AbC{page}"
             response.headers["Link"] = f'<{following}>; rel="next"'
@@ -126,14 +133,19 @@ class FakeGradebook:
     def add_line_item(self, label: str = "Selfpath", resource_link_id: str = "link-1") -> str:
         number = len(self.line_items) + 1
         url = f"{self.platform.issuer}/ags/lineitems/{number}/lineitem?type_id={TYPE_ID}"
-        self.line_items[str(number)] = {"id": url, "label": label, "scoreMaximum": 100,
-                                        "resourceLinkId": resource_link_id}
+        self.line_items[str(number)] = {
+            "id": url,
+            "label": label,
+            "scoreMaximum": 100,
+            "resourceLinkId": resource_link_id,
+        }
         return url
 
-    def claim(self, lineitem: str | None = None, scopes: list[str] | None = None
-              ) -> dict[str, Any]:
-        body: dict[str, Any] = {"scope": ALL_SCOPES if scopes is None else scopes,
-                                "lineitems": self.lineitems_url}
+    def claim(self, lineitem: str | None = None, scopes: list[str] | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "scope": ALL_SCOPES if scopes is None else scopes,
+            "lineitems": self.lineitems_url,
+        }
         if lineitem:
             body["lineitem"] = lineitem
         return body
@@ -150,8 +162,9 @@ class FakeGradebook:
         """The score the gradebook shows, by (line item URL, learner)."""
         with self._lock:
             latest = dict(self.latest)
-        return {(self.line_items[number]["id"], user): got
-                for (number, user), got in latest.items()}
+        return {
+            (self.line_items[number]["id"], user): got for (number, user), got in latest.items()
+        }
 
     # -- token endpoint -------------------------------------------------------------------
 
@@ -169,13 +182,21 @@ class FakeGradebook:
         token = uuid.uuid4().hex
         with self._lock:
             self._tokens[token] = (scopes, time.time() + self.expires_in)
-        return _json({"access_token": token, "token_type": "Bearer",
-                      "expires_in": self.expires_in, "scope": " ".join(sorted(scopes))})
+        return _json(
+            {
+                "access_token": token,
+                "token_type": "Bearer",
+                "expires_in": self.expires_in,
+                "scope": " ".join(sorted(scopes)),
+            }
+        )
 
     def _check_assertion(self, request: Request) -> set[str]:
         form = request.form
-        if form.get("grant_type") != "client_credentials" or \
-                form.get("client_assertion_type") != ASSERTION_TYPE:
+        if (
+            form.get("grant_type") != "client_credentials"
+            or form.get("client_assertion_type") != ASSERTION_TYPE
+        ):
             raise ValueError("unsupported grant")
         assertion = form.get("client_assertion", "")
         kid = jwt.get_unverified_header(assertion).get("kid")
@@ -184,9 +205,14 @@ class FakeGradebook:
             raise ValueError(f"unknown key {kid}")
         key = jwt.PyJWK(keys[kid]).key
         client_id = self.platform.client_id
-        body = jwt.decode(assertion, key, algorithms=["RS256"], issuer=client_id,
-                          audience=f"{self.platform.issuer}/token",
-                          options={"require": ["exp", "iat", "jti", "sub"]})
+        body = jwt.decode(
+            assertion,
+            key,
+            algorithms=["RS256"],
+            issuer=client_id,
+            audience=f"{self.platform.issuer}/token",
+            options={"require": ["exp", "iat", "jti", "sub"]},
+        )
         if body["sub"] != client_id or body["exp"] - body["iat"] > 300:
             raise ValueError("bad subject or lifetime")
         with self._lock:
@@ -233,13 +259,15 @@ class FakeGradebook:
             body = json.loads(request.get_data() or b"{}")
             url = self.add_line_item(body.get("label", ""), body.get("resourceLinkId", ""))
             return _json(self.line_items[url.split("/lineitems/")[1].split("/")[0]], 201)
-        if not (self._authorized(request, LINEITEM)
-                or self._authorized(request, LINEITEM_READONLY)):
+        if not (
+            self._authorized(request, LINEITEM) or self._authorized(request, LINEITEM_READONLY)
+        ):
             return _json({"error": "Unauthorized"}, 401)
         wanted = request.args.get("resource_link_id")
-        items = [i for i in self.line_items.values()
-                 if wanted is None or i["resourceLinkId"] == wanted]
-        return _json(items[:self.page_size])
+        items = [
+            i for i in self.line_items.values() if wanted is None or i["resourceLinkId"] == wanted
+        ]
+        return _json(items[: self.page_size])
 
     def _score(self, request: Request, number: str) -> Response:
         status = self._scripted_or_checked(request)
@@ -248,9 +276,16 @@ class FakeGradebook:
         if status:
             return Response(status[2], status[0], headers=status[1])
         body = json.loads(request.get_data())
-        got = Received(number, body["userId"], datetime.fromisoformat(body["timestamp"]),
-                       body["scoreGiven"], body["scoreMaximum"], body["activityProgress"],
-                       body["gradingProgress"], time.time())
+        got = Received(
+            number,
+            body["userId"],
+            datetime.fromisoformat(body["timestamp"]),
+            body["scoreGiven"],
+            body["scoreMaximum"],
+            body["activityProgress"],
+            body["gradingProgress"],
+            time.time(),
+        )
         with self._lock:
             self.received.append(got)
             before = self.latest.get((number, got.user_id))
@@ -269,19 +304,32 @@ class FakeGradebook:
         if request.content_type != SCORE_TYPE:
             return 415, {}, "wrong media type"
         body = json.loads(request.get_data() or b"{}")
-        needed = {"userId", "timestamp", "scoreGiven", "scoreMaximum", "activityProgress",
-                  "gradingProgress"}
+        needed = {
+            "userId",
+            "timestamp",
+            "scoreGiven",
+            "scoreMaximum",
+            "activityProgress",
+            "gradingProgress",
+        }
         if not needed <= set(body) or "+" not in body["timestamp"][10:]:
             return 400, {"Content-Type": "application/json"}, '{"error": "Incomplete score"}'
         return None
 
     def _results(self, number: str) -> Response:
-        return _json([{"userId": user, "resultScore": r.score_given,
-                       "resultMaximum": r.score_maximum,
-                       "scoreOf": self.line_items[number]["id"]}
-                      for (item, user), r in self.latest.items() if item == number])
+        return _json(
+            [
+                {
+                    "userId": user,
+                    "resultScore": r.score_given,
+                    "resultMaximum": r.score_maximum,
+                    "scoreOf": self.line_items[number]["id"],
+                }
+                for (item, user), r in self.latest.items()
+                if item == number
+            ]
+        )
 
 
 def _json(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body), status, mimetype="application/json")
-

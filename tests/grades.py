@@ -32,30 +32,44 @@ FIRST_STEPS = ("search-basics", "search-queries", "check-search")
 
 
 def quick_worker(**changes: Any) -> GradeWorker:
-    values: dict[str, Any] = {"batch": 20, "threads": 4, "lease_seconds": 10.0,
-                              "retry_base_seconds": 0.05, "retry_max_seconds": 0.3,
-                              "timeout": 2.0}
+    values: dict[str, Any] = {
+        "batch": 20,
+        "threads": 4,
+        "lease_seconds": 10.0,
+        "retry_base_seconds": 0.05,
+        "retry_max_seconds": 0.3,
+        "timeout": 2.0,
+    }
     values.update(changes)
     return GradeWorker(WorkerSettings(**values))
 
 
-def linked_activity(session: Session, platform: TestPlatform, claim: dict[str, Any] | None,
-                    *, link: str = "link-1", grading: str = "completion") -> Activity:
+def linked_activity(
+    session: Session,
+    platform: TestPlatform,
+    claim: dict[str, Any] | None,
+    *,
+    link: str = "link-1",
+    grading: str = "completion",
+) -> Activity:
     """An activity with the demo path assigned and, when `claim` is given, its AGS claim."""
-    tenant_id = session.scalars(select(Deployment.tenant_id).where(
-        Deployment.platform_id == platform.platform_id)).first()
+    tenant_id = session.scalars(
+        select(Deployment.tenant_id).where(Deployment.platform_id == platform.platform_id)
+    ).first()
     assert tenant_id is not None
     course = session.scalars(select(Course).where(Course.tenant_id == tenant_id)).first()
     if course is None:
         course = Course(tenant_id=tenant_id, context_id="course-1", title="Biology 10A")
         session.add(course)
         session.flush()
-    activity = Activity(tenant_id=tenant_id, course_id=course.id, resource_link_id=link,
-                        title="Cells path")
+    activity = Activity(
+        tenant_id=tenant_id, course_id=course.id, resource_link_id=link, title="Cells path"
+    )
     session.add(activity)
     session.flush()
-    version = create_path(session, load_path(json.loads(DEMO.read_text())), now=utcnow(),
-                          tenant_id=tenant_id)
+    version = create_path(
+        session, load_path(json.loads(DEMO.read_text())), now=utcnow(), tenant_id=tenant_id
+    )
     assign(session, activity.id, version, assigned_by=None, grading=grading, now=utcnow())
     if claim is not None:
         store_endpoint(session, activity.id, platform.platform_id, claim, utcnow())
@@ -63,8 +77,9 @@ def linked_activity(session: Session, platform: TestPlatform, claim: dict[str, A
     return activity
 
 
-def learners(session: Session, platform: TestPlatform, activity: Activity, count: int,
-             steps: int = 1) -> list[Enrollment]:
+def learners(
+    session: Session, platform: TestPlatform, activity: Activity, count: int, steps: int = 1
+) -> list[Enrollment]:
     """`count` learners who each finished the first `steps` steps (so each has a score)."""
     from paths.enrollment import assignment_for_activity
 
@@ -85,14 +100,20 @@ def learners(session: Session, platform: TestPlatform, activity: Activity, count
 
 def finish(session: Session, enrollment: Enrollment, key: str) -> None:
     if key == "check-search":
-        checkpoints.submit_checkpoint(session, enrollment, key, {0: "1", 1: "0", 2: "SERP"},
-                                      now=utcnow())
+        checkpoints.submit_checkpoint(
+            session, enrollment, key, {0: "1", 1: "0", 2: "SERP"}, now=utcnow()
+        )
     else:
         completion.complete_step(session, enrollment, key, now=utcnow())
 
 
-def drain(worker: GradeWorker, session: Session, *, seconds: float = 10.0,
-          until: Callable[[], bool] | None = None) -> BatchReport:
+def drain(
+    worker: GradeWorker,
+    session: Session,
+    *,
+    seconds: float = 10.0,
+    until: Callable[[], bool] | None = None,
+) -> BatchReport:
     """Run batches until nothing is left to send (or `until` holds), within `seconds`."""
     total = BatchReport()
     deadline = time.monotonic() + seconds
@@ -106,9 +127,13 @@ def drain(worker: GradeWorker, session: Session, *, seconds: float = 10.0,
 
 def unsent(session: Session) -> list[int]:
     session.expire_all()
-    return list(session.scalars(select(Score.id).outerjoin(
-        ScoreDelivery, ScoreDelivery.score_id == Score.id).where(
-        Score.version > acknowledged_version(), ScoreDelivery.failed_at.is_(None))))
+    return list(
+        session.scalars(
+            select(Score.id)
+            .outerjoin(ScoreDelivery, ScoreDelivery.score_id == Score.id)
+            .where(Score.version > acknowledged_version(), ScoreDelivery.failed_at.is_(None))
+        )
+    )
 
 
 def states(session: Session, enrollments: list[Enrollment]) -> list[str]:
@@ -125,9 +150,10 @@ def delivery_of(session: Session, enrollment: Enrollment) -> ScoreDelivery:
     """Where sending the enrollment's score stands (blank before a worker first claims it)."""
     session.expire_all()
     score_id, delivery = session.execute(
-        select(Score.id, ScoreDelivery).outerjoin(
-            ScoreDelivery, ScoreDelivery.score_id == Score.id)
-        .where(Score.enrollment_id == enrollment.id)).one()
+        select(Score.id, ScoreDelivery)
+        .outerjoin(ScoreDelivery, ScoreDelivery.score_id == Score.id)
+        .where(Score.enrollment_id == enrollment.id)
+    ).one()
     return delivery or ScoreDelivery(score_id=score_id, acknowledged_version=0, attempts=0)
 
 

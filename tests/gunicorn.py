@@ -24,29 +24,50 @@ def free_port() -> int:
 
 def app_env(database_url: str, base_url: str, instance: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_URL", "DEMO_"))}
-    env.update({"DATABASE_URL": database_url, "BASE_URL": base_url, "SELFPATH_ENV": "test",
-                "SECRET_KEY": "s" * 40, "INSTANCE_PATH": str(instance), "LOG_LEVEL": "WARNING",
-                "PYTHONPATH": str(ROOT)})
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "BASE_URL": base_url,
+            "SELFPATH_ENV": "test",
+            "SECRET_KEY": "s" * 40,
+            "INSTANCE_PATH": str(instance),
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     env.update(extra)
     return env
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], port: int, workers: int = 2,
-             tls: tuple[Path, Path] | None = None) -> Iterator[str]:
+def gunicorn(
+    env: dict[str, str], port: int, workers: int = 2, tls: tuple[Path, Path] | None = None
+) -> Iterator[str]:
     """Serve the app on 127.0.0.1:`port` until the block ends; yields its address.
     With `tls` (certificate, key), it serves HTTPS."""
-    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "config/gunicorn.py"),
-               "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "4",
-               "wsgi:app"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(ROOT / "config/gunicorn.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "wsgi:app",
+    ]
     if tls:
         command[-1:-1] = ["--certfile", str(tls[0]), "--keyfile", str(tls[1])]
     log_path = Path(env["INSTANCE_PATH"]) / f"gunicorn-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     address = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=log)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
+        )
         try:
             _wait_ready(address, process, log_path, verify=str(tls[0]) if tls else True)
             yield address
@@ -59,8 +80,9 @@ def gunicorn(env: dict[str, str], port: int, workers: int = 2,
                 process.wait()
 
 
-def _wait_ready(address: str, process: subprocess.Popen, log_path: Path,
-                verify: str | bool = True) -> None:
+def _wait_ready(
+    address: str, process: subprocess.Popen, log_path: Path, verify: str | bool = True
+) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:

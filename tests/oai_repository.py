@@ -11,16 +11,22 @@ from werkzeug.wrappers import Request, Response
 
 from tests.platform import PlatformServer
 
-HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
-        '<responseDate>{date}</responseDate><request>{base}</request>')
-DC_OPEN = ('<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
-           'xmlns:dc="http://purl.org/dc/elements/1.1/">')
-BOMB = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
-        '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>&lol3;'
-        '</responseDate></OAI-PMH>')
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+    "<responseDate>{date}</responseDate><request>{base}</request>"
+)
+DC_OPEN = (
+    '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+)
+BOMB = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+    '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>&lol3;'
+    "</responseDate></OAI-PMH>"
+)
 
 
 @dataclass
@@ -32,12 +38,17 @@ class Record:
 
     def xml(self) -> str:
         status = ' status="deleted"' if self.deleted else ""
-        header = (f"<header{status}><identifier>{escape(self.identifier)}</identifier>"
-                  f"<datestamp>{self.datestamp}</datestamp></header>")
+        header = (
+            f"<header{status}><identifier>{escape(self.identifier)}</identifier>"
+            f"<datestamp>{self.datestamp}</datestamp></header>"
+        )
         if self.deleted:
             return f"<record>{header}</record>"
-        fields = "".join(f"<dc:{name}>{escape(value)}</dc:{name}>"
-                         for name, values in self.dc.items() for value in values)
+        fields = "".join(
+            f"<dc:{name}>{escape(value)}</dc:{name}>"
+            for name, values in self.dc.items()
+            for value in values
+        )
         return f"<record>{header}<metadata>{DC_OPEN}{fields}</oai_dc:dc></metadata></record>"
 
 
@@ -71,8 +82,10 @@ class FakeRepository:
         args = request.args.to_dict()
         self.asked.append(args)
         if args.get("verb") == "Identify":
-            return self._xml(f"<Identify><repositoryName>Open School Repository</repositoryName>"
-                             f"<granularity>{self.granularity}</granularity></Identify>")
+            return self._xml(
+                f"<Identify><repositoryName>Open School Repository</repositoryName>"
+                f"<granularity>{self.granularity}</granularity></Identify>"
+            )
         if args.get("resumptionToken") == "again":
             return self._misbehaving(args)
         offset, since = self._position(args)
@@ -88,13 +101,16 @@ class FakeRepository:
         return 0, args.get("from", "")
 
     def _list(self, offset: int, since: str) -> Response:
-        chosen = [r for r in self.records if r.datestamp[:len(since)] >= since]
+        chosen = [r for r in self.records if r.datestamp[: len(since)] >= since]
         if not chosen:
             return self._xml('<error code="noRecordsMatch">Nothing changed.</error>')
-        page = chosen[offset:offset + self.page_size]
+        page = chosen[offset : offset + self.page_size]
         after = offset + self.page_size
-        token = (f'<resumptionToken completeListSize="{len(chosen)}">{after}|{since}'
-                 "</resumptionToken>" if after < len(chosen) else "<resumptionToken/>")
+        token = (
+            f'<resumptionToken completeListSize="{len(chosen)}">{after}|{since}</resumptionToken>'
+            if after < len(chosen)
+            else "<resumptionToken/>"
+        )
         return self._xml(f"<ListRecords>{''.join(r.xml() for r in page)}{token}</ListRecords>")
 
     def _misbehaving(self, args: dict[str, str]) -> Response:
@@ -107,9 +123,11 @@ class FakeRepository:
         if self.misbehave == "bad-argument":
             return self._xml('<error code="badArgument">from is not a date</error>')
         if self.misbehave == "looping-token":
-            first = self.records[:self.page_size]
-            return self._xml(f"<ListRecords>{''.join(r.xml() for r in first)}"
-                             "<resumptionToken>again</resumptionToken></ListRecords>")
+            first = self.records[: self.page_size]
+            return self._xml(
+                f"<ListRecords>{''.join(r.xml() for r in first)}"
+                "<resumptionToken>again</resumptionToken></ListRecords>"
+            )
         raise AssertionError(self.misbehave)
 
     def _xml(self, body: str) -> Response:

@@ -16,14 +16,26 @@ from lti import claims
 from lti.registrations import PlatformDetails, add_deployment, add_platform
 from service.demo.platform import LaunchContext, PlatformKey, launch_claims
 
-LEARNER = LaunchContext(subject="learner-1", role="learner", name="Lan Pham",
-                        email="lan@school.invalid", context_id="course-1",
-                        context_title="Biology 10A", resource_link_id="link-1",
-                        resource_link_title="Cells path")
-TEACHER = LaunchContext(subject="teacher-1", role="teacher", name="Hoa Le",
-                        email="hoa@school.invalid", context_id="course-1",
-                        context_title="Biology 10A", resource_link_id="link-1",
-                        resource_link_title="Cells path")
+LEARNER = LaunchContext(
+    subject="learner-1",
+    role="learner",
+    name="Lan Pham",
+    email="lan@school.invalid",
+    context_id="course-1",
+    context_title="Biology 10A",
+    resource_link_id="link-1",
+    resource_link_title="Cells path",
+)
+TEACHER = LaunchContext(
+    subject="teacher-1",
+    role="teacher",
+    name="Hoa Le",
+    email="hoa@school.invalid",
+    context_id="course-1",
+    context_title="Biology 10A",
+    resource_link_id="link-1",
+    resource_link_title="Cells path",
+)
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -38,8 +50,9 @@ class PlatformServer:
         self.routes: dict[str, Callable[[Request], Response]] = {}
         self.prefix_routes: dict[str, Callable[[Request], Response]] = {}
         self.hits: dict[str, int] = {}
-        self._server = make_server("127.0.0.1", 0, self._app, threaded=True,
-                                   request_handler=_QuietHandler)
+        self._server = make_server(
+            "127.0.0.1", 0, self._app, threaded=True, request_handler=_QuietHandler
+        )
         self.base_url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -98,30 +111,53 @@ class TestPlatform:
         return Response(json.dumps({"keys": keys}), mimetype="application/json")
 
     def register(self, session: Any) -> None:
-        platform = add_platform(session, PlatformDetails(
-            name=self.name, issuer=self.issuer, client_id=self.client_id,
-            auth_login_url=f"{self.issuer}/auth", auth_token_url=f"{self.issuer}/token",
-            key_set_url=self.jwks_url))
+        platform = add_platform(
+            session,
+            PlatformDetails(
+                name=self.name,
+                issuer=self.issuer,
+                client_id=self.client_id,
+                auth_login_url=f"{self.issuer}/auth",
+                auth_token_url=f"{self.issuer}/token",
+                key_set_url=self.jwks_url,
+            ),
+        )
         for deployment_id in self.deployment_ids:
             add_deployment(session, platform.id, deployment_id)
         self.platform_id = platform.id
 
-    def login_params(self, tool_base: str, who: LaunchContext = LEARNER,
-                     **overrides: str) -> dict[str, str]:
-        params = {"iss": self.issuer, "login_hint": who.subject,
-                  "target_link_uri": tool_base + "/lti/launch",
-                  "lti_message_hint": "hint-123", "client_id": self.client_id,
-                  "lti_deployment_id": self.deployment_ids[0]}
+    def login_params(
+        self, tool_base: str, who: LaunchContext = LEARNER, **overrides: str
+    ) -> dict[str, str]:
+        params = {
+            "iss": self.issuer,
+            "login_hint": who.subject,
+            "target_link_uri": tool_base + "/lti/launch",
+            "lti_message_hint": "hint-123",
+            "client_id": self.client_id,
+            "lti_deployment_id": self.deployment_ids[0],
+        }
         params.update(overrides)
         return {k: v for k, v in params.items() if v is not None}
 
-    def claims(self, login_nonce: str, tool_base: str, who: LaunchContext = LEARNER,
-               message_type: str = claims.RESOURCE_LINK_REQUEST, **overrides: Any) -> dict:
-        body = launch_claims(issuer=self.issuer, client_id=self.client_id,
-                             deployment_id=self.deployment_ids[0], nonce=login_nonce,
-                             target_link_uri=tool_base + "/lti/launch", who=who,
-                             message_type=message_type,
-                             deep_link_return_url=f"{self.issuer}/deep-link-return")
+    def claims(
+        self,
+        login_nonce: str,
+        tool_base: str,
+        who: LaunchContext = LEARNER,
+        message_type: str = claims.RESOURCE_LINK_REQUEST,
+        **overrides: Any,
+    ) -> dict:
+        body = launch_claims(
+            issuer=self.issuer,
+            client_id=self.client_id,
+            deployment_id=self.deployment_ids[0],
+            nonce=login_nonce,
+            target_link_uri=tool_base + "/lti/launch",
+            who=who,
+            message_type=message_type,
+            deep_link_return_url=f"{self.issuer}/deep-link-return",
+        )
         for name, value in overrides.items():
             if value is _DROP:
                 body.pop(name, None)
@@ -129,8 +165,9 @@ class TestPlatform:
                 body[name] = value
         return body
 
-    def sign(self, body: dict, *, key: PlatformKey | None = None,
-             headers: dict[str, Any] | None = None) -> str:
+    def sign(
+        self, body: dict, *, key: PlatformKey | None = None, headers: dict[str, Any] | None = None
+    ) -> str:
         return (key or self.key).sign(body, headers=headers)
 
 
@@ -205,25 +242,31 @@ class RegisteringLms:
 
     def configuration(self) -> dict[str, Any]:
         issuer = self.platform.issuer
-        messages: list[Any] = [{"type": "LtiResourceLinkRequest"},
-                               {"type": "LtiDeepLinkingRequest"}]
+        messages: list[Any] = [
+            {"type": "LtiResourceLinkRequest"},
+            {"type": "LtiDeepLinkingRequest"},
+        ]
         if self.old_moodle:
             messages = [{"type": "LtiResourceLink"}, {"type": "LtiDeepLinkingRequest"}]
         document: dict[str, Any] = {
-            "issuer": issuer, "token_endpoint": f"{issuer}/token",
+            "issuer": issuer,
+            "token_endpoint": f"{issuer}/token",
             "token_endpoint_auth_methods_supported": ["private_key_jwt"],
             "token_endpoint_auth_signing_alg_values_supported": ["RS256"],
-            "jwks_uri": self.platform.jwks_url, "authorization_endpoint": f"{issuer}/auth",
+            "jwks_uri": self.platform.jwks_url,
+            "authorization_endpoint": f"{issuer}/auth",
             "registration_endpoint": self.registration_endpoint,
-            "scopes_supported": ["openid",
-                                 "https://purl.imsglobal.org/spec/lti-ags/scope/score"],
-            "response_types_supported": ["id_token"], "subject_types_supported": ["public"],
+            "scopes_supported": ["openid", "https://purl.imsglobal.org/spec/lti-ags/scope/score"],
+            "response_types_supported": ["id_token"],
+            "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "claims_supported": ["sub", "iss", "name", "given_name", "family_name", "email"],
             PLATFORM_CONFIGURATION + (" " if self.old_moodle else ""): {
-                "product_family_code": self.style, "version": "4.5",
+                "product_family_code": self.style,
+                "version": "4.5",
                 "messages_supported": messages,
-                "variables": ["CourseSection.timeFrame.end", "Person.name.full"]},
+                "variables": ["CourseSection.timeFrame.end", "Person.name.full"],
+            },
         }
         if self.style == "canvas":
             document["authorization_server"] = f"{issuer}/token-audience"
@@ -232,8 +275,9 @@ class RegisteringLms:
 
     def _record(self, request: Request) -> None:
         body = request.get_json(silent=True) if request.method == "POST" else None
-        self.received.append(Received(request.method, request.path,
-                                      request.headers.get("Authorization"), body))
+        self.received.append(
+            Received(request.method, request.path, request.headers.get("Authorization"), body)
+        )
 
     def _authorized(self, request: Request) -> bool:
         return request.headers.get("Authorization") == f"Bearer {self.token}"
@@ -243,8 +287,7 @@ class RegisteringLms:
 
         self._record(request)
         if self.style == "canvas" and not self._authorized(request):
-            return Response('{"error": "invalid_token"}', status=401,
-                            mimetype="application/json")
+            return Response('{"error": "invalid_token"}', status=401, mimetype="application/json")
         return Response(json.dumps(self.configuration()), mimetype="application/json")
 
     def _register(self, request: Request) -> Response:
@@ -252,15 +295,15 @@ class RegisteringLms:
 
         self._record(request)
         if not self._authorized(request):
-            return Response('{"error": "invalid_token"}', status=401,
-                            mimetype="application/json")
+            return Response('{"error": "invalid_token"}', status=401, mimetype="application/json")
         body = request.get_json(silent=True) or {}
         if self.answer is not None:
             return self.answer(body)
         tool = body.get(TOOL_CONFIGURATION, {})
         if urlsplit(tool.get("target_link_uri", "")).netloc != tool.get("domain"):
-            return Response('{"error": "invalid_client_metadata"}', status=400,
-                            mimetype="application/json")
+            return Response(
+                '{"error": "invalid_client_metadata"}', status=400, mimetype="application/json"
+            )
         self.registrations += 1
         answer = dict(body, client_id=f"{self.style}-client-{self.registrations}")
         if self.style == "moodle":

@@ -29,8 +29,18 @@ def imports_of(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("path", sorted((ROOT / "paths").rglob("*.py")), ids=str)
 def test_domain_imports_no_web_lti_or_config(path):
-    forbidden = {"flask", "werkzeug", "flask_sqlalchemy", "pylti1p3", "marshmallow", "lti",
-                 "service", "config", "flask_wtf", "flask_babel"}
+    forbidden = {
+        "flask",
+        "werkzeug",
+        "flask_sqlalchemy",
+        "pylti1p3",
+        "marshmallow",
+        "lti",
+        "service",
+        "config",
+        "flask_wtf",
+        "flask_babel",
+    }
     assert not imports_of(path) & forbidden
 
 
@@ -43,8 +53,11 @@ def imports_inside_functions(path: Path) -> list[str]:
     found = []
     for function in ast.walk(ast.parse(path.read_text())):
         if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            found += [f"{function.name}: line {node.lineno}" for node in ast.walk(function)
-                      if isinstance(node, (ast.Import, ast.ImportFrom))]
+            found += [
+                f"{function.name}: line {node.lineno}"
+                for node in ast.walk(function)
+                if isinstance(node, (ast.Import, ast.ImportFrom))
+            ]
     return found
 
 
@@ -63,8 +76,11 @@ def _outside_the_engine() -> list[Path]:
 def _public_definitions(path: Path) -> set[str]:
     """Top-level classes and functions a module offers (not its private helpers)."""
     tree = ast.parse(path.read_text())
-    return {node.name for node in tree.body
-            if isinstance(node, ast.ClassDef | ast.FunctionDef) and not node.name.startswith("_")}
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.ClassDef | ast.FunctionDef) and not node.name.startswith("_")
+    }
 
 
 def test_no_module_name_is_both_in_the_domain_and_the_engine():
@@ -79,15 +95,22 @@ def test_the_domain_defines_no_class_or_function_the_engine_defines():
     """The session-facing use cases import the engine's types instead of redefining them, and
     what differs gets its own name."""
     engine = set().union(*(_public_definitions(p) for p in ENGINE.glob("*.py")))
-    clashes = {f"{p.relative_to(ROOT).as_posix()}: {name}" for p in _outside_the_engine()
-               for name in _public_definitions(p) & engine}
+    clashes = {
+        f"{p.relative_to(ROOT).as_posix()}: {name}"
+        for p in _outside_the_engine()
+        for name in _public_definitions(p) & engine
+    }
     assert clashes == set()
 
 
 def test_no_domain_table_points_into_lti():
     """Foreign keys point the way imports do: the LTI adapter's tables may point to the
     domain's (a deployment to its tenant), never the reverse."""
-    backwards = [f"{table.name}.{fk.parent.name} -> {fk.column.table.name}"
-                 for table in Base.metadata.tables.values() if not table.name.startswith("lti_")
-                 for fk in table.foreign_keys if fk.column.table.name.startswith("lti_")]
+    backwards = [
+        f"{table.name}.{fk.parent.name} -> {fk.column.table.name}"
+        for table in Base.metadata.tables.values()
+        if not table.name.startswith("lti_")
+        for fk in table.foreign_keys
+        if fk.column.table.name.startswith("lti_")
+    ]
     assert backwards == []

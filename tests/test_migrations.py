@@ -32,8 +32,12 @@ def test_upgrade_downgrade_upgrade_without_drift(database_url):
     command.upgrade(config, "head")
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_name": _modelled}), Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": _modelled}
+            ),
+            Base.metadata,
+        )
     engine.dispose()
     assert diff == []
 
@@ -55,8 +59,12 @@ SCHOOL_ROWS = (
     "imported_at) VALUES (9, '00000000-0000-4000-8000-000000000009', 'https://case.example',"
     " 'Biology', '', 41, :at)",
 )
-TENANT_COLUMNS = {"courses": "tenant_id", "activities": "tenant_id",
-                  "learning_paths": "tenant_id", "competency_frameworks": "scope"}
+TENANT_COLUMNS = {
+    "courses": "tenant_id",
+    "activities": "tenant_id",
+    "learning_paths": "tenant_id",
+    "competency_frameworks": "scope",
+}
 
 
 def _referred(connection, table: str) -> set[str]:  # type: ignore[no-untyped-def]
@@ -64,8 +72,10 @@ def _referred(connection, table: str) -> set[str]:  # type: ignore[no-untyped-de
 
 
 def _tenant_of_rows(connection) -> list[int]:  # type: ignore[no-untyped-def]
-    return [connection.scalar(text(f"SELECT {column} FROM {table}"))
-            for table, column in TENANT_COLUMNS.items()]
+    return [
+        connection.scalar(text(f"SELECT {column} FROM {table}"))
+        for table, column in TENANT_COLUMNS.items()
+    ]
 
 
 def test_tenants_are_made_from_deployments_and_taken_back(database_url):
@@ -81,13 +91,15 @@ def test_tenants_are_made_from_deployments_and_taken_back(database_url):
         command.upgrade(config, "head")
         with engine.connect() as connection:
             assert connection.execute(text("SELECT id, name FROM tenants")).all() == [
-                (41, "Moodle — dep-1")]
+                (41, "Moodle — dep-1")
+            ]
             assert connection.scalar(text("SELECT tenant_id FROM lti_deployments")) == 41
             assert _tenant_of_rows(connection) == [41, 41, 41, 41]
             assert _referred(connection, "courses") == {"tenants"}
             assert _referred(connection, "competency_frameworks") == {"tenants"}
             assert "lti_deployments" not in set().union(
-                *(_referred(connection, table) for table in TENANT_COLUMNS))
+                *(_referred(connection, table) for table in TENANT_COLUMNS)
+            )
         command.downgrade(config, "0011_competency_frameworks")
         with engine.connect() as connection:
             assert _tenant_of_rows(connection) == [41, 41, 41, 41]
@@ -114,8 +126,10 @@ GRADE_ROWS = (
     "failed_at, claimed_by) VALUES (13, 12, 40.0, 100.0, 'InProgress', 'FullyGraded', 3, "
     ":at, 2, 4, 'the LMS answered 422', :at, 'worker-1')",
 )
-DELIVERY = ("SELECT acknowledged_version, attempts, last_error, claimed_by, "
-            "failed_at IS NOT NULL FROM {table}")
+DELIVERY = (
+    "SELECT acknowledged_version, attempts, last_error, claimed_by, "
+    "failed_at IS NOT NULL FROM {table}"
+)
 
 
 def test_grade_sync_state_moves_to_score_deliveries_and_back(database_url):
@@ -130,16 +144,18 @@ def test_grade_sync_state_moves_to_score_deliveries_and_back(database_url):
         command.upgrade(config, "head")
         kept = (2, 4, "the LMS answered 422", "worker-1", True)
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT score_id FROM lti_score_deliveries")).all() \
-                == [(13,)]
-            assert tuple(connection.execute(text(DELIVERY.format(
-                table="lti_score_deliveries"))).one()) == kept
+            assert connection.execute(text("SELECT score_id FROM lti_score_deliveries")).all() == [
+                (13,)
+            ]
+            assert (
+                tuple(connection.execute(text(DELIVERY.format(table="lti_score_deliveries"))).one())
+                == kept
+            )
             columns = {c["name"] for c in inspect(connection).get_columns("scores")}
             assert "acknowledged_version" not in columns and "version" in columns
         command.downgrade(config, "0013_tenants")
         with engine.connect() as connection:
-            assert tuple(connection.execute(text(DELIVERY.format(table="scores"))).one()) \
-                == kept
+            assert tuple(connection.execute(text(DELIVERY.format(table="scores"))).one()) == kept
     finally:
         command.upgrade(config, "head")
         with engine.begin() as connection:

@@ -58,25 +58,29 @@ class UnrulyServer:
         self._listener.close()
 
 
-def dripping(every: float = 1.0, body: bytes = b'{"issuer": "' + b"x" * 40 + b'"}',
-             in_headers: bool = False) -> Behaviour:
+def dripping(
+    every: float = 1.0, body: bytes = b'{"issuer": "' + b"x" * 40 + b'"}', in_headers: bool = False
+) -> Behaviour:
     """One byte every `every` seconds: of the whole answer, or of the body only."""
     head = JSON_HEAD + b"Content-Length: %d\r\n\r\n" % len(body)
 
     def behaviour(server: UnrulyServer, conn: socket.socket) -> None:
         if not in_headers:
             server.send(conn, head)
-        for byte in (head + body if in_headers else body):
+        for byte in head + body if in_headers else body:
             if server.stop.wait(every):
                 return
             server.send(conn, bytes([byte]))
+
     return behaviour
 
 
 def answering(body: bytes = b'{"keys": []}') -> Behaviour:
     """A prompt, well-formed answer."""
+
     def behaviour(server: UnrulyServer, conn: socket.socket) -> None:
         server.send(conn, JSON_HEAD + b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+
     return behaviour
 
 
@@ -95,4 +99,5 @@ def flooding(total: int = 300 * 1024 * 1024, announce: bool = False) -> Behaviou
         while sent < total and not server.stop.is_set():
             server.send(conn, frame)
             sent += len(chunk)
+
     return behaviour

@@ -24,13 +24,14 @@ class Framework(Base):
     language: Mapped[str | None] = mapped_column(String(35))
     version: Mapped[str | None] = mapped_column(String(50))
     scope: Mapped[int | None] = mapped_column(
-        ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+        ForeignKey("tenants.id", ondelete="CASCADE"), index=True
+    )
     changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     imported_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     competencies: Mapped[list[Competency]] = relationship(
-        back_populates="framework", order_by="Competency.position",
-        cascade="all, delete-orphan")
+        back_populates="framework", order_by="Competency.position", cascade="all, delete-orphan"
+    )
 
 
 class Competency(Base):
@@ -41,7 +42,8 @@ class Competency(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     framework_id: Mapped[int] = mapped_column(
-        ForeignKey("competency_frameworks.id", ondelete="CASCADE"), index=True)
+        ForeignKey("competency_frameworks.id", ondelete="CASCADE"), index=True
+    )
     identifier: Mapped[str] = mapped_column(String(36))
     uri: Mapped[str] = mapped_column(String(2048))
     statement: Mapped[str] = mapped_column(Text)
@@ -50,8 +52,9 @@ class Competency(Base):
     language: Mapped[str | None] = mapped_column(String(35))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    framework: Mapped[Framework] = relationship(back_populates="competencies", lazy="joined",
-                                                innerjoin=True)
+    framework: Mapped[Framework] = relationship(
+        back_populates="competencies", lazy="joined", innerjoin=True
+    )
 
     @property
     def label(self) -> str:
@@ -67,7 +70,8 @@ class CompetencyLink(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     framework_id: Mapped[int] = mapped_column(
-        ForeignKey("competency_frameworks.id", ondelete="CASCADE"), index=True)
+        ForeignKey("competency_frameworks.id", ondelete="CASCADE"), index=True
+    )
     identifier: Mapped[str] = mapped_column(String(36))
     kind: Mapped[str] = mapped_column(String(40))  # associationType
     origin: Mapped[str] = mapped_column(String(36))  # a node's identifier
@@ -83,11 +87,13 @@ class CompetencyAlignment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(
-        ForeignKey("path_versions.id", ondelete="CASCADE"), index=True)
+        ForeignKey("path_versions.id", ondelete="CASCADE"), index=True
+    )
     skill: Mapped[str] = mapped_column(String(64))
     step_key: Mapped[str | None] = mapped_column(String(40))
     competency_id: Mapped[int] = mapped_column(
-        ForeignKey("competencies.id", ondelete="CASCADE"), index=True)
+        ForeignKey("competencies.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     competency: Mapped[Competency] = relationship(lazy="joined", innerjoin=True)

@@ -62,19 +62,26 @@ def check_package(package: Package) -> None:
     nodes = [package.document.identifier, *(item.identifier for item in package.items)]
     duplicates = sorted({n for n in nodes if nodes.count(n) > 1})
     if duplicates:
-        raise InvalidPackage("these identifiers are used by more than one node: "
-                             + ", ".join(duplicates), params={"identifiers": ", ".join(duplicates)})
+        raise InvalidPackage(
+            "these identifiers are used by more than one node: " + ", ".join(duplicates),
+            params={"identifiers": ", ".join(duplicates)},
+        )
     unknown = _unknown_nodes(package.associations, set(nodes))
     if unknown:
-        raise InvalidPackage("associations name identifiers that are not in the package: "
-                             + "; ".join(unknown), code="unknown_case_identifier",
-                             params={"identifiers": "; ".join(unknown)})
+        raise InvalidPackage(
+            "associations name identifiers that are not in the package: " + "; ".join(unknown),
+            code="unknown_case_identifier",
+            params={"identifiers": "; ".join(unknown)},
+        )
     for kind in ACYCLIC_KINDS:
         cycle = _cycle_of(kind, package.associations)
         if cycle:
             named = " → ".join(cycle)
-            raise InvalidPackage(f"the {kind} associations form a cycle: {named}",
-                                 code="case_cycle", params={"cycle": named, "kind": kind})
+            raise InvalidPackage(
+                f"the {kind} associations form a cycle: {named}",
+                code="case_cycle",
+                params={"cycle": named, "kind": kind},
+            )
 
 
 def _unknown_nodes(associations: Sequence[AssociationData], known: set[str]) -> list[str]:

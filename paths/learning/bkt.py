@@ -21,8 +21,13 @@ from paths.learning.mastery import (
 
 # Guess and slip above 0.4 make "not mastered" and "mastered" swap meaning (model degeneracy,
 # Baker, Corbett & Aleven 2008), so fitting keeps them below.
-BOUNDS = {"init": (0.001, 0.999), "learn": (0.001, 0.6), "forget": (0.0, 0.3),
-          "guess": (0.01, 0.4), "slip": (0.01, 0.4)}
+BOUNDS = {
+    "init": (0.001, 0.999),
+    "learn": (0.001, 0.6),
+    "forget": (0.0, 0.3),
+    "guess": (0.01, 0.4),
+    "slip": (0.01, 0.4),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +54,9 @@ class BKT:
 
     name = "bkt"
 
-    def __init__(self, params: Mapping[str, BKTParams] | None = None,
-                 default: BKTParams | None = None) -> None:
+    def __init__(
+        self, params: Mapping[str, BKTParams] | None = None, default: BKTParams | None = None
+    ) -> None:
         self.params = dict(params or {})
         self.default = default or BKTParams()
 
@@ -61,8 +67,9 @@ class BKT:
         m = self.skill_params(skill).init
         return SkillState(skill, m, bernoulli_sd(m))
 
-    def update(self, state: SkillState, correct: bool, at: datetime | None = None, *,
-               practice: bool = True) -> SkillState:
+    def update(
+        self, state: SkillState, correct: bool, at: datetime | None = None, *, practice: bool = True
+    ) -> SkillState:
         p = self.skill_params(state.skill)
         m = state.mastery
         if correct:
@@ -73,8 +80,15 @@ class BKT:
         if practice:
             posterior = posterior * (1.0 - p.forget) + (1.0 - posterior) * p.learn
         posterior = clamp01(posterior)
-        return SkillState(state.skill, posterior, bernoulli_sd(posterior), state.answers + 1,
-                          state.correct + bool(correct), at or state.last_at, bool(correct))
+        return SkillState(
+            state.skill,
+            posterior,
+            bernoulli_sd(posterior),
+            state.answers + 1,
+            state.correct + bool(correct),
+            at or state.last_at,
+            bool(correct),
+        )
 
     def predict(self, state: SkillState) -> float:
         p = self.skill_params(state.skill)
@@ -85,26 +99,34 @@ class BKT:
         m = clamp01(state.mastery + (1.0 - state.mastery) * p.learn)
         return replace(state, mastery=m, uncertainty=bernoulli_sd(m))
 
-    def fit(self, responses: Iterable[Response], *, iterations: int = 60,
-            tolerance: float = 1e-5) -> BKT:
-        fitted = {skill: fit_skill(sequences, self.skill_params(skill), iterations, tolerance)
-                  for skill, sequences in sequences_by_skill(responses).items()}
+    def fit(
+        self, responses: Iterable[Response], *, iterations: int = 60, tolerance: float = 1e-5
+    ) -> BKT:
+        fitted = {
+            skill: fit_skill(sequences, self.skill_params(skill), iterations, tolerance)
+            for skill, sequences in sequences_by_skill(responses).items()
+        }
         return BKT({**self.params, **fitted}, self.default)
 
     def params_json(self) -> dict[str, Any]:
-        return {"model": self.name, "default": asdict(self.default),
-                "skills": {skill: asdict(p) for skill, p in sorted(self.params.items())}}
+        return {
+            "model": self.name,
+            "default": asdict(self.default),
+            "skills": {skill: asdict(p) for skill, p in sorted(self.params.items())},
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> BKT:
         default = BKTParams(**data.get("default", {})).bounded()
-        skills = {skill: BKTParams(**values).bounded()
-                  for skill, values in data.get("skills", {}).items()}
+        skills = {
+            skill: BKTParams(**values).bounded() for skill, values in data.get("skills", {}).items()
+        }
         return cls(skills, default)
 
 
-def fit_skill(sequences: list[list[bool]], start: BKTParams, iterations: int = 60,
-              tolerance: float = 1e-5) -> BKTParams:
+def fit_skill(
+    sequences: list[list[bool]], start: BKTParams, iterations: int = 60, tolerance: float = 1e-5
+) -> BKTParams:
     """Baum-Welch for one skill's answer sequences (one list per learner)."""
     params = start.bounded()
     previous = -math.inf
@@ -122,7 +144,7 @@ def _expectations(sequences: list[list[bool]], p: BKTParams) -> tuple[list[float
     guess num, guess den, slip num, slip den] and the log-likelihood."""
     stats = [0.0] * 10
     loglik = 0.0
-    emit_known = (p.slip, 1.0 - p.slip)      # P(answer | known), indexed by correct
+    emit_known = (p.slip, 1.0 - p.slip)  # P(answer | known), indexed by correct
     emit_unknown = (1.0 - p.guess, p.guess)  # P(answer | not known)
     for seq in sequences:
         n = len(seq)

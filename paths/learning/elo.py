@@ -73,23 +73,47 @@ class Elo:
 
     name = "elo"
 
-    def __init__(self, params: Mapping[str, EloParams] | None = None,
-                 default: EloParams | None = None) -> None:
+    def __init__(
+        self, params: Mapping[str, EloParams] | None = None, default: EloParams | None = None
+    ) -> None:
         self.params = dict(params or {})
         self.default = default or EloParams()
 
     def skill_params(self, skill: str) -> EloParams:
         return self.params.get(skill, self.default)
 
-    def _state(self, base: SkillState, mean: float, var: float, *, answered: bool,
-               correct: bool = False, at: datetime | None = None) -> SkillState:
+    def _state(
+        self,
+        base: SkillState,
+        mean: float,
+        var: float,
+        *,
+        answered: bool,
+        correct: bool = False,
+        at: datetime | None = None,
+    ) -> SkillState:
         m = _mastery(mean, var)
         if not answered:
-            return SkillState(base.skill, m, bernoulli_sd(m), base.answers, base.correct,
-                              base.last_at, base.last_correct, (mean, var))
-        return SkillState(base.skill, m, bernoulli_sd(m), base.answers + 1,
-                          base.correct + bool(correct), at or base.last_at, bool(correct),
-                          (mean, var))
+            return SkillState(
+                base.skill,
+                m,
+                bernoulli_sd(m),
+                base.answers,
+                base.correct,
+                base.last_at,
+                base.last_correct,
+                (mean, var),
+            )
+        return SkillState(
+            base.skill,
+            m,
+            bernoulli_sd(m),
+            base.answers + 1,
+            base.correct + bool(correct),
+            at or base.last_at,
+            bool(correct),
+            (mean, var),
+        )
 
     def initial(self, skill: str) -> SkillState:
         p = self.skill_params(skill)
@@ -103,8 +127,9 @@ class Elo:
             var = min(_VAR_LIMITS[1], var + self.skill_params(state.skill).drift * days)
         return mean, var
 
-    def update(self, state: SkillState, correct: bool, at: datetime | None = None, *,
-               practice: bool = True) -> SkillState:
+    def update(
+        self, state: SkillState, correct: bool, at: datetime | None = None, *, practice: bool = True
+    ) -> SkillState:
         mean, var = self._belief(state, at)
         gain = self.skill_params(state.skill).gain if practice else 0.0
         _p, mean, var = _step(mean, var, correct, gain)
@@ -120,19 +145,25 @@ class Elo:
         return self._state(state, min(_MEAN_LIMIT, mean + gain), var, answered=False)
 
     def fit(self, responses: Iterable[Response], *, sweeps: int = 2) -> Elo:
-        fitted = {skill: fit_skill(sequences, self.skill_params(skill), sweeps)
-                  for skill, sequences in timed_sequences_by_skill(responses).items()}
+        fitted = {
+            skill: fit_skill(sequences, self.skill_params(skill), sweeps)
+            for skill, sequences in timed_sequences_by_skill(responses).items()
+        }
         return Elo({**self.params, **fitted}, self.default)
 
     def params_json(self) -> dict[str, Any]:
-        return {"model": self.name, "default": asdict(self.default),
-                "skills": {skill: asdict(p) for skill, p in sorted(self.params.items())}}
+        return {
+            "model": self.name,
+            "default": asdict(self.default),
+            "skills": {skill: asdict(p) for skill, p in sorted(self.params.items())},
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Elo:
         default = EloParams(**data.get("default", {})).bounded()
-        skills = {skill: EloParams(**values).bounded()
-                  for skill, values in data.get("skills", {}).items()}
+        skills = {
+            skill: EloParams(**values).bounded() for skill, values in data.get("skills", {}).items()
+        }
         return cls(skills, default)
 
 
@@ -152,8 +183,9 @@ def log_likelihood(sequences: list[list[tuple[bool, datetime | None]]], p: EloPa
     return total
 
 
-def fit_skill(sequences: list[list[tuple[bool, datetime | None]]], start: EloParams,
-              sweeps: int = 2) -> EloParams:
+def fit_skill(
+    sequences: list[list[tuple[bool, datetime | None]]], start: EloParams, sweeps: int = 2
+) -> EloParams:
     """Coordinate ascent of the log-likelihood with a golden-section search per parameter
     (the drift keeps its given value: logs often lack timestamps)."""
     current = start.bounded()
@@ -173,8 +205,9 @@ def fit_skill(sequences: list[list[tuple[bool, datetime | None]]], start: EloPar
     return current
 
 
-def _golden_max(f: Callable[[float], float], low: float, high: float,
-                iterations: int = 14) -> float:
+def _golden_max(
+    f: Callable[[float], float], low: float, high: float, iterations: int = 14
+) -> float:
     ratio = (math.sqrt(5.0) - 1.0) / 2.0
     a, b = low, high
     c, d = b - ratio * (b - a), a + ratio * (b - a)

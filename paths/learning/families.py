@@ -34,6 +34,7 @@ def model_from_json(data: Mapping[str, Any]) -> MasteryModel:
         if name == "elo":
             return Elo.from_json(data)
     except TypeError as error:
-        raise DomainError(f"The {name} parameters are not in the expected form: {error}.") \
-            from error
+        raise DomainError(
+            f"The {name} parameters are not in the expected form: {error}."
+        ) from error
     raise DomainError(f"Unknown mastery model {name!r}: choose one of {', '.join(MODEL_NAMES)}.")

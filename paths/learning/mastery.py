@@ -49,8 +49,9 @@ class MasteryModel(Protocol):
         """The state of a learner who has not answered anything on `skill`."""
         ...
 
-    def update(self, state: SkillState, correct: bool, at: datetime | None = None, *,
-               practice: bool = True) -> SkillState:
+    def update(
+        self, state: SkillState, correct: bool, at: datetime | None = None, *, practice: bool = True
+    ) -> SkillState:
         """The state after one answer. `practice=False` (a diagnostic question) updates the
         belief without counting the question as a learning opportunity."""
         ...
@@ -108,15 +109,17 @@ def timed_sequences_by_skill(
     per_pair: dict[tuple[str, str], list[tuple[bool, datetime | None]]] = {}
     for response in responses:
         per_pair.setdefault((response.skill, response.user), []).append(
-            (response.correct, response.at))
+            (response.correct, response.at)
+        )
     by_skill: dict[str, list[list[tuple[bool, datetime | None]]]] = {}
     for (skill, _user), answers in per_pair.items():
         by_skill.setdefault(skill, []).append(answers)
     return by_skill
 
 
-def replay(model: MasteryModel, states: Mapping[str, SkillState] | None,
-           responses: Iterable[Response]) -> dict[str, SkillState]:
+def replay(
+    model: MasteryModel, states: Mapping[str, SkillState] | None, responses: Iterable[Response]
+) -> dict[str, SkillState]:
     """One learner's states after their `responses` in order (starting from `states`)."""
     result = dict(states or {})
     for response in responses:

@@ -21,11 +21,11 @@ QUESTIONS_PER_SKILL = 4
 
 @dataclass(frozen=True, slots=True)
 class PlacementResult:
-    mastered: tuple[str, ...]       # judged mastered with the target confidence
-    not_mastered: tuple[str, ...]   # judged not mastered with the target confidence
+    mastered: tuple[str, ...]  # judged mastered with the target confidence
+    not_mastered: tuple[str, ...]  # judged not mastered with the target confidence
     undecided: tuple[str, ...]
     questions: int
-    stop_reason: str                # "confident", "budget" or "no_information"
+    stop_reason: str  # "confident", "budget" or "no_information"
     states: Mapping[str, SkillState]
 
 
@@ -33,15 +33,23 @@ class Placement:
     """One learner's diagnostic. Call `next_skill()`, ask a question on it, `record()` the
     answer; `result()` once `next_skill()` returns None."""
 
-    def __init__(self, model: MasteryModel, weights: Mapping[str, float],
-                 states: Mapping[str, SkillState] | None = None, *,
-                 confidence: float = 0.95, budget: int = 12) -> None:
+    def __init__(
+        self,
+        model: MasteryModel,
+        weights: Mapping[str, float],
+        states: Mapping[str, SkillState] | None = None,
+        *,
+        confidence: float = 0.95,
+        budget: int = 12,
+    ) -> None:
         if not 0.5 < confidence < 1.0:
             raise ValueError("confidence must be between 0.5 and 1")
         self.model = model
         self.weights = {skill: w for skill, w in weights.items() if w > 0}
-        self.states = {skill: (states or {}).get(skill) or model.initial(skill)
-                       for skill in sorted(self.weights)}
+        self.states = {
+            skill: (states or {}).get(skill) or model.initial(skill)
+            for skill in sorted(self.weights)
+        }
         self.confidence = confidence
         self.budget = budget
         self.questions = 0
@@ -69,8 +77,10 @@ class Placement:
         if not open_skills:
             self.stop_reason = "confident"
             return None
-        best, value = max(((s, self.weights[s] * self.information(s)) for s in open_skills),
-                          key=lambda item: item[1])  # first of equals: sorted skill order
+        best, value = max(
+            ((s, self.weights[s] * self.information(s)) for s in open_skills),
+            key=lambda item: item[1],
+        )  # first of equals: sorted skill order
         if value < MIN_INFORMATION:
             self.stop_reason = "no_information"
             return None
@@ -84,8 +94,15 @@ class Placement:
 
     def result(self) -> PlacementResult:
         mastered = tuple(s for s in self.states if self.states[s].mastery >= self.confidence)
-        not_mastered = tuple(s for s in self.states
-                             if self.states[s].mastery <= 1.0 - self.confidence)
+        not_mastered = tuple(
+            s for s in self.states if self.states[s].mastery <= 1.0 - self.confidence
+        )
         undecided = tuple(s for s in self.states if s not in mastered and s not in not_mastered)
-        return PlacementResult(mastered, not_mastered, undecided, self.questions,
-                               self.stop_reason or "in_progress", dict(self.states))
+        return PlacementResult(
+            mastered,
+            not_mastered,
+            undecided,
+            self.questions,
+            self.stop_reason or "in_progress",
+            dict(self.states),
+        )

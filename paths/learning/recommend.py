@@ -19,23 +19,27 @@ from paths.errors import DomainError
 from paths.learning.mastery import MASTERED_AT, MasteryModel, SkillState
 
 CHECKPOINT = "checkpoint"
-OPTIONAL_DISCOUNT = 0.5   # an optional step is worth half a required one
+OPTIONAL_DISCOUNT = 0.5  # an optional step is worth half a required one
 
-REASON_TEXT_EN: Mapping[str, str] = MappingProxyType({
-    "remedial_after_checkpoint":
-        "You did not pass {checkpoint} yet: this step goes over what it checks.",
-    "remedial_after_review":
-        "Your review of {checkpoint} showed that some of it has faded: this step goes over "
-        "it again before you retake it.",
-    "review_due": "{checkpoint} is due for review, so you keep what you mastered.",
-    "closes_mastery_gap": "This step does the most for the skills you still need: {skills}.",
-    "ready_for_checkpoint": "You seem ready for {skills}: this checkpoint can confirm it.",
-    "behind_schedule": "To reach your date ({days_left} days left, about {minutes_left} "
-                       "minutes of work), this is the quickest gain on {skills}.",
-    "next_in_path": "This is the next step of the path.",
-    "optional_extra": "Every required step is done; this optional step takes you further.",
-    "path_complete": "You have finished every step of this path.",
-})
+REASON_TEXT_EN: Mapping[str, str] = MappingProxyType(
+    {
+        "remedial_after_checkpoint": (
+            "You did not pass {checkpoint} yet: this step goes over what it checks."
+        ),
+        "remedial_after_review": (
+            "Your review of {checkpoint} showed that some of it has faded: this step goes over "
+            "it again before you retake it."
+        ),
+        "review_due": "{checkpoint} is due for review, so you keep what you mastered.",
+        "closes_mastery_gap": "This step does the most for the skills you still need: {skills}.",
+        "ready_for_checkpoint": "You seem ready for {skills}: this checkpoint can confirm it.",
+        "behind_schedule": "To reach your date ({days_left} days left, about {minutes_left} "
+        "minutes of work), this is the quickest gain on {skills}.",
+        "next_in_path": "This is the next step of the path.",
+        "optional_extra": "Every required step is done; this optional step takes you further.",
+        "path_complete": "You have finished every step of this path.",
+    }
+)
 
 
 class PathGraphError(DomainError):
@@ -47,12 +51,12 @@ class GraphStep:
     """A step as the engine sees it; the stored step is `paths.catalog.Step`."""
 
     key: str
-    kind: str                                  # read, watch, practice, checkpoint, reflect, ...
+    kind: str  # read, watch, practice, checkpoint, reflect, ...
     skills: tuple[str, ...] = ()
     minutes: float = 10.0
     optional: bool = False
     prerequisites: tuple[str, ...] = ()
-    remedial_for: str | None = None            # key of the checkpoint this step remediates
+    remedial_for: str | None = None  # key of the checkpoint this step remediates
 
 
 @dataclass(frozen=True)
@@ -62,11 +66,11 @@ class Snapshot:
     now: datetime
     done: frozenset[str] = frozenset()
     tested_out: frozenset[str] = frozenset()
-    failed_checkpoints: tuple[str, ...] = ()   # latest attempt failed, most recent first
+    failed_checkpoints: tuple[str, ...] = ()  # latest attempt failed, most recent first
     mastery: Mapping[str, SkillState] = field(default_factory=dict)
-    due_reviews: tuple[str, ...] = ()          # checkpoint keys, most overdue first
+    due_reviews: tuple[str, ...] = ()  # checkpoint keys, most overdue first
     minutes_per_week: float | None = None
-    due_at: datetime | None = None             # the earlier of the due date and target date
+    due_at: datetime | None = None  # the earlier of the due date and target date
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,20 +84,23 @@ class PathGraph:
     """A path's steps with everything recommendation needs precomputed: a stable topological
     order, prerequisite indices, skill indices and remedial links."""
 
-    def __init__(self, steps: Iterable[GraphStep],
-                 skill_weights: Mapping[str, float] | None = None):
+    def __init__(
+        self, steps: Iterable[GraphStep], skill_weights: Mapping[str, float] | None = None
+    ):
         steps = list(steps)
         self.by_key = {s.key: s for s in steps}
         if len(self.by_key) != len(steps):
             raise PathGraphError("Two steps share a key.")
         self.order: tuple[GraphStep, ...] = tuple(_topological(steps, self.by_key))
         self.position = {s.key: i for i, s in enumerate(self.order)}
-        required = {k for s in self.order if not s.optional and s.remedial_for is None
-                    for k in s.skills}
+        required = {
+            k for s in self.order if not s.optional and s.remedial_for is None for k in s.skills
+        }
         self.skills = tuple(sorted({k for s in self.order for k in s.skills}))
         weights = skill_weights or {}
-        self.weights = {k: float(weights.get(k, 1.0 if k in required else 0.0))
-                        for k in self.skills}
+        self.weights = {
+            k: float(weights.get(k, 1.0 if k in required else 0.0)) for k in self.skills
+        }
         self.required_skills = tuple(k for k in self.skills if self.weights[k] > 0)
         self.remedial: dict[str, tuple[str, ...]] = {}
         for step in self.order:
@@ -103,8 +110,11 @@ class PathGraph:
         self.required_minutes = sum(s.minutes for s in self.order if _counts(s))
         self.counted_minutes = {s.key: s.minutes for s in self.order if _counts(s)}
         # (step, prerequisites, skills, is checkpoint, minutes) for the scoring loop
-        self.rows = tuple((s, frozenset(s.prerequisites), s.skills, s.kind == CHECKPOINT,
-                           max(s.minutes, 1.0)) for s in self.order if s.remedial_for is None)
+        self.rows = tuple(
+            (s, frozenset(s.prerequisites), s.skills, s.kind == CHECKPOINT, max(s.minutes, 1.0))
+            for s in self.order
+            if s.remedial_for is None
+        )
 
     def __len__(self) -> int:
         return len(self.order)
@@ -115,8 +125,7 @@ def _counts(step: GraphStep) -> bool:
     return not step.optional and step.remedial_for is None
 
 
-def _topological(steps: Sequence[GraphStep], by_key: Mapping[str, GraphStep]
-                 ) -> list[GraphStep]:
+def _topological(steps: Sequence[GraphStep], by_key: Mapping[str, GraphStep]) -> list[GraphStep]:
     """Kahn's algorithm, taking ready steps in their authored order (stable)."""
     index = {s.key: i for i, s in enumerate(steps)}
     waiting = {s.key: 0 for s in steps}
@@ -150,8 +159,11 @@ def _finished(snapshot: Snapshot) -> frozenset[str]:
 def available_steps(graph: PathGraph, snapshot: Snapshot) -> list[str]:
     """Unlocked, unfinished steps in path order: the learner may choose any of them."""
     finished = _finished(snapshot)
-    return [s.key for s in graph.order if s.key not in finished
-            and all(p in finished for p in s.prerequisites)]
+    return [
+        s.key
+        for s in graph.order
+        if s.key not in finished and all(p in finished for p in s.prerequisites)
+    ]
 
 
 def prerequisites_left(graph: PathGraph, snapshot: Snapshot, key: str) -> list[str]:
@@ -160,17 +172,23 @@ def prerequisites_left(graph: PathGraph, snapshot: Snapshot, key: str) -> list[s
     return [p for p in graph.by_key[key].prerequisites if p not in finished]
 
 
-def steps_to_test_out(graph: PathGraph, snapshot: Snapshot,
-                      mastered: Iterable[str]) -> list[str]:
+def steps_to_test_out(graph: PathGraph, snapshot: Snapshot, mastered: Iterable[str]) -> list[str]:
     """Unfinished steps whose every skill is in `mastered` (e.g. placement's result)."""
     mastered_set = set(mastered)
     finished = _finished(snapshot)
-    return [s.key for s in graph.order if s.key not in finished and s.skills
-            and s.remedial_for is None and all(k in mastered_set for k in s.skills)]
+    return [
+        s.key
+        for s in graph.order
+        if s.key not in finished
+        and s.skills
+        and s.remedial_for is None
+        and all(k in mastered_set for k in s.skills)
+    ]
 
 
-def skill_gains(graph: PathGraph, snapshot: Snapshot,
-                model: MasteryModel) -> tuple[dict[str, float], dict[str, float]]:
+def skill_gains(
+    graph: PathGraph, snapshot: Snapshot, model: MasteryModel
+) -> tuple[dict[str, float], dict[str, float]]:
     """Per required skill still below mastery: (weighted gain of a learning step,
     weighted gain of a checkpoint). A learning step adds the model's expected learning; a
     checkpoint is worth the gap it can close times the chance the learner is ready."""
@@ -210,8 +228,11 @@ def recommend(graph: PathGraph, snapshot: Snapshot, model: MasteryModel) -> Reco
             step = graph.by_key[key]
             if key not in finished and all(p in finished for p in step.prerequisites):
                 # a failed checkpoint that was passed before is a failed review
-                code = "remedial_after_review" if checkpoint in finished \
+                code = (
+                    "remedial_after_review"
+                    if checkpoint in finished
                     else "remedial_after_checkpoint"
+                )
                 return Recommendation(key, code, {"checkpoint": checkpoint})
     for key in snapshot.due_reviews:
         return Recommendation(key, "review_due", {"checkpoint": key})
@@ -244,8 +265,11 @@ def recommend(graph: PathGraph, snapshot: Snapshot, model: MasteryModel) -> Reco
     if best is not None:
         names = ", ".join(k for k in best.skills if k in learn)
         if behind:
-            return Recommendation(best.key, "behind_schedule", {
-                "skills": names, "days_left": days_left, "minutes_left": minutes_left})
+            return Recommendation(
+                best.key,
+                "behind_schedule",
+                {"skills": names, "days_left": days_left, "minutes_left": minutes_left},
+            )
         code = "ready_for_checkpoint" if best.kind == CHECKPOINT else "closes_mastery_gap"
         return Recommendation(best.key, code, {"skills": names})
     if fallback is not None:

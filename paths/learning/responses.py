@@ -50,8 +50,9 @@ def read_responses(lines: Iterable[str], *, name: str = "the log") -> ResponseLo
     reader.fieldnames = columns
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        raise ResponseLogError(f"{name} lacks the column(s) {', '.join(missing)}; "
-                               f"the header is {','.join(columns)}.")
+        raise ResponseLogError(
+            f"{name} lacks the column(s) {', '.join(missing)}; the header is {','.join(columns)}."
+        )
     timed = "timestamp" in columns
     log = ResponseLog([])
     last_at: dict[str, datetime] = {}
@@ -69,7 +70,8 @@ def read_responses(lines: Iterable[str], *, name: str = "the log") -> ResponseLo
             if user in last_at and at < last_at[user]:
                 raise ResponseLogError(
                     f"{name} is not in time order: line {line_no} (learner {user}) is earlier "
-                    f"than that learner's previous answer. Sort it by user_id, timestamp.")
+                    f"than that learner's previous answer. Sort it by user_id, timestamp."
+                )
             last_at[user] = at
         log.responses.append(Response(user, skill, correct in _TRUE, at))
     if not log.responses:
@@ -106,6 +108,8 @@ def drop_unknown_skills(log: ResponseLog, known: Sequence[str] | set[str]) -> Re
     if not unknown:
         return log
     skipped = log.skipped.copy()
-    skipped[f"answers on skills not in the training log ({', '.join(sorted(unknown)[:5])}"
-            f"{', ...' if len(unknown) > 5 else ''})"] += len(log.responses) - len(kept)
+    skipped[
+        f"answers on skills not in the training log ({', '.join(sorted(unknown)[:5])}"
+        f"{', ...' if len(unknown) > 5 else ''})"
+    ] += len(log.responses) - len(kept)
     return ResponseLog(kept, skipped)

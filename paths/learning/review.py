@@ -77,17 +77,30 @@ def review(card: ReviewCard, grade: Grade | int, at: datetime) -> ReviewCard:
     """The card after a review with `grade` at `at` (timezone-aware)."""
     at = _utc(at)
     grade = Grade(grade)
-    fsrs_card = Card(card_id=1, state=State.Learning if card.stability is None else State.Review,
-                     step=0 if card.stability is None else None, stability=card.stability,
-                     difficulty=card.difficulty, due=card.due, last_review=card.last_review)
+    fsrs_card = Card(
+        card_id=1,
+        state=State.Learning if card.stability is None else State.Review,
+        step=0 if card.stability is None else None,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )
     seen_at = at
     if card.last_review is not None:
         if at < card.last_review:
             raise ValueError("a review cannot be earlier than the previous one")
         seen_at = card.last_review + timedelta(days=effective_days(at - card.last_review))
     reviewed, _log = _SCHEDULER.review_card(fsrs_card, Rating(int(grade)), seen_at)
-    return ReviewCard(card.key, at + (reviewed.due - seen_at), at, reviewed.stability,
-                      reviewed.difficulty, card.reviews + 1, card.lapses + (grade == Grade.AGAIN))
+    return ReviewCard(
+        card.key,
+        at + (reviewed.due - seen_at),
+        at,
+        reviewed.stability,
+        reviewed.difficulty,
+        card.reviews + 1,
+        card.lapses + (grade == Grade.AGAIN),
+    )
 
 
 def retrievability(card: ReviewCard, at: datetime) -> float:

@@ -30,7 +30,7 @@ class Calibration:
     count: int
     mean_signed_error: float
     mean_absolute_error: float
-    verdict: str   # "overconfident", "underconfident", "well_calibrated" or "not_enough_data"
+    verdict: str  # "overconfident", "underconfident", "well_calibrated" or "not_enough_data"
     bins: tuple[CalibrationBin, ...]
 
 
@@ -58,17 +58,22 @@ def _bins(data: list[tuple[float, float]], count: int) -> tuple[CalibrationBin, 
         low, high = i / count, (i + 1) / count
         members = [(p, a) for p, a in data if low <= p < high or (i == count - 1 and p == 1.0)]
         if members:
-            result.append(CalibrationBin(low, high, len(members),
-                                         sum(p for p, _ in members) / len(members),
-                                         sum(a for _, a in members) / len(members)))
+            result.append(
+                CalibrationBin(
+                    low,
+                    high,
+                    len(members),
+                    sum(p for p, _ in members) / len(members),
+                    sum(a for _, a in members) / len(members),
+                )
+            )
     return tuple(result)
 
 
 FAIRLY_SURE_AT = 0.8  # an undecided estimate this far from even leans one way
 
 
-def judge(mastery: float, answers: int, *, mastered_at: float = MASTERED_AT
-          ) -> tuple[str, str]:
+def judge(mastery: float, answers: int, *, mastered_at: float = MASTERED_AT) -> tuple[str, str]:
     """The one verdict on a skill and how sure Selfpath is of it, decided together so the
     page never says "quite sure" beside "not sure yet".
 
@@ -101,22 +106,26 @@ class SkillEvidence:
     """Why Selfpath believes what it does about one skill."""
 
     skill: str
-    verdict: str                 # "mastered", "not_yet", "unsure" or "no_evidence" (judge)
+    verdict: str  # "mastered", "not_yet", "unsure" or "no_evidence" (judge)
     mastery: float
     uncertainty: float
     answers: int
     correct: int
     last_answer_at: datetime | None
     last_answer_correct: bool | None
-    certainty: str = "unsure"    # see judge
+    certainty: str = "unsure"  # see judge
 
     @property
     def percent(self) -> int:
         return shown_percent(self.mastery)
 
 
-def explain(states: Mapping[str, SkillState], skills: Iterable[str] | None = None, *,
-            mastered_at: float = MASTERED_AT) -> list[SkillEvidence]:
+def explain(
+    states: Mapping[str, SkillState],
+    skills: Iterable[str] | None = None,
+    *,
+    mastered_at: float = MASTERED_AT,
+) -> list[SkillEvidence]:
     """The evidence per skill (all of `states`, or `skills` in the given order)."""
     result = []
     for skill in skills if skills is not None else sorted(states):
@@ -127,7 +136,17 @@ def explain(states: Mapping[str, SkillState], skills: Iterable[str] | None = Non
             result.append(SkillEvidence(skill, "no_evidence", m, u, 0, 0, None, None))
             continue
         verdict, certainty = judge(state.mastery, state.answers, mastered_at=mastered_at)
-        result.append(SkillEvidence(skill, verdict, state.mastery, state.uncertainty,
-                                    state.answers, state.correct, state.last_at,
-                                    state.last_correct, certainty))
+        result.append(
+            SkillEvidence(
+                skill,
+                verdict,
+                state.mastery,
+                state.uncertainty,
+                state.answers,
+                state.correct,
+                state.last_at,
+                state.last_correct,
+                certainty,
+            )
+        )
     return result

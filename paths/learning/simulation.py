@@ -46,8 +46,14 @@ class SimAnswer:
 class SimLearner:
     """One learner's hidden knowledge, advanced by answers, study and time."""
 
-    def __init__(self, user: str, skills: Sequence[SimSkill], prior: float,
-                 rng: random.Random, now: datetime = EPOCH) -> None:
+    def __init__(
+        self,
+        user: str,
+        skills: Sequence[SimSkill],
+        prior: float,
+        rng: random.Random,
+        now: datetime = EPOCH,
+    ) -> None:
         self.user = user
         self.skills = {s.key: s for s in skills}
         self.rng = rng
@@ -93,23 +99,41 @@ def default_skills(count: int = 6, seed: int = 7) -> list[SimSkill]:
     skills = []
     for i in range(count):
         prereqs = tuple(f"s{j}" for j in (i - 1, i - 2) if j >= 0 and (j == i - 1 or i % 3 == 0))
-        skills.append(SimSkill(
-            key=f"s{i}", guess=round(rng.uniform(0.1, 0.3), 3),
-            slip=round(rng.uniform(0.05, 0.15), 3), learn=round(rng.uniform(0.1, 0.3), 3),
-            forget_per_day=round(rng.uniform(0.005, 0.03), 4), prerequisites=prereqs))
+        skills.append(
+            SimSkill(
+                key=f"s{i}",
+                guess=round(rng.uniform(0.1, 0.3), 3),
+                slip=round(rng.uniform(0.05, 0.15), 3),
+                learn=round(rng.uniform(0.1, 0.3), 3),
+                forget_per_day=round(rng.uniform(0.005, 0.03), 4),
+                prerequisites=prereqs,
+            )
+        )
     return skills
 
 
-def simulate_log(skills: Sequence[SimSkill], learners: int, *, seed: int = 1,
-                 prior: tuple[float, float] = (0.0, 0.6), answers: tuple[int, int] = (3, 10),
-                 review_chance: float = 0.2, user_prefix: str = "u") -> list[SimAnswer]:
+def simulate_log(
+    skills: Sequence[SimSkill],
+    learners: int,
+    *,
+    seed: int = 1,
+    prior: tuple[float, float] = (0.0, 0.6),
+    answers: tuple[int, int] = (3, 10),
+    review_chance: float = 0.2,
+    user_prefix: str = "u",
+) -> list[SimAnswer]:
     """Learners practise the skills in topological order, `answers` questions per skill
     minutes apart, a few days between skills, sometimes revisiting an earlier skill."""
     rng = random.Random(seed)
     log: list[SimAnswer] = []
     for index in range(learners):
-        learner = SimLearner(f"{user_prefix}{index}", skills, rng.uniform(*prior), rng,
-                             EPOCH + timedelta(hours=rng.uniform(0, 72)))
+        learner = SimLearner(
+            f"{user_prefix}{index}",
+            skills,
+            rng.uniform(*prior),
+            rng,
+            EPOCH + timedelta(hours=rng.uniform(0, 72)),
+        )
         for position, skill in enumerate(skills):
             for _ in range(rng.randint(*answers)):
                 log.append(learner.answer(skill.key))
@@ -120,8 +144,13 @@ def simulate_log(skills: Sequence[SimSkill], learners: int, *, seed: int = 1,
     return log
 
 
-def ideal_predictions(skills: Sequence[SimSkill], log: Sequence[SimAnswer], *,
-                      prior: tuple[float, float] = (0.0, 0.6), grid: int = 200) -> list[float]:
+def ideal_predictions(
+    skills: Sequence[SimSkill],
+    log: Sequence[SimAnswer],
+    *,
+    prior: tuple[float, float] = (0.0, 0.6),
+    grid: int = 200,
+) -> list[float]:
     """For each answer, the probability of a correct answer given the same learner's answers
     before it, computed by an exact Bayes filter on this generative model with its true
     parameters (over the joint mastered/not-mastered states of all skills, so for a dozen
@@ -141,16 +170,20 @@ def ideal_predictions(skills: Sequence[SimSkill], log: Sequence[SimAnswer], *,
         if answer.user in last_at:
             _forget(belief, skills, bits, (answer.at - last_at[answer.user]) / timedelta(days=1))
         skill, bit, need = by_key[answer.skill], bits[answer.skill], needs[answer.skill]
-        right = [1.0 - skill.slip if state & bit else skill.guess
-                 for state in range(len(belief))]
+        right = [1.0 - skill.slip if state & bit else skill.guess for state in range(len(belief))]
         predictions.append(sum(b * r for b, r in zip(belief, right, strict=True)))
         beliefs[answer.user] = _observe(belief, right, answer.correct, skill.learn, bit, need)
         last_at[answer.user] = answer.at
     return predictions
 
 
-def _initial_belief(skills: Sequence[SimSkill], bits: dict[str, int], needs: dict[str, int],
-                    prior: tuple[float, float], grid: int) -> list[float]:
+def _initial_belief(
+    skills: Sequence[SimSkill],
+    bits: dict[str, int],
+    needs: dict[str, int],
+    prior: tuple[float, float],
+    grid: int,
+) -> list[float]:
     belief = [0.0] * (1 << len(skills))
     for j in range(grid):  # the prior-knowledge level q, integrated on a midpoint grid
         q = prior[0] + (prior[1] - prior[0]) * (j + 0.5) / grid
@@ -163,8 +196,9 @@ def _initial_belief(skills: Sequence[SimSkill], bits: dict[str, int], needs: dic
     return belief
 
 
-def _forget(belief: list[float], skills: Sequence[SimSkill], bits: dict[str, int],
-            days: float) -> None:
+def _forget(
+    belief: list[float], skills: Sequence[SimSkill], bits: dict[str, int], days: float
+) -> None:
     for s in skills:
         lost = 1.0 - math.exp(-s.forget_per_day * max(0.0, days))
         bit = bits[s.key]
@@ -177,8 +211,9 @@ def _forget(belief: list[float], skills: Sequence[SimSkill], bits: dict[str, int
                 belief[state ^ bit] += moved
 
 
-def _observe(belief: list[float], right: list[float], correct: bool, learn: float, bit: int,
-             need: int) -> list[float]:
+def _observe(
+    belief: list[float], right: list[float], correct: bool, learn: float, bit: int, need: int
+) -> list[float]:
     after = [0.0] * len(belief)
     for state, b in enumerate(belief):
         w = b * (right[state] if correct else 1.0 - right[state])

@@ -39,20 +39,27 @@ def _read(session: Session, version_id: int) -> Attribution | None:
     source = aliased(LibraryRelease)
     own = aliased(LibraryRelease)
     row = session.execute(
-        select(own, source).select_from(PathVersion)
+        select(own, source)
+        .select_from(PathVersion)
         .join(LearningPath, LearningPath.id == PathVersion.path_id)
         .outerjoin(own, own.version_id == PathVersion.id)
         .outerjoin(source, source.id == LearningPath.derived_from_id)
-        .where(PathVersion.id == version_id)).first()
+        .where(PathVersion.id == version_id)
+    ).first()
     if row is None or (row[0] is None and row[1] is None):
         return None
     release, adapted = (row[0], False) if row[0] is not None else (row[1], True)
     entry = session.get(LibraryEntry, release.entry_id)
     assert entry is not None
     version = session.get(PathVersion, release.version_id)
-    return Attribution(title=version.title if version else entry.title, credit=release.credit,
-                       licence=release.licence, licence_url=PATH_LICENCES.get(release.licence),
-                       entry_uuid=entry.uuid, adapted=adapted)
+    return Attribution(
+        title=version.title if version else entry.title,
+        credit=release.credit,
+        licence=release.licence,
+        licence_url=PATH_LICENCES.get(release.licence),
+        entry_uuid=entry.uuid,
+        adapted=adapted,
+    )
 
 
 def source_entry(session: Session, path_id: int | None) -> LibraryEntry | None:
@@ -60,6 +67,8 @@ def source_entry(session: Session, path_id: int | None) -> LibraryEntry | None:
     if path_id is None:
         return None
     return session.scalars(
-        select(LibraryEntry).join(LibraryRelease, LibraryRelease.entry_id == LibraryEntry.id)
+        select(LibraryEntry)
+        .join(LibraryRelease, LibraryRelease.entry_id == LibraryEntry.id)
         .join(LearningPath, LearningPath.derived_from_id == LibraryRelease.id)
-        .where(LearningPath.id == path_id)).first()
+        .where(LearningPath.id == path_id)
+    ).first()

@@ -38,14 +38,16 @@ class FeedPosition:
     entry_id: int
 
 
-def feed_page(session: Session, window: FeedWindow, after: FeedPosition | None,
-              size: int) -> list[LibraryEntry]:
+def feed_page(
+    session: Session, window: FeedWindow, after: FeedPosition | None, size: int
+) -> list[LibraryEntry]:
     """Up to `size` entries of the window after `after`, oldest change first."""
     statement = _in_window(select(LibraryEntry), window)
     if after is not None:
         statement = statement.where(_after(after))
-    return list(session.scalars(statement.order_by(
-        LibraryEntry.updated_at, LibraryEntry.id).limit(size)))
+    return list(
+        session.scalars(statement.order_by(LibraryEntry.updated_at, LibraryEntry.id).limit(size))
+    )
 
 
 def feed_size(session: Session, window: FeedWindow) -> int:
@@ -77,6 +79,7 @@ def _in_window(statement: Select[Any], window: FeedWindow) -> Select[Any]:
 
 
 def _after(position: FeedPosition) -> ColumnElement[bool]:
-    return or_(LibraryEntry.updated_at > position.changed_at,
-               and_(LibraryEntry.updated_at == position.changed_at,
-                    LibraryEntry.id > position.entry_id))
+    return or_(
+        LibraryEntry.updated_at > position.changed_at,
+        and_(LibraryEntry.updated_at == position.changed_at, LibraryEntry.id > position.entry_id),
+    )

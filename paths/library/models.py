@@ -26,7 +26,8 @@ class LibraryEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     path_id: Mapped[int | None] = mapped_column(
-        ForeignKey("learning_paths.id", ondelete="SET NULL"), index=True)
+        ForeignKey("learning_paths.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(8), index=True)
@@ -45,7 +46,8 @@ class LibraryEntry(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
 
     releases: Mapped[list[LibraryRelease]] = relationship(
-        back_populates="entry", order_by="LibraryRelease.number", cascade="all, delete-orphan")
+        back_populates="entry", order_by="LibraryRelease.number", cascade="all, delete-orphan"
+    )
 
     @property
     def listed(self) -> bool:
@@ -82,7 +84,8 @@ class LibraryReport(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(
-        ForeignKey("library_entries.id", ondelete="CASCADE"), index=True)
+        ForeignKey("library_entries.id", ondelete="CASCADE"), index=True
+    )
     reason: Mapped[str] = mapped_column(Text)
     reported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -14,8 +14,9 @@ MAX_TERMS = 8
 MAX_TERM_CHARS = 40
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 # Letters that Unicode does not decompose into a base letter and a mark.
-_UNMARKED = str.maketrans({"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae",
-                           "œ": "oe", "ı": "i"})
+_UNMARKED = str.maketrans(
+    {"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"}
+)
 
 
 def searchable(text: str) -> str:

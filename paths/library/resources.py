@@ -23,7 +23,8 @@ TITLE_CHARS, TEXT_CHARS, NAME_CHARS, URL_CHARS = 300, 2000, 200, 2048
 MAX_SUBJECTS, SUBJECT_CHARS, IDENTIFIER_CHARS = 10, 100, 255
 STEP_LICENCE_CHARS = 120  # what a step's resource licence holds (docs/path.schema.json)
 _CREATIVE_COMMONS = re.compile(
-    r"^https?://creativecommons\.org/(licenses|publicdomain)/([a-z-]+)/(\d\.\d)", re.I)
+    r"^https?://creativecommons\.org/(licenses|publicdomain)/([a-z-]+)/(\d\.\d)", re.I
+)
 
 
 class HarvestSource(Base):
@@ -49,7 +50,8 @@ class LibraryResource(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(
-        ForeignKey("harvest_sources.id", ondelete="CASCADE"), index=True)
+        ForeignKey("harvest_sources.id", ondelete="CASCADE"), index=True
+    )
     identifier: Mapped[str] = mapped_column(String(IDENTIFIER_CHARS))
     datestamp: Mapped[datetime] = mapped_column(UtcDateTime())
     title: Mapped[str] = mapped_column(String(TITLE_CHARS))
@@ -121,8 +123,9 @@ class HarvestCount:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def store_records(session: Session, source: HarvestSource, records: list[HarvestedRecord],
-                  now: datetime) -> HarvestCount:
+def store_records(
+    session: Session, source: HarvestSource, records: list[HarvestedRecord], now: datetime
+) -> HarvestCount:
     """Add, update or mark deleted one page of records (the caller commits)."""
     count = HarvestCount()
     for record in records:
@@ -132,13 +135,14 @@ def store_records(session: Session, source: HarvestSource, records: list[Harvest
     return count
 
 
-def _store(session: Session, source: HarvestSource, record: HarvestedRecord,
-           now: datetime) -> str:
+def _store(session: Session, source: HarvestSource, record: HarvestedRecord, now: datetime) -> str:
     if len(record.identifier) > IDENTIFIER_CHARS:
         return "skipped"
-    row = session.scalars(select(LibraryResource).where(
-        LibraryResource.source_id == source.id,
-        LibraryResource.identifier == record.identifier)).first()
+    row = session.scalars(
+        select(LibraryResource).where(
+            LibraryResource.source_id == source.id, LibraryResource.identifier == record.identifier
+        )
+    ).first()
     if record.deleted:
         if row is None or row.deleted:
             return "unchanged"
@@ -148,8 +152,11 @@ def _store(session: Session, source: HarvestSource, record: HarvestedRecord,
         return "skipped"
     values = _columns(record)
     if row is None:
-        session.add(LibraryResource(source_id=source.id, identifier=record.identifier,
-                                    harvested_at=now, **values))
+        session.add(
+            LibraryResource(
+                source_id=source.id, identifier=record.identifier, harvested_at=now, **values
+            )
+        )
         return "added"
     if all(getattr(row, name) == value for name, value in values.items()):
         return "unchanged"
@@ -164,12 +171,16 @@ def _columns(record: HarvestedRecord) -> dict[str, object]:
     title = (record.title.strip() or record.identifier)[:TITLE_CHARS]
     description = record.description.strip()[:TEXT_CHARS]
     return {
-        "datestamp": record.datestamp, "title": title, "url": record.url,
+        "datestamp": record.datestamp,
+        "title": title,
+        "url": record.url,
         "licence": _bounded(record.licence, NAME_CHARS),
         "licence_url": _bounded(record.licence_url, URL_CHARS),
         "publisher": _bounded(record.publisher, NAME_CHARS),
-        "language": _bounded(record.language, 16), "subjects": subjects,
-        "description": description, "deleted": False,
+        "language": _bounded(record.language, 16),
+        "subjects": subjects,
+        "description": description,
+        "deleted": False,
         "search_text": " " + searchable(" ".join((title, description, *subjects))),
     }
 
@@ -187,10 +198,12 @@ def find_resources(session: Session, words: str) -> list[LibraryResource]:
         return []
     statement = select(LibraryResource).where(LibraryResource.deleted.is_(False))
     for term in terms:
-        statement = statement.where(LibraryResource.search_text.contains(" " + term,
-                                                                        autoescape=True))
-    found = list(session.scalars(statement.order_by(LibraryResource.title,
-                                                    LibraryResource.id).limit(500)))
+        statement = statement.where(
+            LibraryResource.search_text.contains(" " + term, autoescape=True)
+        )
+    found = list(
+        session.scalars(statement.order_by(LibraryResource.title, LibraryResource.id).limit(500))
+    )
     found.sort(key=lambda r: -_in_title(r, terms))
     return found[:MAX_RESULTS]
 

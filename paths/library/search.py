@@ -49,9 +49,13 @@ def search_library(session: Session, query: LibraryQuery) -> LibraryPage:
     statement = _filtered(select(LibraryEntry), query)
     if terms:
         statement = statement.where(_matches(session, terms))
-    entries = list(session.scalars(statement.options(selectinload(LibraryEntry.releases))
-                                   .order_by(LibraryEntry.updated_at.desc(),
-                                             LibraryEntry.id.desc()).limit(MAX_MATCHES)))
+    entries = list(
+        session.scalars(
+            statement.options(selectinload(LibraryEntry.releases))
+            .order_by(LibraryEntry.updated_at.desc(), LibraryEntry.id.desc())
+            .limit(MAX_MATCHES)
+        )
+    )
     if query.skill:
         entries = [e for e in entries if _teaches(e, query.skill)]
     if terms:
@@ -59,12 +63,15 @@ def search_library(session: Session, query: LibraryQuery) -> LibraryPage:
     return _page(entries, query.page)
 
 
-def _filtered(statement: Select[tuple[LibraryEntry]], query: LibraryQuery
-              ) -> Select[tuple[LibraryEntry]]:
+def _filtered(
+    statement: Select[tuple[LibraryEntry]], query: LibraryQuery
+) -> Select[tuple[LibraryEntry]]:
     statement = statement.where(LibraryEntry.status == LISTED)
-    for column, value in ((LibraryEntry.language, query.language),
-                          (LibraryEntry.subject, query.subject),
-                          (LibraryEntry.level, query.level)):
+    for column, value in (
+        (LibraryEntry.language, query.language),
+        (LibraryEntry.subject, query.subject),
+        (LibraryEntry.level, query.level),
+    ):
         if value:
             statement = statement.where(column == value)
     if query.length in LENGTHS:
@@ -77,11 +84,14 @@ def _matches(session: Session, terms: list[str]) -> ColumnElement[bool]:
     if session.get_bind().dialect.name == "postgresql":
         tsquery = " & ".join(f"{t}:*" for t in terms)
         return func.to_tsvector("simple", LibraryEntry.search_text).op("@@")(
-            func.to_tsquery("simple", tsquery))
+            func.to_tsquery("simple", tsquery)
+        )
     fts = " AND ".join(f'"{t}"*' for t in terms)
     return LibraryEntry.id.in_(
-        select(text("rowid")).select_from(text("library_search"))
-        .where(text("library_search MATCH :fts").bindparams(fts=fts)))
+        select(text("rowid"))
+        .select_from(text("library_search"))
+        .where(text("library_search MATCH :fts").bindparams(fts=fts))
+    )
 
 
 def _rank(entry: LibraryEntry, terms: list[str]) -> tuple[int, int]:
@@ -106,5 +116,6 @@ def _page(entries: list[LibraryEntry], page: int) -> LibraryPage:
     pages = max(1, -(-len(entries) // PAGE_SIZE))
     page = min(max(page, 1), pages)
     start = (page - 1) * PAGE_SIZE
-    return LibraryPage(entries=entries[start:start + PAGE_SIZE], total=len(entries),
-                       page=page, pages=pages)
+    return LibraryPage(
+        entries=entries[start : start + PAGE_SIZE], total=len(entries), page=page, pages=pages
+    )

@@ -20,10 +20,16 @@ from paths.study import review_cards, skills
 from paths.study.learner_path import find_step, progress_of, require_unlocked
 
 
-def submit_checkpoint(session: Session, enrollment: Enrollment, key: str,
-                      answers: Mapping[int, str], *, now: datetime,
-                      predicted: float | None = None,
-                      model: MasteryModel | None = None) -> CheckpointResult:
+def submit_checkpoint(
+    session: Session,
+    enrollment: Enrollment,
+    key: str,
+    answers: Mapping[int, str],
+    *,
+    now: datetime,
+    predicted: float | None = None,
+    model: MasteryModel | None = None,
+) -> CheckpointResult:
     """Grade an attempt, record it, update mastery per question's skill and, once the
     checkpoint is passed, its review schedule (a later attempt is a review)."""
     step = find_step(enrollment, key)
@@ -37,15 +43,40 @@ def submit_checkpoint(session: Session, enrollment: Enrollment, key: str,
         raise DomainError("An answer can be at most 500 characters.", code="bad_answer")
     result = grade(step.questions, answers, step.mastery_threshold)
     per_question = skills.question_skills(step)
-    events.record(session, enrollment.id, events.CHECKPOINT, step_key=key, now=now, payload={
-        "score": result.score, "passed": result.passed, "correct": result.correct,
-        "answers": {str(i): a for i, a in answers.items()}, "predicted": predicted,
-        "skills": list(step.skills), "question_skills": per_question})
-    before, changed = skills.observe_all(session, enrollment, model or make_model(), [
-        skills.Observation(skill, correct, now)
-        for skill, correct in zip(per_question, result.correct, strict=True) if skill])
-    review_cards.after_checkpoint(session, enrollment.id, key, score=result.score,
-                                  threshold=step.mastery_threshold, passed=result.passed,
-                                  at=now)
+    events.record(
+        session,
+        enrollment.id,
+        events.CHECKPOINT,
+        step_key=key,
+        now=now,
+        payload={
+            "score": result.score,
+            "passed": result.passed,
+            "correct": result.correct,
+            "answers": {str(i): a for i, a in answers.items()},
+            "predicted": predicted,
+            "skills": list(step.skills),
+            "question_skills": per_question,
+        },
+    )
+    before, changed = skills.observe_all(
+        session,
+        enrollment,
+        model or make_model(),
+        [
+            skills.Observation(skill, correct, now)
+            for skill, correct in zip(per_question, result.correct, strict=True)
+            if skill
+        ],
+    )
+    review_cards.after_checkpoint(
+        session,
+        enrollment.id,
+        key,
+        score=result.score,
+        threshold=step.mastery_threshold,
+        passed=result.passed,
+        at=now,
+    )
     recompute_score(session, enrollment, now)
     return replace(result, mastery_before=before, mastery_after={**before, **changed})

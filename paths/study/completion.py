@@ -24,33 +24,55 @@ from paths.study.up_next import to_restudy
 MAX_REFLECTION = 2000
 
 
-def complete_step(session: Session, enrollment: Enrollment, key: str, *, now: datetime,
-                  confidence: int | None = None, reflection: str | None = None,
-                  model: MasteryModel | None = None) -> bool:
+def complete_step(
+    session: Session,
+    enrollment: Enrollment,
+    key: str,
+    *,
+    now: datetime,
+    confidence: int | None = None,
+    reflection: str | None = None,
+    model: MasteryModel | None = None,
+) -> bool:
     """Mark a step done (once, or again for a remedial step whose checkpoint failed since);
     True if this call recorded it. The step counts as study of its skills for the learner
     `model` (default: the default family)."""
     step = find_step(enrollment, key)
     if step.is_checkpoint:
-        raise DomainError("A checkpoint is done by passing it, not by marking it done.",
-                          code="checkpoint_not_markable")
+        raise DomainError(
+            "A checkpoint is done by passing it, not by marking it done.",
+            code="checkpoint_not_markable",
+        )
     state = progress_of(session, enrollment)
     require_unlocked(step, state, enrollment)
     _check_reflection(confidence, reflection)
     again = key in to_restudy([step], state)
-    newly = events.record(session, enrollment.id, events.RESTUDIED if again else events.COMPLETED,
-                          step_key=key, now=now)
+    newly = events.record(
+        session,
+        enrollment.id,
+        events.RESTUDIED if again else events.COMPLETED,
+        step_key=key,
+        now=now,
+    )
     if newly:
-        skills.observe(session, enrollment, model or make_model(),
-                       skills.study_observations(step, now))
+        skills.observe(
+            session, enrollment, model or make_model(), skills.study_observations(step, now)
+        )
     _record_reflection(session, enrollment, key, confidence, reflection, now)
     if newly and not again:
         recompute_score(session, enrollment, now)
     return newly
 
 
-def reflect(session: Session, enrollment: Enrollment, key: str, *, now: datetime,
-            confidence: int | None, reflection: str | None) -> None:
+def reflect(
+    session: Session,
+    enrollment: Enrollment,
+    key: str,
+    *,
+    now: datetime,
+    confidence: int | None,
+    reflection: str | None,
+) -> None:
     find_step(enrollment, key)
     _check_reflection(confidence, reflection)
     _record_reflection(session, enrollment, key, confidence, reflection, now)
@@ -60,15 +82,34 @@ def _check_reflection(confidence: int | None, reflection: str | None) -> None:
     if confidence is not None and not 1 <= confidence <= 5:
         raise DomainError("Confidence is a number from 1 to 5.", code="bad_confidence")
     if reflection is not None and len(reflection) > MAX_REFLECTION:
-        raise DomainError(f"A reflection can be at most {MAX_REFLECTION} characters.",
-                          code="reflection_too_long")
+        raise DomainError(
+            f"A reflection can be at most {MAX_REFLECTION} characters.", code="reflection_too_long"
+        )
 
 
-def _record_reflection(session: Session, enrollment: Enrollment, key: str,
-                       confidence: int | None, reflection: str | None, now: datetime) -> None:
+def _record_reflection(
+    session: Session,
+    enrollment: Enrollment,
+    key: str,
+    confidence: int | None,
+    reflection: str | None,
+    now: datetime,
+) -> None:
     if confidence is not None:
-        events.record(session, enrollment.id, events.CONFIDENCE, step_key=key, now=now,
-                      payload={"value": confidence})
+        events.record(
+            session,
+            enrollment.id,
+            events.CONFIDENCE,
+            step_key=key,
+            now=now,
+            payload={"value": confidence},
+        )
     if reflection and reflection.strip():
-        events.record(session, enrollment.id, events.REFLECTION, step_key=key, now=now,
-                      payload={"text": reflection.strip()})
+        events.record(
+            session,
+            enrollment.id,
+            events.REFLECTION,
+            step_key=key,
+            now=now,
+            payload={"text": reflection.strip()},
+        )

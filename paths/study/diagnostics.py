@@ -37,9 +37,9 @@ from paths.study.learner_path import progress_of, steps_of
 from paths.study.up_next import graph_for
 from paths.version_cache import version_key
 
-PLACEMENT = "placement"       # the scope of the placement check; a skill check's: "skill:<skill>"
+PLACEMENT = "placement"  # the scope of the placement check; a skill check's: "skill:<skill>"
 CONFIDENCE = MASTERED_AT
-PLACEMENT_BUDGET = 12         # questions at most, and about four per skill
+PLACEMENT_BUDGET = 12  # questions at most, and about four per skill
 CHECK_BUDGET = 5
 
 
@@ -53,10 +53,10 @@ class PlacementQuestion:
 
 @dataclass(frozen=True)
 class Diagnostic:
-    skill: str | None                    # None: the placement check
+    skill: str | None  # None: the placement check
     asked: int
     budget: int
-    question: PlacementQuestion | None   # the next question; None when the diagnostic stops
+    question: PlacementQuestion | None  # the next question; None when the diagnostic stops
     stop_reason: str | None
 
 
@@ -67,8 +67,8 @@ class SkillConclusion:
     skill: str
     asked: int
     right: int
-    percent: int      # the estimate when the diagnostic ended (selfreg.shown_percent)
-    verdict: str      # selfreg.judge: "mastered", "not_yet", "unsure" or "no_evidence"
+    percent: int  # the estimate when the diagnostic ended (selfreg.shown_percent)
+    verdict: str  # selfreg.judge: "mastered", "not_yet", "unsure" or "no_evidence"
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,9 @@ def question_pool(steps: Sequence[Step]) -> list[PlacementQuestion]:
     for step in steps:
         if not step.is_checkpoint:
             continue
-        for index, (question, skill) in enumerate(zip(step.questions,
-                                                      skills.question_skills(step),
-                                                      strict=True)):
+        for index, (question, skill) in enumerate(
+            zip(step.questions, skills.question_skills(step), strict=True)
+        ):
             if skill:
                 pool.append(PlacementQuestion(f"{step.key}:{index}", skill, question, step.key))
     return pool
@@ -105,8 +105,7 @@ def _scope(skill: str | None) -> str:
     return PLACEMENT if skill is None else f"skill:{skill}"
 
 
-def _answers(session: Session, enrollment: Enrollment, skill: str | None
-             ) -> list[dict[str, Any]]:
+def _answers(session: Session, enrollment: Enrollment, skill: str | None) -> list[dict[str, Any]]:
     """The answers of the diagnostic in progress (the placement check, or a skill check)."""
     scope = _scope(skill)
     answers: list[dict[str, Any]] = []
@@ -126,8 +125,9 @@ def _weights(enrollment: Enrollment, skill: str | None) -> dict[str, float]:
     return {k: w for k, w in graph.weights.items() if w > 0}
 
 
-def current(session: Session, enrollment: Enrollment, model: MasteryModel,
-            skill: str | None = None) -> Diagnostic:
+def current(
+    session: Session, enrollment: Enrollment, model: MasteryModel, skill: str | None = None
+) -> Diagnostic:
     """Where the placement check (or the check of `skill`) stands: its next question, or
     why it stops."""
     weights = _weights(enrollment, skill)
@@ -154,8 +154,13 @@ def current(session: Session, enrollment: Enrollment, model: MasteryModel,
     return Diagnostic(skill, len(answers), budget, question, None)
 
 
-def _check_step(skill: str, answers: list[dict[str, Any]], unasked: list[PlacementQuestion],
-                states: Mapping[str, SkillState], model: MasteryModel) -> Diagnostic:
+def _check_step(
+    skill: str,
+    answers: list[dict[str, Any]],
+    unasked: list[PlacementQuestion],
+    states: Mapping[str, SkillState],
+    model: MasteryModel,
+) -> Diagnostic:
     """A skill check is the learner challenging the estimate: it asks at least one question
     and, even when Selfpath judged the skill not mastered, goes on while the learner may
     still show mastery; it stops once the skill is judged mastered."""
@@ -178,16 +183,28 @@ def is_taken(session: Session, enrollment: Enrollment) -> bool:
     return progress_of(session, enrollment).placement_taken
 
 
-def offers_placement(session: Session, enrollment: Enrollment,
-                     state: LearnerProgress | None = None) -> bool:
+def offers_placement(
+    session: Session, enrollment: Enrollment, state: LearnerProgress | None = None
+) -> bool:
     """Whether to offer the check; `state` is the learner's progress when the caller has it."""
     state = state or progress_of(session, enrollment)
-    return not state.placement_taken and not (state.completed | state.passed) and bool(
-        question_pool(steps_of(enrollment)))
+    return (
+        not state.placement_taken
+        and not (state.completed | state.passed)
+        and bool(question_pool(steps_of(enrollment)))
+    )
 
 
-def answer(session: Session, enrollment: Enrollment, model: MasteryModel, skill: str | None,
-           question_id: str, given: str, *, now: datetime) -> bool:
+def answer(
+    session: Session,
+    enrollment: Enrollment,
+    model: MasteryModel,
+    skill: str | None,
+    question_id: str,
+    given: str,
+    *,
+    now: datetime,
+) -> bool:
     """Record the answer to the diagnostic's current question; False (nothing recorded)
     when `question_id` is not that question, e.g. a form sent twice. The diagnostic is
     finished as soon as it has nothing more to ask."""
@@ -198,20 +215,38 @@ def answer(session: Session, enrollment: Enrollment, model: MasteryModel, skill:
         return False
     item = state.question
     correct = is_correct(item.question, given)
-    events.record(session, enrollment.id, events.DIAGNOSTIC, step_key=item.step_key, now=now,
-                  payload={"scope": _scope(skill), "question": item.id, "skill": item.skill,
-                           "answer": given[:500], "correct": correct})
-    skills.observe(session, enrollment, model,
-                   [skills.Observation(item.skill, correct, now, practice=False)])
+    events.record(
+        session,
+        enrollment.id,
+        events.DIAGNOSTIC,
+        step_key=item.step_key,
+        now=now,
+        payload={
+            "scope": _scope(skill),
+            "question": item.id,
+            "skill": item.skill,
+            "answer": given[:500],
+            "correct": correct,
+        },
+    )
+    skills.observe(
+        session, enrollment, model, [skills.Observation(item.skill, correct, now, practice=False)]
+    )
     after = current(session, enrollment, model, skill)
     if after.question is None:
         finish(session, enrollment, model, skill, now=now, stop_reason=after.stop_reason)
     return True
 
 
-def finish(session: Session, enrollment: Enrollment, model: MasteryModel,
-           skill: str | None = None, *, now: datetime,
-           stop_reason: str | None = None) -> DiagnosticOutcome:
+def finish(
+    session: Session,
+    enrollment: Enrollment,
+    model: MasteryModel,
+    skill: str | None = None,
+    *,
+    now: datetime,
+    stop_reason: str | None = None,
+) -> DiagnosticOutcome:
     """End the diagnostic with what it has learned: mastered skills test out their steps."""
     if skill is None and is_taken(session, enrollment):
         raise Conflict("The placement check has already been taken.", code="placement_taken")
@@ -227,15 +262,36 @@ def finish(session: Session, enrollment: Enrollment, model: MasteryModel,
     given = {a["question"]: a.get("answer", "") for a in answers}
     if skill is None:
         concluded = conclusions(answers, states, sorted(_weights(enrollment, None)))
-        events.record(session, enrollment.id, events.PLACEMENT, now=now, payload={
-            "mastered": mastered, "tested_out": list(tested_out), "answers": given,
-            "questions": len(answers), "stop_reason": reason,
-            "by_skill": [asdict(c) for c in concluded]})
+        events.record(
+            session,
+            enrollment.id,
+            events.PLACEMENT,
+            now=now,
+            payload={
+                "mastered": mastered,
+                "tested_out": list(tested_out),
+                "answers": given,
+                "questions": len(answers),
+                "stop_reason": reason,
+                "by_skill": [asdict(c) for c in concluded],
+            },
+        )
     else:
-        events.record(session, enrollment.id, events.SKILL_CHECK, now=now, payload={
-            "scope": _scope(skill), "skill": skill, "mastered": skill in mastered,
-            "tested_out": list(tested_out), "answers": given, "questions": len(answers),
-            "stop_reason": reason})
+        events.record(
+            session,
+            enrollment.id,
+            events.SKILL_CHECK,
+            now=now,
+            payload={
+                "scope": _scope(skill),
+                "skill": skill,
+                "mastered": skill in mastered,
+                "tested_out": list(tested_out),
+                "answers": given,
+                "questions": len(answers),
+                "stop_reason": reason,
+            },
+        )
     for key in tested_out:
         events.record(session, enrollment.id, events.TESTED_OUT, step_key=key, now=now)
     recompute_score(session, enrollment, now)
@@ -243,8 +299,11 @@ def finish(session: Session, enrollment: Enrollment, model: MasteryModel,
     return DiagnosticOutcome(shown, tested_out, len(answers), reason)
 
 
-def conclusions(answers: Sequence[Mapping[str, Any]], states: Mapping[str, SkillState],
-                skills_asked: Sequence[str]) -> list[SkillConclusion]:
+def conclusions(
+    answers: Sequence[Mapping[str, Any]],
+    states: Mapping[str, SkillState],
+    skills_asked: Sequence[str],
+) -> list[SkillConclusion]:
     """Per skill, how many questions the diagnostic asked, how many were right, and the
     verdict the estimate supports now (one rule for every page: selfreg.judge)."""
     result = []
@@ -253,14 +312,22 @@ def conclusions(answers: Sequence[Mapping[str, Any]], states: Mapping[str, Skill
         state = states.get(skill)
         mastery = state.mastery if state else 0.0
         verdict, _certainty = judge(mastery, len(mine))
-        result.append(SkillConclusion(skill, len(mine), sum(bool(a.get("correct")) for a in mine),
-                                      shown_percent(mastery), verdict))
+        result.append(
+            SkillConclusion(
+                skill,
+                len(mine),
+                sum(bool(a.get("correct")) for a in mine),
+                shown_percent(mastery),
+                verdict,
+            )
+        )
     return result
 
 
 def skip_placement(session: Session, enrollment: Enrollment, *, now: datetime) -> None:
-    if not events.record(session, enrollment.id, events.PLACEMENT, now=now,
-                         payload={"skipped": True}):
+    if not events.record(
+        session, enrollment.id, events.PLACEMENT, now=now, payload={"skipped": True}
+    ):
         raise Conflict("The placement check has already been taken.", code="placement_taken")
     recompute_score(session, enrollment, now)
 
@@ -270,24 +337,28 @@ def placement_result(session: Session, enrollment: Enrollment) -> DiagnosticOutc
     for event in reversed(events.events_of(session, [enrollment.id])):
         if event.kind == events.PLACEMENT:
             payload = event.payload or {}
-            return DiagnosticOutcome(tuple(payload.get("mastered", ())),
-                                     tuple(payload.get("tested_out", ())),
-                                     int(payload.get("questions", 0)),
-                                     str(payload.get("stop_reason", "")),
-                                     bool(payload.get("skipped")),
-                                     tuple(SkillConclusion(**c)
-                                           for c in payload.get("by_skill", ())))
+            return DiagnosticOutcome(
+                tuple(payload.get("mastered", ())),
+                tuple(payload.get("tested_out", ())),
+                int(payload.get("questions", 0)),
+                str(payload.get("stop_reason", "")),
+                bool(payload.get("skipped")),
+                tuple(SkillConclusion(**c) for c in payload.get("by_skill", ())),
+            )
     return None
 
 
-def last_skill_check(session: Session, enrollment: Enrollment, skill: str
-                     ) -> DiagnosticOutcome | None:
+def last_skill_check(
+    session: Session, enrollment: Enrollment, skill: str
+) -> DiagnosticOutcome | None:
     """What the latest finished check of `skill` concluded."""
     for event in reversed(events.events_of(session, [enrollment.id])):
         payload = event.payload or {}
         if event.kind == events.SKILL_CHECK and payload.get("scope") == _scope(skill):
-            return DiagnosticOutcome((skill,) if payload.get("mastered") else (),
-                                     tuple(payload.get("tested_out", ())),
-                                     int(payload.get("questions", 0)),
-                                     str(payload.get("stop_reason", "")))
+            return DiagnosticOutcome(
+                (skill,) if payload.get("mastered") else (),
+                tuple(payload.get("tested_out", ())),
+                int(payload.get("questions", 0)),
+                str(payload.get("stop_reason", "")),
+            )
     return None

@@ -27,15 +27,15 @@ from paths.version_cache import version_key
 class QuestionFeedback:
     question: Question
     correct: bool
-    given: str          # the learner's answer as they saw it ("" when left blank)
-    right: str          # the right choice's text, or the first accepted answer
+    given: str  # the learner's answer as they saw it ("" when left blank)
+    right: str  # the right choice's text, or the first accepted answer
     explanation: str
 
 
 @dataclass(frozen=True)
 class MasteryChange:
     skill: str
-    before: int         # shown percentages (selfreg.shown_percent)
+    before: int  # shown percentages (selfreg.shown_percent)
     after: SkillEvidence
 
 
@@ -43,30 +43,43 @@ class MasteryChange:
 class CheckpointFeedback:
     questions: tuple[QuestionFeedback, ...]
     changes: tuple[MasteryChange, ...]
-    remedial: tuple[Step, ...]   # still to do before trying again (after a failure)
+    remedial: tuple[Step, ...]  # still to do before trying again (after a failure)
     up_next: UpNext
     up_next_step: Step | None
 
 
 def question_feedback(step: Step, result: CheckpointResult) -> tuple[QuestionFeedback, ...]:
-    return tuple(QuestionFeedback(q, outcome.correct, given_answer(q, outcome.given),
-                                  right_answer(q), q.explanation or "")
-                 for q, outcome in zip(step.questions, result.questions, strict=True))
+    return tuple(
+        QuestionFeedback(
+            q, outcome.correct, given_answer(q, outcome.given), right_answer(q), q.explanation or ""
+        )
+        for q, outcome in zip(step.questions, result.questions, strict=True)
+    )
 
 
-def mastery_changes(step: Step, result: CheckpointResult, model: MasteryModel
-                    ) -> tuple[MasteryChange, ...]:
+def mastery_changes(
+    step: Step, result: CheckpointResult, model: MasteryModel
+) -> tuple[MasteryChange, ...]:
     """The estimate of each skill the checkpoint asks about, before and after the attempt
     (a skill never estimated before starts from the model's prior)."""
     keys = list(dict.fromkeys(k for k in skills.question_skills(step) if k)) or step.skills
     before = {k: result.mastery_before.get(k) or model.initial(k) for k in keys}
-    return tuple(MasteryChange(e.skill, shown_percent(before[e.skill].mastery), e)
-                 for e in explain(result.mastery_after, keys))
+    return tuple(
+        MasteryChange(e.skill, shown_percent(before[e.skill].mastery), e)
+        for e in explain(result.mastery_after, keys)
+    )
 
 
-def checkpoint_feedback(session: Session, enrollment: Enrollment, step: Step,
-                        result: CheckpointResult, model: MasteryModel, *,
-                        progress: LearnerProgress, now: datetime) -> CheckpointFeedback:
+def checkpoint_feedback(
+    session: Session,
+    enrollment: Enrollment,
+    step: Step,
+    result: CheckpointResult,
+    model: MasteryModel,
+    *,
+    progress: LearnerProgress,
+    now: datetime,
+) -> CheckpointFeedback:
     """`progress` is the learner's progress including this attempt. What comes next is
     worked out only after a pass (after a failure, the remedial step is next)."""
     steps = steps_of(enrollment)
@@ -75,12 +88,22 @@ def checkpoint_feedback(session: Session, enrollment: Enrollment, step: Step,
     if result.passed:
         version = enrollment.assignment.version
         up_next = next_step(
-            version_key(version), steps, progress, model=model,
-            mastery=result.mastery_after, now=now,
+            version_key(version),
+            steps,
+            progress,
+            model=model,
+            mastery=result.mastery_after,
+            now=now,
             due_reviews=review_cards.due_checkpoints(session, enrollment.id, now),
-            minutes_per_week=enrollment.goal_minutes_per_week, due_at=due_at(enrollment),
-            skill_names=skill_names(version))
+            minutes_per_week=enrollment.goal_minutes_per_week,
+            due_at=due_at(enrollment),
+            skill_names=skill_names(version),
+        )
         up_next_step = next((s for s in steps if s.key == up_next.step_key), None)
-    return CheckpointFeedback(question_feedback(step, result),
-                              mastery_changes(step, result, model), remedial,
-                              up_next, up_next_step)
+    return CheckpointFeedback(
+        question_feedback(step, result),
+        mastery_changes(step, result, model),
+        remedial,
+        up_next,
+        up_next_step,
+    )

@@ -41,11 +41,15 @@ def require_unlocked(step: Step, state: LearnerProgress, enrollment: Enrollment)
     if missing:
         titles = {s.key: s.title for s in steps_of(enrollment)}
         names = ", ".join(titles.get(k, k) for k in missing)
-        raise Forbidden(f"This step is locked. Finish first: {names}.", code="step_locked",
-                        params={"steps": names})
+        raise Forbidden(
+            f"This step is locked. Finish first: {names}.",
+            code="step_locked",
+            params={"steps": names},
+        )
 
 
-def missing_prerequisites_titles(step: Step, state: LearnerProgress,
-                                 enrollment: Enrollment) -> list[str]:
+def missing_prerequisites_titles(
+    step: Step, state: LearnerProgress, enrollment: Enrollment
+) -> list[str]:
     titles = {s.key: s.title for s in steps_of(enrollment)}
     return [titles.get(k, k) for k in missing_prerequisites(step, state.finished)]

@@ -55,8 +55,9 @@ class PathView:
         return round(100 * self.required_finished / self.required_total)
 
 
-def path_view(session: Session, enrollment: Enrollment, now: datetime,
-              model: MasteryModel | None = None) -> PathView:
+def path_view(
+    session: Session, enrollment: Enrollment, now: datetime, model: MasteryModel | None = None
+) -> PathView:
     """`model` is the configured learner model (default: the default family)."""
     model = model or make_model()
     steps = steps_of(enrollment)
@@ -64,25 +65,37 @@ def path_view(session: Session, enrollment: Enrollment, now: datetime,
     by_key = {s.key: s for s in steps}
     due = review_cards.due_checkpoints(session, enrollment.id, now)
     up_next = next_step(
-        version_key(enrollment.assignment.version), steps, state, model=model,
-        mastery=skills.states_of(session, enrollment, model), now=now, due_reviews=due,
-        minutes_per_week=enrollment.goal_minutes_per_week, due_at=due_at(enrollment),
-        skill_names=skill_names(enrollment.assignment.version))
+        version_key(enrollment.assignment.version),
+        steps,
+        state,
+        model=model,
+        mastery=skills.states_of(session, enrollment, model),
+        now=now,
+        due_reviews=due,
+        minutes_per_week=enrollment.goal_minutes_per_week,
+        due_at=due_at(enrollment),
+        skill_names=skill_names(enrollment.assignment.version),
+    )
     finished = state.finished
     ordered = [by_key[k] for k in topological_order(steps)]
     required = [s for s in steps if is_required(s)]
     left = sum(s.minutes for s in required if s.key not in finished)
     version = enrollment.assignment.version
     return PathView(
-        title=version.title, description=version.description,
+        title=version.title,
+        description=version.description,
         steps=tuple(_step_state(s, state, by_key, up_next, set(due)) for s in ordered),
-        up_next=up_next, up_next_step=by_key.get(up_next.step_key or ""),
+        up_next=up_next,
+        up_next_step=by_key.get(up_next.step_key or ""),
         required_total=len(required),
         required_finished=sum(1 for s in required if s.key in finished),
-        minutes_left=left, on_track=on_track(enrollment, left, now),
+        minutes_left=left,
+        on_track=on_track(enrollment, left, now),
         goal_minutes_per_week=enrollment.goal_minutes_per_week,
         goal_target_date=enrollment.goal_target_date,
-        due_at=enrollment.assignment.due_at, progress=state)
+        due_at=enrollment.assignment.due_at,
+        progress=state,
+    )
 
 
 def due_at(enrollment: Enrollment) -> datetime | None:
@@ -94,8 +107,9 @@ def due_at(enrollment: Enrollment) -> datetime | None:
     return min(known) if known else None
 
 
-def _step_state(step: Step, state: LearnerProgress, by_key: dict[str, Step],
-                up_next: UpNext, due: set[str]) -> StepState:
+def _step_state(
+    step: Step, state: LearnerProgress, by_key: dict[str, Step], up_next: UpNext, due: set[str]
+) -> StepState:
     if step.key in due and step.key in state.passed:
         return StepState(step, REVIEW_DUE, (), up_next.step_key == step.key, False)
     if step.key in state.tested_out and step.key not in state.completed | state.passed:
@@ -105,8 +119,13 @@ def _step_state(step: Step, state: LearnerProgress, by_key: dict[str, Step],
     else:
         missing = missing_prerequisites(step, state.finished)
         status = LOCKED if missing else AVAILABLE
-        return StepState(step, status, tuple(by_key[k].title for k in missing),
-                         up_next.step_key == step.key, step.key in state.failed_last)
+        return StepState(
+            step,
+            status,
+            tuple(by_key[k].title for k in missing),
+            up_next.step_key == step.key,
+            step.key in state.failed_last,
+        )
     return StepState(step, status, (), False, False)
 
 
@@ -114,7 +133,8 @@ def on_track(enrollment: Enrollment, minutes_left: int, now: datetime) -> bool |
     """Whether the weekly goal covers the work left before the target (or due) date."""
     weekly = enrollment.goal_minutes_per_week
     target = enrollment.goal_target_date or (
-        enrollment.assignment.due_at.date() if enrollment.assignment.due_at else None)
+        enrollment.assignment.due_at.date() if enrollment.assignment.due_at else None
+    )
     if not weekly or target is None:
         return None
     if minutes_left == 0:

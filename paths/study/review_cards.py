@@ -25,7 +25,8 @@ class ReviewCardRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(
-        ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+        ForeignKey("enrollments.id", ondelete="CASCADE"), index=True
+    )
     step_key: Mapped[str] = mapped_column(String(40))
     due: Mapped[datetime] = mapped_column(UtcDateTime())
     last_review: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -37,8 +38,15 @@ class ReviewCardRow(Base):
     def card(self) -> ReviewCard:
         # Drivers return their own UTC tzinfo objects; FSRS accepts only datetime.UTC.
         last = self.last_review.astimezone(UTC) if self.last_review else None
-        return ReviewCard(self.step_key, self.due.astimezone(UTC), last, self.stability,
-                          self.difficulty, self.reviews, self.lapses)
+        return ReviewCard(
+            self.step_key,
+            self.due.astimezone(UTC),
+            last,
+            self.stability,
+            self.difficulty,
+            self.reviews,
+            self.lapses,
+        )
 
     def store(self, card: ReviewCard) -> None:
         self.due, self.last_review = card.due, card.last_review
@@ -46,8 +54,14 @@ class ReviewCardRow(Base):
         self.reviews, self.lapses = card.reviews, card.lapses
 
 
-def _next(card: ReviewCard | None, key: str, score: float, threshold: float | None,
-          passed: bool, at: datetime) -> ReviewCard | None:
+def _next(
+    card: ReviewCard | None,
+    key: str,
+    score: float,
+    threshold: float | None,
+    passed: bool,
+    at: datetime,
+) -> ReviewCard | None:
     if card is None:
         if not passed:
             return None  # not mastered yet: nothing to review
@@ -56,11 +70,22 @@ def _next(card: ReviewCard | None, key: str, score: float, threshold: float | No
     return review(card, grade, at)
 
 
-def after_checkpoint(session: Session, enrollment_id: int, key: str, *, score: float,
-                     threshold: float | None, passed: bool, at: datetime) -> ReviewCard | None:
+def after_checkpoint(
+    session: Session,
+    enrollment_id: int,
+    key: str,
+    *,
+    score: float,
+    threshold: float | None,
+    passed: bool,
+    at: datetime,
+) -> ReviewCard | None:
     """Schedule (or reschedule) the checkpoint's review after an attempt."""
-    row = session.scalars(select(ReviewCardRow).where(
-        ReviewCardRow.enrollment_id == enrollment_id, ReviewCardRow.step_key == key)).first()
+    row = session.scalars(
+        select(ReviewCardRow).where(
+            ReviewCardRow.enrollment_id == enrollment_id, ReviewCardRow.step_key == key
+        )
+    ).first()
     card = _next(row.card() if row else None, key, score, threshold, passed, at)
     if card is None:
         return None
@@ -73,8 +98,12 @@ def after_checkpoint(session: Session, enrollment_id: int, key: str, *, score: f
 
 
 def cards_of(session: Session, enrollment_id: int) -> list[ReviewCard]:
-    return [row.card() for row in session.scalars(
-        select(ReviewCardRow).where(ReviewCardRow.enrollment_id == enrollment_id))]
+    return [
+        row.card()
+        for row in session.scalars(
+            select(ReviewCardRow).where(ReviewCardRow.enrollment_id == enrollment_id)
+        )
+    ]
 
 
 def due_checkpoints(session: Session, enrollment_id: int, now: datetime) -> list[str]:
@@ -82,23 +111,30 @@ def due_checkpoints(session: Session, enrollment_id: int, now: datetime) -> list
     return [card.key for card in due_reviews(cards_of(session, enrollment_id), now)]
 
 
-def replay_cards(rows: Iterable[events.ProgressEvent],
-                 thresholds: dict[str, float | None]) -> dict[str, ReviewCard]:
+def replay_cards(
+    rows: Iterable[events.ProgressEvent], thresholds: dict[str, float | None]
+) -> dict[str, ReviewCard]:
     cards: dict[str, ReviewCard] = {}
     for event in rows:
         if event.kind != events.CHECKPOINT or not event.step_key:
             continue
         payload = event.payload or {}
-        card = _next(cards.get(event.step_key), event.step_key,
-                     float(payload.get("score", 0.0)), thresholds.get(event.step_key),
-                     bool(payload.get("passed")), event.at)
+        card = _next(
+            cards.get(event.step_key),
+            event.step_key,
+            float(payload.get("score", 0.0)),
+            thresholds.get(event.step_key),
+            bool(payload.get("passed")),
+            event.at,
+        )
         if card is not None:
             cards[event.step_key] = card
     return cards
 
 
-def rebuild_cards(session: Session, enrollment_id: int,
-                  thresholds: dict[str, float | None]) -> dict[str, ReviewCard]:
+def rebuild_cards(
+    session: Session, enrollment_id: int, thresholds: dict[str, float | None]
+) -> dict[str, ReviewCard]:
     """Recompute one enrollment's cards from its checkpoint events."""
     cards = replay_cards(events.events_of(session, [enrollment_id]), thresholds)
     session.execute(delete(ReviewCardRow).where(ReviewCardRow.enrollment_id == enrollment_id))

@@ -47,7 +47,8 @@ class SkillMastery(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(
-        ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+        ForeignKey("enrollments.id", ondelete="CASCADE"), index=True
+    )
     skill: Mapped[str] = mapped_column(String(64))
     model: Mapped[str] = mapped_column(String(8))
     mastery: Mapped[float] = mapped_column(Float)
@@ -60,8 +61,16 @@ class SkillMastery(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     def state(self) -> SkillState:
-        return SkillState(self.skill, self.mastery, self.uncertainty, self.answers, self.correct,
-                          self.last_at, self.last_correct, tuple(self.internals or ()))
+        return SkillState(
+            self.skill,
+            self.mastery,
+            self.uncertainty,
+            self.answers,
+            self.correct,
+            self.last_at,
+            self.last_correct,
+            tuple(self.internals or ()),
+        )
 
 
 class SkillParameters(Base):
@@ -90,6 +99,7 @@ class Observation:
 
 # -- the model -----------------------------------------------------------------------------
 
+
 class FittedModels:
     """Fitted models by family and skills, kept per process for `seconds`: parameters change
     only when `flask skills fit` runs, and a learner's page need not read them every time.
@@ -100,8 +110,7 @@ class FittedModels:
         self._models: dict[tuple[str, frozenset[str] | None], tuple[float, MasteryModel]] = {}
         self._lock = threading.Lock()
 
-    def get(self, session: Session, name: str, skills: Iterable[str] | None = None
-            ) -> MasteryModel:
+    def get(self, session: Session, name: str, skills: Iterable[str] | None = None) -> MasteryModel:
         key = (name, frozenset(skills) if skills is not None else None)
         with self._lock:
             found = self._models.get(key)
@@ -119,8 +128,7 @@ class FittedModels:
             self._models.clear()
 
 
-def fitted_model(session: Session, name: str, skills: Iterable[str] | None = None
-                 ) -> MasteryModel:
+def fitted_model(session: Session, name: str, skills: Iterable[str] | None = None) -> MasteryModel:
     """The model family `name` with the fitted parameters stored for `skills` (all if None);
     skills without fitted parameters keep the family's defaults."""
     query = select(SkillParameters).where(SkillParameters.model == name)
@@ -130,20 +138,37 @@ def fitted_model(session: Session, name: str, skills: Iterable[str] | None = Non
     if not rows:
         return make_model(name)
     defaults = make_model(name).params_json()["default"]
-    return model_from_json({"model": name, "default": defaults,
-                            "skills": {row.skill: row.params for row in rows}})
+    return model_from_json(
+        {"model": name, "default": defaults, "skills": {row.skill: row.params for row in rows}}
+    )
 
 
-def save_parameters(session: Session, model: MasteryModel, answers: Mapping[str, int],
-                    now: datetime, *, cache: FittedModels) -> int:
+def save_parameters(
+    session: Session,
+    model: MasteryModel,
+    answers: Mapping[str, int],
+    now: datetime,
+    *,
+    cache: FittedModels,
+) -> int:
     """Store the model's per-skill parameters (replacing that family's earlier fit); the
     process's `cache` of fitted models forgets them, so the new fit is used at once."""
     skills = model.params_json()["skills"]
-    session.execute(delete(SkillParameters).where(SkillParameters.model == model.name,
-                                                  SkillParameters.skill.in_(list(skills))))
+    session.execute(
+        delete(SkillParameters).where(
+            SkillParameters.model == model.name, SkillParameters.skill.in_(list(skills))
+        )
+    )
     for skill, params in skills.items():
-        session.add(SkillParameters(model=model.name, skill=skill, params=params,
-                                    answers=answers.get(skill, 0), fitted_at=now))
+        session.add(
+            SkillParameters(
+                model=model.name,
+                skill=skill,
+                params=params,
+                answers=answers.get(skill, 0),
+                fitted_at=now,
+            )
+        )
     session.flush()
     cache.clear()
     return len(skills)
@@ -151,14 +176,16 @@ def save_parameters(session: Session, model: MasteryModel, answers: Mapping[str,
 
 # -- evidence from events ------------------------------------------------------------------
 
+
 def question_skills(step: Step) -> list[str | None]:
     """Each question's skill: its own, else the step's first skill."""
     fallback = step.skills[0] if step.skills else None
     return [q.skill or fallback for q in step.questions]
 
 
-def observations(rows: Iterable[events.ProgressEvent], steps: Sequence[Step]
-                 ) -> Iterator[Observation]:
+def observations(
+    rows: Iterable[events.ProgressEvent], steps: Sequence[Step]
+) -> Iterator[Observation]:
     """The evidence in one enrollment's events, in their order."""
     by_key = {s.key: s for s in steps}
     for event in rows:
@@ -172,10 +199,14 @@ def observations(rows: Iterable[events.ProgressEvent], steps: Sequence[Step]
                 if skill:
                     yield Observation(skill, bool(correct), event.at)
         elif event.kind == events.DIAGNOSTIC and payload.get("skill"):
-            yield Observation(payload["skill"], bool(payload.get("correct")), event.at,
-                              practice=False)
-        elif event.kind in (events.COMPLETED, events.RESTUDIED) and step is not None \
-                and not step.is_checkpoint:
+            yield Observation(
+                payload["skill"], bool(payload.get("correct")), event.at, practice=False
+            )
+        elif (
+            event.kind in (events.COMPLETED, events.RESTUDIED)
+            and step is not None
+            and not step.is_checkpoint
+        ):
             for skill in step.skills:
                 yield Observation(skill, None, event.at)
 
@@ -187,15 +218,19 @@ def study_observations(step: Step, at: datetime) -> list[Observation]:
 def apply(model: MasteryModel, state: SkillState, observation: Observation) -> SkillState:
     if observation.correct is None:
         return model.study(state)
-    return model.update(state, observation.correct, observation.at,
-                        practice=observation.practice)
+    return model.update(state, observation.correct, observation.at, practice=observation.practice)
 
 
 # -- the cache -----------------------------------------------------------------------------
 
+
 def _rows(session: Session, enrollment_id: int) -> dict[str, SkillMastery]:
-    return {row.skill: row for row in session.scalars(
-        select(SkillMastery).where(SkillMastery.enrollment_id == enrollment_id))}
+    return {
+        row.skill: row
+        for row in session.scalars(
+            select(SkillMastery).where(SkillMastery.enrollment_id == enrollment_id)
+        )
+    }
 
 
 def _write(row: SkillMastery, state: SkillState, model: MasteryModel, now: datetime) -> None:
@@ -207,15 +242,16 @@ def _write(row: SkillMastery, state: SkillState, model: MasteryModel, now: datet
     row.updated_at = now
 
 
-def observe(session: Session, enrollment: Enrollment, model: MasteryModel,
-            evidence: Sequence[Observation]) -> dict[str, SkillState]:
+def observe(
+    session: Session, enrollment: Enrollment, model: MasteryModel, evidence: Sequence[Observation]
+) -> dict[str, SkillState]:
     """Update the cached states with new evidence (one read, constant work per item)."""
     return observe_all(session, enrollment, model, evidence)[1]
 
 
-def observe_all(session: Session, enrollment: Enrollment, model: MasteryModel,
-                evidence: Sequence[Observation]
-                ) -> tuple[dict[str, SkillState], dict[str, SkillState]]:
+def observe_all(
+    session: Session, enrollment: Enrollment, model: MasteryModel, evidence: Sequence[Observation]
+) -> tuple[dict[str, SkillState], dict[str, SkillState]]:
     """`observe`, also giving every state of the enrollment as it was before the evidence
     (read by the same statement), so a page can show how the estimate moved."""
     if not evidence:
@@ -240,8 +276,9 @@ def observe_all(session: Session, enrollment: Enrollment, model: MasteryModel,
     return before, changed
 
 
-def states_of(session: Session, enrollment: Enrollment, model: MasteryModel
-              ) -> dict[str, SkillState]:
+def states_of(
+    session: Session, enrollment: Enrollment, model: MasteryModel
+) -> dict[str, SkillState]:
     """The cached states of one enrollment (rebuilt first if another model wrote them)."""
     rows = _rows(session, enrollment.id)
     if any(row.model != model.name for row in rows.values()):
@@ -249,8 +286,7 @@ def states_of(session: Session, enrollment: Enrollment, model: MasteryModel
     return {skill: row.state() for skill, row in rows.items()}
 
 
-def replay_evidence(model: MasteryModel, evidence: Iterable[Observation]
-                    ) -> dict[str, SkillState]:
+def replay_evidence(model: MasteryModel, evidence: Iterable[Observation]) -> dict[str, SkillState]:
     """One learner's states after their evidence in order (answers and study steps)."""
     states: dict[str, SkillState] = {}
     for item in evidence:
@@ -259,8 +295,7 @@ def replay_evidence(model: MasteryModel, evidence: Iterable[Observation]
     return states
 
 
-def rebuild(session: Session, enrollment: Enrollment, model: MasteryModel
-            ) -> dict[str, SkillState]:
+def rebuild(session: Session, enrollment: Enrollment, model: MasteryModel) -> dict[str, SkillState]:
     """Recompute one enrollment's states from its events and replace the cached rows."""
     steps = published_steps(session, enrollment.assignment.version)
     states = replay_evidence(model, observations(events.events_of(session, [enrollment.id]), steps))
@@ -282,8 +317,9 @@ def rebuild_all(session: Session, model: MasteryModel) -> int:
     return len(enrollments)
 
 
-def mastery_by_learner(session: Session, enrollment_ids: Iterable[int]
-                       ) -> dict[int, dict[str, float]]:
+def mastery_by_learner(
+    session: Session, enrollment_ids: Iterable[int]
+) -> dict[int, dict[str, float]]:
     """Mastery probability per enrollment and skill, for dashboards (one query; skills
     without evidence are absent)."""
     ids = list(enrollment_ids)
@@ -291,8 +327,10 @@ def mastery_by_learner(session: Session, enrollment_ids: Iterable[int]
     if not ids:
         return result
     for enrollment_id, skill, value in session.execute(
-            select(SkillMastery.enrollment_id, SkillMastery.skill, SkillMastery.mastery)
-            .where(SkillMastery.enrollment_id.in_(ids))):
+        select(SkillMastery.enrollment_id, SkillMastery.skill, SkillMastery.mastery).where(
+            SkillMastery.enrollment_id.in_(ids)
+        )
+    ):
         result[enrollment_id][skill] = value
     return result
 
@@ -303,8 +341,11 @@ def logged_responses(session: Session) -> list[Response]:
     responses: list[Response] = []
     enrollments = list(session.scalars(select(Enrollment).order_by(Enrollment.id)))
     for enrollment in enrollments:
-        rows = [e for e in events.events_of(session, [enrollment.id])
-                if e.kind in (events.CHECKPOINT, events.DIAGNOSTIC)]
+        rows = [
+            e
+            for e in events.events_of(session, [enrollment.id])
+            if e.kind in (events.CHECKPOINT, events.DIAGNOSTIC)
+        ]
         if not rows:
             continue
         steps = published_steps(session, enrollment.assignment.version)

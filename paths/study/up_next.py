@@ -58,8 +58,18 @@ GRAPHS: PerVersion[PathGraph] = PerVersion(GRAPH_CACHE_SIZE)
 
 
 def build_graph(steps: Sequence[PathStep]) -> PathGraph:
-    return PathGraph(GraphStep(s.key, s.kind, tuple(s.skills), float(s.minutes), s.optional,
-                               tuple(s.prerequisites), s.remedial_for) for s in steps)
+    return PathGraph(
+        GraphStep(
+            s.key,
+            s.kind,
+            tuple(s.skills),
+            float(s.minutes),
+            s.optional,
+            tuple(s.prerequisites),
+            s.remedial_for,
+        )
+        for s in steps
+    )
 
 
 def graph_for(key: Hashable, steps: Sequence[PathStep]) -> PathGraph:
@@ -92,24 +102,42 @@ def remedial_to_do(steps: Iterable[S], progress: LearnerProgress, checkpoint: st
     if not tries or tries[-1].passed:
         return []
     failed_at = tries[-1].at
-    return [s for s in steps if s.remedial_for == checkpoint
-            and (progress.studied_at.get(s.key) or failed_at) <= failed_at]
+    return [
+        s
+        for s in steps
+        if s.remedial_for == checkpoint
+        and (progress.studied_at.get(s.key) or failed_at) <= failed_at
+    ]
 
 
-def next_step(version: Hashable, steps: Sequence[PathStep], progress: LearnerProgress, *,
-              model: MasteryModel, mastery: Mapping[str, SkillState], now: datetime,
-              due_reviews: Sequence[str] = (), minutes_per_week: int | None = None,
-              due_at: datetime | None = None,
-              skill_names: Mapping[str, str] | None = None) -> UpNext:
+def next_step(
+    version: Hashable,
+    steps: Sequence[PathStep],
+    progress: LearnerProgress,
+    *,
+    model: MasteryModel,
+    mastery: Mapping[str, SkillState],
+    now: datetime,
+    due_reviews: Sequence[str] = (),
+    minutes_per_week: int | None = None,
+    due_at: datetime | None = None,
+    skill_names: Mapping[str, str] | None = None,
+) -> UpNext:
     """The one step to do next and why. `version` identifies the path version (`version_key`);
     `due_at` is the earlier of the due date and the learner's target date; `skill_names` are
     the version's skill labels (`paths.skill_names`), so the reason names no skill key."""
     graph = graph_for(version, steps)
     done = (progress.completed | progress.passed) - to_restudy(steps, progress)
-    snapshot = Snapshot(now, frozenset(done),
-                        frozenset(progress.tested_out), failed_checkpoints(progress),
-                        mastery, tuple(k for k in due_reviews if k in graph.by_key),
-                        minutes_per_week, due_at)
+    snapshot = Snapshot(
+        now,
+        frozenset(done),
+        frozenset(progress.tested_out),
+        failed_checkpoints(progress),
+        mastery,
+        tuple(k for k in due_reviews if k in graph.by_key),
+        minutes_per_week,
+        due_at,
+    )
     choice = recommend(graph, snapshot, model)
     titles = {s.key: s.title for s in steps}
     params = {name: str(value) for name, value in choice.reason_params.items()}

@@ -11,5 +11,13 @@ from service.admin import (
 )
 from service.admin.blueprint import bp
 
-__all__ = ["bp", "grade_sync", "launches", "library", "new_platform", "platforms", "sign_in",
-           "tool_keys"]
+__all__ = [
+    "bp",
+    "grade_sync",
+    "launches",
+    "library",
+    "new_platform",
+    "platforms",
+    "sign_in",
+    "tool_keys",
+]

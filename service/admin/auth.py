@@ -53,8 +53,15 @@ def sign_in(response: Response, settings: Settings) -> None:
     session_id = open_admin_session(db_session(), now(), timedelta(seconds=SESSION_SECONDS))
     https = bool(current_app.config["SESSION_COOKIE_SECURE"])
     token = _serializer().dumps({"admin": _fingerprint(settings), "sid": session_id})
-    response.set_cookie(COOKIE, token, max_age=SESSION_SECONDS, path="/admin", httponly=True,
-                        secure=https, samesite="Strict")
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=SESSION_SECONDS,
+        path="/admin",
+        httponly=True,
+        secure=https,
+        samesite="Strict",
+    )
 
 
 def sign_out(response: Response) -> None:
@@ -67,8 +74,7 @@ def sign_out(response: Response) -> None:
 
 def is_signed_in(settings: Settings) -> bool:
     data = _cookie_data()
-    if data is None or not hmac.compare_digest(str(data.get("admin", "")),
-                                               _fingerprint(settings)):
+    if data is None or not hmac.compare_digest(str(data.get("admin", "")), _fingerprint(settings)):
         return False
     return admin_session_is_open(db_session(), str(data.get("sid", "")), now())
 

@@ -17,8 +17,11 @@ PUBLIC_ENDPOINTS = {"admin.login"}
 def require_admin() -> Response | None:
     settings = current_settings()
     if not settings.admin_enabled:
-        abort(404, "The admin console is off: set ADMIN_USERNAME and ADMIN_PASSWORD "
-                   "(or ADMIN_PASSWORD_HASH) to turn it on.")
+        abort(
+            404,
+            "The admin console is off: set ADMIN_USERNAME and ADMIN_PASSWORD "
+            "(or ADMIN_PASSWORD_HASH) to turn it on.",
+        )
     if request.endpoint in PUBLIC_ENDPOINTS or is_signed_in(settings):
         return None
     if request.method != "GET":

@@ -31,9 +31,15 @@ def launches() -> str:
     except ValidationError as error:
         fields_wrong = ", ".join(sorted(error.messages))
         raise DomainError(f"The launch filter is not valid ({fields_wrong}).") from error
-    rows = recent_launches(db_session(), platform_id=chosen["platform"],
-                           outcome=chosen["outcome"], limit=SHOWN)
+    rows = recent_launches(
+        db_session(), platform_id=chosen["platform"], outcome=chosen["outcome"], limit=SHOWN
+    )
     platforms = list_platforms(db_session())
-    return render_template("admin/launches.html", launches=rows, chosen=chosen,
-                           platforms=platforms, names={p.id: p.name for p in platforms},
-                           shown=SHOWN)
+    return render_template(
+        "admin/launches.html",
+        launches=rows,
+        chosen=chosen,
+        platforms=platforms,
+        names={p.id: p.name for p in platforms},
+        shown=SHOWN,
+    )

@@ -18,16 +18,31 @@ SHOWN = 200
 
 @bp.get("/library")
 def library() -> str:
-    open_reports = (select(LibraryReport.entry_id, func.count(LibraryReport.id).label("n"))
-                    .where(LibraryReport.resolved_at.is_(None))
-                    .group_by(LibraryReport.entry_id).subquery())
-    rows = db_session().execute(
-        select(LibraryEntry, func.coalesce(open_reports.c.n, 0))
-        .outerjoin(open_reports, open_reports.c.entry_id == LibraryEntry.id)
-        .order_by(func.coalesce(open_reports.c.n, 0).desc(), LibraryEntry.updated_at.desc())
-        .limit(SHOWN)).all()
-    reports = db_session().scalars(select(LibraryReport).where(
-        LibraryReport.resolved_at.is_(None)).order_by(LibraryReport.created_at)).all()
+    open_reports = (
+        select(LibraryReport.entry_id, func.count(LibraryReport.id).label("n"))
+        .where(LibraryReport.resolved_at.is_(None))
+        .group_by(LibraryReport.entry_id)
+        .subquery()
+    )
+    rows = (
+        db_session()
+        .execute(
+            select(LibraryEntry, func.coalesce(open_reports.c.n, 0))
+            .outerjoin(open_reports, open_reports.c.entry_id == LibraryEntry.id)
+            .order_by(func.coalesce(open_reports.c.n, 0).desc(), LibraryEntry.updated_at.desc())
+            .limit(SHOWN)
+        )
+        .all()
+    )
+    reports = (
+        db_session()
+        .scalars(
+            select(LibraryReport)
+            .where(LibraryReport.resolved_at.is_(None))
+            .order_by(LibraryReport.created_at)
+        )
+        .all()
+    )
     by_entry: dict[int, list[LibraryReport]] = {}
     for report in reports:
         by_entry.setdefault(report.entry_id, []).append(report)

@@ -14,8 +14,16 @@ from service.extensions import db_session
 from service.settings import current_settings
 
 MAX_DEPLOYMENTS = 50
-FIELDS = ("name", "issuer", "client_id", "auth_login_url", "auth_token_url", "key_set_url",
-          "auth_audience", "deployment_ids")
+FIELDS = (
+    "name",
+    "issuer",
+    "client_id",
+    "auth_login_url",
+    "auth_token_url",
+    "key_set_url",
+    "auth_audience",
+    "deployment_ids",
+)
 
 
 def _url(**kwargs: object) -> fields.String:
@@ -33,10 +41,16 @@ class NewPlatformForm(Schema):
     deployment_ids = fields.String(load_default="", validate=validate.Length(0, 20000))
 
 
-LABELS = {"name": "Name", "issuer": "Platform ID (issuer)", "client_id": "Client ID",
-          "auth_login_url": "Authentication request URL", "auth_token_url": "Access token URL",
-          "key_set_url": "Public keyset URL", "auth_audience": "Token audience",
-          "deployment_ids": "Deployment IDs"}
+LABELS = {
+    "name": "Name",
+    "issuer": "Platform ID (issuer)",
+    "client_id": "Client ID",
+    "auth_login_url": "Authentication request URL",
+    "auth_token_url": "Access token URL",
+    "key_set_url": "Public keyset URL",
+    "auth_audience": "Token audience",
+    "deployment_ids": "Deployment IDs",
+}
 
 
 @bp.route("/platforms/new", methods=["GET", "POST"])
@@ -47,15 +61,16 @@ def new_platform() -> Response | str | tuple[str, int]:
     try:
         deployments = _deployments(values["deployment_ids"])
         platform = registrations.register_by_hand(
-            db_session(), _details(values), deployments,
-            production=current_settings().is_production)
+            db_session(), _details(values), deployments, production=current_settings().is_production
+        )
     except DomainError as refused:
         db_session().rollback()
-        return render_template("admin/new_platform.html", values=values,
-                               error=refused.message), 400
+        return render_template("admin/new_platform.html", values=values, error=refused.message), 400
     db_session().commit()
-    flash(f"{platform.name} (client {platform.client_id}) is registered with "
-          f"{len(deployments)} deployment(s).")
+    flash(
+        f"{platform.name} (client {platform.client_id}) is registered with "
+        f"{len(deployments)} deployment(s)."
+    )
     return redirect(url_for("admin.platforms"))
 
 
@@ -64,12 +79,18 @@ def _details(values: dict[str, str]) -> registrations.PlatformDetails:
         form = NewPlatformForm().load({k: v.strip() for k, v in values.items() if v.strip()})
     except ValidationError as error:
         names = ", ".join(LABELS.get(str(k), str(k)) for k in error.messages)
-        raise DomainError(f"Check {names}: each is required and must fit its field.",
-                          code="invalid_form") from error
+        raise DomainError(
+            f"Check {names}: each is required and must fit its field.", code="invalid_form"
+        ) from error
     return registrations.PlatformDetails(
-        name=form["name"], issuer=form["issuer"], client_id=form["client_id"],
-        auth_login_url=form["auth_login_url"], auth_token_url=form["auth_token_url"],
-        key_set_url=form["key_set_url"], auth_audience=form["auth_audience"])
+        name=form["name"],
+        issuer=form["issuer"],
+        client_id=form["client_id"],
+        auth_login_url=form["auth_login_url"],
+        auth_token_url=form["auth_token_url"],
+        key_set_url=form["key_set_url"],
+        auth_audience=form["auth_audience"],
+    )
 
 
 def _deployments(raw: str) -> list[str]:
@@ -77,6 +98,8 @@ def _deployments(raw: str) -> list[str]:
     ids = [part.strip() for line in raw.splitlines() for part in line.split(",")]
     ids = list(dict.fromkeys(i for i in ids if i))
     if len(ids) > MAX_DEPLOYMENTS or any(len(i) > 255 for i in ids):
-        raise DomainError(f"Give at most {MAX_DEPLOYMENTS} deployment IDs of at most 255 "
-                          "characters each.", code="invalid_form")
+        raise DomainError(
+            f"Give at most {MAX_DEPLOYMENTS} deployment IDs of at most 255 characters each.",
+            code="invalid_form",
+        )
     return ids

@@ -16,9 +16,12 @@ log = logging.getLogger("selfpath.admin")
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_settings().admin_login_rate_limit, methods=["POST"],
-               error_message="Too many sign-in attempts from this address. Wait a few "
-                             "minutes before trying again.")
+@limiter.limit(
+    lambda: current_settings().admin_login_rate_limit,
+    methods=["POST"],
+    error_message="Too many sign-in attempts from this address. Wait a few "
+    "minutes before trying again.",
+)
 def login() -> Response | str | tuple[str, int]:
     if request.method == "GET":
         # A rendered string: Flask sends it as text/html (werkzeug's Response would be

@@ -18,8 +18,12 @@ def tool_keys() -> str:
     keys.ensure_key(db_session(), now)
     published = keys.published_keys(db_session(), now)
     db_session().commit()
-    return render_template("admin/keys.html", active=published[0], previous=published[1:],
-                           grace=current_settings().key_grace_seconds)
+    return render_template(
+        "admin/keys.html",
+        active=published[0],
+        previous=published[1:],
+        grace=current_settings().key_grace_seconds,
+    )
 
 
 @bp.post("/keys/rotate")
@@ -27,6 +31,8 @@ def rotate_keys() -> Response:
     grace = current_settings().key_grace_seconds
     row = keys.rotate(db_session(), utcnow(), grace)
     db_session().commit()
-    flash(f"Selfpath now signs with key {row.kid}. The previous key stays in the key set "
-          f"for {grace // 3600} hours, so messages it signed still verify.")
+    flash(
+        f"Selfpath now signs with key {row.kid}. The previous key stays in the key set "
+        f"for {grace // 3600} hours, so messages it signed still verify."
+    )
     return redirect(url_for("admin.tool_keys"))

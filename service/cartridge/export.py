@@ -58,14 +58,22 @@ class Rights:
     credit: str | None = None
 
 
-def write_cartridge(document: dict[str, Any], launch: LaunchBack,
-                    rights: Rights = Rights()) -> bytes:
+def write_cartridge(
+    document: dict[str, Any], launch: LaunchBack, rights: Rights = Rights()
+) -> bytes:
     """The `.imscc` bytes of a `selfpath-path/1` document."""
     files: dict[str, bytes] = {}
     manifest = _manifest(document, rights)
-    organisation = etree.SubElement(etree.SubElement(etree.SubElement(
-        manifest, _cp("organizations")), _cp("organization"), identifier="organisation",
-        structure="rooted-hierarchy"), _cp("item"), identifier="root")
+    organisation = etree.SubElement(
+        etree.SubElement(
+            etree.SubElement(manifest, _cp("organizations")),
+            _cp("organization"),
+            identifier="organisation",
+            structure="rooted-hierarchy",
+        ),
+        _cp("item"),
+        identifier="root",
+    )
     resources = etree.SubElement(manifest, _cp("resources"))
     for index, step in enumerate(document["steps"], start=1):
         folder = f"steps/{index:02d}-{step['key']}"
@@ -96,15 +104,18 @@ def _zip(files: dict[str, bytes]) -> bytes:
 
 
 def _manifest(document: dict[str, Any], rights: Rights) -> etree._Element:
-    manifest = etree.Element(_cp("manifest"), nsmap={
-        None: CP, "lomimscc": LOM_MANIFEST, "lom": LOM_RESOURCE, "xsi": XSI},
-        identifier=f"selfpath-{document.get('uuid') or 'path'}")
+    manifest = etree.Element(
+        _cp("manifest"),
+        nsmap={None: CP, "lomimscc": LOM_MANIFEST, "lom": LOM_RESOURCE, "xsi": XSI},
+        identifier=f"selfpath-{document.get('uuid') or 'path'}",
+    )
     manifest.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
     metadata = etree.SubElement(manifest, _cp("metadata"))
     etree.SubElement(metadata, _cp("schema")).text = "IMS Common Cartridge"
     etree.SubElement(metadata, _cp("schemaversion")).text = "1.3.0"
-    lom = Lom(etree.SubElement(metadata, f"{{{LOM_MANIFEST}}}lom"), LOM_MANIFEST,
-              document["language"])
+    lom = Lom(
+        etree.SubElement(metadata, f"{{{LOM_MANIFEST}}}lom"), LOM_MANIFEST, document["language"]
+    )
     general = lom.add(lom.root, "general")
     lom.string(lom.add(general, "title"), document["title"])
     lom.add(general, "language", document["language"])
@@ -149,13 +160,11 @@ class Lom:
 
 
 def _item(parent: etree._Element, identifier: str, resource: str, title: str) -> None:
-    item = etree.SubElement(parent, _cp("item"), identifier=identifier,
-                            identifierref=resource)
+    item = etree.SubElement(parent, _cp("item"), identifier=identifier, identifierref=resource)
     etree.SubElement(item, _cp("title")).text = title
 
 
-def _resource(identifier: str, kind: str, name: str, *,
-              href: bool = False) -> etree._Element:
+def _resource(identifier: str, kind: str, name: str, *, href: bool = False) -> etree._Element:
     resource = etree.Element(_cp("resource"), identifier=identifier, type=kind)
     if href:
         resource.set("href", name)
@@ -163,13 +172,15 @@ def _resource(identifier: str, kind: str, name: str, *,
     return resource
 
 
-def _step_resource(step: dict[str, Any], folder: str, language: str,
-                   files: dict[str, bytes]) -> etree._Element:
+def _step_resource(
+    step: dict[str, Any], folder: str, language: str, files: dict[str, bytes]
+) -> etree._Element:
     identifier, resource_url = f"res-{step['key']}", (step.get("resource") or {}).get("url")
     if step["kind"] == "checkpoint":
         name = f"{folder}/assessment.xml"
-        files[name] = assessment_xml(identifier, step["title"], step["instructions"],
-                                     step["checkpoint"]["questions"])
+        files[name] = assessment_xml(
+            identifier, step["title"], step["instructions"], step["checkpoint"]["questions"]
+        )
         resource = _resource(identifier, ASSESSMENT, name)
     elif resource_url:
         name = f"{folder}/weblink.xml"
@@ -197,8 +208,7 @@ def _step_metadata(step: dict[str, Any], language: str) -> etree._Element:
     if resource.get("url"):
         lom.add(lom.add(lom.root, "technical"), "location", resource["url"])
     educational = lom.add(lom.root, "educational")
-    lom.vocabulary(lom.add(educational, "learningResourceType"), STEP_KIND_VOCABULARY,
-                   step["kind"])
+    lom.vocabulary(lom.add(educational, "learningResourceType"), STEP_KIND_VOCABULARY, step["kind"])
     lom.add(lom.add(educational, "typicalLearningTime"), "duration", f"PT{step['minutes']}M")
     if resource.get("licence"):
         lom.rights(resource["licence"])
@@ -216,17 +226,22 @@ def _page(step: dict[str, Any], language: str) -> bytes:
     paragraphs = [p for p in step["instructions"].split("\n\n") if p.strip()]
     body = "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>\n" for p in paragraphs)
     title = html.escape(step["title"])
-    return (f'<!DOCTYPE html>\n<html lang="{language}">\n<head><meta charset="utf-8">'
-            f"<title>{title}</title></head>\n<body>\n<h1>{title}</h1>\n{body}</body>\n"
-            "</html>\n").encode()
+    return (
+        f'<!DOCTYPE html>\n<html lang="{language}">\n<head><meta charset="utf-8">'
+        f"<title>{title}</title></head>\n<body>\n<h1>{title}</h1>\n{body}</body>\n"
+        "</html>\n"
+    ).encode()
 
 
 def _lti_link(document: dict[str, Any], launch: LaunchBack) -> bytes:
-    root = etree.Element(f"{{{LTI_LINK_NS}}}cartridge_basiclti_link", nsmap={
-        None: LTI_LINK_NS, "blti": BLTI, "lticm": LTICM, "lticp": LTICP})
+    root = etree.Element(
+        f"{{{LTI_LINK_NS}}}cartridge_basiclti_link",
+        nsmap={None: LTI_LINK_NS, "blti": BLTI, "lticm": LTICM, "lticp": LTICP},
+    )
 
-    def add(parent: etree._Element, namespace: str, tag: str,
-            text: str | None = None) -> etree._Element:
+    def add(
+        parent: etree._Element, namespace: str, tag: str, text: str | None = None
+    ) -> etree._Element:
         element = etree.SubElement(parent, f"{{{namespace}}}{tag}")
         element.text = text
         return element

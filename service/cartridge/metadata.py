@@ -63,32 +63,42 @@ class ResourceMetadata:
         general = first(lom, "general")
         keywords = general.iterchildren("{*}keyword") if general is not None else ()
         location = text_of(first(lom, "technical", "location"))
-        return cls(instructions=lom_string(general, "description"),
-                   skills=tuple(s for s in (lom_string(k, "string") or text_of(k)
-                                            for k in keywords) if s),
-                   source=_publisher(lom), kind=_kind(lom), minutes=_minutes(lom),
-                   location=location if re.match(r"^https?://", location) else None,
-                   licence=lom_string(first(lom, "rights"), "description") or None)
+        return cls(
+            instructions=lom_string(general, "description"),
+            skills=tuple(s for s in (lom_string(k, "string") or text_of(k) for k in keywords) if s),
+            source=_publisher(lom),
+            kind=_kind(lom),
+            minutes=_minutes(lom),
+            location=location if re.match(r"^https?://", location) else None,
+            licence=lom_string(first(lom, "rights"), "description") or None,
+        )
 
     def step(self, default_kind: str, *, url: str | None) -> dict[str, Any]:
         """A step in `selfpath-path/1` form, without its key and title."""
         kind = default_kind
-        if default_kind != "checkpoint" and self.kind in STEP_KINDS and \
-                self.kind != "checkpoint":
+        if default_kind != "checkpoint" and self.kind in STEP_KINDS and self.kind != "checkpoint":
             kind = self.kind
         step: dict[str, Any] = {
-            "kind": kind, "instructions": self.instructions[:10000], "minutes": self.minutes,
-            "skills": list(self.skills), "optional": False, "prerequisites": []}
+            "kind": kind,
+            "instructions": self.instructions[:10000],
+            "minutes": self.minutes,
+            "skills": list(self.skills),
+            "optional": False,
+            "prerequisites": [],
+        }
         if url:
-            step["resource"] = {"url": url, "licence": self.licence, "source": self.source,
-                                "framable": False}
+            step["resource"] = {
+                "url": url,
+                "licence": self.licence,
+                "source": self.source,
+                "framable": False,
+            }
         return step
 
 
 def _publisher(lom: etree._Element) -> str | None:
     life_cycle = first(lom, "lifeCycle")
-    for contribute in life_cycle.iterchildren("{*}contribute") if life_cycle is not None \
-            else ():
+    for contribute in life_cycle.iterchildren("{*}contribute") if life_cycle is not None else ():
         if text_of(first(contribute, "role", "value")) == "publisher":
             return _vcard_name(text_of(first(contribute, "entity")))[:200] or None
     return None
@@ -102,8 +112,7 @@ def _kind(lom: etree._Element) -> str | None:
 
 
 def _minutes(lom: etree._Element) -> int:
-    found = _DURATION.match(text_of(first(lom, "educational", "typicalLearningTime",
-                                          "duration")))
+    found = _DURATION.match(text_of(first(lom, "educational", "typicalLearningTime", "duration")))
     if not found or not any(found.groups()):
         return DEFAULT_MINUTES
     return min(int(found.group(1) or 0) * 60 + int(found.group(2) or 0), 600)

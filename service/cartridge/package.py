@@ -54,8 +54,9 @@ class Package:
     def __init__(self, raw: bytes, limits: PackageLimits = LIMITS) -> None:
         self.limits = limits
         if len(raw) > limits.package_bytes:
-            raise CartridgeError("the package", f"it is larger than "
-                                 f"{limits.package_bytes // (1024 * 1024)} MB")
+            raise CartridgeError(
+                "the package", f"it is larger than {limits.package_bytes // (1024 * 1024)} MB"
+            )
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(raw))
             infos = self._zip.infolist()
@@ -74,10 +75,19 @@ class Package:
         try:
             with self._zip.open(info) as member:
                 data = member.read(info.file_size + 1)
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError,
-                EOFError, ValueError) as error:
-            raise CartridgeError(name, "it cannot be read from the zip (damaged, encrypted "
-                                 "or compressed in an unusual way)") from error
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            NotImplementedError,
+            RuntimeError,
+            EOFError,
+            ValueError,
+        ) as error:
+            raise CartridgeError(
+                name,
+                "it cannot be read from the zip (damaged, encrypted "
+                "or compressed in an unusual way)",
+            ) from error
         if len(data) > info.file_size:
             raise CartridgeError(name, "it is larger than the zip says")
         return data
@@ -89,22 +99,28 @@ class Package:
         return parse_xml(data, name)
 
 
-def _checked_members(infos: list[zipfile.ZipInfo],
-                     limits: PackageLimits) -> dict[str, zipfile.ZipInfo]:
+def _checked_members(
+    infos: list[zipfile.ZipInfo], limits: PackageLimits
+) -> dict[str, zipfile.ZipInfo]:
     if len(infos) > limits.entries:
         raise CartridgeError("the package", f"it has more than {limits.entries} entries")
     if sum(i.file_size for i in infos) > limits.total_bytes:
-        raise CartridgeError("the package", "its files would expand to more than "
-                             f"{limits.total_bytes // (1024 * 1024)} MB")
+        raise CartridgeError(
+            "the package",
+            f"its files would expand to more than {limits.total_bytes // (1024 * 1024)} MB",
+        )
     members: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
         check_name(info.filename, "the package")
         if info.flag_bits & 0x1:
             raise CartridgeError(info.filename, "it is encrypted")
-        if info.file_size > limits.ratio_from_bytes and \
-                info.file_size > limits.ratio * max(info.compress_size, 1):
-            raise CartridgeError(info.filename, "it expands more than "
-                                 f"{limits.ratio} times its compressed size (a zip bomb?)")
+        if info.file_size > limits.ratio_from_bytes and info.file_size > limits.ratio * max(
+            info.compress_size, 1
+        ):
+            raise CartridgeError(
+                info.filename,
+                f"it expands more than {limits.ratio} times its compressed size (a zip bomb?)",
+            )
         if info.filename in members:
             raise CartridgeError(info.filename, "the package holds it twice")
         if not info.is_dir():
@@ -131,9 +147,15 @@ def member_name(href: str, base: str, where: str) -> str:
     return check_name(joined, where)
 
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                          huge_tree=False, dtd_validation=False, remove_comments=True,
-                          remove_pis=True)
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=False,
+    dtd_validation=False,
+    remove_comments=True,
+    remove_pis=True,
+)
 
 
 def parse_xml(data: bytes, name: str) -> etree._Element:
@@ -143,8 +165,7 @@ def parse_xml(data: bytes, name: str) -> etree._Element:
     except etree.XMLSyntaxError as error:
         raise CartridgeError(name, f"it is not well-formed XML ({error.msg})") from error
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
-        raise CartridgeError(name, "it declares a DTD (entities are not allowed in a "
-                             "cartridge)")
+        raise CartridgeError(name, "it declares a DTD (entities are not allowed in a cartridge)")
     root = tree.getroot()
     if any(isinstance(node, etree._Entity) for node in root.iter()):
         raise CartridgeError(name, "it uses an entity that is not defined")

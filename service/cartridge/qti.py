@@ -23,8 +23,9 @@ def _q(tag: str) -> str:
     return f"{{{QTI}}}{tag}"
 
 
-def _sub(parent: etree._Element, tag: str, text: str | None = None,
-         **attributes: str) -> etree._Element:
+def _sub(
+    parent: etree._Element, tag: str, text: str | None = None, **attributes: str
+) -> etree._Element:
     element = etree.SubElement(parent, _q(tag), attributes)
     if text is not None:
         element.text = text
@@ -43,12 +44,20 @@ def _text(parent: etree._Element, text: str) -> None:
     _sub(_sub(parent, "material"), "mattext", text, texttype="text/plain")
 
 
-def assessment_xml(identifier: str, title: str, instructions: str,
-                   questions: list[dict[str, Any]]) -> bytes:
+def assessment_xml(
+    identifier: str, title: str, instructions: str, questions: list[dict[str, Any]]
+) -> bytes:
     root = etree.Element(_q("questestinterop"), nsmap={None: QTI})
     assessment = _sub(root, "assessment", ident=identifier, title=title)
-    _metadata(assessment, {"cc_profile": EXAM, "qmd_assessmenttype": "Examination",
-                           "qmd_scoretype": "Percentage", "cc_maxattempts": "unlimited"})
+    _metadata(
+        assessment,
+        {
+            "cc_profile": EXAM,
+            "qmd_assessmenttype": "Examination",
+            "qmd_scoretype": "Percentage",
+            "cc_maxattempts": "unlimited",
+        },
+    )
     if instructions:
         _text(_sub(_sub(assessment, "presentation_material"), "flow_mat"), instructions)
     section = _sub(assessment, "section", ident="root_section")
@@ -60,9 +69,14 @@ def assessment_xml(identifier: str, title: str, instructions: str,
 def _item(section: etree._Element, ident: str, number: int, question: dict[str, Any]) -> None:
     choice = question["kind"] == "choice"
     item = _sub(section, "item", ident=ident, title=f"Question {number}")
-    _metadata(_sub(item, "itemmetadata"), {
-        "cc_profile": MULTIPLE_CHOICE if choice else FILL_IN_THE_BLANK,
-        "cc_weighting": "1", "qmd_computerscored": "Yes"})
+    _metadata(
+        _sub(item, "itemmetadata"),
+        {
+            "cc_profile": MULTIPLE_CHOICE if choice else FILL_IN_THE_BLANK,
+            "cc_weighting": "1",
+            "qmd_computerscored": "Yes",
+        },
+    )
     presentation = _sub(item, "presentation")
     _text(presentation, question["prompt"])
     if choice:
@@ -73,18 +87,30 @@ def _item(section: etree._Element, ident: str, number: int, question: dict[str, 
         right = [f"choice{question['answer']}"]
     else:
         response = _sub(presentation, "response_str", ident=RESPONSE, rcardinality="Single")
-        _sub(_sub(response, "render_fib", fibtype="String", prompt="Box"), "response_label",
-             ident="answer1")
+        _sub(
+            _sub(response, "render_fib", fibtype="String", prompt="Box"),
+            "response_label",
+            ident="answer1",
+        )
         right = list(question["accepted"])
-    _scoring(item, right, case="No" if not choice else None,
-             explanation=question.get("explanation") or "")
+    _scoring(
+        item,
+        right,
+        case="No" if not choice else None,
+        explanation=question.get("explanation") or "",
+    )
 
 
-def _scoring(item: etree._Element, right: list[str], *, case: str | None,
-             explanation: str) -> None:
+def _scoring(item: etree._Element, right: list[str], *, case: str | None, explanation: str) -> None:
     processing = _sub(item, "resprocessing")
-    _sub(_sub(processing, "outcomes"), "decvar", varname="SCORE", vartype="Decimal",
-         minvalue="0", maxvalue="100")
+    _sub(
+        _sub(processing, "outcomes"),
+        "decvar",
+        varname="SCORE",
+        vartype="Decimal",
+        minvalue="0",
+        maxvalue="100",
+    )
     if explanation:
         general = _sub(processing, "respcondition", **{"continue": "Yes"})
         _sub(_sub(general, "conditionvar"), "other")
@@ -101,6 +127,7 @@ def _scoring(item: etree._Element, right: list[str], *, case: str | None,
 
 
 # -- reading -------------------------------------------------------------------------------
+
 
 def _all(element: etree._Element, tag: str) -> list[etree._Element]:
     return list(element.iter(f"{{*}}{tag}"))
@@ -139,13 +166,11 @@ def read_questions(root: etree._Element, part: str) -> list[dict[str, Any]]:
     """The questions of an assessment, in `selfpath-path/1` form; an item Selfpath cannot
     check is refused with its number (`…/assessment.xml item 3`)."""
     if etree.QName(root).localname != "questestinterop" or _first(root, "assessment") is None:
-        raise CartridgeError(part, "it is not a QTI 1.2 assessment (no questestinterop/"
-                             "assessment)")
+        raise CartridgeError(part, "it is not a QTI 1.2 assessment (no questestinterop/assessment)")
     items = _all(root, "item")
     if not items:
         raise CartridgeError(part, "the assessment has no questions")
-    return [_question(item, f"{part} item {number}")
-            for number, item in enumerate(items, start=1)]
+    return [_question(item, f"{part} item {number}") for number, item in enumerate(items, start=1)]
 
 
 def _profile(item: etree._Element) -> str:
@@ -164,8 +189,11 @@ def _question(item: etree._Element, where: str) -> dict[str, Any]:
     prompt = plain_text(_first(_within(item, "presentation"), "material"))
     if not prompt:
         raise CartridgeError(where, "the question has no text")
-    out: dict[str, Any] = {"prompt": prompt[:2000], "skill": None,
-                           "explanation": _explanation(item)[:2000]}
+    out: dict[str, Any] = {
+        "prompt": prompt[:2000],
+        "skill": None,
+        "explanation": _explanation(item)[:2000],
+    }
     if profile in (MULTIPLE_CHOICE, TRUE_FALSE):
         return out | _choice(item, where)
     if profile == FILL_IN_THE_BLANK:
@@ -173,9 +201,12 @@ def _question(item: etree._Element, where: str) -> dict[str, Any]:
         if not accepted:
             raise CartridgeError(where, "the short-answer question has no accepted answer")
         return out | {"kind": "short", "accepted": [a[:500] for a in accepted]}
-    raise CartridgeError(where, f"questions of type {profile or 'unknown'!r} cannot be "
-                         "checked by Selfpath (only multiple choice, true/false and short "
-                         "answer)")
+    raise CartridgeError(
+        where,
+        f"questions of type {profile or 'unknown'!r} cannot be "
+        "checked by Selfpath (only multiple choice, true/false and short "
+        "answer)",
+    )
 
 
 def _choice(item: etree._Element, where: str) -> dict[str, Any]:
@@ -184,11 +215,11 @@ def _choice(item: etree._Element, where: str) -> dict[str, Any]:
     choices = [plain_text(label)[:500] for label in labels]
     right = [value for value in _right_values(item) if value in idents]
     if len(labels) < 2 or not all(choices):
-        raise CartridgeError(where, "a multiple-choice question needs at least two choices, "
-                             "each with text")
+        raise CartridgeError(
+            where, "a multiple-choice question needs at least two choices, each with text"
+        )
     if len(set(right)) != 1:
-        raise CartridgeError(where, "a multiple-choice question needs exactly one right "
-                             "choice")
+        raise CartridgeError(where, "a multiple-choice question needs exactly one right choice")
     return {"kind": "choice", "choices": choices, "answer": idents.index(right[0])}
 
 

@@ -35,8 +35,9 @@ def read_upload() -> Upload:
         raise DomainError("Unexpected file field.", code="invalid_form")
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise DomainError("Choose a JSON file or a Common Cartridge (.imscc) to import.",
-                          code="no_file")
+        raise DomainError(
+            "Choose a JSON file or a Common Cartridge (.imscc) to import.", code="no_file"
+        )
     raw = upload.read()
     upload.close()  # a large upload is spooled to a temporary file
     if is_package(raw) or upload.filename.lower().endswith((".imscc", ".zip")):
@@ -51,9 +52,17 @@ def _cartridge(raw: bytes) -> Upload:
     cartridge = read_cartridge(raw, language=language if language in ("en", "vi") else "en")
     notes = []
     if cartridge.licence:
-        notes.append(_("The cartridge's licence: %(licence)s. Keep to it if you share this "
-                       "path.", licence=cartridge.licence))
+        notes.append(
+            _(
+                "The cartridge's licence: %(licence)s. Keep to it if you share this path.",
+                licence=cartridge.licence,
+            )
+        )
     if cartridge.left_out:
-        notes.append(_("Left out, because a path cannot launch other tools: %(titles)s.",
-                       titles=", ".join(f"“{t}”" for t in cartridge.left_out)))
+        notes.append(
+            _(
+                "Left out, because a path cannot launch other tools: %(titles)s.",
+                titles=", ".join(f"“{t}”" for t in cartridge.left_out),
+            )
+        )
     return Upload(cartridge.document, tuple(notes))

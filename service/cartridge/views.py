@@ -28,10 +28,15 @@ MEDIA_TYPE = "application/vnd.ims.imsccv1p3"
 def course_version(path_id: int, number: int) -> Response:
     path = course_path(path_id)
     version = path_version(path.id, number)
-    link = PathLink(path_id=path.id, version=version.number, title=version.title,
-                    text=version.description)
-    return _download(dump_path(version, uuid=path.uuid), link, Rights(),
-                     f"path-{path.id}-v{version.number}.imscc")
+    link = PathLink(
+        path_id=path.id, version=version.number, title=version.title, text=version.description
+    )
+    return _download(
+        dump_path(version, uuid=path.uuid),
+        link,
+        Rights(),
+        f"path-{path.id}-v{version.number}.imscc",
+    )
 
 
 @bp.get("/library/<uuid>/cartridge")
@@ -39,21 +44,40 @@ def library_release(uuid: str) -> Response:
     require_teacher()
     entry = public_entry(uuid)
     release = release_of(db_session(), entry, whole_number(request.args.get("release", "")))
-    version = db_session().get(PathVersion, release.version_id, options=[
-        selectinload(PathVersion.steps).selectinload(Step.questions)])
+    version = db_session().get(
+        PathVersion,
+        release.version_id,
+        options=[selectinload(PathVersion.steps).selectinload(Step.questions)],
+    )
     assert version is not None
-    link = PathLink(path_id=version.path_id, version=release.number, title=version.title,
-                    text=version.description, library_entry=entry.uuid)
-    rights = Rights(licence=release.licence, licence_url=PATH_LICENCES.get(release.licence),
-                    credit=release.credit)
-    return _download(dump_path(version, uuid=entry.uuid), link, rights,
-                     f"library-{entry.uuid}-r{release.number}.imscc")
+    link = PathLink(
+        path_id=version.path_id,
+        version=release.number,
+        title=version.title,
+        text=version.description,
+        library_entry=entry.uuid,
+    )
+    rights = Rights(
+        licence=release.licence,
+        licence_url=PATH_LICENCES.get(release.licence),
+        credit=release.credit,
+    )
+    return _download(
+        dump_path(version, uuid=entry.uuid),
+        link,
+        rights,
+        f"library-{entry.uuid}-r{release.number}.imscc",
+    )
 
 
-def _download(document: dict[str, object], link: PathLink, rights: Rights,
-              filename: str) -> Response:
+def _download(
+    document: dict[str, object], link: PathLink, rights: Rights, filename: str
+) -> Response:
     launch = LaunchBack(ToolUrls(current_settings().base_url).launch, link.custom())
     body = write_cartridge(document, launch, rights)
     db_session().commit()
-    return Response(body, mimetype=MEDIA_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body,
+        mimetype=MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

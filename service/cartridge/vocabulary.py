@@ -16,11 +16,16 @@ BLTI = "http://www.imsglobal.org/xsd/imsbasiclti_v1p0"
 LTICM = "http://www.imsglobal.org/xsd/imslticm_v1p0"
 LTICP = "http://www.imsglobal.org/xsd/imslticp_v1p0"
 QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
-SCHEMA_LOCATION = " ".join((
-    CP, "http://www.imsglobal.org/profile/cc/ccv1p3/ccv1p3_imscp_v1p2_v1p0.xsd",
-    LOM_MANIFEST, "http://www.imsglobal.org/profile/cc/ccv1p3/LOM/ccv1p3_lommanifest_v1p0.xsd",
-    LOM_RESOURCE, "http://www.imsglobal.org/profile/cc/ccv1p3/LOM/ccv1p3_lomresource_v1p0.xsd",
-))
+SCHEMA_LOCATION = " ".join(
+    (
+        CP,
+        "http://www.imsglobal.org/profile/cc/ccv1p3/ccv1p3_imscp_v1p2_v1p0.xsd",
+        LOM_MANIFEST,
+        "http://www.imsglobal.org/profile/cc/ccv1p3/LOM/ccv1p3_lommanifest_v1p0.xsd",
+        LOM_RESOURCE,
+        "http://www.imsglobal.org/profile/cc/ccv1p3/LOM/ccv1p3_lomresource_v1p0.xsd",
+    )
+)
 
 WEB_CONTENT = "webcontent"
 WEB_LINK = "imswl_xmlv1p3"

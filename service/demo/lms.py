@@ -31,21 +31,46 @@ from service.settings import current_settings
 CLIENT_ID = "selfpath-demo"
 DEPLOYMENT_ID = "demo-deployment-1"
 COURSE = {"context_id": "demo-course-1", "context_title": "Digital skills 101"}
-ACTIVITY = {"resource_link_id": "demo-activity-1",
-            "resource_link_title": "My self-study path"}
-ACTIVITY_VI = {"resource_link_id": "demo-activity-vi",
-               "resource_link_title": "Lộ trình tự học của tôi"}
+ACTIVITY = {"resource_link_id": "demo-activity-1", "resource_link_title": "My self-study path"}
+ACTIVITY_VI = {
+    "resource_link_id": "demo-activity-vi",
+    "resource_link_title": "Lộ trình tự học của tôi",
+}
 PEOPLE = {
-    "learner": LaunchContext(subject="demo-learner-1", role="learner", name="An Nguyen",
-                             email="an.nguyen@demo.invalid", **COURSE, **ACTIVITY),
-    "teacher": LaunchContext(subject="demo-teacher-1", role="teacher", name="Minh Tran",
-                             email="minh.tran@demo.invalid", **COURSE, **ACTIVITY),
-    "learner-vi": LaunchContext(subject="demo-learner-2", role="learner", name="Bình Lê",
-                                email="binh.le@demo.invalid", locale="vi", **COURSE,
-                                **ACTIVITY_VI),
-    "teacher-vi": LaunchContext(subject="demo-teacher-2", role="teacher", name="Thu Hà",
-                                email="thu.ha@demo.invalid", locale="vi", **COURSE,
-                                **ACTIVITY_VI),
+    "learner": LaunchContext(
+        subject="demo-learner-1",
+        role="learner",
+        name="An Nguyen",
+        email="an.nguyen@demo.invalid",
+        **COURSE,
+        **ACTIVITY,
+    ),
+    "teacher": LaunchContext(
+        subject="demo-teacher-1",
+        role="teacher",
+        name="Minh Tran",
+        email="minh.tran@demo.invalid",
+        **COURSE,
+        **ACTIVITY,
+    ),
+    "learner-vi": LaunchContext(
+        subject="demo-learner-2",
+        role="learner",
+        name="Bình Lê",
+        email="binh.le@demo.invalid",
+        locale="vi",
+        **COURSE,
+        **ACTIVITY_VI,
+    ),
+    "teacher-vi": LaunchContext(
+        subject="demo-teacher-2",
+        role="teacher",
+        name="Thu Hà",
+        email="thu.ha@demo.invalid",
+        locale="vi",
+        **COURSE,
+        **ACTIVITY_VI,
+    ),
 }
 CONTENT = Path(__file__).resolve().parent / "content"
 
@@ -72,9 +97,17 @@ def register_demo_platform(session: Session) -> Platform:
     if existing is not None:
         return existing
     base = issuer()
-    platform = add_platform(session, PlatformDetails(
-        name="Demo LMS", issuer=base, client_id=CLIENT_ID, auth_login_url=base + "/auth",
-        auth_token_url=base + "/token", key_set_url=base + "/jwks"))
+    platform = add_platform(
+        session,
+        PlatformDetails(
+            name="Demo LMS",
+            issuer=base,
+            client_id=CLIENT_ID,
+            auth_login_url=base + "/auth",
+            auth_token_url=base + "/token",
+            key_set_url=base + "/jwks",
+        ),
+    )
     add_deployment(session, platform.id, DEPLOYMENT_ID)
     return platform
 
@@ -85,12 +118,22 @@ def seed_demo_course(session: Session, platform: Platform, now: datetime) -> Non
     deployment = find_deployment(session, platform, DEPLOYMENT_ID)
     assert deployment is not None
     tenant_id = deployment.tenant_id
-    course = _get_or_add(session, Course, tenant_id=tenant_id,
-                         context_id=COURSE["context_id"], title=COURSE["context_title"])
+    course = _get_or_add(
+        session,
+        Course,
+        tenant_id=tenant_id,
+        context_id=COURSE["context_id"],
+        title=COURSE["context_title"],
+    )
     for language, place in (("en", ACTIVITY), ("vi", ACTIVITY_VI)):
-        activity = _get_or_add(session, Activity, tenant_id=tenant_id, course_id=course.id,
-                               resource_link_id=place["resource_link_id"],
-                               title=place["resource_link_title"])
+        activity = _get_or_add(
+            session,
+            Activity,
+            tenant_id=tenant_id,
+            course_id=course.id,
+            resource_link_id=place["resource_link_id"],
+            title=place["resource_link_title"],
+        )
         if assignment_for_activity(session, activity.id) is None:
             version = _demo_path(session, tenant_id, language, now)
             assign(session, activity.id, version, assigned_by=None, now=now)
@@ -98,8 +141,11 @@ def seed_demo_course(session: Session, platform: Platform, now: datetime) -> Non
 
 def _demo_path(session: Session, tenant_id: int, language: str, now: datetime) -> PathVersion:
     draft = load_path(json.loads((CONTENT / f"digital_skills.{language}.json").read_text()))
-    existing = session.scalars(select(LearningPath).where(
-        LearningPath.tenant_id == tenant_id, LearningPath.title == draft.title)).first()
+    existing = session.scalars(
+        select(LearningPath).where(
+            LearningPath.tenant_id == tenant_id, LearningPath.title == draft.title
+        )
+    ).first()
     if existing is not None:
         return latest_version(session, existing.id)
     return create_path(session, draft, now=now, tenant_id=tenant_id, is_template=True)

@@ -14,8 +14,7 @@ from service.settings import current_settings
 bp = Blueprint("demo", __name__, url_prefix="/demo")
 
 STORAGE_FRAME = "post_message_forwarding"  # the name Canvas gives its storage frame
-MESSAGE_HINTS = {"resource": claims.RESOURCE_LINK_REQUEST,
-                 "deep-link": claims.DEEP_LINKING_REQUEST}
+MESSAGE_HINTS = {"resource": claims.RESOURCE_LINK_REQUEST, "deep-link": claims.DEEP_LINKING_REQUEST}
 
 
 def _tool() -> ToolUrls:
@@ -30,23 +29,30 @@ def home() -> str:
     launches = [
         ("Launch as learner", "learner", "resource"),
         ("Launch as teacher", "teacher", "resource"),
-        ("Học bằng tiếng Việt (launch as a Vietnamese-speaking learner)", "learner-vi",
-         "resource"),
+        ("Học bằng tiếng Việt (launch as a Vietnamese-speaking learner)", "learner-vi", "resource"),
         ("Add Selfpath to the course (deep linking)", "teacher", "deep-link"),
-        ("Thêm Selfpath vào khóa học (deep linking, as a Vietnamese-speaking teacher)",
-         "teacher-vi", "deep-link"),
+        (
+            "Thêm Selfpath vào khóa học (deep linking, as a Vietnamese-speaking teacher)",
+            "teacher-vi",
+            "deep-link",
+        ),
     ]
-    return render_template("demo/course.html", launches=launches, tool=_tool(),
-                           issuer=lms.issuer(), client_id=lms.CLIENT_ID,
-                           deployment_id=lms.DEPLOYMENT_ID, course=lms.COURSE,
-                           storage_target=STORAGE_FRAME if storage else None)
+    return render_template(
+        "demo/course.html",
+        launches=launches,
+        tool=_tool(),
+        issuer=lms.issuer(),
+        client_id=lms.CLIENT_ID,
+        deployment_id=lms.DEPLOYMENT_ID,
+        course=lms.COURSE,
+        storage_target=STORAGE_FRAME if storage else None,
+    )
 
 
 @bp.get("/storage")
 def storage_frame() -> str:
     """The platform's storage frame: answers lti.capabilities, lti.put_data, lti.get_data."""
-    return render_template("demo/storage.html",
-                           tool_origin=origin_of(current_settings().base_url))
+    return render_template("demo/storage.html", tool_origin=origin_of(current_settings().base_url))
 
 
 @bp.get("/jwks")
@@ -60,34 +66,46 @@ def authorize() -> str:
     args = request.args
     tool = _tool()
     problems = [
-        name for name, ok in (
+        name
+        for name, ok in (
             ("client_id", args.get("client_id") == lms.CLIENT_ID),
             ("redirect_uri", args.get("redirect_uri") == tool.launch),
             ("scope", args.get("scope") == "openid"),
             ("response_type", args.get("response_type") == "id_token"),
             ("response_mode", args.get("response_mode") == "form_post"),
             ("login_hint", args.get("login_hint") in lms.PEOPLE),
-            ("nonce", bool(args.get("nonce"))), ("state", bool(args.get("state"))),
-        ) if not ok
+            ("nonce", bool(args.get("nonce"))),
+            ("state", bool(args.get("state"))),
+        )
+        if not ok
     ]
     if problems:
-        abort(400, description="The demo LMS refused the authorization request: "
-                               + ", ".join(problems) + " invalid.")
-    message_type = MESSAGE_HINTS.get(args.get("lti_message_hint", ""),
-                                     claims.RESOURCE_LINK_REQUEST)
+        abort(
+            400,
+            description="The demo LMS refused the authorization request: "
+            + ", ".join(problems)
+            + " invalid.",
+        )
+    message_type = MESSAGE_HINTS.get(args.get("lti_message_hint", ""), claims.RESOURCE_LINK_REQUEST)
     body = launch_claims(
-        issuer=lms.issuer(), client_id=lms.CLIENT_ID, deployment_id=lms.DEPLOYMENT_ID,
-        nonce=args["nonce"], target_link_uri=tool.launch,
-        who=lms.PEOPLE[args["login_hint"]], message_type=message_type,
-        deep_link_return_url=lms.issuer() + "/deep-link-return")
-    return render_template("demo/form_post.html", action=args["redirect_uri"],
-                           fields={"id_token": lms.demo_key().sign(body),
-                                   "state": args["state"]})
+        issuer=lms.issuer(),
+        client_id=lms.CLIENT_ID,
+        deployment_id=lms.DEPLOYMENT_ID,
+        nonce=args["nonce"],
+        target_link_uri=tool.launch,
+        who=lms.PEOPLE[args["login_hint"]],
+        message_type=message_type,
+        deep_link_return_url=lms.issuer() + "/deep-link-return",
+    )
+    return render_template(
+        "demo/form_post.html",
+        action=args["redirect_uri"],
+        fields={"id_token": lms.demo_key().sign(body), "state": args["state"]},
+    )
 
 
 @bp.post("/deep-link-return")
 @csrf.exempt
 def deep_link_return() -> str:
     """Where a deep-linking response comes back to the demo LMS."""
-    return render_template("demo/deep_link_return.html",
-                           has_jwt=bool(request.form.get("JWT")))
+    return render_template("demo/deep_link_return.html", has_jwt=bool(request.form.get("JWT")))

@@ -43,8 +43,9 @@ def current_activity() -> Activity:
 
 
 def _session_missing() -> SessionMissing:
-    return SessionMissing("Your Selfpath session has ended. Open the activity again from "
-                          "your course in the LMS.")
+    return SessionMissing(
+        "Your Selfpath session has ended. Open the activity again from your course in the LMS."
+    )
 
 
 def _no_activity() -> NotFound:
@@ -55,16 +56,18 @@ def current_studying() -> Studying:
     """The learner's enrollment on the activity they launched (created on first visit):
     one statement for a returning learner."""
     user_id = session.get("user_id")
-    found = learner_on_activity(db_session(), user_id, session.get("activity_id")) \
-        if user_id else None
+    found = (
+        learner_on_activity(db_session(), user_id, session.get("activity_id")) if user_id else None
+    )
     if found is None or found.user is None:
         raise _session_missing()
     if found.activity is None:
         raise _no_activity()
     if found.assignment is None:
-        raise NotFound("Your teacher has not chosen a path for this activity yet.",
-                       code="no_path_yet")
-    enrollment = found.enrollment or enroll(db_session(), found.assignment, found.user.id,
-                                            now())
-    return Studying(user=found.user, activity=found.activity, assignment=found.assignment,
-                    enrollment=enrollment)
+        raise NotFound(
+            "Your teacher has not chosen a path for this activity yet.", code="no_path_yet"
+        )
+    enrollment = found.enrollment or enroll(db_session(), found.assignment, found.user.id, now())
+    return Studying(
+        user=found.user, activity=found.activity, assignment=found.assignment, enrollment=enrollment
+    )

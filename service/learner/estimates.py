@@ -19,8 +19,7 @@ FITTED_MODELS = "selfpath.fitted_models"  # the app's FittedModels, made by crea
 
 def path_skills(enrollment: Enrollment) -> frozenset[str]:
     """Every skill the learner's path version names, on its steps and its questions."""
-    return SKILLS.get(version_key(enrollment.assignment.version),
-                      lambda: _skills_of(enrollment))
+    return SKILLS.get(version_key(enrollment.assignment.version), lambda: _skills_of(enrollment))
 
 
 def _skills_of(enrollment: Enrollment) -> frozenset[str]:
@@ -34,8 +33,9 @@ def _skills_of(enrollment: Enrollment) -> frozenset[str]:
 def learner_model(enrollment: Enrollment) -> MasteryModel:
     """MASTERY_MODEL's family with the parameters `flask skills fit` stored, if any (read
     once a minute per process: paths.study.skills.FittedModels)."""
-    return fitted_models().get(db_session(), current_settings().mastery_model,
-                               path_skills(enrollment))
+    return fitted_models().get(
+        db_session(), current_settings().mastery_model, path_skills(enrollment)
+    )
 
 
 def fitted_models() -> FittedModels:

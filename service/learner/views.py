@@ -51,10 +51,14 @@ def my_path() -> str:
     view = path_view(db_session(), here.enrollment, clock.now(), learner_model(here.enrollment))
     offer = diagnostics.offers_placement(db_session(), here.enrollment, view.progress)
     db_session().commit()
-    return render_template("learner/my_path.html", view=view, offer_placement=offer,
-                           reason=reason_sentence(view.up_next.reason, view.up_next.params),
-                           user=here.user,
-                           attribution=attribution_of(db_session(), here.assignment.version))
+    return render_template(
+        "learner/my_path.html",
+        view=view,
+        offer_placement=offer,
+        reason=reason_sentence(view.up_next.reason, view.up_next.params),
+        user=here.user,
+        attribution=attribution_of(db_session(), here.assignment.version),
+    )
 
 
 @bp.get("/steps/<key>")
@@ -64,21 +68,29 @@ def step(key: str) -> str:
     state = learner_path.progress_of(db_session(), here.enrollment)
     db_session().commit()
     template = "learner/checkpoint.html" if found.is_checkpoint else "learner/step.html"
-    return render_template(template, step=found, state=state,
-                           again=bool(to_restudy([found], state)),
-                           remedial=remedial_to_do(learner_path.steps_of(here.enrollment),
-                                                   state, key),
-                           names=skill_names(here.assignment.version),
-                           locked_by=learner_path.missing_prerequisites_titles(
-                               found, state, here.enrollment))
+    return render_template(
+        template,
+        step=found,
+        state=state,
+        again=bool(to_restudy([found], state)),
+        remedial=remedial_to_do(learner_path.steps_of(here.enrollment), state, key),
+        names=skill_names(here.assignment.version),
+        locked_by=learner_path.missing_prerequisites_titles(found, state, here.enrollment),
+    )
 
 
 @bp.post("/steps/<key>/done")
 def complete(key: str) -> ResponseReturnValue:
     here = current_studying()
     form = load_form(StepForm())
-    completion.complete_step(db_session(), here.enrollment, key, now=clock.now(),
-                             model=learner_model(here.enrollment), **form)
+    completion.complete_step(
+        db_session(),
+        here.enrollment,
+        key,
+        now=clock.now(),
+        model=learner_model(here.enrollment),
+        **form,
+    )
     db_session().commit()
     flash(_("Step done. Well done!"))
     return redirect(url_for("learner.my_path"), code=303)
@@ -88,8 +100,14 @@ def complete(key: str) -> ResponseReturnValue:
 def reflect(key: str) -> ResponseReturnValue:
     here = current_studying()
     form = load_form(StepForm())
-    completion.reflect(db_session(), here.enrollment, key, now=clock.now(),
-                       confidence=form.get("confidence"), reflection=form.get("reflection"))
+    completion.reflect(
+        db_session(),
+        here.enrollment,
+        key,
+        now=clock.now(),
+        confidence=form.get("confidence"),
+        reflection=form.get("reflection"),
+    )
     db_session().commit()
     flash(_("Saved."))
     return redirect(url_for("learner.step", key=key), code=303)
@@ -102,25 +120,41 @@ def checkpoint(key: str) -> str:
     predicted = _percent(extra.get("predicted"))
     by_index = {_index(i): a for i, a in answers.items()}
     model = learner_model(here.enrollment)
-    result = checkpoints.submit_checkpoint(db_session(), here.enrollment, key, by_index,
-                                           now=clock.now(), predicted=predicted, model=model)
+    result = checkpoints.submit_checkpoint(
+        db_session(),
+        here.enrollment,
+        key,
+        by_index,
+        now=clock.now(),
+        predicted=predicted,
+        model=model,
+    )
     found = learner_path.find_step(here.enrollment, key)
     state = learner_path.progress_of(db_session(), here.enrollment)
-    feedback = checkpoint_feedback(db_session(), here.enrollment, found, result, model,
-                                   progress=state, now=clock.now())
+    feedback = checkpoint_feedback(
+        db_session(), here.enrollment, found, result, model, progress=state, now=clock.now()
+    )
     db_session().commit()
-    return render_template("learner/checkpoint_result.html", step=found, result=result,
-                           feedback=feedback, predicted=predicted,
-                           calibration=_calibration(here.enrollment, state),
-                           names=skill_names(here.assignment.version),
-                           reason=reason_sentence(feedback.up_next.reason,
-                                                  feedback.up_next.params))
+    return render_template(
+        "learner/checkpoint_result.html",
+        step=found,
+        result=result,
+        feedback=feedback,
+        predicted=predicted,
+        calibration=_calibration(here.enrollment, state),
+        names=skill_names(here.assignment.version),
+        reason=reason_sentence(feedback.up_next.reason, feedback.up_next.params),
+    )
 
 
 def _calibration(enrollment: Enrollment, state: LearnerProgress | None = None) -> Calibration:
     state = state or learner_path.progress_of(db_session(), enrollment)
-    return calibration((t.predicted, t.score) for tries in state.attempts.values()
-                       for t in tries if t.predicted is not None)
+    return calibration(
+        (t.predicted, t.score)
+        for tries in state.attempts.values()
+        for t in tries
+        if t.predicted is not None
+    )
 
 
 @bp.get("/placement")
@@ -131,23 +165,37 @@ def placement_check() -> ResponseReturnValue:
         db_session().commit()
         if result.skipped:
             return redirect(url_for("learner.my_path"), code=303)
-        return render_template("learner/placement_result.html", result=result,
-                               steps={s.key: s for s in learner_path.steps_of(here.enrollment)},
-                               names=skill_names(here.assignment.version))
+        return render_template(
+            "learner/placement_result.html",
+            result=result,
+            steps={s.key: s for s in learner_path.steps_of(here.enrollment)},
+            names=skill_names(here.assignment.version),
+        )
     state = diagnostics.current(db_session(), here.enrollment, learner_model(here.enrollment))
     db_session().commit()
-    return render_template("learner/placement.html", state=state, skill=None,
-                           names=skill_names(here.assignment.version),
-                           answer_url=url_for("learner.placement_answer"),
-                           finish_url=url_for("learner.placement_finish"))
+    return render_template(
+        "learner/placement.html",
+        state=state,
+        skill=None,
+        names=skill_names(here.assignment.version),
+        answer_url=url_for("learner.placement_answer"),
+        finish_url=url_for("learner.placement_finish"),
+    )
 
 
 @bp.post("/placement")
 def placement_answer() -> ResponseReturnValue:
     here = current_studying()
     form = load_form(AnswerForm())
-    diagnostics.answer(db_session(), here.enrollment, learner_model(here.enrollment), None,
-                       form["question"], form.get("answer") or "", now=clock.now())
+    diagnostics.answer(
+        db_session(),
+        here.enrollment,
+        learner_model(here.enrollment),
+        None,
+        form["question"],
+        form.get("answer") or "",
+        now=clock.now(),
+    )
     db_session().commit()
     return redirect(url_for("learner.placement_check"), code=303)
 
@@ -156,8 +204,9 @@ def placement_answer() -> ResponseReturnValue:
 def placement_finish() -> ResponseReturnValue:
     here = current_studying()
     load_form(Schema())
-    diagnostics.finish(db_session(), here.enrollment, learner_model(here.enrollment),
-                       now=clock.now())
+    diagnostics.finish(
+        db_session(), here.enrollment, learner_model(here.enrollment), now=clock.now()
+    )
     db_session().commit()
     return redirect(url_for("learner.placement_check"), code=303)
 
@@ -181,9 +230,13 @@ def what_i_know() -> str:
     summary = _calibration(here.enrollment)
     checkable = diagnostics.checkable_skills(here.enrollment)
     db_session().commit()
-    return render_template("learner/skills.html", evidence=explain(states, named),
-                           checkable=checkable, calibration=summary,
-                           names=skill_names(here.assignment.version))
+    return render_template(
+        "learner/skills.html",
+        evidence=explain(states, named),
+        checkable=checkable,
+        calibration=summary,
+        names=skill_names(here.assignment.version),
+    )
 
 
 def _checkable(skill: str) -> Enrollment:
@@ -198,10 +251,14 @@ def skill_check(skill: str) -> str:
     enrollment = _checkable(skill)
     state = diagnostics.current(db_session(), enrollment, learner_model(enrollment), skill)
     db_session().commit()
-    return render_template("learner/placement.html", state=state, skill=skill,
-                           names=skill_names(enrollment.assignment.version),
-                           answer_url=url_for("learner.skill_check_answer", skill=skill),
-                           finish_url=url_for("learner.skill_check_finish", skill=skill))
+    return render_template(
+        "learner/placement.html",
+        state=state,
+        skill=skill,
+        names=skill_names(enrollment.assignment.version),
+        answer_url=url_for("learner.skill_check_answer", skill=skill),
+        finish_url=url_for("learner.skill_check_finish", skill=skill),
+    )
 
 
 @bp.post("/skills/<skill>/check")
@@ -209,8 +266,15 @@ def skill_check_answer(skill: str) -> ResponseReturnValue:
     enrollment = _checkable(skill)
     form = load_form(AnswerForm())
     model = learner_model(enrollment)
-    recorded = diagnostics.answer(db_session(), enrollment, model, skill, form["question"],
-                                  form.get("answer") or "", now=clock.now())
+    recorded = diagnostics.answer(
+        db_session(),
+        enrollment,
+        model,
+        skill,
+        form["question"],
+        form.get("answer") or "",
+        now=clock.now(),
+    )
     state = diagnostics.current(db_session(), enrollment, model, skill)
     db_session().commit()
     if recorded and state.asked == 0:  # that answer finished the check
@@ -223,8 +287,7 @@ def skill_check_answer(skill: str) -> ResponseReturnValue:
 def skill_check_finish(skill: str) -> ResponseReturnValue:
     enrollment = _checkable(skill)
     load_form(Schema())
-    diagnostics.finish(db_session(), enrollment, learner_model(enrollment), skill,
-                       now=clock.now())
+    diagnostics.finish(db_session(), enrollment, learner_model(enrollment), skill, now=clock.now())
     db_session().commit()
     _flash_check(enrollment, skill)
     return redirect(url_for("learner.what_i_know"), code=303)
@@ -234,20 +297,31 @@ def _flash_check(enrollment: Enrollment, key: str) -> None:
     result = diagnostics.last_skill_check(db_session(), enrollment, key)
     skill = skill_names(enrollment.assignment.version)[key]
     if result is not None and result.mastered:
-        flash(_("Check done: Selfpath now thinks you master “%(skill)s”.", skill=skill)
-              + " " + _("Steps marked as tested out: %(count)d.", count=len(result.tested_out)))
+        flash(
+            _("Check done: Selfpath now thinks you master “%(skill)s”.", skill=skill)
+            + " "
+            + _("Steps marked as tested out: %(count)d.", count=len(result.tested_out))
+        )
     else:
-        flash(_("Check done: “%(skill)s” is not shown as mastered yet. Its steps will help.",
-                skill=skill))
+        flash(
+            _(
+                "Check done: “%(skill)s” is not shown as mastered yet. Its steps will help.",
+                skill=skill,
+            )
+        )
 
 
 @bp.post("/goal")
 def goal() -> ResponseReturnValue:
     here = current_studying()
     form = load_form(GoalForm())
-    goals.set_goal(db_session(), here.enrollment, now=clock.now(),
-                   minutes_per_week=form.get("minutes_per_week"),
-                   target_date=form.get("target_date"))
+    goals.set_goal(
+        db_session(),
+        here.enrollment,
+        now=clock.now(),
+        minutes_per_week=form.get("minutes_per_week"),
+        target_date=form.get("target_date"),
+    )
     db_session().commit()
     flash(_("Your goal is saved."))
     return redirect(url_for("learner.my_path"), code=303)
@@ -258,9 +332,11 @@ def download_my_data() -> Response:
     here = current_studying()
     document = personal_data(db_session(), here.user.id)
     db_session().commit()
-    return Response(json.dumps(document, ensure_ascii=False, indent=2, default=str),
-                    mimetype="application/json",
-                    headers={"Content-Disposition": "attachment; filename=my-selfpath-data.json"})
+    return Response(
+        json.dumps(document, ensure_ascii=False, indent=2, default=str),
+        mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=my-selfpath-data.json"},
+    )
 
 
 def _index(raw: str) -> int:
@@ -275,8 +351,9 @@ def _percent(raw: str | None) -> float | None:
     try:
         value = float(raw)
     except ValueError as error:
-        raise DomainError("Your prediction is a number from 0 to 100.",
-                          code="invalid_form") from error
+        raise DomainError(
+            "Your prediction is a number from 0 to 100.", code="invalid_form"
+        ) from error
     if not 0 <= value <= 100:
         raise DomainError("Your prediction is a number from 0 to 100.", code="invalid_form")
     return value / 100

@@ -28,8 +28,7 @@ class Harvest:
     count: HarvestCount = field(default_factory=HarvestCount)
 
 
-def harvest(session: Session, repository: OaiRepository,
-            now: Callable[[], datetime]) -> Harvest:
+def harvest(session: Session, repository: OaiRepository, now: Callable[[], datetime]) -> Harvest:
     """Import what changed since the last complete harvest; raises HarvestError (with
     every page before the failing one committed)."""
     identity = repository.identify()
@@ -49,11 +48,13 @@ def harvest(session: Session, repository: OaiRepository,
     return done
 
 
-def _source(session: Session, base_url: str, identity: Identity,
-            now: datetime) -> HarvestSource:
-    source = insert_or_get(session, HarvestSource, {
-        "base_url": base_url, "name": identity.name[:NAME_CHARS], "created_at": now},
-        ["base_url"])
+def _source(session: Session, base_url: str, identity: Identity, now: datetime) -> HarvestSource:
+    source = insert_or_get(
+        session,
+        HarvestSource,
+        {"base_url": base_url, "name": identity.name[:NAME_CHARS], "created_at": now},
+        ["base_url"],
+    )
     source.name = identity.name[:NAME_CHARS] or source.name
     session.commit()
     return source
@@ -62,4 +63,3 @@ def _source(session: Session, base_url: str, identity: Identity,
 def _in_granularity(response_date: str, granularity: str) -> str:
     """The answer's date as the repository accepts it back in `from`."""
     return response_date[:10] if granularity == "YYYY-MM-DD" else response_date
-

@@ -14,13 +14,22 @@ from paths.library.publishing import RESOURCE_LICENCE_URLS
 # https://schema.org's context; values that are addresses are typed as such.
 CONTEXT: dict[str, Any] = {
     "@vocab": "https://schema.org/",
-    **{name: {"@type": "@id"} for name in ("license", "url", "isBasedOn", "sameAs",
-                                           "targetUrl")},
+    **{name: {"@type": "@id"} for name in ("license", "url", "isBasedOn", "sameAs", "targetUrl")},
 }
-LEVEL_NAMES = {"primary": "Primary school", "lower-secondary": "Lower secondary school",
-               "upper-secondary": "Upper secondary school", "adult": "Adult education"}
-STEP_TYPES = {"read": "Reading", "watch": "Video", "practice": "Practice",
-              "checkpoint": "Quiz", "reflect": "Reflection", "external": "Activity"}
+LEVEL_NAMES = {
+    "primary": "Primary school",
+    "lower-secondary": "Lower secondary school",
+    "upper-secondary": "Upper secondary school",
+    "adult": "Adult education",
+}
+STEP_TYPES = {
+    "read": "Reading",
+    "watch": "Video",
+    "practice": "Practice",
+    "checkpoint": "Quiz",
+    "reflect": "Reflection",
+    "external": "Activity",
+}
 
 
 def duration(minutes: int) -> str:
@@ -29,20 +38,33 @@ def duration(minutes: int) -> str:
     return "PT" + (f"{hours}H" if hours else "") + (f"{rest}M" if rest or not hours else "")
 
 
-def learning_resource(entry: LibraryEntry, release: LibraryRelease, version: PathVersion,
-                      *, page_url: str, based_on: str | None = None,
-                      alignments: list[dict[str, str]] | None = None) -> dict[str, Any]:
+def learning_resource(
+    entry: LibraryEntry,
+    release: LibraryRelease,
+    version: PathVersion,
+    *,
+    page_url: str,
+    based_on: str | None = None,
+    alignments: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
     """The entry as a LearningResource and Course, with its steps as its parts."""
     document: dict[str, Any] = {
-        "@context": CONTEXT, "@type": ["LearningResource", "Course"], "@id": page_url,
-        "url": page_url, "identifier": entry.uuid, "name": version.title,
-        "description": version.description, "inLanguage": version.language,
+        "@context": CONTEXT,
+        "@type": ["LearningResource", "Course"],
+        "@id": page_url,
+        "url": page_url,
+        "identifier": entry.uuid,
+        "name": version.title,
+        "description": version.description,
+        "inLanguage": version.language,
         "license": RESOURCE_LICENCE_URLS.get(release.licence, release.licence),
         "creator": {"@type": "Organization", "name": release.credit},
         "author": {"@type": "Organization", "name": release.credit},
         "datePublished": release.published_at.date().isoformat(),
-        "version": str(release.number), "timeRequired": duration(release.minutes),
-        "isAccessibleForFree": True, "learningResourceType": "Self-study path",
+        "version": str(release.number),
+        "timeRequired": duration(release.minutes),
+        "isAccessibleForFree": True,
+        "learningResourceType": "Self-study path",
         "teaches": [s["label"] for s in release.skills],
         "hasPart": [_part(step) for step in version.steps],
     }
@@ -59,14 +81,18 @@ def learning_resource(entry: LibraryEntry, release: LibraryRelease, version: Pat
 
 def _part(step: Step) -> dict[str, Any]:
     part: dict[str, Any] = {
-        "@type": "LearningResource", "position": step.position + 1, "name": step.title,
+        "@type": "LearningResource",
+        "position": step.position + 1,
+        "name": step.title,
         "learningResourceType": STEP_TYPES.get(step.kind, step.kind),
-        "timeRequired": duration(step.minutes)}
+        "timeRequired": duration(step.minutes),
+    }
     if step.resource_url:
         part["url"] = step.resource_url
         if step.resource_licence:
-            part["license"] = RESOURCE_LICENCE_URLS.get(step.resource_licence,
-                                                        step.resource_licence)
+            part["license"] = RESOURCE_LICENCE_URLS.get(
+                step.resource_licence, step.resource_licence
+            )
         if step.resource_source:
             part["publisher"] = {"@type": "Organization", "name": step.resource_source}
     if step.is_checkpoint:

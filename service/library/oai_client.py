@@ -31,19 +31,21 @@ def check_base_url(url: str, *, production: bool) -> str:
     """The repository's base URL, or a HarvestError saying what is wrong with it."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2048:
-        raise HarvestError(f"{url[:200]!r} is not the http(s) address of an OAI-PMH "
-                           "repository (for example https://library.example.org/oai)")
+        raise HarvestError(
+            f"{url[:200]!r} is not the http(s) address of an OAI-PMH "
+            "repository (for example https://library.example.org/oai)"
+        )
     if production and parts.scheme != "https":
-        raise HarvestError(f"{url} is not https: in production Selfpath harvests only "
-                           "over https")
+        raise HarvestError(f"{url} is not https: in production Selfpath harvests only over https")
     if parts.query or parts.fragment:
         raise HarvestError(f"{url} has a query or fragment: give the repository's base URL")
     return url.strip()
 
 
 class OaiRepository:
-    def __init__(self, http: Outbound, base_url: str, *, timeout: float,
-                 max_pages: int = DEFAULT_MAX_PAGES) -> None:
+    def __init__(
+        self, http: Outbound, base_url: str, *, timeout: float, max_pages: int = DEFAULT_MAX_PAGES
+    ) -> None:
         self.http, self.base_url = http, base_url
         self.timeout, self.max_pages = timeout, max_pages
 
@@ -65,16 +67,22 @@ class OaiRepository:
             if page.token is None:
                 return
             if page.token in seen:
-                raise HarvestError(f"{self.base_url} sent the resumption token "
-                                   f"{page.token[:80]!r} again: Selfpath stops rather than "
-                                   "loop")
+                raise HarvestError(
+                    f"{self.base_url} sent the resumption token "
+                    f"{page.token[:80]!r} again: Selfpath stops rather than "
+                    "loop"
+                )
             if len(page.token) > MAX_TOKEN_CHARS:
-                raise HarvestError(f"{self.base_url} sent a resumption token longer than "
-                                   f"{MAX_TOKEN_CHARS} characters")
+                raise HarvestError(
+                    f"{self.base_url} sent a resumption token longer than "
+                    f"{MAX_TOKEN_CHARS} characters"
+                )
             seen.add(page.token)
             params = {"verb": "ListRecords", "resumptionToken": page.token}
-        raise HarvestError(f"{self.base_url} had more than {self.max_pages} pages of records: "
-                           "Selfpath stopped (run again, or raise --max-pages)")
+        raise HarvestError(
+            f"{self.base_url} had more than {self.max_pages} pages of records: "
+            "Selfpath stopped (run again, or raise --max-pages)"
+        )
 
     def _page(self, url: str) -> RecordsPage:
         root = self._answer(url)
@@ -84,8 +92,12 @@ class OaiRepository:
 
     def _answer(self, url: str) -> etree._Element:
         try:
-            response = self.http.get(url, timeout=self.timeout, max_bytes=HARVEST_PAGE_BYTES,
-                                     headers={"Accept": "text/xml, application/xml"})
+            response = self.http.get(
+                url,
+                timeout=self.timeout,
+                max_bytes=HARVEST_PAGE_BYTES,
+                headers={"Accept": "text/xml, application/xml"},
+            )
         except OutboundError as error:
             raise HarvestError(str(error)) from None
         if response.status_code != 200:

@@ -38,8 +38,14 @@ class RecordsPage:
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False, remove_comments=True)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+    )
 
 
 def oai_root(body: bytes, url: str) -> etree._Element:
@@ -49,11 +55,15 @@ def oai_root(body: bytes, url: str) -> etree._Element:
     except etree.XMLSyntaxError as error:
         raise HarvestError(f"{url} did not answer with well-formed XML ({error})") from None
     if root.getroottree().docinfo.doctype:
-        raise HarvestError(f"{url} answered XML with a document type declaration, which an "
-                           "OAI-PMH answer never needs: Selfpath does not read it")
+        raise HarvestError(
+            f"{url} answered XML with a document type declaration, which an "
+            "OAI-PMH answer never needs: Selfpath does not read it"
+        )
     if root.tag != f"{OAI}OAI-PMH":
-        raise HarvestError(f"{url} did not answer with OAI-PMH 2.0 XML (its root is "
-                           f"<{etree.QName(root).localname}>)")
+        raise HarvestError(
+            f"{url} did not answer with OAI-PMH 2.0 XML (its root is "
+            f"<{etree.QName(root).localname}>)"
+        )
     return root
 
 
@@ -66,9 +76,10 @@ def read_identity(root: etree._Element, url: str) -> Identity:
     if identify is None:
         raise HarvestError(f"{url} answered Identify without describing the repository")
     granularity = identify.findtext(f"{OAI}granularity", "YYYY-MM-DD").strip()
-    return Identity(name=identify.findtext(f"{OAI}repositoryName", "").strip(),
-                    granularity="YYYY-MM-DDThh:mm:ssZ" if "hh" in granularity
-                    else "YYYY-MM-DD")
+    return Identity(
+        name=identify.findtext(f"{OAI}repositoryName", "").strip(),
+        granularity="YYYY-MM-DDThh:mm:ssZ" if "hh" in granularity else "YYYY-MM-DD",
+    )
 
 
 def read_records_page(root: etree._Element, url: str) -> RecordsPage:
@@ -76,9 +87,11 @@ def read_records_page(root: etree._Element, url: str) -> RecordsPage:
     if listing is None:
         raise HarvestError(f"{url} answered ListRecords without a list of records")
     token = listing.find(f"{OAI}resumptionToken")
-    return RecordsPage(records=[_record(r, url) for r in listing.iter(f"{OAI}record")],
-                       response_date=response_date(root),
-                       token=(_text(token) or None) if token is not None else None)
+    return RecordsPage(
+        records=[_record(r, url) for r in listing.iter(f"{OAI}record")],
+        response_date=response_date(root),
+        token=(_text(token) or None) if token is not None else None,
+    )
 
 
 def response_date(root: etree._Element) -> str:
@@ -108,13 +121,17 @@ def _described(identifier: str, datestamp: datetime, dc: etree._Element) -> Harv
     rights = values("rights")
     addresses = [v for v in values("identifier") if _is_web_address(v)]
     return HarvestedRecord(
-        identifier=identifier, datestamp=datestamp, title=next(iter(values("title")), ""),
+        identifier=identifier,
+        datestamp=datestamp,
+        title=next(iter(values("title")), ""),
         url=next(iter(addresses), None),
         licence=next((r for r in rights if not _is_web_address(r)), None),
         licence_url=next((r for r in rights if _is_web_address(r)), None),
         publisher=next(iter(values("publisher") or values("creator")), None),
-        language=next(iter(values("language")), None), subjects=tuple(values("subject")),
-        description=" ".join(values("description")))
+        language=next(iter(values("language")), None),
+        subjects=tuple(values("subject")),
+        description=" ".join(values("description")),
+    )
 
 
 def parse_datestamp(raw: str, url: str) -> datetime:

@@ -34,10 +34,16 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 def index() -> str:
     query = library_query(request.args)
     page = search_library(db_session(), query)
-    return render_template("library/index.html", page=page, query=query,
-                           args=query_args(query) | chosen_language(), hl=chosen_language(),
-                           language_args=language_args(query_args(query)),
-                           choices=filter_choices(), licences=PATH_LICENCES)
+    return render_template(
+        "library/index.html",
+        page=page,
+        query=query,
+        args=query_args(query) | chosen_language(),
+        hl=chosen_language(),
+        language_args=language_args(query_args(query)),
+        choices=filter_choices(),
+        licences=PATH_LICENCES,
+    )
 
 
 def language_args(args: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -56,19 +62,29 @@ def entry(uuid: str) -> str:
     found = public_entry(uuid)
     release = release_of(db_session(), found, _release_number())
     page = entry_page(found, release)
-    return render_template("library/entry.html", **page, hl=chosen_language(),
-                           language_args=language_args({"uuid": uuid}),
-                           linked_data=_linked_data(found, release, page))
+    return render_template(
+        "library/entry.html",
+        **page,
+        hl=chosen_language(),
+        language_args=language_args({"uuid": uuid}),
+        linked_data=_linked_data(found, release, page),
+    )
 
 
-def _linked_data(entry: LibraryEntry, release: LibraryRelease,
-                 page: dict[str, object]) -> dict[str, object]:
+def _linked_data(
+    entry: LibraryEntry, release: LibraryRelease, page: dict[str, object]
+) -> dict[str, object]:
     version, alignments = page["version"], page["educational_alignment"]
     assert isinstance(version, PathVersion) and isinstance(alignments, list)
     source = source_entry(db_session(), entry.path_id)
-    return learning_resource(entry, release, version, page_url=public_url(entry.uuid),
-                             based_on=public_url(source.uuid) if source else None,
-                             alignments=alignments)
+    return learning_resource(
+        entry,
+        release,
+        version,
+        page_url=public_url(entry.uuid),
+        based_on=public_url(source.uuid) if source else None,
+        alignments=alignments,
+    )
 
 
 def public_url(uuid: str) -> str:
@@ -89,14 +105,22 @@ def _release_number() -> int | None:
 def entry_page(entry: LibraryEntry, release: LibraryRelease) -> dict[str, object]:
     """What an entry's page shows: every step with its resource, source and licence, and
     how many questions each checkpoint asks (never the answers)."""
-    version = db_session().get(PathVersion, release.version_id, options=[
-        selectinload(PathVersion.steps).selectinload(Step.questions)])
+    version = db_session().get(
+        PathVersion,
+        release.version_id,
+        options=[selectinload(PathVersion.steps).selectinload(Step.questions)],
+    )
     assert version is not None
     alignments = version_alignments(db_session(), version.id)
-    return {"entry": entry, "release": release, "version": version,
-            "alignments": alignments,
-            # schema.org/LRMI `educationalAlignment`, for the page's JSON-LD
-            "educational_alignment": educational_alignment(alignments),
-            "skill_names": {s["key"]: s["label"] for s in release.skills},
-            "licences": PATH_LICENCES, "choices": filter_choices(),
-            "adaptations": adaptation_count(db_session(), entry)}
+    return {
+        "entry": entry,
+        "release": release,
+        "version": version,
+        "alignments": alignments,
+        # schema.org/LRMI `educationalAlignment`, for the page's JSON-LD
+        "educational_alignment": educational_alignment(alignments),
+        "skill_names": {s["key"]: s["label"] for s in release.skills},
+        "licences": PATH_LICENCES,
+        "choices": filter_choices(),
+        "adaptations": adaptation_count(db_session(), entry),
+    }

@@ -65,4 +65,5 @@ def _same(version_id: int, session: Session, document: dict[str, Any]) -> bool:
     version = session.get(PathVersion, version_id)
     assert version is not None
     return without_identities(dump_path(version)) == without_identities(
-        dump_path(load_path(document)))
+        dump_path(load_path(document))
+    )

@@ -61,9 +61,14 @@ class PublishForm(Schema):
 def search() -> str:
     teacher_course()
     query = library_query(request.args)
-    return render_template("library/teacher_search.html", query=query,
-                           page=search_library(db_session(), query), args=query_args(query),
-                           choices=filter_choices(), licences=PATH_LICENCES)
+    return render_template(
+        "library/teacher_search.html",
+        query=query,
+        page=search_library(db_session(), query),
+        args=query_args(query),
+        choices=filter_choices(),
+        licences=PATH_LICENCES,
+    )
 
 
 @bp.get("/<uuid>")
@@ -71,8 +76,9 @@ def preview(uuid: str) -> str:
     teacher_course()
     entry = public_entry(uuid)
     page = entry_page(entry, release_of(db_session(), entry))
-    return render_template("library/preview.html", **page,
-                           deep_linking=DEEP_LINK_PENDING in session)
+    return render_template(
+        "library/preview.html", **page, deep_linking=DEEP_LINK_PENDING in session
+    )
 
 
 @bp.post("/<uuid>/copy")
@@ -82,8 +88,13 @@ def copy(uuid: str) -> ResponseReturnValue:
     release = release_of(db_session(), public_entry(uuid))
     path = copy_into_course(release, course_id)
     db_session().commit()
-    flash(_("This is your course's copy of “%(title)s”. Edit it as you like: it keeps the "
-            "credit to its authors.", title=path.title))
+    flash(
+        _(
+            "This is your course's copy of “%(title)s”. Edit it as you like: it keeps the "
+            "credit to its authors.",
+            title=path.title,
+        )
+    )
     return editor(path)
 
 
@@ -94,12 +105,19 @@ def copy_into_course(release: LibraryRelease, course_id: int) -> LearningPath:
     document = without_identities(dump_path(source))
     draft = load_path(document)
     # Alignments to another school's own framework stay with that school's paths.
-    draft = replace(draft, alignments=available(db_session(), draft.alignments,
-                                                session["tenant_id"]))
-    path = LearningPath(tenant_id=session["tenant_id"], course_id=course_id,
-                        owner_id=session["user_id"], title=draft.title,
-                        description=draft.description, language=draft.language,
-                        derived_from_id=release.id, created_at=now())
+    draft = replace(
+        draft, alignments=available(db_session(), draft.alignments, session["tenant_id"])
+    )
+    path = LearningPath(
+        tenant_id=session["tenant_id"],
+        course_id=course_id,
+        owner_id=session["user_id"],
+        title=draft.title,
+        description=draft.description,
+        language=draft.language,
+        derived_from_id=release.id,
+        created_at=now(),
+    )
     db_session().add(path)
     db_session().flush()
     version = publish(db_session(), path, draft, now=now())
@@ -125,8 +143,12 @@ def withdraw_entry(uuid: str) -> ResponseReturnValue:
     entry = entry_of_school(db_session(), uuid, session["tenant_id"])
     withdraw(entry, now())
     db_session().commit()
-    flash(_("“%(title)s” is withdrawn from the library. Activities that use it keep it.",
-            title=entry.title))
+    flash(
+        _(
+            "“%(title)s” is withdrawn from the library. Activities that use it keep it.",
+            title=entry.title,
+        )
+    )
     return redirect(url_for("authoring.index"), code=303)
 
 
@@ -134,8 +156,10 @@ def withdraw_entry(uuid: str) -> ResponseReturnValue:
 def publish_path(path_id: int) -> ResponseReturnValue:
     path = course_path(path_id)
     if not path.versions:
-        raise DomainError("Publish a version of this path first: the library offers "
-                          "published versions only.", code="nothing_published")
+        raise DomainError(
+            "Publish a version of this path first: the library offers published versions only.",
+            code="nothing_published",
+        )
     version = latest_version(db_session(), path.id)
     if request.method == "GET":
         return _publish_form(path, version)
@@ -145,28 +169,46 @@ def publish_path(path_id: int) -> ResponseReturnValue:
         db_session().rollback()
         return _publish_form(path, version, error=refused.message, status=400)
     db_session().commit()
-    flash(_("Version %(number)d of “%(title)s” is in the open library.",
-            number=version.number, title=version.title))
+    flash(
+        _(
+            "Version %(number)d of “%(title)s” is in the open library.",
+            number=version.number,
+            title=version.title,
+        )
+    )
     return redirect(url_for("library_teach.preview", uuid=release.entry.uuid), code=303)
 
 
 def _choice(version: PathVersion) -> LibraryChoice:
     form = load_form(PublishForm())
     if closed_resources(version) and not form["resources_checked"]:
-        raise DomainError(_("Some resources do not state an open licence. Check that they "
-                            "may be linked from an open path, then tick the box."),
-                          code="resources_unchecked")
-    credit = credit_line(form["credit"], name=form["name"], school=form["school"],
-                         language=version.language)
-    return LibraryChoice(licence=form["licence"], credit=credit, subject=form["subject"],
-                         level=form["level"])
+        raise DomainError(
+            _(
+                "Some resources do not state an open licence. Check that they "
+                "may be linked from an open path, then tick the box."
+            ),
+            code="resources_unchecked",
+        )
+    credit = credit_line(
+        form["credit"], name=form["name"], school=form["school"], language=version.language
+    )
+    return LibraryChoice(
+        licence=form["licence"], credit=credit, subject=form["subject"], level=form["level"]
+    )
 
 
-def _publish_form(path: LearningPath, version: PathVersion, *, error: str | None = None,
-                  status: int = 200) -> tuple[str, int]:
+def _publish_form(
+    path: LearningPath, version: PathVersion, *, error: str | None = None, status: int = 200
+) -> tuple[str, int]:
     user = current_user()
     return render_template(
-        "library/publish.html", path=path, version=version, error=error,
-        closed=closed_resources(version), licences=PATH_LICENCES, choices=filter_choices(),
-        form=request.form if request.method == "POST" else {}, teacher_name=user.name or "",
+        "library/publish.html",
+        path=path,
+        version=version,
+        error=error,
+        closed=closed_resources(version),
+        licences=PATH_LICENCES,
+        choices=filter_choices(),
+        form=request.form if request.method == "POST" else {},
+        teacher_name=user.name or "",
     ), status

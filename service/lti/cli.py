@@ -41,23 +41,38 @@ def register(app: Flask) -> None:
 @click.option("--key-set-url", required=True, help="Public keyset URL of the LMS.")
 @click.option("--auth-audience", default=None, help="Token audience, if not the token URL.")
 @click.option("--deployment", "deployment_ids", multiple=True, help="Deployment ID (repeatable).")
-def platforms_add(name: str, issuer: str, client_id: str, auth_login_url: str,
-                  auth_token_url: str, key_set_url: str, auth_audience: str | None,
-                  deployment_ids: tuple[str, ...]) -> None:
+def platforms_add(
+    name: str,
+    issuer: str,
+    client_id: str,
+    auth_login_url: str,
+    auth_token_url: str,
+    key_set_url: str,
+    auth_audience: str | None,
+    deployment_ids: tuple[str, ...],
+) -> None:
     """Register an LMS platform (and its deployments)."""
     details = registrations.PlatformDetails(
-        name=name, issuer=issuer, client_id=client_id, auth_login_url=auth_login_url,
-        auth_token_url=auth_token_url, key_set_url=key_set_url, auth_audience=auth_audience)
+        name=name,
+        issuer=issuer,
+        client_id=client_id,
+        auth_login_url=auth_login_url,
+        auth_token_url=auth_token_url,
+        key_set_url=key_set_url,
+        auth_audience=auth_audience,
+    )
     try:
         platform = registrations.register_by_hand(
-            db_session(), details, deployment_ids,
-            production=current_settings().is_production)
+            db_session(), details, deployment_ids, production=current_settings().is_production
+        )
     except DomainError as error:
         db_session().rollback()
         raise click.ClickException(error.message) from error
     db_session().commit()
-    click.echo(f"Added platform {platform.id}: {platform.issuer} (client {platform.client_id})"
-               f" with {len(deployment_ids)} deployment(s).")
+    click.echo(
+        f"Added platform {platform.id}: {platform.issuer} (client {platform.client_id})"
+        f" with {len(deployment_ids)} deployment(s)."
+    )
 
 
 @platforms.command("list")
@@ -68,8 +83,10 @@ def platforms_list() -> None:
         click.echo("No platforms are registered yet. Add one with `flask platforms add`.")
     for platform in rows:
         state = "enabled" if platform.enabled else "DISABLED"
-        click.echo(f"{platform.id}\t{state}\t{platform.issuer}\tclient {platform.client_id}"
-                   f"\t{platform.name}")
+        click.echo(
+            f"{platform.id}\t{state}\t{platform.issuer}\tclient {platform.client_id}"
+            f"\t{platform.name}"
+        )
         for deployment in platform.deployments:
             dstate = "enabled" if deployment.enabled else "DISABLED"
             click.echo(f"\tdeployment {deployment.deployment_id}\t{dstate}")
@@ -95,8 +112,9 @@ def _set_enabled(platform_id: int, enabled: bool) -> None:
     except DomainError as error:
         raise click.ClickException(error.message) from error
     db_session().commit()
-    click.echo(f"Platform {platform.id} ({platform.issuer}) is now "
-               f"{'enabled' if enabled else 'disabled'}.")
+    click.echo(
+        f"Platform {platform.id} ({platform.issuer}) is now {'enabled' if enabled else 'disabled'}."
+    )
 
 
 @deployments.command("add")
@@ -114,8 +132,12 @@ def deployments_add(platform_id: int, deployment_id: str) -> None:
 
 
 @keys_cli.command("rotate")
-@click.option("--grace-seconds", type=int, default=None,
-              help="How long the previous key stays published (default KEY_GRACE_SECONDS).")
+@click.option(
+    "--grace-seconds",
+    type=int,
+    default=None,
+    help="How long the previous key stays published (default KEY_GRACE_SECONDS).",
+)
 def keys_rotate(grace_seconds: int | None) -> None:
     """Start signing with a new key; keep the previous one in the JWKS for a while."""
     grace = current_settings().key_grace_seconds if grace_seconds is None else grace_seconds
@@ -143,38 +165,56 @@ scores_cli = AppGroup("scores", help="Scores in the LMS gradebooks.")
 def worker_settings(batch: int | None = None, threads: int | None = None) -> WorkerSettings:
     settings = current_settings()
     return WorkerSettings(
-        batch=batch or settings.grade_batch_size, threads=threads or settings.grade_send_threads,
+        batch=batch or settings.grade_batch_size,
+        threads=threads or settings.grade_send_threads,
         lease_seconds=settings.grade_lease_seconds,
         retry_base_seconds=settings.grade_retry_base_seconds,
         retry_max_seconds=settings.grade_retry_max_seconds,
         timeout=float(settings.http_timeout_seconds),
-        check_addresses=settings.is_production)
+        check_addresses=settings.is_production,
+    )
 
 
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Send what is due now, then exit.")
-@click.option("--batch", type=click.IntRange(1, 1000), default=None,
-              help="Scores claimed at a time (default GRADE_BATCH_SIZE).")
-@click.option("--threads", type=click.IntRange(1, 64), default=None,
-              help="Scores sent in parallel (default GRADE_SEND_THREADS).")
-@click.option("--idle-sleep", type=click.FloatRange(0.05, 600), default=2.0, show_default=True,
-              help="Seconds to wait when nothing is due.")
-def worker_command(once: bool, batch: int | None, threads: int | None,
-                   idle_sleep: float) -> None:
+@click.option(
+    "--batch",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="Scores claimed at a time (default GRADE_BATCH_SIZE).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Scores sent in parallel (default GRADE_SEND_THREADS).",
+)
+@click.option(
+    "--idle-sleep",
+    type=click.FloatRange(0.05, 600),
+    default=2.0,
+    show_default=True,
+    help="Seconds to wait when nothing is due.",
+)
+def worker_command(once: bool, batch: int | None, threads: int | None, idle_sleep: float) -> None:
     """Send every score the LMS has not acknowledged yet (run as many as you like)."""
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    purge = PeriodicPurge(older_than=timedelta(days=current_settings().launch_log_days),
-                          every=PURGE_EVERY, clock=utcnow)
+    purge = PeriodicPurge(
+        older_than=timedelta(days=current_settings().launch_log_days),
+        every=PURGE_EVERY,
+        clock=utcnow,
+    )
     worker = GradeWorker(worker_settings(batch, threads), purge=purge)
     try:
         total = worker.run(db_session(), once=once, idle_sleep=idle_sleep, stop=stop)
     finally:
         db_session().rollback()
         worker.close()
-    click.echo(f"Grade sync stopped: sent {total.sent}, retrying {total.retrying}, "
-               f"failed {total.failed}.")
+    click.echo(
+        f"Grade sync stopped: sent {total.sent}, retrying {total.retrying}, failed {total.failed}."
+    )
 
 
 @scores_cli.command("status")
@@ -185,17 +225,22 @@ def scores_status() -> None:
     if not rows:
         click.echo("No platforms are registered yet.")
         return
-    click.echo(f"{'platform':<32} {'pending':>8} {'retrying':>8} {'failed':>7} {'sent':>7} "
-               f"{'no column':>9}  oldest pending")
+    click.echo(
+        f"{'platform':<32} {'pending':>8} {'retrying':>8} {'failed':>7} {'sent':>7} "
+        f"{'no column':>9}  oldest pending"
+    )
     for q in rows:
         oldest = q.oldest_pending.isoformat(timespec="seconds") if q.oldest_pending else "-"
-        click.echo(f"{q.platform_id:>3} {q.name[:28]:<28} {q.pending:>8} {q.retrying:>8} "
-                   f"{q.failed:>7} {q.sent:>7} {q.not_linked:>9}  {oldest}")
+        click.echo(
+            f"{q.platform_id:>3} {q.name[:28]:<28} {q.pending:>8} {q.retrying:>8} "
+            f"{q.failed:>7} {q.sent:>7} {q.not_linked:>9}  {oldest}"
+        )
 
 
 @scores_cli.command("resync")
-@click.option("--course", required=True,
-              help="The course's id in Selfpath, or its context id in the LMS.")
+@click.option(
+    "--course", required=True, help="The course's id in Selfpath, or its context id in the LMS."
+)
 def scores_resync(course: str) -> None:
     """Send a course's held and waiting scores again at the next worker pass."""
     count = grade_status.resync_course(db_session(), course)
@@ -205,11 +250,13 @@ def scores_resync(course: str) -> None:
 
 # -- the launch log -------------------------------------------------------------------------
 
+
 class Age(click.ParamType):
     name = "age"
 
-    def convert(self, value: object, param: click.Parameter | None,
-                ctx: click.Context | None) -> timedelta:
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> timedelta:
         if isinstance(value, timedelta):
             return value
         try:
@@ -219,8 +266,13 @@ class Age(click.ParamType):
 
 
 @launches_cli.command("purge")
-@click.option("--older-than", "older_than", type=Age(), required=True,
-              help="Remove launch records older than this, e.g. 30d or 12h.")
+@click.option(
+    "--older-than",
+    "older_than",
+    type=Age(),
+    required=True,
+    help="Remove launch records older than this, e.g. 30d or 12h.",
+)
 def launches_purge(older_than: timedelta) -> None:
     """Remove old launch records, and every expired launch state and seen nonce."""
     report = purge_launches(db_session(), now=utcnow(), older_than=older_than)

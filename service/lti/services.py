@@ -38,14 +38,23 @@ class LtiServices:
     def build(cls, settings: Settings) -> LtiServices:
         http = Outbound(check_addresses=settings.is_production)
         # Redis connects on first use, so building the client here costs nothing.
-        client = (redis.Redis.from_url(settings.redis_url, socket_timeout=5)
-                  if settings.redis_url else None)
-        return cls(http=http,
-                   platform_keys=PlatformKeys(http, timeout=settings.http_timeout_seconds,
-                                              max_age=settings.platform_jwks_cache_seconds),
-                   access_tokens=AccessTokens(http, settings.http_timeout_seconds),
-                   login_limit_keys=LoginLimitKeys(), frame_origins=FrameOrigins(),
-                   redis=client)
+        client = (
+            redis.Redis.from_url(settings.redis_url, socket_timeout=5)
+            if settings.redis_url
+            else None
+        )
+        return cls(
+            http=http,
+            platform_keys=PlatformKeys(
+                http,
+                timeout=settings.http_timeout_seconds,
+                max_age=settings.platform_jwks_cache_seconds,
+            ),
+            access_tokens=AccessTokens(http, settings.http_timeout_seconds),
+            login_limit_keys=LoginLimitKeys(),
+            frame_origins=FrameOrigins(),
+            redis=client,
+        )
 
     def state_store(self, session: Session) -> LaunchStateStore:
         """Where logins in flight are remembered: Redis if configured, else the database."""

@@ -48,46 +48,78 @@ def tool_urls() -> ToolUrls:
 
 def _login_limit_key() -> str:
     """Per platform and client address (lti/login_limit.py says why)."""
-    return lti_services().login_limit_keys.key(db_session(), get_remote_address(),
-                                               request.values.get("iss", ""),
-                                               request.values.get("client_id", ""))
+    return lti_services().login_limit_keys.key(
+        db_session(),
+        get_remote_address(),
+        request.values.get("iss", ""),
+        request.values.get("client_id", ""),
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit(lambda: current_settings().lti_login_rate_limit, key_func=_login_limit_key,
-               error_message="Too many launches started from this address in a short time. "
-                             "Wait a minute, then open the activity again.")
+@limiter.limit(
+    lambda: current_settings().lti_login_rate_limit,
+    key_func=_login_limit_key,
+    error_message="Too many launches started from this address in a short time. "
+    "Wait a minute, then open the activity again.",
+)
 def login() -> Response:
     params = request.values.to_dict()
     settings = current_settings()
     store = lti_services().state_store(db_session())
     try:
-        started = start_login(db_session(), store, params, base_url=settings.base_url,
-                              redirect_uri=tool_urls().launch,
-                              ttl=settings.launch_state_seconds, now=utcnow())
+        started = start_login(
+            db_session(),
+            store,
+            params,
+            base_url=settings.base_url,
+            redirect_uri=tool_urls().launch,
+            ttl=settings.launch_state_seconds,
+            now=utcnow(),
+        )
     except LaunchRefused as refused:
         db_session().rollback()
-        record_launch(db_session(), outcome=REFUSED, now=utcnow(), reason_code=refused.code,
-                      reason=refused.message, body={"iss": params.get("iss"),
-                                                    "aud": params.get("client_id")})
+        record_launch(
+            db_session(),
+            outcome=REFUSED,
+            now=utcnow(),
+            reason_code=refused.code,
+            reason=refused.message,
+            body={"iss": params.get("iss"), "aud": params.get("client_id")},
+        )
         db_session().commit()
-        return error_response(refused.status, refused.code, refused.message,
-                              title="Selfpath could not start this launch")
+        return error_response(
+            refused.status,
+            refused.code,
+            refused.message,
+            title="Selfpath could not start this launch",
+        )
     db_session().commit()
     pending = started.pending
     if pending.storage_target:
-        response = Response(render_template(
-            "lti/storage_login.html", redirect_url=started.redirect_url,
-            target=pending.storage_target, key=STORAGE_KEY_PREFIX + pending.state,
-            value=pending.binding, platform_origin=started.platform_origin,
-            post_origin="*" if started.canvas else started.platform_origin))
+        response = Response(
+            render_template(
+                "lti/storage_login.html",
+                redirect_url=started.redirect_url,
+                target=pending.storage_target,
+                key=STORAGE_KEY_PREFIX + pending.state,
+                value=pending.binding,
+                platform_origin=started.platform_origin,
+                post_origin="*" if started.canvas else started.platform_origin,
+            )
+        )
         # this page runs in the LMS's frame (no session yet); the platform is in memory
         _framed_by(response, get_platform(db_session(), pending.platform_id))
     else:
         response = Response(status=302, headers={"Location": started.redirect_url})
-    set_iframe_cookie(response, STATE_COOKIE_PREFIX + pending.state, pending.binding,
-                      max_age=settings.launch_state_seconds, path="/lti")
+    set_iframe_cookie(
+        response,
+        STATE_COOKIE_PREFIX + pending.state,
+        pending.binding,
+        max_age=settings.launch_state_seconds,
+        path="/lti",
+    )
     return response
 
 
@@ -98,37 +130,58 @@ def launch() -> ResponseReturnValue:
         return _platform_error()
     settings = current_settings()
     state = request.form.get("state", "")
-    binding = (request.cookies.get(STATE_COOKIE_PREFIX + state)
-               or request.form.get("lti_storage_binding") or None)
+    binding = (
+        request.cookies.get(STATE_COOKIE_PREFIX + state)
+        or request.form.get("lti_storage_binding")
+        or None
+    )
     now = utcnow()
     services = lti_services()
-    validator = LaunchValidator(db_session(), services.state_store(db_session()),
-                                services.platform_keys, now=now,
-                                leeway=settings.jwt_leeway_seconds,
-                                nonce_ttl=settings.launch_state_seconds + 3600,
-                                check_addresses=settings.is_production)
+    validator = LaunchValidator(
+        db_session(),
+        services.state_store(db_session()),
+        services.platform_keys,
+        now=now,
+        leeway=settings.jwt_leeway_seconds,
+        nonce_ttl=settings.launch_state_seconds + 3600,
+        check_addresses=settings.is_production,
+    )
     try:
-        launch = validator.check(LaunchRequest(id_token=request.form.get("id_token", ""),
-                                               state=state, binding=binding))
+        launch = validator.check(
+            LaunchRequest(id_token=request.form.get("id_token", ""), state=state, binding=binding)
+        )
     except StateNotBound as missing:
         db_session().rollback()
         return _finish_without_cookie(missing)
     except LaunchRefused as refused:
         db_session().rollback()
         platform = validator.platform
-        record_launch(db_session(), outcome=REFUSED, now=now, body=validator.claims,
-                      platform_id=platform.id if platform else None,
-                      reason_code=refused.code, reason=refused.message)
+        record_launch(
+            db_session(),
+            outcome=REFUSED,
+            now=now,
+            body=validator.claims,
+            platform_id=platform.id if platform else None,
+            reason_code=refused.code,
+            reason=refused.message,
+        )
         db_session().commit()
-        response = error_response(refused.status, refused.code, refused.message,
-                                  title="Selfpath refused this launch")
+        response = error_response(
+            refused.status, refused.code, refused.message, title="Selfpath refused this launch"
+        )
         _framed_by(response, platform or _login_platform(validator))  # shows why in the LMS
         return response
     if validator.platform is not None:  # just checked: as fresh as a lookup
         services.frame_origins.remember(validator.platform)
     parties = provision(db_session(), launch, now)
-    record_launch(db_session(), outcome=ACCEPTED, now=now, body=validator.claims,
-                  platform_id=launch.platform_id, user_id=parties.user.id)
+    record_launch(
+        db_session(),
+        outcome=ACCEPTED,
+        now=now,
+        body=validator.claims,
+        platform_id=launch.platform_id,
+        user_id=parties.user.id,
+    )
     db_session().commit()
     start_session(launch, parties, cookies=cookies_came_back(state))
     return landing(launch, parties)
@@ -136,10 +189,13 @@ def launch() -> ResponseReturnValue:
 
 def _platform_error() -> Response:
     description = request.form.get("error_description") or request.form.get("error")
-    return error_response(400, "platform_error",
-                          f"The LMS answered: {description}. Try the activity again; if it "
-                          "keeps failing, tell your LMS administrator.",
-                          title="The LMS could not complete the launch")
+    return error_response(
+        400,
+        "platform_error",
+        f"The LMS answered: {description}. Try the activity again; if it "
+        "keeps failing, tell your LMS administrator.",
+        title="The LMS could not complete the launch",
+    )
 
 
 def _finish_without_cookie(missing: StateNotBound) -> Response:
@@ -147,11 +203,19 @@ def _finish_without_cookie(missing: StateNotBound) -> Response:
     login_params = {k: v for k, v in pending.login.items() if k in LOGIN_PARAMS}
     platform = get_platform(db_session(), pending.platform_id)
     origin = origin_of(platform.auth_login_url)
-    response = Response(render_template(
-        "lti/storage_launch.html", pending=pending, login_params=login_params,
-        id_token=request.form.get("id_token", ""), state=pending.state,
-        key=STORAGE_KEY_PREFIX + pending.state, login_url=tool_urls().login,
-        platform_origin=origin, post_origin="*" if is_canvas(platform.issuer) else origin))
+    response = Response(
+        render_template(
+            "lti/storage_launch.html",
+            pending=pending,
+            login_params=login_params,
+            id_token=request.form.get("id_token", ""),
+            state=pending.state,
+            key=STORAGE_KEY_PREFIX + pending.state,
+            login_url=tool_urls().login,
+            platform_origin=origin,
+            post_origin="*" if is_canvas(platform.issuer) else origin,
+        )
+    )
     _framed_by(response, platform)  # in the LMS's frame, before any session
     return response
 
@@ -186,19 +250,30 @@ def config_json() -> Response:
     return jsonify(canvas_configuration(tool_urls()))
 
 
-
 @bp.get("/register")
-@limiter.limit(REGISTRATION_RATE_LIMIT, error_message="Too many registrations started from "
-               "this address. Wait a minute, then start the registration again from the LMS.")
+@limiter.limit(
+    REGISTRATION_RATE_LIMIT,
+    error_message="Too many registrations started from "
+    "this address. Wait a minute, then start the registration again from the LMS.",
+)
 def register() -> Response:
     """Dynamic registration, opened by the LMS in a window or frame."""
     invite = RegistrationInvite(
         configuration_url=request.args.get("openid_configuration", "").strip(),
-        token=request.args.get("registration_token") or None)
-    response = _register(invite) if invite.configuration_url else error_response(
-        400, "missing_openid_configuration", "This address is for dynamic registration: "
-        "paste it into your LMS's tool registration, which adds the openid_configuration "
-        "of the LMS.", title="Selfpath could not register with this LMS")
+        token=request.args.get("registration_token") or None,
+    )
+    response = (
+        _register(invite)
+        if invite.configuration_url
+        else error_response(
+            400,
+            "missing_openid_configuration",
+            "This address is for dynamic registration: "
+            "paste it into your LMS's tool registration, which adds the openid_configuration "
+            "of the LMS.",
+            title="Selfpath could not register with this LMS",
+        )
+    )
     allow_framing_by(response, invite.configuration_url)
     return response
 
@@ -207,15 +282,31 @@ def _register(invite: RegistrationInvite) -> Response:
     settings = current_settings()
     try:
         platform = register_with_platform(
-            db_session(), lti_services().http, invite, urls=tool_urls(),
-            production=settings.is_production, timeout=settings.http_timeout_seconds,
-            await_approval=settings.registrations_wait_for_approval)
+            db_session(),
+            lti_services().http,
+            invite,
+            urls=tool_urls(),
+            production=settings.is_production,
+            timeout=settings.http_timeout_seconds,
+            await_approval=settings.registrations_wait_for_approval,
+        )
     except DomainError as failed:
         log.warning("registration refused", extra={"fields": {"reason_code": failed.code}})
-        return error_response(failed.status, failed.code, failed.message,
-                              title="Selfpath could not register with this LMS")
+        return error_response(
+            failed.status,
+            failed.code,
+            failed.message,
+            title="Selfpath could not register with this LMS",
+        )
     db_session().commit()
-    log.info("registered", extra={"fields": {"platform_id": platform.id,
-                                             "issuer": platform.issuer,
-                                             "awaiting_approval": platform.awaiting_approval}})
+    log.info(
+        "registered",
+        extra={
+            "fields": {
+                "platform_id": platform.id,
+                "issuer": platform.issuer,
+                "awaiting_approval": platform.awaiting_approval,
+            }
+        },
+    )
     return Response(render_template("lti/registered.html", platform=platform))

@@ -54,14 +54,15 @@ def _verb(values: list[str]) -> str:
 def _one_value(verb: str, name: str, values: list[str]) -> str:
     required, optional = VERBS[verb]
     if name not in required | optional:
-        raise OaiError("badArgument", f"{verb} does not take the argument "
-                       f"'{_shown(name)}'.")
+        raise OaiError("badArgument", f"{verb} does not take the argument '{_shown(name)}'.")
     if len(values) != 1:
         raise OaiError("badArgument", f"The argument '{name}' is given more than once.")
     value = values[0]
     if len(value) > MAX_ARGUMENT_CHARS or NOT_XML.search(value):
-        raise OaiError("badArgument", f"The value of '{name}' is too long or holds "
-                       "characters XML cannot carry.")
+        raise OaiError(
+            "badArgument",
+            f"The value of '{name}' is too long or holds characters XML cannot carry.",
+        )
     return value
 
 
@@ -69,8 +70,10 @@ def _check_names(verb: str, arguments: dict[str, str]) -> None:
     required, _ = VERBS[verb]
     if TOKEN in arguments:
         if len(arguments) > 2:
-            raise OaiError("badArgument", "resumptionToken is an exclusive argument: send it "
-                           "with the verb only.")
+            raise OaiError(
+                "badArgument",
+                "resumptionToken is an exclusive argument: send it with the verb only.",
+            )
         return
     missing = sorted(required - set(arguments))
     if missing:

@@ -21,8 +21,12 @@ DC = "http://purl.org/dc/elements/1.1/"
 LOM = "http://ltsc.ieee.org/xsd/LOM"
 PUBLISHER = "Selfpath open library"
 # LOMv1.0's educational contexts and the ages each of Vietnam's levels usually spans.
-LOM_CONTEXTS = {"primary": ("school", "6-10"), "lower-secondary": ("school", "11-14"),
-                "upper-secondary": ("school", "15-17"), "adult": ("other", "18-")}
+LOM_CONTEXTS = {
+    "primary": ("school", "6-10"),
+    "lower-secondary": ("school", "11-14"),
+    "upper-secondary": ("school", "15-17"),
+    "adult": ("other", "18-"),
+}
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,9 @@ class MetadataFormat:
 
 
 def oai_dc_root(parent: etree._Element) -> etree._Element:
-    root = etree.SubElement(parent, f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC,
-                                                               "xsi": XSI})
+    root = etree.SubElement(
+        parent, f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI}
+    )
     root.set(f"{{{XSI}}}schemaLocation", f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
     return root
 
@@ -51,12 +56,19 @@ def oai_dc_root(parent: etree._Element) -> etree._Element:
 def write_oai_dc(parent: etree._Element, described: Described) -> None:
     entry = described.entry
     root = oai_dc_root(parent)
-    values = [("title", entry.title), ("creator", entry.credit),
-              *(("subject", s) for s in _subjects(entry)),
-              ("description", entry.description), ("publisher", PUBLISHER),
-              ("date", entry.updated_at.date().isoformat()), ("type", "InteractiveResource"),
-              ("format", "text/html"), ("identifier", described.page_url),
-              ("language", entry.language), ("rights", licence_url(entry))]
+    values = [
+        ("title", entry.title),
+        ("creator", entry.credit),
+        *(("subject", s) for s in _subjects(entry)),
+        ("description", entry.description),
+        ("publisher", PUBLISHER),
+        ("date", entry.updated_at.date().isoformat()),
+        ("type", "InteractiveResource"),
+        ("format", "text/html"),
+        ("identifier", described.page_url),
+        ("language", entry.language),
+        ("rights", licence_url(entry)),
+    ]
     for name, value in values:
         if value:
             sub(root, f"{{{DC}}}{name}", value)
@@ -112,8 +124,7 @@ def _general(general: etree._Element, entry: LibraryEntry, page_url: str) -> Non
     if entry.description:
         _lang_string(general, "description", entry.description, entry.language)
     for skill in entry.skills or []:
-        _lang_string(general, "keyword", skill.get("label") or skill.get("key", ""),
-                     entry.language)
+        _lang_string(general, "keyword", skill.get("label") or skill.get("key", ""), entry.language)
 
 
 def _life_cycle(life_cycle: etree._Element, entry: LibraryEntry) -> None:
@@ -170,7 +181,8 @@ def _classification(root: etree._Element, entry: LibraryEntry) -> None:
 
 
 FORMATS = {
-    "oai_dc": MetadataFormat("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd",
-                             OAI_DC, write_oai_dc),
+    "oai_dc": MetadataFormat(
+        "oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd", OAI_DC, write_oai_dc
+    ),
     "lom": MetadataFormat("lom", "http://ltsc.ieee.org/xsd/lomv1.0/lom.xsd", LOM, write_lom),
 }

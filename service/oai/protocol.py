@@ -41,8 +41,7 @@ def xml_text(value: object) -> str:
     return NOT_XML.sub("", str(value))
 
 
-def sub(parent: etree._Element, tag: str, text: object = None,
-        **attributes: str) -> etree._Element:
+def sub(parent: etree._Element, tag: str, text: object = None, **attributes: str) -> etree._Element:
     """A child element; `text` None leaves it empty."""
     element = etree.SubElement(parent, tag, {k: xml_text(v) for k, v in attributes.items()})
     if text is not None:
@@ -50,8 +49,7 @@ def sub(parent: etree._Element, tag: str, text: object = None,
     return element
 
 
-def envelope(base_url: str, now: datetime, arguments: Mapping[str, str] | None
-             ) -> etree._Element:
+def envelope(base_url: str, now: datetime, arguments: Mapping[str, str] | None) -> etree._Element:
     """The `OAI-PMH` root with its responseDate and request; `arguments` None echoes none."""
     root = etree.Element(oai("OAI-PMH"), nsmap={None: OAI, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", f"{OAI} {OAI_SCHEMA}")
@@ -60,8 +58,9 @@ def envelope(base_url: str, now: datetime, arguments: Mapping[str, str] | None
     return root
 
 
-def error_document(base_url: str, now: datetime, arguments: Mapping[str, str],
-                   errors: list[OaiError]) -> etree._Element:
+def error_document(
+    base_url: str, now: datetime, arguments: Mapping[str, str], errors: list[OaiError]
+) -> etree._Element:
     echoed = None if any(e.code in UNECHOED for e in errors) else arguments
     root = envelope(base_url, now, echoed)
     for error in errors:
@@ -69,8 +68,9 @@ def error_document(base_url: str, now: datetime, arguments: Mapping[str, str],
     return root
 
 
-def header(parent: etree._Element, identifier: str, stamp: datetime, sets: list[str],
-           *, deleted: bool) -> etree._Element:
+def header(
+    parent: etree._Element, identifier: str, stamp: datetime, sets: list[str], *, deleted: bool
+) -> etree._Element:
     element = sub(parent, oai("header"), **({"status": "deleted"} if deleted else {}))
     sub(element, oai("identifier"), identifier)
     sub(element, oai("datestamp"), datestamp(stamp))

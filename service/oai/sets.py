@@ -16,8 +16,10 @@ from service.oai.metadata import DC, oai_dc_root
 from service.oai.protocol import OaiError, oai, sub
 
 # The languages' names in English and in Vietnamese (the finder names each in itself).
-LANGUAGE_SET_NAMES = {"en": {"en": "English", "vi": "Tiếng Anh"},
-                      "vi": {"en": "Vietnamese", "vi": "Tiếng Việt"}}
+LANGUAGE_SET_NAMES = {
+    "en": {"en": "English", "vi": "Tiếng Anh"},
+    "vi": {"en": "Vietnamese", "vi": "Tiếng Việt"},
+}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -30,14 +32,26 @@ class LibrarySet:
 
 
 def library_sets() -> list[LibrarySet]:
-    sets = [LibrarySet("language", {"en": "By language", "vi": "Theo ngôn ngữ"},
-                       languages=frozenset(LANGUAGE_NAMES))]
-    sets += [LibrarySet(f"language:{code}", LANGUAGE_SET_NAMES[code],
-                        languages=frozenset({code})) for code in LANGUAGE_NAMES]
-    sets.append(LibrarySet("subject", {"en": "By subject", "vi": "Theo môn học"},
-                           subjects=frozenset(SUBJECTS)))
-    sets += [LibrarySet(f"subject:{code}", _both_languages(code), subjects=frozenset({code}))
-             for code in SUBJECTS]
+    sets = [
+        LibrarySet(
+            "language",
+            {"en": "By language", "vi": "Theo ngôn ngữ"},
+            languages=frozenset(LANGUAGE_NAMES),
+        )
+    ]
+    sets += [
+        LibrarySet(f"language:{code}", LANGUAGE_SET_NAMES[code], languages=frozenset({code}))
+        for code in LANGUAGE_NAMES
+    ]
+    sets.append(
+        LibrarySet(
+            "subject", {"en": "By subject", "vi": "Theo môn học"}, subjects=frozenset(SUBJECTS)
+        )
+    )
+    sets += [
+        LibrarySet(f"subject:{code}", _both_languages(code), subjects=frozenset({code}))
+        for code in SUBJECTS
+    ]
     return sets
 
 

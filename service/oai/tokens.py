@@ -39,10 +39,12 @@ class Resumption:
 
 
 def issue(secret: str, resumption: Resumption) -> str:
-    payload = {**asdict(resumption.request),
-               "after": [resumption.position.changed_at.isoformat(),
-                         resumption.position.entry_id],
-               "cursor": resumption.cursor, "expires": int(resumption.expires_at.timestamp())}
+    payload = {
+        **asdict(resumption.request),
+        "after": [resumption.position.changed_at.isoformat(), resumption.position.entry_id],
+        "cursor": resumption.cursor,
+        "expires": int(resumption.expires_at.timestamp()),
+    }
     return URLSafeSerializer(secret, salt=SALT).dumps(payload)
 
 
@@ -57,28 +59,38 @@ def read(secret: str, token: str, verb: str, now: datetime) -> Resumption:
             raise ValueError("too long")
         resumption = _resumption(URLSafeSerializer(secret, salt=SALT).loads(token))
     except (BadSignature, ValueError, TypeError, KeyError, OverflowError, OSError) as exc:
-        raise OaiError("badResumptionToken", "The resumptionToken is not one this "
-                       "repository gave.") from exc
+        raise OaiError(
+            "badResumptionToken", "The resumptionToken is not one this repository gave."
+        ) from exc
     if resumption.request.verb != verb:
-        raise OaiError("badResumptionToken", f"The resumptionToken belongs to "
-                       f"{resumption.request.verb}, not {verb}.")
+        raise OaiError(
+            "badResumptionToken",
+            f"The resumptionToken belongs to {resumption.request.verb}, not {verb}.",
+        )
     if resumption.expires_at <= now:
-        raise OaiError("badResumptionToken", "The resumptionToken has expired: start the "
-                       "list again.")
+        raise OaiError(
+            "badResumptionToken", "The resumptionToken has expired: start the list again."
+        )
     return resumption
 
 
 def _resumption(payload: Any) -> Resumption:
     changed_at, entry_id = payload["after"]
-    request = ListRequest(str(payload["verb"]), str(payload["metadata_prefix"]),
-                          _text(payload["set_spec"]), _text(payload["start"]),
-                          _text(payload["end"]))
+    request = ListRequest(
+        str(payload["verb"]),
+        str(payload["metadata_prefix"]),
+        _text(payload["set_spec"]),
+        _text(payload["start"]),
+        _text(payload["end"]),
+    )
     if not isinstance(entry_id, int) or not isinstance(payload["cursor"], int):
         raise TypeError("not a position")
-    return Resumption(request=request,
-                      position=FeedPosition(datetime.fromisoformat(changed_at), entry_id),
-                      cursor=payload["cursor"],
-                      expires_at=datetime.fromtimestamp(payload["expires"], UTC))
+    return Resumption(
+        request=request,
+        position=FeedPosition(datetime.fromisoformat(changed_at), entry_id),
+        cursor=payload["cursor"],
+        expires_at=datetime.fromtimestamp(payload["expires"], UTC),
+    )
 
 
 def _text(value: Any) -> str | None:

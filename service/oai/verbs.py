@@ -69,10 +69,15 @@ def identify(repo: Repository, arguments: dict[str, str]) -> etree._Element:
     root = repo.document(arguments)
     element = sub(root, oai("Identify"))
     earliest = earliest_change(repo.session) or repo.now
-    for tag, value in (("repositoryName", "Selfpath open library"), ("baseURL", repo.endpoint),
-                       ("protocolVersion", "2.0"), ("adminEmail", repo.admin_email),
-                       ("earliestDatestamp", datestamp(earliest)),
-                       ("deletedRecord", "persistent"), ("granularity", "YYYY-MM-DDThh:mm:ssZ")):
+    for tag, value in (
+        ("repositoryName", "Selfpath open library"),
+        ("baseURL", repo.endpoint),
+        ("protocolVersion", "2.0"),
+        ("adminEmail", repo.admin_email),
+        ("earliestDatestamp", datestamp(earliest)),
+        ("deletedRecord", "persistent"),
+        ("granularity", "YYYY-MM-DDThh:mm:ssZ"),
+    ):
         sub(element, oai(tag), value)
     if DOMAIN.match(repo.host):
         _identifier_scheme(sub(element, oai("description")), repo)
@@ -80,12 +85,15 @@ def identify(repo: Repository, arguments: dict[str, str]) -> etree._Element:
 
 
 def _identifier_scheme(description: etree._Element, repo: Repository) -> None:
-    scheme = etree.SubElement(description, f"{{{OAI_IDENTIFIER}}}oai-identifier",
-                              nsmap={None: OAI_IDENTIFIER})
-    for tag, value in (("scheme", "oai"), ("repositoryIdentifier", repo.host),
-                       ("delimiter", ":"),
-                       ("sampleIdentifier",
-                        f"oai:{repo.host}:library/0b9e4c1a-5a8e-4d5b-9a57-3f0c2d7e8a41")):
+    scheme = etree.SubElement(
+        description, f"{{{OAI_IDENTIFIER}}}oai-identifier", nsmap={None: OAI_IDENTIFIER}
+    )
+    for tag, value in (
+        ("scheme", "oai"),
+        ("repositoryIdentifier", repo.host),
+        ("delimiter", ":"),
+        ("sampleIdentifier", f"oai:{repo.host}:library/0b9e4c1a-5a8e-4d5b-9a57-3f0c2d7e8a41"),
+    ):
         sub(scheme, f"{{{OAI_IDENTIFIER}}}{tag}", value)
 
 
@@ -122,13 +130,15 @@ def get_record(repo: Repository, arguments: dict[str, str]) -> etree._Element:
 
 def _format(prefix: str) -> MetadataFormat:
     if prefix not in FORMATS:
-        raise OaiError("cannotDisseminateFormat", f"Records are offered as "
-                       f"{' and '.join(FORMATS)} only.")
+        raise OaiError(
+            "cannotDisseminateFormat", f"Records are offered as {' and '.join(FORMATS)} only."
+        )
     return FORMATS[prefix]
 
 
-def _record(parent: etree._Element, repo: Repository, entry: LibraryEntry,
-            chosen: MetadataFormat) -> None:
+def _record(
+    parent: etree._Element, repo: Repository, entry: LibraryEntry, chosen: MetadataFormat
+) -> None:
     record = sub(parent, oai("record"))
     _header(record, repo, entry)
     if entry.listed:  # withdrawn and unlisted entries are deleted records: no metadata
@@ -137,8 +147,9 @@ def _record(parent: etree._Element, repo: Repository, entry: LibraryEntry,
 
 
 def _header(parent: etree._Element, repo: Repository, entry: LibraryEntry) -> None:
-    header(parent, repo.identifier(entry), entry.updated_at, sets_of(entry),
-           deleted=not entry.listed)
+    header(
+        parent, repo.identifier(entry), entry.updated_at, sets_of(entry), deleted=not entry.listed
+    )
 
 
 def list_identifiers(repo: Repository, arguments: dict[str, str]) -> etree._Element:
@@ -150,16 +161,22 @@ def list_records(repo: Repository, arguments: dict[str, str]) -> etree._Element:
 
 
 def _list(repo: Repository, arguments: dict[str, str], verb: str) -> etree._Element:
-    resumed = (read(repo.secret, arguments[TOKEN], verb, repo.now) if TOKEN in arguments
-               else None)
-    asked = resumed.request if resumed else ListRequest(
-        verb, arguments["metadataPrefix"], arguments.get("set"), arguments.get("from"),
-        arguments.get("until"))
+    resumed = read(repo.secret, arguments[TOKEN], verb, repo.now) if TOKEN in arguments else None
+    asked = (
+        resumed.request
+        if resumed
+        else ListRequest(
+            verb,
+            arguments["metadataPrefix"],
+            arguments.get("set"),
+            arguments.get("from"),
+            arguments.get("until"),
+        )
+    )
     changes = change_window(asked.start, asked.end)  # a bad date is the first error
     chosen = _format(asked.metadata_prefix)
     window = _window(asked, changes)
-    entries = feed_page(repo.session, window, resumed.position if resumed else None,
-                        PAGE_SIZE + 1)
+    entries = feed_page(repo.session, window, resumed.position if resumed else None, PAGE_SIZE + 1)
     if not entries:
         raise OaiError("noRecordsMatch", "No records match these arguments.")
     root = repo.document(arguments)
@@ -177,13 +194,22 @@ def _list(repo: Repository, arguments: dict[str, str], verb: str) -> etree._Elem
 
 def _window(asked: ListRequest, changes: ChangeWindow) -> FeedWindow:
     chosen = library_set(asked.set_spec) if asked.set_spec else None
-    return FeedWindow(changed_from=changes.changed_from, changed_before=changes.changed_before,
-                      languages=chosen.languages if chosen else None,
-                      subjects=chosen.subjects if chosen else None)
+    return FeedWindow(
+        changed_from=changes.changed_from,
+        changed_before=changes.changed_before,
+        languages=chosen.languages if chosen else None,
+        subjects=chosen.subjects if chosen else None,
+    )
 
 
-def _resumption(parent: etree._Element, repo: Repository, asked: ListRequest,
-                entries: list[LibraryEntry], cursor: int, total: int) -> None:
+def _resumption(
+    parent: etree._Element,
+    repo: Repository,
+    asked: ListRequest,
+    entries: list[LibraryEntry],
+    cursor: int,
+    total: int,
+) -> None:
     """The token for the next page, or the empty token that ends the list."""
     attributes = {"completeListSize": str(total), "cursor": str(cursor)}
     if len(entries) <= PAGE_SIZE:
@@ -191,12 +217,18 @@ def _resumption(parent: etree._Element, repo: Repository, asked: ListRequest,
         return
     last = entries[PAGE_SIZE - 1]
     expires = expiry(repo.now)
-    token = issue(repo.secret, Resumption(
-        asked, FeedPosition(last.updated_at, last.id), cursor + PAGE_SIZE, expires))
-    sub(parent, oai("resumptionToken"), token, expirationDate=datestamp(expires),
-        **attributes)
+    token = issue(
+        repo.secret,
+        Resumption(asked, FeedPosition(last.updated_at, last.id), cursor + PAGE_SIZE, expires),
+    )
+    sub(parent, oai("resumptionToken"), token, expirationDate=datestamp(expires), **attributes)
 
 
-VERBS = {"Identify": identify, "ListMetadataFormats": list_metadata_formats,
-         "ListSets": list_sets, "GetRecord": get_record,
-         "ListIdentifiers": list_identifiers, "ListRecords": list_records}
+VERBS = {
+    "Identify": identify,
+    "ListMetadataFormats": list_metadata_formats,
+    "ListSets": list_sets,
+    "GetRecord": get_record,
+    "ListIdentifiers": list_identifiers,
+    "ListRecords": list_records,
+}

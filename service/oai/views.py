@@ -18,8 +18,10 @@ bp = Blueprint("oai", __name__)
 
 @bp.route("/oai", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit(lambda: current_settings().oai_rate_limit,
-               error_message="Too many OAI-PMH requests from this address: slow down.")
+@limiter.limit(
+    lambda: current_settings().oai_rate_limit,
+    error_message="Too many OAI-PMH requests from this address: slow down.",
+)
 def endpoint() -> Response:
     repo = _repository()
     arguments: dict[str, str] = {}
@@ -36,17 +38,24 @@ def refused_before_reading(error: DomainError) -> Response:
     """A request every Selfpath page refuses (a NUL character) is a bad argument here."""
     db_session().rollback()
     repo = _repository()
-    problem = OaiError("badArgument", "The request holds a NUL character (%00), which no "
-                       "argument may contain." if error.code == "nul_character"
-                       else "The request cannot be read.")
+    problem = OaiError(
+        "badArgument",
+        "The request holds a NUL character (%00), which no argument may contain."
+        if error.code == "nul_character"
+        else "The request cannot be read.",
+    )
     return _xml(serialise(error_document(repo.endpoint, repo.now, {}, [problem])))
 
 
 def _repository() -> Repository:
     settings = current_settings()
-    return Repository(session=db_session(), base_url=settings.base_url,
-                      admin_email=settings.oai_contact,
-                      secret=str(current_app.config["SECRET_KEY"]), now=now())
+    return Repository(
+        session=db_session(),
+        base_url=settings.base_url,
+        admin_email=settings.oai_contact,
+        secret=str(current_app.config["SECRET_KEY"]),
+        now=now(),
+    )
 
 
 def _pairs() -> list[tuple[str, list[str]]]:
@@ -58,5 +67,4 @@ def _pairs() -> list[tuple[str, list[str]]]:
 
 
 def _xml(body: bytes) -> Response:
-    return Response(body, status=200, mimetype="text/xml", headers={
-        "Cache-Control": "no-store"})
+    return Response(body, status=200, mimetype="text/xml", headers={"Cache-Control": "no-store"})

@@ -18,5 +18,9 @@ def editor_context(draft: PathDraft) -> dict[str, Any]:
     tenant_id = session["tenant_id"]
     finding = request.args.get("find", "")[:200]
     current = [(a, competency_for(db_session(), a, tenant_id)) for a in draft.alignments]
-    return {"alignments": current, "path_skills": skills_of(draft), "finding": finding,
-            "choices": find_competencies(db_session(), tenant_id, finding)}
+    return {
+        "alignments": current,
+        "path_skills": skills_of(draft),
+        "finding": finding,
+        "choices": find_competencies(db_session(), tenant_id, finding),
+    }

@@ -34,17 +34,20 @@ def align(path_id: int) -> ResponseReturnValue:
     form = load_form(AlignForm())
     draft = draft_of(path)
     if form["skill"] not in skills_of(draft):
-        raise DomainError("No step or question of this path has that skill.",
-                          code="skill_not_in_path")
+        raise DomainError(
+            "No step or question of this path has that skill.", code="skill_not_in_path"
+        )
     competency = visible_competency(db_session(), session["tenant_id"], form["competency_id"])
     if competency is None:
-        raise NotFound("That competency is not available to this school.",
-                       code="competency_not_found")
+        raise NotFound(
+            "That competency is not available to this school.", code="competency_not_found"
+        )
     wanted = draft_alignment(competency, form["skill"])
     if wanted not in draft.alignments:
         if len(draft.alignments) >= MAX_ALIGNMENTS:
-            raise DomainError(f"A path has at most {MAX_ALIGNMENTS} alignments.",
-                              code="invalid_form")
+            raise DomainError(
+                f"A path has at most {MAX_ALIGNMENTS} alignments.", code="invalid_form"
+            )
         save_draft(path, replace(draft, alignments=(*draft.alignments, wanted)))
     flash(_("The skill is aligned to %(competency)s in the draft.", competency=competency.label))
     return editor(path, "#alignments")
@@ -56,10 +59,8 @@ def unalign(path_id: int, number: int) -> ResponseReturnValue:
     load_form(EmptyForm())
     draft = draft_of(path)
     if not 1 <= number <= len(draft.alignments):
-        raise NotFound("That alignment is not in this path's draft.",
-                       code="alignment_not_found")
-    kept = draft.alignments[:number - 1] + draft.alignments[number:]
+        raise NotFound("That alignment is not in this path's draft.", code="alignment_not_found")
+    kept = draft.alignments[: number - 1] + draft.alignments[number:]
     save_draft(path, replace(draft, alignments=kept))
     flash(_("The alignment is removed from the draft."))
     return editor(path, "#alignments")
-

@@ -64,20 +64,24 @@ from service.teaching.authoring_forms import (
 from service.teaching.views import require_teacher
 
 bp = Blueprint("authoring", __name__, url_prefix="/teach/paths")
-LIBRARY_STATUS = {"listed": lazy_gettext("offered to every school"),
-                  "unlisted": lazy_gettext("hidden by the Selfpath administrators"),
-                  "withdrawn": lazy_gettext("withdrawn by you")}
+LIBRARY_STATUS = {
+    "listed": lazy_gettext("offered to every school"),
+    "unlisted": lazy_gettext("hidden by the Selfpath administrators"),
+    "withdrawn": lazy_gettext("withdrawn by you"),
+}
 
 
 # -- who may author what ---------------------------------------------------------------
+
 
 def teacher_course() -> int:
     """The course of the teacher's launch; only its teachers author its paths."""
     require_teacher()
     course_id = session.get("course_id")
     if course_id is None:
-        raise Forbidden("Open Selfpath from a course in your LMS to author its paths.",
-                        code="no_course")
+        raise Forbidden(
+            "Open Selfpath from a course in your LMS to author its paths.", code="no_course"
+        )
     return int(course_id)
 
 
@@ -101,6 +105,7 @@ def clonable_path(path_id: int) -> LearningPath:
 
 # -- the draft -------------------------------------------------------------------------
 
+
 def draft_of(path: LearningPath) -> PathDraft:
     if path.draft is not None:
         return load_draft(path.draft)
@@ -114,8 +119,9 @@ def save_draft(path: LearningPath, draft: PathDraft) -> None:
 
 
 def has_unpublished_changes(path: LearningPath, draft: PathDraft) -> bool:
-    return not path.versions or (without_identities(dump_path(path.versions[-1]))
-                                 != without_identities(dump_path(draft)))
+    return not path.versions or (
+        without_identities(dump_path(path.versions[-1])) != without_identities(dump_path(draft))
+    )
 
 
 def editor(path: LearningPath, anchor: str = "") -> ResponseReturnValue:
@@ -124,30 +130,59 @@ def editor(path: LearningPath, anchor: str = "") -> ResponseReturnValue:
 
 # -- paths of the course ---------------------------------------------------------------
 
+
 @bp.get("")
 def index() -> str:
     course_id = teacher_course()
-    paths = db_session().scalars(select(LearningPath).where(
-        LearningPath.course_id == course_id, LearningPath.tenant_id == session["tenant_id"])
-        .order_by(LearningPath.title, LearningPath.id)).all()
-    templates = db_session().scalars(select(LearningPath).where(
-        LearningPath.is_template.is_(True),
-        LearningPath.tenant_id.is_(None) | (LearningPath.tenant_id == session["tenant_id"]))
-        .order_by(LearningPath.title, LearningPath.id)).all()
-    return render_template("authoring/index.html", paths=paths, templates=templates,
-                           language=str(session.get("locale") or "en")[:2])
+    paths = (
+        db_session()
+        .scalars(
+            select(LearningPath)
+            .where(
+                LearningPath.course_id == course_id, LearningPath.tenant_id == session["tenant_id"]
+            )
+            .order_by(LearningPath.title, LearningPath.id)
+        )
+        .all()
+    )
+    templates = (
+        db_session()
+        .scalars(
+            select(LearningPath)
+            .where(
+                LearningPath.is_template.is_(True),
+                LearningPath.tenant_id.is_(None) | (LearningPath.tenant_id == session["tenant_id"]),
+            )
+            .order_by(LearningPath.title, LearningPath.id)
+        )
+        .all()
+    )
+    return render_template(
+        "authoring/index.html",
+        paths=paths,
+        templates=templates,
+        language=str(session.get("locale") or "en")[:2],
+    )
 
 
 @bp.post("")
 def create() -> ResponseReturnValue:
     course_id = teacher_course()
     form = load_form(PathDetailsForm())
-    draft = PathDraft(title=form["title"].strip(), description=form["description"].strip(),
-                      language=form["language"])
-    path = LearningPath(tenant_id=session["tenant_id"], course_id=course_id,
-                        owner_id=session["user_id"], title=draft.title,
-                        description=draft.description, language=draft.language,
-                        created_at=now())
+    draft = PathDraft(
+        title=form["title"].strip(),
+        description=form["description"].strip(),
+        language=form["language"],
+    )
+    path = LearningPath(
+        tenant_id=session["tenant_id"],
+        course_id=course_id,
+        owner_id=session["user_id"],
+        title=draft.title,
+        description=draft.description,
+        language=draft.language,
+        created_at=now(),
+    )
     db_session().add(path)
     db_session().flush()
     save_draft(path, draft)
@@ -161,8 +196,14 @@ def import_path() -> ResponseReturnValue:
     load_form(EmptyForm())
     upload = read_upload()
     draft = load_path(upload.document)
-    version = create_path(db_session(), draft, now=now(), tenant_id=session["tenant_id"],
-                          course_id=course_id, owner_id=session["user_id"])
+    version = create_path(
+        db_session(),
+        draft,
+        now=now(),
+        tenant_id=session["tenant_id"],
+        course_id=course_id,
+        owner_id=session["user_id"],
+    )
     version.path.draft = dump_path(version)
     db_session().commit()
     flash(_("“%(title)s” is imported and published as version 1.", title=draft.title))
@@ -180,13 +221,20 @@ def clone(path_id: int) -> ResponseReturnValue:
     source = clonable_path(path_id)
     load_form(EmptyForm())
     published = bool(source.versions)
-    document = without_identities(dump_path(source.versions[-1]) if published
-                                  else dump_path(draft_of(source)))
+    document = without_identities(
+        dump_path(source.versions[-1]) if published else dump_path(draft_of(source))
+    )
     document["title"] = copy_title(document["title"])
-    copy = LearningPath(tenant_id=session["tenant_id"], course_id=course_id,
-                        owner_id=session["user_id"], title=document["title"],
-                        description=document["description"], language=document["language"],
-                        created_at=now(), draft=document)
+    copy = LearningPath(
+        tenant_id=session["tenant_id"],
+        course_id=course_id,
+        owner_id=session["user_id"],
+        title=document["title"],
+        description=document["description"],
+        language=document["language"],
+        created_at=now(),
+        draft=document,
+    )
     db_session().add(copy)
     db_session().flush()
     if published:
@@ -198,28 +246,40 @@ def clone(path_id: int) -> ResponseReturnValue:
 
 # -- the editor ------------------------------------------------------------------------
 
+
 @bp.get("/<int:path_id>")
 def edit_path(path_id: int) -> str:
     path = course_path(path_id)
     draft = draft_of(path)
-    entry = db_session().scalars(select(LibraryEntry).where(
-        LibraryEntry.uuid == path.uuid)).first()
+    entry = db_session().scalars(select(LibraryEntry).where(LibraryEntry.uuid == path.uuid)).first()
     attribution = attribution_of(db_session(), path.versions[-1]) if path.versions else None
-    return render_template("authoring/path.html", path=path, draft=draft,
-                           titles={s.key: s.title for s in draft.steps}, kinds=STEP_KINDS,
-                           unpublished=has_unpublished_changes(path, draft),
-                           library_entry=entry, attribution=attribution,
-                           library_status=LIBRARY_STATUS.get(entry.status) if entry else None,
-                           **editor_context(draft))
+    return render_template(
+        "authoring/path.html",
+        path=path,
+        draft=draft,
+        titles={s.key: s.title for s in draft.steps},
+        kinds=STEP_KINDS,
+        unpublished=has_unpublished_changes(path, draft),
+        library_entry=entry,
+        attribution=attribution,
+        library_status=LIBRARY_STATUS.get(entry.status) if entry else None,
+        **editor_context(draft),
+    )
 
 
 @bp.post("/<int:path_id>/details")
 def save_details(path_id: int) -> ResponseReturnValue:
     path = course_path(path_id)
     form = load_form(PathDetailsForm())
-    save_draft(path, replace(draft_of(path), title=form["title"].strip(),
-                             description=form["description"].strip(),
-                             language=form["language"]))
+    save_draft(
+        path,
+        replace(
+            draft_of(path),
+            title=form["title"].strip(),
+            description=form["description"].strip(),
+            language=form["language"],
+        ),
+    )
     flash(_("The path's details are saved in the draft."))
     return editor(path)
 
@@ -241,8 +301,14 @@ def edit_step(path_id: int, key: str) -> str:
     path = course_path(path_id)
     draft = draft_of(path)
     step = find_step(draft, key)
-    return render_template("authoring/step.html", path=path, draft=draft, step=step,
-                           kinds=STEP_KINDS, slots=question_slots(None))
+    return render_template(
+        "authoring/step.html",
+        path=path,
+        draft=draft,
+        step=step,
+        kinds=STEP_KINDS,
+        slots=question_slots(None),
+    )
 
 
 @bp.post("/<int:path_id>/steps/<key>")
@@ -270,12 +336,17 @@ def delete_step(path_id: int, key: str) -> ResponseReturnValue:
     draft = draft_of(path)
     title = find_step(draft, key).title
     save_draft(path, remove_step(draft, key))
-    flash(_("“%(title)s” is removed from the draft, with the links other steps had to it.",
-            title=title))
+    flash(
+        _(
+            "“%(title)s” is removed from the draft, with the links other steps had to it.",
+            title=title,
+        )
+    )
     return editor(path)
 
 
 # -- checkpoint questions --------------------------------------------------------------
+
 
 @bp.post("/<int:path_id>/steps/<key>/questions")
 def add_question(path_id: int, key: str) -> ResponseReturnValue:
@@ -285,8 +356,9 @@ def add_question(path_id: int, key: str) -> ResponseReturnValue:
     step = _checkpoint(draft, key)
     save_draft(path, replace_step(draft, replace(step, questions=(*step.questions, question))))
     flash(_("The question is added."))
-    return redirect(url_for("authoring.edit_step", path_id=path.id, key=key) + "#questions",
-                    code=303)
+    return redirect(
+        url_for("authoring.edit_step", path_id=path.id, key=key) + "#questions", code=303
+    )
 
 
 @bp.get("/<int:path_id>/steps/<key>/questions/<int:number>")
@@ -294,8 +366,14 @@ def edit_question(path_id: int, key: str, number: int) -> str:
     path = course_path(path_id)
     step = _checkpoint(draft_of(path), key)
     question = _question(step, number)
-    return render_template("authoring/question.html", path=path, step=step, number=number,
-                           question=question, slots=question_slots(question))
+    return render_template(
+        "authoring/question.html",
+        path=path,
+        step=step,
+        number=number,
+        question=question,
+        slots=question_slots(question),
+    )
 
 
 @bp.post("/<int:path_id>/steps/<key>/questions/<int:number>")
@@ -309,8 +387,9 @@ def save_question(path_id: int, key: str, number: int) -> ResponseReturnValue:
     questions[number - 1] = question
     save_draft(path, replace_step(draft, replace(step, questions=tuple(questions))))
     flash(_("The question is saved."))
-    return redirect(url_for("authoring.edit_step", path_id=path.id, key=key) + "#questions",
-                    code=303)
+    return redirect(
+        url_for("authoring.edit_step", path_id=path.id, key=key) + "#questions", code=303
+    )
 
 
 @bp.post("/<int:path_id>/steps/<key>/questions/<int:number>/delete")
@@ -320,11 +399,12 @@ def delete_question(path_id: int, key: str, number: int) -> ResponseReturnValue:
     draft = draft_of(path)
     step = _checkpoint(draft, key)
     _question(step, number)
-    questions = step.questions[:number - 1] + step.questions[number:]
+    questions = step.questions[: number - 1] + step.questions[number:]
     save_draft(path, replace_step(draft, replace(step, questions=questions)))
     flash(_("The question is removed."))
-    return redirect(url_for("authoring.edit_step", path_id=path.id, key=key) + "#questions",
-                    code=303)
+    return redirect(
+        url_for("authoring.edit_step", path_id=path.id, key=key) + "#questions", code=303
+    )
 
 
 def _checkpoint(draft: PathDraft, key: str) -> StepDraft:
@@ -342,53 +422,66 @@ def _question(step: StepDraft, number: int) -> Any:
 
 # -- publish and export ----------------------------------------------------------------
 
+
 @bp.post("/<int:path_id>/publish")
 def publish_draft(path_id: int) -> ResponseReturnValue:
     path = course_path(path_id)
     load_form(EmptyForm())
     draft = draft_of(path)
     if not has_unpublished_changes(path, draft):
-        raise DomainError("The draft has no changes since the last version.",
-                          code="nothing_to_publish")
+        raise DomainError(
+            "The draft has no changes since the last version.", code="nothing_to_publish"
+        )
     version = publish(db_session(), path, draft, now=now())
     path.draft = dump_path(version)  # the draft now carries the steps' identities
     db_session().commit()
-    flash(_("Version %(number)d is published. Activities move to it when you choose.",
-            number=version.number))
+    flash(
+        _(
+            "Version %(number)d is published. Activities move to it when you choose.",
+            number=version.number,
+        )
+    )
     return editor(path)
 
 
 @bp.get("/<int:path_id>/export")
 def export_draft(path_id: int) -> Response:
     path = course_path(path_id)
-    return _download(dump_path(draft_of(path)) | {"uuid": path.uuid},
-                     f"path-{path.id}-draft.json")
+    return _download(dump_path(draft_of(path)) | {"uuid": path.uuid}, f"path-{path.id}-draft.json")
 
 
 @bp.get("/<int:path_id>/versions/<int:number>/export")
 def export_version(path_id: int, number: int) -> Response:
     path = course_path(path_id)
     version = path_version(path.id, number)
-    return _download(dump_path(version, uuid=path.uuid),
-                     f"path-{path.id}-v{version.number}.json")
+    return _download(dump_path(version, uuid=path.uuid), f"path-{path.id}-v{version.number}.json")
 
 
 def _download(document: dict[str, Any], filename: str) -> Response:
     body = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     db_session().commit()
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def path_version(path_id: int, number: int) -> PathVersion:
-    version = db_session().scalars(select(PathVersion).where(
-        PathVersion.path_id == path_id, PathVersion.number == number)).first()
+    version = (
+        db_session()
+        .scalars(
+            select(PathVersion).where(PathVersion.path_id == path_id, PathVersion.number == number)
+        )
+        .first()
+    )
     if version is None:
         raise NotFound("That version of the path does not exist.", code="version_not_found")
     return version
 
 
 # -- moving an activity to another version ---------------------------------------------
+
 
 def _activity_assignment() -> Assignment:
     require_teacher()
@@ -408,12 +501,20 @@ def review_move() -> str:
     target = path_version(assignment.version.path_id, number)
     if target.id == assignment.version.id:
         raise Conflict("This activity already uses that version.", code="same_version")
-    learners = db_session().scalar(select(func.count()).select_from(Enrollment).where(
-        Enrollment.assignment_id == assignment.id))
+    learners = db_session().scalar(
+        select(func.count())
+        .select_from(Enrollment)
+        .where(Enrollment.assignment_id == assignment.id)
+    )
     changes = compare_versions(assignment.version, target)
     db_session().commit()
-    return render_template("authoring/move.html", assignment=assignment, target=target,
-                           changes=changes, learners=learners)
+    return render_template(
+        "authoring/move.html",
+        assignment=assignment,
+        target=target,
+        changes=changes,
+        learners=learners,
+    )
 
 
 @bp.post("/activity/move")
@@ -422,6 +523,10 @@ def move_activity() -> ResponseReturnValue:
     target = path_version(assignment.version.path_id, load_form(VersionForm())["version"])
     move_assignment(db_session(), assignment, target, moved_by=session["user_id"])
     db_session().commit()
-    flash(_("The activity now uses version %(number)d. Learners keep the steps they "
-            "finished.", number=target.number))
+    flash(
+        _(
+            "The activity now uses version %(number)d. Learners keep the steps they finished.",
+            number=target.number,
+        )
+    )
     return redirect(url_for("teaching.activity"), code=303)

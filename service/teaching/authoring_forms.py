@@ -38,8 +38,7 @@ class StepForm(Schema):
     minutes = fields.Integer(load_default=10, validate=validate.Range(0, 600))
     skills = fields.String(load_default="", validate=validate.Length(0, 1000))
     optional = fields.Boolean(load_default=False)
-    prerequisites = fields.List(fields.String(validate=validate.Length(1, 40)),
-                                load_default=list)
+    prerequisites = fields.List(fields.String(validate=validate.Length(1, 40)), load_default=list)
     remedial_for = fields.String(load_default=None, validate=validate.Length(1, 40))
     threshold = fields.Integer(load_default=None, validate=validate.Range(1, 100))
 
@@ -48,16 +47,21 @@ class MoveStepForm(Schema):
     direction = fields.String(required=True, validate=validate.OneOf(("up", "down")))
 
 
-QuestionForm = Schema.from_dict({
-    "kind": fields.String(required=True, validate=validate.OneOf(QUESTION_KINDS)),
-    "prompt": fields.String(required=True, validate=validate.Length(1, 2000)),
-    **{f"choice_{n}": fields.String(load_default=None, validate=validate.Length(1, 500))
-       for n in range(1, CHOICE_SLOTS + 1)},
-    "correct": fields.Integer(load_default=None, validate=validate.Range(1, CHOICE_SLOTS)),
-    "accepted": fields.String(load_default="", validate=validate.Length(0, 5000)),
-    "skill": fields.String(load_default=None, validate=validate.Length(1, 64)),
-    "explanation": fields.String(load_default="", validate=validate.Length(0, 2000)),
-}, name="QuestionForm")
+QuestionForm = Schema.from_dict(
+    {
+        "kind": fields.String(required=True, validate=validate.OneOf(QUESTION_KINDS)),
+        "prompt": fields.String(required=True, validate=validate.Length(1, 2000)),
+        **{
+            f"choice_{n}": fields.String(load_default=None, validate=validate.Length(1, 500))
+            for n in range(1, CHOICE_SLOTS + 1)
+        },
+        "correct": fields.Integer(load_default=None, validate=validate.Range(1, CHOICE_SLOTS)),
+        "accepted": fields.String(load_default="", validate=validate.Length(0, 5000)),
+        "skill": fields.String(load_default=None, validate=validate.Length(1, 64)),
+        "explanation": fields.String(load_default="", validate=validate.Length(0, 2000)),
+    },
+    name="QuestionForm",
+)
 
 
 class EmptyForm(Schema):
@@ -74,15 +78,22 @@ def step_from_form(step: StepDraft, form: dict[str, Any]) -> StepDraft:
     threshold = form["threshold"] / 100 if checkpoint and form["threshold"] else None
     url = form["resource_url"]
     return replace(
-        step, kind=form["kind"], title=form["title"].strip(),
-        instructions=form["instructions"].strip(), resource_url=url,
+        step,
+        kind=form["kind"],
+        title=form["title"].strip(),
+        instructions=form["instructions"].strip(),
+        resource_url=url,
         resource_licence=form["resource_licence"] if url else None,
         resource_source=form["resource_source"] if url else None,
-        resource_framable=bool(url) and form["resource_framable"], minutes=form["minutes"],
-        skills=split_skills(form["skills"]), optional=form["optional"],
+        resource_framable=bool(url) and form["resource_framable"],
+        minutes=form["minutes"],
+        skills=split_skills(form["skills"]),
+        optional=form["optional"],
         prerequisites=tuple(dict.fromkeys(form["prerequisites"])),
-        remedial_for=form["remedial_for"], mastery_threshold=threshold,
-        questions=step.questions if checkpoint else ())
+        remedial_for=form["remedial_for"],
+        mastery_threshold=threshold,
+        questions=step.questions if checkpoint else (),
+    )
 
 
 def split_skills(raw: str) -> tuple[str, ...]:
@@ -91,27 +102,38 @@ def split_skills(raw: str) -> tuple[str, ...]:
 
 
 def question_from_form(form: dict[str, Any]) -> QuestionDraft:
-    common = {"prompt": form["prompt"].strip(), "skill": form["skill"],
-              "explanation": form["explanation"].strip()}
+    common = {
+        "prompt": form["prompt"].strip(),
+        "skill": form["skill"],
+        "explanation": form["explanation"].strip(),
+    }
     if form["kind"] == "short":
         accepted = [line.strip() for line in form["accepted"].splitlines() if line.strip()]
         if not accepted:
-            raise DomainError("Give at least one accepted answer, one per line.",
-                              code="no_accepted_answer")
+            raise DomainError(
+                "Give at least one accepted answer, one per line.", code="no_accepted_answer"
+            )
         return QuestionDraft(kind="short", answer=accepted, **common)
     slots = [(n, form.get(f"choice_{n}")) for n in range(1, CHOICE_SLOTS + 1)]
     filled = [(n, text.strip()) for n, text in slots if text and text.strip()]
     numbers = [n for n, _text in filled]
     if len(filled) < 2 or form["correct"] not in numbers:
-        raise DomainError("Write at least two choices and mark the right one.",
-                          code="no_right_choice")
-    return QuestionDraft(kind="choice", choices=tuple(text for _n, text in filled),
-                         answer=numbers.index(form["correct"]), **common)
+        raise DomainError(
+            "Write at least two choices and mark the right one.", code="no_right_choice"
+        )
+    return QuestionDraft(
+        kind="choice",
+        choices=tuple(text for _n, text in filled),
+        answer=numbers.index(form["correct"]),
+        **common,
+    )
 
 
 def question_slots(question: QuestionDraft | None) -> list[tuple[int, str, bool]]:
     """The choice inputs of the question form: (number, text, is the right one)."""
     choices = list(question.choices) if question and question.kind == "choice" else []
     right = question.answer if question and question.kind == "choice" else None
-    return [(n, choices[n - 1] if n <= len(choices) else "", right == n - 1)
-            for n in range(1, CHOICE_SLOTS + 1)]
+    return [
+        (n, choices[n - 1] if n <= len(choices) else "", right == n - 1)
+        for n in range(1, CHOICE_SLOTS + 1)
+    ]

@@ -18,27 +18,34 @@ from paths.class_summary import ProgressBin, QuestionRate
 from paths.learner_report import MasteryPoint
 
 # Status colours, the same as the heat map's legend; each has 3:1 contrast on white.
-STATUS_COLOURS = {"stuck": "#a4161a", "behind": "#9a4a00", "not_started": "#6e7781",
-                  "on_track": "#0b5cad", "done": "#1a7f37"}
+STATUS_COLOURS = {
+    "stuck": "#a4161a",
+    "behind": "#9a4a00",
+    "not_started": "#6e7781",
+    "on_track": "#0b5cad",
+    "done": "#1a7f37",
+}
 BAR = "#0b5cad"
 LOW = "#a4161a"  # a question most of the class gets wrong
 LOW_BELOW = 50  # percent right under which a question is drawn as tripping the class
 _ids = count(1)
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: str, css: str = "chart"
-         ) -> Markup:
+def _svg(width: int, height: int, title: str, desc: str, body: str, css: str = "chart") -> Markup:
     n = next(_ids)
     return Markup(
         f'<svg class="{css}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="chart{n}t chart{n}d" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="chart{n}t">{escape(title)}</title><desc id="chart{n}d">{escape(desc)}'
-        f'</desc>{body}</svg>')
+        f"</desc>{body}</svg>"
+    )
 
 
 def _text(x: float, y: float, text: str, anchor: str = "start", size: int = 11) -> str:
-    return (f'<text x="{x:g}" y="{y:g}" font-size="{size}" text-anchor="{anchor}" '
-            f'fill="#1b1f24">{escape(text)}</text>')
+    return (
+        f'<text x="{x:g}" y="{y:g}" font-size="{size}" text-anchor="{anchor}" '
+        f'fill="#1b1f24">{escape(text)}</text>'
+    )
 
 
 def status_bar(counts: Sequence[tuple[str, int]], labels: dict[str, str]) -> Markup:
@@ -48,9 +55,11 @@ def status_bar(counts: Sequence[tuple[str, int]], labels: dict[str, str]) -> Mar
     for status, n in counts:
         width = 400 * n / total
         if n:
-            parts.append(f'<rect x="{x:.2f}" y="0" width="{width:.2f}" height="24" '
-                         f'fill="{STATUS_COLOURS[status]}"><title>'
-                         f'{escape(labels[status])}: {n}</title></rect>')
+            parts.append(
+                f'<rect x="{x:.2f}" y="0" width="{width:.2f}" height="24" '
+                f'fill="{STATUS_COLOURS[status]}"><title>'
+                f"{escape(labels[status])}: {n}</title></rect>"
+            )
         x += width
     desc = "; ".join(f"{labels[status]}: {n}" for status, n in counts)
     return _svg(400, 24, _("Learners by status"), desc, "".join(parts), css="chart bar")
@@ -66,13 +75,18 @@ def progress_histogram(bins: Sequence[ProgressBin]) -> Markup:
         bar = (base - 20) * b.learners / top
         x = i * step
         if b.learners:
-            body.append(f'<rect x="{x + 3:.1f}" y="{base - bar:.1f}" width="{step - 6:.1f}" '
-                        f'height="{bar:.1f}" fill="{BAR}"/>')
+            body.append(
+                f'<rect x="{x + 3:.1f}" y="{base - bar:.1f}" width="{step - 6:.1f}" '
+                f'height="{bar:.1f}" fill="{BAR}"/>'
+            )
             body.append(_text(x + step / 2, base - bar - 4, str(b.learners), "middle"))
         body.append(_text(x + step / 2, base + 14, f"{b.low}–{b.high}", "middle", 10))
     body.append(_text(width / 2, base + 28, _("Path done (%)"), "middle"))
-    desc = _("Learners per band of the path done:") + " " + "; ".join(
-        f"{b.low}–{b.high}%: {b.learners}" for b in bins)
+    desc = (
+        _("Learners per band of the path done:")
+        + " "
+        + "; ".join(f"{b.low}–{b.high}%: {b.learners}" for b in bins)
+    )
     return _svg(width, height, _("How far the class is along the path"), desc, "".join(body))
 
 
@@ -86,21 +100,35 @@ def question_rates(rates: Sequence[QuestionRate]) -> Markup:
         colour = LOW if rate.answered and rate.percent < LOW_BELOW else BAR
         body.append(_text(0, y + 15, _short_question(rate)))
         if bar:
-            body.append(f'<rect x="{label_width}" y="{y + 4}" width="{bar:.1f}" height="14" '
-                        f'fill="{colour}"/>')
-        body.append(_text(label_width + bar + 4, y + 15,
-                          f"{rate.percent}%" if rate.answered else "—"))
-    desc = "; ".join(_("%(question)s: %(right)d of %(answered)d right",
-                       question=_short_question(r), right=r.right, answered=r.answered)
-                     if r.answered else _("%(question)s: not answered yet",
-                                          question=_short_question(r)) for r in rates)
-    return _svg(width, max(row, row * len(rates)), _("Checkpoint questions answered right"),
-                desc, "".join(body))
+            body.append(
+                f'<rect x="{label_width}" y="{y + 4}" width="{bar:.1f}" height="14" '
+                f'fill="{colour}"/>'
+            )
+        body.append(
+            _text(label_width + bar + 4, y + 15, f"{rate.percent}%" if rate.answered else "—")
+        )
+    desc = "; ".join(
+        _(
+            "%(question)s: %(right)d of %(answered)d right",
+            question=_short_question(r),
+            right=r.right,
+            answered=r.answered,
+        )
+        if r.answered
+        else _("%(question)s: not answered yet", question=_short_question(r))
+        for r in rates
+    )
+    return _svg(
+        width,
+        max(row, row * len(rates)),
+        _("Checkpoint questions answered right"),
+        desc,
+        "".join(body),
+    )
 
 
 def _short_question(rate: QuestionRate) -> str:
-    return _("Step %(step)d, question %(question)d", step=rate.step_number,
-             question=rate.question)
+    return _("Step %(step)d, question %(question)d", step=rate.step_number, question=rate.question)
 
 
 def mastery_over_time(skill: str, points: Sequence[MasteryPoint]) -> Markup:
@@ -108,20 +136,34 @@ def mastery_over_time(skill: str, points: Sequence[MasteryPoint]) -> Markup:
     width, height, left, top, bottom = 300, 120, 34, 8, 96
     gap = (width - left - 8) / max(1, len(points) - 1)
     xy = [(left + i * gap, bottom - (bottom - top) * p.mastery) for i, p in enumerate(points)]
-    body = [f'<line x1="{left}" y1="{bottom}" x2="{width - 8}" y2="{bottom}" stroke="#4a5560"/>',
-            f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#4a5560"/>',
-            _text(left - 4, top + 4, "100%", "end", 10), _text(left - 4, bottom, "0%", "end", 10),
-            f'<polyline fill="none" stroke="{BAR}" stroke-width="2" points="'
-            + " ".join(f"{x:.1f},{y:.1f}" for x, y in xy) + '"/>',
-            *(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{BAR}"/>' for x, y in xy)]
+    body = [
+        f'<line x1="{left}" y1="{bottom}" x2="{width - 8}" y2="{bottom}" stroke="#4a5560"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#4a5560"/>',
+        _text(left - 4, top + 4, "100%", "end", 10),
+        _text(left - 4, bottom, "0%", "end", 10),
+        f'<polyline fill="none" stroke="{BAR}" stroke-width="2" points="'
+        + " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+        + '"/>',
+        *(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{BAR}"/>' for x, y in xy),
+    ]
     if points:
         body.append(_text(left, bottom + 16, _day(points[0].at), "start", 10))
         body.append(_text(width - 8, bottom + 16, _day(points[-1].at), "end", 10))
-    desc = _("%(skill)s: from %(first)d%% to %(last)d%% over %(count)d answers and study steps",
-             skill=skill, first=round(100 * points[0].mastery) if points else 0,
-             last=round(100 * points[-1].mastery) if points else 0, count=len(points))
-    return _svg(width, height, _("Mastery of %(skill)s over time", skill=skill), desc,
-                "".join(body), css="chart small")
+    desc = _(
+        "%(skill)s: from %(first)d%% to %(last)d%% over %(count)d answers and study steps",
+        skill=skill,
+        first=round(100 * points[0].mastery) if points else 0,
+        last=round(100 * points[-1].mastery) if points else 0,
+        count=len(points),
+    )
+    return _svg(
+        width,
+        height,
+        _("Mastery of %(skill)s over time", skill=skill),
+        desc,
+        "".join(body),
+        css="chart small",
+    )
 
 
 def _day(at: datetime) -> str:

@@ -26,9 +26,16 @@ bp = Blueprint("competencies", __name__, url_prefix="/teach/competencies")
 def index() -> str:
     require_teacher()
     frameworks = frameworks_for(db_session(), session["tenant_id"])
-    counts = dict(db_session().execute(select(Competency.framework_id, func.count()).where(
-        Competency.framework_id.in_([f.id for f in frameworks])).group_by(
-        Competency.framework_id)).tuples().all())
+    counts = dict(
+        db_session()
+        .execute(
+            select(Competency.framework_id, func.count())
+            .where(Competency.framework_id.in_([f.id for f in frameworks]))
+            .group_by(Competency.framework_id)
+        )
+        .tuples()
+        .all()
+    )
     return render_template("teaching/competencies.html", frameworks=frameworks, counts=counts)
 
 
@@ -37,13 +44,23 @@ def upload() -> ResponseReturnValue:
     """Import a CASE package for the teacher's school, or bring it up to date."""
     require_teacher()
     load_form(EmptyForm())
-    imported = import_framework(db_session(), read_package(_uploaded()),
-                                scope=session["tenant_id"], now=now())
+    imported = import_framework(
+        db_session(), read_package(_uploaded()), scope=session["tenant_id"], now=now()
+    )
     db_session().commit()
-    message = (_("“%(title)s” is imported with %(count)d competencies.",
-                 title=imported.framework.title, count=imported.items) if imported.created
-               else _("“%(title)s” is brought up to date: %(count)d competencies.",
-                      title=imported.framework.title, count=imported.items))
+    message = (
+        _(
+            "“%(title)s” is imported with %(count)d competencies.",
+            title=imported.framework.title,
+            count=imported.items,
+        )
+        if imported.created
+        else _(
+            "“%(title)s” is brought up to date: %(count)d competencies.",
+            title=imported.framework.title,
+            count=imported.items,
+        )
+    )
     flash(message)
     return redirect(url_for("competencies.index"), code=303)
 

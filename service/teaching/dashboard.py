@@ -57,20 +57,45 @@ def export() -> Response:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # a BOM, so spreadsheet programs read Vietnamese names right
     writer = csv.writer(buffer)
-    writer.writerow(as_text_row([
-        "name", "lms_user_id", "status", "progress_percent", "estimated_minutes",
-        "last_activity", *[f"skill:{view.skill_names[s][:100]}" for s in view.skills],
-        *[f"competency:{c.label[:100]}" for c in view.competencies],
-        *[f"step:{key}" for key in view.keys]]))
+    writer.writerow(
+        as_text_row(
+            [
+                "name",
+                "lms_user_id",
+                "status",
+                "progress_percent",
+                "estimated_minutes",
+                "last_activity",
+                *[f"skill:{view.skill_names[s][:100]}" for s in view.skills],
+                *[f"competency:{c.label[:100]}" for c in view.competencies],
+                *[f"step:{key}" for key in view.keys],
+            ]
+        )
+    )
     for row in view.rows:
-        writer.writerow(as_text_row([
-            row.member.name or "", row.member.subject, row.status, row.percent,
-            row.minutes_spent, row.last_activity.isoformat() if row.last_activity else "",
-            *["" if row.skills[s] is None else round(row.skills[s] or 0, 2)
-              for s in view.skills], *[_share(c.mastery(row)) for c in view.competencies],
-            *row.cells]))
-    return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": "attachment; filename=class-progress.csv"})
+        writer.writerow(
+            as_text_row(
+                [
+                    row.member.name or "",
+                    row.member.subject,
+                    row.status,
+                    row.percent,
+                    row.minutes_spent,
+                    row.last_activity.isoformat() if row.last_activity else "",
+                    *[
+                        "" if row.skills[s] is None else round(row.skills[s] or 0, 2)
+                        for s in view.skills
+                    ],
+                    *[_share(c.mastery(row)) for c in view.competencies],
+                    *row.cells,
+                ]
+            )
+        )
+    return Response(
+        buffer.getvalue().encode("utf-8"),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": "attachment; filename=class-progress.csv"},
+    )
 
 
 def _share(value: float | None) -> object:
@@ -100,9 +125,15 @@ def refresh() -> ResponseReturnValue:
     key = keys.signing_key(db_session(), now())
     db_session().commit()  # the LMS checks our assertion against the published keys
     services = lti_services()
-    roster = refresh_roster(db_session(), session.get("course_id") or 0, http=services.http,
-                            tokens=services.access_tokens, key=key,
-                            timeout=current_settings().http_timeout_seconds, now=now())
+    roster = refresh_roster(
+        db_session(),
+        session.get("course_id") or 0,
+        http=services.http,
+        tokens=services.access_tokens,
+        key=key,
+        timeout=current_settings().http_timeout_seconds,
+        now=now(),
+    )
     db_session().commit()
     if roster is None:
         flash(_("The LMS did not offer its roster to Selfpath for this course."))

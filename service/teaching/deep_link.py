@@ -35,16 +35,19 @@ SESSION_KEY = "deep_link"
 def begin(launch: Launch) -> None:
     """Remember the request for the selection page; only teachers may place content."""
     if launch.role != TEACHER:
-        raise Forbidden("Only the course's teachers can add Selfpath activities.",
-                        code="teachers_only")
+        raise Forbidden(
+            "Only the course's teachers can add Selfpath activities.", code="teachers_only"
+        )
     session[SESSION_KEY] = DeepLinkRequest.from_launch(launch).to_dict()
 
 
 def pending_request() -> DeepLinkRequest:
     raw = session.get(SESSION_KEY)
     if not raw:
-        raise Forbidden("This content selection has ended. Add the activity again from "
-                        "your LMS.", code="deep_link_missing")
+        raise Forbidden(
+            "This content selection has ended. Add the activity again from your LMS.",
+            code="deep_link_missing",
+        )
     return DeepLinkRequest.from_dict(raw)
 
 
@@ -52,14 +55,22 @@ def pending_request() -> DeepLinkRequest:
 def choose() -> str:
     require_teacher()
     pending = pending_request()
-    groups = paths_for_teacher(db_session(), session["tenant_id"], session.get("course_id"),
-                               session["user_id"])
+    groups = paths_for_teacher(
+        db_session(), session["tenant_id"], session.get("course_id"), session["user_id"]
+    )
     query = library_query(request.args)
     library = search_library(db_session(), query)
     db_session().commit()
-    return render_template("teaching/deep_link.html", pending=pending, groups=groups,
-                           query=query, page=library, args=query_args(query),
-                           choices=filter_choices(), licences=PATH_LICENCES)
+    return render_template(
+        "teaching/deep_link.html",
+        pending=pending,
+        groups=groups,
+        query=query,
+        page=library,
+        args=query_args(query),
+        choices=filter_choices(),
+        licences=PATH_LICENCES,
+    )
 
 
 @bp.post("")
@@ -71,13 +82,22 @@ def answer() -> ResponseReturnValue:
     links = [] if "cancel" in extra else [_link(v) for v in dict.fromkeys(values)]
     if not links and "cancel" not in extra:
         raise DomainError("Choose at least one path, or cancel.", code="nothing_chosen")
-    token = response_jwt(pending, links, ToolUrls(current_settings().base_url).launch,
-                         keys.signing_key(db_session(), now()), now(),
-                         message=_("Selfpath paths added.") if links else None)
+    token = response_jwt(
+        pending,
+        links,
+        ToolUrls(current_settings().base_url).launch,
+        keys.signing_key(db_session(), now()),
+        now(),
+        message=_("Selfpath paths added.") if links else None,
+    )
     db_session().commit()
     session.pop(SESSION_KEY, None)
-    return render_template("teaching/deep_link_return.html", return_url=pending.return_url,
-                           token=token, count=len(links))
+    return render_template(
+        "teaching/deep_link_return.html",
+        return_url=pending.return_url,
+        token=token,
+        count=len(links),
+    )
 
 
 def _number(raw: str) -> int:
@@ -91,20 +111,30 @@ def _link(value: str) -> PathLink:
     """A course path (`<id>`) or a library release (`library:<id>`) as a content item."""
     if value.startswith("library:"):
         return _library_link(_number(value.removeprefix("library:")))
-    path = find_placeable_path(db_session(), _number(value), session["tenant_id"],
-                               session.get("course_id"), session["user_id"])
+    path = find_placeable_path(
+        db_session(),
+        _number(value),
+        session["tenant_id"],
+        session.get("course_id"),
+        session["user_id"],
+    )
     version = version_of(db_session(), path.id, None)
-    return PathLink(path_id=path.id, version=version.number, title=version.title,
-                    text=version.description)
+    return PathLink(
+        path_id=path.id, version=version.number, title=version.title, text=version.description
+    )
 
 
 def _library_link(release_id: int) -> PathLink:
     release = db_session().get(LibraryRelease, release_id)
     if release is None or not release.entry.listed:
-        raise NotFound("That path is no longer offered by the library.",
-                       code="entry_not_found")
-    return PathLink(path_id=0, version=release.number, title=release.entry.title,
-                    text=release.entry.description, library_entry=release.entry.uuid)
+        raise NotFound("That path is no longer offered by the library.", code="entry_not_found")
+    return PathLink(
+        path_id=0,
+        version=release.number,
+        title=release.entry.title,
+        text=release.entry.description,
+        library_entry=release.entry.uuid,
+    )
 
 
 def assign_linked_path(launch: Launch, parties: LaunchParties) -> Assignment | None:
@@ -117,10 +147,16 @@ def assign_linked_path(launch: Launch, parties: LaunchParties) -> Assignment | N
     path_id = whole_number(str(launch.custom.get("path_id", "")))
     if path_id is None:
         return parties.assignment
-    path = find_placeable_path(db_session(), path_id, parties.tenant.id,
-                               parties.course.id if parties.course else None, None)
-    version = version_of(db_session(), path.id,
-                         whole_number(str(launch.custom.get("path_version", ""))))
+    path = find_placeable_path(
+        db_session(),
+        path_id,
+        parties.tenant.id,
+        parties.course.id if parties.course else None,
+        None,
+    )
+    version = version_of(
+        db_session(), path.id, whole_number(str(launch.custom.get("path_version", "")))
+    )
     assignment = assign(db_session(), parties.activity.id, version, assigned_by=None, now=now())
     db_session().commit()
     return assignment
@@ -132,9 +168,15 @@ def _assign_library_release(launch: Launch, parties: LaunchParties) -> Assignmen
     assert parties.activity is not None
     uuid = str(launch.custom.get("library_entry", ""))[:36]
     number = whole_number(str(launch.custom.get("library_version", "")))
-    release = db_session().scalars(
-        select(LibraryRelease).join(LibraryEntry).where(
-            LibraryEntry.uuid == uuid, LibraryRelease.number == number)).first()
+    release = (
+        db_session()
+        .scalars(
+            select(LibraryRelease)
+            .join(LibraryEntry)
+            .where(LibraryEntry.uuid == uuid, LibraryRelease.number == number)
+        )
+        .first()
+    )
     if release is None:
         return None
     version = db_session().get(PathVersion, release.version_id)

@@ -26,15 +26,23 @@ def _not_in_class() -> NotFound:
     return NotFound("That learner is not in this activity.", code="not_in_activity")
 
 
-def learner_of_class(assignment: Assignment, course_id: int | None, user_id: int
-                     ) -> tuple[User, Enrollment | None]:
+def learner_of_class(
+    assignment: Assignment, course_id: int | None, user_id: int
+) -> tuple[User, Enrollment | None]:
     """The learner if they are in this activity's class (enrolled on it, or a learner of
     its course who has not opened it yet); anyone else is not found, as on the dashboard."""
     user = db_session().get(User, user_id)
     if user is None:
         raise _not_in_class()
-    enrollment = db_session().scalars(select(Enrollment).where(
-        Enrollment.assignment_id == assignment.id, Enrollment.user_id == user.id)).first()
+    enrollment = (
+        db_session()
+        .scalars(
+            select(Enrollment).where(
+                Enrollment.assignment_id == assignment.id, Enrollment.user_id == user.id
+            )
+        )
+        .first()
+    )
     if enrollment is None and not _learner_of_course(course_id, user.id):
         raise _not_in_class()
     return user, enrollment
@@ -43,9 +51,18 @@ def learner_of_class(assignment: Assignment, course_id: int | None, user_id: int
 def _learner_of_course(course_id: int | None, user_id: int) -> bool:
     if course_id is None:
         return False
-    return db_session().scalars(select(Membership.id).where(
-        Membership.course_id == course_id, Membership.user_id == user_id,
-        Membership.role == LEARNER)).first() is not None
+    return (
+        db_session()
+        .scalars(
+            select(Membership.id).where(
+                Membership.course_id == course_id,
+                Membership.user_id == user_id,
+                Membership.role == LEARNER,
+            )
+        )
+        .first()
+        is not None
+    )
 
 
 @bp.get("/learners/<int:user_id>")
@@ -58,8 +75,21 @@ def learner(user_id: int) -> str:
         sync = sync_status_for(db_session(), [enrollment.id])[enrollment.id]
     db_session().commit()
     names = skill_names(assignment.version)
-    mastery_charts = {skill: charts.mastery_over_time(names[skill], points)
-                      for skill, points in report.history.items()} if report else {}
-    return render_template("teaching/learner.html", learner=user, report=report, sync=sync,
-                           assignment=assignment, enrollment=enrollment,
-                           mastery_charts=mastery_charts, skill_names=names)
+    mastery_charts = (
+        {
+            skill: charts.mastery_over_time(names[skill], points)
+            for skill, points in report.history.items()
+        }
+        if report
+        else {}
+    )
+    return render_template(
+        "teaching/learner.html",
+        learner=user,
+        report=report,
+        sync=sync,
+        assignment=assignment,
+        enrollment=enrollment,
+        mastery_charts=mastery_charts,
+        skill_names=names,
+    )

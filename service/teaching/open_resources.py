@@ -30,8 +30,9 @@ def find(path_id: int, key: str) -> str:
     words = str(request.args.get("q", ""))[:MAX_QUERY_CHARS]
     found = find_resources(db_session(), words)
     db_session().commit()
-    return render_template("authoring/resources.html", path=path, step=step, words=words,
-                           resources=found)
+    return render_template(
+        "authoring/resources.html", path=path, step=step, words=words, resources=found
+    )
 
 
 @bp.post("/<int:path_id>/steps/<key>/resources/<int:resource_id>")
@@ -41,13 +42,28 @@ def use(path_id: int, key: str, resource_id: int) -> ResponseReturnValue:
     draft = draft_of(path)
     step = find_step(draft, key)
     chosen = _resource(resource_id)
-    save_draft(path, replace_step(draft, replace(
-        step, resource_url=chosen.url, resource_licence=chosen.licence_name,
-        resource_source=chosen.credit, resource_framable=False)))
-    flash(_("“%(title)s” is now this step's resource, with its licence and source.",
-            title=chosen.title))
-    return redirect(url_for("authoring.edit_step", path_id=path.id, key=key) + "#resource",
-                    code=303)
+    save_draft(
+        path,
+        replace_step(
+            draft,
+            replace(
+                step,
+                resource_url=chosen.url,
+                resource_licence=chosen.licence_name,
+                resource_source=chosen.credit,
+                resource_framable=False,
+            ),
+        ),
+    )
+    flash(
+        _(
+            "“%(title)s” is now this step's resource, with its licence and source.",
+            title=chosen.title,
+        )
+    )
+    return redirect(
+        url_for("authoring.edit_step", path_id=path.id, key=key) + "#resource", code=303
+    )
 
 
 def _resource(resource_id: int) -> LibraryResource:

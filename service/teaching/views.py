@@ -37,10 +37,13 @@ bp = Blueprint("teaching", __name__, url_prefix="/teach")
 PAGE_SIZE = 100
 STATUS_RULES = {
     "stuck": lazy_gettext("Stuck: failed the same checkpoint at least twice in a row."),
-    "behind": lazy_gettext("Behind: no activity for 7 days, or more than 10 points below "
-                           "the pace the due date asks for."),
-    "not_started": lazy_gettext("Not started: has not begun the path (including learners "
-                                "who never opened Selfpath)."),
+    "behind": lazy_gettext(
+        "Behind: no activity for 7 days, or more than 10 points below "
+        "the pace the due date asks for."
+    ),
+    "not_started": lazy_gettext(
+        "Not started: has not begun the path (including learners who never opened Selfpath)."
+    ),
     "on_track": lazy_gettext("On track: studying at the pace the path needs."),
     "done": lazy_gettext("Done: every required step finished."),
 }
@@ -67,15 +70,26 @@ def activity() -> str:
         members = class_members(db_session(), place.course_id, assignment)
         view = class_view(db_session(), assignment, members, now())
         page, pages = _page(len(view.rows))
-    shown = view.rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE] if view else ()
+    shown = view.rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE] if view else ()
     sync = sync_status_for(db_session(), [r.enrollment_id for r in shown if r.enrollment_id])
     roster = db_session().get(CourseRoster, place.course_id) if place.course_id else None
     db_session().commit()
-    return render_template("teaching/activity.html", activity=place, assignment=assignment,
-                           choices=choices, view=view, page=page, pages=pages, shown=shown,
-                           sync=sync, roster=roster, rules=STATUS_RULES,
-                           summary=class_summary(view) if view else None, charts=charts,
-                           cell_runs=cell_runs)
+    return render_template(
+        "teaching/activity.html",
+        activity=place,
+        assignment=assignment,
+        choices=choices,
+        view=view,
+        page=page,
+        pages=pages,
+        shown=shown,
+        sync=sync,
+        roster=roster,
+        rules=STATUS_RULES,
+        summary=class_summary(view) if view else None,
+        charts=charts,
+        cell_runs=cell_runs,
+    )
 
 
 class ClassSummary(NamedTuple):
@@ -86,8 +100,7 @@ class ClassSummary(NamedTuple):
 
 def class_summary(view: ClassView) -> ClassSummary:
     """What the class charts draw: the whole class, not only the page of learners shown."""
-    return ClassSummary(status_counts(view), progress_distribution(view),
-                        question_pass_rates(view))
+    return ClassSummary(status_counts(view), progress_distribution(view), question_pass_rates(view))
 
 
 def _page(total: int) -> tuple[int, int]:
@@ -100,8 +113,9 @@ def choose_path() -> ResponseReturnValue:
     require_teacher()
     place = current_activity()
     path_id = load_form(AssignForm())["path_id"]
-    allowed = {p.id: p for p in paths_for_course(db_session(), session["tenant_id"],
-                                                   place.course_id)}
+    allowed = {
+        p.id: p for p in paths_for_course(db_session(), session["tenant_id"], place.course_id)
+    }
     if path_id not in allowed:
         raise NotFound("That path is not available to this course.", code="path_not_available")
     version = latest_version(db_session(), path_id)

@@ -30,11 +30,18 @@ from tests.conftest import ADMIN, empty_tables
 from tests.gunicorn import app_env, free_port, gunicorn
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic", "--ignore-certificate-errors"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--ignore-certificate-errors",
+]
 PHONE = {"width": 360, "height": 640}
-
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -47,7 +54,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @dataclass(frozen=True)
 class Sites:
     tool: str  # https://localhost:<port>: Selfpath's BASE_URL
-    lms: str   # https://127.0.0.1:<port>: the demo LMS, another site
+    lms: str  # https://127.0.0.1:<port>: the demo LMS, another site
     app: Flask  # an in-process app on the same database, to reset the demo course
 
 
@@ -67,9 +74,16 @@ def sites(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     port = free_port()
     tool, lms = f"https://localhost:{port}", f"https://127.0.0.1:{port}"
     # The tool fetches the demo LMS's key set over HTTPS: it trusts the test certificate.
-    env = app_env(database_url, tool, folder, DEMO_LMS="1", DEMO_LMS_URL=lms,
-                  REQUESTS_CA_BUNDLE=str(cert), ADMIN_USERNAME=ADMIN[0],
-                  ADMIN_PASSWORD=ADMIN[1])
+    env = app_env(
+        database_url,
+        tool,
+        folder,
+        DEMO_LMS="1",
+        DEMO_LMS_URL=lms,
+        REQUESTS_CA_BUNDLE=str(cert),
+        ADMIN_USERNAME=ADMIN[0],
+        ADMIN_PASSWORD=ADMIN[1],
+    )
     app = create_app(Settings.from_env(env))
     _reset_demo(app)  # before the first request: frame-ancestors must name the LMS
     with gunicorn(env, port, tls=(cert, key)):
@@ -125,8 +139,9 @@ def course_without_javascript(chromium: Browser, demo: Sites) -> Iterator[Course
 
 
 @pytest.fixture
-def course_blocking_cookies(playwright: Playwright, demo: Sites,
-                            tmp_path: Path) -> Iterator[CourseInTheLms]:
+def course_blocking_cookies(
+    playwright: Playwright, demo: Sites, tmp_path: Path
+) -> Iterator[CourseInTheLms]:
     """A browser that gives Selfpath no cookie at all inside the LMS frame.
 
     `--test-third-party-cookie-phaseout` blocks unpartitioned third-party cookies, but
@@ -139,11 +154,16 @@ def course_blocking_cookies(playwright: Playwright, demo: Sites,
     profile = tmp_path / "profile"
     (profile / "Default").mkdir(parents=True)
     exceptions = {f"{demo.tool},{demo.lms}": {"setting": 2}}  # 2 = block
-    (profile / "Default" / "Preferences").write_text(json.dumps(
-        {"profile": {"content_settings": {"exceptions": {"cookies": exceptions}}}}))
+    (profile / "Default" / "Preferences").write_text(
+        json.dumps({"profile": {"content_settings": {"exceptions": {"cookies": exceptions}}}})
+    )
     context = playwright.chromium.launch_persistent_context(
-        str(profile), executable_path=str(CHROMIUM), ignore_https_errors=True,
-        viewport=PHONE, args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"])
+        str(profile),
+        executable_path=str(CHROMIUM),
+        ignore_https_errors=True,
+        viewport=PHONE,
+        args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"],
+    )
     context.set_default_timeout(15_000)
     yield CourseInTheLms(context.pages[0] if context.pages else context.new_page(), demo)
     context.close()

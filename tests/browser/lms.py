@@ -36,8 +36,9 @@ _AXE_RUN = """async () => {
   return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
 }"""
-_NO_SIDEWAYS_SCROLL = ("() => document.documentElement.scrollWidth"
-                       " <= document.documentElement.clientWidth")
+_NO_SIDEWAYS_SCROLL = (
+    "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+)
 
 
 class CourseInTheLms:
@@ -93,8 +94,11 @@ class CourseInTheLms:
 
     def statuses(self) -> dict[str, str]:
         items = self.tool.locator("ol.map li")
-        return {items.nth(i).get_attribute("data-step") or "":
-                items.nth(i).get_attribute("data-status") or "" for i in range(items.count())}
+        return {
+            items.nth(i).get_attribute("data-step") or "": items.nth(i).get_attribute("data-status")
+            or ""
+            for i in range(items.count())
+        }
 
     def state_cookie_sent(self) -> bool:
         """Whether the first id_token POST carried the login's state cookie."""

@@ -11,22 +11,26 @@ from tests.conftest import ADMIN
 
 
 def _page(chromium: Browser, width: int, **options: object):
-    context = chromium.new_context(ignore_https_errors=True,
-                                   viewport={"width": width, "height": 800}, **options)
+    context = chromium.new_context(
+        ignore_https_errors=True, viewport={"width": width, "height": 800}, **options
+    )
     return context, context.new_page()
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
 @pytest.mark.parametrize("width", [360, 1280])
 def test_the_registration_addresses_page(chromium: Browser, demo, lang, width):
-    context, page = _page(chromium, width, permissions=["clipboard-read",
-                                                        "clipboard-write"])
+    context, page = _page(chromium, width, permissions=["clipboard-read", "clipboard-write"])
     try:
         page.goto(f"{demo.tool}/lti/setup?hl={lang}")
         check_page(page.main_frame, lang)
         page.screenshot(path=ARTIFACTS / f"setup-{lang}-{width}.png", full_page=True)
-        copy = page.get_by_role("button", name="Sao chép địa chỉ đăng ký tự động" if lang == "vi"
-                                else "Copy the dynamic registration URL").first
+        copy = page.get_by_role(
+            "button",
+            name="Sao chép địa chỉ đăng ký tự động"
+            if lang == "vi"
+            else "Copy the dynamic registration URL",
+        ).first
         expect(copy).to_be_visible()
         copy.click()
         expect(copy).to_have_text("Đã sao chép" if lang == "vi" else "Copied")
@@ -47,8 +51,7 @@ def test_without_javascript_the_addresses_are_plain_text(chromium: Browser, demo
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_an_admin_signs_in_and_adds_a_platform_through_the_pages(chromium: Browser, demo,
-                                                                 width):
+def test_an_admin_signs_in_and_adds_a_platform_through_the_pages(chromium: Browser, demo, width):
     context, page = _page(chromium, width)
     try:
         page.goto(f"{demo.tool}/admin/")

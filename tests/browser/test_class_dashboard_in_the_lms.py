@@ -29,32 +29,35 @@ def class_of_thirty(demo: Sites) -> dict[str, int]:
     a checkpoint: their user ids by name."""
     with demo.app.app_context():
         session = db.session
-        activity = session.scalars(select(Activity).where(
-            Activity.resource_link_id == ACTIVITY["resource_link_id"])).one()
+        activity = session.scalars(
+            select(Activity).where(Activity.resource_link_id == ACTIVITY["resource_link_id"])
+        ).one()
         assignment = assignment_for_activity(session, activity.id)
         assert assignment is not None
         at, ids = now() - timedelta(days=1), {}
         for n in range(30):
-            user = User(issuer="https://demo.invalid", subject=f"learner-{n}",
-                        name=f"Học sinh {n:02d}")
+            user = User(
+                issuer="https://demo.invalid", subject=f"learner-{n}", name=f"Học sinh {n:02d}"
+            )
             session.add(user)
             session.flush()
             ids[user.name] = user.id
-            session.add(Membership(user_id=user.id, course_id=activity.course_id,
-                                   role="learner"))
+            session.add(Membership(user_id=user.id, course_id=activity.course_id, role="learner"))
             enrollment = enroll(session, assignment, user.id, at)
-            for key in FIRST_STEPS[:n % 3]:
+            for key in FIRST_STEPS[: n % 3]:
                 completion.complete_step(session, enrollment, key, now=at)
             if n % 3 == 2:
-                checkpoints.submit_checkpoint(session, enrollment, "check-search",
-                                              RIGHT if n % 2 else WRONG, now=at)
+                checkpoints.submit_checkpoint(
+                    session, enrollment, "check-search", RIGHT if n % 2 else WRONG, now=at
+                )
         session.commit()
         session.remove()
     return ids
 
 
-def test_teacher_reads_the_heat_map_and_a_learners_page(course: CourseInTheLms,
-                                                         class_of_thirty: dict[str, int]):
+def test_teacher_reads_the_heat_map_and_a_learners_page(
+    course: CourseInTheLms, class_of_thirty: dict[str, int]
+):
     course.open(storage=False)
     course.launch(TEACHER)
     course.wait_for("/teach")

@@ -30,21 +30,26 @@ def test_learner_studies_in_the_lms_frame_with_third_party_cookies_allowed(cours
     assert course.progress() > before
     assert course.statuses()["search-basics"] == "done"
 
-    course.follow(course.tool.locator('li[data-step="search-queries"] a'),
-                  "/path/steps/search-queries")
+    course.follow(
+        course.tool.locator('li[data-step="search-queries"] a'), "/path/steps/search-queries"
+    )
     course.follow(course.tool.get_by_role("button", name="Mark as done"), "/path")
-    course.follow(course.tool.get_by_test_id("up-next").get_by_role("link"),
-                  "/path/steps/check-search")
+    course.follow(
+        course.tool.get_by_test_id("up-next").get_by_role("link"), "/path/steps/check-search"
+    )
     course.check_tool_page("checkpoint", "en")
     course.tool.locator('input[name="q0"][value="0"]').check()
-    course.follow(course.tool.get_by_role("button", name="Check my answers"),
-                  "/path/steps/check-search/checkpoint")
+    course.follow(
+        course.tool.get_by_role("button", name="Check my answers"),
+        "/path/steps/check-search/checkpoint",
+    )
     expect(course.tool.get_by_test_id("verdict")).to_contain_text("Not passed yet")
     course.check_tool_page("checkpoint-result", "en")
 
 
 def test_learner_studies_through_platform_storage_when_the_frame_gets_no_cookies(
-        course_blocking_cookies: CourseInTheLms):
+    course_blocking_cookies: CourseInTheLms,
+):
     """What is blocked: every cookie of the tool's site inside the LMS frame, partitioned
     (CHIPS) ones included, as Safari does. How: Chromium runs with
     `--test-third-party-cookie-phaseout` (no unpartitioned third-party cookies) and a
@@ -82,7 +87,8 @@ def test_learner_studies_through_platform_storage_when_the_frame_gets_no_cookies
 
 
 def test_without_cookies_or_platform_storage_selfpath_opens_in_a_new_window(
-        course_blocking_cookies: CourseInTheLms):
+    course_blocking_cookies: CourseInTheLms,
+):
     """Cookies blocked in the frame and an LMS without platform storage (as Moodle): the
     tool offers its own window, where its cookies are first-party, and the launch works."""
     course = course_blocking_cookies
@@ -102,7 +108,8 @@ def test_without_cookies_or_platform_storage_selfpath_opens_in_a_new_window(
 
 
 def test_learner_completes_a_step_and_a_checkpoint_without_javascript(
-        course_without_javascript: CourseInTheLms):
+    course_without_javascript: CourseInTheLms,
+):
     """JavaScript off: the LMS's auto-posting form becomes a button, and every page of
     Selfpath is a plain HTML form."""
     course = course_without_javascript
@@ -114,14 +121,17 @@ def test_learner_completes_a_step_and_a_checkpoint_without_javascript(
         course.follow(course.tool.get_by_role("button", name="Mark as done"), "/path")
         assert course.statuses()[key] == "done"
     course.check_tool_page("my-path-without-javascript", "en", scripts=False)
-    course.follow(course.tool.get_by_test_id("up-next").get_by_role("link"),
-                  "/path/steps/check-search")
+    course.follow(
+        course.tool.get_by_test_id("up-next").get_by_role("link"), "/path/steps/check-search"
+    )
     course.tool.get_by_label("Before you start").fill("80")
     course.tool.locator('input[name="q0"][value="1"]').check()
     course.tool.locator('input[name="q1"][value="0"]').check()
     course.tool.locator('input[name="q2"]').fill("SERP")
-    course.follow(course.tool.get_by_role("button", name="Check my answers"),
-                  "/path/steps/check-search/checkpoint")
+    course.follow(
+        course.tool.get_by_role("button", name="Check my answers"),
+        "/path/steps/check-search/checkpoint",
+    )
     expect(course.tool.get_by_test_id("verdict")).to_contain_text("Passed")
     course.follow(course.tool.get_by_role("link", name="Back to my path"), "/path")
     assert course.statuses()["check-search"] == "done"
@@ -137,18 +147,23 @@ def test_vietnamese_learner_studies_in_vietnamese(course: CourseInTheLms):
     expect(course.tool.get_by_test_id("up-next")).to_contain_text("Tiếp theo")
     course.check_tool_page("my-path", "vi")
     before = course.progress()
-    course.follow(course.tool.get_by_test_id("up-next").get_by_role("link"),
-                  "/path/steps/search-basics")
+    course.follow(
+        course.tool.get_by_test_id("up-next").get_by_role("link"), "/path/steps/search-basics"
+    )
     course.check_tool_page("step", "vi")
     course.follow(course.tool.get_by_role("button", name="Đánh dấu đã xong"), "/path")
     expect(course.tool.get_by_role("status")).to_contain_text("Đã xong bước này")
     assert course.progress() > before
-    course.follow(course.tool.locator('li[data-step="search-queries"] a'),
-                  "/path/steps/search-queries")
+    course.follow(
+        course.tool.locator('li[data-step="search-queries"] a'), "/path/steps/search-queries"
+    )
     course.follow(course.tool.get_by_role("button", name="Đánh dấu đã xong"), "/path")
-    course.follow(course.tool.get_by_test_id("up-next").get_by_role("link"),
-                  "/path/steps/check-search")
+    course.follow(
+        course.tool.get_by_test_id("up-next").get_by_role("link"), "/path/steps/check-search"
+    )
     course.check_tool_page("checkpoint", "vi")
-    course.follow(course.tool.get_by_role("button", name="Chấm bài của tôi"),
-                  "/path/steps/check-search/checkpoint")
+    course.follow(
+        course.tool.get_by_role("button", name="Chấm bài của tôi"),
+        "/path/steps/check-search/checkpoint",
+    )
     course.check_tool_page("checkpoint-result", "vi")

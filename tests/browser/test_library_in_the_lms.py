@@ -23,7 +23,8 @@ def test_a_teacher_searches_previews_and_adds_a_library_path(course: CourseInThe
     course.launch(DEEP_LINK)
     course.wait_for("/teach/deep-link")
     expect(course.tool.get_by_role("group", name="From the open library")).to_contain_text(
-        "Staying safe online")
+        "Staying safe online"
+    )
     course.check_tool_page("library-deep-linking", "en")
     course.tool.get_by_label("Search the open library").fill("fractions")
     course.follow(course.tool.get_by_role("button", name="Search"), "/teach/deep-link")
@@ -34,14 +35,14 @@ def test_a_teacher_searches_previews_and_adds_a_library_path(course: CourseInThe
     course.tool.get_by_role("link", name="Preview “Fractions, decimals and percentages”").click()
     course.frame.wait_for_url("**/teach/library/**")
     expect(course.tool.get_by_role("heading", level=1)).to_have_text(
-        "Fractions, decimals and percentages")
+        "Fractions, decimals and percentages"
+    )
     course.check_tool_page("library-preview", "en")
     course.tool.get_by_role("button", name="Add to the course").click()
     expect(course.tool.locator("main")).to_contain_text(RETURNED)
 
 
-def test_a_vietnamese_teacher_finds_a_path_without_diacritics_and_copies_it(
-        course: CourseInTheLms):
+def test_a_vietnamese_teacher_finds_a_path_without_diacritics_and_copies_it(course: CourseInTheLms):
     course.open(storage=False)
     course.launch(DEEP_LINK_VI)
     course.wait_for("/teach/deep-link")
@@ -63,22 +64,24 @@ def test_a_vietnamese_teacher_finds_a_path_without_diacritics_and_copies_it(
 @pytest.mark.parametrize("lang", ["en", "vi"])
 @pytest.mark.parametrize("width", [360, 1280])
 def test_the_public_library_pages(chromium: Browser, demo, lang, width):
-    context = chromium.new_context(ignore_https_errors=True,
-                                   viewport={"width": width, "height": 800})
+    context = chromium.new_context(
+        ignore_https_errors=True, viewport={"width": width, "height": 800}
+    )
     page = context.new_page()
     try:
         page.goto(f"{demo.tool}/library?hl={lang}")
         check_page(page.main_frame, lang)
         page.screenshot(path=ARTIFACTS / f"library-{lang}-{width}.png", full_page=True)
-        page.get_by_label("Tìm trong thư viện mở" if lang == "vi"
-                          else "Search the open library").fill("KỸ NĂNG SỐ")
-        page.get_by_role("button", name="Tìm" if lang == "vi" else "Search",
-                         exact=True).click()
+        page.get_by_label(
+            "Tìm trong thư viện mở" if lang == "vi" else "Search the open library"
+        ).fill("KỸ NĂNG SỐ")
+        page.get_by_role("button", name="Tìm" if lang == "vi" else "Search", exact=True).click()
         page.wait_for_url("**/library?**")
         page.get_by_role("link", name="Kỹ năng số và an toàn thông tin").click()
         page.wait_for_url("**/library/*")
-        assert page.get_by_role("heading", level=1).inner_text() == \
-            "Kỹ năng số và an toàn thông tin"
+        assert (
+            page.get_by_role("heading", level=1).inner_text() == "Kỹ năng số và an toàn thông tin"
+        )
         check_page(page.main_frame, lang)
         page.screenshot(path=ARTIFACTS / f"library-entry-{lang}-{width}.png", full_page=True)
     finally:
@@ -89,10 +92,13 @@ def test_a_teacher_copies_a_library_path_from_authoring(course: CourseInTheLms):
     course.open(storage=False)
     course.launch(TEACHER)
     course.wait_for("/teach")
-    course.follow(course.tool.get_by_role("link", name="Create, edit, copy, import and export "
-                                          "this course's paths"), "/teach/paths")
-    course.follow(course.tool.get_by_role("link", name="Search the open library"),
-                  "/teach/library")
+    course.follow(
+        course.tool.get_by_role(
+            "link", name="Create, edit, copy, import and export this course's paths"
+        ),
+        "/teach/paths",
+    )
+    course.follow(course.tool.get_by_role("link", name="Search the open library"), "/teach/library")
     course.check_tool_page("library-teacher-search", "en")
     course.tool.get_by_role("button", name="Copy into this course: Staying safe online").click()
     course.frame.wait_for_url("**/teach/paths/*")
@@ -105,7 +111,8 @@ def test_a_vietnamese_teacher_adds_two_library_paths(course: CourseInTheLms):
     course.launch(DEEP_LINK_VI)
     course.wait_for("/teach/deep-link")
     course.tool.get_by_role("checkbox", name="Quang hợp ở thực vật").check()
-    course.tool.get_by_role("checkbox", name="Tự học hiệu quả: lập kế hoạch, ôn tập giãn "
-                                              "cách, tự kiểm tra").check()
+    course.tool.get_by_role(
+        "checkbox", name="Tự học hiệu quả: lập kế hoạch, ôn tập giãn cách, tự kiểm tra"
+    ).check()
     course.tool.get_by_role("button", name="Thêm vào khóa học").click()
     expect(course.tool.locator("main")).to_contain_text(RETURNED)

@@ -50,8 +50,10 @@ def _serve_hostile_storage(course: CourseInTheLms, tamper: str, extra: str = "")
         route.fulfill(status=200, content_type="text/html", body=body)
 
     course.page.route(course.sites.lms + "/demo/storage", storage)
-    course.page.route(EVIL + "/relay", lambda route: route.fulfill(
-        status=200, content_type="text/html", body=RELAY))
+    course.page.route(
+        EVIL + "/relay",
+        lambda route: route.fulfill(status=200, content_type="text/html", body=RELAY),
+    )
 
 
 def _people(course: CourseInTheLms) -> int:
@@ -62,8 +64,9 @@ def _people(course: CourseInTheLms) -> int:
 
 
 def _launch_is_not_completed(course: CourseInTheLms, answered_in: str) -> None:
-    expect(course.tool.get_by_role("button", name="Open Selfpath in a new window")) \
-        .to_be_visible(timeout=10_000)
+    expect(course.tool.get_by_role("button", name="Open Selfpath in a new window")).to_be_visible(
+        timeout=10_000
+    )
     frame = course.page.frame(name=answered_in)
     assert frame is not None and frame.evaluate("() => window.answered === true")
     assert len(course.launch_requests) == 1  # the answer was never posted to Selfpath
@@ -73,8 +76,10 @@ def _launch_is_not_completed(course: CourseInTheLms, answered_in: str) -> None:
 def test_answer_from_another_origin_is_ignored(course_blocking_cookies: CourseInTheLms):
     course = course_blocking_cookies
     _serve_hostile_storage(
-        course, extra=f'<iframe name="relay" src="{EVIL}/relay" title="relay"></iframe>',
-        tamper='window.frames.relay.postMessage(answer, "*");')
+        course,
+        extra=f'<iframe name="relay" src="{EVIL}/relay" title="relay"></iframe>',
+        tamper='window.frames.relay.postMessage(answer, "*");',
+    )
     course.open(storage=True)
     course.launch(LEARNER)
     _launch_is_not_completed(course, answered_in="relay")
@@ -82,8 +87,10 @@ def test_answer_from_another_origin_is_ignored(course_blocking_cookies: CourseIn
 
 def test_answer_with_another_message_id_is_ignored(course_blocking_cookies: CourseInTheLms):
     course = course_blocking_cookies
-    _serve_hostile_storage(course, tamper='answer.message_id = "get-forged"; '
-                                          'event.source.postMessage(answer, event.origin);')
+    _serve_hostile_storage(
+        course,
+        tamper='answer.message_id = "get-forged"; event.source.postMessage(answer, event.origin);',
+    )
     course.open(storage=True)
     course.launch(LEARNER)
     _launch_is_not_completed(course, answered_in="post_message_forwarding")
@@ -91,8 +98,11 @@ def test_answer_with_another_message_id_is_ignored(course_blocking_cookies: Cour
 
 def test_state_that_does_not_match_is_refused(course_blocking_cookies: CourseInTheLms):
     course = course_blocking_cookies
-    _serve_hostile_storage(course, tamper='answer.value = "forged-binding-of-another-login"; '
-                                          'event.source.postMessage(answer, event.origin);')
+    _serve_hostile_storage(
+        course,
+        tamper='answer.value = "forged-binding-of-another-login"; '
+        "event.source.postMessage(answer, event.origin);",
+    )
     course.open(storage=True)
     course.launch(LEARNER)
     course.wait_for("/lti/launch")
@@ -118,17 +128,23 @@ def test_demo_storage_frame_answers_only_the_tool(course: CourseInTheLms):
       storage.postMessage(message, "*");
       return await answer;
     }"""
-    capabilities = course.frame.evaluate(ask, {"subject": "lti.capabilities",
-                                               "message_id": "c1"})
+    capabilities = course.frame.evaluate(ask, {"subject": "lti.capabilities", "message_id": "c1"})
     assert {m["subject"] for m in capabilities["supported_messages"]} >= {
-        "lti.capabilities", "lti.put_data", "lti.get_data"}
-    put = course.frame.evaluate(ask, {"subject": "lti.put_data", "message_id": "p1",
-                                      "key": "k", "value": "v"})
+        "lti.capabilities",
+        "lti.put_data",
+        "lti.get_data",
+    }
+    put = course.frame.evaluate(
+        ask, {"subject": "lti.put_data", "message_id": "p1", "key": "k", "value": "v"}
+    )
     assert put["subject"] == "lti.put_data.response" and put["value"] == "v"
-    got = course.frame.evaluate(ask, {"subject": "lti.get_data", "message_id": "g1",
-                                      "key": "k"})
+    got = course.frame.evaluate(ask, {"subject": "lti.get_data", "message_id": "g1", "key": "k"})
     assert got["subject"] == "lti.get_data.response" and got["value"] == "v"
     # The LMS page itself is another origin than the tool's: no answer.
-    ask_from_lms = ask.replace('window.parent.frames', 'window.frames')
-    assert course.page.evaluate(ask_from_lms, {"subject": "lti.get_data",
-                                               "message_id": "g2", "key": "k"}) is None
+    ask_from_lms = ask.replace("window.parent.frames", "window.frames")
+    assert (
+        course.page.evaluate(
+            ask_from_lms, {"subject": "lti.get_data", "message_id": "g2", "key": "k"}
+        )
+        is None
+    )

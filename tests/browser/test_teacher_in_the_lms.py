@@ -12,13 +12,15 @@ def test_teacher_assigns_a_path_from_the_lms_page(course: CourseInTheLms):
     course.launch(TEACHER)
     course.wait_for("/teach")
     expect(course.tool.get_by_test_id("assigned")).to_contain_text(
-        "Digital skills for lifelong learners")
+        "Digital skills for lifelong learners"
+    )
     course.check_tool_page("teacher-activity", "en")
     course.tool.get_by_role("radio", name="Kỹ năng số cho người học suốt đời").check()
     course.follow(course.tool.get_by_role("button", name="Assign this path"), "/teach")
     expect(course.tool.get_by_role("status")).to_contain_text("The path is assigned")
     expect(course.tool.get_by_test_id("assigned")).to_contain_text(
-        "Kỹ năng số cho người học suốt đời")
+        "Kỹ năng số cho người học suốt đời"
+    )
 
 
 def test_teacher_deep_links_a_path_and_sees_the_dashboard(course: CourseInTheLms):
@@ -29,7 +31,8 @@ def test_teacher_deep_links_a_path_and_sees_the_dashboard(course: CourseInTheLms
     course.tool.get_by_role("checkbox", name="Digital skills for lifelong learners").check()
     course.tool.get_by_role("button", name="Add to the course").click()
     expect(course.tool.locator("main")).to_contain_text(
-        "The LMS received Selfpath's content selection.")
+        "The LMS received Selfpath's content selection."
+    )
     course.launch(TEACHER)
     course.wait_for("/teach")
     expect(course.tool.get_by_role("heading", name="Your class")).to_be_visible()

@@ -88,12 +88,15 @@ def _choices(ident: str, labels: list[str], right: str, feedback: str) -> str:
     options = "".join(
         f'<response_label ident="{n}"><material><mattext texttype="text/html">'
         f"<![CDATA[<p>{text}</p>]]></mattext></material></response_label>"
-        for n, text in enumerate(labels, start=1))
+        for n, text in enumerate(labels, start=1)
+    )
     wrong = "".join(
         f'<respcondition continue="No"><conditionvar><varequal respident="{ident}">{n}'
         f'</varequal></conditionvar><setvar varname="SCORE" action="Set">0</setvar>'
         f'<displayfeedback feedbacktype="Response" linkrefid="{n}_fb"/></respcondition>'
-        for n in range(1, len(labels) + 1) if str(n) != right)
+        for n in range(1, len(labels) + 1)
+        if str(n) != right
+    )
     return f"""
           <response_lid ident="{ident}" rcardinality="Single"><render_choice shuffle="No">
             {options}</render_choice></response_lid>
@@ -120,7 +123,9 @@ def _fill_in(ident: str, answers: list[str]) -> str:
     conditions = "".join(
         f'<respcondition continue="No"><conditionvar><varequal respident="{ident}" '
         f'case="No">{a}</varequal></conditionvar>'
-        f'<setvar varname="SCORE" action="Set">100</setvar></respcondition>' for a in answers)
+        f'<setvar varname="SCORE" action="Set">100</setvar></respcondition>'
+        for a in answers
+    )
     return f"""
           <response_str ident="{ident}" rcardinality="Single">
             <render_fib><response_label ident="answer1" rshuffle="No"/></render_fib>
@@ -131,15 +136,34 @@ def _fill_in(ident: str, answers: list[str]) -> str:
 
 
 def moodle_quiz(extra_item: str = "") -> str:
-    items = "".join((
-        _qti_item("q1", "cc.multiple_choice.v0p1", "<p>Which part of a cell makes "
-                  "energy?</p>", _choices("r1", ["Nucleus", "Mitochondrion", "Wall"], "2",
-                                          "Mitochondria release energy from food.")),
-        _qti_item("q2", "cc.true_false.v0p1", "Plant cells have a cell wall.",
-                  _choices("r2", ["True", "False"], "1", "The wall keeps the cell's shape.")),
-        _qti_item("q3", "cc.fib.v0p1", "<p>The control centre of a cell is the ...</p>",
-                  _fill_in("r3", ["nucleus", "the nucleus"])),
-        extra_item))
+    items = "".join(
+        (
+            _qti_item(
+                "q1",
+                "cc.multiple_choice.v0p1",
+                "<p>Which part of a cell makes energy?</p>",
+                _choices(
+                    "r1",
+                    ["Nucleus", "Mitochondrion", "Wall"],
+                    "2",
+                    "Mitochondria release energy from food.",
+                ),
+            ),
+            _qti_item(
+                "q2",
+                "cc.true_false.v0p1",
+                "Plant cells have a cell wall.",
+                _choices("r2", ["True", "False"], "1", "The wall keeps the cell's shape."),
+            ),
+            _qti_item(
+                "q3",
+                "cc.fib.v0p1",
+                "<p>The control centre of a cell is the ...</p>",
+                _fill_in("r3", ["nucleus", "the nucleus"]),
+            ),
+            extra_item,
+        )
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <questestinterop xmlns="http://www.imsglobal.org/xsd/ims_qtiasiv1p2">
   <assessment ident="A_1" title="Cells quiz">
@@ -159,8 +183,13 @@ def moodle_files(title: str = "Biology 10", quiz: str | None = None) -> dict[str
     """A course export as Moodle writes it: sections nest the activities."""
     items = "\n".join(
         f'          <item identifier="I_{n}" identifierref="R_{n}"><title>{t}</title></item>'
-        for n, t in ((3, "Cell structure (Wikipedia)"), (4, "About this topic"),
-                     (5, "Cells quiz"), (6, "Virtual microscope")))
+        for n, t in (
+            (3, "Cell structure (Wikipedia)"),
+            (4, "About this topic"),
+            (5, "Cells quiz"),
+            (6, "Virtual microscope"),
+        )
+    )
     resources = """
     <resource identifier="R_3" type="imswl_xmlv1p1"><file href="R_3/weblink.xml"/></resource>
     <resource identifier="R_4" type="webcontent" href="R_4/page.html">
@@ -172,7 +201,8 @@ def moodle_files(title: str = "Biology 10", quiz: str | None = None) -> dict[str
     return {
         "imsmanifest.xml": MANIFEST_11.format(title=title, items=items, resources=resources),
         "R_3/weblink.xml": WEB_LINK_11.format(
-            title="Cell (biology)", url="https://en.wikipedia.org/wiki/Cell_(biology)"),
+            title="Cell (biology)", url="https://en.wikipedia.org/wiki/Cell_(biology)"
+        ),
         "R_4/page.html": PAGE,
         "R_5/assessment.xml": quiz if quiz is not None else moodle_quiz(),
         "R_6/basiclti.xml": LTI_LINK_10,
@@ -180,19 +210,27 @@ def moodle_files(title: str = "Biology 10", quiz: str | None = None) -> dict[str
     }
 
 
-def minimal_files(*, resource_type: str = "imswl_xmlv1p1", href: str = "R_1/weblink.xml",
-                  url: str = "https://example.org/cells") -> dict[str, str]:
+def minimal_files(
+    *,
+    resource_type: str = "imswl_xmlv1p1",
+    href: str = "R_1/weblink.xml",
+    url: str = "https://example.org/cells",
+) -> dict[str, str]:
     item = '          <item identifier="I_3" identifierref="R_1"><title>Cells</title></item>'
-    resource = (f'<resource identifier="R_1" type="{resource_type}">'
-                f'<file href="{href}"/></resource>')
-    return {"imsmanifest.xml": MANIFEST_11.format(title="Tiny", items=item, resources=resource),
-            "R_1/weblink.xml": WEB_LINK_11.format(title="Cells", url=url)}
+    resource = f'<resource identifier="R_1" type="{resource_type}"><file href="{href}"/></resource>'
+    return {
+        "imsmanifest.xml": MANIFEST_11.format(title="Tiny", items=item, resources=resource),
+        "R_1/weblink.xml": WEB_LINK_11.format(title="Cells", url=url),
+    }
 
 
 def zipped(files: dict[str, str | bytes], *, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression) as package:
         for name, data in files.items():
-            package.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)),
-                             data, compress_type=compression)
+            package.writestr(
+                zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)),
+                data,
+                compress_type=compression,
+            )
     return out.getvalue()

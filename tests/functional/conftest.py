@@ -19,26 +19,39 @@ class LtiBrowser:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
 
-    def login(self, platform: TestPlatform, who: LaunchContext = LEARNER, *,
-              method: str = "POST", **overrides: Any) -> TestResponse:
+    def login(
+        self,
+        platform: TestPlatform,
+        who: LaunchContext = LEARNER,
+        *,
+        method: str = "POST",
+        **overrides: Any,
+    ) -> TestResponse:
         params = platform.login_params(TOOL_BASE, who, **overrides)
         if method == "GET":
             return self.client.get("/lti/login", query_string=params)
         return self.client.post("/lti/login", data=params)
 
-    def start(self, platform: TestPlatform, who: LaunchContext = LEARNER,
-              **overrides: Any) -> dict[str, str]:
+    def start(
+        self, platform: TestPlatform, who: LaunchContext = LEARNER, **overrides: Any
+    ) -> dict[str, str]:
         response = self.login(platform, who, **overrides)
         assert response.status_code == 302, response.get_data(as_text=True)
         return auth_request(response.headers["Location"])
 
     def post_launch(self, id_token: str, state: str, **extra: str) -> TestResponse:
-        return self.client.post("/lti/launch", data={"id_token": id_token, "state": state,
-                                                     **extra})
+        return self.client.post("/lti/launch", data={"id_token": id_token, "state": state, **extra})
 
-    def launch(self, platform: TestPlatform, who: LaunchContext = LEARNER, *,
-               message_type: str = claims.RESOURCE_LINK_REQUEST, key: PlatformKey | None = None,
-               headers: dict[str, Any] | None = None, **claim_overrides: Any) -> TestResponse:
+    def launch(
+        self,
+        platform: TestPlatform,
+        who: LaunchContext = LEARNER,
+        *,
+        message_type: str = claims.RESOURCE_LINK_REQUEST,
+        key: PlatformKey | None = None,
+        headers: dict[str, Any] | None = None,
+        **claim_overrides: Any,
+    ) -> TestResponse:
         auth = self.start(platform, who)
         body = platform.claims(auth["nonce"], TOOL_BASE, who, message_type, **claim_overrides)
         return self.post_launch(platform.sign(body, key=key, headers=headers), auth["state"])
@@ -103,5 +116,6 @@ def quick(app, monkeypatch):
         settings = app.extensions["selfpath.settings"].with_changes(**values)
         monkeypatch.setitem(app.extensions, "selfpath.settings", settings)
         monkeypatch.setitem(app.extensions, EXTENSION, LtiServices.build(settings))
+
     change(http_timeout_seconds=1)
     return change

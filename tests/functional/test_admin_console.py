@@ -31,8 +31,10 @@ class AdminBrowser:
         return CSRF.search(self.client.get(page).get_data(as_text=True)).group(1)
 
     def sign_in(self, username: str = ADMIN[0], password: str = ADMIN[1]):
-        return self.client.post("/admin/login", data={
-            "csrf_token": self.csrf(), "username": username, "password": password})
+        return self.client.post(
+            "/admin/login",
+            data={"csrf_token": self.csrf(), "username": username, "password": password},
+        )
 
     def post(self, path: str, **data: str):
         return self.client.post(path, data={"csrf_token": self.csrf("/admin/"), **data})
@@ -46,13 +48,17 @@ def admin(client) -> AdminBrowser:
 
 
 def deployment_row(session, platform, deployment_id="deploy-1") -> Deployment:
-    return session.scalars(select(Deployment).where(
-        Deployment.platform_id == platform.platform_id,
-        Deployment.deployment_id == deployment_id)).one()
+    return session.scalars(
+        select(Deployment).where(
+            Deployment.platform_id == platform.platform_id,
+            Deployment.deployment_id == deployment_id,
+        )
+    ).one()
 
 
-@pytest.mark.parametrize("page", ["/admin/", "/admin/launches", "/admin/keys",
-                                  "/admin/platforms/1/delete"])
+@pytest.mark.parametrize(
+    "page", ["/admin/", "/admin/launches", "/admin/keys", "/admin/platforms/1/delete"]
+)
 def test_pages_need_the_admin_credentials(client, page):
     response = client.get(page)
     assert response.status_code == 302
@@ -114,8 +120,11 @@ def test_signing_out_ends_only_that_admin_session(app, admin, client):
 
 def test_sign_in_purges_expired_admin_sessions(client, session):
     long_ago = utcnow() - timedelta(days=2)
-    session.add(AdminSession(id_hash="0" * 64, created_at=long_ago,
-                             expires_at=long_ago + timedelta(hours=8)))
+    session.add(
+        AdminSession(
+            id_hash="0" * 64, created_at=long_ago, expires_at=long_ago + timedelta(hours=8)
+        )
+    )
     session.commit()
     assert AdminBrowser(client).sign_in().status_code == 302
     assert [row.id_hash for row in session.scalars(select(AdminSession))] != ["0" * 64]
@@ -142,8 +151,7 @@ def test_changing_the_admin_password_ends_admin_sessions(admin, app, client, mon
 
 
 def test_console_is_off_without_admin_credentials(app, client, monkeypatch):
-    off = app.extensions["selfpath.settings"].with_changes(admin_username="",
-                                                           admin_password="")
+    off = app.extensions["selfpath.settings"].with_changes(admin_username="", admin_password="")
     monkeypatch.setitem(app.extensions, "selfpath.settings", off)
     response = client.get("/admin/login")
     assert response.status_code == 404 and "ADMIN_USERNAME" in response.get_data(as_text=True)
@@ -159,27 +167,26 @@ def test_sign_in_attempts_are_rate_limited(app, client, monkeypatch):
     assert "Too many sign-in attempts" in response.get_data(as_text=True)
 
 
-def test_disabling_and_enabling_a_deployment_decides_its_launches(admin, browser, platform,
-                                                                  session):
+def test_disabling_and_enabling_a_deployment_decides_its_launches(
+    admin, browser, platform, session
+):
     row = deployment_row(session, platform)
     assert admin.post(f"/admin/deployments/{row.id}/disable").status_code == 302
     refused = browser.launch(platform)
-    assert refused.status_code == 403 and "deployment_disabled" in refused.get_data(
-        as_text=True)
+    assert refused.status_code == 403 and "deployment_disabled" in refused.get_data(as_text=True)
     assert admin.post(f"/admin/deployments/{row.id}/enable").status_code == 302
     assert browser.launch(platform).status_code == 200
 
 
-def test_a_deployment_seen_in_a_launch_waits_for_the_admin(admin, browser, platform, session,
-                                                           client):
-    assert browser.launch(platform, **{claims.DEPLOYMENT_ID: "new-course-site"}).status_code \
-        == 403
+def test_a_deployment_seen_in_a_launch_waits_for_the_admin(
+    admin, browser, platform, session, client
+):
+    assert browser.launch(platform, **{claims.DEPLOYMENT_ID: "new-course-site"}).status_code == 403
     page = client.get("/admin/").get_data(as_text=True)
     assert "new-course-site" in page and 'aria-label="Enable deployment new-course-site"' in page
     row = deployment_row(session, platform, "new-course-site")
     admin.post(f"/admin/deployments/{row.id}/enable")
-    assert browser.launch(platform, **{claims.DEPLOYMENT_ID: "new-course-site"}).status_code \
-        == 200
+    assert browser.launch(platform, **{claims.DEPLOYMENT_ID: "new-course-site"}).status_code == 200
 
 
 def test_disabling_a_platform_refuses_its_logins(admin, browser, platform):
@@ -222,8 +229,14 @@ def test_unknown_rows_are_a_clear_404(admin):
     assert admin.post("/admin/deployments/9999/disable").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/admin/deployments/{row}/disable", "/admin/keys/rotate",
-                                  "/admin/platforms/{platform}/delete"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/deployments/{row}/disable",
+        "/admin/keys/rotate",
+        "/admin/platforms/{platform}/delete",
+    ],
+)
 def test_a_form_without_its_csrf_token_changes_nothing(admin, client, platform, session, path):
     row = deployment_row(session, platform)
     kid = keys.signing_key(session, utcnow()).kid
@@ -236,11 +249,11 @@ def test_a_form_without_its_csrf_token_changes_nothing(admin, client, platform, 
     assert keys.signing_key(session, utcnow()).kid == kid
 
 
-def test_key_rotation_from_the_console_keeps_the_previous_key_verifiable(admin, client,
-                                                                         session):
+def test_key_rotation_from_the_console_keeps_the_previous_key_verifiable(admin, client, session):
     before = keys.signing_key(session, utcnow())
-    token = jwt.encode({"sub": "deep-link"}, before.private_key, algorithm="RS256",
-                       headers={"kid": before.kid})
+    token = jwt.encode(
+        {"sub": "deep-link"}, before.private_key, algorithm="RS256", headers={"kid": before.kid}
+    )
     session.commit()
     response = admin.post("/admin/keys/rotate")
     assert response.status_code == 302
@@ -255,8 +268,9 @@ def test_key_rotation_from_the_console_keeps_the_previous_key_verifiable(admin, 
     assert jwt.decode(token, old_key, algorithms=["RS256"])["sub"] == "deep-link"
 
 
-def test_recent_launches_show_outcomes_and_reasons(admin, browser, client, platform,
-                                                   second_platform):
+def test_recent_launches_show_outcomes_and_reasons(
+    admin, browser, client, platform, second_platform
+):
     browser.launch(platform)
     browser.launch(platform, **{claims.DEPLOYMENT_ID: "abc"})
     browser.launch(second_platform)
@@ -265,8 +279,9 @@ def test_recent_launches_show_outcomes_and_reasons(admin, browser, client, platf
     assert "deployment &#39;abc&#39; is not registered for" in page
     refused = client.get("/admin/launches", query_string={"outcome": "refused"})
     assert refused.get_data(as_text=True).count("<tr>") == 2  # header and one launch
-    only_canvas = client.get("/admin/launches", query_string={
-        "platform": second_platform.platform_id, "outcome": ""}).get_data(as_text=True)
+    only_canvas = client.get(
+        "/admin/launches", query_string={"platform": second_platform.platform_id, "outcome": ""}
+    ).get_data(as_text=True)
     assert only_canvas.count("Accepted</span>") == 1 and "client client-7" in only_canvas
     assert "client client-42</span>" not in only_canvas
 
@@ -274,24 +289,24 @@ def test_recent_launches_show_outcomes_and_reasons(admin, browser, client, platf
 @pytest.mark.parametrize("query", [{"outcome": "maybe"}, {"platform": "x"}])
 def test_a_bad_launch_filter_is_a_clear_400(admin, client, query):
     response = client.get("/admin/launches", query_string=query)
-    assert response.status_code == 400 and "filter is not valid" in response.get_data(
-        as_text=True)
+    assert response.status_code == 400 and "filter is not valid" in response.get_data(as_text=True)
 
 
 def test_hash_password_command_makes_a_working_hash(app, client, monkeypatch):
-    result = app.test_cli_runner().invoke(args=["admin", "hash-password", "--password",
-                                                "river kettle lotus 42"])
+    result = app.test_cli_runner().invoke(
+        args=["admin", "hash-password", "--password", "river kettle lotus 42"]
+    )
     hashed = result.output.strip()
     assert result.exit_code == 0 and hashed.startswith("scrypt:")
     with_hash = app.extensions["selfpath.settings"].with_changes(
-        admin_password="", admin_password_hash=hashed)
+        admin_password="", admin_password_hash=hashed
+    )
     with_hash.check()
     monkeypatch.setitem(app.extensions, "selfpath.settings", with_hash)
     assert AdminBrowser(client).sign_in(password="river kettle lotus 42").status_code == 302
 
 
-def test_launch_records_are_kept_when_a_platform_is_deleted(admin, browser, platform,
-                                                            session):
+def test_launch_records_are_kept_when_a_platform_is_deleted(admin, browser, platform, session):
     browser.launch(platform)
     assert admin.post(f"/admin/platforms/{platform.platform_id}/delete").status_code == 302
     session.expire_all()
@@ -321,10 +336,18 @@ def test_grade_sync_page_needs_the_admin(client):
 def waiting_platform(session, issuer="https://moodle.school.example", client_id="c-9"):
     from lti.registrations import PlatformDetails, add_platform
 
-    platform = add_platform(session, PlatformDetails(
-        name="Moodle at moodle.school.example", issuer=issuer, client_id=client_id,
-        auth_login_url=issuer + "/auth", auth_token_url=issuer + "/token",
-        key_set_url=issuer + "/jwks", awaiting_approval=True))
+    platform = add_platform(
+        session,
+        PlatformDetails(
+            name="Moodle at moodle.school.example",
+            issuer=issuer,
+            client_id=client_id,
+            auth_login_url=issuer + "/auth",
+            auth_token_url=issuer + "/token",
+            key_set_url=issuer + "/jwks",
+            awaiting_approval=True,
+        ),
+    )
     session.commit()
     return platform
 
@@ -348,8 +371,9 @@ def test_refusing_a_registration_removes_it(admin, session):
 
 
 @pytest.mark.parametrize("action", ["approve", "refuse"])
-def test_only_a_registration_awaiting_approval_can_be_approved_or_refused(admin, platform,
-                                                                          session, action):
+def test_only_a_registration_awaiting_approval_can_be_approved_or_refused(
+    admin, platform, session, action
+):
     response = admin.post(f"/admin/platforms/{platform.platform_id}/{action}")
     assert response.status_code == 409
     assert "is not waiting for approval" in response.get_data(as_text=True)

@@ -25,9 +25,15 @@ from tests.platform import LEARNER, TEACHER, LaunchContext
 
 CONTENT = Path(__file__).resolve().parents[2] / "service/demo/content"
 DEMO = json.loads((CONTENT / "digital_skills.en.json").read_text())
-OTHER_TEACHER = LaunchContext(**{**TEACHER.__dict__, "subject": "teacher-2",
-                                 "context_id": "course-2", "context_title": "History 11",
-                                 "resource_link_id": "link-b"})
+OTHER_TEACHER = LaunchContext(
+    **{
+        **TEACHER.__dict__,
+        "subject": "teacher-2",
+        "context_id": "course-2",
+        "context_title": "History 11",
+        "resource_link_id": "link-b",
+    }
+)
 
 
 @pytest.fixture
@@ -59,18 +65,24 @@ def paths_count(session) -> int:
 def snapshot(session) -> tuple:
     """Everything authoring may change: paths with their drafts, and versions."""
     session.expire_all()
-    paths = [(p.id, p.title, p.course_id, json.dumps(p.draft, sort_keys=True))
-             for p in session.scalars(select(LearningPath).order_by(LearningPath.id))]
-    versions = [(v.id, v.path_id, v.number)
-                for v in session.scalars(select(PathVersion).order_by(PathVersion.id))]
+    paths = [
+        (p.id, p.title, p.course_id, json.dumps(p.draft, sort_keys=True))
+        for p in session.scalars(select(LearningPath).order_by(LearningPath.id))
+    ]
+    versions = [
+        (v.id, v.path_id, v.number)
+        for v in session.scalars(select(PathVersion).order_by(PathVersion.id))
+    ]
     return paths, versions
 
 
 def upload(client, document, name="path.json", from_url="/teach/paths"):
     body = document if isinstance(document, bytes) else json.dumps(document).encode()
-    return client.post("/teach/paths/import", data={
-        "csrf_token": token(page_of(client, from_url)), "file": (io.BytesIO(body), name)},
-        content_type="multipart/form-data")
+    return client.post(
+        "/teach/paths/import",
+        data={"csrf_token": token(page_of(client, from_url)), "file": (io.BytesIO(body), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def path_id_of(response) -> int:
@@ -78,15 +90,23 @@ def path_id_of(response) -> int:
 
 
 def create(client, title="Cells", language="en") -> int:
-    response = post(client, "/teach/paths", {"title": title, "description": "About cells",
-                                             "language": language}, "/teach/paths")
+    response = post(
+        client,
+        "/teach/paths",
+        {"title": title, "description": "About cells", "language": language},
+        "/teach/paths",
+    )
     assert response.status_code == 303, text_of(response)
     return path_id_of(response)
 
 
 def add_step(client, path_id, title, kind="read") -> str:
-    response = post(client, f"/teach/paths/{path_id}/steps", {"kind": kind, "title": title},
-                    f"/teach/paths/{path_id}")
+    response = post(
+        client,
+        f"/teach/paths/{path_id}/steps",
+        {"kind": kind, "title": title},
+        f"/teach/paths/{path_id}",
+    )
     assert response.status_code == 303, text_of(response)
     return response.headers["Location"].rsplit("/", 1)[1]
 
@@ -106,6 +126,7 @@ def exported(client, url) -> dict:
 
 # -- the editor ------------------------------------------------------------------------
 
+
 def test_teacher_writes_a_path_and_publishes_it(teacher, session):
     path_id = create(teacher)
     assert "Not published yet" in page_of(teacher, f"/teach/paths/{path_id}")
@@ -113,33 +134,97 @@ def test_teacher_writes_a_path_and_publishes_it(teacher, session):
     practice = add_step(teacher, path_id, "Label a cell", kind="practice")
     check = add_step(teacher, path_id, "Check: cells", kind="checkpoint")
     review = add_step(teacher, path_id, "Review: cell parts")
-    assert (read, practice, check, review) == ("cell-parts", "label-a-cell", "check-cells",
-                                               "review-cell-parts")
+    assert (read, practice, check, review) == (
+        "cell-parts",
+        "label-a-cell",
+        "check-cells",
+        "review-cell-parts",
+    )
     response = save_step(
-        teacher, path_id, read, title="Cell parts", instructions="Read and list the parts.",
+        teacher,
+        path_id,
+        read,
+        title="Cell parts",
+        instructions="Read and list the parts.",
         resource_url="https://en.wikipedia.org/wiki/Cell_(biology)",
-        resource_licence="CC BY-SA 4.0", resource_source="Wikipedia", minutes="12",
-        skills="cells, biology")
+        resource_licence="CC BY-SA 4.0",
+        resource_source="Wikipedia",
+        minutes="12",
+        skills="cells, biology",
+    )
     assert response.status_code == 303, text_of(response)
-    save_step(teacher, path_id, practice, kind="practice", title="Label a cell",
-              prerequisites=[read], optional="true")
-    save_step(teacher, path_id, check, kind="checkpoint", title="Check: cells",
-              prerequisites=[practice], threshold="60")
-    save_step(teacher, path_id, review, title="Review: cell parts", prerequisites=[read],
-              remedial_for=check)
+    save_step(
+        teacher,
+        path_id,
+        practice,
+        kind="practice",
+        title="Label a cell",
+        prerequisites=[read],
+        optional="true",
+    )
+    save_step(
+        teacher,
+        path_id,
+        check,
+        kind="checkpoint",
+        title="Check: cells",
+        prerequisites=[practice],
+        threshold="60",
+    )
+    save_step(
+        teacher,
+        path_id,
+        review,
+        title="Review: cell parts",
+        prerequisites=[read],
+        remedial_for=check,
+    )
     step_url = f"/teach/paths/{path_id}/steps/{check}"
-    assert post(teacher, f"{step_url}/questions", {
-        "kind": "choice", "prompt": "Where is DNA kept?", "choice_1": "Nucleus",
-        "choice_2": "", "choice_3": "Membrane", "correct": "3", "skill": "cells"},
-        step_url).status_code == 303
-    assert post(teacher, f"{step_url}/questions", {
-        "kind": "short", "prompt": "The cell's power plant?",
-        "accepted": "mitochondrion\nmitochondria\n", "skill": "cells"},
-        step_url).status_code == 303
+    assert (
+        post(
+            teacher,
+            f"{step_url}/questions",
+            {
+                "kind": "choice",
+                "prompt": "Where is DNA kept?",
+                "choice_1": "Nucleus",
+                "choice_2": "",
+                "choice_3": "Membrane",
+                "correct": "3",
+                "skill": "cells",
+            },
+            step_url,
+        ).status_code
+        == 303
+    )
+    assert (
+        post(
+            teacher,
+            f"{step_url}/questions",
+            {
+                "kind": "short",
+                "prompt": "The cell's power plant?",
+                "accepted": "mitochondrion\nmitochondria\n",
+                "skill": "cells",
+            },
+            step_url,
+        ).status_code
+        == 303
+    )
     # Editing a question: the right choice is now the first one.
-    response = post(teacher, f"{step_url}/questions/1", {
-        "kind": "choice", "prompt": "Where is DNA kept?", "choice_1": "Nucleus",
-        "choice_2": "Membrane", "correct": "1", "skill": "cells"}, f"{step_url}/questions/1")
+    response = post(
+        teacher,
+        f"{step_url}/questions/1",
+        {
+            "kind": "choice",
+            "prompt": "Where is DNA kept?",
+            "choice_1": "Nucleus",
+            "choice_2": "Membrane",
+            "correct": "1",
+            "skill": "cells",
+        },
+        f"{step_url}/questions/1",
+    )
     assert response.status_code == 303
 
     response = post(teacher, f"/teach/paths/{path_id}/publish", {}, f"/teach/paths/{path_id}")
@@ -151,17 +236,35 @@ def test_teacher_writes_a_path_and_publishes_it(teacher, session):
     assert document["title"] == "Cells" and document["language"] == "en"
     steps = {s["key"]: s for s in document["steps"]}
     assert list(steps) == [read, practice, check, review]
-    assert steps[read]["resource"] == {"url": "https://en.wikipedia.org/wiki/Cell_(biology)",
-                                       "licence": "CC BY-SA 4.0", "source": "Wikipedia",
-                                       "framable": False}
+    assert steps[read]["resource"] == {
+        "url": "https://en.wikipedia.org/wiki/Cell_(biology)",
+        "licence": "CC BY-SA 4.0",
+        "source": "Wikipedia",
+        "framable": False,
+    }
     assert steps[read]["minutes"] == 12 and steps[read]["skills"] == ["cells", "biology"]
     assert steps[practice]["optional"] is True and steps[practice]["prerequisites"] == [read]
     assert steps[review]["remedial_for"] == check
-    assert steps[check]["checkpoint"] == {"threshold": 0.6, "questions": [
-        {"kind": "choice", "prompt": "Where is DNA kept?", "skill": "cells", "explanation": "",
-         "choices": ["Nucleus", "Membrane"], "answer": 0},
-        {"kind": "short", "prompt": "The cell's power plant?", "skill": "cells",
-         "explanation": "", "accepted": ["mitochondrion", "mitochondria"]}]}
+    assert steps[check]["checkpoint"] == {
+        "threshold": 0.6,
+        "questions": [
+            {
+                "kind": "choice",
+                "prompt": "Where is DNA kept?",
+                "skill": "cells",
+                "explanation": "",
+                "choices": ["Nucleus", "Membrane"],
+                "answer": 0,
+            },
+            {
+                "kind": "short",
+                "prompt": "The cell's power plant?",
+                "skill": "cells",
+                "explanation": "",
+                "accepted": ["mitochondrion", "mitochondria"],
+            },
+        ],
+    }
     assert exported(teacher, f"/teach/paths/{path_id}/export") == document
 
 
@@ -170,11 +273,18 @@ def test_details_steps_order_and_removal_edit_only_the_draft(teacher, session):
     first, second = add_step(teacher, path_id, "One"), add_step(teacher, path_id, "Two")
     save_step(teacher, path_id, second, title="Two", prerequisites=[first])
     post(teacher, f"/teach/paths/{path_id}/publish", {}, f"/teach/paths/{path_id}")
-    post(teacher, f"/teach/paths/{path_id}/details",
-         {"title": "Cells, again", "description": "New", "language": "vi"},
-         f"/teach/paths/{path_id}")
-    post(teacher, f"/teach/paths/{path_id}/steps/{second}/move", {"direction": "up"},
-         f"/teach/paths/{path_id}")
+    post(
+        teacher,
+        f"/teach/paths/{path_id}/details",
+        {"title": "Cells, again", "description": "New", "language": "vi"},
+        f"/teach/paths/{path_id}",
+    )
+    post(
+        teacher,
+        f"/teach/paths/{path_id}/steps/{second}/move",
+        {"direction": "up"},
+        f"/teach/paths/{path_id}",
+    )
     draft = exported(teacher, f"/teach/paths/{path_id}/export")
     assert (draft["title"], draft["language"]) == ("Cells, again", "vi")
     assert [s["key"] for s in draft["steps"]] == [second, first]
@@ -216,13 +326,16 @@ def test_publishing_checks_the_whole_draft(teacher, session):
     assert session.scalar(select(func.count()).select_from(PathVersion)) == 0
 
 
-@pytest.mark.parametrize(("fields", "words"), [
-    ({"prerequisites": ["nowhere"]}, "unknown step 'nowhere'"),
-    ({"remedial_for": "b"}, "'b' is not a checkpoint"),
-    ({"resource_url": "ftp://files.example.org/x"}, "resource.url"),
-    ({"minutes": "601"}, "minutes"),
-    ({"colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({"prerequisites": ["nowhere"]}, "unknown step 'nowhere'"),
+        ({"remedial_for": "b"}, "'b' is not a checkpoint"),
+        ({"resource_url": "ftp://files.example.org/x"}, "resource.url"),
+        ({"minutes": "601"}, "minutes"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_bad_step_input_changes_nothing(teacher, session, fields, words):
     path_id = create(teacher)
     a = add_step(teacher, path_id, "a")
@@ -233,13 +346,20 @@ def test_bad_step_input_changes_nothing(teacher, session, fields, words):
     assert snapshot(session) == before
 
 
-@pytest.mark.parametrize(("fields", "words"), [
-    ({"kind": "choice", "prompt": "?", "choice_1": "only one", "correct": "1"},
-     "at least two choices"),
-    ({"kind": "choice", "prompt": "?", "choice_1": "x", "choice_2": "y", "correct": "4"},
-     "mark the right one"),
-    ({"kind": "short", "prompt": "?", "accepted": "  \n "}, "accepted answer"),
-])
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        (
+            {"kind": "choice", "prompt": "?", "choice_1": "only one", "correct": "1"},
+            "at least two choices",
+        ),
+        (
+            {"kind": "choice", "prompt": "?", "choice_1": "x", "choice_2": "y", "correct": "4"},
+            "mark the right one",
+        ),
+        ({"kind": "short", "prompt": "?", "accepted": "  \n "}, "accepted answer"),
+    ],
+)
 def test_bad_question_input_changes_nothing(teacher, session, fields, words):
     path_id = create(teacher)
     key = add_step(teacher, path_id, "Check", kind="checkpoint")
@@ -256,8 +376,7 @@ def test_questions_are_removed_and_steps_moved_down(teacher):
     add_step(teacher, path_id, "Last")
     url = f"/teach/paths/{path_id}/steps/{check}"
     for prompt in ("First?", "Second?"):
-        post(teacher, f"{url}/questions", {"kind": "short", "prompt": prompt, "accepted": "x"},
-             url)
+        post(teacher, f"{url}/questions", {"kind": "short", "prompt": prompt, "accepted": "x"}, url)
     assert post(teacher, f"{url}/questions/1/delete", {}, url).status_code == 303
     post(teacher, f"{url}/move", {"direction": "down"}, f"/teach/paths/{path_id}")
     draft = exported(teacher, f"/teach/paths/{path_id}/export")
@@ -269,17 +388,19 @@ def test_publishing_an_unchanged_draft_is_refused(teacher, session):
     path_id = path_id_of(upload(teacher, DEMO))
     before = snapshot(session)
     response = post(teacher, f"/teach/paths/{path_id}/publish", {}, f"/teach/paths/{path_id}")
-    assert response.status_code == 400 and "no changes since the last version" in text_of(
-        response)
+    assert response.status_code == 400 and "no changes since the last version" in text_of(response)
     assert snapshot(session) == before
 
 
-@pytest.mark.parametrize(("url", "status", "words"), [
-    ("/teach/paths/{id}/steps/nowhere", 404, "not in this path's draft"),
-    ("/teach/paths/{id}/steps/check-search/questions/9", 404, "not in this checkpoint"),
-    ("/teach/paths/{id}/steps/search-basics/questions/1", 400, "Only a checkpoint step"),
-    ("/teach/paths/{id}/versions/4/export", 404, "version of the path does not exist"),
-])
+@pytest.mark.parametrize(
+    ("url", "status", "words"),
+    [
+        ("/teach/paths/{id}/steps/nowhere", 404, "not in this path's draft"),
+        ("/teach/paths/{id}/steps/check-search/questions/9", 404, "not in this checkpoint"),
+        ("/teach/paths/{id}/steps/search-basics/questions/1", 400, "Only a checkpoint step"),
+        ("/teach/paths/{id}/versions/4/export", 404, "version of the path does not exist"),
+    ],
+)
 def test_missing_parts_of_a_path_are_named(teacher, url, status, words):
     path_id = path_id_of(upload(teacher, DEMO))
     response = teacher.get(url.format(id=path_id))
@@ -290,13 +411,15 @@ def test_a_question_for_a_step_that_is_not_a_checkpoint_is_refused(teacher, sess
     path_id = path_id_of(upload(teacher, DEMO))
     before = snapshot(session)
     url = f"/teach/paths/{path_id}/steps/search-basics"
-    response = post(teacher, f"{url}/questions", {"kind": "short", "prompt": "?",
-                                                  "accepted": "x"}, url)
+    response = post(
+        teacher, f"{url}/questions", {"kind": "short", "prompt": "?", "accepted": "x"}, url
+    )
     assert response.status_code == 400 and "Only a checkpoint step" in text_of(response)
     assert snapshot(session) == before
 
 
 # -- import, export, clone -------------------------------------------------------------
+
 
 def test_export_then_import_gives_an_equal_path(teacher, session):
     response = upload(teacher, DEMO)
@@ -306,8 +429,7 @@ def test_export_then_import_gives_an_equal_path(teacher, session):
     second = path_id_of(upload(teacher, exported_once))
     assert second != first
     same = without_identities(exported_once)
-    assert without_identities(exported(teacher, f"/teach/paths/{second}/versions/1/export")) \
-        == same
+    assert without_identities(exported(teacher, f"/teach/paths/{second}/versions/1/export")) == same
     assert without_identities(exported(teacher, f"/teach/paths/{second}/export")) == same
     course = session.scalars(select(Course).where(Course.context_id == "course-1")).one()
     assert session.get(LearningPath, second).course_id == course.id
@@ -317,8 +439,9 @@ def test_imported_file_equals_its_source(teacher):
     from service.path_json import dump_path, load_path, without_identities
 
     path_id = path_id_of(upload(teacher, DEMO))
-    assert without_identities(exported(teacher, f"/teach/paths/{path_id}/versions/1/export")) \
-        == dump_path(load_path(DEMO))
+    assert without_identities(
+        exported(teacher, f"/teach/paths/{path_id}/versions/1/export")
+    ) == dump_path(load_path(DEMO))
 
 
 def test_exports_carry_the_identities_of_the_path_and_its_steps(teacher, session):
@@ -366,17 +489,25 @@ def _cycle(doc):
     doc["steps"][0]["prerequisites"] = ["check-search"]
 
 
-@pytest.mark.parametrize(("breaks", "words"), [
-    (_without_title, "title: Missing data for required field."),
-    (_unknown_kind, "steps[0].kind: Must be one of"),
-    (_unknown_field, "steps[1].colour: Unknown field."),
-    (_unknown_prerequisite, "steps[3].prerequisites[0]: unknown step 's9'"),
-    (_remedial_for_a_read_step,
-     "steps[3].remedial_for: 'search-basics' is not a checkpoint of this path"),
-    (_answer_out_of_range, "steps[2].checkpoint.questions[0].answer: the answer must be"),
-    (_cycle, "prerequisites form a cycle: search-basics → check-search → search-queries → "
-             "search-basics"),
-])
+@pytest.mark.parametrize(
+    ("breaks", "words"),
+    [
+        (_without_title, "title: Missing data for required field."),
+        (_unknown_kind, "steps[0].kind: Must be one of"),
+        (_unknown_field, "steps[1].colour: Unknown field."),
+        (_unknown_prerequisite, "steps[3].prerequisites[0]: unknown step 's9'"),
+        (
+            _remedial_for_a_read_step,
+            "steps[3].remedial_for: 'search-basics' is not a checkpoint of this path",
+        ),
+        (_answer_out_of_range, "steps[2].checkpoint.questions[0].answer: the answer must be"),
+        (
+            _cycle,
+            "prerequisites form a cycle: search-basics → check-search → search-queries → "
+            "search-basics",
+        ),
+    ],
+)
 def test_import_refuses_a_broken_file_and_names_the_field(teacher, session, breaks, words):
     document = copy.deepcopy(DEMO)
     breaks(document)
@@ -386,11 +517,14 @@ def test_import_refuses_a_broken_file_and_names_the_field(teacher, session, brea
     assert snapshot(session) == before
 
 
-@pytest.mark.parametrize(("body", "words"), [
-    (b'{"title": "x", "steps": [', "not valid JSON"),
-    (b"\xff\xfe", "not UTF-8"),
-    (b'["a list"]', "must be a JSON object"),
-])
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (b'{"title": "x", "steps": [', "not valid JSON"),
+        (b"\xff\xfe", "not UTF-8"),
+        (b'["a list"]', "must be a JSON object"),
+    ],
+)
 def test_import_refuses_a_file_that_is_not_a_path(teacher, session, body, words):
     before = snapshot(session)
     response = upload(teacher, body)
@@ -398,16 +532,21 @@ def test_import_refuses_a_file_that_is_not_a_path(teacher, session, body, words)
     assert snapshot(session) == before
 
 
-@pytest.mark.parametrize(("files", "words"), [
-    ({}, "Choose a JSON file"),
-    ({"file": (io.BytesIO(b""), "")}, "Choose a JSON file"),
-    ({"other": (io.BytesIO(b"{}"), "x.json")}, "Unexpected file field"),
-])
+@pytest.mark.parametrize(
+    ("files", "words"),
+    [
+        ({}, "Choose a JSON file"),
+        ({"file": (io.BytesIO(b""), "")}, "Choose a JSON file"),
+        ({"other": (io.BytesIO(b"{}"), "x.json")}, "Unexpected file field"),
+    ],
+)
 def test_import_needs_one_file(teacher, session, files, words):
     before = snapshot(session)
-    response = teacher.post("/teach/paths/import", data={
-        "csrf_token": token(page_of(teacher, "/teach/paths")), **files},
-        content_type="multipart/form-data")
+    response = teacher.post(
+        "/teach/paths/import",
+        data={"csrf_token": token(page_of(teacher, "/teach/paths")), **files},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400 and words in text_of(response)
     assert snapshot(session) == before
 
@@ -437,13 +576,16 @@ def test_clone_a_template_into_the_course(teacher, platform, session):
     assert not {s["uuid"] for s in document["steps"]} & {s["uuid"] for s in original["steps"]}
     copied = session.get(LearningPath, copy_id)
     assert copied.course_id is not None and not copied.is_template
-    assert copied.owner_id == session.scalars(select(User).where(
-        User.subject == TEACHER.subject)).one().id
+    assert (
+        copied.owner_id
+        == session.scalars(select(User).where(User.subject == TEACHER.subject)).one().id
+    )
     # The copy is the course's own; the template itself stays read-only.
     assert teacher.get(f"/teach/paths/{template.path_id}").status_code == 404
     response = post(teacher, f"/teach/paths/{copy_id}/clone", {}, f"/teach/paths/{copy_id}")
-    assert "(copy) (copy)" in exported(teacher, f"/teach/paths/{path_id_of(response)}/export")[
-        "title"]
+    assert (
+        "(copy) (copy)" in exported(teacher, f"/teach/paths/{path_id_of(response)}/export")["title"]
+    )
 
 
 def exported_version(session, version):
@@ -454,6 +596,7 @@ def exported_version(session, version):
 
 # -- versions: learners keep their progress --------------------------------------------
 
+
 def test_moving_an_activity_to_a_new_version_keeps_learners_progress(app, platform, session):
     teacher = LtiBrowser(app.test_client())
     learner = LtiBrowser(app.test_client())
@@ -463,8 +606,10 @@ def test_moving_an_activity_to_a_new_version_keeps_learners_progress(app, platfo
 
     learner.launch(platform, LEARNER)
     for key in ("search-basics", "search-queries"):
-        assert post(learner.client, f"/path/steps/{key}/done", {},
-                    f"/path/steps/{key}").status_code == 303
+        assert (
+            post(learner.client, f"/path/steps/{key}/done", {}, f"/path/steps/{key}").status_code
+            == 303
+        )
 
     editor = f"/teach/paths/{path_id}"
     post(teacher.client, f"{editor}/steps/passwords/delete", {}, editor)
@@ -480,8 +625,9 @@ def test_moving_an_activity_to_a_new_version_keeps_learners_progress(app, platfo
     removed = review.split('data-testid="removed"')[1].split("</ul>")[0]
     assert "Search in another language" in added and "Strong passwords" in removed
     assert "1 learner has started this activity" in review
-    response = teacher.client.post("/teach/paths/activity/move", data={
-        "csrf_token": token(review), "version": "2"})
+    response = teacher.client.post(
+        "/teach/paths/activity/move", data={"csrf_token": token(review), "version": "2"}
+    )
     assert response.status_code == 303
     assert "(version 2)" in page_of(teacher.client, "/teach")
 
@@ -504,10 +650,15 @@ def test_moving_needs_another_version_of_the_same_path(teacher, session):
 
 # -- who may author --------------------------------------------------------------------
 
-AUTHORING_GETS = ["/teach/paths", "/teach/paths/{id}", "/teach/paths/{id}/steps/search-basics",
-                  "/teach/paths/{id}/steps/check-search/questions/1",
-                  "/teach/paths/{id}/export", "/teach/paths/{id}/versions/1/export",
-                  "/teach/paths/activity/move?version=2"]
+AUTHORING_GETS = [
+    "/teach/paths",
+    "/teach/paths/{id}",
+    "/teach/paths/{id}/steps/search-basics",
+    "/teach/paths/{id}/steps/check-search/questions/1",
+    "/teach/paths/{id}/export",
+    "/teach/paths/{id}/versions/1/export",
+    "/teach/paths/activity/move?version=2",
+]
 AUTHORING_POSTS = [
     ("/teach/paths", {"title": "Mine", "language": "en"}),
     ("/teach/paths/{id}/details", {"title": "Mine", "language": "en"}),
@@ -515,10 +666,14 @@ AUTHORING_POSTS = [
     ("/teach/paths/{id}/steps/search-basics", {"kind": "read", "title": "Mine"}),
     ("/teach/paths/{id}/steps/search-basics/move", {"direction": "down"}),
     ("/teach/paths/{id}/steps/search-basics/delete", {}),
-    ("/teach/paths/{id}/steps/check-search/questions",
-     {"kind": "short", "prompt": "?", "accepted": "x"}),
-    ("/teach/paths/{id}/steps/check-search/questions/1",
-     {"kind": "short", "prompt": "?", "accepted": "x"}),
+    (
+        "/teach/paths/{id}/steps/check-search/questions",
+        {"kind": "short", "prompt": "?", "accepted": "x"},
+    ),
+    (
+        "/teach/paths/{id}/steps/check-search/questions/1",
+        {"kind": "short", "prompt": "?", "accepted": "x"},
+    ),
     ("/teach/paths/{id}/steps/check-search/questions/1/delete", {}),
     ("/teach/paths/{id}/publish", {}),
     ("/teach/paths/{id}/clone", {}),
@@ -531,8 +686,12 @@ def course_a_path(app, platform, session):
     author = LtiBrowser(app.test_client())
     author.launch(platform, TEACHER)
     path_id = path_id_of(upload(author.client, DEMO))
-    post(author.client, f"/teach/paths/{path_id}/details",
-         {"title": "Draft edit", "language": "en"}, f"/teach/paths/{path_id}")
+    post(
+        author.client,
+        f"/teach/paths/{path_id}/details",
+        {"title": "Draft edit", "language": "en"},
+        f"/teach/paths/{path_id}",
+    )
     post(author.client, "/teach/assign", {"path_id": str(path_id)}, "/teach")
     return path_id
 
@@ -563,10 +722,8 @@ def test_another_course_cannot_see_the_path(browser, platform, course_a_path, ur
     assert "Digital skills" not in page_of(browser.client, "/teach/paths")
 
 
-@pytest.mark.parametrize(("url", "data"), [(u, d) for u, d in AUTHORING_POSTS
-                                           if "{id}" in u])
-def test_another_course_cannot_edit_the_path(browser, platform, session, course_a_path, url,
-                                              data):
+@pytest.mark.parametrize(("url", "data"), [(u, d) for u, d in AUTHORING_POSTS if "{id}" in u])
+def test_another_course_cannot_edit_the_path(browser, platform, session, course_a_path, url, data):
     browser.launch(platform, OTHER_TEACHER)
     before = snapshot(session)
     response = post(browser.client, url.format(id=course_a_path), data, "/teach/paths")
@@ -577,24 +734,33 @@ def test_another_course_cannot_edit_the_path(browser, platform, session, course_
 def test_a_form_without_its_csrf_token_changes_nothing(teacher, session):
     path_id = create(teacher)
     before = snapshot(session)
-    for url, data in [("/teach/paths", {"title": "X", "language": "en"}),
-                      (f"/teach/paths/{path_id}/steps", {"kind": "read", "title": "X"}),
-                      (f"/teach/paths/{path_id}/publish", {})]:
+    for url, data in [
+        ("/teach/paths", {"title": "X", "language": "en"}),
+        (f"/teach/paths/{path_id}/steps", {"kind": "read", "title": "X"}),
+        (f"/teach/paths/{path_id}/publish", {}),
+    ]:
         response = teacher.post(url, data=data)
         assert response.status_code == 400 and "form expired" in text_of(response)
-    response = teacher.post("/teach/paths/import", data={
-        "file": (io.BytesIO(json.dumps(DEMO).encode()), "p.json")},
-        content_type="multipart/form-data")
+    response = teacher.post(
+        "/teach/paths/import",
+        data={"file": (io.BytesIO(json.dumps(DEMO).encode()), "p.json")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert snapshot(session) == before
 
 
 # -- reach: light, labelled, Vietnamese ------------------------------------------------
 
+
 def authoring_pages(client, path_id):
-    return ["/teach/paths", f"/teach/paths/{path_id}", f"/teach/paths/{path_id}/steps/check-search",
-            f"/teach/paths/{path_id}/steps/check-search/questions/1",
-            "/teach/paths/activity/move?version=2"]
+    return [
+        "/teach/paths",
+        f"/teach/paths/{path_id}",
+        f"/teach/paths/{path_id}/steps/check-search",
+        f"/teach/paths/{path_id}/steps/check-search/questions/1",
+        "/teach/paths/activity/move?version=2",
+    ]
 
 
 def test_authoring_pages_are_light_and_labelled(app, platform, session):
@@ -623,6 +789,5 @@ def test_authoring_pages_render_in_vietnamese(app, platform, session):
         page = page_of(teacher.client, url)
         assert '<html lang="vi">' in page
         assert [p for p in english_phrases() if p in visible_text(page)] == [], url
-    response = save_step(teacher.client, path_id, "search-basics",
-                         prerequisites=["check-search"])
+    response = save_step(teacher.client, path_id, "search-basics", prerequisites=["check-search"])
     assert "Các điều kiện tiên quyết tạo thành vòng" in text_of(response)

@@ -58,15 +58,18 @@ def test_launches_carry_no_gradebook_claim_until_the_gradebook_is_open(lms, data
 
 
 def test_a_bench_launch_then_a_completion_reaches_the_bench_gradebook(
-        client, session, opened, worker):
+    client, session, opened, worker
+):
     from tests.functional.test_learner_journey import assign_demo_path, post
 
     assign_demo_path(session, opened.platform)
     who = learner(7)
     login = client.post("/lti/login", data=opened.login_params(TOOL_BASE, who))
     auth = auth_request(login.headers["Location"])
-    landing = client.post("/lti/launch", data={
-        "id_token": opened.id_token(auth["nonce"], TOOL_BASE, who), "state": auth["state"]})
+    landing = client.post(
+        "/lti/launch",
+        data={"id_token": opened.id_token(auth["nonce"], TOOL_BASE, who), "state": auth["state"]},
+    )
     assert landing.status_code == 303
     post(client, "/path/steps/search-basics/done", {}, "/path/steps/search-basics")
 
@@ -75,13 +78,13 @@ def test_a_bench_launch_then_a_completion_reaches_the_bench_gradebook(
     assert book.token_requests == 1 and book.refused_tokens == []
     [(cell, got)] = book.latest_scores().items()
     assert cell == (opened.line_item("link-1"), "learner-7") and got.score_given == 10.0
-    result = gradebook_check.compare(gradebook_check.expected_scores(session),
-                                     book.latest_scores())
+    result = gradebook_check.compare(gradebook_check.expected_scores(session), book.latest_scores())
     assert (result.expected, result.shown, result.missing, result.wrong) == (1, 1, [], [])
 
 
 def test_the_check_finds_every_latest_score_after_the_worker_drained(
-        session, opened, worker, database_url):
+    session, opened, worker, database_url
+):
     book = opened.gradebook
     activity = linked_activity(session, opened.platform, book.claim(opened.line_item("link-1")))
     people = learners(session, opened.platform, activity, 4)
@@ -90,14 +93,16 @@ def test_the_check_finds_every_latest_score_after_the_worker_drained(
     session.commit()
     drain(worker, session)
 
-    result = gradebook_check.check(database_url, book.latest_scores(), len(book.received),
-                                   drain_seconds=0.0)
+    result = gradebook_check.check(
+        database_url, book.latest_scores(), len(book.received), drain_seconds=0.0
+    )
     assert result.ok and (result.expected, result.shown, result.posts) == (4, 4, 5)
     assert (result.pending, result.held) == (0, 0)
 
 
 def test_the_check_reports_a_score_the_lms_refused_as_missing(
-        session, opened, worker, database_url):
+    session, opened, worker, database_url
+):
     book = opened.gradebook
     activity = linked_activity(session, opened.platform, book.claim(opened.line_item("link-1")))
     learners(session, opened.platform, activity, 3)
@@ -105,16 +110,14 @@ def test_the_check_reports_a_score_the_lms_refused_as_missing(
     drain(worker, session)  # one score is refused and held, the others are sent
 
     drained = gradebook_check.wait_for_drain(database_url, seconds=1.0, poll=0.05)
-    result = gradebook_check.check(database_url, book.latest_scores(), len(book.received),
-                                   drained)
+    result = gradebook_check.check(database_url, book.latest_scores(), len(book.received), drained)
     assert drained is not None  # a held score does not wait in the queue
     assert not result.ok and (result.expected, result.shown, result.held) == (3, 2, 1)
     [missing] = result.missing
     assert missing.startswith("link-1-u") and "missing: 1;" in result.lines(1.0)[0]
 
 
-def test_the_check_reports_a_queue_that_does_not_drain_in_time(
-        session, opened, database_url):
+def test_the_check_reports_a_queue_that_does_not_drain_in_time(session, opened, database_url):
     book = opened.gradebook
     activity = linked_activity(session, opened.platform, book.claim(opened.line_item("link-1")))
     learners(session, opened.platform, activity, 2)  # no worker runs
@@ -134,6 +137,7 @@ def test_published_keys_reads_the_tools_key_set_over_http(platform_server):
         return Response(json.dumps(document), mimetype="application/json")
 
     platform_server.routes["/tool/lti/jwks"] = jwks
-    read = published_keys(platform_server.base_url + "/tool/lti/jwks",
-                          {"X-Forwarded-Proto": "https"})
+    read = published_keys(
+        platform_server.base_url + "/tool/lti/jwks", {"X-Forwarded-Proto": "https"}
+    )
     assert read() == document and seen == ["https"]

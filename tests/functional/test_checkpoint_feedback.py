@@ -40,8 +40,9 @@ def learner_at_start(browser, platform, session):
 
 
 def submit(client, answers: dict[str, str]) -> str:
-    response = post(client, "/path/steps/check-search/checkpoint", answers,
-                    "/path/steps/check-search")
+    response = post(
+        client, "/path/steps/check-search/checkpoint", answers, "/path/steps/check-search"
+    )
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -114,10 +115,16 @@ def test_a_placement_with_every_answer_right_says_why_it_tested_out(learner_at_s
     answer_diagnostic(learner_at_start, "/path/placement", SEARCH_ANSWERS)
     page = page_of(learner_at_start, "/path/placement")
     by_skill = page.split('data-testid="by-skill"')[1].split("</ul>")[0]
-    items = {key: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text.split("</li>")[0]))
-             for key, text in re.findall(r'data-skill="(\w+)"(.*?)</li>', by_skill, re.S)}
+    items = {
+        key: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text.split("</li>")[0]))
+        for key, text in re.findall(r'data-skill="(\w+)"(.*?)</li>', by_skill, re.S)
+    }
     assert 'data-skill="search" data-verdict="mastered"' in by_skill
-    assert re.search(r"Finding information : 3 of 3 right: enough to be sure you master it "
-                     r"\(estimate 9\d%\), so its steps are tested out", items["search"])
-    assert re.search(r"Judging sources : 0 of \d right: you do not master it yet",
-                     items["evaluate"])
+    assert re.search(
+        r"Finding information : 3 of 3 right: enough to be sure you master it "
+        r"\(estimate 9\d%\), so its steps are tested out",
+        items["search"],
+    )
+    assert re.search(
+        r"Judging sources : 0 of \d right: you do not master it yet", items["evaluate"]
+    )

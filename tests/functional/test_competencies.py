@@ -41,10 +41,14 @@ def node(name: str) -> dict:
 
 
 def association(origin: str, destination: str, kind: str = "isChildOf") -> dict:
-    return {"identifier": ident(f"{kind}:{origin}->{destination}"),
-            "uri": BASE + ident(f"{kind}:{origin}->{destination}"), "associationType": kind,
-            "originNodeURI": node(origin), "destinationNodeURI": node(destination),
-            "lastChangeDateTime": "2025-05-01T10:00:00+00:00"}
+    return {
+        "identifier": ident(f"{kind}:{origin}->{destination}"),
+        "uri": BASE + ident(f"{kind}:{origin}->{destination}"),
+        "associationType": kind,
+        "originNodeURI": node(origin),
+        "destinationNodeURI": node(destination),
+        "lastChangeDateTime": "2025-05-01T10:00:00+00:00",
+    }
 
 
 ITEMS = {  # two strands of a digital literacy framework, three competencies each
@@ -60,26 +64,44 @@ ITEMS = {  # two strands of a digital literacy framework, three competencies eac
 
 
 def case_package() -> dict:
-    document = {"identifier": ident("doc"), "uri": BASE + ident("doc"),
-                "title": "Digital literacy for lower secondary", "creator": "Ministry of Education",
-                "language": "en", "version": "1.0",
-                "lastChangeDateTime": "2025-05-01T10:00:00+00:00",
-                "CFPackageURI": node("doc")}
-    items = [{"identifier": ident(code), "uri": BASE + ident(code), "fullStatement": text,
-              "humanCodingScheme": code, "CFItemType": "Strand" if parent is None else
-              "Competency", "language": "en",
-              "lastChangeDateTime": "2025-05-01T10:00:00+00:00"}
-             for code, (text, parent) in ITEMS.items()]
+    document = {
+        "identifier": ident("doc"),
+        "uri": BASE + ident("doc"),
+        "title": "Digital literacy for lower secondary",
+        "creator": "Ministry of Education",
+        "language": "en",
+        "version": "1.0",
+        "lastChangeDateTime": "2025-05-01T10:00:00+00:00",
+        "CFPackageURI": node("doc"),
+    }
+    items = [
+        {
+            "identifier": ident(code),
+            "uri": BASE + ident(code),
+            "fullStatement": text,
+            "humanCodingScheme": code,
+            "CFItemType": "Strand" if parent is None else "Competency",
+            "language": "en",
+            "lastChangeDateTime": "2025-05-01T10:00:00+00:00",
+        }
+        for code, (text, parent) in ITEMS.items()
+    ]
     associations = [association(code, parent or "doc") for code, (_, parent) in ITEMS.items()]
     associations.append(association("DL.1.1", "DL.1.2", "precedes"))
-    return {"CFDocument": document, "CFItems": items, "CFAssociations": associations,
-            "CFDefinitions": {"CFItemTypes": []}}
+    return {
+        "CFDocument": document,
+        "CFItems": items,
+        "CFAssociations": associations,
+        "CFDefinitions": {"CFItemTypes": []},
+    }
 
 
 def counts(session) -> tuple[int, int, int]:
     session.expire_all()
-    return tuple(session.scalar(select(func.count()).select_from(model))
-                 for model in (Framework, Competency, CompetencyLink))
+    return tuple(
+        session.scalar(select(func.count()).select_from(model))
+        for model in (Framework, Competency, CompetencyLink)
+    )
 
 
 @pytest.fixture
@@ -95,8 +117,10 @@ def import_file(runner, tmp_path, package, *extra):
 
 # -- importing ---------------------------------------------------------------------------
 
+
 def test_the_command_imports_a_framework_for_every_school_and_again_idempotently(
-        runner, tmp_path, session):
+    runner, tmp_path, session
+):
     result = import_file(runner, tmp_path, case_package())
     assert result.exit_code == 0, result.output
     assert "imported for every school: 8 competencies, 9 associations" in result.output
@@ -156,8 +180,9 @@ def _statement_too_long(package):
 
 
 def _too_many_items(package):
-    package["CFItems"] = [dict(package["CFItems"][1], identifier=str(uuid.uuid4()))
-                          for _ in range(5001)]
+    package["CFItems"] = [
+        dict(package["CFItems"][1], identifier=str(uuid.uuid4())) for _ in range(5001)
+    ]
     package["CFAssociations"] = []
     return ["CFItems"]
 
@@ -172,13 +197,21 @@ def _duplicate_identifier(package):
     return [ident("DL.1")]
 
 
-REFUSALS = [_unknown_target, _cycle, _precedes_cycle, _wrong_type, _not_a_uuid,
-            _statement_too_long, _too_many_items, _no_document, _duplicate_identifier]
+REFUSALS = [
+    _unknown_target,
+    _cycle,
+    _precedes_cycle,
+    _wrong_type,
+    _not_a_uuid,
+    _statement_too_long,
+    _too_many_items,
+    _no_document,
+    _duplicate_identifier,
+]
 
 
 @pytest.mark.parametrize("spoil", REFUSALS, ids=lambda f: f.__name__.strip("_"))
-def test_the_command_refuses_a_bad_package_naming_what_is_wrong(runner, tmp_path, session,
-                                                                spoil):
+def test_the_command_refuses_a_bad_package_naming_what_is_wrong(runner, tmp_path, session, spoil):
     package = case_package()
     named = spoil(package)
     result = import_file(runner, tmp_path, package)
@@ -197,9 +230,14 @@ def test_a_cycle_is_named_as_walked(runner, tmp_path):
 
 def upload(client, package, from_url="/teach/competencies"):
     body = package if isinstance(package, bytes) else json.dumps(package).encode()
-    return client.post("/teach/competencies", data={
-        "csrf_token": token(page_of(client, from_url)),
-        "file": (io.BytesIO(body), "framework.json")}, content_type="multipart/form-data")
+    return client.post(
+        "/teach/competencies",
+        data={
+            "csrf_token": token(page_of(client, from_url)),
+            "file": (io.BytesIO(body), "framework.json"),
+        },
+        content_type="multipart/form-data",
+    )
 
 
 def test_a_teacher_imports_a_framework_for_their_school(teacher, session):  # noqa: F811
@@ -215,8 +253,9 @@ def test_a_teacher_imports_a_framework_for_their_school(teacher, session):  # no
     assert counts(session) == (1, 8, 9)
 
 
-@pytest.mark.parametrize("spoil", [_unknown_target, _cycle, _wrong_type],
-                         ids=lambda f: f.__name__.strip("_"))
+@pytest.mark.parametrize(
+    "spoil", [_unknown_target, _cycle, _wrong_type], ids=lambda f: f.__name__.strip("_")
+)
 def test_the_form_refuses_a_bad_package_and_stores_nothing(teacher, session, spoil):  # noqa: F811
     package = case_package()
     named = spoil(package)
@@ -235,8 +274,12 @@ def test_the_form_refuses_what_is_not_a_package(teacher, session):  # noqa: F811
     assert counts(session) == (0, 0, 0)
 
 
-def test_a_school_cannot_take_over_the_librarys_framework(teacher, runner, tmp_path,  # noqa: F811
-                                                          session):
+def test_a_school_cannot_take_over_the_librarys_framework(
+    teacher,  # noqa: F811
+    runner,
+    tmp_path,
+    session,
+):
     assert import_file(runner, tmp_path, case_package()).exit_code == 0
     response = upload(teacher, case_package())
     assert response.status_code == 409
@@ -250,11 +293,16 @@ def test_learners_cannot_reach_the_frameworks_page(learner):
 
 # -- aligning skills in the editor -------------------------------------------------------
 
+
 def course_path(session, teacher_client):  # a path of the teacher's course, published
-    response = teacher_client.post("/teach/paths/import", data={
-        "csrf_token": token(page_of(teacher_client, "/teach/paths")),
-        "file": (io.BytesIO(json.dumps(DEMO).encode()), "path.json")},
-        content_type="multipart/form-data")
+    response = teacher_client.post(
+        "/teach/paths/import",
+        data={
+            "csrf_token": token(page_of(teacher_client, "/teach/paths")),
+            "file": (io.BytesIO(json.dumps(DEMO).encode()), "path.json"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 303, response.get_data(as_text=True)
     return path_id_of(response)
 
@@ -263,8 +311,12 @@ def competency(session, code: str) -> Competency:
     return session.scalars(select(Competency).where(Competency.code == code)).one()
 
 
-def test_a_teacher_aligns_a_skill_and_publishing_keeps_it(teacher, runner, tmp_path,  # noqa: F811
-                                                          session):
+def test_a_teacher_aligns_a_skill_and_publishing_keeps_it(
+    teacher,  # noqa: F811
+    runner,
+    tmp_path,
+    session,
+):
     assert import_file(runner, tmp_path, case_package()).exit_code == 0
     path_id = course_path(session, teacher)
     editor = f"/teach/paths/{path_id}"
@@ -272,68 +324,100 @@ def test_a_teacher_aligns_a_skill_and_publishing_keeps_it(teacher, runner, tmp_p
     choices = found.split('id="align-competency"')[1].split("</select>")[0]
     assert "DL.2.2" in choices and "DL.1.1" not in choices
     target = competency(session, "DL.1.1")
-    response = teacher.post(f"{editor}/alignments", data={
-        "csrf_token": token(found), "skill": "search", "competency_id": str(target.id)})
+    response = teacher.post(
+        f"{editor}/alignments",
+        data={"csrf_token": token(found), "skill": "search", "competency_id": str(target.id)},
+    )
     assert response.status_code == 303
     assert "DL.1.1 — Search for information" in page_of(teacher, editor)
     draft = teacher.get(f"{editor}/export").get_json()
-    assert draft["alignments"] == [{"skill": "search", "framework": BASE + ident("doc"),
-                                    "item": ident("DL.1.1")}]
-    assert teacher.post(f"{editor}/publish", data={
-        "csrf_token": token(page_of(teacher, editor))}).status_code == 303
+    assert draft["alignments"] == [
+        {"skill": "search", "framework": BASE + ident("doc"), "item": ident("DL.1.1")}
+    ]
+    assert (
+        teacher.post(
+            f"{editor}/publish", data={"csrf_token": token(page_of(teacher, editor))}
+        ).status_code
+        == 303
+    )
     session.expire_all()
     rows = session.scalars(select(CompetencyAlignment)).all()
     assert [(r.skill, r.competency_id) for r in rows] == [("search", target.id)]
     version = teacher.get(f"{editor}/versions/2/export").get_json()
     assert version["alignments"] == draft["alignments"]
     # the exported file imports again, with its alignment
-    response = teacher.post("/teach/paths/import", data={
-        "csrf_token": token(page_of(teacher, "/teach/paths")),
-        "file": (io.BytesIO(json.dumps(version).encode()), "path.json")},
-        content_type="multipart/form-data")
+    response = teacher.post(
+        "/teach/paths/import",
+        data={
+            "csrf_token": token(page_of(teacher, "/teach/paths")),
+            "file": (io.BytesIO(json.dumps(version).encode()), "path.json"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 303
     assert session.scalar(select(func.count()).select_from(CompetencyAlignment)) == 2
 
 
-def test_bad_alignments_are_refused_and_change_nothing(teacher, runner, tmp_path,  # noqa: F811
-                                                       session):
+def test_bad_alignments_are_refused_and_change_nothing(
+    teacher,  # noqa: F811
+    runner,
+    tmp_path,
+    session,
+):
     assert import_file(runner, tmp_path, case_package()).exit_code == 0
     path_id = course_path(session, teacher)
     editor = f"/teach/paths/{path_id}"
     before = teacher.get(f"{editor}/export").get_json()
     target = competency(session, "DL.1.1")
-    for data, status in [({"skill": "cooking", "competency_id": str(target.id)}, 400),
-                         ({"skill": "search", "competency_id": "999999"}, 404),
-                         ({"skill": "search", "competency_id": "x"}, 400),
-                         ({"skill": "search"}, 400)]:
-        response = teacher.post(f"{editor}/alignments",
-                                data={"csrf_token": token(page_of(teacher, editor)), **data})
+    for data, status in [
+        ({"skill": "cooking", "competency_id": str(target.id)}, 400),
+        ({"skill": "search", "competency_id": "999999"}, 404),
+        ({"skill": "search", "competency_id": "x"}, 400),
+        ({"skill": "search"}, 400),
+    ]:
+        response = teacher.post(
+            f"{editor}/alignments", data={"csrf_token": token(page_of(teacher, editor)), **data}
+        )
         assert response.status_code == status, data
-    assert teacher.post(f"{editor}/alignments/1/delete", data={
-        "csrf_token": token(page_of(teacher, editor))}).status_code == 404
+    assert (
+        teacher.post(
+            f"{editor}/alignments/1/delete", data={"csrf_token": token(page_of(teacher, editor))}
+        ).status_code
+        == 404
+    )
     assert teacher.get(f"{editor}/export").get_json() == before
 
 
 def test_a_path_file_aligned_to_an_unknown_competency_is_refused(teacher, session):  # noqa: F811
     document = copy.deepcopy(DEMO)
-    document["alignments"] = [{"skill": "search", "framework": BASE + "none",
-                               "item": ident("DL.1.1")}]
-    response = teacher.post("/teach/paths/import", data={
-        "csrf_token": token(page_of(teacher, "/teach/paths")),
-        "file": (io.BytesIO(json.dumps(document).encode()), "path.json")},
-        content_type="multipart/form-data")
+    document["alignments"] = [
+        {"skill": "search", "framework": BASE + "none", "item": ident("DL.1.1")}
+    ]
+    response = teacher.post(
+        "/teach/paths/import",
+        data={
+            "csrf_token": token(page_of(teacher, "/teach/paths")),
+            "file": (io.BytesIO(json.dumps(document).encode()), "path.json"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert "alignments[0].item" in response.get_data(as_text=True)
     document["alignments"][0]["skill"] = "cooking"
-    response = teacher.post("/teach/paths/import", data={
-        "csrf_token": token(page_of(teacher, "/teach/paths")),
-        "file": (io.BytesIO(json.dumps(document).encode()), "path.json")},
-        content_type="multipart/form-data")
+    response = teacher.post(
+        "/teach/paths/import",
+        data={
+            "csrf_token": token(page_of(teacher, "/teach/paths")),
+            "file": (io.BytesIO(json.dumps(document).encode()), "path.json"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert "alignments[0].skill" in response.get_data(as_text=True)
 
 
 # -- the dashboard, its CSV and the library ----------------------------------------------
+
 
 @pytest.fixture
 def aligned_class(runner, tmp_path, browser, platform, session):
@@ -343,8 +427,8 @@ def aligned_class(runner, tmp_path, browser, platform, session):
     document = copy.deepcopy(DEMO)
     document["alignments"] = [
         {"skill": "search", "framework": BASE + ident("doc"), "item": ident("DL.1.1")},
-        {"skill": "evaluate", "framework": BASE + ident("doc"),
-         "item": BASE + ident("DL.1.2")}]  # by URI this time
+        {"skill": "evaluate", "framework": BASE + ident("doc"), "item": BASE + ident("DL.1.2")},
+    ]  # by URI this time
     tenant_id = session.scalars(select(Deployment.tenant_id)).first()
     course = Course(tenant_id=tenant_id, context_id="course-1", title="Biology 10A")
     session.add(course)
@@ -394,17 +478,23 @@ def test_the_csv_has_the_competency_columns(browser, aligned_class):
     assert by_name["Anh"]["skill:Finding information"] == "0.67"
 
 
-def test_the_dashboard_statements_do_not_grow_with_the_competencies(browser, aligned_class,
-                                                                    session):
+def test_the_dashboard_statements_do_not_grow_with_the_competencies(
+    browser, aligned_class, session
+):
     from tests.functional.test_dashboard import count_queries
 
     aligned = count_queries(browser.client, "/teach")
     assert aligned <= 15  # as many as a dashboard without alignments (test_dashboard)
     version_id = aligned_class.path_version_id
     for code in ("DL.2.1", "DL.2.2", "DL.2.3"):
-        session.add(CompetencyAlignment(version_id=version_id, skill="safety",
-                                        competency_id=competency(session, code).id,
-                                        position=9))
+        session.add(
+            CompetencyAlignment(
+                version_id=version_id,
+                skill="safety",
+                competency_id=competency(session, code).id,
+                position=9,
+            )
+        )
     session.commit()
     assert count_queries(browser.client, "/teach") == aligned
 
@@ -415,17 +505,21 @@ def test_a_library_entry_lists_its_alignments(client, aligned_class, session):
     from paths.library.publishing import LibraryChoice, publish_to_library
 
     version = session.get(PathVersion, aligned_class.path_version_id)
-    publish_to_library(session, version, LibraryChoice(licence="CC BY 4.0", credit="A teacher"),
-                       now=utcnow())
+    publish_to_library(
+        session, version, LibraryChoice(licence="CC BY 4.0", credit="A teacher"), now=utcnow()
+    )
     session.commit()
     page = client.get(f"/library/{version.path.uuid}?hl=en").get_data(as_text=True)
     listed = page.split('data-testid="alignments"')[1].split("</ul>")[0]
     assert "DL.1.1" in listed and "Judge whether a source is reliable" in listed
     assert f'href="{BASE + ident("DL.1.1")}"' in listed
     assert educational_alignment(version_alignments(session, version.id))[0] == {
-        "@type": "AlignmentObject", "alignmentType": "teaches",
-        "targetName": "DL.1.1 — " + ITEMS["DL.1.1"][0], "targetUrl": BASE + ident("DL.1.1"),
-        "educationalFramework": "Digital literacy for lower secondary"}
+        "@type": "AlignmentObject",
+        "alignmentType": "teaches",
+        "targetName": "DL.1.1 — " + ITEMS["DL.1.1"][0],
+        "targetUrl": BASE + ident("DL.1.1"),
+        "educationalFramework": "Digital literacy for lower secondary",
+    }
     # The page's JSON-LD carries them as LRMI educationalAlignment.
     from tests.functional.test_library_linked_data import SCHEMA, expanded, linked_data
 

@@ -59,8 +59,9 @@ def test_wrong_platform_storage_value_is_refused(browser, platform, session):
     assert session.scalar(select(func.count()).select_from(User)) == 0
 
 
-def test_without_cookie_or_platform_storage_the_tool_offers_a_new_window(browser, platform,
-                                                                         session):
+def test_without_cookie_or_platform_storage_the_tool_offers_a_new_window(
+    browser, platform, session
+):
     auth = browser.start(platform)
     drop_state_cookie(browser.client, auth["state"])
     token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))

@@ -66,8 +66,9 @@ def test_learner_completes_a_step_without_cookies(cookieless, session):
     client, location = cookieless
     page = client.get(location).get_data(as_text=True)
     first = up_next(page)
-    step_url = html.unescape(re.search(r'href="(/path/steps/[^"]+)"', page.split(
-        'data-testid="up-next"')[1]).group(1))
+    step_url = html.unescape(
+        re.search(r'href="(/path/steps/[^"]+)"', page.split('data-testid="up-next"')[1]).group(1)
+    )
     step_page = client.get(step_url).get_data(as_text=True)
     action, csrf = form_of(step_page, "/done")
     done = client.post(action, data={"csrf_token": csrf, "confidence": "4"})
@@ -91,8 +92,9 @@ def test_csrf_still_holds_with_a_token_carried_session(app, platform, cookieless
     # A CSRF token from another person's session does not fit this one.
     with app.app_context():  # a request of its own: Flask-WTF caches the token in `g`
         other_client, other = launch_through_platform_storage(app, platform, TEACHER)
-        _, foreign = form_of(other_client.get(other.headers["Location"]).get_data(as_text=True),
-                             "/teach/assign")
+        _, foreign = form_of(
+            other_client.get(other.headers["Location"]).get_data(as_text=True), "/teach/assign"
+        )
     forged = client.post(action, data={"csrf_token": foreign, "minutes_per_week": "60"})
     assert forged.status_code == 400
     assert events(session) == before
@@ -100,10 +102,13 @@ def test_csrf_still_holds_with_a_token_carried_session(app, platform, cookieless
     assert accepted.status_code == 303 and events(session) == before + 1
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda sp: sp[:-2] + ("AA" if not sp.endswith("AA") else "BB"),  # signature broken
-    lambda sp: "x" + sp,                                            # payload changed
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda sp: sp[:-2] + ("AA" if not sp.endswith("AA") else "BB"),  # signature broken
+        lambda sp: "x" + sp,  # payload changed
+    ],
+)
 def test_tampered_token_is_refused(cookieless, tamper):
     client, location = cookieless
     bad = tamper(sp_of(location))
@@ -123,8 +128,9 @@ def test_token_from_another_application_secret_is_refused(app, cookieless):
     client, location = cookieless
     serializer = web_session.CookieOrTokenSessionInterface().token_serializer(app)
     payload = serializer.loads(sp_of(location))
-    foreign = type(serializer)("another-secret", salt=serializer.salt,
-                               serializer=serializer.serializer).dumps(payload)
+    foreign = type(serializer)(
+        "another-secret", salt=serializer.salt, serializer=serializer.serializer
+    ).dumps(payload)
     assert client.get("/path", query_string={"sp": foreign}).status_code == 403
 
 

@@ -43,13 +43,14 @@ def classroom(browser, platform, session):
     assignment = session.scalars(select(Assignment)).one()
     now = utcnow()
     first_steps = ("search-basics", "search-queries")
-    people = {name: add_learner(session, platform, assignment, name, now)
-              for name in ("Anh", "Bảo", "Chi", "Dũng")}
-    progress(session, people["Anh"], steps=first_steps, fails=2)           # stuck
-    progress(session, people["Bảo"], steps=first_steps[:1],
-             at=now - timedelta(days=9))                                 # behind
-    progress(session, people["Chi"], steps=first_steps)                    # on track
-    session.commit()                                                       # Dũng: not started
+    people = {
+        name: add_learner(session, platform, assignment, name, now)
+        for name in ("Anh", "Bảo", "Chi", "Dũng")
+    }
+    progress(session, people["Anh"], steps=first_steps, fails=2)  # stuck
+    progress(session, people["Bảo"], steps=first_steps[:1], at=now - timedelta(days=9))  # behind
+    progress(session, people["Chi"], steps=first_steps)  # on track
+    session.commit()  # Dũng: not started
     assert browser.launch(platform, TEACHER).status_code == 303
     return assignment
 
@@ -81,8 +82,10 @@ def test_attention_list_speaks_the_teachers_language(browser, classroom, platfor
 def test_csv_export_has_a_bom_and_every_learner(browser, classroom):
     response = browser.client.get("/teach/class.csv")
     raw = response.get_data()
-    assert raw.startswith("\ufeff".encode()) and "attachment" in response.headers[
-        "Content-Disposition"]
+    assert (
+        raw.startswith("\ufeff".encode())
+        and "attachment" in response.headers["Content-Disposition"]
+    )
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:3] == ["name", "lms_user_id", "status"]
     assert {r[0] for r in rows[1:]} == {"Anh", "Bảo", "Chi", "Dũng"}
@@ -102,8 +105,9 @@ def test_csv_export_keeps_formula_like_names_as_text(browser, classroom, platfor
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     names = {r[0] for r in rows[1:]}
     assert {"'" + name for name in FORMULAS} <= names
-    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r"))
-                   for row in rows for cell in row)
+    assert not any(
+        cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row
+    )
     assert {len(row) for row in rows} == {len(rows[0])}
     chi = next(r for r in rows if r[0] == "Chi")
     assert chi[3] == "20"  # numbers and ordinary names are unchanged
@@ -114,8 +118,10 @@ def test_pacing_form_sets_the_due_date(browser, classroom, session):
     session.commit()
     page = browser.client.get("/teach").get_data(as_text=True)
     due = (utcnow() + timedelta(days=1)).date().isoformat()
-    response = browser.client.post("/teach/class/pacing", data={
-        "csrf_token": token(page), "due_date": due, "pacing_minutes_per_week": "90"})
+    response = browser.client.post(
+        "/teach/class/pacing",
+        data={"csrf_token": token(page), "due_date": due, "pacing_minutes_per_week": "90"},
+    )
     assert response.status_code == 303
     session.expire_all()
     assignment = session.get(Assignment, classroom.id)
@@ -163,8 +169,9 @@ def test_dashboard_needs_an_assigned_path(browser, platform):
 
 def test_bad_pacing_changes_nothing(browser, classroom, session):
     page = browser.client.get("/teach").get_data(as_text=True)
-    response = browser.client.post("/teach/class/pacing", data={
-        "csrf_token": token(page), "pacing_minutes_per_week": "99999"})
+    response = browser.client.post(
+        "/teach/class/pacing", data={"csrf_token": token(page), "pacing_minutes_per_week": "99999"}
+    )
     assert response.status_code == 400
     session.expire_all()
     assert session.get(Assignment, classroom.id).pacing_minutes_per_week is None
@@ -189,20 +196,28 @@ def test_grade_sync_status_and_sync_again(browser, platform, session, gradebook)
 
     assign_demo_path(session, platform)
     claim = gradebook.claim(gradebook.add_line_item())
-    browser.launch(platform, LEARNER, **{"https://purl.imsglobal.org/spec/lti-ags/claim/"
-                                         "endpoint": claim})
+    browser.launch(
+        platform, LEARNER, **{"https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": claim}
+    )
     post(browser.client, "/path/steps/search-basics/done", {}, "/path/steps/search-basics")
     browser.launch(platform, TEACHER)
     page = browser.client.get("/teach").get_data(as_text=True)
     assert "waiting to send" in page
     score = session.scalars(select(Score)).one()
-    session.add(ScoreDelivery(score_id=score.id, failed_at=utcnow(), last_error=(
-        "sending the score: the LMS answered 422 (user not gradable)")))
+    session.add(
+        ScoreDelivery(
+            score_id=score.id,
+            failed_at=utcnow(),
+            last_error=("sending the score: the LMS answered 422 (user not gradable)"),
+        )
+    )
     session.commit()
     page = browser.client.get("/teach").get_data(as_text=True)
     assert "refused by the LMS" in page and "user not gradable" in page
-    response = browser.client.post("/teach/class/resync", data={
-        "csrf_token": token(page), "enrollment_id": str(score.enrollment_id)})
+    response = browser.client.post(
+        "/teach/class/resync",
+        data={"csrf_token": token(page), "enrollment_id": str(score.enrollment_id)},
+    )
     assert response.status_code == 303
     session.expire_all()
     assert session.get(ScoreDelivery, score.id).failed_at is None
@@ -211,6 +226,7 @@ def test_grade_sync_status_and_sync_again(browser, platform, session, gradebook)
 
 def test_sync_again_for_a_learner_of_another_activity_is_refused(browser, classroom, session):
     page = browser.client.get("/teach").get_data(as_text=True)
-    response = browser.client.post("/teach/class/resync", data={
-        "csrf_token": token(page), "enrollment_id": "999999"})
+    response = browser.client.post(
+        "/teach/class/resync", data={"csrf_token": token(page), "enrollment_id": "999999"}
+    )
     assert response.status_code == 404

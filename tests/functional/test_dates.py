@@ -19,10 +19,13 @@ from tests.platform import LEARNER
 MOMENT = datetime(2026, 3, 5, 14, 7, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("locale", "day", "moment"), [
-    ("vi", "05/03/2026", "05/03/2026 14:07"),
-    ("en", "5 Mar 2026", "5 Mar 2026, 14:07"),
-])
+@pytest.mark.parametrize(
+    ("locale", "day", "moment"),
+    [
+        ("vi", "05/03/2026", "05/03/2026 14:07"),
+        ("en", "5 Mar 2026", "5 Mar 2026, 14:07"),
+    ],
+)
 def test_dates_follow_the_reader_s_language(app, locale, day, moment):
     with app.test_request_context("/path"), force_locale(locale):
         assert day_label(date(2026, 3, 5)) == day
@@ -31,10 +34,17 @@ def test_dates_follow_the_reader_s_language(app, locale, day, moment):
         assert day_label(None) == moment_label(None) == ""
 
 
-@pytest.mark.parametrize(("locale", "minutes", "words"), [
-    ("vi", 80, "1 giờ 20 phút"), ("vi", 45, "45 phút"), ("vi", 120, "2 giờ"),
-    ("en", 80, "1 hour 20 minutes"), ("en", 61, "1 hour 1 minute"), ("en", 0, "0 minutes"),
-])
+@pytest.mark.parametrize(
+    ("locale", "minutes", "words"),
+    [
+        ("vi", 80, "1 giờ 20 phút"),
+        ("vi", 45, "45 phút"),
+        ("vi", 120, "2 giờ"),
+        ("en", 80, "1 hour 20 minutes"),
+        ("en", 61, "1 hour 1 minute"),
+        ("en", 0, "0 minutes"),
+    ],
+)
 def test_durations_are_in_words(app, locale, minutes, words):
     with app.test_request_context("/path"), force_locale(locale):
         assert duration_label(minutes) == words
@@ -51,8 +61,12 @@ def test_the_vietnamese_learner_sees_dates_as_dd_mm_yyyy(browser, platform, sess
     assert "còn khoảng 1 giờ 58 phút" in path  # the time left, in words
     for key in ("search-basics", "search-queries"):
         post(browser.client, f"/path/steps/{key}/done", {}, f"/path/steps/{key}")
-    post(browser.client, "/path/steps/check-search/checkpoint", {"q0": "1"},
-         "/path/steps/check-search")
+    post(
+        browser.client,
+        "/path/steps/check-search/checkpoint",
+        {"q0": "1"},
+        "/path/steps/check-search",
+    )
     page = page_of(browser.client, "/path/skills")
     today = clock.now()
     assert f"Câu trả lời gần nhất ngày {today:%d/%m/%Y}:" in page

@@ -26,8 +26,9 @@ CONTENT = Path(__file__).resolve().parents[2] / "service/demo/content"
 
 
 def template_path(session, platform, language="en"):
-    tenant_id = session.scalars(select(Deployment.tenant_id).where(
-        Deployment.platform_id == platform.platform_id)).first()
+    tenant_id = session.scalars(
+        select(Deployment.tenant_id).where(Deployment.platform_id == platform.platform_id)
+    ).first()
     draft = load_path(json.loads((CONTENT / f"digital_skills.{language}.json").read_text()))
     version = create_path(session, draft, now=utcnow(), tenant_id=tenant_id, is_template=True)
     session.commit()
@@ -36,8 +37,7 @@ def template_path(session, platform, language="en"):
 
 def deep_link_launch(browser, platform, who=TEACHER, **settings):
     auth = browser.start(platform, who)
-    body = platform.claims(auth["nonce"], TOOL_BASE, who,
-                           message_type=claims.DEEP_LINKING_REQUEST)
+    body = platform.claims(auth["nonce"], TOOL_BASE, who, message_type=claims.DEEP_LINKING_REQUEST)
     body[claims.DEEP_LINKING_SETTINGS].update(data="opaque-42", **settings)
     body.pop(claims.RESOURCE_LINK, None)
     return browser.post_launch(platform.sign(body), auth["state"])
@@ -62,9 +62,14 @@ def test_teacher_places_two_paths_and_a_learner_opens_one(browser, platform, ses
     page = browser.client.get("/teach/deep-link").get_data(as_text=True)
     assert "Digital skills for lifelong learners" in page and "Shared templates" in page
 
-    answer = browser.client.post("/teach/deep-link", data={
-        "csrf_token": token(page), f"path-{english.path_id}": str(english.path_id),
-        f"path-{vietnamese.path_id}": str(vietnamese.path_id)})
+    answer = browser.client.post(
+        "/teach/deep-link",
+        data={
+            "csrf_token": token(page),
+            f"path-{english.path_id}": str(english.path_id),
+            f"path-{vietnamese.path_id}": str(vietnamese.path_id),
+        },
+    )
     text = answer.get_data(as_text=True)
     assert answer.status_code == 200
     assert f'action="{platform.issuer}/deep-link-return"' in text
@@ -94,15 +99,18 @@ def test_teacher_places_two_paths_and_a_learner_opens_one(browser, platform, ses
 def test_cancel_returns_no_items_and_data_is_omitted_when_not_sent(browser, platform, session):
     template_path(session, platform)
     auth = browser.start(platform, TEACHER)
-    body = platform.claims(auth["nonce"], TOOL_BASE, TEACHER,
-                           message_type=claims.DEEP_LINKING_REQUEST)
+    body = platform.claims(
+        auth["nonce"], TOOL_BASE, TEACHER, message_type=claims.DEEP_LINKING_REQUEST
+    )
     body[claims.DEEP_LINKING_SETTINGS].pop("data")
     browser.post_launch(platform.sign(body), auth["state"])
     page = browser.client.get("/teach/deep-link").get_data(as_text=True)
-    answer = browser.client.post("/teach/deep-link", data={"csrf_token": token(page),
-                                                           "cancel": "1"})
-    body = verify_with_published_keys(browser.client,
-                                      returned_jwt(answer.get_data(as_text=True)), platform)
+    answer = browser.client.post(
+        "/teach/deep-link", data={"csrf_token": token(page), "cancel": "1"}
+    )
+    body = verify_with_published_keys(
+        browser.client, returned_jwt(answer.get_data(as_text=True)), platform
+    )
     assert body[CONTENT_ITEMS] == [] and DATA not in body
 
 
@@ -111,16 +119,23 @@ def test_single_item_lms_gets_radio_buttons_and_refuses_two(browser, platform, s
     deep_link_launch(browser, platform, accept_multiple=False, accept_lineitem=False)
     page = browser.client.get("/teach/deep-link").get_data(as_text=True)
     assert 'type="radio" name="path"' in page and 'type="checkbox"' not in page
-    answer = browser.client.post("/teach/deep-link", data={
-        "csrf_token": token(page), "path": str(first.path_id)})
-    body = verify_with_published_keys(browser.client,
-                                      returned_jwt(answer.get_data(as_text=True)), platform)
+    answer = browser.client.post(
+        "/teach/deep-link", data={"csrf_token": token(page), "path": str(first.path_id)}
+    )
+    body = verify_with_published_keys(
+        browser.client, returned_jwt(answer.get_data(as_text=True)), platform
+    )
     assert len(body[CONTENT_ITEMS]) == 1 and "lineItem" not in body[CONTENT_ITEMS][0]
     deep_link_launch(browser, platform, accept_multiple=False)
     page = browser.client.get("/teach/deep-link").get_data(as_text=True)
-    refused = browser.client.post("/teach/deep-link", data={
-        "csrf_token": token(page), f"path-{first.path_id}": str(first.path_id),
-        f"path-{second.path_id}": str(second.path_id)})
+    refused = browser.client.post(
+        "/teach/deep-link",
+        data={
+            "csrf_token": token(page),
+            f"path-{first.path_id}": str(first.path_id),
+            f"path-{second.path_id}": str(second.path_id),
+        },
+    )
     assert refused.status_code == 400
 
 
@@ -132,13 +147,16 @@ def test_lms_that_accepts_no_links_is_told_so(browser, platform, session):
 
 # -- bad input -------------------------------------------------------------------------------
 
+
 def test_path_of_another_course_is_refused(browser, platform, second_platform, session):
     foreign = template_path(session, second_platform)
     deep_link_launch(browser, platform)
     page = browser.client.get("/teach/deep-link").get_data(as_text=True)
     assert foreign.title not in page
-    response = browser.client.post("/teach/deep-link", data={
-        "csrf_token": token(page), f"path-{foreign.path_id}": str(foreign.path_id)})
+    response = browser.client.post(
+        "/teach/deep-link",
+        data={"csrf_token": token(page), f"path-{foreign.path_id}": str(foreign.path_id)},
+    )
     assert response.status_code == 404 and "not available" in response.get_data(as_text=True)
 
 
@@ -146,9 +164,14 @@ def test_forged_data_field_is_refused(browser, platform, session):
     version = template_path(session, platform)
     deep_link_launch(browser, platform)
     page = browser.client.get("/teach/deep-link").get_data(as_text=True)
-    response = browser.client.post("/teach/deep-link", data={
-        "csrf_token": token(page), f"path-{version.path_id}": str(version.path_id),
-        "data": "forged"})
+    response = browser.client.post(
+        "/teach/deep-link",
+        data={
+            "csrf_token": token(page),
+            f"path-{version.path_id}": str(version.path_id),
+            "data": "forged",
+        },
+    )
     assert response.status_code == 400 and "data" in response.get_data(as_text=True)
 
 
@@ -163,20 +186,26 @@ def test_deep_link_page_needs_a_deep_link_launch(browser, platform, session):
     assert browser.client.get("/teach/deep-link").status_code == 403
 
 
-@pytest.mark.parametrize("custom", [
-    {"path_id": "999999"}, {"path_id": "abc"}, {"path_id": "²"}, {"path_id": "9" * 40},
-    {"library_entry": "no-such-entry", "library_version": "1"},
-    {"library_entry": "x" * 5000, "library_version": "²"},
-])
-def test_resource_link_with_a_foreign_or_bad_path_id_assigns_nothing(browser, platform,
-                                                                     session, custom):
+@pytest.mark.parametrize(
+    "custom",
+    [
+        {"path_id": "999999"},
+        {"path_id": "abc"},
+        {"path_id": "²"},
+        {"path_id": "9" * 40},
+        {"library_entry": "no-such-entry", "library_version": "1"},
+        {"library_entry": "x" * 5000, "library_version": "²"},
+    ],
+)
+def test_resource_link_with_a_foreign_or_bad_path_id_assigns_nothing(
+    browser, platform, session, custom
+):
     response = browser.launch(platform, LEARNER, **{claims.CUSTOM: custom})
     assert response.status_code in (200, 404)
     assert session.scalar(select(func.count()).select_from(Assignment)) == 0
 
 
-def test_selection_offers_creating_a_path_and_hides_unpublished_ones(browser, platform,
-                                                                     session):
+def test_selection_offers_creating_a_path_and_hides_unpublished_ones(browser, platform, session):
     from paths.catalog import LearningPath
 
     template_path(session, platform)
@@ -192,7 +221,10 @@ def test_selection_offers_creating_a_path_and_hides_unpublished_ones(browser, pl
 @pytest.mark.parametrize("version", ["²", "-1", "9" * 40, ""])
 def test_a_bad_path_version_in_the_link_assigns_the_latest(browser, platform, session, version):
     template = template_path(session, platform)
-    response = browser.launch(platform, LEARNER, **{claims.CUSTOM: {
-        "path_id": str(template.path_id), "path_version": version}})
+    response = browser.launch(
+        platform,
+        LEARNER,
+        **{claims.CUSTOM: {"path_id": str(template.path_id), "path_version": version}},
+    )
     assert response.status_code == 303
     assert session.scalars(select(Assignment)).one().path_version_id == template.id

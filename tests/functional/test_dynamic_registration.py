@@ -24,8 +24,9 @@ def moodle(app, platform_server) -> RegisteringLms:
 
 @pytest.fixture
 def canvas(app, platform_server) -> RegisteringLms:
-    return RegisteringLms(TestPlatform(platform_server, name="canvas-dr", client_id="-"),
-                          style="canvas")
+    return RegisteringLms(
+        TestPlatform(platform_server, name="canvas-dr", client_id="-"), style="canvas"
+    )
 
 
 def register(client, lms: RegisteringLms, **invite):
@@ -34,8 +35,9 @@ def register(client, lms: RegisteringLms, **invite):
 
 def registered(session, lms: RegisteringLms) -> Platform:
     """The stored platform; the test LMS then launches with the client id it issued."""
-    row = session.scalars(select(Platform).where(Platform.issuer == lms.platform.issuer)
-                          .order_by(Platform.id.desc())).first()
+    row = session.scalars(
+        select(Platform).where(Platform.issuer == lms.platform.issuer).order_by(Platform.id.desc())
+    ).first()
     lms.platform.client_id = row.client_id
     lms.platform.platform_id = row.id
     return row
@@ -49,8 +51,9 @@ def stored(session) -> list[tuple]:
 
 def test_registration_pages_are_html(client, moodle):
     done = register(client, moodle)
-    refused = client.get("/lti/register", query_string={
-        "openid_configuration": "http://127.0.0.1:9/nothing-here"})
+    refused = client.get(
+        "/lti/register", query_string={"openid_configuration": "http://127.0.0.1:9/nothing-here"}
+    )
     assert done.status_code == 200 and done.headers["Content-Type"] == "text/html; charset=utf-8"
     assert refused.status_code >= 400
     assert refused.headers["Content-Type"] == "text/html; charset=utf-8"
@@ -61,13 +64,24 @@ def test_moodle_registers_in_one_step_and_then_launches(client, browser, session
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page
     assert "Registration complete, you can close this window" in page
-    assert "(window.opener || window.parent).postMessage({subject: 'org.imsglobal.lti.close'}" \
+    assert (
+        "(window.opener || window.parent).postMessage({subject: 'org.imsglobal.lti.close'}"
         ", '*')" in page
+    )
     platform = registered(session, moodle)
-    assert (platform.client_id, platform.auth_login_url, platform.auth_token_url,
-            platform.key_set_url, platform.auth_audience) == (
-        "moodle-client-1", f"{moodle.platform.issuer}/auth", f"{moodle.platform.issuer}/token",
-        moodle.platform.jwks_url, None)
+    assert (
+        platform.client_id,
+        platform.auth_login_url,
+        platform.auth_token_url,
+        platform.key_set_url,
+        platform.auth_audience,
+    ) == (
+        "moodle-client-1",
+        f"{moodle.platform.issuer}/auth",
+        f"{moodle.platform.issuer}/token",
+        moodle.platform.jwks_url,
+        None,
+    )
     assert platform.name.startswith("Moodle at 127.0.0.1:")
     assert [(d.deployment_id, d.enabled) for d in platform.deployments] == [("1", True)]
     assert platform.accepts_new_deployments is False
@@ -87,21 +101,27 @@ def test_the_registration_posted_is_what_an_lms_needs(client, moodle):
     assert body["redirect_uris"] == ["http://localhost/lti/launch"]
     assert body["jwks_uri"] == "http://localhost/lti/jwks"
     assert body["token_endpoint_auth_method"] == "private_key_jwt"
-    assert body["scope"].split(" ") == [AGS + "lineitem", AGS + "result.readonly",
-                                        AGS + "score", NRPS]
+    assert body["scope"].split(" ") == [
+        AGS + "lineitem",
+        AGS + "result.readonly",
+        AGS + "score",
+        NRPS,
+    ]
     assert body["logo_uri"] == "http://localhost/static/selfpath-logo.svg"
     assert (body["client_name"], body["client_name#vi"]) == (
-        "Selfpath", "Selfpath – Lộ trình tự học")
+        "Selfpath",
+        "Selfpath – Lộ trình tự học",
+    )
     tool = body[TOOL_CONFIGURATION]
     assert tool["domain"] == "localhost"
     assert tool["target_link_uri"] == "http://localhost/lti/launch"
-    assert tool["claims"] == ["iss", "sub", "name", "given_name", "family_name", "email",
-                              "locale"]
+    assert tool["claims"] == ["iss", "sub", "name", "given_name", "family_name", "email", "locale"]
     assert isinstance(tool["custom_parameters"], dict) and tool["description"]
     messages = {m["type"]: m for m in tool["messages"]}
     assert set(messages) == {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
     assert {"link_selection", "assignment_selection"} <= set(
-        messages["LtiDeepLinkingRequest"]["placements"])
+        messages["LtiDeepLinkingRequest"]["placements"]
+    )
     assert messages["LtiResourceLinkRequest"]["placements"] == ["course_navigation"]
     assert all(m["target_link_uri"] == "http://localhost/lti/launch" for m in messages.values())
 
@@ -111,8 +131,9 @@ def test_the_logo_offered_to_the_lms_is_served(client):
         assert response.status_code == 200 and b"<svg" in response.data
 
 
-def test_canvas_registers_with_the_token_and_its_deployments_launch(client, browser, session,
-                                                                    canvas):
+def test_canvas_registers_with_the_token_and_its_deployments_launch(
+    client, browser, session, canvas
+):
     response = register(client, canvas)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert canvas.received[0].authorization == "Bearer registration-token-1"
@@ -139,8 +160,7 @@ def test_older_moodle_configuration_is_understood(client, browser, session, mood
     assert browser.launch(moodle.platform).status_code == 200
 
 
-def test_a_second_registration_adds_a_client_and_keeps_the_first(client, browser, session,
-                                                                 moodle):
+def test_a_second_registration_adds_a_client_and_keeps_the_first(client, browser, session, moodle):
     register(client, moodle)
     first = registered(session, moodle)
     assert register(client, moodle).status_code == 200
@@ -161,14 +181,18 @@ def assert_nothing_stored(session, response, status, code, words):
 
 def test_registration_needs_the_lms_configuration_address(client, session):
     response = client.get("/lti/register")
-    assert_nothing_stored(session, response, 400, "missing_openid_configuration",
-                          "paste it into your LMS")
+    assert_nothing_stored(
+        session, response, 400, "missing_openid_configuration", "paste it into your LMS"
+    )
 
 
-@pytest.mark.parametrize(("token", "words"), [
-    (None, "the registration token is needed and none was given (HTTP 401"),
-    ("not-the-token", "the registration token was refused (HTTP 401"),
-])
+@pytest.mark.parametrize(
+    ("token", "words"),
+    [
+        (None, "the registration token is needed and none was given (HTTP 401"),
+        ("not-the-token", "the registration token was refused (HTTP 401"),
+    ],
+)
 def test_missing_or_wrong_registration_token(client, session, canvas, token, words):
     response = register(client, canvas, **canvas.invite(token))
     assert_nothing_stored(session, response, 400, "registration_token_refused", words)
@@ -176,15 +200,17 @@ def test_missing_or_wrong_registration_token(client, session, canvas, token, wor
 
 def test_wrong_token_refused_at_the_registration_endpoint(client, session, moodle):
     response = register(client, moodle, **moodle.invite("stale-token"))
-    assert_nothing_stored(session, response, 400, "registration_token_refused",
-                          moodle.registration_endpoint)
+    assert_nothing_stored(
+        session, response, 400, "registration_token_refused", moodle.registration_endpoint
+    )
 
 
 def test_issuer_on_another_origin_is_refused(client, session, moodle):
     moodle.configuration_changes["issuer"] = "https://lms.example.edu"
     response = register(client, moodle)
-    assert_nothing_stored(session, response, 400, "issuer_mismatch",
-                          "names the issuer https://lms.example.edu")
+    assert_nothing_stored(
+        session, response, 400, "issuer_mismatch", "names the issuer https://lms.example.edu"
+    )
     assert [r.method for r in moodle.received] == ["GET"]  # nothing was posted
 
 
@@ -196,30 +222,47 @@ def test_issuer_on_another_port_is_refused(client, session, moodle):
 
 def test_unreachable_lms(client, session):
     url = f"http://127.0.0.1:{free_port()}/mod/lti/openid-configuration.php"
-    response = client.get("/lti/register", query_string={"openid_configuration": url,
-                                                         "registration_token": "t"})
-    assert_nothing_stored(session, response, 502, "platform_unreachable",
-                          "Selfpath could not reach")
+    response = client.get(
+        "/lti/register", query_string={"openid_configuration": url, "registration_token": "t"}
+    )
+    assert_nothing_stored(
+        session, response, 502, "platform_unreachable", "Selfpath could not reach"
+    )
 
 
 def test_plain_http_to_another_host_is_refused(client, session):
-    response = client.get("/lti/register", query_string={
-        "openid_configuration": "http://lms.example.edu/.well-known/openid-configuration"})
+    response = client.get(
+        "/lti/register",
+        query_string={
+            "openid_configuration": "http://lms.example.edu/.well-known/openid-configuration"
+        },
+    )
     assert_nothing_stored(session, response, 400, "insecure_platform_url", "https://")
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    ({"registration_endpoint": DROP}, "no usable &#39;registration_endpoint&#39;"),
-    ({"jwks_uri": "not a url"}, "no usable &#39;jwks_uri&#39;"),
-    ({"issuer": DROP}, "no usable &#39;issuer&#39;"),
-    ({"id_token_signing_alg_values_supported": ["HS256"]}, "&#39;RS256&#39;"),
-    ({"response_types_supported": ["code"]}, "&#39;id_token&#39;"),
-    ({"https://purl.imsglobal.org/spec/lti-platform-configuration": DROP},
-     "lti-platform-configuration"),
-    ({"https://purl.imsglobal.org/spec/lti-platform-configuration": {
-        "product_family_code": "moodle", "messages_supported": [
-            {"type": "LtiResourceLinkRequest"}]}}, "LtiDeepLinkingRequest"),
-])
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"registration_endpoint": DROP}, "no usable &#39;registration_endpoint&#39;"),
+        ({"jwks_uri": "not a url"}, "no usable &#39;jwks_uri&#39;"),
+        ({"issuer": DROP}, "no usable &#39;issuer&#39;"),
+        ({"id_token_signing_alg_values_supported": ["HS256"]}, "&#39;RS256&#39;"),
+        ({"response_types_supported": ["code"]}, "&#39;id_token&#39;"),
+        (
+            {"https://purl.imsglobal.org/spec/lti-platform-configuration": DROP},
+            "lti-platform-configuration",
+        ),
+        (
+            {
+                "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                    "product_family_code": "moodle",
+                    "messages_supported": [{"type": "LtiResourceLinkRequest"}],
+                }
+            },
+            "LtiDeepLinkingRequest",
+        ),
+    ],
+)
 def test_configuration_without_what_selfpath_needs(client, session, moodle, change, words):
     moodle.configuration_changes.update(change)
     response = register(client, moodle)
@@ -233,18 +276,40 @@ def test_configuration_that_is_not_json(client, session, moodle, platform_server
     assert_nothing_stored(session, response, 502, "platform_not_json", "is not JSON")
 
 
-@pytest.mark.parametrize(("answer", "status", "code", "words"), [
-    (Response(json.dumps({"error": "invalid_client_metadata",
-                          "error_description": "redirect_uris must be https"}), status=400,
-              mimetype="application/json"),
-     502, "platform_error", "HTTP 400 from"),
-    (Response("upstream timed out", status=503), 502, "platform_error", "HTTP 503"),
-    (Response("<html>oops</html>", status=200), 502, "platform_not_json", "is not JSON"),
-    (Response(json.dumps({"client_name": "Selfpath"}), mimetype="application/json"),
-     502, "registration_unusable", "has no client_id"),
-    (Response(json.dumps(["client_id", "x"]), mimetype="application/json"),
-     502, "registration_unusable", "is not a JSON object"),
-])
+@pytest.mark.parametrize(
+    ("answer", "status", "code", "words"),
+    [
+        (
+            Response(
+                json.dumps(
+                    {
+                        "error": "invalid_client_metadata",
+                        "error_description": "redirect_uris must be https",
+                    }
+                ),
+                status=400,
+                mimetype="application/json",
+            ),
+            502,
+            "platform_error",
+            "HTTP 400 from",
+        ),
+        (Response("upstream timed out", status=503), 502, "platform_error", "HTTP 503"),
+        (Response("<html>oops</html>", status=200), 502, "platform_not_json", "is not JSON"),
+        (
+            Response(json.dumps({"client_name": "Selfpath"}), mimetype="application/json"),
+            502,
+            "registration_unusable",
+            "has no client_id",
+        ),
+        (
+            Response(json.dumps(["client_id", "x"]), mimetype="application/json"),
+            502,
+            "registration_unusable",
+            "is not a JSON object",
+        ),
+    ],
+)
 def test_registration_endpoint_failures(client, session, moodle, answer, status, code, words):
     moodle.answer = lambda body: answer
     response = register(client, moodle)
@@ -252,9 +317,13 @@ def test_registration_endpoint_failures(client, session, moodle, answer, status,
 
 
 def test_the_lms_error_description_is_shown(client, session, moodle):
-    moodle.answer = lambda body: Response(json.dumps({
-        "error": "invalid_client_metadata", "error_description": "redirect_uris must be https"}),
-        status=400, mimetype="application/json")
+    moodle.answer = lambda body: Response(
+        json.dumps(
+            {"error": "invalid_client_metadata", "error_description": "redirect_uris must be https"}
+        ),
+        status=400,
+        mimetype="application/json",
+    )
     page = register(client, moodle).get_data(as_text=True)
     assert "redirect_uris must be https" in page
 
@@ -294,7 +363,8 @@ def test_with_approval_a_registration_is_recorded_inactive(approval, client, ses
 
 
 def test_launches_from_a_registration_awaiting_approval_are_refused_and_logged(
-        approval, client, browser, session, moodle):
+    approval, client, browser, session, moodle
+):
     register(client, moodle)
     registered(session, moodle)
     moodle.platform.deployment_ids = ("1",)

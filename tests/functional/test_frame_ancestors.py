@@ -28,10 +28,17 @@ def frame_ancestors(response) -> str:
 @pytest.fixture
 def other_school(session) -> Platform:
     """Platform B: registered and enabled, on another origin than the test platform A."""
-    platform = add_platform(session, PlatformDetails(
-        name="Other school", issuer=OTHER_SCHOOL, client_id="b-1",
-        auth_login_url=OTHER_SCHOOL + "/auth", auth_token_url=OTHER_SCHOOL + "/token",
-        key_set_url=OTHER_SCHOOL + "/jwks"))
+    platform = add_platform(
+        session,
+        PlatformDetails(
+            name="Other school",
+            issuer=OTHER_SCHOOL,
+            client_id="b-1",
+            auth_login_url=OTHER_SCHOOL + "/auth",
+            auth_token_url=OTHER_SCHOOL + "/token",
+            key_set_url=OTHER_SCHOOL + "/jwks",
+        ),
+    )
     session.commit()
     return platform
 
@@ -58,22 +65,23 @@ def test_a_session_is_framed_by_its_own_platform_only(other_school, learner, pla
     assert OTHER_SCHOOL not in page.headers["Content-Security-Policy"]
 
 
-def test_the_page_a_launch_lands_on_is_framed_by_the_launching_platform(browser, platform,
-                                                                        other_school):
+def test_the_page_a_launch_lands_on_is_framed_by_the_launching_platform(
+    browser, platform, other_school
+):
     response = browser.launch(platform, LEARNER)  # no path assigned: a page, not a redirect
     assert response.status_code == 200
     assert frame_ancestors(response) == f"'self' {platform.server.base_url}"
 
 
 def test_a_session_that_names_only_its_tenant_is_still_framed_by_its_platform(
-        other_school, learner, platform):
+    other_school, learner, platform
+):
     with learner.session_transaction() as stored:  # a session from before the change
         stored.pop("platform_id")
     assert frame_ancestors(learner.get("/path")) == f"'self' {platform.server.base_url}"
 
 
-def test_a_disabled_platform_stops_framing_within_the_cache_time(clock, learner, platform,
-                                                                 session):
+def test_a_disabled_platform_stops_framing_within_the_cache_time(clock, learner, platform, session):
     origin = platform.server.base_url
     assert frame_ancestors(learner.get("/path")) == f"'self' {origin}"
     session.get(Platform, platform.platform_id).enabled = False  # another instance's admin
@@ -104,15 +112,13 @@ def test_pages_cost_no_query_for_the_frame_policy_once_cached(learner, platform)
     assert len(cold) == len(warm) + 1
 
 
-def test_the_platform_storage_login_page_is_framed_by_its_platform(browser, platform,
-                                                                   other_school):
+def test_the_platform_storage_login_page_is_framed_by_its_platform(browser, platform, other_school):
     response = browser.login(platform, lti_storage_target="post_message_forwarding")
     assert response.status_code == 200
     assert frame_ancestors(response) == f"'self' {platform.server.base_url}"
 
 
-def test_a_refused_launch_shows_its_reason_in_the_platform_frame(browser, platform,
-                                                                 other_school):
+def test_a_refused_launch_shows_its_reason_in_the_platform_frame(browser, platform, other_school):
     auth = browser.start(platform)
     body = platform.claims(auth["nonce"], TOOL_BASE, LEARNER, exp=1)  # long expired
     response = browser.post_launch(platform.sign(body), auth["state"])
@@ -124,16 +130,17 @@ def test_a_disabled_platform_frames_not_even_its_refusals(browser, platform, ses
     auth = browser.start(platform)
     session.get(Platform, platform.platform_id).enabled = False
     session.commit()
-    response = browser.post_launch(platform.sign(platform.claims(auth["nonce"], TOOL_BASE)),
-                                   auth["state"])
-    assert response.status_code == 403 and "platform_disabled" in response.get_data(
-        as_text=True)
+    response = browser.post_launch(
+        platform.sign(platform.claims(auth["nonce"], TOOL_BASE)), auth["state"]
+    )
+    assert response.status_code == 403 and "platform_disabled" in response.get_data(as_text=True)
     assert frame_ancestors(response) == "'self'"
     assert session.scalars(select(Platform.enabled)).all() == [False]
 
 
 def test_a_launch_refused_before_its_token_is_read_is_framed_by_the_login_platform(
-        browser, platform, other_school):
+    browser, platform, other_school
+):
     auth = browser.start(platform)
     token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
     browser.client.delete_cookie(f"lti_state_{auth['state']}", path="/lti")  # storage only

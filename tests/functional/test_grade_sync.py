@@ -23,13 +23,15 @@ from tests.platform import LEARNER
 
 
 def test_a_launch_keeps_the_gradebook_endpoint_and_progress_reaches_the_lms(
-        browser, platform, session, gradebook, worker):
+    browser, platform, session, gradebook, worker
+):
     from tests.functional.test_learner_journey import assign_demo_path, post
 
     assign_demo_path(session, platform)
     line_item = gradebook.add_line_item(resource_link_id=LEARNER.resource_link_id)
-    response = browser.launch(platform, LEARNER,
-                              **{claims.AGS_ENDPOINT: gradebook.claim(line_item)})
+    response = browser.launch(
+        platform, LEARNER, **{claims.AGS_ENDPOINT: gradebook.claim(line_item)}
+    )
     assert response.status_code == 303
     endpoint = session.scalars(select(AgsEndpoint)).one()
     assert endpoint.lineitem_url == line_item and endpoint.lineitems_url.endswith("?type_id=3")
@@ -49,7 +51,8 @@ def test_a_launch_keeps_the_gradebook_endpoint_and_progress_reaches_the_lms(
 
 
 def test_lms_down_for_a_while_then_every_final_score_arrives_once(
-        platform, session, gradebook, worker):
+    platform, session, gradebook, worker
+):
     activity = linked_activity(session, platform, gradebook.claim(gradebook.add_line_item()))
     people = learners(session, platform, activity, 6)
     gradebook.down = True
@@ -70,7 +73,8 @@ def test_lms_down_for_a_while_then_every_final_score_arrives_once(
     gradebook.down = False
     drain(worker, session)
     assert sorted(r.user_id for r in gradebook.received) == sorted(
-        f"link-1-u{n}" for n in range(6))  # each learner's score arrived once
+        f"link-1-u{n}" for n in range(6)
+    )  # each learner's score arrived once
     assert gradebook.final()["link-1-u0"] == 20.0 and gradebook.final()["link-1-u5"] == 10.0
     assert states(session, people) == ["sent"] * 6 and gradebook.stale == []
 
@@ -87,8 +91,7 @@ def test_retry_after_is_honoured(platform, session, gradebook, worker):
     assert (status, ok) == (429, 200) and second - first >= 1.0
 
 
-def test_one_token_per_platform_and_scope_set_while_it_is_valid(
-        platform, session, gradebook):
+def test_one_token_per_platform_and_scope_set_while_it_is_valid(platform, session, gradebook):
     from tests.grades import quick_worker
 
     worker = quick_worker(batch=3)
@@ -99,9 +102,14 @@ def test_one_token_per_platform_and_scope_set_while_it_is_valid(
         assert len(gradebook.received) == 8 and gradebook.token_requests == 1
 
         from lti.ags_endpoint import SCORE
+
         gradebook.expires_in = 1  # tokens from now on last a second
-        other = linked_activity(session, platform, gradebook.claim(
-            gradebook.add_line_item(resource_link_id="link-2"), scopes=[SCORE]), link="link-2")
+        other = linked_activity(
+            session,
+            platform,
+            gradebook.claim(gradebook.add_line_item(resource_link_id="link-2"), scopes=[SCORE]),
+            link="link-2",
+        )
         people = learners(session, platform, other, 2)
         drain(worker, session)
         assert gradebook.token_requests == 2  # another scope set, another token
@@ -116,20 +124,25 @@ def test_one_token_per_platform_and_scope_set_while_it_is_valid(
 
 
 def test_a_missing_line_item_is_created_once_for_the_resource_link(
-        platform, session, gradebook, worker):
+    platform, session, gradebook, worker
+):
     activity = linked_activity(session, platform, gradebook.claim(None))
     learners(session, platform, activity, 3)
     drain(worker, session)
     [item] = gradebook.line_items.values()
-    assert (item["resourceLinkId"], item["label"], item["scoreMaximum"]) == \
-        ("link-1", "Cells path", 100.0)
+    assert (item["resourceLinkId"], item["label"], item["scoreMaximum"]) == (
+        "link-1",
+        "Cells path",
+        100.0,
+    )
     endpoint = session.scalars(select(AgsEndpoint)).one()
     assert endpoint.lineitem_url == item["id"] and endpoint.line_item_created
     assert {r.line_item for r in gradebook.received} == {"1"} and len(gradebook.received) == 3
 
 
 def test_an_existing_line_item_for_the_link_is_found_not_duplicated(
-        platform, session, gradebook, worker):
+    platform, session, gradebook, worker
+):
     gradebook.add_line_item(resource_link_id="other")
     existing = gradebook.add_line_item(resource_link_id="link-1")
     activity = linked_activity(session, platform, gradebook.claim(None))
@@ -150,8 +163,10 @@ def test_an_older_score_never_overwrites_a_newer_one(platform, session, gradeboo
     session.commit()
     grade_queue.acknowledged(session, claimed, worker="w", now=utcnow())
     session.commit()
-    assert (score_of(session, person).version,
-            delivery_of(session, person).acknowledged_version) == (2, 1)
+    assert (
+        score_of(session, person).version,
+        delivery_of(session, person).acknowledged_version,
+    ) == (2, 1)
     assert states(session, [person]) == ["pending"]
     drain(worker, session)
     [arrived] = gradebook.received

@@ -18,16 +18,22 @@ def refusal(status: int, words: str) -> tuple[int, dict[str, str], str]:
     return status, {"Content-Type": "application/json"}, json.dumps({"error": words})
 
 
-@pytest.mark.parametrize(("answer", "reason"), [
-    (refusal(400, "Incorrect score received"), "400 (Incorrect score received)"),
-    (refusal(403, "User cannot be graded"), "403 (User cannot be graded)"),
-    (refusal(404, "No such line item"), "404 (No such line item)"),
-    (refusal(422, "scoreGiven above maximum"), "422 (scoreGiven above maximum)"),
-    ((200, {"Content-Type": "text/html"}, "<html><body>Please log in</body></html>"),
-     "200 with a text/html page instead of accepting the score (Please log in)"),
-])
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        (refusal(400, "Incorrect score received"), "400 (Incorrect score received)"),
+        (refusal(403, "User cannot be graded"), "403 (User cannot be graded)"),
+        (refusal(404, "No such line item"), "404 (No such line item)"),
+        (refusal(422, "scoreGiven above maximum"), "422 (scoreGiven above maximum)"),
+        (
+            (200, {"Content-Type": "text/html"}, "<html><body>Please log in</body></html>"),
+            "200 with a text/html page instead of accepting the score (Please log in)",
+        ),
+    ],
+)
 def test_a_refused_score_is_held_with_the_lms_reason_until_resync(
-        platform, session, gradebook, worker, answer, reason):
+    platform, session, gradebook, worker, answer, reason
+):
     activity = linked_activity(session, platform, gradebook.claim(gradebook.add_line_item()))
     people = learners(session, platform, activity, 2)
     gradebook.scripted.append(answer)
@@ -55,7 +61,8 @@ def test_a_401_gets_one_fresh_token_then_is_recorded(platform, session, gradeboo
 
 
 def test_a_token_endpoint_that_refuses_the_assertion_is_recorded(
-        platform, session, gradebook, worker):
+    platform, session, gradebook, worker
+):
     activity = linked_activity(session, platform, gradebook.claim(gradebook.add_line_item()))
     [person] = learners(session, platform, activity, 1)
     gradebook.tool_jwks = lambda: {"keys": []}  # the LMS does not know Selfpath's key
@@ -69,13 +76,15 @@ def test_a_token_endpoint_answering_nonsense_is_recorded(platform, session, grad
     activity = linked_activity(session, platform, gradebook.claim(gradebook.add_line_item()))
     [person] = learners(session, platform, activity, 1)
     platform.server.routes[f"/{platform.name}/token"] = lambda request: Response(
-        json.dumps({"token_type": "Bearer"}), mimetype="application/json")
+        json.dumps({"token_type": "Bearer"}), mimetype="application/json"
+    )
     assert worker.run_batch(session).failed == 1
     assert "no access_token" in delivery_of(session, person).last_error
 
 
 def test_a_line_item_from_another_platform_in_a_forged_claim_gets_nothing(
-        platform, session, gradebook, worker):
+    platform, session, gradebook, worker
+):
     elsewhere = PlatformServer()
     try:
         forged = f"{elsewhere.base_url}/moodle/ags/lineitems/1/lineitem?type_id=3"
@@ -89,15 +98,27 @@ def test_a_line_item_from_another_platform_in_a_forged_claim_gets_nothing(
         elsewhere.close()
 
 
-@pytest.mark.parametrize(("claim", "words"), [
-    ({"scope": [LINEITEM], "lineitem": "LINE"}, "does not allow sending scores"),
-    ({"scope": [SCORE], "lineitems": "ITEMS"}, "do not let Selfpath create one"),
-    ({"scope": [SCORE, LINEITEM]}, "no line items address"),
-])
+@pytest.mark.parametrize(
+    ("claim", "words"),
+    [
+        ({"scope": [LINEITEM], "lineitem": "LINE"}, "does not allow sending scores"),
+        ({"scope": [SCORE], "lineitems": "ITEMS"}, "do not let Selfpath create one"),
+        ({"scope": [SCORE, LINEITEM]}, "no line items address"),
+    ],
+)
 def test_operations_the_claim_does_not_allow_are_not_attempted(
-        platform, session, gradebook, worker, claim, words):
-    claim = {k: (gradebook.add_line_item() if v == "LINE" else
-                 gradebook.lineitems_url if v == "ITEMS" else v) for k, v in claim.items()}
+    platform, session, gradebook, worker, claim, words
+):
+    claim = {
+        k: (
+            gradebook.add_line_item()
+            if v == "LINE"
+            else gradebook.lineitems_url
+            if v == "ITEMS"
+            else v
+        )
+        for k, v in claim.items()
+    }
     activity = linked_activity(session, platform, claim)
     [person] = learners(session, platform, activity, 1)
     assert worker.run_batch(session).failed == 1
@@ -106,7 +127,8 @@ def test_operations_the_claim_does_not_allow_are_not_attempted(
 
 
 def test_a_new_launch_with_a_new_endpoint_releases_held_scores(
-        platform, session, gradebook, worker):
+    platform, session, gradebook, worker
+):
     from lti.ags_endpoint import store_endpoint
     from paths.db import utcnow
 
@@ -114,8 +136,13 @@ def test_a_new_launch_with_a_new_endpoint_releases_held_scores(
     [person] = learners(session, platform, activity, 1)
     worker.run_batch(session)
     assert states(session, [person]) == ["failed"]
-    store_endpoint(session, activity.id, platform.platform_id,
-                   gradebook.claim(gradebook.add_line_item()), utcnow())
+    store_endpoint(
+        session,
+        activity.id,
+        platform.platform_id,
+        gradebook.claim(gradebook.add_line_item()),
+        utcnow(),
+    )
     session.commit()
     drain(worker, session)
     assert states(session, [person]) == ["sent"]

@@ -20,15 +20,38 @@ pytestmark = pytest.mark.workers
 
 
 @contextmanager
-def worker_process(database_url: str, instance: Path, *args: str,
-                   **env: str) -> Iterator[subprocess.Popen]:
-    environment = app_env(database_url, TOOL_BASE, instance, HTTP_TIMEOUT_SECONDS="1",
-                          GRADE_LEASE_SECONDS="2", GRADE_RETRY_BASE_SECONDS="0.05",
-                          GRADE_RETRY_MAX_SECONDS="0.5", **env)
-    command = [sys.executable, "-m", "flask", "--app", "wsgi:app", "worker",
-               "--idle-sleep", "0.1", *args]
-    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
+def worker_process(
+    database_url: str, instance: Path, *args: str, **env: str
+) -> Iterator[subprocess.Popen]:
+    environment = app_env(
+        database_url,
+        TOOL_BASE,
+        instance,
+        HTTP_TIMEOUT_SECONDS="1",
+        GRADE_LEASE_SECONDS="2",
+        GRADE_RETRY_BASE_SECONDS="0.05",
+        GRADE_RETRY_MAX_SECONDS="0.5",
+        **env,
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "wsgi:app",
+        "worker",
+        "--idle-sleep",
+        "0.1",
+        *args,
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         yield process
     finally:
@@ -64,12 +87,14 @@ def assert_in_order(gradebook) -> None:
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_older(
-        platform, session, gradebook, database_url, tmp_path):
+    platform, session, gradebook, database_url, tmp_path
+):
     gradebook.latency = 0.05
     activity = linked_activity(session, platform, gradebook.claim(gradebook.add_line_item()))
     people = learners(session, platform, activity, 16)
-    with worker_process(database_url, tmp_path, GRADE_BATCH_SIZE="8",
-                        GRADE_SEND_THREADS="2") as first:
+    with worker_process(
+        database_url, tmp_path, GRADE_BATCH_SIZE="8", GRADE_SEND_THREADS="2"
+    ) as first:
         wait_for(lambda: len(gradebook.received) >= 3)
         for person in people[:8]:  # newer scores while the batch is in flight
             finish(session, person, "search-queries")
@@ -87,26 +112,30 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_older(
         stop(second)
     finals = {f"link-1-u{n}": 20.0 if n < 12 else 10.0 for n in range(16)}
     assert gradebook.final() == finals
-    assert all(delivery_of(session, p).acknowledged_version == score_of(session, p).version
-               for p in people)
+    assert all(
+        delivery_of(session, p).acknowledged_version == score_of(session, p).version for p in people
+    )
     assert_in_order(gradebook)
 
 
-def test_two_workers_send_each_score_once(platform, session, gradebook, database_url,
-                                           tmp_path):
+def test_two_workers_send_each_score_once(platform, session, gradebook, database_url, tmp_path):
     if not database_url.startswith("postgresql"):
-        pytest.skip("several workers need PostgreSQL (FOR UPDATE SKIP LOCKED); "
-                    "on SQLite one worker runs")
+        pytest.skip(
+            "several workers need PostgreSQL (FOR UPDATE SKIP LOCKED); on SQLite one worker runs"
+        )
     gradebook.latency = 0.04
     activity = linked_activity(session, platform, gradebook.claim(gradebook.add_line_item()))
     people = learners(session, platform, activity, 24)
     options = {"GRADE_BATCH_SIZE": "4", "GRADE_SEND_THREADS": "1"}
-    with worker_process(database_url, tmp_path, **options) as one, \
-            worker_process(database_url, tmp_path, **options) as two:
+    with (
+        worker_process(database_url, tmp_path, **options) as one,
+        worker_process(database_url, tmp_path, **options) as two,
+    ):
         wait_for(lambda: not unsent(session))
         outputs = [stop(one), stop(two)]
     sent = [int(out.split("sent ")[1].split(",")[0]) for out in outputs]
     assert sum(sent) == 24 and min(sent) > 0, sent
     assert sorted(r.user_id for r in gradebook.received) == sorted(
-        f"link-1-u{n}" for n in range(24))
+        f"link-1-u{n}" for n in range(24)
+    )
     assert all(delivery_of(session, p).acknowledged_version == 1 for p in people)

@@ -32,13 +32,14 @@ def user_id(session, name: str) -> int:
 
 def test_the_heat_map_has_a_column_per_step_with_its_title(browser, classroom):
     page = browser.client.get("/teach").get_data(as_text=True)
-    region = re.search(r'<div class="map" role="region" aria-label="[^"]+" tabindex="0">',
-                       page)
+    region = re.search(r'<div class="map" role="region" aria-label="[^"]+" tabindex="0">', page)
     assert region, "the map scrolls sideways inside its own focusable region"
     head = section(page, '<table class="heat">', "</thead>")
     assert head.count('<th scope="col" class="step">') == STEPS
-    assert ('<abbr title="Write better search queries">2</abbr>'
-            '<span class="vh"> Write better search queries</span>') in head
+    assert (
+        '<abbr title="Write better search queries">2</abbr>'
+        '<span class="vh"> Write better search queries</span>'
+    ) in head
     assert '<th scope="col" class="sticky">' in head
     assert ".sticky{position:sticky;left:0" in page
 
@@ -56,8 +57,7 @@ def test_every_heat_map_cell_says_its_status_in_words(browser, classroom, sessio
     assert '<td class="c-todo" colspan="12"><span class="vh">To do: steps 1–12</span>' in dung
     assert "■" not in body and "·" not in body
     legend = section(page, 'data-testid="legend"', "</ul>")
-    assert all(word in legend for word in ("Done", "Tested out", "Checkpoint not passed",
-                                           "To do"))
+    assert all(word in legend for word in ("Done", "Tested out", "Checkpoint not passed", "To do"))
 
 
 def test_each_name_in_the_map_opens_the_learners_page(browser, classroom, session):
@@ -84,8 +84,7 @@ def test_checkpoint_pass_rates_per_question(browser, classroom, platform, sessio
 
     chi = session.scalars(select(User).where(User.name == "Chi")).one()
     enrollment = session.scalars(select(Enrollment).where(Enrollment.user_id == chi.id)).one()
-    submit_checkpoint(session, enrollment, "check-search",
-                      {0: "1", 1: "2", 2: "x"}, now=utcnow())
+    submit_checkpoint(session, enrollment, "check-search", {0: "1", 1: "2", 2: "x"}, now=utcnow())
     session.commit()
     page = browser.client.get("/teach").get_data(as_text=True)
     chart = section(page, 'id="questions-h"', "</details>")
@@ -95,8 +94,9 @@ def test_checkpoint_pass_rates_per_question(browser, classroom, platform, sessio
     assert "<td>1 of 2 (50%)</td>" in numbers and "<td>0 of 2 (0%)</td>" in numbers
 
 
-def test_the_dashboard_statements_stay_bounded_with_the_charts(browser, classroom, session,
-                                                               platform):
+def test_the_dashboard_statements_stay_bounded_with_the_charts(
+    browser, classroom, session, platform
+):
     small = count_queries(browser.client, "/teach")
     for n in range(20):
         enrollment = add_learner(session, platform, classroom, f"More {n}", utcnow())
@@ -158,8 +158,7 @@ def test_a_learner_who_has_not_opened_the_activity(browser, classroom, platform,
     assert 'data-testid="not-started"' in response.get_data(as_text=True)
 
 
-def test_learners_of_other_courses_are_not_found(browser, classroom, second_platform,
-                                                 session):
+def test_learners_of_other_courses_are_not_found(browser, classroom, second_platform, session):
     assign_demo_path(session, second_platform)
     other = session.scalars(select(Assignment).where(Assignment.id != classroom.id)).one()
     stranger = add_learner(session, second_platform, other, "Elsewhere", utcnow())
@@ -168,8 +167,9 @@ def test_learners_of_other_courses_are_not_found(browser, classroom, second_plat
         assert browser.client.get(f"/teach/learners/{learner}").status_code == 404
 
 
-def test_the_learners_page_is_for_the_activitys_teachers_only(browser, classroom, session,
-                                                             platform):
+def test_the_learners_page_is_for_the_activitys_teachers_only(
+    browser, classroom, session, platform
+):
     anh = user_id(session, "Anh")
     browser.launch(platform, LEARNER)
     assert browser.client.get(f"/teach/learners/{anh}").status_code == 403

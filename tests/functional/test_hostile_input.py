@@ -37,31 +37,110 @@ from tests.platform import LEARNER, TEACHER
 
 NUMBERS = ["0", "-1", str(2**31), str(2**63), str(10**20), "9" * 5000]
 BIG = NUMBERS[2:]  # beyond a 32-bit id: sent to every integer argument
-TEXTS = ["", "٣", "\u202eטקסט\u200f", "😀🇻🇳", "\x00\x07\x1b\x7f", "A" * 100_000,
-         "../../etc/passwd", "..%2f..%2f", "<script>alert(1)</script>", "%", "a[b][c]",
-         "' OR 1=1 --", "NaN", "1e400", "²"]
+TEXTS = [
+    "",
+    "٣",
+    "\u202eטקסט\u200f",
+    "😀🇻🇳",
+    "\x00\x07\x1b\x7f",
+    "A" * 100_000,
+    "../../etc/passwd",
+    "..%2f..%2f",
+    "<script>alert(1)</script>",
+    "%",
+    "a[b][c]",
+    "' OR 1=1 --",
+    "NaN",
+    "1e400",
+    "²",
+]
 VALUES = NUMBERS + TEXTS
 # Every field name a Selfpath form or query reads, so hostile values reach the parsers:
 # those of the pages, and those of the LTI and demo LMS endpoints.
-PAGE_FIELDS = ["enrollment_id", "path_id", "platform", "outcome", "page", "version",
-               "confidence", "reflection", "minutes_per_week", "target_date", "due_date",
-               "pacing_minutes_per_week", "question", "answer", "predicted", "q1", "title",
-               "description", "language", "kind", "minutes", "threshold", "direction",
-               "prompt", "choice_1", "correct", "accepted", "skill", "resource_url",
-               "prerequisites", "remedial_for", "path-1", "path", "cancel", "username",
-               "password", "sp"]
-LTI_FIELDS = ["state", "id_token", "lti_storage_binding", "error", "error_description", "iss",
-              "login_hint", "target_link_uri", "lti_message_hint", "client_id",
-              "lti_deployment_id", "lti_storage_target", "openid_configuration",
-              "registration_token", "storage", "JWT", "sp", "nonce", "redirect_uri"]
+PAGE_FIELDS = [
+    "enrollment_id",
+    "path_id",
+    "platform",
+    "outcome",
+    "page",
+    "version",
+    "confidence",
+    "reflection",
+    "minutes_per_week",
+    "target_date",
+    "due_date",
+    "pacing_minutes_per_week",
+    "question",
+    "answer",
+    "predicted",
+    "q1",
+    "title",
+    "description",
+    "language",
+    "kind",
+    "minutes",
+    "threshold",
+    "direction",
+    "prompt",
+    "choice_1",
+    "correct",
+    "accepted",
+    "skill",
+    "resource_url",
+    "prerequisites",
+    "remedial_for",
+    "path-1",
+    "path",
+    "cancel",
+    "username",
+    "password",
+    "sp",
+]
+LTI_FIELDS = [
+    "state",
+    "id_token",
+    "lti_storage_binding",
+    "error",
+    "error_description",
+    "iss",
+    "login_hint",
+    "target_link_uri",
+    "lti_message_hint",
+    "client_id",
+    "lti_deployment_id",
+    "lti_storage_target",
+    "openid_configuration",
+    "registration_token",
+    "storage",
+    "JWT",
+    "sp",
+    "nonce",
+    "redirect_uri",
+]
 QUERY_FIELDS = ["page", "platform", "outcome", "version", "path_id", "sp", "lang"]
 FIELDS = PAGE_FIELDS + LTI_FIELDS
 BODIES = [
     MultiDict({"a[b][c]": "x", "a[]": "1", "__proto__": "x", "x" * 5000: "y"}),
-    MultiDict([("path_id", "1"), ("path_id", "2"), ("enrollment_id", "-1"),
-               ("enrollment_id", "x"), ("version", str(10**20)), ("version", "")]),
-    MultiDict({"confidence": "five", "minutes_per_week": "1e400", "due_date": "2024-13-45",
-               "target_date": "99999-01-01", "version": "NaN", "threshold": "inf"}),
+    MultiDict(
+        [
+            ("path_id", "1"),
+            ("path_id", "2"),
+            ("enrollment_id", "-1"),
+            ("enrollment_id", "x"),
+            ("version", str(10**20)),
+            ("version", ""),
+        ]
+    ),
+    MultiDict(
+        {
+            "confidence": "five",
+            "minutes_per_week": "1e400",
+            "due_date": "2024-13-45",
+            "target_date": "99999-01-01",
+            "version": "NaN",
+            "threshold": "inf",
+        }
+    ),
     MultiDict(dict.fromkeys(FIELDS, "9" * 30)),
     MultiDict(dict.fromkeys(FIELDS, "\x00😀\u202e" * 3)),
     MultiDict(dict.fromkeys(FIELDS[:20], "-" + "9" * 30)),
@@ -99,11 +178,17 @@ def visitors(app, platform, session) -> list[Visitor]:
     admin = AdminBrowser(app.test_client())
     assert admin.sign_in().status_code == 302
     anonymous = app.test_client()
-    return [Visitor("anonymous", anonymous, csrf_of(anonymous, "/admin/login"),
-                    ("/lti", "/demo", "/healthz")),
-            Visitor("learner", learner.client, csrf_of(learner.client, "/path"), ("/path",)),
-            Visitor("teacher", teacher.client, csrf_of(teacher.client, "/teach"), ("/teach",)),
-            Visitor("admin", admin.client, csrf_of(admin.client, "/admin/"), ("/admin",))]
+    return [
+        Visitor(
+            "anonymous",
+            anonymous,
+            csrf_of(anonymous, "/admin/login"),
+            ("/lti", "/demo", "/healthz"),
+        ),
+        Visitor("learner", learner.client, csrf_of(learner.client, "/path"), ("/path",)),
+        Visitor("teacher", teacher.client, csrf_of(teacher.client, "/teach"), ("/teach",)),
+        Visitor("admin", admin.client, csrf_of(admin.client, "/admin/"), ("/admin",)),
+    ]
 
 
 @cache
@@ -135,7 +220,7 @@ def urls_of(rule: Rule, plausible: dict[str, str], seed: int) -> Iterator[str]:
     for number, argument in enumerate(sorted(rule.arguments)):
         integer = rule._converters[argument].regex.startswith(r"\d")
         start = (seed * 5 + number * 3) % len(VALUES)
-        window = (VALUES + VALUES)[start:start + (3 if integer else 6)]
+        window = (VALUES + VALUES)[start : start + (3 if integer else 6)]
         for value in (BIG if integer else []) + window:
             yield build(rule, {**plain, argument: value})
 
@@ -143,8 +228,9 @@ def urls_of(rule: Rule, plausible: dict[str, str], seed: int) -> Iterator[str]:
 def build(rule: Rule, values: dict[str, str]) -> str:
     url = rule.rule
     for name in rule.arguments:
-        url = re.sub(r"<(?:[^:<>]+(?:\([^)]*\))?:)?" + name + ">", quote(values[name], safe=""),
-                     url)
+        url = re.sub(
+            r"<(?:[^:<>]+(?:\([^)]*\))?:)?" + name + ">", quote(values[name], safe=""), url
+        )
     return url
 
 
@@ -157,7 +243,7 @@ def field_sweep(names: list[str], offset: int) -> Iterator[MultiDict]:
     """Each field alone, so that forms refusing unknown fields still reach the field's
     own parser and what follows it: with a number beyond 64 bits, a digit `int()` refuses
     (query fields), and a value of the corpus that moves on from field to field."""
-    values = cycle(VALUES[offset % len(VALUES):] + VALUES[:offset % len(VALUES)])
+    values = cycle(VALUES[offset % len(VALUES) :] + VALUES[: offset % len(VALUES)])
     fixed = [str(10**20), "²"] if names is QUERY_FIELDS else [str(10**20)]
     for name in names:
         for value in [*fixed, next(values)]:
@@ -181,12 +267,14 @@ def check(session, visitor: Visitor, method: str, url: str, data: MultiDict) -> 
         assert row_counts(session) == before, where
 
 
-def requests_for(app: Flask, visitor: Visitor,
-                 plausible: dict[str, str]) -> Iterator[tuple[str, str, MultiDict]]:
+def requests_for(
+    app: Flask, visitor: Visitor, plausible: dict[str, str]
+) -> Iterator[tuple[str, str, MultiDict]]:
     bodies = cycle(BODIES)
     for index, rule in enumerate(sorted(app.url_map.iter_rules(), key=lambda r: r.rule)):
-        if rule.endpoint == "static" or (visitor.name != "anonymous"
-                                         and rule.endpoint in SESSION_ENDPOINTS):
+        if rule.endpoint == "static" or (
+            visitor.name != "anonymous" and rule.endpoint in SESSION_ENDPOINTS
+        ):
             continue
         plain = build(rule, {a: plain_value(rule, a, plausible) for a in rule.arguments})
         *allowed, wrong = methods_of(rule)
@@ -198,25 +286,38 @@ def requests_for(app: Flask, visitor: Visitor,
             for url in urls if owner else urls[:3]:
                 yield method, url, next(bodies)
             if owner and rule.endpoint not in NO_FIELDS:
-                names = (LTI_FIELDS if visitor.name == "anonymous"
-                         else PAGE_FIELDS if method == "POST" else QUERY_FIELDS)
+                names = (
+                    LTI_FIELDS
+                    if visitor.name == "anonymous"
+                    else PAGE_FIELDS
+                    if method == "POST"
+                    else QUERY_FIELDS
+                )
                 for data in field_sweep(names, index):
                     yield method, plain, data
 
 
-def test_no_route_answers_a_bad_value_with_a_5xx_or_a_change(app, session, visitors,
-                                                             monkeypatch):
+def test_no_route_answers_a_bad_value_with_a_5xx_or_a_change(app, session, visitors, monkeypatch):
     roomy = app.extensions["selfpath.settings"].with_changes(
-        lti_login_rate_limit="100000 per minute")
+        lti_login_rate_limit="100000 per minute"
+    )
     monkeypatch.setitem(app.extensions, "selfpath.settings", roomy)
     teacher = visitors[2]
-    created = teacher.client.post("/teach/paths", data={
-        "csrf_token": teacher.csrf, "title": "Cells", "language": "en"})
+    created = teacher.client.post(
+        "/teach/paths", data={"csrf_token": teacher.csrf, "title": "Cells", "language": "en"}
+    )
     path_id = re.search(r"/teach/paths/(\d+)", created.headers["Location"]).group(1)
     # ids of no admin row: an admin action on a real one (delete) would end the others'
     # sessions, and is a valid request anyway
-    plausible = {"path_id": path_id, "platform_id": "99999", "row_id": "99999", "number": "1",
-                 "key": "search-basics", "skill": "search", "filename": "x"}
+    plausible = {
+        "path_id": path_id,
+        "platform_id": "99999",
+        "row_id": "99999",
+        "number": "1",
+        "key": "search-basics",
+        "skill": "search",
+        "filename": "x",
+    }
     sent = 0
     for visitor in visitors:
         for method, url, data in requests_for(app, visitor, plausible):
@@ -225,6 +326,7 @@ def test_no_route_answers_a_bad_value_with_a_5xx_or_a_change(app, session, visit
     assert sent > 2000
     for visitor, page in zip(visitors[1:], ("/path", "/teach", "/admin/"), strict=True):
         assert visitor.client.get(page).status_code == 200, f"{visitor.name} signed out"
-    longest = session.scalar(select(func.max(func.length(literal_column("reason"))))
-                             .select_from(LaunchRecord))
+    longest = session.scalar(
+        select(func.max(func.length(literal_column("reason")))).select_from(LaunchRecord)
+    )
     assert longest is not None and longest <= MAX_REASON + 40

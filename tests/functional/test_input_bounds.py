@@ -24,9 +24,15 @@ def teacher(browser, platform, session):
 
 
 @pytest.mark.parametrize("number", HUGE)
-@pytest.mark.parametrize("url", ["/teach/paths/{n}", "/teach/paths/{n}/export",
-                                 "/teach/paths/{p}/versions/{n}/export",
-                                 "/teach/paths/{p}/steps/s1/questions/{n}"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/teach/paths/{n}",
+        "/teach/paths/{n}/export",
+        "/teach/paths/{p}/versions/{n}/export",
+        "/teach/paths/{p}/steps/s1/questions/{n}",
+    ],
+)
 def test_ids_beyond_the_database_in_teacher_urls_are_not_found(teacher, session, url, number):
     path_id = create(teacher)
     before = snapshot(session)
@@ -52,8 +58,9 @@ def test_ids_beyond_the_database_in_admin_urls_are_not_found(client, platform, n
 
 
 @pytest.mark.parametrize("number", [*HUGE, "-1", "0"])
-@pytest.mark.parametrize(("url", "field"), [("/teach/class/resync", "enrollment_id"),
-                                            ("/teach/assign", "path_id")])
+@pytest.mark.parametrize(
+    ("url", "field"), [("/teach/class/resync", "enrollment_id"), ("/teach/assign", "path_id")]
+)
 def test_ids_beyond_the_database_in_forms_are_refused(teacher, session, url, field, number):
     before = snapshot(session)
     response = post(teacher, url, {field: number}, "/teach")
@@ -62,8 +69,9 @@ def test_ids_beyond_the_database_in_forms_are_refused(teacher, session, url, fie
     assert snapshot(session) == before
 
 
-@pytest.mark.parametrize(("raw", "page"), [("2", 2), ("²", 1), ("-1", 1), ("", 1),
-                                           ("9" * 5000, 7), ("٣", 1), ("0", 1)])
+@pytest.mark.parametrize(
+    ("raw", "page"), [("2", 2), ("²", 1), ("-1", 1), ("", 1), ("9" * 5000, 7), ("٣", 1), ("0", 1)]
+)
 def test_page_numbers_are_read_safely(raw, page):
     assert page_number(raw, 7) == page
 
@@ -72,13 +80,15 @@ def test_a_superscript_page_number_shows_the_first_page(teacher):
     assert teacher.get("/teach?page=²").status_code == 200
 
 
-@pytest.mark.parametrize(("body", "code", "words"), [
-    (b"[" * 100000, "json_too_deep", "more than 20 levels"),
-    (b'{"a":' * 50000 + b"1" + b"}" * 50000, "json_too_deep", "more than 20 levels"),
-    (b'{"title": 1' + b"1" * 5000 + b"}", "invalid_json", "number too long"),
-])
-def test_import_of_json_no_path_could_be_is_refused_by_name(teacher, session, body, code,
-                                                            words):
+@pytest.mark.parametrize(
+    ("body", "code", "words"),
+    [
+        (b"[" * 100000, "json_too_deep", "more than 20 levels"),
+        (b'{"a":' * 50000 + b"1" + b"}" * 50000, "json_too_deep", "more than 20 levels"),
+        (b'{"title": 1' + b"1" * 5000 + b"}", "invalid_json", "number too long"),
+    ],
+)
+def test_import_of_json_no_path_could_be_is_refused_by_name(teacher, session, body, code, words):
     page_of(teacher, "/teach/paths")
     before = snapshot(session)
     response = upload(teacher, body)
@@ -88,19 +98,25 @@ def test_import_of_json_no_path_could_be_is_refused_by_name(teacher, session, bo
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting(teacher, session):
-    document = {"title": "[[[[" * 20 + "{{{{" * 20 + "\\\"[[", "steps": [
-        {"key": "s1", "kind": "read", "title": "Read", "instructions": "]]]" * 50}]}
+    document = {
+        "title": "[[[[" * 20 + "{{{{" * 20 + '\\"[[',
+        "steps": [{"key": "s1", "kind": "read", "title": "Read", "instructions": "]]]" * 50}],
+    }
     response = upload(teacher, document)
     assert response.status_code == 303, text_of(response)
 
 
 # -- NUL characters: PostgreSQL text cannot hold one ------------------------------------
 
-@pytest.mark.parametrize(("url", "data"), [
-    ("/teach/paths", {"title": "Cells\x00", "language": "en"}),
-    ("/teach/paths", {"title": "Cells", "language": "en", "a\x00": "x"}),
-    ("/teach/class/pacing", {"due_date": "\x002030-01-01"}),
-])
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/teach/paths", {"title": "Cells\x00", "language": "en"}),
+        ("/teach/paths", {"title": "Cells", "language": "en", "a\x00": "x"}),
+        ("/teach/class/pacing", {"due_date": "\x002030-01-01"}),
+    ],
+)
 def test_a_nul_character_in_a_form_is_refused(teacher, session, url, data):
     before = snapshot(session)
     response = post(teacher, url, data, "/teach/paths")
@@ -108,8 +124,9 @@ def test_a_nul_character_in_a_form_is_refused(teacher, session, url, data):
     assert snapshot(session) == before
 
 
-@pytest.mark.parametrize("url", ["/teach/paths/1/steps/a%00b", "/teach?page=%00",
-                                 "/admin/launches?outcome=%00"])
+@pytest.mark.parametrize(
+    "url", ["/teach/paths/1/steps/a%00b", "/teach?page=%00", "/admin/launches?outcome=%00"]
+)
 def test_a_nul_character_in_an_address_is_refused(teacher, url):
     response = teacher.get(url)
     assert response.status_code == 400 and "nul_character" in text_of(response)

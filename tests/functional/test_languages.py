@@ -15,8 +15,14 @@ from tests.platform import LEARNER, LaunchContext
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "service/translations/vi/LC_MESSAGES/messages.po"
-LEARNER_PAGES = ["/path", "/path/steps/search-basics", "/path/steps/check-search",
-                 "/path/placement", "/path/skills", "/path/skills/search/check"]
+LEARNER_PAGES = [
+    "/path",
+    "/path/steps/search-basics",
+    "/path/steps/check-search",
+    "/path/placement",
+    "/path/skills",
+    "/path/skills/search/check",
+]
 
 
 def catalog():
@@ -28,15 +34,16 @@ def source_messages() -> set[str]:
     found = set()
     method_map = [("service/**.py", "python"), ("service/templates/**.html", "jinja2")]
     for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map, keywords={"_": None, "gettext": None, "ngettext": (1, 2),
-                                             "lazy_gettext": None}):
+        str(ROOT),
+        method_map,
+        keywords={"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None},
+    ):
         found.add(message if isinstance(message, str) else message[0])
     return found
 
 
 def test_every_message_in_the_code_has_a_vietnamese_translation():
-    translations = {m.id if isinstance(m.id, str) else m.id[0]: m.string
-                    for m in catalog() if m.id}
+    translations = {m.id if isinstance(m.id, str) else m.id[0]: m.string for m in catalog() if m.id}
     missing = sorted(m for m in source_messages() if not translations.get(m))
     assert missing == []
     assert not [m.id for m in catalog() if m.id and m.fuzzy]
@@ -77,8 +84,12 @@ def test_learner_pages_render_in_vietnamese(vietnamese_learner, url):
 def test_result_pages_render_in_vietnamese(vietnamese_learner):
     for key in ("search-basics", "search-queries"):
         post(vietnamese_learner, f"/path/steps/{key}/done", {}, f"/path/steps/{key}")
-    result = post(vietnamese_learner, "/path/steps/check-search/checkpoint",
-                  {"q0": "0"}, "/path/steps/check-search")
+    result = post(
+        vietnamese_learner,
+        "/path/steps/check-search/checkpoint",
+        {"q0": "0"},
+        "/path/steps/check-search",
+    )
     text = visible_text(result.get_data(as_text=True))
     assert "Chưa đạt" in text and "Trước khi làm lại" in text
     assert [p for p in english_phrases() if p in text] == []

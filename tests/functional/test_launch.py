@@ -52,20 +52,29 @@ def test_learner_launch_lands_in_the_tool_with_a_session(browser, platform, sess
     assert response.status_code == 200, page
     assert "Lan Pham" in page and 'data-testid="no-path"' in page
     user = session.scalars(select(User)).one()
-    assert (user.issuer, user.subject, user.email) == (platform.issuer, "learner-1",
-                                                       "lan@school.invalid")
+    assert (user.issuer, user.subject, user.email) == (
+        platform.issuer,
+        "learner-1",
+        "lan@school.invalid",
+    )
     course = session.scalars(select(Course)).one()
     assert course.context_id == "course-1" and course.title == "Biology 10A"
     assert session.scalars(select(Activity)).one().resource_link_id == "link-1"
     membership = session.scalars(select(Membership)).one()
     assert (membership.user_id, membership.course_id, membership.role) == (
-        user.id, course.id, "learner")
+        user.id,
+        course.id,
+        "learner",
+    )
     with browser.client.session_transaction() as web_session:
         assert web_session["user_id"] == user.id and web_session["course_id"] == course.id
         assert web_session["role"] == "learner"
     record = session.scalars(select(LaunchRecord)).one()
     assert (record.outcome, record.message_type, record.deployment_id) == (
-        "accepted", claims.RESOURCE_LINK_REQUEST, "deploy-1")
+        "accepted",
+        claims.RESOURCE_LINK_REQUEST,
+        "deploy-1",
+    )
 
 
 def test_teacher_launch_maps_instructor_to_teacher(browser, platform):
@@ -92,9 +101,16 @@ def test_several_audiences_pass_when_azp_is_our_client(browser, platform):
 
 
 def test_several_and_short_role_names(browser, platform):
-    response = browser.launch(platform, **{claims.ROLES: [
-        "Learner", "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
-        "Instructor"]})
+    response = browser.launch(
+        platform,
+        **{
+            claims.ROLES: [
+                "Learner",
+                "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
+                "Instructor",
+            ]
+        },
+    )
     assert response.status_code == 303 and session_role(browser) == "teacher"
 
 
@@ -112,8 +128,13 @@ def test_launch_without_personal_data_or_context(browser, platform, session):
 
 
 def test_unknown_and_extension_claims_are_ignored(browser, platform):
-    response = browser.launch(platform, **{"https://example.org/ext/claim": {"x": 1},
-                                           "https://purl.imsglobal.org/spec/lti/claim/lis": {}})
+    response = browser.launch(
+        platform,
+        **{
+            "https://example.org/ext/claim": {"x": 1},
+            "https://purl.imsglobal.org/spec/lti/claim/lis": {},
+        },
+    )
     assert response.status_code == 200
 
 
@@ -151,7 +172,8 @@ def test_tenants_are_separate(browser, platform, second_platform, session):
 
 
 def test_platform_error_post_shows_a_friendly_page(client, platform):
-    response = client.post("/lti/launch", data={"error": "login_required",
-                                                "error_description": "Not logged in"})
+    response = client.post(
+        "/lti/launch", data={"error": "login_required", "error_description": "Not logged in"}
+    )
     assert response.status_code == 400
     assert "Not logged in" in response.get_data(as_text=True)

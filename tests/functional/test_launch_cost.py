@@ -69,8 +69,9 @@ def test_first_launch_statements_are_bounded(browser, platform):
 
 
 @pytest.mark.parametrize("classmates", [0, 300])
-def test_returning_launch_statements_do_not_grow_with_the_data(browser, platform, session,
-                                                               classmates):
+def test_returning_launch_statements_do_not_grow_with_the_data(
+    browser, platform, session, classmates
+):
     launch_statements(browser, platform)
     add_classmates(session, classmates)
     statements = launch_statements(browser, platform)
@@ -121,7 +122,6 @@ def test_the_launch_does_not_use_pyjwt_decode(browser, platform, monkeypatch):
 
     monkeypatch.setattr(jwt, "decode", refuse)
     assert browser.launch(platform).status_code in (200, 303)
-
 
 
 def test_with_launch_state_in_redis_a_returning_launch_commits_once(app, browser, platform):

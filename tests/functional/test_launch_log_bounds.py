@@ -37,20 +37,32 @@ def count(session, model) -> int:
 def longest_stored(session) -> int:
     """The longest value any launch record holds."""
     session.expire_all()
-    values = [v for r in session.scalars(select(LaunchRecord)) for v in
-              (r.issuer, r.client_id, r.deployment_id, r.message_type, r.reason_code, r.reason)]
+    values = [
+        v
+        for r in session.scalars(select(LaunchRecord))
+        for v in (r.issuer, r.client_id, r.deployment_id, r.message_type, r.reason_code, r.reason)
+    ]
     return max(len(v) for v in values if v)
 
 
 # -- login initiation ------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "size"), [
-    ("iss", MEGABYTE), ("lti_message_hint", 100 * 1024), ("login_hint", 5000),
-    ("client_id", 300), ("target_link_uri", 3000), ("lti_deployment_id", 300),
-    ("lti_storage_target", 300),
-])
-def test_an_oversize_login_parameter_is_refused_and_not_stored(browser, platform, session,
-                                                               name, size):
+
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [
+        ("iss", MEGABYTE),
+        ("lti_message_hint", 100 * 1024),
+        ("login_hint", 5000),
+        ("client_id", 300),
+        ("target_link_uri", 3000),
+        ("lti_deployment_id", 300),
+        ("lti_storage_target", 300),
+    ],
+)
+def test_an_oversize_login_parameter_is_refused_and_not_stored(
+    browser, platform, session, name, size
+):
     response = browser.login(platform, **{name: "x" * size})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Location" not in response.headers
@@ -62,16 +74,26 @@ def test_an_oversize_login_parameter_is_refused_and_not_stored(browser, platform
 
 
 def test_a_canvas_sized_message_hint_still_logs_in(browser, platform, session):
-    hint = ".".join(b64({"verifier": "v" * 600, "canvas_domain": "school.instructure.com",
-                         "context_type": "Course", "context_id": "c" * 40}) for _ in range(3))
+    hint = ".".join(
+        b64(
+            {
+                "verifier": "v" * 600,
+                "canvas_domain": "school.instructure.com",
+                "context_type": "Course",
+                "context_id": "c" * 40,
+            }
+        )
+        for _ in range(3)
+    )
     assert 1500 < len(hint) < 4096
     auth = browser.start(platform, lti_message_hint=hint)
     assert auth["lti_message_hint"] == hint
     assert count(session, LaunchState) == 1
 
 
-HUGE_LOGIN = PendingLogin(state="s", nonce="n", binding="b", platform_id=1,
-                          login={"lti_message_hint": "x" * 100 * 1024})
+HUGE_LOGIN = PendingLogin(
+    state="s", nonce="n", binding="b", platform_id=1, login={"lti_message_hint": "x" * 100 * 1024}
+)
 
 
 def test_launch_state_larger_than_any_login_is_never_stored(session):
@@ -96,6 +118,7 @@ def test_launch_state_larger_than_any_login_is_never_stored_in_redis():
 
 # -- refusals that quote unverified claims ----------------------------------------------
 
+
 def unsigned_launch(browser, platform, **claim_overrides):
     """An id_token POST for a real login, whose token is forged (not signed by the LMS)."""
     auth = browser.start(platform)
@@ -104,13 +127,15 @@ def unsigned_launch(browser, platform, **claim_overrides):
     return browser.post_launch(token, auth["state"])
 
 
-@pytest.mark.parametrize("claim_overrides", [
-    {"aud": "a" * MEGABYTE, "azp": "b" * 1000},
-    {"iss": "https://" + "i" * MEGABYTE},
-    {claims.MESSAGE_TYPE: "M" * 1000, claims.DEPLOYMENT_ID: "d" * 1000},
-])
-def test_refusal_reasons_quoting_the_token_are_bounded(browser, platform, session,
-                                                       claim_overrides):
+@pytest.mark.parametrize(
+    "claim_overrides",
+    [
+        {"aud": "a" * MEGABYTE, "azp": "b" * 1000},
+        {"iss": "https://" + "i" * MEGABYTE},
+        {claims.MESSAGE_TYPE: "M" * 1000, claims.DEPLOYMENT_ID: "d" * 1000},
+    ],
+)
+def test_refusal_reasons_quoting_the_token_are_bounded(browser, platform, session, claim_overrides):
     response = unsigned_launch(browser, platform, **claim_overrides)
     assert 400 <= response.status_code < 500
     record = session.scalars(select(LaunchRecord)).one()
@@ -120,8 +145,9 @@ def test_refusal_reasons_quoting_the_token_are_bounded(browser, platform, sessio
 
 
 def test_a_long_reason_is_cut_with_a_marker(session):
-    row = record_launch(session, outcome="refused", now=utcnow(), reason_code="x",
-                        reason="r" * (MAX_REASON + 5000))
+    row = record_launch(
+        session, outcome="refused", now=utcnow(), reason_code="x", reason="r" * (MAX_REASON + 5000)
+    )
     assert row.reason == "r" * MAX_REASON + "…[truncated 5000 chars]"
     session.rollback()
 
@@ -137,11 +163,14 @@ def test_log_lines_cut_long_values_with_a_marker():
 
 # -- purging ------------------------------------------------------------------------
 
+
 def fill_launch_tables(session, now, suffix=""):
     for days in (1, 29, 31, 400):
         record_launch(session, outcome="accepted", now=now - timedelta(days=days))
-    for name, expires in (("gone" + suffix, now - timedelta(seconds=1)),
-                          ("live" + suffix, now + timedelta(minutes=10))):
+    for name, expires in (
+        ("gone" + suffix, now - timedelta(seconds=1)),
+        ("live" + suffix, now + timedelta(minutes=10)),
+    ):
         session.add(LaunchState(state=name, payload="{}", expires_at=expires))
         session.add(SeenNonce(nonce=name, expires_at=expires))
     session.commit()
@@ -151,27 +180,31 @@ def test_purge_command_removes_old_records_and_expired_state(app, session):
     fill_launch_tables(session, utcnow())
     result = app.test_cli_runner().invoke(args=["launches", "purge", "--older-than", "30d"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == ("Removed 2 launch record(s), 1 expired launch state(s) "
-                                     "and 1 expired nonce(s).")
+    assert result.output.strip() == (
+        "Removed 2 launch record(s), 1 expired launch state(s) and 1 expired nonce(s)."
+    )
     assert count(session, LaunchRecord) == 2
     assert session.scalars(select(LaunchState.state)).all() == ["live"]
     assert session.scalars(select(SeenNonce.nonce)).all() == ["live"]
 
 
-@pytest.mark.parametrize("age", ["", "30", "d", "-3d", "0d", "3w", "thirty days",
-                                 "99999999999999999999d", "1.5d"])
+@pytest.mark.parametrize(
+    "age", ["", "30", "d", "-3d", "0d", "3w", "thirty days", "99999999999999999999d", "1.5d"]
+)
 def test_purge_command_refuses_an_age_it_cannot_read(app, session, age):
     fill_launch_tables(session, utcnow())
     result = app.test_cli_runner().invoke(args=["launches", "purge", "--older-than", age])
     assert result.exit_code == 2
-    assert "--older-than" in result.output and ("not an age" in result.output
-                                                or "out of range" in result.output)
+    assert "--older-than" in result.output and (
+        "not an age" in result.output or "out of range" in result.output
+    )
     assert count(session, LaunchRecord) == 4
 
 
-@pytest.mark.parametrize(("text", "age"), [("30d", timedelta(days=30)),
-                                           ("12h", timedelta(hours=12)),
-                                           ("90m", timedelta(minutes=90))])
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("30d", timedelta(days=30)), ("12h", timedelta(hours=12)), ("90m", timedelta(minutes=90))],
+)
 def test_ages_read_in_days_hours_or_minutes(text, age):
     assert parse_age(text) == age
 
@@ -211,8 +244,9 @@ def test_a_worker_purges_at_most_once_an_hour(session):
 def test_the_grade_worker_loop_runs_the_purge(session):
     fill_launch_tables(session, utcnow())
     worker = quick_worker()
-    worker.purge = PeriodicPurge(older_than=timedelta(days=30), every=timedelta(hours=1),
-                                 clock=utcnow)
+    worker.purge = PeriodicPurge(
+        older_than=timedelta(days=30), every=timedelta(hours=1), clock=utcnow
+    )
     try:
         worker.run(session, once=True, idle_sleep=0.05, stop=threading.Event())
     finally:

@@ -26,8 +26,7 @@ ROLES = {
     "teacher": ([_MEMBERSHIP + "#Instructor"], "teacher"),
     "assistant": ([_MEMBERSHIP + "/Instructor#TeachingAssistant"], "teacher"),
     "mentor": ([_MEMBERSHIP + "#Mentor"], "learner"),
-    "site admin": (["http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"],
-                   "admin"),
+    "site admin": (["http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"], "admin"),
 }
 TEACHING = ("teacher", "assistant")
 PEOPLE = ("lan", "minh", "hoa")
@@ -53,10 +52,16 @@ class Step:
 
 
 def launch_claims(platform: Any, step: Step) -> tuple[LaunchContext, str, dict[str, Any]]:
-    who = LaunchContext(subject=step.who, role=step.role, name=step.who.title(),
-                        email=f"{step.who}@school.invalid", context_id=step.course or "",
-                        context_title=f"{step.course} title",
-                        resource_link_id=step.link or "", resource_link_title=f"{step.link}")
+    who = LaunchContext(
+        subject=step.who,
+        role=step.role,
+        name=step.who.title(),
+        email=f"{step.who}@school.invalid",
+        context_id=step.course or "",
+        context_title=f"{step.course} title",
+        resource_link_id=step.link or "",
+        resource_link_title=f"{step.link}",
+    )
     message = claims.RESOURCE_LINK_REQUEST if step.link else claims.DEEP_LINKING_REQUEST
     extra: dict[str, Any] = {claims.ROLES: ROLES[step.role][0]}
     if step.course is None:
@@ -65,10 +70,13 @@ def launch_claims(platform: Any, step: Step) -> tuple[LaunchContext, str, dict[s
         extra[claims.AGS_ENDPOINT] = {
             "scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/score"],
             "lineitems": f"{platform.issuer}/{step.course}/lineitems",
-            "lineitem": f"{platform.issuer}/{step.course}/lineitems/{step.link}"}
+            "lineitem": f"{platform.issuer}/{step.course}/lineitems/{step.link}",
+        }
     if step.nrps:
-        extra[claims.NRPS] = {"context_memberships_url": f"{platform.issuer}/{step.course}"
-                              "/memberships", "service_versions": ["2.0"]}
+        extra[claims.NRPS] = {
+            "context_memberships_url": f"{platform.issuer}/{step.course}/memberships",
+            "service_versions": ["2.0"],
+        }
     return who, message, extra
 
 
@@ -78,7 +86,8 @@ def run(browser: Any, platform: Any, steps: list[Step]) -> None:
         response = browser.launch(platform, who, message_type=message, **extra)
         assert response.status_code in (200, 303), (
             f"launch {number} ({step}) of {[str(s) for s in steps]}: "
-            f"{response.status_code} {response.get_data(as_text=True)[:500]}")
+            f"{response.status_code} {response.get_data(as_text=True)[:500]}"
+        )
 
 
 @dataclass
@@ -115,19 +124,31 @@ def stored(session: Any) -> Expected:
     memberships = session.execute(
         select(User.subject, Course.context_id, Membership.role)
         .join(User, User.id == Membership.user_id)
-        .join(Course, Course.id == Membership.course_id)).all()
+        .join(Course, Course.id == Membership.course_id)
+    ).all()
     activities = session.execute(
-        select(Activity.resource_link_id, Course.context_id)
-        .outerjoin(Course, Course.id == Activity.course_id))
+        select(Activity.resource_link_id, Course.context_id).outerjoin(
+            Course, Course.id == Activity.course_id
+        )
+    )
     return Expected(
         users=set(session.scalars(select(User.subject))),
         courses=set(session.scalars(select(Course.context_id))),
         activities=dict(activities.tuples().all()),
         memberships={(who, course): role for who, course, role in memberships},
-        endpoints=set(session.scalars(select(Activity.resource_link_id).join(
-            AgsEndpoint, AgsEndpoint.activity_id == Activity.id))),
-        rosters=set(session.scalars(select(Course.context_id).join(
-            CourseRoster, CourseRoster.course_id == Course.id))))
+        endpoints=set(
+            session.scalars(
+                select(Activity.resource_link_id).join(
+                    AgsEndpoint, AgsEndpoint.activity_id == Activity.id
+                )
+            )
+        ),
+        rosters=set(
+            session.scalars(
+                select(Course.context_id).join(CourseRoster, CourseRoster.course_id == Course.id)
+            )
+        ),
+    )
 
 
 NATURAL_KEYS = [
@@ -144,8 +165,11 @@ def duplicates(session: Any) -> dict[str, int]:
     """Natural keys held by more than one row, per table."""
     found = {}
     for model, key in NATURAL_KEYS:
-        repeated = session.scalar(select(func.count()).select_from(
-            select(*key).group_by(*key).having(func.count() > 1).subquery()))
+        repeated = session.scalar(
+            select(func.count()).select_from(
+                select(*key).group_by(*key).having(func.count() > 1).subquery()
+            )
+        )
         if repeated:
             found[model.__tablename__] = repeated
     return found
@@ -159,37 +183,66 @@ def assert_provisioned(session: Any, steps: list[Step]) -> None:
 S = Step
 ORDERS = {
     "a learner first on a new link": [S("lan", ags=True)],
-    "a teacher first on a new link": [S("hoa", role="teacher", ags=True, nrps=True),
-                                      S("lan", ags=True)],
+    "a teacher first on a new link": [
+        S("hoa", role="teacher", ags=True, nrps=True),
+        S("lan", ags=True),
+    ],
     "teacher and learner on one link, then the learner on a new link": [
-        S("hoa", role="teacher", ags=True), S("lan", ags=True),
-        S("lan", link="link-2", ags=True)],
+        S("hoa", role="teacher", ags=True),
+        S("lan", ags=True),
+        S("lan", link="link-2", ags=True),
+    ],
     "a known learner on a new link without a gradebook": [
-        S("lan"), S("lan", link="link-2"), S("minh", link="link-2")],
+        S("lan"),
+        S("lan", link="link-2"),
+        S("minh", link="link-2"),
+    ],
     "the gradebook claim appears on a later launch": [
-        S("lan"), S("hoa", role="teacher"), S("lan", ags=True), S("hoa", role="teacher",
-                                                                   ags=True)],
+        S("lan"),
+        S("hoa", role="teacher"),
+        S("lan", ags=True),
+        S("hoa", role="teacher", ags=True),
+    ],
     "the roster claim appears on a later teacher launch": [
-        S("hoa", role="teacher"), S("hoa", role="teacher", nrps=True)],
+        S("hoa", role="teacher"),
+        S("hoa", role="teacher", nrps=True),
+    ],
     "learner, then teaching assistant, then learner again": [
-        S("lan"), S("lan", role="assistant", ags=True), S("lan", ags=True)],
+        S("lan"),
+        S("lan", role="assistant", ags=True),
+        S("lan", ags=True),
+    ],
     "a new course for people already known": [
-        S("hoa", role="teacher"), S("lan"),
-        S("lan", course="course-2", link="link-2", ags=True)],
+        S("hoa", role="teacher"),
+        S("lan"),
+        S("lan", course="course-2", link="link-2", ags=True),
+    ],
     "a second course with the same users": [
-        S("hoa", role="teacher", nrps=True), S("lan"), S("minh", role="mentor"),
+        S("hoa", role="teacher", nrps=True),
+        S("lan"),
+        S("minh", role="mentor"),
         S("hoa", course="course-2", link="link-2", role="teacher", nrps=True, ags=True),
         S("lan", course="course-2", link="link-2", ags=True),
-        S("minh", course="course-2", link="link-2", role="learner")],
+        S("minh", course="course-2", link="link-2", role="learner"),
+    ],
     "a launch without a course, then with one": [
-        S("lan", course=None, ags=True), S("lan"), S("lan", course=None, link="link-2")],
+        S("lan", course=None, ags=True),
+        S("lan"),
+        S("lan", course=None, link="link-2"),
+    ],
     "a deep-linking request first in a new course": [
-        S("hoa", link=None, role="teacher", nrps=True), S("hoa", role="teacher", ags=True),
-        S("lan", ags=True)],
+        S("hoa", link=None, role="teacher", nrps=True),
+        S("hoa", role="teacher", ags=True),
+        S("lan", ags=True),
+    ],
     "a deep-linking request without a course": [
-        S("hoa", course=None, link=None, role="assistant"), S("lan")],
+        S("hoa", course=None, link=None, role="assistant"),
+        S("lan"),
+    ],
     "a site administrator first on a new link": [
-        S("hoa", role="site admin", ags=True), S("lan", ags=True)],
+        S("hoa", role="site admin", ags=True),
+        S("lan", ags=True),
+    ],
 }
 
 
@@ -203,20 +256,33 @@ def steps() -> st.SearchStrategy[Step]:
     """Any launch a course may produce; a deep-linking request comes from a teaching role
     (Selfpath refuses one from a learner with a 403, after recording the launch)."""
     resource_link = st.builds(
-        Step, who=st.sampled_from(PEOPLE), course=st.sampled_from((None, *COURSES)),
-        link=st.sampled_from(LINKS), role=st.sampled_from(tuple(ROLES)),
-        ags=st.booleans(), nrps=st.booleans())
+        Step,
+        who=st.sampled_from(PEOPLE),
+        course=st.sampled_from((None, *COURSES)),
+        link=st.sampled_from(LINKS),
+        role=st.sampled_from(tuple(ROLES)),
+        ags=st.booleans(),
+        nrps=st.booleans(),
+    )
     deep_linking = st.builds(
-        Step, who=st.sampled_from(PEOPLE), course=st.sampled_from((None, *COURSES)),
-        link=st.none(), role=st.sampled_from(TEACHING), ags=st.just(False), nrps=st.booleans())
+        Step,
+        who=st.sampled_from(PEOPLE),
+        course=st.sampled_from((None, *COURSES)),
+        link=st.none(),
+        role=st.sampled_from(TEACHING),
+        ags=st.just(False),
+        nrps=st.booleans(),
+    )
     return st.one_of(resource_link, resource_link, deep_linking)
 
 
-@hypothesis_settings(max_examples=30, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(sequence=st.lists(steps(), min_size=1, max_size=7))
-def test_any_sequence_of_launches_succeeds_with_one_row_each(app, browser, platform, session,
-                                                             sequence):
+def test_any_sequence_of_launches_succeeds_with_one_row_each(
+    app, browser, platform, session, sequence
+):
     from service.extensions import limiter
     from tests.conftest import empty_tables
 

@@ -29,8 +29,7 @@ REDIS_URL = "redis://127.0.0.1:6379/11"
 
 
 @pytest.fixture(params=["database", "redis"])
-def state_kept_in(request: pytest.FixtureRequest, app: Flask,
-                  database_url: str) -> Iterator[str]:
+def state_kept_in(request: pytest.FixtureRequest, app: Flask, database_url: str) -> Iterator[str]:
     """Where launch state lives. With SQLite and state in the database, a launch holds the
     database's single write lock from the moment it spends its state, so two launches take
     turns and cannot race; the race exists there only with state in Redis."""
@@ -53,16 +52,18 @@ def state_kept_in(request: pytest.FixtureRequest, app: Flask,
         client.close()
 
 
-def signed_launch(browser: LtiBrowser, platform: Any, step: Step,
-                  **more_claims: Any) -> tuple[str, str]:
+def signed_launch(
+    browser: LtiBrowser, platform: Any, step: Step, **more_claims: Any
+) -> tuple[str, str]:
     who, message, extra = launch_claims(platform, step)
     auth = browser.start(platform, who)
     body = platform.claims(auth["nonce"], TOOL_BASE, who, message, **extra, **more_claims)
     return platform.sign(body), auth["state"]
 
 
-def wait_for_each_other(monkeypatch: pytest.MonkeyPatch, module: Any, name: str,
-                        launches: int) -> list[Any]:
+def wait_for_each_other(
+    monkeypatch: pytest.MonkeyPatch, module: Any, name: str, launches: int
+) -> list[Any]:
     """Make `module.name` wait, once per launch after reading, until every launch has read;
     returns what each read."""
     barrier = threading.Barrier(launches)
@@ -82,13 +83,19 @@ def wait_for_each_other(monkeypatch: pytest.MonkeyPatch, module: Any, name: str,
     return found
 
 
-def race(app: Flask, platform: Any, steps: list[Step], monkeypatch: pytest.MonkeyPatch,
-         **more_claims: Any) -> tuple[list[Any], list[Any]]:
+def race(
+    app: Flask,
+    platform: Any,
+    steps: list[Step],
+    monkeypatch: pytest.MonkeyPatch,
+    **more_claims: Any,
+) -> tuple[list[Any], list[Any]]:
     """Post the launches at once; each writes only after every one has looked. Returns
     the responses (or errors) and what each lookup found."""
     browsers = [LtiBrowser(app.test_client()) for _ in steps]
-    launches = [signed_launch(b, platform, s, **more_claims)
-                for b, s in zip(browsers, steps, strict=True)]
+    launches = [
+        signed_launch(b, platform, s, **more_claims) for b, s in zip(browsers, steps, strict=True)
+    ]
     found = wait_for_each_other(monkeypatch, provisioning, "find_parties", len(steps))
     outcomes: list[Any] = [None] * len(steps)
 
@@ -119,22 +126,29 @@ RACES = {
     "the same learner on a new link in two browsers": (
         [S("hoa", role="teacher", ags=True), S("lan", ags=True)],
         [S("lan", link="link-2", ags=True), S("lan", link="link-2", ags=True)],
-        ("activity",)),
+        ("activity",),
+    ),
     "a new learner's first launch, in a new course, in two browsers": (
-        [], [S("lan", ags=True), S("lan", ags=True)],
-        ("course", "activity", "user", "membership")),
+        [],
+        [S("lan", ags=True), S("lan", ags=True)],
+        ("course", "activity", "user", "membership"),
+    ),
     "two teachers opening a new course at once": (
-        [], [S("hoa", role="teacher", ags=True, nrps=True),
-             S("minh", role="assistant", ags=True, nrps=True)],
-        ("course", "activity")),
+        [],
+        [
+            S("hoa", role="teacher", ags=True, nrps=True),
+            S("minh", role="assistant", ags=True, nrps=True),
+        ],
+        ("course", "activity"),
+    ),
 }
 PARTIES = ("tenant", "course", "activity", "assignment", "user", "membership")
 
 
 @pytest.mark.parametrize(("before", "racing", "missing"), RACES.values(), ids=RACES.keys())
 def test_racing_first_launches_both_succeed_with_one_row_each(
-        app, browser, platform, session, state_kept_in, monkeypatch, before, racing,
-        missing):
+    app, browser, platform, session, state_kept_in, monkeypatch, before, racing, missing
+):
     run(browser, platform, before)
     outcomes, found = race(app, platform, racing, monkeypatch)
     assert_all_succeeded(outcomes)
@@ -144,7 +158,8 @@ def test_racing_first_launches_both_succeed_with_one_row_each(
 
 
 def test_a_class_opening_a_newly_placed_path_at_once_gets_one_assignment(
-        app, browser, platform, session, state_kept_in, monkeypatch):
+    app, browser, platform, session, state_kept_in, monkeypatch
+):
     """The path a teacher placed by deep linking is assigned on the activity's first
     launch; two learners opening it at once both land on it."""
     from paths import enrollment
@@ -154,8 +169,7 @@ def test_a_class_opening_a_newly_placed_path_at_once_gets_one_assignment(
     version = template_path(session, platform)
     custom = {"path_id": str(version.path_id), "path_version": str(version.number)}
     found = wait_for_each_other(monkeypatch, enrollment, "assignment_for_activity", 2)
-    outcomes, _ = race(app, platform, [S("lan"), S("minh")], monkeypatch,
-                       **{claims.CUSTOM: custom})
+    outcomes, _ = race(app, platform, [S("lan"), S("minh")], monkeypatch, **{claims.CUSTOM: custom})
     assert_all_succeeded(outcomes)
     assert found == [None, None]  # both looked before either assigned: the race happened
     assert [o.headers["Location"] for o in outcomes] == ["/path", "/path"]

@@ -47,6 +47,7 @@ def launch_with_token(browser, platform, make_token):
 def test_alg_none_is_refused(browser, platform, session):
     def unsigned(body):
         return f"{b64({'alg': 'none', 'kid': platform.key.kid})}.{b64(body)}."
+
     response = launch_with_token(browser, platform, unsigned)
     assert_refused(browser, session, response, "bad_alg", 401, "only RS256")
 
@@ -57,9 +58,11 @@ def test_hs256_signed_with_the_public_key_is_refused(browser, platform, session)
         signing_input = f"{b64(header)}.{b64(body)}"
         import hashlib
         import hmac
+
         secret = json.dumps(platform.key.jwk).encode()
         sig = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
         return signing_input + "." + base64.urlsafe_b64encode(sig).rstrip(b"=").decode()
+
     response = launch_with_token(browser, platform, hmac_token)
     assert_refused(browser, session, response, "bad_alg", 401)
 
@@ -88,6 +91,7 @@ def test_missing_kid_is_refused(browser, platform, session):
         token = platform.sign(body)
         header, rest = token.split(".", 1)
         return b64({"alg": "RS256", "typ": "JWT"}) + "." + rest
+
     response = launch_with_token(browser, platform, no_kid)
     assert_refused(browser, session, response, "missing_kid", 401)
 
@@ -100,8 +104,14 @@ def test_expired_token_is_refused_with_the_clock_hint(browser, platform, session
 
 def test_token_issued_in_the_future_is_refused(browser, platform, session):
     response = browser.launch(platform, iat=now() + 300, exp=now() + 600)
-    assert_refused(browser, session, response, "issued_in_future", 401,
-                   "issued 5 minutes in the future: is the LMS clock right?")
+    assert_refused(
+        browser,
+        session,
+        response,
+        "issued_in_future",
+        401,
+        "issued 5 minutes in the future: is the LMS clock right?",
+    )
 
 
 def test_wrong_audience_is_refused(browser, platform, session):
@@ -126,13 +136,19 @@ def test_unknown_issuer_is_refused(browser, platform, session):
 
 def test_unknown_deployment_is_refused_naming_it(browser, platform, session):
     response = browser.launch(platform, **{claims.DEPLOYMENT_ID: "abc"})
-    assert_refused(browser, session, response, "unknown_deployment", 403,
-                   f"deployment &#39;abc&#39; is not registered for {platform.issuer} "
-                   "(client client-42)")
+    assert_refused(
+        browser,
+        session,
+        response,
+        "unknown_deployment",
+        403,
+        f"deployment &#39;abc&#39; is not registered for {platform.issuer} (client client-42)",
+    )
 
 
-def test_unknown_deployment_is_recorded_disabled_until_an_admin_enables_it(browser, platform,
-                                                                          session):
+def test_unknown_deployment_is_recorded_disabled_until_an_admin_enables_it(
+    browser, platform, session
+):
     first = browser.launch(platform, **{claims.DEPLOYMENT_ID: "abc"})
     assert first.status_code == 403 and "admin console" in first.get_data(as_text=True)
     registered = find_platform(session, platform.issuer, "client-42")
@@ -145,49 +161,53 @@ def test_unknown_deployment_is_recorded_disabled_until_an_admin_enables_it(brows
     assert browser.launch(platform, **{claims.DEPLOYMENT_ID: "abc"}).status_code == 200
 
 
-def test_platform_accepting_new_deployments_enables_them_at_first_launch(browser, platform,
-                                                                         session):
+def test_platform_accepting_new_deployments_enables_them_at_first_launch(
+    browser, platform, session
+):
     registered = find_platform(session, platform.issuer, "client-42")
     registered.accepts_new_deployments = True
     session.commit()
-    assert browser.launch(platform, **{claims.DEPLOYMENT_ID: "sub-account-9"}).status_code \
-        == 200
+    assert browser.launch(platform, **{claims.DEPLOYMENT_ID: "sub-account-9"}).status_code == 200
     assert find_deployment(session, registered, "sub-account-9").enabled
 
 
 def test_disabled_deployment_is_refused(browser, platform, session):
-    row = find_deployment(session, find_platform(session, platform.issuer, "client-42"),
-                          "deploy-1")
+    row = find_deployment(session, find_platform(session, platform.issuer, "client-42"), "deploy-1")
     row.enabled = False
     session.commit()
     response = browser.launch(platform)
     assert_refused(browser, session, response, "deployment_disabled", 403)
 
 
-@pytest.mark.parametrize(("claim", "value", "code"), [
-    (claims.MESSAGE_TYPE, DROP, "bad_message_type"),
-    (claims.MESSAGE_TYPE, "LtiSubmissionReviewRequest", "bad_message_type"),
-    (claims.VERSION, "1.1", "bad_version"),
-    (claims.VERSION, DROP, "bad_version"),
-    (claims.ROLES, DROP, "missing_roles"),
-    (claims.RESOURCE_LINK, DROP, "invalid_message"),
-    (claims.DEPLOYMENT_ID, DROP, "missing_deployment"),
-    ("sub", DROP, "invalid_message"),
-    ("nonce", DROP, "missing_nonce"),
-    ("exp", DROP, "invalid_token"),
-])
-def test_missing_or_wrong_message_claims_are_refused(browser, platform, session, claim,
-                                                     value, code):
+@pytest.mark.parametrize(
+    ("claim", "value", "code"),
+    [
+        (claims.MESSAGE_TYPE, DROP, "bad_message_type"),
+        (claims.MESSAGE_TYPE, "LtiSubmissionReviewRequest", "bad_message_type"),
+        (claims.VERSION, "1.1", "bad_version"),
+        (claims.VERSION, DROP, "bad_version"),
+        (claims.ROLES, DROP, "missing_roles"),
+        (claims.RESOURCE_LINK, DROP, "invalid_message"),
+        (claims.DEPLOYMENT_ID, DROP, "missing_deployment"),
+        ("sub", DROP, "invalid_message"),
+        ("nonce", DROP, "missing_nonce"),
+        ("exp", DROP, "invalid_token"),
+    ],
+)
+def test_missing_or_wrong_message_claims_are_refused(
+    browser, platform, session, claim, value, code
+):
     response = browser.launch(platform, **{claim: value})
     assert_refused(browser, session, response, code)
 
 
 def test_deep_linking_without_return_url_is_refused(browser, platform, session):
     auth = browser.start(platform)
-    body = platform.claims(auth["nonce"], TOOL_BASE,
-                           message_type=claims.DEEP_LINKING_REQUEST)
-    body[claims.DEEP_LINKING_SETTINGS] = {"accept_types": ["ltiResourceLink"],
-                                          "accept_presentation_document_targets": ["iframe"]}
+    body = platform.claims(auth["nonce"], TOOL_BASE, message_type=claims.DEEP_LINKING_REQUEST)
+    body[claims.DEEP_LINKING_SETTINGS] = {
+        "accept_types": ["ltiResourceLink"],
+        "accept_presentation_document_targets": ["iframe"],
+    }
     response = browser.post_launch(platform.sign(body), auth["state"])
     assert_refused(browser, session, response, "missing_return_url")
 
@@ -201,15 +221,13 @@ def test_replayed_launch_is_refused(browser, platform, session):
         web_session.clear()
     replay = browser.post_launch(token, auth["state"])
     assert replay.status_code == 400 and "unknown_state" in replay.get_data(as_text=True)
-    outcomes = [r.outcome for r in session.scalars(select(LaunchRecord).order_by(
-        LaunchRecord.id))]
+    outcomes = [r.outcome for r in session.scalars(select(LaunchRecord).order_by(LaunchRecord.id))]
     assert outcomes == ["accepted", "refused"]
 
 
 def test_new_token_reusing_a_seen_nonce_is_refused(browser, platform, session):
     first = browser.start(platform)
-    browser.post_launch(platform.sign(platform.claims(first["nonce"], TOOL_BASE)),
-                        first["state"])
+    browser.post_launch(platform.sign(platform.claims(first["nonce"], TOOL_BASE)), first["state"])
     session.execute(User.__table__.delete())
     session.commit()
     with browser.client.session_transaction() as web_session:
@@ -237,8 +255,7 @@ def test_unknown_state_is_refused(browser, platform, session):
 
 def test_state_cookie_of_another_browser_is_refused(browser, platform, session):
     auth = browser.start(platform)
-    browser.client.set_cookie(f"lti_state_{auth['state']}", "someone-elses-binding",
-                              path="/lti")
+    browser.client.set_cookie(f"lti_state_{auth['state']}", "someone-elses-binding", path="/lti")
     token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
     response = browser.post_launch(token, auth["state"])
     assert_refused(browser, session, response, "state_mismatch", 400)
@@ -249,6 +266,7 @@ def test_tampered_claims_are_refused(browser, platform, session):
         header, _, signature = platform.sign(body).split(".")
         forged = dict(body, sub="teacher-1")
         return f"{header}.{b64(forged)}.{signature}"
+
     response = launch_with_token(browser, platform, tampered)
     assert_refused(browser, session, response, "bad_signature", 401)
 
@@ -265,15 +283,19 @@ def test_disabled_platform_cannot_start_a_login(browser, platform, session):
     assert response.status_code == 403 and "Location" not in response.headers
 
 
-@pytest.mark.parametrize(("overrides", "words"), [
-    ({"iss": "https://unknown.example"}, "no platform is registered"),
-    ({"client_id": "not-ours"}, "no platform is registered"),
-    ({"target_link_uri": "https://evil.example/lti/launch"}, "not a Selfpath address"),
-    ({"login_hint": None}, "login_hint"),
-    ({"iss": None}, "iss"),
-])
-def test_bad_login_initiation_gets_a_4xx_not_a_redirect(browser, platform, session,
-                                                        overrides, words):
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"iss": "https://unknown.example"}, "no platform is registered"),
+        ({"client_id": "not-ours"}, "no platform is registered"),
+        ({"target_link_uri": "https://evil.example/lti/launch"}, "not a Selfpath address"),
+        ({"login_hint": None}, "login_hint"),
+        ({"iss": None}, "iss"),
+    ],
+)
+def test_bad_login_initiation_gets_a_4xx_not_a_redirect(
+    browser, platform, session, overrides, words
+):
     response = browser.login(platform, **overrides)
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Location" not in response.headers
@@ -282,8 +304,9 @@ def test_bad_login_initiation_gets_a_4xx_not_a_redirect(browser, platform, sessi
 
 
 def test_errors_are_json_for_json_clients(client, platform):
-    response = client.post("/lti/launch", data={"state": "x", "id_token": "y"},
-                           headers={"Accept": "application/json"})
+    response = client.post(
+        "/lti/launch", data={"state": "x", "id_token": "y"}, headers={"Accept": "application/json"}
+    )
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "unknown_state"
 
@@ -295,20 +318,24 @@ def test_platform_key_set_unreachable_is_reported(browser, platform, session):
     finally:
         platform.server.routes[f"/{platform.name}/jwks"] = platform._jwks
     assert response.status_code == 502
-    assert (f"the platform&#39;s key set at {platform.jwks_url} could not be read (it "
-            "answered HTTP 404)") in response.get_data(as_text=True)
+    assert (
+        f"the platform&#39;s key set at {platform.jwks_url} could not be read (it "
+        "answered HTTP 404)"
+    ) in response.get_data(as_text=True)
 
 
 def test_pyjwt_rejects_hs256_key_confusion_independently():
     """Our key objects are RSA: PyJWT refuses to use one as an HMAC secret."""
     key = PlatformKey.generate()
     with pytest.raises(jwt.InvalidTokenError):
-        jwt.decode(jwt.encode({"a": 1}, "s" * 32, algorithm="HS256"),
-                   key.private_key.public_key(), algorithms=["RS256"])
+        jwt.decode(
+            jwt.encode({"a": 1}, "s" * 32, algorithm="HS256"),
+            key.private_key.public_key(),
+            algorithms=["RS256"],
+        )
 
 
-def test_login_initiation_is_rate_limited_per_address(app, browser, platform, session,
-                                                      monkeypatch):
+def test_login_initiation_is_rate_limited_per_address(app, browser, platform, session, monkeypatch):
     strict = app.extensions["selfpath.settings"].with_changes(lti_login_rate_limit="2/minute")
     monkeypatch.setitem(app.extensions, "selfpath.settings", strict)
     assert [browser.login(platform).status_code for _ in range(2)] == [302, 302]
@@ -319,7 +346,8 @@ def test_login_initiation_is_rate_limited_per_address(app, browser, platform, se
 
 
 def test_one_platform_flooding_logins_does_not_lock_out_another_behind_the_same_address(
-        app, browser, platform, second_platform, monkeypatch):
+    app, browser, platform, second_platform, monkeypatch
+):
     strict = app.extensions["selfpath.settings"].with_changes(lti_login_rate_limit="2/minute")
     monkeypatch.setitem(app.extensions, "selfpath.settings", strict)
     assert [browser.login(platform).status_code for _ in range(3)] == [302, 302, 429]
@@ -327,11 +355,13 @@ def test_one_platform_flooding_logins_does_not_lock_out_another_behind_the_same_
 
 
 def test_logins_naming_unregistered_platforms_share_one_limit_per_address(
-        app, browser, platform, session, monkeypatch):
+    app, browser, platform, session, monkeypatch
+):
     strict = app.extensions["selfpath.settings"].with_changes(lti_login_rate_limit="2/minute")
     monkeypatch.setitem(app.extensions, "selfpath.settings", strict)
-    statuses = [browser.login(platform, iss=f"https://lms{n}.example").status_code
-                for n in range(3)]
+    statuses = [
+        browser.login(platform, iss=f"https://lms{n}.example").status_code for n in range(3)
+    ]
     assert statuses == [400, 400, 429]  # a new issuer each time does not escape the limit
     assert session.scalar(select(func.count()).select_from(LaunchRecord)) == 2
     assert browser.login(platform).status_code == 302  # the registered platform still can
@@ -340,9 +370,11 @@ def test_logins_naming_unregistered_platforms_share_one_limit_per_address(
 def test_the_default_login_limit_lets_a_whole_school_launch_at_the_bell(app):
     from limits import parse_many
 
-    per_minute = [limit for limit in parse_many(
-        app.extensions["selfpath.settings"].lti_login_rate_limit)
-        if limit.get_expiry() == 60]
+    per_minute = [
+        limit
+        for limit in parse_many(app.extensions["selfpath.settings"].lti_login_rate_limit)
+        if limit.get_expiry() == 60
+    ]
     assert per_minute and all(limit.amount >= 1000 for limit in per_minute)
 
 
@@ -351,15 +383,18 @@ def test_token_whose_payload_is_not_an_object_is_refused(browser, platform, sess
     def not_an_object(body):
         raw = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
         return f"{b64({'alg': 'RS256', 'kid': 'k'})}.{raw}.{b64({'s': 1})}"
+
     response = launch_with_token(browser, platform, not_an_object)
-    assert_refused(browser, session, response, "malformed_token", 400,
-                   words="its payload is not a JSON object")
+    assert_refused(
+        browser, session, response, "malformed_token", 400, words="its payload is not a JSON object"
+    )
 
 
 def test_token_nested_too_deep_is_refused(browser, platform, session):
     def nested(body):
         raw = base64.urlsafe_b64encode(b"[" * 100000).rstrip(b"=").decode()
         return f"{b64({'alg': 'RS256', 'kid': 'k'})}.{raw}.{b64({'s': 1})}"
+
     response = launch_with_token(browser, platform, nested)
     assert_refused(browser, session, response, "malformed_token", 400)
 
@@ -369,5 +404,6 @@ def test_token_holding_a_nul_character_is_refused(browser, platform, session, cl
     def with_nul(body):
         forged = dict(body, **{claim: f"{body.get(claim)}\x00"})
         return f"{b64({'alg': 'RS256', 'kid': 'k'})}.{b64(forged)}.{b64({'s': 1})}"
+
     response = launch_with_token(browser, platform, with_nul)
     assert_refused(browser, session, response, "malformed_token", 400, words="NUL character")

@@ -22,8 +22,9 @@ CONTENT = Path(__file__).resolve().parents[2] / "service/demo/content"
 
 
 def assign_demo_path(session, platform, language="en", link="link-1"):
-    tenant_id = session.scalars(select(Deployment.tenant_id).where(
-        Deployment.platform_id == platform.platform_id)).first()
+    tenant_id = session.scalars(
+        select(Deployment.tenant_id).where(Deployment.platform_id == platform.platform_id)
+    ).first()
     course = session.scalars(select(Course).where(Course.tenant_id == tenant_id)).first()
     if course is None:
         course = Course(tenant_id=tenant_id, context_id="course-1", title="Biology 10A")
@@ -80,8 +81,14 @@ def answer_diagnostic(client, url: str, right: dict[str, str]) -> list[str]:
     asked = []
     while (question := question_on(page := page_of(client, url))) is not None:
         asked.append(question)
-        response = client.post(url, data={"csrf_token": token(page), "question": question,
-                                          "answer": right.get(question, "")})
+        response = client.post(
+            url,
+            data={
+                "csrf_token": token(page),
+                "question": question,
+                "answer": right.get(question, ""),
+            },
+        )
         assert response.status_code == 303, response.get_data(as_text=True)
         if response.headers["Location"] != url:
             break
@@ -110,32 +117,49 @@ def test_learner_journey_from_launch_to_completion(learner, session):
     assert "Judging a source" in up_next(page)
 
     for key in ("judge-sources", "fact-check"):
-        response = post(learner, f"/path/steps/{key}/done", {"confidence": "4"},
-                        f"/path/steps/{key}")
+        response = post(
+            learner, f"/path/steps/{key}/done", {"confidence": "4"}, f"/path/steps/{key}"
+        )
         assert response.status_code == 303
-    post(learner, "/path/steps/trust-reflection/done",
-         {"reflection": "Tôi tin nguồn có tác giả."}, "/path/steps/trust-reflection")
+    post(
+        learner,
+        "/path/steps/trust-reflection/done",
+        {"reflection": "Tôi tin nguồn có tác giả."},
+        "/path/steps/trust-reflection",
+    )
     for key in ("passwords", "phishing"):
         post(learner, f"/path/steps/{key}/done", {}, f"/path/steps/{key}")
     page = page_of(learner, "/path")
-    assert ("You seem ready for Judging sources, Staying safe online: this check can confirm it"
-            in up_next(page))
+    assert (
+        "You seem ready for Judging sources, Staying safe online: this check can confirm it"
+        in up_next(page)
+    )
     assert statuses(page)["check-judge-safety"] == "available"
 
     # A failed checkpoint: feedback per question; this one has no remedial branch.
-    result = post(learner, "/path/steps/check-judge-safety/checkpoint",
-                  {"q0": "0", "q1": "0", "q2": "0", "q3": "no idea", "predicted": "90"},
-                  "/path/steps/check-judge-safety")
+    result = post(
+        learner,
+        "/path/steps/check-judge-safety/checkpoint",
+        {"q0": "0", "q1": "0", "q2": "0", "q3": "no idea", "predicted": "90"},
+        "/path/steps/check-judge-safety",
+    )
     text = result.get_data(as_text=True)
     assert result.status_code == 200 and "Not passed yet" in text and "You expected 90%" in text
     assert text.count("✓ Correct") == 1 and text.count("✗ Not right") == 3
 
-    result = post(learner, "/path/steps/check-judge-safety/checkpoint",
-                  {"q0": "1", "q1": "0", "q2": "2", "q3": " Phishing "},
-                  "/path/steps/check-judge-safety")
+    result = post(
+        learner,
+        "/path/steps/check-judge-safety/checkpoint",
+        {"q0": "1", "q1": "0", "q2": "2", "q3": " Phishing "},
+        "/path/steps/check-judge-safety",
+    )
     assert "Passed" in result.get_data(as_text=True)
-    post(learner, "/path/steps/plan-ahead/done", {"reflection": "Next: safety."},
-         "/path/steps/plan-ahead")
+    post(
+        learner,
+        "/path/steps/plan-ahead/done",
+        {"reflection": "Next: safety."},
+        "/path/steps/plan-ahead",
+    )
     page = page_of(learner, "/path")
     assert "10 of 10 required steps done" in page
     assert "Turn on two-step sign-in" in up_next(page)  # only the optional step is left
@@ -145,8 +169,12 @@ def test_failed_checkpoint_sends_the_learner_to_the_remedial_step(learner):
     post(learner, "/path/placement/skip", {})
     for key in ("search-basics", "search-queries"):
         post(learner, f"/path/steps/{key}/done", {}, f"/path/steps/{key}")
-    result = post(learner, "/path/steps/check-search/checkpoint",
-                  {"q0": "0", "q1": "1", "q2": "x"}, "/path/steps/check-search")
+    result = post(
+        learner,
+        "/path/steps/check-search/checkpoint",
+        {"q0": "0", "q1": "1", "q2": "x"},
+        "/path/steps/check-search",
+    )
     text = result.get_data(as_text=True)
     assert "Before you try again" in text and "Review: searching step by step" in text
     page = page_of(learner, "/path")
@@ -154,8 +182,12 @@ def test_failed_checkpoint_sends_the_learner_to_the_remedial_step(learner):
     assert "showed a gap" in up_next(page)
     post(learner, "/path/steps/search-review/done", {}, "/path/steps/search-review")
     assert "Check: finding information" in up_next(page_of(learner, "/path"))
-    post(learner, "/path/steps/check-search/checkpoint", {"q0": "1", "q1": "0", "q2": "SERP"},
-         "/path/steps/check-search")
+    post(
+        learner,
+        "/path/steps/check-search/checkpoint",
+        {"q0": "1", "q1": "0", "q2": "SERP"},
+        "/path/steps/check-search",
+    )
     page = page_of(learner, "/path")
     assert statuses(page)["check-search"] == "done"
     assert statuses(page)["judge-sources"] == "available"
@@ -172,8 +204,12 @@ def test_goal_shows_whether_the_learner_is_on_track(learner):
 
 
 def test_download_my_data(learner):
-    post(learner, "/path/steps/search-basics/done", {"reflection": "mine"},
-         "/path/steps/search-basics")
+    post(
+        learner,
+        "/path/steps/search-basics/done",
+        {"reflection": "mine"},
+        "/path/steps/search-basics",
+    )
     response = learner.get("/path/my-data")
     assert "attachment" in response.headers["Content-Disposition"]
     data = json.loads(response.get_data(as_text=True))
@@ -198,28 +234,34 @@ def test_teacher_picks_a_path_for_the_activity(browser, platform, session):
     assert response.headers["Location"] == "/teach"
     page = page_of(browser.client, "/teach")
     assert "No path is assigned" in page and "Digital skills for lifelong learners" in page
-    response = browser.client.post("/teach/assign", data={
-        "csrf_token": token(page), "path_id": str(version.path_id)})
+    response = browser.client.post(
+        "/teach/assign", data={"csrf_token": token(page), "path_id": str(version.path_id)}
+    )
     assert response.status_code == 303
-    assert "Assigned path: Digital skills for lifelong learners" in page_of(browser.client,
-                                                                            "/teach")
+    assert "Assigned path: Digital skills for lifelong learners" in page_of(
+        browser.client, "/teach"
+    )
     browser.launch(platform, LEARNER)
     assert "How search engines work" in page_of(browser.client, "/path")
 
 
 # -- bad input: a clear 4xx and nothing changed --------------------------------------------
 
-@pytest.mark.parametrize(("url", "data", "status", "words"), [
-    ("/path/steps/search-queries/done", {}, 403, "locked"),
-    ("/path/steps/elsewhere/done", {}, 404, "not part of your path"),
-    ("/path/steps/other-course-step/checkpoint", {"q0": "1"}, 404, "not part of your path"),
-    ("/path/steps/search-basics/checkpoint", {"q0": "1"}, 404, "no checkpoint"),
-    ("/path/steps/search-basics/done", {"enrollment_id": "999"}, 400, "enrollment_id"),
-    ("/path/steps/search-basics/done", {"reflection": "x" * 2001}, 400, "2000"),
-    ("/path/steps/search-basics/done", {"confidence": "7"}, 400, "confidence"),
-    ("/path/goal", {"minutes_per_week": "lots"}, 400, "minutes_per_week"),
-    ("/path/steps/check-search/checkpoint", {"q9": "1"}, 403, "locked"),
-])
+
+@pytest.mark.parametrize(
+    ("url", "data", "status", "words"),
+    [
+        ("/path/steps/search-queries/done", {}, 403, "locked"),
+        ("/path/steps/elsewhere/done", {}, 404, "not part of your path"),
+        ("/path/steps/other-course-step/checkpoint", {"q0": "1"}, 404, "not part of your path"),
+        ("/path/steps/search-basics/checkpoint", {"q0": "1"}, 404, "no checkpoint"),
+        ("/path/steps/search-basics/done", {"enrollment_id": "999"}, 400, "enrollment_id"),
+        ("/path/steps/search-basics/done", {"reflection": "x" * 2001}, 400, "2000"),
+        ("/path/steps/search-basics/done", {"confidence": "7"}, 400, "confidence"),
+        ("/path/goal", {"minutes_per_week": "lots"}, 400, "minutes_per_week"),
+        ("/path/steps/check-search/checkpoint", {"q9": "1"}, 403, "locked"),
+    ],
+)
 def test_bad_learner_input_changes_nothing(learner, session, url, data, status, words):
     before = events(session)
     response = post(learner, url, data)

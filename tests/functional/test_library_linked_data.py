@@ -35,8 +35,9 @@ def expanded(document: dict) -> dict:
     return node
 
 
-@pytest.mark.parametrize("minutes, iso", [(0, "PT0M"), (45, "PT45M"), (60, "PT1H"),
-                                          (203, "PT3H23M")])
+@pytest.mark.parametrize(
+    "minutes, iso", [(0, "PT0M"), (45, "PT45M"), (60, "PT1H"), (203, "PT3H23M")]
+)
 def test_durations_are_iso_8601(minutes, iso):
     assert duration(minutes) == iso
 
@@ -48,8 +49,7 @@ def test_every_public_page_expands_into_schema_org_terms(client, starter):
         assert all(key.startswith(("@", SCHEMA)) for key in node)
         assert set(node["@type"]) == {SCHEMA + "LearningResource", SCHEMA + "Course"}
         assert node["@id"] == f"{TOOL_BASE}/library/{entry.uuid}"
-        assert node[SCHEMA + "license"] == [
-            {"@id": "https://creativecommons.org/licenses/by/4.0/"}]
+        assert node[SCHEMA + "license"] == [{"@id": "https://creativecommons.org/licenses/by/4.0/"}]
         assert node[SCHEMA + "inLanguage"] == [{"@value": entry.language}]
         parts = node[SCHEMA + "hasPart"]
         source = next(d for d in starter_documents() if d["uuid"] == entry.uuid)
@@ -80,17 +80,20 @@ def test_an_adaptation_names_what_it_is_based_on(browser, platform, session, sta
     original = starter[PHOTOSYNTHESIS]
     browser.launch(platform, TEACHER)
     preview = page_of(browser.client, f"/teach/library/{original.uuid}")
-    copied = browser.client.post(f"/teach/library/{original.uuid}/copy",
-                                 data={"csrf_token": token(preview)})
+    copied = browser.client.post(
+        f"/teach/library/{original.uuid}/copy", data={"csrf_token": token(preview)}
+    )
     path_id = int(copied.headers["Location"].rstrip("/").split("/")[-1])
-    assert publish_form(browser, path_id, licence="CC BY-SA 4.0", credit="name",
-                        name="Hoa Le").status_code == 303
-    adaptation = session.scalars(select(LibraryEntry).where(
-        LibraryEntry.path_id == path_id)).one()
+    assert (
+        publish_form(
+            browser, path_id, licence="CC BY-SA 4.0", credit="name", name="Hoa Le"
+        ).status_code
+        == 303
+    )
+    adaptation = session.scalars(select(LibraryEntry).where(LibraryEntry.path_id == path_id)).one()
     node = expanded(linked_data(page_of(browser.client, f"/library/{adaptation.uuid}")))
     assert node[SCHEMA + "isBasedOn"] == [{"@id": f"{TOOL_BASE}/library/{original.uuid}"}]
-    assert node[SCHEMA + "license"] == [
-        {"@id": "https://creativecommons.org/licenses/by-sa/4.0/"}]
+    assert node[SCHEMA + "license"] == [{"@id": "https://creativecommons.org/licenses/by-sa/4.0/"}]
 
 
 def test_text_cannot_break_out_of_the_script(client, session, starter):

@@ -38,12 +38,21 @@ def small_pages(monkeypatch):
 
 
 def add_entry(session, n: int, **values) -> LibraryEntry:
-    columns = {"uuid": str(uuid.uuid4()), "title": f"Path {n}", "description": f"About {n}",
-               "language": "vi" if n % 2 else "en", "subject": "mathematics" if n % 3 == 0
-               else "biology", "level": "lower-secondary", "licence": "CC BY-SA 4.0",
-               "credit": f"Teacher {n}, School; B", "minutes": 95, "status": LISTED,
-               "skills": [{"key": f"s{n}", "label": f"Skill {n}"}],
-               "created_at": T0, "updated_at": T0 + timedelta(minutes=n)}
+    columns = {
+        "uuid": str(uuid.uuid4()),
+        "title": f"Path {n}",
+        "description": f"About {n}",
+        "language": "vi" if n % 2 else "en",
+        "subject": "mathematics" if n % 3 == 0 else "biology",
+        "level": "lower-secondary",
+        "licence": "CC BY-SA 4.0",
+        "credit": f"Teacher {n}, School; B",
+        "minutes": 95,
+        "status": LISTED,
+        "skills": [{"key": f"s{n}", "label": f"Skill {n}"}],
+        "created_at": T0,
+        "updated_at": T0 + timedelta(minutes=n),
+    }
     entry = LibraryEntry(**(columns | values))
     session.add(entry)
     return entry
@@ -105,8 +114,10 @@ def gone(library) -> set[str]:
 
 # -- harvesting with a real client --------------------------------------------------------
 
+
 def test_a_harvester_finds_every_listed_entry_with_its_licence_and_language(
-        library, oai_url, small_pages):
+    library, oai_url, small_pages
+):
     records = list(Sickle(oai_url).ListRecords(metadataPrefix="oai_dc", ignore_deleted=False))
     assert len(library) > 4 * PAGE
     by_id = {r.header.identifier: r for r in records}
@@ -122,8 +133,7 @@ def test_a_harvester_finds_every_listed_entry_with_its_licence_and_language(
     assert [s for s, _ in stamps] == sorted(s for s, _ in stamps)  # oldest change first
 
 
-def test_a_harvester_reads_ieee_lom_records_posting_its_requests(library, oai_url,
-                                                                  small_pages):
+def test_a_harvester_reads_ieee_lom_records_posting_its_requests(library, oai_url, small_pages):
     harvester = Sickle(oai_url, http_method="POST")
     records = list(harvester.ListRecords(metadataPrefix="lom", ignore_deleted=True))
     assert {r.header.identifier for r in records} == set(listed(library))
@@ -143,8 +153,7 @@ def test_a_harvester_reads_ieee_lom_records_posting_its_requests(library, oai_ur
     assert text("lom:educational/lom:context/lom:value") == ["school"]
     assert text("lom:educational/lom:typicalLearningTime/lom:duration") == ["PT1H35M"]
     assert text("lom:rights/lom:copyrightAndOtherRestrictions/lom:value") == ["yes"]
-    assert text("lom:rights/lom:description/lom:string") == [
-        PATH_LICENCES["CC BY-SA 4.0"]]
+    assert text("lom:rights/lom:description/lom:string") == [PATH_LICENCES["CC BY-SA 4.0"]]
     assert text("lom:classification/lom:taxonPath/lom:taxon/lom:id") == ["mathematics"]
     vcard = text("lom:lifeCycle/lom:contribute/lom:entity")[0]
     assert "FN:Teacher 3\\, School\\; B" in vcard.splitlines()
@@ -154,17 +163,24 @@ def test_a_harvester_reads_ieee_lom_records_posting_its_requests(library, oai_ur
 def test_a_harvester_asks_for_one_set_within_dates(library, oai_url, small_pages):
     harvester = Sickle(oai_url)
     window = {"from": "2025-03-01T08:02:00Z", "until": "2025-03-01T08:09:00Z"}
-    headers = list(harvester.ListIdentifiers(metadataPrefix="oai_dc", set="language:vi",
-                                             **window))
-    expected = {identifier(e) for e in library.values() if e.language == "vi"
-                and T0 + timedelta(minutes=2) <= e.updated_at <= T0 + timedelta(minutes=9)}
+    headers = list(harvester.ListIdentifiers(metadataPrefix="oai_dc", set="language:vi", **window))
+    expected = {
+        identifier(e)
+        for e in library.values()
+        if e.language == "vi"
+        and T0 + timedelta(minutes=2) <= e.updated_at <= T0 + timedelta(minutes=9)
+    }
     assert {h.identifier for h in headers} == expected and len(expected) == 5
     assert all("language:vi" in h.setSpecs for h in headers)
     maths = list(harvester.ListIdentifiers(metadataPrefix="lom", set="subject:mathematics"))
     assert {h.identifier for h in maths} == {
-        identifier(e) for e in library.values() if e.subject == "mathematics"}
-    whole_day = list(harvester.ListIdentifiers(metadataPrefix="oai_dc", **{
-        "from": "2025-03-01", "until": "2025-03-01"}))
+        identifier(e) for e in library.values() if e.subject == "mathematics"
+    }
+    whole_day = list(
+        harvester.ListIdentifiers(
+            metadataPrefix="oai_dc", **{"from": "2025-03-01", "until": "2025-03-01"}
+        )
+    )
     assert len(whole_day) == 17  # until a day counts that whole day
     with pytest.raises(NoRecordsMatch):
         list(harvester.ListIdentifiers(metadataPrefix="oai_dc", **{"from": "2030-01-01"}))
@@ -180,8 +196,9 @@ def test_a_harvester_gets_one_record_and_learns_of_deleted_ones(library, oai_url
     deleted = harvester.GetRecord(identifier=identifier(withdrawn), metadataPrefix="lom")
     assert deleted.header.deleted and deleted.xml.find(f"{{{OAI}}}metadata") is None
     with pytest.raises(IdDoesNotExist):
-        harvester.GetRecord(identifier=f"oai:localhost:library/{uuid.uuid4()}",
-                            metadataPrefix="oai_dc")
+        harvester.GetRecord(
+            identifier=f"oai:localhost:library/{uuid.uuid4()}", metadataPrefix="oai_dc"
+        )
 
 
 def test_a_harvester_learns_what_the_repository_offers(library, oai_url):
@@ -203,6 +220,7 @@ def test_a_harvester_learns_what_the_repository_offers(library, oai_url):
 
 # -- pages and resumption tokens -----------------------------------------------------------
 
+
 def oai_get(client, **arguments) -> etree._Element:
     response = client.get("/oai", query_string=arguments)
     assert response.status_code == 200 and response.mimetype == "text/xml"
@@ -217,8 +235,9 @@ def identifiers_in(document: etree._Element) -> list[str]:
     return [e.text for e in document.findall(".//oai:header/oai:identifier", NS)]
 
 
-def test_each_page_says_where_it_is_and_the_last_ends_with_an_empty_token(client, library,
-                                                                       small_pages):
+def test_each_page_says_where_it_is_and_the_last_ends_with_an_empty_token(
+    client, library, small_pages
+):
     document = oai_get(client, verb="ListIdentifiers", metadataPrefix="oai_dc")
     cursors, seen = [], []
     while True:
@@ -242,20 +261,21 @@ def test_a_whole_list_in_one_page_has_no_token(client, library):
 def test_an_entry_changed_while_paging_skips_no_other(client, session, library, small_pages):
     first = oai_get(client, verb="ListIdentifiers", metadataPrefix="oai_dc")
     seen = identifiers_in(first)
-    changed = session.scalars(select(LibraryEntry).where(
-        LibraryEntry.uuid == seen[0].rsplit("/", 1)[1])).one()
+    changed = session.scalars(
+        select(LibraryEntry).where(LibraryEntry.uuid == seen[0].rsplit("/", 1)[1])
+    ).one()
     changed.updated_at = T0 + timedelta(days=1)
     session.commit()
     document = first
     while token_of(document) is not None and token_of(document).text:
-        document = oai_get(client, verb="ListIdentifiers",
-                           resumptionToken=token_of(document).text)
+        document = oai_get(client, verb="ListIdentifiers", resumptionToken=token_of(document).text)
         seen += identifiers_in(document)
     assert set(seen) == {identifier(e) for e in library.values()}
     assert seen[-1] == seen[0]  # it comes again with its new datestamp
 
 
 # -- protocol errors -----------------------------------------------------------------------
+
 
 def error_of(document: etree._Element) -> tuple[str, dict[str, str]]:
     error = document.find("oai:error", NS)
@@ -264,8 +284,10 @@ def error_of(document: etree._Element) -> tuple[str, dict[str, str]]:
 
 
 def entry_counts(session) -> tuple[int, int]:
-    return (session.scalar(select(func.count(LibraryEntry.id))),
-            session.scalar(select(func.max(LibraryEntry.updated_at))))
+    return (
+        session.scalar(select(func.count(LibraryEntry.id))),
+        session.scalar(select(func.max(LibraryEntry.updated_at))),
+    )
 
 
 LIST = {"verb": "ListRecords", "metadataPrefix": "oai_dc"}
@@ -293,8 +315,13 @@ BAD_ARGUMENTS = [
     ({**LIST, "metadataPrefix": "marc21"}, "cannotDisseminateFormat"),
     ({"verb": "GetRecord", "metadataPrefix": "mods", "identifier": "x"}, "idDoesNotExist"),
     ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "x"}, "idDoesNotExist"),
-    ({"verb": "ListMetadataFormats", "identifier": "oai:other.example:library/"
-      "0b9e4c1a-5a8e-4d5b-9a57-3f0c2d7e8a41"}, "idDoesNotExist"),
+    (
+        {
+            "verb": "ListMetadataFormats",
+            "identifier": "oai:other.example:library/0b9e4c1a-5a8e-4d5b-9a57-3f0c2d7e8a41",
+        },
+        "idDoesNotExist",
+    ),
     ({**LIST, "set": "subject:astrology"}, "noRecordsMatch"),
     ({**LIST, "from": "2031-01-01T00:00:00Z"}, "noRecordsMatch"),
 ]
@@ -303,7 +330,8 @@ BAD_ARGUMENTS = [
 @pytest.mark.parametrize(("arguments", "code"), BAD_ARGUMENTS)
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_every_protocol_error_is_answered_as_the_specification_says(
-        client, session, few, arguments, code, method):
+    client, session, few, arguments, code, method
+):
     before = entry_counts(session)
     if method == "GET":
         response = client.get("/oai", query_string=arguments)
@@ -326,17 +354,22 @@ def test_a_nul_character_is_a_bad_argument(client, few):
     assert (found, echoed) == ("badArgument", {})
 
 
-ARGUMENT_NAMES = ["metadataPrefix", "from", "until", "set", "identifier", "resumptionToken",
-                  "x"]
+ARGUMENT_NAMES = ["metadataPrefix", "from", "until", "set", "identifier", "resumptionToken", "x"]
 
 
-@hypothesis_settings(max_examples=80, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(verb=st.one_of(st.sampled_from(list(verbs.VERBS)), st.text(max_size=20)),
-       others=st.dictionaries(st.sampled_from(ARGUMENT_NAMES),
-                              st.one_of(st.sampled_from(["oai_dc", "lom", "2025-03-01",
-                                                         "language:vi"]),
-                                        st.text(max_size=1200)), max_size=4))
+@hypothesis_settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    verb=st.one_of(st.sampled_from(list(verbs.VERBS)), st.text(max_size=20)),
+    others=st.dictionaries(
+        st.sampled_from(ARGUMENT_NAMES),
+        st.one_of(
+            st.sampled_from(["oai_dc", "lom", "2025-03-01", "language:vi"]), st.text(max_size=1200)
+        ),
+        max_size=4,
+    ),
+)
 def test_any_arguments_of_any_length_or_script_get_an_oai_answer(client, few, verb, others):
     response = client.post("/oai", data={"verb": verb, **others})
     assert response.status_code == 200
@@ -349,18 +382,23 @@ def resumed(client, verb: str, token: str) -> str:
 
 
 def test_tokens_changed_foreign_expired_or_for_another_verb_are_refused(
-        app, client, library, small_pages, monkeypatch):
+    app, client, library, small_pages, monkeypatch
+):
     token = token_of(oai_get(client, **LIST)).text
-    assert oai_get(client, verb="ListRecords", resumptionToken=token).find(
-        "oai:ListRecords", NS) is not None
+    assert (
+        oai_get(client, verb="ListRecords", resumptionToken=token).find("oai:ListRecords", NS)
+        is not None
+    )
     changed = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     assert resumed(client, "ListRecords", changed) == "badResumptionToken"
     assert resumed(client, "ListIdentifiers", token) == "badResumptionToken"
     from itsdangerous import URLSafeSerializer
 
     from service.oai import tokens
+
     foreign = URLSafeSerializer("another site's secret" * 2, salt=tokens.SALT).dumps(
-        URLSafeSerializer("x", salt=tokens.SALT).loads_unsafe(token)[1])
+        URLSafeSerializer("x", salt=tokens.SALT).loads_unsafe(token)[1]
+    )
     assert resumed(client, "ListRecords", foreign) == "badResumptionToken"
     later = datetime.now(UTC) + tokens.TOKEN_LIFETIME + timedelta(minutes=1)
     monkeypatch.setattr("service.oai.views.now", lambda: later)

@@ -22,7 +22,6 @@ from tests.unruly_server import UnrulyServer, dripping, flooding
 TOKEN = RegisteringLms.token
 
 
-
 @pytest.fixture
 def unruly():
     servers: list[UnrulyServer] = []
@@ -30,6 +29,7 @@ def unruly():
     def start(behaviour):
         servers.append(UnrulyServer(behaviour))
         return servers[-1]
+
     yield start
     for server in servers:
         server.close()
@@ -45,8 +45,9 @@ def stored(session) -> list:
 
 
 def register(client, url: str):
-    return client.get("/lti/register", query_string={"openid_configuration": url,
-                                                     "registration_token": TOKEN})
+    return client.get(
+        "/lti/register", query_string={"openid_configuration": url, "registration_token": TOKEN}
+    )
 
 
 def refused(session, response, status: int, code: str, *words: str) -> None:
@@ -70,36 +71,53 @@ def test_a_huge_configuration_is_refused_near_the_cap(client, session, quick, un
     assert server.sent < 64 * 1024 * 1024  # not the 300 MB it had to send
 
 
-def test_a_registration_endpoint_that_drips_is_cut_off(client, session, quick, unruly,
-                                                        moodle):
+def test_a_registration_endpoint_that_drips_is_cut_off(client, session, quick, unruly, moodle):
     server = unruly(dripping(every=0.5))
     moodle.configuration_changes["registration_endpoint"] = server.base_url + "/register"
-    refused(session, register(client, moodle.configuration_url), 502, "platform_too_slow",
-            server.base_url + "/register")
+    refused(
+        session,
+        register(client, moodle.configuration_url),
+        502,
+        "platform_too_slow",
+        server.base_url + "/register",
+    )
 
 
-def test_a_configuration_moved_on_the_same_site_is_followed(client, session, quick, moodle,
-                                                            platform_server):
+def test_a_configuration_moved_on_the_same_site_is_followed(
+    client, session, quick, moodle, platform_server
+):
     moved = "/moodle-limits/old-configuration"
-    platform_server.routes[moved] = lambda request: Response(status=301, headers={
-        "Location": "/moodle-limits/mod/lti/openid-configuration.php"})
+    platform_server.routes[moved] = lambda request: Response(
+        status=301, headers={"Location": "/moodle-limits/mod/lti/openid-configuration.php"}
+    )
     response = register(client, platform_server.base_url + moved)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert [p.client_id for p in session.scalars(select(Platform))] == ["moodle-client-1"]
 
 
-def test_a_configuration_moved_to_another_site_is_refused(client, session, quick, moodle,
-                                                          platform_server):
+def test_a_configuration_moved_to_another_site_is_refused(
+    client, session, quick, moodle, platform_server
+):
     moved = "/moodle-limits/elsewhere"
     port = platform_server.base_url.rsplit(":", 1)[1]
-    platform_server.routes[moved] = lambda request: Response(status=302, headers={
-        "Location": f"http://localhost:{port}/moodle-limits/mod/lti/openid-configuration.php"})
-    refused(session, register(client, platform_server.base_url + moved), 400,
-            "redirect_refused", "on another site")
+    platform_server.routes[moved] = lambda request: Response(
+        status=302,
+        headers={
+            "Location": f"http://localhost:{port}/moodle-limits/mod/lti/openid-configuration.php"
+        },
+    )
+    refused(
+        session,
+        register(client, platform_server.base_url + moved),
+        400,
+        "redirect_refused",
+        "on another site",
+    )
     assert moodle.received == []
 
 
 # -- production: only public addresses ----------------------------------------------------
+
 
 def resolve_everything_to(address: str, monkeypatch) -> list[str]:
     """Name resolution for this test (no real DNS): every name is `address`."""
@@ -108,43 +126,75 @@ def resolve_everything_to(address: str, monkeypatch) -> list[str]:
     def getaddrinfo(host, port, *args, **kwargs):
         asked.append(host)
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port or 443))]
+
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     return asked
 
 
-@pytest.mark.parametrize("host", ["127.1", "2130706433", "0x7f000001", "0177.0.0.1",
-                                  "[::ffff:127.0.0.1]", "169.254.169.254", "10.0.0.8"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.1",
+        "2130706433",
+        "0x7f000001",
+        "0177.0.0.1",
+        "[::ffff:127.0.0.1]",
+        "169.254.169.254",
+        "10.0.0.8",
+    ],
+)
 def test_production_will_not_register_with_an_internal_address(client, session, quick, host):
     quick(env="production")
-    refused(session, register(client, f"https://{host}/mod/lti/openid-configuration.php"),
-            400, "internal_platform_address", "is not a public address")
+    refused(
+        session,
+        register(client, f"https://{host}/mod/lti/openid-configuration.php"),
+        400,
+        "internal_platform_address",
+        "is not a public address",
+    )
 
 
-def test_production_will_not_register_with_a_name_resolving_inside(client, session, quick,
-                                                                   monkeypatch):
+def test_production_will_not_register_with_a_name_resolving_inside(
+    client, session, quick, monkeypatch
+):
     quick(env="production")
     asked = resolve_everything_to("127.0.0.1", monkeypatch)
     url = "https://moodle.school.example/mod/lti/openid-configuration.php"
-    refused(session, register(client, url), 400, "internal_platform_address",
-            "moodle.school.example resolves to 127.0.0.1, a loopback address")
+    refused(
+        session,
+        register(client, url),
+        400,
+        "internal_platform_address",
+        "moodle.school.example resolves to 127.0.0.1, a loopback address",
+    )
     assert asked == ["moodle.school.example"]
 
 
-@pytest.mark.parametrize("field", ["jwks_uri", "token_endpoint", "authorization_endpoint",
-                                   "registration_endpoint"])
+@pytest.mark.parametrize(
+    "field", ["jwks_uri", "token_endpoint", "authorization_endpoint", "registration_endpoint"]
+)
 def test_production_checks_every_address_the_configuration_names(
-        client, session, quick, monkeypatch, moodle, field):
+    client, session, quick, monkeypatch, moodle, field
+):
     quick(env="production")
     resolve_everything_to("93.184.215.14", monkeypatch)  # public, and never called
-    document = dict(moodle.configuration(), issuer="https://moodle.school.example",
-                    **{name: f"https://moodle.school.example/{name}" for name in (
-                        "jwks_uri", "token_endpoint", "authorization_endpoint",
-                        "registration_endpoint")})
+    document = dict(
+        moodle.configuration(),
+        issuer="https://moodle.school.example",
+        **{
+            name: f"https://moodle.school.example/{name}"
+            for name in (
+                "jwks_uri",
+                "token_endpoint",
+                "authorization_endpoint",
+                "registration_endpoint",
+            )
+        },
+    )
     document[field] = "https://169.254.169.254/latest/meta-data"
     posted: list[str] = []
     monkeypatch.setattr("lti.dynamic_registration.get_json", lambda *args: document)
-    monkeypatch.setattr("lti.dynamic_registration.post_json",
-                        lambda *args: posted.append("posted"))
+    monkeypatch.setattr("lti.dynamic_registration.post_json", lambda *args: posted.append("posted"))
     response = register(client, "https://moodle.school.example/openid-configuration")
     refused(session, response, 400, "internal_platform_address", "169.254.169.254")
     assert posted == []
@@ -152,16 +202,28 @@ def test_production_checks_every_address_the_configuration_names(
 
 def test_production_manual_registration_refuses_an_internal_key_set(app, session, quick):
     quick(env="production")
-    result = app.test_cli_runner().invoke(args=[
-        "platforms", "add", "--issuer", "https://moodle.school.example", "--client-id", "c1",
-        "--auth-login-url", "https://93.184.215.14/mod/lti/auth.php",
-        "--auth-token-url", "https://93.184.215.14/mod/lti/token.php",
-        "--key-set-url", "https://0x7f000001/mod/lti/certs.php"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "platforms",
+            "add",
+            "--issuer",
+            "https://moodle.school.example",
+            "--client-id",
+            "c1",
+            "--auth-login-url",
+            "https://93.184.215.14/mod/lti/auth.php",
+            "--auth-token-url",
+            "https://93.184.215.14/mod/lti/token.php",
+            "--key-set-url",
+            "https://0x7f000001/mod/lti/certs.php",
+        ]
+    )
     assert result.exit_code != 0 and "0x7f000001 is a loopback address" in result.output
     assert stored(session) == []
 
 
 # -- grade sync: a slow LMS is tried again, an oversized answer is held -------------------
+
 
 @pytest.fixture
 def stop_dripping():
@@ -177,12 +239,13 @@ def dripped_token(stop: threading.Event):
                 if stop.wait(0.5):
                     return
                 yield bytes([byte])
+
         return Response(body(), mimetype="application/json")
+
     return handler
 
 
-def test_a_token_endpoint_that_drips_is_retried_later(platform, session, gradebook,
-                                                      stop_dripping):
+def test_a_token_endpoint_that_drips_is_retried_later(platform, session, gradebook, stop_dripping):
     from tests.grades import quick_worker
 
     worker = quick_worker(timeout=1.0)
@@ -197,13 +260,13 @@ def test_a_token_endpoint_that_drips_is_retried_later(platform, session, gradebo
     assert "within the 1 s" in delivery_of(session, person).last_error
 
 
-def test_an_oversized_token_answer_is_held_with_the_reason(platform, session, gradebook,
-                                                           worker):
+def test_an_oversized_token_answer_is_held_with_the_reason(platform, session, gradebook, worker):
     activity = linked_activity(session, platform, gradebook.claim(gradebook.add_line_item()))
     [person] = learners(session, platform, activity, 1)
     huge = json.dumps({"access_token": "t" * (2 * 1024 * 1024)})
     platform.server.routes[f"/{platform.name}/token"] = lambda request: Response(
-        huge, mimetype="application/json")
+        huge, mimetype="application/json"
+    )
     assert worker.run_batch(session).failed == 1
     assert "larger than the 1 MB" in delivery_of(session, person).last_error
 
@@ -226,16 +289,26 @@ def production_launches(app, quick, monkeypatch):
     monkeypatch.setitem(app.extensions, LTI_SERVICES, services)
 
 
-@pytest.mark.parametrize(("claim", "value", "words"), [
-    (AGS_CLAIM, {"lineitems": "https://127.1/mod/lti/services.php/2/lineitems"},
-     "gradebook (AGS line items) address https://127.1/"),
-    (AGS_CLAIM, {"lineitem": "https://[::ffff:10.0.0.4]/lineitem"}, "private"),
-    (AGS_CLAIM, {"lineitems": "http://moodle.school.example/lineitems"}, "not an https://"),
-    (NRPS_CLAIM, {"context_memberships_url": "https://2130706433/memberships"},
-     "roster (NRPS) address"),
-])
+@pytest.mark.parametrize(
+    ("claim", "value", "words"),
+    [
+        (
+            AGS_CLAIM,
+            {"lineitems": "https://127.1/mod/lti/services.php/2/lineitems"},
+            "gradebook (AGS line items) address https://127.1/",
+        ),
+        (AGS_CLAIM, {"lineitem": "https://[::ffff:10.0.0.4]/lineitem"}, "private"),
+        (AGS_CLAIM, {"lineitems": "http://moodle.school.example/lineitems"}, "not an https://"),
+        (
+            NRPS_CLAIM,
+            {"context_memberships_url": "https://2130706433/memberships"},
+            "roster (NRPS) address",
+        ),
+    ],
+)
 def test_production_refuses_a_launch_with_an_internal_service_address(
-        browser, platform, session, production_launches, claim, value, words):
+    browser, platform, session, production_launches, claim, value, words
+):
     from lti.models import LaunchRecord
     from paths.people import Activity
 
@@ -248,7 +321,8 @@ def test_production_refuses_a_launch_with_an_internal_service_address(
 
 
 def test_production_accepts_a_launch_with_public_service_addresses(
-        browser, platform, session, production_launches):
+    browser, platform, session, production_launches
+):
     from lti.models import AgsEndpoint
 
     lineitems = "https://moodle.school.example/mod/lti/services.php/2/lineitems"

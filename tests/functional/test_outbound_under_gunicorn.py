@@ -15,19 +15,23 @@ pytestmark = pytest.mark.gunicorn
 CONCURRENT = 8  # twice the threads of the one worker below
 
 
-def test_health_keeps_answering_while_registrations_hit_a_dripping_lms(database_url,
-                                                                       tmp_path):
+def test_health_keeps_answering_while_registrations_hit_a_dripping_lms(database_url, tmp_path):
     lms = UnrulyServer(dripping(every=0.5))  # a whole answer would take over a minute
     port = free_port()
-    env = app_env(database_url, f"http://127.0.0.1:{port}", tmp_path,
-                  HTTP_TIMEOUT_SECONDS="1")
-    register = {"openid_configuration": lms.base_url + "/mod/lti/openid-configuration.php",
-                "registration_token": "t"}
+    env = app_env(database_url, f"http://127.0.0.1:{port}", tmp_path, HTTP_TIMEOUT_SECONDS="1")
+    register = {
+        "openid_configuration": lms.base_url + "/mod/lti/openid-configuration.php",
+        "registration_token": "t",
+    }
     try:
-        with gunicorn(env, port, workers=1) as tool, \
-                ThreadPoolExecutor(max_workers=CONCURRENT) as pool:
-            pending = [pool.submit(requests.get, tool + "/lti/register", params=register,
-                                   timeout=60) for _ in range(CONCURRENT)]
+        with (
+            gunicorn(env, port, workers=1) as tool,
+            ThreadPoolExecutor(max_workers=CONCURRENT) as pool,
+        ):
+            pending = [
+                pool.submit(requests.get, tool + "/lti/register", params=register, timeout=60)
+                for _ in range(CONCURRENT)
+            ]
             health = requests.get(tool + "/healthz", timeout=20)
             answers = [job.result() for job in pending]
     finally:

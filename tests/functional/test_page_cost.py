@@ -32,12 +32,19 @@ def long_path(checkpoints: int) -> PathDraft:
     steps = []
     for n in range(checkpoints * 10):
         checkpoint = n % 10 == 9
-        steps.append(StepDraft(
-            key=f"s{n}", kind="checkpoint" if checkpoint else "read", title=f"Step {n}",
-            skills=(f"skill-{n // 10}",), prerequisites=(f"s{n - 1}",) if n else (),
-            mastery_threshold=0.5 if checkpoint else None,
-            questions=(QuestionDraft(kind="choice", prompt="?", answer=0,
-                                     choices=("a", "b")),) if checkpoint else ()))
+        steps.append(
+            StepDraft(
+                key=f"s{n}",
+                kind="checkpoint" if checkpoint else "read",
+                title=f"Step {n}",
+                skills=(f"skill-{n // 10}",),
+                prerequisites=(f"s{n - 1}",) if n else (),
+                mastery_threshold=0.5 if checkpoint else None,
+                questions=(QuestionDraft(kind="choice", prompt="?", answer=0, choices=("a", "b")),)
+                if checkpoint
+                else (),
+            )
+        )
     return PathDraft(title="A long path", steps=tuple(steps))
 
 
@@ -54,8 +61,7 @@ def statements_of(client, method: str, url: str, **kwargs) -> list[str]:
 def test_learner_page_statements_do_not_grow_with_the_path(learner, session, checkpoints):
     if checkpoints:  # the same activity now has a 200-step path with 20 checkpoints
         assignment = session.scalars(select(Assignment)).one()
-        version = create_path(session, long_path(checkpoints), now=utcnow(),
-                              tenant_id=None)
+        version = create_path(session, long_path(checkpoints), now=utcnow(), tenant_id=None)
         assign(session, assignment.activity_id, version, assigned_by=None, now=utcnow())
         session.commit()
     assert "Take the placement check" in page_of(learner, "/path")
@@ -66,8 +72,7 @@ def test_learner_page_statements_do_not_grow_with_the_path(learner, session, che
 def test_a_returning_learners_page_writes_nothing(learner):
     page_of(learner, "/path")  # the first page enrolls the learner
     statements = statements_of(learner, "GET", "/path")
-    assert not [s for s in statements if not s.lstrip().upper().startswith("SELECT")], \
-        statements
+    assert not [s for s in statements if not s.lstrip().upper().startswith("SELECT")], statements
 
 
 def test_step_completion_statements_are_bounded(learner):
@@ -83,6 +88,10 @@ def test_checkpoint_statements_are_bounded(learner):
     csrf = token(page_of(learner, "/path"))
     for key in ("search-basics", "search-queries"):
         learner.post(f"/path/steps/{key}/done", data={"csrf_token": csrf})
-    statements = statements_of(learner, "POST", "/path/steps/check-search/checkpoint",
-                               data={"csrf_token": csrf, "q0": "1", "q1": "0"})
+    statements = statements_of(
+        learner,
+        "POST",
+        "/path/steps/check-search/checkpoint",
+        data={"csrf_token": csrf, "q0": "1", "q1": "0"},
+    )
     assert len(statements) <= CHECKPOINT_STATEMENTS, "\n".join(statements)

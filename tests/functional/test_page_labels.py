@@ -22,6 +22,7 @@ def test_labels_are_translated_as_gettext_translates_them(app, locale):
         assert step_kind_label("checkpoint") == gettext("Checkpoint")
         assert minutes_label(1) == ngettext("%(num)d minute", "%(num)d minutes", 1)
         assert minutes_label(25) == ngettext("%(num)d minute", "%(num)d minutes", 25)
-        assert locked_until(["A", "B"]) == gettext("Locked until you finish: %(steps)s",
-                                                    steps="A, B")
+        assert locked_until(["A", "B"]) == gettext(
+            "Locked until you finish: %(steps)s", steps="A, B"
+        )
         assert step_kind_label("unknown-kind") == "unknown-kind"

@@ -47,8 +47,12 @@ def test_placement_study_fail_remedial_pass_and_review_later(learner, monkeypatc
     page = page_of(learner, "/path")
     assert "Review: searching step by step" in up_next(page) and "showed a gap" in up_next(page)
     post(learner, "/path/steps/search-review/done", {}, "/path/steps/search-review")
-    result = post(learner, "/path/steps/check-search/checkpoint", {**RIGHT, "predicted": "60"},
-                  "/path/steps/check-search")
+    result = post(
+        learner,
+        "/path/steps/check-search/checkpoint",
+        {**RIGHT, "predicted": "60"},
+        "/path/steps/check-search",
+    )
     text = result.get_data(as_text=True)
     assert "Passed" in text and "You expected 60%, you scored 100%." in text
     assert "Predict your score before a few more checks" in text
@@ -70,8 +74,12 @@ def test_calibration_summary_after_several_predictions(learner):
     for key in ("search-basics", "search-queries"):
         post(learner, f"/path/steps/{key}/done", {}, f"/path/steps/{key}")
     for _ in range(3):
-        result = post(learner, "/path/steps/check-search/checkpoint",
-                      {"q0": "1", "predicted": "90"}, "/path/steps/check-search")
+        result = post(
+            learner,
+            "/path/steps/check-search/checkpoint",
+            {"q0": "1", "predicted": "90"},
+            "/path/steps/check-search",
+        )
     text = result.get_data(as_text=True)
     assert "You expected 90%, you scored 33%." in text
     assert "You tend to expect more than you score: your predictions are 57 points off" in text
@@ -90,9 +98,14 @@ def test_what_selfpath_thinks_i_know_and_prove_it(learner):
     for _ in range(3):
         check = page_of(learner, "/path/skills/search/check")
         question = question_on(check)
-        response = learner.post("/path/skills/search/check", data={
-            "csrf_token": token(check), "question": question,
-            "answer": SEARCH_ANSWERS[question]})
+        response = learner.post(
+            "/path/skills/search/check",
+            data={
+                "csrf_token": token(check),
+                "question": question,
+                "answer": SEARCH_ANSWERS[question],
+            },
+        )
     assert response.headers["Location"] == "/path/skills"  # three right answers prove it
     page = page_of(learner, "/path/skills")
     assert "Selfpath now thinks you master “Finding information”" in page
@@ -116,8 +129,10 @@ def test_a_learner_judged_not_ready_can_still_challenge_the_estimate(learner):
 def test_finish_and_skip_need_no_javascript(learner, session):
     page = page_of(learner, "/path/placement")
     assert "Skip it and start" in page and "Finish the placement check now" in page
-    response = learner.post("/path/placement", data={
-        "csrf_token": token(page), "question": "check-judge-safety:0", "answer": "1"})
+    response = learner.post(
+        "/path/placement",
+        data={"csrf_token": token(page), "question": "check-judge-safety:0", "answer": "1"},
+    )
     assert response.status_code == 303
     page = page_of(learner, "/path/placement")
     assert "Question 2 of at most 12" in page and "Skip it and start" not in page
@@ -155,8 +170,10 @@ def test_a_failed_review_brings_the_remedial_step_back_first(learner, monkeypatc
     post(learner, "/path/steps/check-search/checkpoint", WRONG, "/path/steps/check-search")
     page = page_of(learner, "/path")
     assert "Review: searching step by step" in up_next(page)
-    assert "Your review of “Check: finding information” showed that some of it has faded" \
+    assert (
+        "Your review of “Check: finding information” showed that some of it has faded"
         in up_next(page)
+    )
     step = page_of(learner, "/path/steps/search-review")
     assert "go over this step again" in step and "Mark as done" in step
 
@@ -164,6 +181,7 @@ def test_a_failed_review_brings_the_remedial_step_back_first(learner, monkeypatc
     assert "Review: searching step by step" not in up_next(page_of(learner, "/path"))
     step = page_of(learner, "/path/steps/search-review")
     assert "go over this step again" not in step and "You have done this step." in step
-    kinds = session.scalars(select(ProgressEvent.kind).where(
-        ProgressEvent.step_key == "search-review")).all()
+    kinds = session.scalars(
+        select(ProgressEvent.kind).where(ProgressEvent.step_key == "search-review")
+    ).all()
     assert sorted(kinds) == ["completed", "restudied"]

@@ -34,21 +34,43 @@ STAMP = datetime(2026, 11, 1, tzinfo=UTC)
 
 @pytest.fixture
 def catalogue(session):
-    source = HarvestSource(base_url="https://repository.example.org/oai",
-                           name="Open School Repository")
+    source = HarvestSource(
+        base_url="https://repository.example.org/oai", name="Open School Repository"
+    )
     session.add(source)
     session.flush()
-    store_records(session, source, [
-        HarvestedRecord("oai:1", STAMP, title="Quang hợp ở thực vật",
-                        url="https://open.example.org/quang-hop", language="vi",
-                        licence_url="https://creativecommons.org/licenses/by-sa/4.0/",
-                        subjects=("Sinh học",), description="Bài đọc về lục lạp."),
-        HarvestedRecord("oai:2", STAMP, title="Cells and their parts",
-                        url="https://open.example.org/cells", licence="CC BY 4.0",
-                        publisher="OpenStax", subjects=("Biology", "Quang hợp")),
-        HarvestedRecord("oai:3", STAMP, title="Withdrawn photosynthesis notes",
-                        url="https://open.example.org/gone"),
-    ], STAMP)
+    store_records(
+        session,
+        source,
+        [
+            HarvestedRecord(
+                "oai:1",
+                STAMP,
+                title="Quang hợp ở thực vật",
+                url="https://open.example.org/quang-hop",
+                language="vi",
+                licence_url="https://creativecommons.org/licenses/by-sa/4.0/",
+                subjects=("Sinh học",),
+                description="Bài đọc về lục lạp.",
+            ),
+            HarvestedRecord(
+                "oai:2",
+                STAMP,
+                title="Cells and their parts",
+                url="https://open.example.org/cells",
+                licence="CC BY 4.0",
+                publisher="OpenStax",
+                subjects=("Biology", "Quang hợp"),
+            ),
+            HarvestedRecord(
+                "oai:3",
+                STAMP,
+                title="Withdrawn photosynthesis notes",
+                url="https://open.example.org/gone",
+            ),
+        ],
+        STAMP,
+    )
     store_records(session, source, [HarvestedRecord("oai:3", STAMP, deleted=True)], STAMP)
     session.commit()
     return {r.identifier: r.id for r in source_resources(session, source)}
@@ -66,23 +88,29 @@ def step(browser, platform, catalogue):
 
 
 def found_titles(page: str) -> list[str]:
-    return re.findall(r'<h3><a href="[^"]+" rel="noopener noreferrer" target="_blank"[^>]*>'
-                      r"([^<]+)</a></h3>", page)
+    return re.findall(
+        r'<h3><a href="[^"]+" rel="noopener noreferrer" target="_blank"[^>]*>'
+        r"([^<]+)</a></h3>",
+        page,
+    )
 
 
 def test_the_step_form_offers_the_search(step):
     client, path_id, key = step
     page = page_of(client, f"/teach/paths/{path_id}/steps/{key}")
-    assert (f'<form id="find-resource" method="get" '
-            f'action="/teach/paths/{path_id}/steps/{key}/resources">') in page
+    assert (
+        f'<form id="find-resource" method="get" '
+        f'action="/teach/paths/{path_id}/steps/{key}/resources">'
+    ) in page
     assert 'form="find-resource" type="search" name="q"' in page
 
 
 @pytest.mark.parametrize("words", ["quang hop", "QUANG HỢP", "quang", "sinh hoc"])
 def test_search_ignores_case_and_diacritics_title_matches_first(step, words):
     client, path_id, key = step
-    response = client.get(f"/teach/paths/{path_id}/steps/{key}/resources",
-                          query_string={"q": words})
+    response = client.get(
+        f"/teach/paths/{path_id}/steps/{key}/resources", query_string={"q": words}
+    )
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     titles = found_titles(text_of(response))
@@ -100,8 +128,9 @@ def test_a_search_shows_licence_and_source(step):
 @pytest.mark.parametrize("words", ["", "xyzzy", "%", "_", "' OR 1=1 --", "ư" * 5000])
 def test_any_words_give_a_page_never_an_error(step, words):
     client, path_id, key = step
-    response = client.get(f"/teach/paths/{path_id}/steps/{key}/resources",
-                          query_string={"q": words})
+    response = client.get(
+        f"/teach/paths/{path_id}/steps/{key}/resources", query_string={"q": words}
+    )
     assert response.status_code == 200 and found_titles(text_of(response)) == []
 
 
@@ -109,8 +138,7 @@ def test_using_a_resource_fills_the_steps_address_licence_and_source(step, catal
     client, path_id, key = step
     url = f"/teach/paths/{path_id}/steps/{key}"
     response = post(client, f"{url}/resources/{catalogue['oai:1']}", {}, url)
-    assert response.status_code == 303 and response.headers["Location"].endswith(
-        f"{url}#resource")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"{url}#resource")
     g.pop("csrf_token", None)
     page = text_of(client.get(url))
     assert 'value="https://open.example.org/quang-hop"' in page
@@ -118,13 +146,15 @@ def test_using_a_resource_fills_the_steps_address_licence_and_source(step, catal
     session.expire_all()
     draft = session.get(LearningPath, path_id).draft
     stored = next(s for s in draft["steps"] if s["key"] == key)
-    assert stored["resource"] == {"url": "https://open.example.org/quang-hop",
-                                  "licence": "CC BY-SA 4.0",
-                                  "source": "Open School Repository", "framable": False}
+    assert stored["resource"] == {
+        "url": "https://open.example.org/quang-hop",
+        "licence": "CC BY-SA 4.0",
+        "source": "Open School Repository",
+        "framable": False,
+    }
 
 
-def test_a_deleted_or_unknown_resource_is_not_found_and_changes_nothing(step, catalogue,
-                                                                        session):
+def test_a_deleted_or_unknown_resource_is_not_found_and_changes_nothing(step, catalogue, session):
     client, path_id, key = step
     url = f"/teach/paths/{path_id}/steps/{key}"
     before = snapshot(session)
@@ -153,8 +183,9 @@ def test_only_the_courses_teachers_search_and_use(browser, platform, step, catal
     before = snapshot(session)
     assert browser.launch(platform, OTHER_TEACHER).status_code == 303
     assert browser.client.get(f"{url}?q=cells").status_code == 404
-    assert post(browser.client, f"{url}/{catalogue['oai:2']}", {},
-                "/teach/paths").status_code == 404
+    assert (
+        post(browser.client, f"{url}/{catalogue['oai:2']}", {}, "/teach/paths").status_code == 404
+    )
     browser.launch(platform, LEARNER)  # no path assigned yet: a page saying so
     assert browser.client.get(f"{url}?q=cells").status_code == 403
     assert browser.client.post(f"{url}/{catalogue['oai:2']}").status_code in (400, 403)

@@ -20,11 +20,13 @@ TEACHER_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 
 
 def members():
-    people = [("learner-1", "Lan Pham", LEARNER_ROLE, "Active"),
-              ("never-1", "Quang Vo", LEARNER_ROLE, "Active"),
-              ("never-2", "Thu Ha", LEARNER_ROLE, "Active"),
-              ("gone-1", "Left Early", LEARNER_ROLE, "Inactive"),
-              ("teacher-1", "Hoa Le", TEACHER_ROLE, "Active")]
+    people = [
+        ("learner-1", "Lan Pham", LEARNER_ROLE, "Active"),
+        ("never-1", "Quang Vo", LEARNER_ROLE, "Active"),
+        ("never-2", "Thu Ha", LEARNER_ROLE, "Active"),
+        ("gone-1", "Left Early", LEARNER_ROLE, "Inactive"),
+        ("teacher-1", "Hoa Le", TEACHER_ROLE, "Active"),
+    ]
     return [{"user_id": u, "name": n, "roles": [r], "status": s} for u, n, r, s in people]
 
 
@@ -61,14 +63,12 @@ def teacher_with_roster(browser, platform, session, gradebook):
     assign_demo_path(session, platform)
     gradebook.members = members()
     browser.launch(platform, LEARNER)  # Lan opened Selfpath once
-    nrps = {"context_memberships_url": gradebook.memberships_url,
-            "service_versions": ["2.0"]}
+    nrps = {"context_memberships_url": gradebook.memberships_url, "service_versions": ["2.0"]}
     assert browser.launch(platform, TEACHER, **{claims.NRPS: nrps}).status_code == 303
     return browser.client.get("/teach").get_data(as_text=True)
 
 
-def test_learners_who_never_launched_show_as_not_started(browser, platform, session,
-                                                         gradebook):
+def test_learners_who_never_launched_show_as_not_started(browser, platform, session, gradebook):
     page = teacher_with_roster(browser, platform, session, gradebook)
     assert "Quang Vo" not in page and "has not been read yet" in page
     response = browser.client.post("/teach/class/roster", data={"csrf_token": token(page)})
@@ -107,6 +107,7 @@ def test_a_token_the_lms_no_longer_accepts_is_replaced_once(session, platform, g
     http = Outbound(check_addresses=False)
     read_roster(http, tokens, platform_auth(row), key, gradebook.memberships_url, timeout=5)
     gradebook._tokens.clear()  # the LMS forgets every token it gave out
-    roster = read_roster(http, tokens, platform_auth(row), key, gradebook.memberships_url,
-                         timeout=5)
+    roster = read_roster(
+        http, tokens, platform_auth(row), key, gradebook.memberships_url, timeout=5
+    )
     assert len(roster) == 5 and gradebook.token_requests == 2

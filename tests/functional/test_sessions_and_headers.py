@@ -19,8 +19,9 @@ HTML = "text/html; charset=utf-8"
 
 
 def session_cookie(response) -> str:
-    return next(c for c in response.headers.getlist("Set-Cookie")
-                if c.startswith("selfpath_session="))
+    return next(
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith("selfpath_session=")
+    )
 
 
 def test_a_learner_session_cookie_expires_after_session_hours(app, browser, platform, session):
@@ -48,14 +49,17 @@ def test_a_session_cookie_past_its_lifetime_is_refused(app, learner, monkeypatch
 @pytest.fixture
 def production(app, monkeypatch):
     settings = app.extensions["selfpath.settings"].with_changes(
-        env="production", base_url="https://selfpath.example.edu")
+        env="production", base_url="https://selfpath.example.edu"
+    )
     monkeypatch.setitem(app.extensions, "selfpath.settings", settings)
 
 
 @pytest.mark.parametrize("page", ["/healthz", "/lti/jwks", "/path"])
 def test_production_responses_pin_https(production, client, page):
-    assert client.get(page).headers["Strict-Transport-Security"] == \
-        "max-age=31536000; includeSubDomains"
+    assert (
+        client.get(page).headers["Strict-Transport-Security"]
+        == "max-age=31536000; includeSubDomains"
+    )
 
 
 def test_development_over_http_does_not_pin_https(client):
@@ -140,6 +144,9 @@ def test_every_page_behind_a_session_is_sent_with_no_store(app):
     a shared computer's cache would keep a learner's data."""
     from service.security import SESSION_BLUEPRINTS
 
-    behind = {rule.endpoint.split(".")[0] for rule in app.url_map.iter_rules()
-              if rule.rule.startswith(SESSION_PREFIXES)}
+    behind = {
+        rule.endpoint.split(".")[0]
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(SESSION_PREFIXES)
+    }
     assert behind - SESSION_BLUEPRINTS == set()

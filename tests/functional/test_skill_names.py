@@ -25,8 +25,10 @@ from tests.functional.test_learner_journey import (
 from tests.platform import LEARNER, TEACHER
 
 KEYS = ("search", "evaluate", "safety")
-LABELS = {"en": ("Finding information", "Judging sources", "Staying safe online"),
-          "vi": ("Tìm kiếm thông tin", "Đánh giá nguồn tin", "An toàn trên mạng")}
+LABELS = {
+    "en": ("Finding information", "Judging sources", "Staying safe online"),
+    "vi": ("Tìm kiếm thông tin", "Đánh giá nguồn tin", "An toàn trên mạng"),
+}
 LOCALES = {"en": "en-US", "vi": "vi-VN"}
 WRONG = {"q0": "0", "q1": "1", "q2": "x"}
 RIGHT_ANSWERS = {"check-search:0": "1", "check-search:1": "0", "check-search:2": "SERP"}
@@ -59,9 +61,17 @@ def raw_keys(text: str, language: str) -> list[str]:
 
 
 def learner_pages(client) -> dict[str, str]:
-    pages = {url: page_of(client, url) for url in (
-        "/path", "/path/steps/search-basics", "/path/steps/check-search", "/path/skills",
-        "/path/skills/search/check", "/path/placement")}
+    pages = {
+        url: page_of(client, url)
+        for url in (
+            "/path",
+            "/path/steps/search-basics",
+            "/path/steps/check-search",
+            "/path/skills",
+            "/path/skills/search/check",
+            "/path/placement",
+        )
+    }
     answer_diagnostic(client, "/path/placement", RIGHT_ANSWERS)
     pages["placement result"] = page_of(client, "/path/placement")
     for key in ("search-basics", "search-queries"):

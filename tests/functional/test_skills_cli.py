@@ -10,8 +10,9 @@ from paths.learning.simulation import default_skills, simulate_log
 
 def write_log(path: Path, learners: int, seed: int, prefix: str) -> Path:
     rows = ["user_id,skill_id,correct,timestamp"]
-    for a in simulate_log(default_skills(3), learners, seed=seed, user_prefix=prefix,
-                          answers=(3, 5)):
+    for a in simulate_log(
+        default_skills(3), learners, seed=seed, user_prefix=prefix, answers=(3, 5)
+    ):
         rows.append(f"{a.user},{a.skill},{int(a.correct)},{a.at.isoformat()}")
     path.write_text("\n".join(rows) + "\n")
     return path
@@ -26,8 +27,10 @@ def test_evaluate_reports_each_model_and_what_it_skipped(runner, tmp_path):
     train = write_log(tmp_path / "train.csv", 40, 1, "a")
     test = write_log(tmp_path / "test.csv", 20, 2, "b")
     with test.open("a") as handle:
-        handle.write("b0,unseen,1,2030-01-01T00:00:00+00:00\nlonely,s0,1,2030-01-01T00:00:00+00:00\n"
-                     "b1,s0,maybe,2030-01-01T00:00:00+00:00\n")
+        handle.write(
+            "b0,unseen,1,2030-01-01T00:00:00+00:00\nlonely,s0,1,2030-01-01T00:00:00+00:00\n"
+            "b1,s0,maybe,2030-01-01T00:00:00+00:00\n"
+        )
     result = runner.invoke(args=["skills", "evaluate", "--train", str(train), "--test", str(test)])
     assert result.exit_code == 0, result.output
     assert "skipped 1 learners with a single answer" in result.output
@@ -36,17 +39,19 @@ def test_evaluate_reports_each_model_and_what_it_skipped(runner, tmp_path):
     lines = {line.split()[0]: line for line in result.output.splitlines()}
     assert {"skill_mean", "bkt", "elo"} <= set(lines)
     assert lines["bkt"].endswith("(default)")
-    as_json = runner.invoke(args=["skills", "evaluate", "--train", str(train), "--test",
-                                  str(test), "--json"])
-    data = json.loads(as_json.stdout[as_json.stdout.index("{"):])
+    as_json = runner.invoke(
+        args=["skills", "evaluate", "--train", str(train), "--test", str(test), "--json"]
+    )
+    data = json.loads(as_json.stdout[as_json.stdout.index("{") :])
     assert 0.5 < data["bkt"]["auc"] <= 1.0
 
 
 def test_fit_writes_parameters_as_json(runner, tmp_path):
     log = write_log(tmp_path / "log.csv", 30, 3, "u")
     out = tmp_path / "params.json"
-    result = runner.invoke(args=["skills", "fit", "--from-csv", str(log), "--model", "elo",
-                                 "--out", str(out)])
+    result = runner.invoke(
+        args=["skills", "fit", "--from-csv", str(log), "--model", "elo", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
     assert data["model"] == "elo" and set(data["skills"]) == {"s0", "s1", "s2"}
@@ -54,15 +59,21 @@ def test_fit_writes_parameters_as_json(runner, tmp_path):
     assert json.loads(printed.stdout)["model"] == "bkt"
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("", "is empty"),
-    ("user_id,skill_id\nu,s\n", "lacks the column(s) correct"),
-    ("user_id,skill_id,correct\nu,s,1\n", "no learner with two or more answers"),
-    ("user_id,skill_id,correct\nu,s,yes\nu,s,2\n", "has no usable answers"),
-    ("user_id,skill_id,correct,timestamp\nu,s,1,2025-01-02T00:00:00Z\n"
-     "u,s,0,2025-01-01T00:00:00Z\n", "not in time order: line 3 (learner u)"),
-    ("user_id,skill_id,correct,timestamp\nu,s,1,yesterday\n", "'yesterday' is not a timestamp"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "is empty"),
+        ("user_id,skill_id\nu,s\n", "lacks the column(s) correct"),
+        ("user_id,skill_id,correct\nu,s,1\n", "no learner with two or more answers"),
+        ("user_id,skill_id,correct\nu,s,yes\nu,s,2\n", "has no usable answers"),
+        (
+            "user_id,skill_id,correct,timestamp\nu,s,1,2025-01-02T00:00:00Z\n"
+            "u,s,0,2025-01-01T00:00:00Z\n",
+            "not in time order: line 3 (learner u)",
+        ),
+        ("user_id,skill_id,correct,timestamp\nu,s,1,yesterday\n", "'yesterday' is not a timestamp"),
+    ],
+)
 def test_bad_logs_are_refused_with_a_message(runner, tmp_path, content, message):
     path = tmp_path / "bad.csv"
     path.write_text(content)

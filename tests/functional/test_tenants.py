@@ -13,8 +13,9 @@ from tests.platform import TestPlatform
 
 
 def deployment_of(session, lms: TestPlatform, deployment_id: str) -> Deployment:
-    found = find_deployment(session, find_platform(session, lms.issuer, lms.client_id),
-                            deployment_id)
+    found = find_deployment(
+        session, find_platform(session, lms.issuer, lms.client_id), deployment_id
+    )
     assert found is not None
     return found
 
@@ -33,7 +34,8 @@ def test_a_deployment_first_seen_in_a_launch_gets_its_school(browser, platform, 
 
 
 def test_a_launch_files_course_and_activity_under_the_deployments_school(
-        app, platform_server, browser, session):
+    app, platform_server, browser, session
+):
     session.add(Tenant(name="a school whose deployment is gone"))
     session.commit()  # so the next tenant's id is not the next deployment's
     lms = TestPlatform(platform_server, name="moodle", client_id="client-42")

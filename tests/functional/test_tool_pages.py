@@ -21,16 +21,17 @@ def test_jwks_publishes_an_rs256_signing_key(client):
     assert client.get("/lti/jwks").get_json() == document  # created once
 
 
-def test_key_rotation_keeps_the_previous_key_published_for_the_grace_period(app, client,
-                                                                            session):
+def test_key_rotation_keeps_the_previous_key_published_for_the_grace_period(app, client, session):
     from datetime import timedelta
 
     before = keys.signing_key(session, utcnow())
-    token = jwt.encode({"sub": "x"}, before.private_key, algorithm="RS256",
-                       headers={"kid": before.kid})
+    token = jwt.encode(
+        {"sub": "x"}, before.private_key, algorithm="RS256", headers={"kid": before.kid}
+    )
     session.commit()
-    result: Result = app.test_cli_runner().invoke(args=["keys", "rotate",
-                                                        "--grace-seconds", "3600"])
+    result: Result = app.test_cli_runner().invoke(
+        args=["keys", "rotate", "--grace-seconds", "3600"]
+    )
     assert result.exit_code == 0, result.output
     after = keys.signing_key(session, utcnow())
     assert after.kid != before.kid
@@ -44,8 +45,12 @@ def test_key_rotation_keeps_the_previous_key_published_for_the_grace_period(app,
 
 def test_setup_page_lists_every_url_an_admin_pastes(client):
     page = client.get("/lti/setup").get_data(as_text=True)
-    for url in ("http://localhost/lti/login", "http://localhost/lti/launch",
-                "http://localhost/lti/jwks", "http://localhost/lti/config.json"):
+    for url in (
+        "http://localhost/lti/login",
+        "http://localhost/lti/launch",
+        "http://localhost/lti/jwks",
+        "http://localhost/lti/config.json",
+    ):
         assert url in page
 
 
@@ -57,7 +62,8 @@ def test_canvas_configuration_json(client):
     assert any(s.endswith("/scope/score") for s in config["scopes"])
     placements = config["extensions"][0]["settings"]["placements"]
     assert {"LtiDeepLinkingRequest", "LtiResourceLinkRequest"} == {
-        p["message_type"] for p in placements}
+        p["message_type"] for p in placements
+    }
 
 
 def test_healthz_reports_the_database(client):
@@ -92,6 +98,7 @@ def test_unknown_page_is_a_clear_404(client):
 def test_unexpected_errors_show_no_stack_trace(app, client, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("secret internals")
+
     monkeypatch.setattr("service.lti.views.canvas_configuration", boom)
     response = client.get("/lti/config.json")
     page = response.get_data(as_text=True)

@@ -35,17 +35,19 @@ def test_an_xml_file_beyond_its_limit_is_not_parsed():
         read_cartridge(raw, limits=PackageLimits(xml_bytes=100))
 
 
-@pytest.mark.parametrize(("href", "base", "name"), [
-    ("page.html", "R_1", "R_1/page.html"),
-    ("R_1/a%20b.html#top", "", "R_1/a b.html"),
-    ("./R_1/./page.html", "", "R_1/page.html"),
-])
+@pytest.mark.parametrize(
+    ("href", "base", "name"),
+    [
+        ("page.html", "R_1", "R_1/page.html"),
+        ("R_1/a%20b.html#top", "", "R_1/a b.html"),
+        ("./R_1/./page.html", "", "R_1/page.html"),
+    ],
+)
 def test_hrefs_name_members_of_the_package(href, base, name):
     assert member_name(href, base, "imsmanifest.xml") == name
 
 
-@pytest.mark.parametrize("href", ["../x", "R_1/../../x", "/etc/passwd", "C:/x", "a\\b",
-                                  "%2e%2e/x"])
+@pytest.mark.parametrize("href", ["../x", "R_1/../../x", "/etc/passwd", "C:/x", "a\\b", "%2e%2e/x"])
 def test_hrefs_that_leave_the_package_are_refused(href):
     with pytest.raises(CartridgeError, match="imsmanifest.xml: "):
         member_name(href, "", "imsmanifest.xml")

@@ -31,16 +31,18 @@ def test_the_control_socket_is_off_by_default(monkeypatch, tmp_path):
 
 
 def test_an_asked_for_control_socket_lives_in_the_instance_folder(monkeypatch, tmp_path):
-    config = gunicorn_config(monkeypatch, INSTANCE_PATH=str(tmp_path),
-                             GUNICORN_CONTROL_SOCKET="1")
+    config = gunicorn_config(monkeypatch, INSTANCE_PATH=str(tmp_path), GUNICORN_CONTROL_SOCKET="1")
     assert config.control_socket_disable is False
     assert Path(config.control_socket).parent == tmp_path.resolve()
 
 
 @pytest.mark.parametrize("asked", ["0", "1"])
 def test_two_instances_never_share_a_control_socket(monkeypatch, tmp_path, asked):
-    first, second = (gunicorn_config(monkeypatch, INSTANCE_PATH=str(tmp_path / name),
-                                     GUNICORN_CONTROL_SOCKET=asked)
-                     for name in ("one", "two"))
+    first, second = (
+        gunicorn_config(
+            monkeypatch, INSTANCE_PATH=str(tmp_path / name), GUNICORN_CONTROL_SOCKET=asked
+        )
+        for name in ("one", "two")
+    )
     sockets = [None if c.control_socket_disable else c.control_socket for c in (first, second)]
     assert sockets == [None, None] or sockets[0] != sockets[1]

@@ -14,27 +14,49 @@ def no_lookup(host: str, port: int):
     raise AssertionError(f"{host} is numeric: it must not be looked up")
 
 
-@pytest.mark.parametrize(("host", "kind"), [
-    ("127.0.0.1", "loopback"), ("127.1", "loopback"), ("2130706433", "loopback"),
-    ("0x7f000001", "loopback"), ("0177.0.0.1", "loopback"), ("0x7f.1", "loopback"),
-    ("::1", "loopback"), ("[::1]", "loopback"), ("::ffff:127.0.0.1", "loopback"),
-    ("[::ffff:7f00:1]", "loopback"), ("2002:7f00:1::1", "loopback"),  # 6to4 of 127.0.0.1
-    ("64:ff9b::a00:5", "private"),  # NAT64 of 10.0.0.5
-    ("10.0.0.5", "private"), ("172.16.3.4", "private"), ("192.168.1.10", "private"),
-    ("012.0.0.1", "private"), ("fc00::1", "private"), ("fd12:3456::1", "private"),
-    ("169.254.169.254", "link-local"), ("fe80::1", "link-local"),
-    ("224.0.0.1", "multicast"), ("ff02::1", "multicast"),
-    ("0.0.0.0", "unspecified"), ("0", "unspecified"), ("::", "unspecified"),
-    ("240.0.0.1", "reserved"), ("100.64.0.1", "non-public"),
-    ("localhost", "loopback"), ("LOCALHOST", "loopback"), ("tool.localhost", "loopback"),
-])
+@pytest.mark.parametrize(
+    ("host", "kind"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("127.1", "loopback"),
+        ("2130706433", "loopback"),
+        ("0x7f000001", "loopback"),
+        ("0177.0.0.1", "loopback"),
+        ("0x7f.1", "loopback"),
+        ("::1", "loopback"),
+        ("[::1]", "loopback"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("[::ffff:7f00:1]", "loopback"),
+        ("2002:7f00:1::1", "loopback"),  # 6to4 of 127.0.0.1
+        ("64:ff9b::a00:5", "private"),  # NAT64 of 10.0.0.5
+        ("10.0.0.5", "private"),
+        ("172.16.3.4", "private"),
+        ("192.168.1.10", "private"),
+        ("012.0.0.1", "private"),
+        ("fc00::1", "private"),
+        ("fd12:3456::1", "private"),
+        ("169.254.169.254", "link-local"),
+        ("fe80::1", "link-local"),
+        ("224.0.0.1", "multicast"),
+        ("ff02::1", "multicast"),
+        ("0.0.0.0", "unspecified"),
+        ("0", "unspecified"),
+        ("::", "unspecified"),
+        ("240.0.0.1", "reserved"),
+        ("100.64.0.1", "non-public"),
+        ("localhost", "loopback"),
+        ("LOCALHOST", "loopback"),
+        ("tool.localhost", "loopback"),
+    ],
+)
 def test_internal_addresses_are_refused_in_every_spelling(host, kind):
     problem = host_problem(host, resolve=no_lookup)
     assert problem is not None and kind in problem
 
 
-@pytest.mark.parametrize("host", ["93.184.215.14", "8.8.8.8", "2001:4860:4860::8888",
-                                  "[2606:4700::1111]"])
+@pytest.mark.parametrize(
+    "host", ["93.184.215.14", "8.8.8.8", "2001:4860:4860::8888", "[2606:4700::1111]"]
+)
 def test_public_addresses_are_allowed(host):
     assert host_problem(host, resolve=no_lookup) is None
 
@@ -48,8 +70,11 @@ def test_numeric_spellings_are_read_as_the_resolver_reads_them():
 
 def resolving_to(*addresses: str):
     def resolve(host: str, port: int):
-        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "",
-                 (a, port)) for a in addresses]
+        return [
+            (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
+            for a in addresses
+        ]
+
     return resolve
 
 
@@ -59,8 +84,7 @@ def test_a_name_resolving_to_loopback_is_refused():
 
 
 def test_a_name_is_refused_if_any_of_its_addresses_is_internal():
-    problem = host_problem("lms.school.example",
-                           resolve=resolving_to("93.184.215.14", "10.1.2.3"))
+    problem = host_problem("lms.school.example", resolve=resolving_to("93.184.215.14", "10.1.2.3"))
     assert problem is not None and "10.1.2.3, a private address" in problem
 
 
@@ -77,4 +101,5 @@ def test_without_a_resolver_names_are_not_looked_up():
 def test_a_name_that_cannot_be_resolved_is_left_to_the_call():
     def fails(host: str, port: int):
         raise socket.gaierror("no such name")
+
     assert host_problem("lms.school.example", resolve=fails) is None

@@ -73,19 +73,28 @@ def outcome(call):
 def test_same_verdict_as_pyjwt(name):
     token, public = TOKENS[name], KEY.private_key.public_key()
     ours = outcome(lambda: verify_rs256(token, public, now=time.time(), leeway=LEEWAY))
-    theirs = outcome(lambda: jwt.decode(token, public, algorithms=["RS256"], leeway=LEEWAY,
-                                        options={"verify_aud": False,
-                                                 "require": ["exp", "iat"]}))
+    theirs = outcome(
+        lambda: jwt.decode(
+            token,
+            public,
+            algorithms=["RS256"],
+            leeway=LEEWAY,
+            options={"verify_aud": False, "require": ["exp", "iat"]},
+        )
+    )
     if isinstance(theirs, dict):
         assert ours == theirs
     else:
         assert isinstance(ours, type) and issubclass(ours, jwt.InvalidTokenError), ours
-        assert issubclass(ours, theirs) or issubclass(theirs, ours) or (
-            theirs is jwt.DecodeError and ours is jwt.DecodeError), (ours, theirs)
-
+        assert (
+            issubclass(ours, theirs)
+            or issubclass(theirs, ours)
+            or (theirs is jwt.DecodeError and ours is jwt.DecodeError)
+        ), (ours, theirs)
 
 
 # -- reading the header and payload before the signature is checked ----------------------
+
 
 def test_the_unverified_header_and_payload_are_read_as_they_were_signed():
     header, payload = read_unverified(signed(GOOD, kid="k1"))
@@ -99,12 +108,27 @@ def test_unverified_reading_takes_segments_with_or_without_padding():
     assert read_unverified(f"{b64({'alg': 'RS256'})}.{padded}.sig")[1] == {"a": "?>"}
 
 
-@pytest.mark.parametrize("token", [
-    "", "one.two", "a.b.c.d", f"{b64({'alg': 'RS256'})}.{b64(b'not json')}.sig",
-    f"{b64(b'{')}.{b64(GOOD)}.sig", f"{b64({'alg': 'RS256'})}.{b64(bytes([0xff, 0xfe]))}.s",
-    f"{b64({'alg': 'RS256'})}.{b64(b'[' * 100_000)}.sig",  # nested past the parser
-], ids=["empty", "two parts", "four parts", "payload not JSON", "header not JSON",
-        "payload not UTF-8", "nested too deep"])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "",
+        "one.two",
+        "a.b.c.d",
+        f"{b64({'alg': 'RS256'})}.{b64(b'not json')}.sig",
+        f"{b64(b'{')}.{b64(GOOD)}.sig",
+        f"{b64({'alg': 'RS256'})}.{b64(bytes([0xFF, 0xFE]))}.s",
+        f"{b64({'alg': 'RS256'})}.{b64(b'[' * 100_000)}.sig",  # nested past the parser
+    ],
+    ids=[
+        "empty",
+        "two parts",
+        "four parts",
+        "payload not JSON",
+        "header not JSON",
+        "payload not UTF-8",
+        "nested too deep",
+    ],
+)
 def test_unreadable_tokens_are_a_decode_error(token):
     with pytest.raises(jwt.DecodeError):
         read_unverified(token)

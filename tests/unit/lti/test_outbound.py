@@ -42,6 +42,7 @@ def unruly():
     def start(behaviour, tls=None):
         servers.append(UnrulyServer(behaviour, tls))
         return servers[-1]
+
     yield start
     for server in servers:
         server.close()
@@ -55,6 +56,7 @@ def routes(platform_server):
         platform_server.routes[path] = handler
         added.append(path)
         return platform_server.base_url + path
+
     yield route
     for path in added:
         platform_server.routes.pop(path, None)
@@ -116,34 +118,47 @@ def test_an_announced_oversized_body_is_refused_before_reading(http, unruly):
 
 def test_a_compressed_body_is_capped_once_decompressed(http, routes):
     bomb = gzip.compress(b"0" * (20 * 1024 * 1024))
-    url = routes("/bomb", lambda request: Response(bomb, headers={
-        "Content-Encoding": "gzip", "Content-Type": "application/json"}))
+    url = routes(
+        "/bomb",
+        lambda request: Response(
+            bomb, headers={"Content-Encoding": "gzip", "Content-Type": "application/json"}
+        ),
+    )
     with pytest.raises(ResponseTooLarge) as cut:
         http.get(url, timeout=30, max_bytes=CAP)
     assert cut.value.bytes_read <= CAP + CHUNK_BYTES
 
 
 def test_answers_within_the_limits_are_returned_whole(http, routes):
-    url = routes("/ok", lambda request: Response(json.dumps({"n": "x" * 1000}),
-                                                 mimetype="application/json"))
+    url = routes(
+        "/ok", lambda request: Response(json.dumps({"n": "x" * 1000}), mimetype="application/json")
+    )
     response = http.request("POST", url, timeout=5, max_bytes=CAP, json={"a": 1})
     assert response.status_code == 200 and response.json() == {"n": "x" * 1000}
 
 
 def test_a_redirect_on_the_same_site_is_followed(http, routes, platform_server):
-    target = routes("/moved-here", lambda request: Response(
-        json.dumps({"method": request.method}), mimetype="application/json"))
-    url = routes("/moved", lambda request: Response(status=303, headers={
-        "Location": "/moved-here"}))
+    target = routes(
+        "/moved-here",
+        lambda request: Response(
+            json.dumps({"method": request.method}), mimetype="application/json"
+        ),
+    )
+    url = routes(
+        "/moved", lambda request: Response(status=303, headers={"Location": "/moved-here"})
+    )
     response = http.request("POST", url, timeout=5, max_bytes=CAP, json={"a": 1})
     assert response.url == target and response.json() == {"method": "GET"}
 
 
-@pytest.mark.parametrize("elsewhere", [
-    "http://localhost:{port}/moved-here",  # another host name
-    "http://127.0.0.1:{other}/moved-here",  # another port
-    "https://127.0.0.1:{port}/moved-here",  # another scheme
-])
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "http://localhost:{port}/moved-here",  # another host name
+        "http://127.0.0.1:{other}/moved-here",  # another port
+        "https://127.0.0.1:{port}/moved-here",  # another scheme
+    ],
+)
 def test_a_redirect_to_another_site_is_refused(http, routes, platform_server, elsewhere):
     port = platform_server.base_url.rsplit(":", 1)[1]
     location = elsewhere.format(port=port, other=free_port())
@@ -165,8 +180,18 @@ def test_an_unreachable_lms_is_worth_trying_again(http):
     assert failed.value.retryable and "could not reach" in str(failed.value)
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "127.1", "2130706433", "0x7f000001",
-                                  "0177.0.0.1", "[::ffff:127.0.0.1]", "localhost"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1",
+        "127.1",
+        "2130706433",
+        "0x7f000001",
+        "0177.0.0.1",
+        "[::ffff:127.0.0.1]",
+        "localhost",
+    ],
+)
 def test_production_calls_no_loopback_address_in_any_spelling(unruly, host):
     server = unruly(dripping(every=0.01))
     port = server.base_url.rsplit(":", 1)[1]
@@ -181,6 +206,7 @@ def resolving_to(address: str, calls: list[str]):
     def resolve(host: str, port: int):
         calls.append(host)
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
     return resolve
 
 

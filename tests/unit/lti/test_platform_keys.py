@@ -16,7 +16,8 @@ def served(platform_server):
     from werkzeug.wrappers import Response
 
     platform_server.routes["/unit/jwks"] = lambda request: Response(
-        json.dumps(state), mimetype="application/json")
+        json.dumps(state), mimetype="application/json"
+    )
     platform_server.hits.pop("/unit/jwks", None)
     yield key, state, platform_server.base_url + "/unit/jwks"
     platform_server.routes.pop("/unit/jwks")
@@ -30,8 +31,10 @@ def test_keys_are_cached_then_refetched_when_stale(served, platform_server):
     key, _, url = served
     clock = FakeClock()
     cache = PlatformKeys(Outbound(check_addresses=False), timeout=5, max_age=60, clock=clock)
-    assert cache.key_for(url, key.kid).public_numbers() == \
-        key.private_key.public_key().public_numbers()
+    assert (
+        cache.key_for(url, key.kid).public_numbers()
+        == key.private_key.public_key().public_numbers()
+    )
     cache.key_for(url, key.kid)
     assert hits(platform_server) == 1
     clock.now += 61
@@ -59,10 +62,19 @@ def test_unknown_kid_refetches_at_most_once_per_interval(served, platform_server
 
 def test_parse_key_set_skips_what_is_not_an_rsa_signing_key():
     good = PlatformKey.generate().jwk
-    keys = parse_key_set({"keys": [
-        good, {"kty": "EC", "kid": "ec"}, {**good, "kid": "enc", "use": "enc"},
-        {**good, "kid": "hs", "alg": "HS256"}, {"kty": "RSA", "kid": "broken", "n": "x"},
-        "junk", {**good, "kid": None}]})
+    keys = parse_key_set(
+        {
+            "keys": [
+                good,
+                {"kty": "EC", "kid": "ec"},
+                {**good, "kid": "enc", "use": "enc"},
+                {**good, "kid": "hs", "alg": "HS256"},
+                {"kty": "RSA", "kid": "broken", "n": "x"},
+                "junk",
+                {**good, "kid": None},
+            ]
+        }
+    )
     assert list(keys) == [good["kid"]]
     assert parse_key_set("not a dict") == {}
 

@@ -17,10 +17,13 @@ def test_an_enabled_platform_launches():
     refuse_inactive_platform(platform(enabled=True, awaiting_approval=False))
 
 
-@pytest.mark.parametrize(("awaiting", "code", "words"), [
-    (True, "platform_awaiting_approval", "waits for the Selfpath admin's approval"),
-    (False, "platform_disabled", "is disabled by the Selfpath admin"),
-])
+@pytest.mark.parametrize(
+    ("awaiting", "code", "words"),
+    [
+        (True, "platform_awaiting_approval", "waits for the Selfpath admin's approval"),
+        (False, "platform_disabled", "is disabled by the Selfpath admin"),
+    ],
+)
 def test_waiting_for_approval_is_told_apart_from_disabled(awaiting, code, words):
     with pytest.raises(LaunchRefused) as refused:
         refuse_inactive_platform(platform(enabled=False, awaiting_approval=awaiting))

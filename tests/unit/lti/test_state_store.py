@@ -27,8 +27,14 @@ def store(request, session):
 
 
 def pending(state="s1"):
-    return PendingLogin(state=state, nonce="n-" + state, binding="b", platform_id=1,
-                        login={"iss": "https://lms.example"}, storage_target=None)
+    return PendingLogin(
+        state=state,
+        nonce="n-" + state,
+        binding="b",
+        platform_id=1,
+        login={"iss": "https://lms.example"},
+        storage_target=None,
+    )
 
 
 def test_saved_state_loads_until_consumed_once(store):

@@ -14,8 +14,12 @@ __all__ = ["assignment"]  # the fixture
 
 
 def test_cells_are_grouped_into_runs_of_one_status():
-    assert cell_runs("■■✗····□") == [CellRun("done", 0, 2), CellRun("failed", 2, 1),
-                                     CellRun("todo", 3, 4), CellRun("tested_out", 7, 1)]
+    assert cell_runs("■■✗····□") == [
+        CellRun("done", 0, 2),
+        CellRun("failed", 2, 1),
+        CellRun("todo", 3, 4),
+        CellRun("tested_out", 7, 1),
+    ]
     assert cell_runs("") == []
 
 
@@ -34,14 +38,21 @@ def test_pass_rates_come_from_each_learners_latest_attempt(session, assignment):
     attempt(session, second, SEARCH, [True, False, False], now)
     rates = [r for r in question_pass_rates(view_of(session, assignment)) if r.step_key == SEARCH]
     assert [(r.question, r.right, r.answered, r.percent) for r in rates] == [
-        (1, 2, 2, 100), (2, 1, 2, 50), (3, 0, 2, 0)]
+        (1, 2, 2, 100),
+        (2, 1, 2, 50),
+        (3, 0, 2, 0),
+    ]
     assert rates[0].prompt.startswith("You want pages") and rates[0].step_number == 3
 
 
 def test_the_mastery_history_ends_where_the_model_stands():
     model, now = make_model("bkt"), utcnow()
-    evidence = [Observation("search", None, now), Observation("search", True, now),
-                Observation("safety", False, now), Observation("search", False, now)]
+    evidence = [
+        Observation("search", None, now),
+        Observation("search", True, now),
+        Observation("safety", False, now),
+        Observation("search", False, now),
+    ]
     history = mastery_history(model, evidence)
     assert list(history) == ["safety", "search"] and len(history["search"]) == 3
     final = replay_evidence(model, evidence)

@@ -39,15 +39,19 @@ def learner(session, assignment, name):
 
 def attempt(session, enrollment, key, correct, at, passed=None):
     passed = all(correct) if passed is None else passed
-    events.record(session, enrollment.id, events.CHECKPOINT, now=at, step_key=key,
-                  payload={"score": sum(correct) / len(correct), "passed": passed,
-                           "correct": correct})
+    events.record(
+        session,
+        enrollment.id,
+        events.CHECKPOINT,
+        now=at,
+        step_key=key,
+        payload={"score": sum(correct) / len(correct), "passed": passed, "correct": correct},
+    )
 
 
 def view_of(session, assignment, now=None):
     session.commit()
-    return class_view(session, assignment, class_roster(session, None, assignment),
-                      now or utcnow())
+    return class_view(session, assignment, class_roster(session, None, assignment), now or utcnow())
 
 
 def row_of(view, name):
@@ -57,14 +61,19 @@ def row_of(view, name):
 def test_the_latest_attempt_decides_failed_and_stuck(session, assignment):
     now = utcnow()
     people = {name: learner(session, assignment, name) for name in "ABCD"}
-    for n, passed in enumerate((False, False)):                      # A: stuck
+    for n, passed in enumerate((False, False)):  # A: stuck
         attempt(session, people["A"], SEARCH, [passed] * 3, now + timedelta(minutes=n))
-    for n, passed in enumerate((False, False, True, False)):         # B: passed once
+    for n, passed in enumerate((False, False, True, False)):  # B: passed once
         attempt(session, people["B"], SEARCH, [passed] * 3, now + timedelta(minutes=n))
-    for n, key in enumerate((SAFETY, SEARCH, SAFETY)):               # C: stuck, two failed
-        attempt(session, people["C"], key, [False] * (4 if key == SAFETY else 3),
-                now + timedelta(minutes=n))
-    attempt(session, people["D"], SEARCH, [False] * 3, now)          # D: one failure
+    for n, key in enumerate((SAFETY, SEARCH, SAFETY)):  # C: stuck, two failed
+        attempt(
+            session,
+            people["C"],
+            key,
+            [False] * (4 if key == SAFETY else 3),
+            now + timedelta(minutes=n),
+        )
+    attempt(session, people["D"], SEARCH, [False] * 3, now)  # D: one failure
     view = view_of(session, assignment, now + timedelta(hours=1))
     a, b, d = row_of(view, "A"), row_of(view, "B"), row_of(view, "D")
     assert a.status == STUCK and a.failed_checkpoints == (SEARCH,)
@@ -79,8 +88,7 @@ def test_skill_results_come_from_each_checkpoints_latest_attempt(session, assign
     now = utcnow()
     person = learner(session, assignment, "A")
     attempt(session, person, SEARCH, [True, True, True], now)
-    attempt(session, person, SEARCH, [True, False, False], now + timedelta(minutes=1),
-            passed=False)
+    attempt(session, person, SEARCH, [True, False, False], now + timedelta(minutes=1), passed=False)
     view = view_of(session, assignment)
     scores = row_of(view, "A").skills
     assert {s: v for s, v in scores.items() if v is not None} == {"search": 1 / 3}
@@ -91,8 +99,14 @@ def test_tested_out_steps_show_and_count_without_study_time(session, assignment)
     person = learner(session, assignment, "A")
     events.record(session, person.id, events.TESTED_OUT, now=now, step_key="passwords")
     events.record(session, person.id, events.COMPLETED, now=now, step_key="search-basics")
-    events.record(session, person.id, events.CONFIDENCE, now=now + timedelta(days=1),
-                  step_key="search-basics", payload={"value": 3})
+    events.record(
+        session,
+        person.id,
+        events.CONFIDENCE,
+        now=now + timedelta(days=1),
+        step_key="search-basics",
+        payload={"value": 3},
+    )
     view = view_of(session, assignment, now + timedelta(days=2))
     row = row_of(view, "A")
     assert row.cells[view.keys.index("passwords")] == CELL_TESTED_OUT
@@ -104,16 +118,16 @@ def test_tested_out_steps_show_and_count_without_study_time(session, assignment)
 
 def test_other_assignments_events_are_not_counted(session, assignment):
     place = session.get(Activity, assignment.activity_id)
-    elsewhere = Activity(tenant_id=place.tenant_id, course_id=place.course_id,
-                         resource_link_id="r2")
+    elsewhere = Activity(
+        tenant_id=place.tenant_id, course_id=place.course_id, resource_link_id="r2"
+    )
     session.add(elsewhere)
     session.flush()
     other = Assignment(activity_id=elsewhere.id, path_version_id=assignment.path_version_id)
     session.add(other)
     session.flush()
     stranger = learner(session, other, "Elsewhere")
-    events.record(session, stranger.id, events.COMPLETED, now=utcnow(),
-                  step_key="search-basics")
+    events.record(session, stranger.id, events.COMPLETED, now=utcnow(), step_key="search-basics")
     view = view_of(session, assignment)
     assert [r.member.subject for r in view.rows] == ["u1"]  # the fixture's learner only
     assert view.rows[0].last_activity is None and view.rows[0].percent == 0
@@ -142,12 +156,17 @@ def test_random_histories_match_replaying_the_events(session, assignment):
         failed = sorted(replayed.failed_last, key=list(replayed.attempts).index)
         assert row.failed_checkpoints == tuple(failed)
         assert row.last_activity == replayed.last_activity
-        symbols = {k: CELL_TESTED_OUT if k in replayed.tested_out else CELL_DONE
-                   for k in replayed.finished}
-        assert row.cells == "".join(symbols.get(k, CELL_FAILED if k in failed else CELL_TODO)
-                                    for k in view.keys)
-        stuck = any(len(t) >= 2 and not t[-1].passed and not t[-2].passed
-                    for k, t in replayed.attempts.items() if k not in replayed.finished)
+        symbols = {
+            k: CELL_TESTED_OUT if k in replayed.tested_out else CELL_DONE for k in replayed.finished
+        }
+        assert row.cells == "".join(
+            symbols.get(k, CELL_FAILED if k in failed else CELL_TODO) for k in view.keys
+        )
+        stuck = any(
+            len(t) >= 2 and not t[-1].passed and not t[-2].passed
+            for k, t in replayed.attempts.items()
+            if k not in replayed.finished
+        )
         assert (row.status == STUCK) == stuck
         if replayed.last_activity is not None and not stuck:
             assert row.status == BEHIND  # nothing for seven days

@@ -39,12 +39,18 @@ def test_new_keys_are_readable_and_never_taken():
 
 
 def test_removing_a_step_removes_the_links_to_it():
-    edited = remove_step(draft(
-        StepDraft("c", "checkpoint", "C", questions=(QUESTION,)),
-        StepDraft("r", "read", "R", prerequisites=("c",), remedial_for="c"),
-        StepDraft("s", "read", "S", prerequisites=("r", "c"))), "c")
+    edited = remove_step(
+        draft(
+            StepDraft("c", "checkpoint", "C", questions=(QUESTION,)),
+            StepDraft("r", "read", "R", prerequisites=("c",), remedial_for="c"),
+            StepDraft("s", "read", "S", prerequisites=("r", "c")),
+        ),
+        "c",
+    )
     assert [(s.key, s.prerequisites, s.remedial_for) for s in edited.steps] == [
-        ("r", (), None), ("s", ("r",), None)]
+        ("r", (), None),
+        ("s", ("r",), None),
+    ]
     with pytest.raises(NotFound):
         remove_step(edited, "c")
 
@@ -73,11 +79,20 @@ def test_check_draft_names_each_field_like_the_json_format():
     broken = draft(
         StepDraft("a", "lecture", "A", minutes=700),
         StepDraft("a", "read", "", prerequisites=("a", "s9"), remedial_for="a"),
-        StepDraft("c", "checkpoint", "C", mastery_threshold=1.5, questions=(
-            replace(QUESTION, answer=2), QuestionDraft("short", "?", answer=[]),
-            replace(QUESTION, choices=("only",), answer=0))),
+        StepDraft(
+            "c",
+            "checkpoint",
+            "C",
+            mastery_threshold=1.5,
+            questions=(
+                replace(QUESTION, answer=2),
+                QuestionDraft("short", "?", answer=[]),
+                replace(QUESTION, choices=("only",), answer=0),
+            ),
+        ),
         StepDraft("d", "checkpoint", "D"),
-        StepDraft("e", "read", "E", questions=(QUESTION,)))
+        StepDraft("e", "read", "E", questions=(QUESTION,)),
+    )
     with pytest.raises(InvalidPath) as error:
         check_draft(replace(broken, title=" "))
     assert error.value.message.split("; ") == [
@@ -94,15 +109,20 @@ def test_check_draft_names_each_field_like_the_json_format():
         "steps[2].checkpoint.questions[1].accepted: give at least one accepted answer",
         "steps[2].checkpoint.questions[2].choices: give at least two choices",
         "steps[3].checkpoint.questions: a checkpoint needs questions",
-        "steps[4].checkpoint: only a checkpoint step has questions"]
+        "steps[4].checkpoint: only a checkpoint step has questions",
+    ]
     with pytest.raises(InvalidPath, match="steps: a path needs at least one step"):
         check_draft(draft())
 
 
 def test_check_draft_names_a_cycle():
     with pytest.raises(DomainError) as error:
-        check_draft(draft(StepDraft("a", "read", "A", prerequisites=("c",)),
-                          StepDraft("c", "read", "C", prerequisites=("a",))))
+        check_draft(
+            draft(
+                StepDraft("a", "read", "A", prerequisites=("c",)),
+                StepDraft("c", "read", "C", prerequisites=("a",)),
+            )
+        )
     assert error.value.code == "prerequisite_cycle"
     assert error.value.message == "the prerequisites form a cycle: a → c → a"
 

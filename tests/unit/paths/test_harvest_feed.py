@@ -17,9 +17,17 @@ T0 = datetime(2025, 3, 1, 8, 0, 0, 250_000, tzinfo=UTC)
 
 
 def entry(session, n, *, minutes, language="en", subject=None, status=LISTED):
-    row = LibraryEntry(uuid=f"00000000-0000-4000-8000-{n:012d}", title=f"P{n}",
-                       language=language, subject=subject, licence="CC BY 4.0", credit="C",
-                       status=status, created_at=T0, updated_at=T0 + timedelta(minutes=minutes))
+    row = LibraryEntry(
+        uuid=f"00000000-0000-4000-8000-{n:012d}",
+        title=f"P{n}",
+        language=language,
+        subject=subject,
+        licence="CC BY 4.0",
+        credit="C",
+        status=status,
+        created_at=T0,
+        updated_at=T0 + timedelta(minutes=minutes),
+    )
     session.add(row)
     session.flush()
     return row
@@ -49,10 +57,13 @@ def test_a_window_bounds_change_times_languages_and_subjects(session):
     entry(session, 1, minutes=0, language="vi", subject="biology")
     entry(session, 2, minutes=1, language="en", subject="mathematics")
     entry(session, 3, minutes=2, language="vi")
-    window = FeedWindow(changed_from=T0 + timedelta(minutes=1),
-                        changed_before=T0 + timedelta(minutes=2))
+    window = FeedWindow(
+        changed_from=T0 + timedelta(minutes=1), changed_before=T0 + timedelta(minutes=2)
+    )
     assert titles(feed_page(session, window, None, 10)) == ["P2"]
     assert titles(feed_page(session, FeedWindow(languages=frozenset({"vi"})), None, 9)) == [
-        "P1", "P3"]
+        "P1",
+        "P3",
+    ]
     assert feed_size(session, FeedWindow(subjects=frozenset({"biology", "mathematics"}))) == 2
     assert feed_size(session, FeedWindow(subjects=frozenset())) == 0

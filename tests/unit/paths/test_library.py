@@ -24,23 +24,46 @@ from paths.library.publishing import (
 from paths.library.search import LibraryQuery, search_library
 
 CHOICE = LibraryChoice(licence="CC BY 4.0", credit="A teacher at Trường THCS Lê Lợi")
-QUESTION = QuestionDraft(kind="choice", prompt="?", choices=("a", "b"), answer=1,
-                         skill="safety")
+QUESTION = QuestionDraft(kind="choice", prompt="?", choices=("a", "b"), answer=1, skill="safety")
 
 
-def draft(title: str, *, language: str = "vi", minutes: int = 10,
-          licence: str | None = "CC BY-SA 4.0", step_title: str = "Mật khẩu mạnh") -> PathDraft:
-    return PathDraft(title=title, description="Một lộ trình tự học.", language=language,
-                     subject="digital-skills", level="lower-secondary",
-                     skills=(SkillLabel("safety", "An toàn thông tin"),),
-                     steps=(StepDraft(key="read", kind="read", title=step_title,
-                                      minutes=minutes, skills=("safety",),
-                                      resource_url="https://vi.wikipedia.org/wiki/Mật_khẩu",
-                                      resource_licence=licence,
-                                      resource_source="Wikipedia tiếng Việt"),
-                            StepDraft(key="check", kind="checkpoint", title="Kiểm tra",
-                                      minutes=5, skills=("safety",), prerequisites=("read",),
-                                      questions=(QUESTION,))))
+def draft(
+    title: str,
+    *,
+    language: str = "vi",
+    minutes: int = 10,
+    licence: str | None = "CC BY-SA 4.0",
+    step_title: str = "Mật khẩu mạnh",
+) -> PathDraft:
+    return PathDraft(
+        title=title,
+        description="Một lộ trình tự học.",
+        language=language,
+        subject="digital-skills",
+        level="lower-secondary",
+        skills=(SkillLabel("safety", "An toàn thông tin"),),
+        steps=(
+            StepDraft(
+                key="read",
+                kind="read",
+                title=step_title,
+                minutes=minutes,
+                skills=("safety",),
+                resource_url="https://vi.wikipedia.org/wiki/Mật_khẩu",
+                resource_licence=licence,
+                resource_source="Wikipedia tiếng Việt",
+            ),
+            StepDraft(
+                key="check",
+                kind="checkpoint",
+                title="Kiểm tra",
+                minutes=5,
+                skills=("safety",),
+                prerequisites=("read",),
+                questions=(QUESTION,),
+            ),
+        ),
+    )
 
 
 def in_library(session, title: str, **kwargs) -> LibraryRelease:
@@ -53,14 +76,17 @@ def found(session, words: str = "", **filters) -> list[str]:
     return [e.title for e in page.entries]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Kỹ năng số", "ky nang so"),
-    ("KỸ NĂNG SỐ", "ky nang so"),
-    ("Đà Nẵng — đường", "da nang duong"),
-    ("Photosynthesis: CO₂ + H₂O", "photosynthesis co2 h2o"),
-    ("  many   spaces\tand\nlines ", "many spaces and lines"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kỹ năng số", "ky nang so"),
+        ("KỸ NĂNG SỐ", "ky nang so"),
+        ("Đà Nẵng — đường", "da nang duong"),
+        ("Photosynthesis: CO₂ + H₂O", "photosynthesis co2 h2o"),
+        ("  many   spaces\tand\nlines ", "many spaces and lines"),
+        ("", ""),
+    ],
+)
 def test_searchable_text_has_no_case_or_diacritics(text, expected):
     assert searchable(text) == expected
 
@@ -80,8 +106,7 @@ def test_publishing_creates_an_entry_that_shows_its_newest_release(session):
     assert (entry.step_count, entry.checkpoint_count, entry.minutes) == (2, 1, 15)
     assert entry.skills == [{"key": "safety", "label": "An toàn thông tin"}]
     path = session.get(PathVersion, first.version_id).path
-    second_version = publish(session, path, draft("Kỹ năng số (bản 2)", minutes=30),
-                             now=utcnow())
+    second_version = publish(session, path, draft("Kỹ năng số (bản 2)", minutes=30), now=utcnow())
     second = publish_to_library(session, second_version, CHOICE, now=utcnow())
     assert second.number == 2 and second.entry_id == entry.id
     assert (entry.title, entry.minutes) == ("Kỹ năng số (bản 2)", 35)
@@ -116,22 +141,27 @@ def test_an_empty_path_is_refused(session):
 
 
 def test_resources_without_an_open_licence_are_flagged(session):
-    version = create_path(session, draft("Kỹ năng số", licence="CC BY-NC-SA 4.0"),
-                          now=utcnow(), tenant_id=None)
+    version = create_path(
+        session, draft("Kỹ năng số", licence="CC BY-NC-SA 4.0"), now=utcnow(), tenant_id=None
+    )
     assert [s.key for s in closed_resources(version)] == ["read"]
     open_version = create_path(session, draft("Số học"), now=utcnow(), tenant_id=None)
     assert closed_resources(open_version) == []
 
 
-@pytest.mark.parametrize(("kind", "language", "expected"), [
-    ("name", "en", "Lan Nguyen"),
-    ("school", "en", "Lê Lợi School"),
-    ("teacher_at", "en", "A teacher at Lê Lợi School"),
-    ("teacher_at", "vi", "Một giáo viên tại Lê Lợi School"),
-])
+@pytest.mark.parametrize(
+    ("kind", "language", "expected"),
+    [
+        ("name", "en", "Lan Nguyen"),
+        ("school", "en", "Lê Lợi School"),
+        ("teacher_at", "en", "A teacher at Lê Lợi School"),
+        ("teacher_at", "vi", "Một giáo viên tại Lê Lợi School"),
+    ],
+)
 def test_credit_lines(kind, language, expected):
-    assert credit_line(kind, name="Lan Nguyen", school="Lê Lợi School",
-                       language=language) == expected
+    assert (
+        credit_line(kind, name="Lan Nguyen", school="Lê Lợi School", language=language) == expected
+    )
 
 
 def test_a_credit_needs_what_it_names():
@@ -160,7 +190,9 @@ def test_search_ignores_case_and_diacritics(session):
     assert found(session, "kỹ năng số") == ["Kỹ năng số và an toàn thông tin"]
     assert found(session, "passw") == ["Digital skills"]  # a word's beginning is enough
     assert found(session, "an toan thong tin") == [  # the skill's name is searched too
-        "Kỹ năng số và an toàn thông tin", "Digital skills"]
+        "Kỹ năng số và an toàn thông tin",
+        "Digital skills",
+    ]
     assert found(session, "nothing like this") == []
 
 
@@ -202,8 +234,9 @@ def test_pages_of_results(session):
     assert (last.page, len(last.entries)) == (2, 5)
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://files.example/a.pdf",
-                                 "data:text/html,hi"])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "ftp://files.example/a.pdf", "data:text/html,hi"]
+)
 def test_a_resource_that_is_not_a_web_address_is_refused(session, url):
     version = create_path(session, draft("Kỹ năng số"), now=utcnow(), tenant_id=None)
     version.steps[0].resource_url = url  # older rows, or a path written before the check

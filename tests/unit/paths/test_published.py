@@ -22,8 +22,7 @@ def test_the_steps_are_read_once_then_shared(session, enrollment):
     assert all(s.questions == [] for s in steps if not s.is_checkpoint)
 
 
-def test_shared_steps_belong_to_no_session_and_do_not_follow_the_request(session,
-                                                                        enrollment):
+def test_shared_steps_belong_to_no_session_and_do_not_follow_the_request(session, enrollment):
     steps = published_steps(session, enrollment.assignment.version)
     assert all(s not in session for s in steps)
     session.expire_all()

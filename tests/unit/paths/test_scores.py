@@ -29,8 +29,14 @@ def test_completion_is_required_steps_finished_out_of_all_required(session, enro
 def test_only_a_changed_score_gets_a_new_version(session, enrollment):
     completion.complete_step(session, enrollment, "search-basics", now=T0)
     completion.complete_step(session, enrollment, "search-basics", now=T0 + timedelta(seconds=1))
-    completion.reflect(session, enrollment, "search-basics", now=T0 + timedelta(seconds=2),
-                       confidence=3, reflection="ok")
+    completion.reflect(
+        session,
+        enrollment,
+        "search-basics",
+        now=T0 + timedelta(seconds=2),
+        confidence=3,
+        reflection="ok",
+    )
     assert score(session, enrollment).version == 1
     completion.complete_step(session, enrollment, "search-queries", now=T0 + timedelta(seconds=3))
     row = score(session, enrollment)
@@ -42,8 +48,9 @@ def test_a_failed_checkpoint_counts_for_mastery_but_not_for_completion(session, 
     enrollment.assignment.grading = MASTERY
     for key in ("search-basics", "search-queries"):
         completion.complete_step(session, enrollment, key, now=T0)
-    checkpoints.submit_checkpoint(session, enrollment, "check-search", {0: "1", 1: "1", 2: "x"},
-                                  now=T0 + timedelta(seconds=1))
+    checkpoints.submit_checkpoint(
+        session, enrollment, "check-search", {0: "1", 1: "1", 2: "x"}, now=T0 + timedelta(seconds=1)
+    )
     row = score(session, enrollment)
     # Mean best score over the two required checkpoints: (0.3333 + 0) / 2.
     assert row.score_given == 16.66 and row.version == 2
@@ -56,8 +63,9 @@ def test_mastery_counts_a_tested_out_checkpoint_in_full(session, enrollment):
     right = {"check-search:0": "1", "check-search:1": "0", "check-search:2": "SERP"}
     model = make_model()
     while (question := diagnostics.current(session, enrollment, model).question) is not None:
-        diagnostics.answer(session, enrollment, model, None, question.id,
-                           right.get(question.id, ""), now=T0)
+        diagnostics.answer(
+            session, enrollment, model, None, question.id, right.get(question.id, ""), now=T0
+        )
     assert "check-search" in diagnostics.placement_result(session, enrollment).tested_out
     row = score(session, enrollment)
     assert row.score_given == 50.0 and row.activity_progress == "InProgress"
@@ -70,15 +78,23 @@ def test_skipping_placement_starts_the_activity(session, enrollment):
 
 
 def test_finishing_every_required_step_completes_the_activity(session, enrollment):
-    keys = [s.key for s in learner_path.steps_of(enrollment)
-            if not s.optional and not s.remedial_for]
+    keys = [
+        s.key for s in learner_path.steps_of(enrollment) if not s.optional and not s.remedial_for
+    ]
     for n, key in enumerate(keys):
         step = learner_path.find_step(enrollment, key)
         when = T0 + timedelta(seconds=n)
         if step.is_checkpoint:
-            answers = {i: (q.answer if isinstance(q.answer, str) else
-                           str(q.answer[0]) if isinstance(q.answer, list) else str(q.answer))
-                       for i, q in enumerate(step.questions)}
+            answers = {
+                i: (
+                    q.answer
+                    if isinstance(q.answer, str)
+                    else str(q.answer[0])
+                    if isinstance(q.answer, list)
+                    else str(q.answer)
+                )
+                for i, q in enumerate(step.questions)
+            }
             checkpoints.submit_checkpoint(session, enrollment, key, answers, now=when)
         else:
             completion.complete_step(session, enrollment, key, now=when)
@@ -87,8 +103,7 @@ def test_finishing_every_required_step_completes_the_activity(session, enrollmen
 
 
 def test_timestamps_only_ever_increase():
-    assert next_timestamp(None, T0 + timedelta(microseconds=1500)) == \
-        T0 + timedelta(milliseconds=1)
+    assert next_timestamp(None, T0 + timedelta(microseconds=1500)) == T0 + timedelta(milliseconds=1)
     assert next_timestamp(T0, T0) == T0 + timedelta(milliseconds=1)
     assert next_timestamp(T0, T0 - timedelta(seconds=5)) == T0 + timedelta(milliseconds=1)
     assert next_timestamp(T0, T0 + timedelta(seconds=1)) == T0 + timedelta(seconds=1)

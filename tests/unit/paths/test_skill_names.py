@@ -13,17 +13,24 @@ class Version:
     published_at: datetime = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("key", "shown"), [
-    ("search", "Search"), ("evaluate-sources", "Evaluate sources"),
-    ("two_factor", "Two factor"), ("  a--b ", "A b"), ("", ""),
-])
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        ("search", "Search"),
+        ("evaluate-sources", "Evaluate sources"),
+        ("two_factor", "Two factor"),
+        ("  a--b ", "A b"),
+        ("", ""),
+    ],
+)
 def test_a_key_without_a_label_reads_humanised(key, shown):
     assert humanise(key) == shown
 
 
 def test_the_label_wins_over_the_key():
-    names = names_from([{"key": "search", "label": "Finding information"},
-                        {"key": "empty", "label": ""}])
+    names = names_from(
+        [{"key": "search", "label": "Finding information"}, {"key": "empty", "label": ""}]
+    )
     assert names["search"] == "Finding information"
     assert names["empty"] == "Empty" and names["safety"] == "Safety"
     assert names.join(["search", "safety"]) == "Finding information, Safety"

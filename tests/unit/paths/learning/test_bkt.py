@@ -26,8 +26,9 @@ def test_practice_applies_learning_and_forgetting_but_a_diagnostic_does_not():
     start = model.initial("k")
     posterior = 0.5 * 0.9 / (0.5 * 0.9 + 0.5 * 0.2)
     assert model.update(start, True, practice=False).mastery == pytest.approx(posterior)
-    assert model.update(start, True).mastery == pytest.approx(posterior * 0.9
-                                                              + (1 - posterior) * 0.2)
+    assert model.update(start, True).mastery == pytest.approx(
+        posterior * 0.9 + (1 - posterior) * 0.2
+    )
 
 
 def test_prediction_mixes_slip_and_guess():
@@ -47,8 +48,7 @@ def test_study_adds_the_expected_learning():
 
 def test_fit_recovers_known_parameters_from_simulated_learners():
     truth = SimSkill("k", guess=0.15, slip=0.1, learn=0.2)
-    log = simulate_log([truth], 400, seed=11, prior=(0.35, 0.35), answers=(8, 8),
-                       review_chance=0.0)
+    log = simulate_log([truth], 400, seed=11, prior=(0.35, 0.35), answers=(8, 8), review_chance=0.0)
     fitted = BKT().fit(Response(a.user, a.skill, a.correct, a.at) for a in log)
     p = fitted.skill_params("k")
     assert p.init == pytest.approx(0.35, abs=0.07)
@@ -62,8 +62,9 @@ def test_fit_keeps_defaults_for_skills_without_data_and_bounds_degenerate_logs()
     all_right = [Response(f"u{i}", "easy", True) for i in range(20) for _ in range(3)]
     fitted = BKT().fit(all_right)
     p = fitted.skill_params("easy")
-    assert all(0.0 <= v <= 1.0 and not math.isnan(v)
-               for v in (p.init, p.learn, p.forget, p.guess, p.slip))
+    assert all(
+        0.0 <= v <= 1.0 and not math.isnan(v) for v in (p.init, p.learn, p.forget, p.guess, p.slip)
+    )
     assert p.guess <= 0.4 and p.slip <= 0.4
     assert fitted.skill_params("other") == BKTParams()
 

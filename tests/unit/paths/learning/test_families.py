@@ -9,8 +9,9 @@ from paths.learning.families import DEFAULT_MODEL, make_model, model_from_json
 from paths.learning.mastery import Response, replay
 
 
-@pytest.mark.parametrize(("name", "family"), [
-    (None, BKT), ("", BKT), ("bkt", BKT), (" Elo ", Elo), ("ELO", Elo)])
+@pytest.mark.parametrize(
+    ("name", "family"), [(None, BKT), ("", BKT), ("bkt", BKT), (" Elo ", Elo), ("ELO", Elo)]
+)
 def test_a_family_is_named_without_regard_to_case_or_spaces(name, family):
     assert isinstance(make_model(name), family)
     assert DEFAULT_MODEL == "bkt"
@@ -28,11 +29,14 @@ def test_parameters_of_an_unknown_family_are_refused():
         model_from_json({"default": {}})
 
 
-@pytest.mark.parametrize("data", [
-    {"model": "bkt", "default": {"init": 0.2, "speed": 3}},
-    {"model": "elo", "default": [0.1, 0.2]},
-    {"model": "bkt", "skills": {"fractions": {"learning": 0.3}}},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"model": "bkt", "default": {"init": 0.2, "speed": 3}},
+        {"model": "elo", "default": [0.1, 0.2]},
+        {"model": "bkt", "skills": {"fractions": {"learning": 0.3}}},
+    ],
+)
 def test_parameters_in_the_wrong_form_are_refused_by_name(data):
     with pytest.raises(DomainError, match=rf"The {data['model']} parameters are not in the"):
         model_from_json(data)
@@ -40,8 +44,11 @@ def test_parameters_in_the_wrong_form_are_refused_by_name(data):
 
 def test_replay_gives_the_states_after_each_skills_answers_in_order():
     model = BKT(default=BKTParams(init=0.3, learn=0.1, forget=0.0, guess=0.2, slip=0.1))
-    answers = [Response("ana", "fractions", True), Response("ana", "decimals", False),
-               Response("ana", "fractions", False)]
+    answers = [
+        Response("ana", "fractions", True),
+        Response("ana", "decimals", False),
+        Response("ana", "fractions", False),
+    ]
     states = replay(model, None, answers)
     by_hand = model.update(model.update(model.initial("fractions"), True), False)
     assert states["fractions"] == by_hand

@@ -38,8 +38,10 @@ def test_stops_at_the_question_budget():
 
 
 def test_asks_where_the_model_is_least_certain_among_skills_that_matter():
-    states = {"known": MODEL.update(MODEL.initial("known"), True, practice=False),
-              "unsure": MODEL.initial("unsure")}
+    states = {
+        "known": MODEL.update(MODEL.initial("known"), True, practice=False),
+        "unsure": MODEL.initial("unsure"),
+    }
     states["known"] = MODEL.update(states["known"], True, practice=False)
     placement = Placement(MODEL, {"known": 1.0, "unsure": 1.0, "ignored": 0.0}, states)
     assert placement.next_skill() == "unsure"

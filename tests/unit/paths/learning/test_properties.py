@@ -29,8 +29,13 @@ def test_bkt_updates_stay_in_unit_interval(init, learn, forget, guess, slip, seq
         assert 0.0 <= state.uncertainty <= 0.5
 
 
-@given(st.floats(-10, 10), st.floats(0.01, 10), st.floats(0, 5), answers,
-       st.lists(st.floats(0, 400), min_size=40, max_size=40))
+@given(
+    st.floats(-10, 10),
+    st.floats(0.01, 10),
+    st.floats(0, 5),
+    answers,
+    st.lists(st.floats(0, 400), min_size=40, max_size=40),
+)
 def test_elo_updates_stay_in_unit_interval(mean, sd, gain, seq, gaps):
     model = Elo(default=EloParams(mean, sd, gain, 0.5).bounded())
     state, at = model.initial("k"), T0

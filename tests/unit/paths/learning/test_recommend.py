@@ -25,16 +25,25 @@ def mastery(**values: float) -> dict[str, SkillState]:
 
 
 def graph() -> PathGraph:
-    return PathGraph([
-        GraphStep("intro", "read", (), 5),
-        GraphStep("add-read", "read", ("add",), 10, prerequisites=("intro",)),
-        GraphStep("mul-read", "read", ("mul",), 10, prerequisites=("intro",)),
-        GraphStep("add-check", "checkpoint", ("add",), 5, prerequisites=("add-read",)),
-        GraphStep("add-fix", "practice", ("add",), 10, optional=True, remedial_for="add-check",
-                  prerequisites=("add-read",)),
-        GraphStep("mul-check", "checkpoint", ("mul",), 5, prerequisites=("mul-read",)),
-        GraphStep("extra", "watch", ("mul",), 30, optional=True, prerequisites=("intro",)),
-    ])
+    return PathGraph(
+        [
+            GraphStep("intro", "read", (), 5),
+            GraphStep("add-read", "read", ("add",), 10, prerequisites=("intro",)),
+            GraphStep("mul-read", "read", ("mul",), 10, prerequisites=("intro",)),
+            GraphStep("add-check", "checkpoint", ("add",), 5, prerequisites=("add-read",)),
+            GraphStep(
+                "add-fix",
+                "practice",
+                ("add",),
+                10,
+                optional=True,
+                remedial_for="add-check",
+                prerequisites=("add-read",),
+            ),
+            GraphStep("mul-check", "checkpoint", ("mul",), 5, prerequisites=("mul-read",)),
+            GraphStep("extra", "watch", ("mul",), 30, optional=True, prerequisites=("intro",)),
+        ]
+    )
 
 
 def test_first_step_is_the_only_available_one():
@@ -57,8 +66,9 @@ def test_ties_go_to_the_earlier_step_in_path_order():
 
 
 def test_suggests_a_checkpoint_when_the_learner_seems_ready():
-    snap = Snapshot(NOW, done=frozenset({"intro", "add-read", "mul-read"}),
-                    mastery=mastery(add=0.85, mul=0.92))
+    snap = Snapshot(
+        NOW, done=frozenset({"intro", "add-read", "mul-read"}), mastery=mastery(add=0.85, mul=0.92)
+    )
     rec = recommend(graph(), snap, MODEL)
     assert (rec.step_key, rec.reason_code) == ("add-check", "ready_for_checkpoint")
     not_ready = Snapshot(NOW, done=frozenset({"intro", "add-read"}), mastery=mastery(add=0.1))
@@ -66,8 +76,13 @@ def test_suggests_a_checkpoint_when_the_learner_seems_ready():
 
 
 def test_remedial_step_comes_first_after_a_failed_checkpoint():
-    snap = Snapshot(NOW, done=frozenset({"intro", "add-read"}), failed_checkpoints=("add-check",),
-                    mastery=mastery(add=0.3, mul=0.0), due_reviews=("old-check",))
+    snap = Snapshot(
+        NOW,
+        done=frozenset({"intro", "add-read"}),
+        failed_checkpoints=("add-check",),
+        mastery=mastery(add=0.3, mul=0.0),
+        due_reviews=("old-check",),
+    )
     rec = recommend(graph(), snap, MODEL)
     assert (rec.step_key, rec.reason_code) == ("add-fix", "remedial_after_checkpoint")
     assert rec.reason_params == {"checkpoint": "add-check"}
@@ -75,8 +90,13 @@ def test_remedial_step_comes_first_after_a_failed_checkpoint():
 
 def test_after_a_failed_review_the_remedial_step_comes_before_any_due_review():
     done = frozenset({"intro", "add-read", "add-check"})  # add-check was passed before
-    snap = Snapshot(NOW, done=done, failed_checkpoints=("add-check",),
-                    mastery=mastery(add=0.6, mul=0.0), due_reviews=("add-check",))
+    snap = Snapshot(
+        NOW,
+        done=done,
+        failed_checkpoints=("add-check",),
+        mastery=mastery(add=0.6, mul=0.0),
+        due_reviews=("add-check",),
+    )
     rec = recommend(graph(), snap, MODEL)
     assert (rec.step_key, rec.reason_code) == ("add-fix", "remedial_after_review")
     assert rec.reason_params == {"checkpoint": "add-check"}
@@ -90,12 +110,16 @@ def test_due_review_comes_before_new_work():
 
 
 def test_behind_schedule_prefers_gain_per_minute_and_skips_optional_steps():
-    steps = [GraphStep("long", "watch", ("k",), 60), GraphStep("short", "practice", ("k",), 10),
-             GraphStep("bonus", "practice", ("k",), 1, optional=True)]
+    steps = [
+        GraphStep("long", "watch", ("k",), 60),
+        GraphStep("short", "practice", ("k",), 10),
+        GraphStep("bonus", "practice", ("k",), 1, optional=True),
+    ]
     relaxed = Snapshot(NOW, mastery=mastery(k=0.2))
     assert recommend(PathGraph(steps), relaxed, MODEL).step_key == "long"
-    behind = Snapshot(NOW, mastery=mastery(k=0.2), minutes_per_week=30,
-                      due_at=NOW + timedelta(days=7))
+    behind = Snapshot(
+        NOW, mastery=mastery(k=0.2), minutes_per_week=30, due_at=NOW + timedelta(days=7)
+    )
     rec = recommend(PathGraph(steps), behind, MODEL)
     assert (rec.step_key, rec.reason_code) == ("short", "behind_schedule")
     assert rec.reason_params["days_left"] == 7 and rec.reason_params["minutes_left"] == 70
@@ -120,16 +144,28 @@ def test_tested_out_steps_unlock_what_follows():
 
 
 def test_every_reason_code_has_an_english_sentence():
-    codes = {"remedial_after_checkpoint", "remedial_after_review", "review_due",
-             "closes_mastery_gap", "ready_for_checkpoint", "behind_schedule", "next_in_path",
-             "optional_extra", "path_complete"}
+    codes = {
+        "remedial_after_checkpoint",
+        "remedial_after_review",
+        "review_due",
+        "closes_mastery_gap",
+        "ready_for_checkpoint",
+        "behind_schedule",
+        "next_in_path",
+        "optional_extra",
+        "path_complete",
+    }
     assert set(REASON_TEXT_EN) == codes
     REASON_TEXT_EN["behind_schedule"].format(days_left=3, minutes_left=40, skills="add")
 
 
 def test_cycles_and_unknown_prerequisites_are_refused():
     with pytest.raises(PathGraphError, match="cycle among: a, b"):
-        PathGraph([GraphStep("a", "read", prerequisites=("b",)),
-                   GraphStep("b", "read", prerequisites=("a",))])
+        PathGraph(
+            [
+                GraphStep("a", "read", prerequisites=("b",)),
+                GraphStep("b", "read", prerequisites=("a",)),
+            ]
+        )
     with pytest.raises(PathGraphError, match="'ghost'"):
         PathGraph([GraphStep("a", "read", prerequisites=("ghost",))])

@@ -23,8 +23,15 @@ def mastered_at(at: datetime = T0) -> ReviewCard:
 
 
 def package_review(card: ReviewCard, grade: Grade, at: datetime) -> Card:
-    fsrs_card = Card(card_id=1, state=State.Review, step=None, stability=card.stability,
-                     difficulty=card.difficulty, due=card.due, last_review=card.last_review)
+    fsrs_card = Card(
+        card_id=1,
+        state=State.Review,
+        step=None,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )
     return PLAIN.review_card(fsrs_card, Rating(int(grade)), at)[0]
 
 
@@ -41,7 +48,8 @@ def test_a_review_hours_later_is_a_same_day_review_not_a_day_of_spacing():
     # same-day: FSRS's short-term stability, far below what a day of spacing earns
     assert hours_later.stability < a_day_later.stability
     assert hours_later.stability == pytest.approx(
-        package_review(card, Grade.GOOD, T0 + timedelta(hours=5)).stability)
+        package_review(card, Grade.GOOD, T0 + timedelta(hours=5)).stability
+    )
     # ... and the next review is counted from the moment of the review
     assert hours_later.last_review == T0 + timedelta(hours=5)
     assert (hours_later.due - hours_later.last_review) % timedelta(days=1) == timedelta(0)
@@ -58,11 +66,17 @@ def test_a_gap_of_one_day_and_most_of_another_counts_as_two_days_not_one():
     assert ours.due == at + (two_days.due - (T0 + timedelta(days=2)))
 
 
-@pytest.mark.parametrize(("elapsed", "days"), [
-    (timedelta(hours=3), 0), (timedelta(hours=23, minutes=59), 0), (timedelta(days=1), 1),
-    (timedelta(days=1, hours=11), 1), (timedelta(days=1, hours=13), 2),
-    (timedelta(days=9, hours=12), 10),
-])
+@pytest.mark.parametrize(
+    ("elapsed", "days"),
+    [
+        (timedelta(hours=3), 0),
+        (timedelta(hours=23, minutes=59), 0),
+        (timedelta(days=1), 1),
+        (timedelta(days=1, hours=11), 1),
+        (timedelta(days=1, hours=13), 2),
+        (timedelta(days=9, hours=12), 10),
+    ],
+)
 def test_effective_days(elapsed, days):
     assert effective_days(elapsed) == days
 
@@ -93,12 +107,18 @@ def test_reviews_refuse_naive_or_backwards_times():
 
 
 def test_due_reviews_lists_due_cards_most_overdue_first():
-    cards = [ReviewCard("b", T0), ReviewCard("a", T0), ReviewCard("c", T0 - timedelta(days=2)),
-             ReviewCard("later", T0 + timedelta(minutes=1))]
+    cards = [
+        ReviewCard("b", T0),
+        ReviewCard("a", T0),
+        ReviewCard("c", T0 - timedelta(days=2)),
+        ReviewCard("later", T0 + timedelta(minutes=1)),
+    ]
     assert [c.key for c in due_reviews(cards, T0)] == ["c", "a", "b"]
 
 
-@pytest.mark.parametrize(("score", "grade"), [(0.5, Grade.AGAIN), (0.82, Grade.HARD),
-                                              (0.9, Grade.GOOD), (1.0, Grade.EASY)])
+@pytest.mark.parametrize(
+    ("score", "grade"),
+    [(0.5, Grade.AGAIN), (0.82, Grade.HARD), (0.9, Grade.GOOD), (1.0, Grade.EASY)],
+)
 def test_grade_for_score(score, grade):
     assert grade_for_score(score, 0.8) == grade

@@ -17,12 +17,15 @@ def test_overconfident_learner():
     assert result.verdict == "overconfident"
 
 
-@pytest.mark.parametrize(("pairs", "verdict"), [
-    ([(0.4, 0.8), (0.5, 0.9), (0.5, 0.7)], "underconfident"),
-    ([(0.8, 0.75), (0.6, 0.65), (0.9, 0.9)], "well_calibrated"),
-    ([(0.8, 0.2)], "not_enough_data"),
-    ([], "not_enough_data"),
-])
+@pytest.mark.parametrize(
+    ("pairs", "verdict"),
+    [
+        ([(0.4, 0.8), (0.5, 0.9), (0.5, 0.7)], "underconfident"),
+        ([(0.8, 0.75), (0.6, 0.65), (0.9, 0.9)], "well_calibrated"),
+        ([(0.8, 0.2)], "not_enough_data"),
+        ([], "not_enough_data"),
+    ],
+)
 def test_verdicts(pairs, verdict):
     assert calibration(pairs).verdict == verdict
 
@@ -34,23 +37,28 @@ def test_bins_group_predictions():
 
 
 def test_explain_gives_the_evidence_per_skill():
-    states = {"add": SkillState("add", 0.97, 0.17, 5, 4, AT, True),
-              "mul": SkillState("mul", 0.5, 0.5, 2, 1, AT, False),
-              "div": SkillState("div", 0.02, 0.14, 3, 0, AT, False)}
+    states = {
+        "add": SkillState("add", 0.97, 0.17, 5, 4, AT, True),
+        "mul": SkillState("mul", 0.5, 0.5, 2, 1, AT, False),
+        "div": SkillState("div", 0.02, 0.14, 3, 0, AT, False),
+    }
     evidence = explain(states, ["add", "mul", "div", "pow"])
     assert [e.verdict for e in evidence] == ["mastered", "unsure", "not_yet", "no_evidence"]
     assert (evidence[0].answers, evidence[0].correct, evidence[0].last_answer_at) == (5, 4, AT)
     assert evidence[3].answers == 0 and evidence[3].last_answer_at is None
 
 
-@pytest.mark.parametrize(("mastery", "answers", "verdict", "certainty"), [
-    (0.97, 4, "mastered", "quite_sure"),
-    (0.946, 3, "unsure", "probably"),     # shown as 94 %: never "quite sure ... not sure yet"
-    (0.5, 2, "unsure", "unsure"),
-    (0.1, 2, "unsure", "probably_not"),
-    (0.03, 5, "not_yet", "quite_sure"),
-    (0.97, 0, "no_evidence", "unsure"),
-])
+@pytest.mark.parametrize(
+    ("mastery", "answers", "verdict", "certainty"),
+    [
+        (0.97, 4, "mastered", "quite_sure"),
+        (0.946, 3, "unsure", "probably"),  # shown as 94 %: never "quite sure ... not sure yet"
+        (0.5, 2, "unsure", "unsure"),
+        (0.1, 2, "unsure", "probably_not"),
+        (0.03, 5, "not_yet", "quite_sure"),
+        (0.97, 0, "no_evidence", "unsure"),
+    ],
+)
 def test_one_rule_decides_the_verdict_and_how_sure_it_is(mastery, answers, verdict, certainty):
     assert judge(mastery, answers) == (verdict, certainty)
 

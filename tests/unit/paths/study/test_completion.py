@@ -31,11 +31,11 @@ def test_unknown_step_and_bad_reflection(session, enrollment):
     with pytest.raises(NotFound):
         completion.complete_step(session, enrollment, "elsewhere", now=utcnow())
     with pytest.raises(DomainError, match="2000"):
-        completion.complete_step(session, enrollment, "search-basics", now=utcnow(),
-                                 reflection="x" * 2001)
+        completion.complete_step(
+            session, enrollment, "search-basics", now=utcnow(), reflection="x" * 2001
+        )
     with pytest.raises(DomainError, match="1 to 5"):
-        completion.complete_step(session, enrollment, "search-basics", now=utcnow(),
-                                 confidence=9)
+        completion.complete_step(session, enrollment, "search-basics", now=utcnow(), confidence=9)
     assert events(session) == 0
 
 

@@ -1,6 +1,5 @@
 """The placement check and skill checks (`paths.study.diagnostics`) on the demo path."""
 
-
 import pytest
 
 from paths.db import utcnow
@@ -17,8 +16,9 @@ def test_placement_tests_out_mastered_skills(session, enrollment):
     right = {f"check-search:{i}": answer for i, answer in SEARCH_RIGHT.items()}
     model = make_model()
     while (question := diagnostics.current(session, enrollment, model).question) is not None:
-        diagnostics.answer(session, enrollment, model, None, question.id,
-                           right.get(question.id, ""), now=utcnow())
+        diagnostics.answer(
+            session, enrollment, model, None, question.id, right.get(question.id, ""), now=utcnow()
+        )
     result = diagnostics.placement_result(session, enrollment)
     assert result.mastered == ("search",) and result.stop_reason == "confident"
     assert set(result.tested_out) == {"search-basics", "search-queries", "check-search"}
@@ -33,11 +33,13 @@ def test_placement_asks_where_it_is_least_certain_and_resumes(session, enrollmen
     model = make_model()
     first = diagnostics.current(session, enrollment, model)
     assert first.question.skill == "evaluate" and first.asked == 0 and first.budget == 12
-    assert diagnostics.answer(session, enrollment, model, None, first.question.id, "1",
-                              now=utcnow())
+    assert diagnostics.answer(
+        session, enrollment, model, None, first.question.id, "1", now=utcnow()
+    )
     # The same form sent again records nothing; the diagnostic resumes where it was.
-    assert not diagnostics.answer(session, enrollment, model, None, first.question.id, "1",
-                                  now=utcnow())
+    assert not diagnostics.answer(
+        session, enrollment, model, None, first.question.id, "1", now=utcnow()
+    )
     again = diagnostics.current(session, enrollment, model)
     assert again.asked == 1 and again.question.id != first.question.id
     assert skills.states_of(session, enrollment, model)["evaluate"].answers == 1
@@ -73,8 +75,9 @@ def test_a_skill_check_proves_mastery_and_tests_out_its_steps(session, enrollmen
     for _ in range(3):
         assert diagnostics.last_skill_check(session, enrollment, "search") is None
         question = diagnostics.current(session, enrollment, model, "search").question
-        diagnostics.answer(session, enrollment, model, "search", question.id,
-                           right[question.id], now=utcnow())
+        diagnostics.answer(
+            session, enrollment, model, "search", question.id, right[question.id], now=utcnow()
+        )
     result = diagnostics.last_skill_check(session, enrollment, "search")
     assert result.mastered == ("search",)
     assert set(result.tested_out) == {"search-basics", "search-queries", "check-search"}
@@ -85,14 +88,21 @@ def test_a_skill_check_proves_mastery_and_tests_out_its_steps(session, enrollmen
 def test_conclusions_say_per_skill_what_was_asked_and_concluded():
     from paths.learning.mastery import SkillState
 
-    answers = [{"skill": "search", "correct": True}, {"skill": "search", "correct": True},
-               {"skill": "safety", "correct": False}]
-    states = {"search": SkillState("search", 0.85, 0.36, 2, 2),
-              "safety": SkillState("safety", 0.03, 0.17, 1, 0)}
+    answers = [
+        {"skill": "search", "correct": True},
+        {"skill": "search", "correct": True},
+        {"skill": "safety", "correct": False},
+    ]
+    states = {
+        "search": SkillState("search", 0.85, 0.36, 2, 2),
+        "safety": SkillState("safety", 0.03, 0.17, 1, 0),
+    }
     found = diagnostics.conclusions(answers, states, ["evaluate", "safety", "search"])
     assert [(c.skill, c.asked, c.right, c.verdict) for c in found] == [
-        ("evaluate", 0, 0, "no_evidence"), ("safety", 1, 0, "not_yet"),
-        ("search", 2, 2, "unsure")]  # 2 of 2 right: not enough to be sure
+        ("evaluate", 0, 0, "no_evidence"),
+        ("safety", 1, 0, "not_yet"),
+        ("search", 2, 2, "unsure"),
+    ]  # 2 of 2 right: not enough to be sure
     assert found[2].percent == 85
 
 

@@ -1,8 +1,6 @@
 """The "My path" read model (`paths.study.path_view`): step states, progress and time left
 on the demo path, from the first step to the last."""
 
-
-
 from paths.db import utcnow
 from paths.study import checkpoints, completion, learner_path
 from paths.study.path_view import path_view
@@ -26,16 +24,20 @@ def test_new_learner_starts_at_the_first_step(session, enrollment):
 def test_finishing_everything_completes_the_path(session, enrollment):
     now = utcnow()
     steps = learner_path.steps_of(enrollment)
-    answers = {"check-search": SEARCH_RIGHT,
-               "check-judge-safety": {0: "1", 1: "0", 2: "2", 3: "Phishing"}}
+    answers = {
+        "check-search": SEARCH_RIGHT,
+        "check-judge-safety": {0: "1", 1: "0", 2: "2", 3: "Phishing"},
+    }
     from paths.graph import topological_order
+
     for key in topological_order(steps):
         step = learner_path.find_step(enrollment, key)
         if step.remedial_for or step.optional:
             continue
         if step.is_checkpoint:
-            assert checkpoints.submit_checkpoint(session, enrollment, key, answers[key],
-                                                 now=now).passed
+            assert checkpoints.submit_checkpoint(
+                session, enrollment, key, answers[key], now=now
+            ).passed
         else:
             completion.complete_step(session, enrollment, key, now=now)
     view = path_view(session, enrollment, now)

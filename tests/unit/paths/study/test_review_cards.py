@@ -18,8 +18,11 @@ def test_a_passed_checkpoint_comes_back_for_review_when_due(session, enrollment)
     study(session, enrollment, now=passed_at)
     checkpoints.submit_checkpoint(session, enrollment, "check-search", SEARCH_RIGHT, now=passed_at)
     card = review_cards.cards_of(session, enrollment.id)[0]
-    assert card.key == "check-search" and card.reviews == 1 and card.due > passed_at + \
-        timedelta(days=1)
+    assert (
+        card.key == "check-search"
+        and card.reviews == 1
+        and card.due > passed_at + timedelta(days=1)
+    )
     hours_later = passed_at + timedelta(hours=20)
     assert review_cards.due_checkpoints(session, enrollment.id, hours_later) == []
     later = card.due + timedelta(minutes=1)

@@ -1,7 +1,6 @@
 """Mastery per learner and skill in the database (`paths.study.skills`): updated by every
 answer and study step, rebuilt from the events, fitted parameters read once a minute."""
 
-
 import pytest
 from sqlalchemy import delete, select
 
@@ -13,10 +12,18 @@ from tests.unit.paths.study.demo_path import SEARCH_HALF, SEARCH_RIGHT, study
 
 
 def cached(session, enrollment) -> dict[str, tuple]:
-    rows = session.scalars(select(SkillMastery).where(
-        SkillMastery.enrollment_id == enrollment.id))
-    return {r.skill: (r.model, round(r.mastery, 9), r.answers, r.correct, r.last_correct,
-                      tuple(round(x, 9) for x in r.internals)) for r in rows}
+    rows = session.scalars(select(SkillMastery).where(SkillMastery.enrollment_id == enrollment.id))
+    return {
+        r.skill: (
+            r.model,
+            round(r.mastery, 9),
+            r.answers,
+            r.correct,
+            r.last_correct,
+            tuple(round(x, 9) for x in r.internals),
+        )
+        for r in rows
+    }
 
 
 def test_every_checkpoint_answer_updates_mastery_per_question_skill(session, enrollment):
@@ -58,8 +65,12 @@ def test_another_configured_model_rebuilds_the_cache(session, enrollment):
 
 def test_fitted_parameters_are_used_for_their_skills(session, enrollment):
     fitted = BKT({"search": BKTParams(init=0.9, guess=0.1)})
-    assert skills.save_parameters(session, fitted, {"search": 40}, utcnow(),
-                                  cache=skills.FittedModels()) == 1
+    assert (
+        skills.save_parameters(
+            session, fitted, {"search": 40}, utcnow(), cache=skills.FittedModels()
+        )
+        == 1
+    )
     model = skills.fitted_model(session, "bkt", {"search", "safety"})
     assert model.initial("search").mastery == pytest.approx(0.9)
     assert model.initial("safety").mastery == pytest.approx(0.3)
@@ -74,10 +85,12 @@ def test_fitted_models_are_read_once_a_minute_and_a_new_fit_at_once(session, enr
     with counted() as statements:
         assert models.get(session, "bkt", {"search"}) is first
     assert statements == []
-    skills.save_parameters(session, BKT({"search": BKTParams(init=0.8)}), {}, utcnow(),
-                           cache=models)
-    assert models.get(session, "bkt", {"search"}).initial("search").mastery == \
-        pytest.approx(0.8)  # a fit in this process clears the process's models
+    skills.save_parameters(
+        session, BKT({"search": BKTParams(init=0.8)}), {}, utcnow(), cache=models
+    )
+    assert models.get(session, "bkt", {"search"}).initial("search").mastery == pytest.approx(
+        0.8
+    )  # a fit in this process clears the process's models
     stale = skills.FittedModels(seconds=0)
     stale.get(session, "bkt", {"search"})
     with counted() as statements:
@@ -91,5 +104,7 @@ def test_logged_answers_are_responses_in_time_order(session, enrollment):
     checkpoints.submit_checkpoint(session, enrollment, "check-search", SEARCH_HALF, now=now)
     responses = skills.logged_responses(session)
     assert [(r.user, r.skill, r.correct) for r in responses] == [
-        (str(enrollment.id), "search", True), (str(enrollment.id), "search", False),
-        (str(enrollment.id), "search", True)]
+        (str(enrollment.id), "search", True),
+        (str(enrollment.id), "search", False),
+        (str(enrollment.id), "search", True),
+    ]

@@ -37,31 +37,33 @@ def test_failed_checkpoint_recommends_the_remedial_step_then_the_check(session, 
     for key in ("search-basics", "search-queries"):
         completion.complete_step(session, enrollment, key, now=now)
     assert up_next(session, enrollment).reason == CHECKPOINT_READY
-    result = checkpoints.submit_checkpoint(session, enrollment, "check-search", SEARCH_WRONG,
-                                           now=now)
+    result = checkpoints.submit_checkpoint(
+        session, enrollment, "check-search", SEARCH_WRONG, now=now
+    )
     assert not result.passed and result.correct == [False, False, False]
     remedial = up_next(session, enrollment)
     assert (remedial.step_key, remedial.reason) == ("search-review", REMEDIAL)
     assert remedial.params == {"checkpoint": "Check: finding information"}
     completion.complete_step(session, enrollment, "search-review", now=now)
     assert up_next(session, enrollment).step_key == "check-search"
-    assert checkpoints.submit_checkpoint(session, enrollment, "check-search", SEARCH_RIGHT,
-                                         now=now).passed
+    assert checkpoints.submit_checkpoint(
+        session, enrollment, "check-search", SEARCH_RIGHT, now=now
+    ).passed
     view = path_view(session, enrollment, now)
     assert view.up_next.step_key == "judge-sources"
     assert {s.step.key: s.status for s in view.steps}["check-search"] == "done"
 
 
-def test_a_failed_review_brings_the_remedial_step_back_until_it_is_done_again(
-        session, enrollment):
+def test_a_failed_review_brings_the_remedial_step_back_until_it_is_done_again(session, enrollment):
     start = utcnow()
     later = start + timedelta(days=30)
     for key in ("search-basics", "search-queries"):
         completion.complete_step(session, enrollment, key, now=start)
     checkpoints.submit_checkpoint(session, enrollment, "check-search", SEARCH_WRONG, now=start)
     completion.complete_step(session, enrollment, "search-review", now=start)
-    assert checkpoints.submit_checkpoint(session, enrollment, "check-search", SEARCH_RIGHT,
-                                         now=start).passed
+    assert checkpoints.submit_checkpoint(
+        session, enrollment, "check-search", SEARCH_RIGHT, now=start
+    ).passed
     assert completion.complete_step(session, enrollment, "search-review", now=start) is False
     checkpoints.submit_checkpoint(session, enrollment, "check-search", SEARCH_WRONG, now=later)
     state = learner_path.progress_of(session, enrollment)
@@ -81,8 +83,13 @@ def test_a_learner_behind_their_date_gets_the_quickest_gain(session, enrollment)
     now = utcnow()
     study(session, enrollment)
     checkpoints.submit_checkpoint(session, enrollment, "check-search", SEARCH_RIGHT, now=now)
-    goals.set_goal(session, enrollment, minutes_per_week=10,
-                   target_date=(now + timedelta(days=7)).date(), now=now)
+    goals.set_goal(
+        session,
+        enrollment,
+        minutes_per_week=10,
+        target_date=(now + timedelta(days=7)).date(),
+        now=now,
+    )
     up_next = path_view(session, enrollment, now).up_next
     assert up_next.reason == BEHIND and up_next.step_key == "passwords"  # 10 min, not 15
     assert up_next.params["days_left"] == "7" and up_next.params["minutes_left"] == "88"
