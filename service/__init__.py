@@ -13,7 +13,16 @@ from config import Settings
 from config.logging import configure_logging
 from config.secrets import read_or_create_secret
 from paths.study.skills import FittedModels
-from service import errors, i18n, input_limits, request_log, security, sqlite_pragmas, web_session
+from service import (
+    assets,
+    errors,
+    i18n,
+    input_limits,
+    request_log,
+    security,
+    sqlite_pragmas,
+    web_session,
+)
 from service.admin import bp as admin_bp
 from service.cartridge.views import bp as cartridge_bp
 from service.cli import register as register_service_cli
@@ -123,6 +132,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.install(app)
+    assets.install(app)
     sqlite_pragmas.install(app)
 
 
