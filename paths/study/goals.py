@@ -1,15 +1,19 @@
 """A learner's goal: minutes a week and a target date, which the path view weighs against
-the work left. Never commits: the web edge owns the unit of work."""
+the work left, and the pace: minutes studied this week, minutes a week still needed.
+Never commits: the web edge owns the unit of work."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import math
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
 from paths import progress as events
 from paths.enrollment import Enrollment
 from paths.errors import DomainError
+from paths.progress import LearnerProgress
 
 
 def set_goal(
@@ -36,3 +40,31 @@ def set_goal(
             "target_date": target_date.isoformat() if target_date else None,
         },
     )
+
+
+def week_start(now: datetime) -> datetime:
+    """Monday 00:00 of `now`'s week, in `now`'s time zone: when "this week" began."""
+    monday = now.date() - timedelta(days=now.weekday())
+    return datetime.combine(monday, time.min, tzinfo=now.tzinfo)
+
+
+def minutes_studied_since(
+    progress: LearnerProgress, minutes: Mapping[str, int], since: datetime
+) -> int:
+    """The minutes of the steps finished since `since`: completed (latest completion) or a
+    checkpoint attempted, each step counted once."""
+    keys = {key for key, at in progress.studied_at.items() if at >= since}
+    keys |= {key for key, tries in progress.attempts.items() if any(t.at >= since for t in tries)}
+    return sum(minutes.get(key, 0) for key in keys)
+
+
+def minutes_per_week_needed(minutes_left: int, now: datetime, finish_by: date) -> int | None:
+    """The weekly minutes that finish `minutes_left` by the end of `finish_by`, rounded up
+    to 5; None once the date is past."""
+    days = (finish_by - now.date()).days + 1
+    if days <= 0:
+        return None
+    if minutes_left <= 0:
+        return 0
+    weekly = minutes_left * 7 / max(days, 7)
+    return 5 * math.ceil(weekly / 5)

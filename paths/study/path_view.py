@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from paths.catalog import Step
 from paths.enrollment import Enrollment
 from paths.graph import missing_prerequisites, topological_order
 from paths.learning.families import make_model
-from paths.learning.mastery import MasteryModel
+from paths.learning.mastery import MasteryModel, SkillState
 from paths.progress import LearnerProgress
 from paths.skill_names import skill_names
 from paths.study import review_cards, skills
@@ -47,6 +48,7 @@ class PathView:
     goal_target_date: date | None
     due_at: datetime | None
     progress: LearnerProgress
+    mastery: Mapping[str, SkillState] = field(default_factory=dict)  # the model's, per skill
 
     @property
     def percent(self) -> int:
@@ -64,12 +66,13 @@ def path_view(
     state = progress_of(session, enrollment)
     by_key = {s.key: s for s in steps}
     due = review_cards.due_checkpoints(session, enrollment.id, now)
+    mastery = skills.states_of(session, enrollment, model)
     up_next = next_step(
         version_key(enrollment.assignment.version),
         steps,
         state,
         model=model,
-        mastery=skills.states_of(session, enrollment, model),
+        mastery=mastery,
         now=now,
         due_reviews=due,
         minutes_per_week=enrollment.goal_minutes_per_week,
@@ -95,6 +98,7 @@ def path_view(
         goal_target_date=enrollment.goal_target_date,
         due_at=enrollment.assignment.due_at,
         progress=state,
+        mastery=mastery,
     )
 
 

@@ -26,6 +26,7 @@ from service.forms import load_form, load_indexed
 from service.i18n import reason_sentence
 from service.learner.context import current_studying
 from service.learner.estimates import learner_model, path_skills
+from service.learner.my_path import my_path_page
 
 bp = Blueprint("learner", __name__, url_prefix="/path")
 
@@ -48,14 +49,15 @@ class AnswerForm(Schema):
 @bp.get("")
 def my_path() -> str:
     here = current_studying()
-    view = path_view(db_session(), here.enrollment, clock.now(), learner_model(here.enrollment))
+    now = clock.now()
+    view = path_view(db_session(), here.enrollment, now, learner_model(here.enrollment))
     offer = diagnostics.offers_placement(db_session(), here.enrollment, view.progress)
     db_session().commit()
     return render_template(
         "learner/my_path.html",
         view=view,
+        page=my_path_page(view, skill_names(here.assignment.version), now),
         offer_placement=offer,
-        reason=reason_sentence(view.up_next.reason, view.up_next.params),
         user=here.user,
         attribution=attribution_of(db_session(), here.assignment.version),
     )

@@ -1,0 +1,199 @@
+"""What "My path" shows, worded once per page: the up-next card, the goal summary, and the
+steps grouped by skill with a mastery bar each. The template only prints these fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from paths.learning.selfreg import explain
+from paths.skill_names import SkillNames
+from paths.study import goals
+from paths.study.path_view import (
+    AVAILABLE,
+    DONE,
+    LOCKED,
+    REVIEW_DUE,
+    TESTED_OUT,
+    PathView,
+    StepState,
+)
+from service.dates import day_label
+from service.i18n import locked_until, reason_sentence, step_labels, step_url
+
+FINISHED = frozenset({DONE, TESTED_OUT})  # folded away under "done" in each group
+
+
+@dataclass(frozen=True)
+class StepRow:
+    key: str
+    title: str
+    url: str | None  # None for a locked step: nothing to open yet
+    status: str
+    details: str  # kind, minutes, optional
+    note: str  # what the status means for the learner
+    flag: str  # "recommended" or "not passed yet", or ""
+
+
+@dataclass(frozen=True)
+class SkillGroup:
+    skill: str | None  # None: the steps that name no skill
+    name: str
+    percent: int
+    verdict: str  # paths.learning.selfreg.judge's, or "" for the steps without a skill
+    verdict_label: str
+    to_do: tuple[StepRow, ...]
+    finished: tuple[StepRow, ...]
+    finished_label: str
+
+
+@dataclass(frozen=True)
+class UpNextCard:
+    title: str | None
+    url: str | None
+    details: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MyPathPage:
+    up_next: UpNextCard
+    goal_summary: str
+    groups: tuple[SkillGroup, ...]
+
+
+def my_path_page(view: PathView, names: SkillNames, now: datetime) -> MyPathPage:
+    return MyPathPage(
+        up_next=_up_next(view),
+        goal_summary=goal_summary(view, now),
+        groups=_groups(view, names),
+    )
+
+
+def _up_next(view: PathView) -> UpNextCard:
+    reason = reason_sentence(view.up_next.reason, view.up_next.params)
+    step = view.up_next_step
+    if step is None:
+        return UpNextCard(None, None, "", reason)
+    kinds, minutes = step_labels()
+    return UpNextCard(
+        step.title, step_url(step.key), f"{kinds[step.kind]} · {minutes[step.minutes]}", reason
+    )
+
+
+def goal_summary(view: PathView, now: datetime) -> str:
+    """ "45 of 120 minutes this week; about 70 minutes a week needed to finish by 10/12/2026"."""
+    minutes = {item.step.key: item.step.minutes for item in view.steps}
+    studied = goals.minutes_studied_since(view.progress, minutes, goals.week_start(now))
+    weekly = view.goal_minutes_per_week
+    parts = [
+        _("%(done)d of %(goal)d minutes this week", done=studied, goal=weekly)
+        if weekly
+        else ngettext(
+            "%(num)d minute studied this week", "%(num)d minutes studied this week", studied
+        )
+    ]
+    finish_by = _finish_by(view)
+    if view.minutes_left == 0:
+        parts.append(_("every required step is done"))
+    elif finish_by is not None:
+        needed = goals.minutes_per_week_needed(view.minutes_left, now, finish_by)
+        parts.append(
+            _("the date %(date)s has passed: choose a new one", date=day_label(finish_by))
+            if needed is None
+            else _(
+                "about %(minutes)d minutes a week needed to finish by %(date)s",
+                minutes=needed,
+                date=day_label(finish_by),
+            )
+        )
+    summary = "; ".join(str(part) for part in parts)
+    return summary[:1].upper() + summary[1:]
+
+
+def _finish_by(view: PathView) -> date | None:
+    """The earlier of the learner's target date and the teacher's due date."""
+    known = [view.goal_target_date, view.due_at.date() if view.due_at else None]
+    dates = [d for d in known if d is not None]
+    return min(dates) if dates else None
+
+
+def _groups(view: PathView, names: SkillNames) -> tuple[SkillGroup, ...]:
+    """One group per skill, in the order the path first reaches it; each step in the group
+    of its first skill."""
+    members: dict[str | None, list[StepState]] = {}
+    for item in view.steps:
+        members.setdefault(item.step.skills[0] if item.step.skills else None, []).append(item)
+    wording = _StepWording()
+    skills = [skill for skill in members if skill is not None]
+    evidence = {item.skill: item for item in explain(view.mastery, skills)}
+    groups = []
+    for skill, items in members.items():
+        rows = [wording.row(item) for item in items]
+        finished = tuple(row for row in rows if row.status in FINISHED)
+        to_do = tuple(row for row in rows if row.status not in FINISHED)
+        done_label = ngettext("%(num)d step done", "%(num)d steps done", len(finished))
+        if skill is None:
+            groups.append(
+                SkillGroup(None, _("Other steps"), 0, "", "", to_do, finished, done_label)
+            )
+            continue
+        found = evidence[skill]
+        groups.append(
+            SkillGroup(
+                skill,
+                names[skill],
+                found.percent,
+                found.verdict,
+                wording.verdicts[found.verdict],
+                to_do,
+                finished,
+                done_label,
+            )
+        )
+    return tuple(groups)
+
+
+class _StepWording:
+    """The labels many steps share, translated once for the page."""
+
+    def __init__(self) -> None:
+        self.kinds, self.minutes = step_labels()
+        self.optional = _("optional")
+        self.notes = {
+            DONE: _("Done"),
+            TESTED_OUT: _("Tested out: you already master this"),
+            REVIEW_DUE: _("Done · Review due: take this check again"),
+            AVAILABLE: _("Available"),
+        }
+        self.recommended = _("recommended")
+        self.not_passed = _("not passed yet")
+        self.verdicts = {
+            "mastered": _("Mastered"),
+            "not_yet": _("Not mastered yet"),
+            "unsure": _("Not sure yet"),
+            "no_evidence": _("No answers yet"),
+        }
+
+    def row(self, item: StepState) -> StepRow:
+        step, status = item.step, item.status
+        details = [self.kinds[step.kind], self.minutes[step.minutes]]
+        if step.optional:
+            details.append(self.optional)
+        if status == LOCKED:
+            note, url = locked_until(item.locked_by), None
+        else:
+            note, url = self.notes.get(status, ""), step_url(step.key)
+        return StepRow(
+            step.key, step.title, url, status, " · ".join(details), note, self._flag(item)
+        )
+
+    def _flag(self, item: StepState) -> str:
+        if item.recommended:
+            return self.recommended
+        if item.failed_checkpoint:
+            return self.not_passed
+        return ""

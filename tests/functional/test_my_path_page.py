@@ -1,0 +1,176 @@
+"""My path leads with the next step: the up-next card first with its Start button and its
+reason, the goal summary near the top, the steps grouped by skill with a mastery bar each,
+finished steps folded away, and no emoji anywhere a learner looks."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from paths.enrollment import Enrollment
+from service.dates import DAY_PATTERNS
+from tests.functional.test_languages import vietnamese_learner  # noqa: F401 (a fixture)
+from tests.functional.test_learner_journey import (
+    SEARCH_ANSWERS,
+    answer_diagnostic,
+    page_of,
+    post,
+    statuses,
+)
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "service" / "templates"
+# Pictographs and symbols a device draws only with an emoji font (🔒, ⭐, ✅ …), and the
+# variation selector that asks for emoji presentation.
+EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u26ff\u2b50\u2705\u274c\u2b06\ufe0f]")
+REQUIRED_MINUTES = 118  # the demo path's required steps (digital_skills.en.json)
+
+
+def groups(page: str) -> dict[str, str]:
+    """Each skill's section of the steps, by skill key ("" for the steps with no skill)."""
+    found = re.findall(
+        r'<section class="skill"[^>]*data-skill="([^"]*)">(.*?)</section>', page, re.S
+    )
+    return dict(found)
+
+
+def position(page: str, marker: str) -> int:
+    assert marker in page, marker
+    return page.index(marker)
+
+
+def test_the_up_next_card_comes_first_with_a_start_button_and_its_reason(learner):
+    page = page_of(learner, "/path")
+    card = page.split('data-testid="up-next"')[1].split("</section>")[0]
+    assert position(page, 'data-testid="up-next"') < position(page, 'role="progressbar"')
+    assert position(page, 'data-testid="up-next"') < position(page, "Take the placement check")
+    assert position(page, 'data-testid="up-next"') < position(page, 'class="skill"')
+    assert re.search(r'<a class="button start" href="/path/steps/search-basics">Start', card)
+    assert "How search engines work" in card
+    assert "the skills you still need: Finding information" in card
+    assert card.count("<a ") == 1  # one clear next step
+
+
+def test_steps_are_grouped_by_skill_in_the_order_the_path_reaches_them(learner):
+    page = page_of(learner, "/path")
+    found = groups(page)
+    assert list(found) == ["search", "evaluate", "safety", ""]
+    assert re.findall(r'<h3 id="skill-h\d+">([^<]+)</h3>', page) == [
+        "Finding information",
+        "Judging sources",
+        "Staying safe online",
+        "Other steps",
+    ]
+    assert set(statuses(found["search"])) == {
+        "search-basics",
+        "search-queries",
+        "check-search",
+        "search-review",
+    }
+    assert set(statuses(found["safety"])) == {"passwords", "phishing", "two-factor"}
+    assert "check-judge-safety" in statuses(found["evaluate"])  # its first skill
+    assert set(statuses(found[""])) == {"plan-ahead"}
+    assert 'data-testid="mastery"' not in found[""]  # no skill, no mastery bar
+
+
+def test_each_skill_shows_a_mastery_bar_that_follows_the_evidence(learner):
+    page = page_of(learner, "/path")
+    for key, section in groups(page).items():
+        if key:
+            assert re.search(r'data-verdict="no_evidence".*Mastery: \d+% · No answers yet', section)
+    answer_diagnostic(learner, "/path/placement", SEARCH_ANSWERS)
+    section = groups(page_of(learner, "/path"))["search"]
+    percent = int(re.search(r"Mastery: (\d+)%", section).group(1))
+    assert 'data-verdict="mastered"' in section and "Mastered" in section
+    assert percent >= 95 and f'style="width:{percent}%"' in section
+
+
+def test_finished_steps_fold_away_under_a_summary_that_works_without_javascript(learner):
+    post(learner, "/path/placement/skip", {})
+    post(learner, "/path/steps/search-basics/done", {}, "/path/steps/search-basics")
+    section = groups(page_of(learner, "/path"))["search"]
+    to_do, folded = section.split('<details class="done-steps">')
+    assert "<summary>1 step done</summary>" in folded
+    assert statuses(folded) == {"search-basics": "done"}
+    assert "search-basics" not in statuses(to_do)
+    assert statuses(to_do)["search-queries"] == "available"
+    assert "<script" not in page_of(learner, "/path")
+
+
+def test_a_locked_step_has_no_link_and_a_drawn_lock(learner):
+    section = groups(page_of(learner, "/path"))["search"]
+    item = re.search(r'<li class="s-locked" data-step="search-queries".*?</li>', section, re.S)
+    assert item and "<a " not in item.group(0)
+    assert 'class="icon i-locked" aria-hidden="true"' in item.group(0)
+    assert "Locked until you finish: How search engines work" in item.group(0)
+
+
+def target_in(days: int) -> date:
+    return date.today() + timedelta(days=days)
+
+
+def test_the_goal_summary_says_minutes_this_week_and_the_pace_needed(learner):
+    page = page_of(learner, "/path")
+    assert "0 minutes studied this week; " not in page  # no date yet: no pace
+    assert re.search(r'data-testid="goal-summary">0 minutes studied this week ·', page)
+    target = target_in(27)  # 28 days with today
+    post(learner, "/path/goal", {"minutes_per_week": "60", "target_date": target.isoformat()})
+    post(learner, "/path/steps/search-basics/done", {}, "/path/steps/search-basics")
+    page = page_of(learner, "/path")
+    needed = 5 * -(-(REQUIRED_MINUTES - 10) * 7 // 28 // 5)  # 27 a week, rounded up to 30
+    assert needed == 30
+    day = f"{target.day} {target.strftime('%b')} {target.year}"
+    assert DAY_PATTERNS["en"] == "d MMM yyyy"
+    assert f"10 of 60 minutes this week; about 30 minutes a week needed to finish by {day}" in page
+    assert position(page, 'data-testid="goal-summary"') < position(page, 'class="skill"')
+
+
+def test_the_goal_summary_in_vietnamese(vietnamese_learner):  # noqa: F811
+    target = target_in(27)
+    post(
+        vietnamese_learner,
+        "/path/goal",
+        {"minutes_per_week": "60", "target_date": target.isoformat()},
+    )
+    post(vietnamese_learner, "/path/steps/search-basics/done", {}, "/path/steps/search-basics")
+    page = page_of(vietnamese_learner, "/path")
+    assert (
+        "Tuần này bạn đã học 10 trên 60 phút; cần khoảng 30 phút mỗi tuần để hoàn thành trước "
+        f"ngày {target:%d/%m/%Y}"
+    ) in page
+    assert "Bắt đầu" in page and "Mức thành thạo: " in page and "Các bước khác" in page
+
+
+def test_a_past_target_date_asks_for_a_new_one(learner, session):
+    page_of(learner, "/path")
+    enrollment = session.scalars(select(Enrollment)).one()
+    enrollment.goal_target_date = date.today() - timedelta(days=3)
+    session.commit()
+    page = page_of(learner, "/path")
+    assert re.search(r"the date \d+ \w+ \d{4} has passed: choose a new one", page)
+
+
+def test_a_goal_date_in_the_past_is_refused_and_the_summary_is_unchanged(learner):
+    before = re.search(r'data-testid="goal-summary">([^<]*)', page_of(learner, "/path")).group(1)
+    response = post(learner, "/path/goal", {"minutes_per_week": "60", "target_date": "2001-01-01"})
+    assert response.status_code == 400
+    after = re.search(r'data-testid="goal-summary">([^<]*)', page_of(learner, "/path")).group(1)
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/path", "/path/steps/search-basics", "/path/steps/check-search", "/path/skills"],
+)
+def test_learner_pages_have_no_emoji(learner, url):
+    post(learner, "/path/steps/search-basics/done", {}, "/path/steps/search-basics")
+    assert not EMOJI.findall(page_of(learner, url))
+
+
+def test_no_template_a_learner_sees_draws_an_emoji():
+    for template in (TEMPLATES / "learner").glob("*.html"):
+        assert not EMOJI.findall(template.read_text()), template.name
+    assert not EMOJI.findall((TEMPLATES / "base.html").read_text())
