@@ -1,13 +1,32 @@
 """My path and a checkpoint result in Chromium, in English and Vietnamese, on a phone
-(360 × 640) and a laptop (1280 × 800): axe-core finds no serious or critical violation, the
-page does not scroll sideways, and a screenshot of each is kept in tests/browser/artifacts/."""
+(360 × 640) and a laptop (1280 × 800), and the class heat map in both languages: axe-core
+finds no serious or critical violation, the page does not scroll sideways, and a screenshot
+of each is kept in tests/browser/artifacts/ (the README's come from these)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
-from tests.browser.lms import ARTIFACTS, LEARNER, LEARNER_VI, CourseInTheLms
+from paths.enrollment import assignment_for_activity, enroll
+from paths.people import Activity, Membership, User
+from paths.study import checkpoints, completion
+from service.clock import now
+from service.demo.lms import ACTIVITY, ACTIVITY_VI
+from service.extensions import db
+from tests.browser.conftest import Sites
+from tests.browser.lms import (
+    ARTIFACTS,
+    DEEP_LINK_VI,
+    LEARNER,
+    LEARNER_VI,
+    TEACHER,
+    CourseInTheLms,
+)
+from tests.browser.test_class_dashboard_in_the_lms import FIRST_STEPS, RIGHT, WRONG
 
 SIZES = {"phone": {"width": 360, "height": 640}, "laptop": {"width": 1280, "height": 800}}
 SHOT_HEIGHT = 1400  # the top of a long page is what the README shows
@@ -20,9 +39,11 @@ WORDS = {
 }
 
 
-def snapshot_tool(course: CourseInTheLms, name: str, lang: str) -> None:
+def snapshot_tool(
+    course: CourseInTheLms, name: str, lang: str, shot_height: int = SHOT_HEIGHT
+) -> None:
     """Check the tool's page, then save it as the learner sees it in the LMS's frame (the
-    frame grown to its content, the first SHOT_HEIGHT pixels): tests/browser/artifacts/."""
+    frame grown to its content, the first `shot_height` pixels): tests/browser/artifacts/."""
     course.check_tool_page(name, lang)
     height = course.frame.evaluate(CONTENT_HEIGHT)
     frame = course.page.locator('iframe[name="tool-frame"]')
@@ -31,7 +52,7 @@ def snapshot_tool(course: CourseInTheLms, name: str, lang: str) -> None:
     course.page.set_viewport_size({"width": viewport["width"], "height": height + 800})
     box = frame.bounding_box()
     assert box is not None
-    clip = {**box, "height": min(box["height"], SHOT_HEIGHT)}
+    clip = {**box, "height": min(box["height"], shot_height)}
     course.page.screenshot(path=ARTIFACTS / f"{name}-tool-{lang}.png", clip=clip)
     course.page.set_viewport_size(viewport)
 
@@ -74,3 +95,51 @@ def test_my_path_and_a_checkpoint_result(course: CourseInTheLms, lang: str, size
     )
     expect(course.tool.get_by_test_id("verdict")).to_be_visible()
     snapshot_tool(course, f"checkpoint-result-{size}", lang)
+
+
+def seed_class(demo: Sites, place: dict[str, str], learners: int = 30) -> None:
+    """`learners` learners on the demo activity at `place`, some not started, some half
+    way, some through the first checkpoint (passed or not)."""
+    with demo.app.app_context():
+        session = db.session
+        activity = session.scalars(
+            select(Activity).where(Activity.resource_link_id == place["resource_link_id"])
+        ).one()
+        assignment = assignment_for_activity(session, activity.id)
+        assert assignment is not None
+        at = now() - timedelta(days=1)
+        for n in range(learners):
+            user = User(issuer="https://demo.invalid", subject=f"hs-{n}", name=f"Học sinh {n:02d}")
+            session.add(user)
+            session.flush()
+            session.add(Membership(user_id=user.id, course_id=activity.course_id, role="learner"))
+            enrollment = enroll(session, assignment, user.id, at)
+            for key in FIRST_STEPS[: n % 3]:
+                completion.complete_step(session, enrollment, key, now=at)
+            if n % 3 == 2:
+                answers = RIGHT if n % 2 else WRONG
+                checkpoints.submit_checkpoint(session, enrollment, "check-search", answers, now=at)
+        session.commit()
+        session.remove()
+
+
+def launch_vietnamese_teacher(course: CourseInTheLms) -> None:
+    """The demo LMS offers its Vietnamese-speaking teacher only a deep-linking launch; this
+    one opens the Vietnamese activity itself, as an LMS does when a teacher clicks on it."""
+    button = course.page.get_by_role("button", name=DEEP_LINK_VI, exact=True)
+    button.evaluate("b => { b.form.querySelector('[name=lti_message_hint]').value = 'resource'; }")
+    button.click()
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_class_heat_map_in_both_languages(course: CourseInTheLms, lang: str):
+    seed_class(course.sites, ACTIVITY if lang == "en" else ACTIVITY_VI)
+    course.page.set_viewport_size(SIZES["laptop"])
+    course.open(storage=False)
+    if lang == "en":
+        course.launch(TEACHER)
+    else:
+        launch_vietnamese_teacher(course)
+    course.wait_for("/teach")
+    expect(course.tool.locator("div.map[role=region] tbody tr")).to_have_count(30)
+    snapshot_tool(course, "heat-map-laptop", lang, shot_height=1045)

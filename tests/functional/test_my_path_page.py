@@ -54,6 +54,27 @@ def test_the_up_next_card_comes_first_with_a_start_button_and_its_reason(learner
     assert card.count("<a ") == 1  # one clear next step
 
 
+def test_a_finished_path_says_so_with_no_start_button(learner):
+    answer_diagnostic(learner, "/path/placement", SEARCH_ANSWERS)  # tests out "search"
+    for key in ("judge-sources", "fact-check", "trust-reflection", "passwords", "phishing"):
+        post(learner, f"/path/steps/{key}/done", {}, f"/path/steps/{key}")
+    post(
+        learner,
+        "/path/steps/check-judge-safety/checkpoint",
+        {"q0": "1", "q1": "0", "q2": "2", "q3": "phishing"},
+        "/path/steps/check-judge-safety",
+    )
+    for key in ("plan-ahead", "two-factor"):
+        post(learner, f"/path/steps/{key}/done", {}, f"/path/steps/{key}")
+    page = page_of(learner, "/path")
+    card = page.split('data-testid="up-next"')[1].split("</section>")[0]
+    assert "You have finished every step of this path." in card
+    assert "button start" not in card and "<a " not in card
+    assert "; every required step is done" in page
+    assert statuses(page)["search-review"] == "available"  # a review nobody needed
+    assert "<summary>" in groups(page)["evaluate"]  # finished steps folded away
+
+
 def test_steps_are_grouped_by_skill_in_the_order_the_path_reaches_them(learner):
     page = page_of(learner, "/path")
     found = groups(page)
