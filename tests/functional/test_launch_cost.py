@@ -19,6 +19,7 @@ from service.extensions import db
 from service.lti.services import EXTENSION as LTI_SERVICES
 from tests.conftest import TOOL_BASE
 from tests.platform import LEARNER
+from tests.redis_db import TEST_REDIS_URL as REDIS_URL
 
 # id_token POST of a learner seen before, with launch state in the database: state (load,
 # spend), nonce, platform with its deployment, (tenant, course, activity and its assignment,
@@ -127,7 +128,7 @@ def test_the_launch_does_not_use_pyjwt_decode(browser, platform, monkeypatch):
 def test_with_launch_state_in_redis_a_returning_launch_commits_once(app, browser, platform):
     import redis
 
-    client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(REDIS_URL)
     services = app.extensions[LTI_SERVICES]
     app.extensions[LTI_SERVICES] = replace(services, redis=client)
     commits: list[object] = []

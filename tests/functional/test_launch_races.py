@@ -21,11 +21,11 @@ from service.lti.services import EXTENSION as LTI_SERVICES
 from tests.conftest import TOOL_BASE
 from tests.functional.conftest import LtiBrowser
 from tests.functional.test_launch_orders import Step, assert_provisioned, launch_claims, run
+from tests.redis_db import TEST_REDIS_URL as REDIS_URL
 
 # How long one launch waits for the other to have looked. Only a launch that fails before
 # its lookup makes it wait this long; it keeps such a failure from hanging the run.
 BARRIER_SECONDS = 30
-REDIS_URL = "redis://127.0.0.1:6379/11"
 
 
 @pytest.fixture(params=["database", "redis"])
