@@ -92,9 +92,11 @@ def test_retry_after_is_honoured(platform, session, gradebook, worker):
 
 
 def test_one_token_per_platform_and_scope_set_while_it_is_valid(platform, session, gradebook):
+    from tests.clocks import BehindWallClock
     from tests.grades import quick_worker
 
     worker = quick_worker(batch=3)
+    worker.tokens.clock = clock = BehindWallClock()
     try:
         activity = linked_activity(session, platform, gradebook.claim(gradebook.add_line_item()))
         people = learners(session, platform, activity, 8)
@@ -114,7 +116,7 @@ def test_one_token_per_platform_and_scope_set_while_it_is_valid(platform, sessio
         drain(worker, session)
         assert gradebook.token_requests == 2  # another scope set, another token
 
-        time.sleep(1.0)  # it expired
+        clock.advance(1.0)  # it expired
         finish(session, people[0], "search-queries")
         session.commit()
         drain(worker, session)
