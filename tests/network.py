@@ -10,6 +10,7 @@ import socket
 from typing import Any
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+_REAL_GETADDRINFO = socket.getaddrinfo
 
 
 class OutsideNetworkRefused(ConnectionRefusedError):
@@ -27,9 +28,25 @@ def is_loopback(host: object) -> bool:
     if name in LOOPBACK_NAMES:
         return True
     try:
-        return ipaddress.ip_address(name).is_loopback
+        return _loopback_address(name)
     except ValueError:
+        return _numeric_loopback(name)
+
+
+def _loopback_address(text: str) -> bool:
+    address = ipaddress.ip_address(text)
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
+
+
+def _numeric_loopback(name: str) -> bool:
+    """Other spellings of an address ("127.1", "0x7f000001"), read as the C library reads
+    them, without asking any name server."""
+    try:
+        found = _REAL_GETADDRINFO(name, None, flags=socket.AI_NUMERICHOST)
+    except (OSError, UnicodeError):
         return False
+    return bool(found) and all(_loopback_address(str(info[4][0])) for info in found)
 
 
 def _refuse(host: object) -> OutsideNetworkRefused:
@@ -39,7 +56,7 @@ def _refuse(host: object) -> OutsideNetworkRefused:
 def refuse_outside_network() -> None:
     """Wrap socket.connect, connect_ex and getaddrinfo for the rest of the process."""
     real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
-    real_getaddrinfo = socket.getaddrinfo
+    real_getaddrinfo = _REAL_GETADDRINFO
 
     def _check(sock: socket.socket, address: Any) -> None:
         if sock.family in (socket.AF_INET, socket.AF_INET6) and not is_loopback(address[0]):

@@ -14,7 +14,7 @@ from lti.registrations import PlatformDetails, add_platform
 from service.lti.services import EXTENSION as LTI_SERVICES
 from tests.clocks import FakeClock
 from tests.conftest import TOOL_BASE
-from tests.functional.test_admin_console import AdminBrowser
+from tests.functional.admin_browser import AdminBrowser
 from tests.platform import LEARNER
 
 OTHER_SCHOOL = "https://lms.other-school.example"

@@ -25,7 +25,7 @@ from tests.platform import LEARNER
 def test_a_launch_keeps_the_gradebook_endpoint_and_progress_reaches_the_lms(
     browser, platform, session, gradebook, worker
 ):
-    from tests.functional.test_learner_journey import assign_demo_path, post
+    from tests.functional.learner_pages import assign_demo_path, post
 
     assign_demo_path(session, platform)
     line_item = gradebook.add_line_item(resource_link_id=LEARNER.resource_link_id)

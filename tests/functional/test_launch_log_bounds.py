@@ -23,7 +23,7 @@ from lti.models import LaunchRecord, LaunchState, SeenNonce
 from lti.state_store import DatabaseStateStore, PendingLogin, RedisStateStore
 from paths.db import utcnow
 from tests.conftest import TOOL_BASE
-from tests.functional.test_launch_refusals import b64
+from tests.functional.launch_steps import b64
 from tests.grades import quick_worker
 from tests.redis_db import TEST_REDIS_URL as REDIS_URL
 

@@ -10,7 +10,7 @@ from paths.authoring import PathDraft, QuestionDraft, StepDraft, create_path
 from paths.db import utcnow
 from paths.enrollment import Assignment, assign
 from service.extensions import db
-from tests.functional.test_learner_journey import page_of, token
+from tests.functional.learner_pages import page_of, token
 from tests.statements import counted
 
 # the learner with their activity, assignment, path version and enrollment (one statement),

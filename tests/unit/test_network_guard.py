@@ -49,6 +49,12 @@ def test_loopback_is_reached():
     [
         ("127.0.0.1", True),
         ("127.8.0.2", True),
+        ("127.1", True),
+        ("2130706433", True),
+        ("0x7f000001", True),
+        ("::ffff:127.0.0.1", True),
+        ("::ffff:10.0.0.1", False),
+        ("167772161", False),
         ("::1", True),
         ("[::1]", True),
         (b"localhost", True),

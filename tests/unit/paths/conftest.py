@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from paths.enrollment import Assignment
 from paths.version_cache import forget_every_version
 from tests import factories
 from tests.transactions import engine_for, rolled_back_session
@@ -46,3 +47,9 @@ def enrollment(session):
     )
     session.commit()
     return row
+
+
+@pytest.fixture
+def assignment(session, enrollment):
+    """The enrollment fixture's assignment (the demo path on its activity)."""
+    return session.get(Assignment, enrollment.assignment_id)
