@@ -7,10 +7,13 @@ BIN := $(VENV)/bin
 DEPS := $(VENV)/.deps-installed
 SQLITE_URL := sqlite:///$(CURDIR)/instance/selfpath.db
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# Each test run has its own Redis database, so that the two runs of `make test` can go at once.
+SQLITE_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+PG_TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 export PYTHONDONTWRITEBYTECODE := 1
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-sqlite test-postgres lint migrate seed clean translations extract-messages
+.PHONY: run test test-sqlite test-postgres services lint migrate seed clean translations extract-messages
 .PHONY: bench profile-launch profile-page prod-check load bench-grades chromium
 
 $(DEPS): requirements.txt requirements-dev.txt
@@ -50,20 +53,25 @@ run: seed
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	WEB_THREADS=$${WEB_THREADS:-4} $(BIN)/gunicorn -c config/gunicorn.py wsgi:app
 
-test: lint test-sqlite test-postgres
+# The SQLite and PostgreSQL runs go side by side (one core each); either failing fails the build,
+# and each prints its output whole when it ends.
+test: lint
+	$(MAKE) -j2 --output-sync=target test-sqlite test-postgres
+
+services:
+	./scripts/ensure-services
 
 # Coverage is measured on this run (it has the browser tests) in this process only: the
 # gunicorn and worker processes that some tests start are not measured. The gate is
 # fail_under in pyproject.toml for the whole, and 95 % for the domain (paths/).
-test-sqlite: translations chromium $(AXE)
-	TEST_DATABASE_URL=sqlite $(BIN)/coverage run -m pytest -q
+test-sqlite: translations chromium $(AXE) services
+	TEST_DATABASE_URL=sqlite TEST_REDIS_URL=$(SQLITE_TEST_REDIS_URL) $(BIN)/coverage run -m pytest -q
 	$(BIN)/coverage report
 	$(BIN)/coverage report --include='paths/*' --fail-under=95
 
 # The browser tests run once, in the SQLite run: they test pages and cookies, not SQL.
-test-postgres: translations
-	./scripts/ensure-services
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -m "not browser"
+test-postgres: translations services
+	TEST_DATABASE_URL=$(PG_TEST_URL) TEST_REDIS_URL=$(PG_TEST_REDIS_URL) $(BIN)/python -m pytest -q -m "not browser"
 
 # The benchmark empties and reuses its own PostgreSQL database (BENCH_PG_URL, whose name
 # must contain "bench") and Redis database (BENCH_REDIS_URL); BENCH_SECONDS sets each run.

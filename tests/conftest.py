@@ -20,11 +20,16 @@ from config import Settings
 from paths.db import Base
 from service import create_app
 from service.extensions import db
+from tests.network import refuse_outside_network
 from tests.platform import PlatformServer, TestPlatform
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOL_BASE = "http://localhost"
 ADMIN = ("it-office", "correct horse battery staple")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    refuse_outside_network()
 
 
 def resolve_database_url(tmp_dir: Path) -> str:

@@ -4,7 +4,6 @@ fake LMS gradebook, and a worker tuned to retry quickly."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,11 +23,13 @@ from paths.people import Activity, Course, User
 from paths.scores import Score
 from paths.study import checkpoints, completion
 from service.path_json import load_path
+from tests.clocks import MovingClock
 from tests.fake_lms import FakeGradebook
 from tests.platform import TestPlatform
 
 DEMO = Path(__file__).resolve().parent.parent / "service/demo/content/digital_skills.en.json"
 FIRST_STEPS = ("search-basics", "search-queries", "check-search")
+DRAIN_STEP_SECONDS = 0.02  # how far drain moves the worker's clock between batches
 
 
 def quick_worker(**changes: Any) -> GradeWorker:
@@ -41,7 +42,7 @@ def quick_worker(**changes: Any) -> GradeWorker:
         "timeout": 2.0,
     }
     values.update(changes)
-    return GradeWorker(WorkerSettings(**values))
+    return GradeWorker(WorkerSettings(**values), clock=MovingClock())
 
 
 def linked_activity(
@@ -114,14 +115,17 @@ def drain(
     seconds: float = 10.0,
     until: Callable[[], bool] | None = None,
 ) -> BatchReport:
-    """Run batches until nothing is left to send (or `until` holds), within `seconds`."""
+    """Run batches until nothing is left to send (or `until` holds), within `seconds` on
+    the worker's clock (a quick_worker's MovingClock), moved on between batches so that
+    retries and paused platforms come due without waiting."""
+    clock = worker.clock
+    assert isinstance(clock, MovingClock), "drain a quick_worker()"
     total = BatchReport()
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    for _ in range(round(seconds / DRAIN_STEP_SECONDS)):
         total.add(worker.run_batch(session))
         if until() if until else not unsent(session):
             return total
-        time.sleep(0.02)
+        clock.advance(DRAIN_STEP_SECONDS)
     raise AssertionError(f"scores still unsent after {seconds} s: {unsent(session)}")
 
 

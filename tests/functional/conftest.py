@@ -65,13 +65,50 @@ def browser(client: FlaskClient) -> LtiBrowser:
 @pytest.fixture
 def learner(browser, platform, session):
     """A learner launched on the demo path (the client carries their session)."""
-    from tests.functional.test_learner_journey import assign_demo_path
+    from tests.functional.learner_pages import assign_demo_path
     from tests.platform import LEARNER
 
     assign_demo_path(session, platform)
     response = browser.launch(platform, LEARNER)
     assert response.status_code == 303
     return browser.client
+
+
+@pytest.fixture
+def teacher(browser, platform):
+    """A teacher launched into Selfpath (the client carries their session)."""
+    from tests.platform import TEACHER
+
+    assert browser.launch(platform, TEACHER).headers["Location"] == "/teach"
+    return browser.client
+
+
+@pytest.fixture
+def classroom(browser, platform, session):
+    """The demo path's class of four, launched as their teacher: Anh is stuck, Bảo behind,
+    Chi on track and Dũng has not started."""
+    from datetime import timedelta
+
+    from paths.db import utcnow
+    from paths.enrollment import Assignment
+    from tests.functional.classroom import add_learner, progress
+    from tests.functional.learner_pages import assign_demo_path
+    from tests.platform import TEACHER
+
+    assign_demo_path(session, platform)
+    assignment = session.scalars(select(Assignment)).one()
+    now = utcnow()
+    first_steps = ("search-basics", "search-queries")
+    people = {
+        name: add_learner(session, platform, assignment, name, now)
+        for name in ("Anh", "Bảo", "Chi", "Dũng")
+    }
+    progress(session, people["Anh"], steps=first_steps, fails=2)  # stuck
+    progress(session, people["Bảo"], steps=first_steps[:1], at=now - timedelta(days=9))  # behind
+    progress(session, people["Chi"], steps=first_steps)  # on track
+    session.commit()  # Dũng: not started
+    assert browser.launch(platform, TEACHER).status_code == 303
+    return assignment
 
 
 @pytest.fixture

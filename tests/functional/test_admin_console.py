@@ -7,37 +7,14 @@ from datetime import timedelta
 
 import jwt
 import pytest
-from flask import g
 from sqlalchemy import delete, select
 
 from lti import claims, keys
 from lti.models import Deployment, LaunchRecord, Platform, ToolKey
 from paths.db import utcnow
 from service.admin_sessions import AdminSession
-from tests.conftest import ADMIN
+from tests.functional.admin_browser import AdminBrowser
 from tests.platform import TEACHER
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-class AdminBrowser:
-    def __init__(self, client) -> None:
-        self.client = client
-
-    def csrf(self, page: str = "/admin/login") -> str:
-        # The tests' requests share one app context, where Flask-WTF caches the token it
-        # last issued; a launch in between clears the session that token belongs to.
-        g.pop("csrf_token", None)
-        return CSRF.search(self.client.get(page).get_data(as_text=True)).group(1)
-
-    def sign_in(self, username: str = ADMIN[0], password: str = ADMIN[1]):
-        return self.client.post(
-            "/admin/login",
-            data={"csrf_token": self.csrf(), "username": username, "password": password},
-        )
-
-    def post(self, path: str, **data: str):
-        return self.client.post(path, data={"csrf_token": self.csrf("/admin/"), **data})
 
 
 @pytest.fixture

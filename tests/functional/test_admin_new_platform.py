@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lti.models import Deployment, Platform
-from tests.functional.test_admin_console import AdminBrowser
+from tests.functional.admin_browser import AdminBrowser
 
 MOODLE = {
     "name": "Trường THPT Lê Lợi Moodle",

@@ -60,7 +60,7 @@ def test_launches_carry_no_gradebook_claim_until_the_gradebook_is_open(lms, data
 def test_a_bench_launch_then_a_completion_reaches_the_bench_gradebook(
     client, session, opened, worker
 ):
-    from tests.functional.test_learner_journey import assign_demo_path, post
+    from tests.functional.learner_pages import assign_demo_path, post
 
     assign_demo_path(session, opened.platform)
     who = learner(7)

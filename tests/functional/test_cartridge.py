@@ -17,16 +17,9 @@ from service.cartridge.vocabulary import ASSESSMENT, LTI_LINK, WEB_CONTENT, WEB_
 from service.library.starter import seed_library
 from service.path_json import without_identities
 from tests.conftest import TOOL_BASE
+from tests.functional.authoring import exported, page_of, path_id_of, paths_count, text_of, upload
 from tests.functional.cartridges import ESSAY, minimal_files, moodle_files, moodle_quiz, zipped
-from tests.functional.test_authoring import (
-    exported,
-    page_of,
-    path_id_of,
-    paths_count,
-    text_of,
-    upload,
-)
-from tests.functional.test_learner_journey import token
+from tests.functional.learner_pages import token
 from tests.platform import TEACHER
 
 

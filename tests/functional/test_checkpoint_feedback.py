@@ -9,7 +9,7 @@ import re
 import pytest
 
 from service.demo.platform import LaunchContext
-from tests.functional.test_learner_journey import (
+from tests.functional.learner_pages import (
     SEARCH_ANSWERS,
     answer_diagnostic,
     assign_demo_path,

@@ -23,9 +23,9 @@ from paths.people import Activity, Course
 from paths.study.checkpoints import submit_checkpoint
 from paths.study.completion import complete_step
 from service.path_json import load_path
-from tests.functional.test_authoring import DEMO, page_of, path_id_of, teacher  # noqa: F401
-from tests.functional.test_dashboard import add_learner
-from tests.functional.test_learner_journey import token
+from tests.functional.authoring import DEMO, page_of, path_id_of
+from tests.functional.classroom import add_learner
+from tests.functional.learner_pages import token
 from tests.platform import TEACHER
 
 BASE = "https://case.example.edu/uri/"
@@ -481,7 +481,7 @@ def test_the_csv_has_the_competency_columns(browser, aligned_class):
 def test_the_dashboard_statements_do_not_grow_with_the_competencies(
     browser, aligned_class, session
 ):
-    from tests.functional.test_dashboard import count_queries
+    from tests.functional.classroom import count_queries
 
     aligned = count_queries(browser.client, "/teach")
     assert aligned <= 15  # as many as a dashboard without alignments (test_dashboard)
@@ -521,7 +521,7 @@ def test_a_library_entry_lists_its_alignments(client, aligned_class, session):
         "educationalFramework": "Digital literacy for lower secondary",
     }
     # The page's JSON-LD carries them as LRMI educationalAlignment.
-    from tests.functional.test_library_linked_data import SCHEMA, expanded, linked_data
+    from tests.functional.library_pages import SCHEMA, expanded, linked_data
 
     node = expanded(linked_data(page))
     [first, *_] = node[SCHEMA + "educationalAlignment"]

@@ -13,7 +13,7 @@ import pytest
 
 from service import web_session
 from tests.conftest import TOOL_BASE
-from tests.functional.test_learner_journey import assign_demo_path, events, statuses, up_next
+from tests.functional.learner_pages import assign_demo_path, events, statuses, up_next
 from tests.platform import LEARNER, TEACHER, auth_request
 
 

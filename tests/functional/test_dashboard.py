@@ -6,53 +6,13 @@ import csv
 import io
 from datetime import timedelta
 
-import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from paths.db import utcnow
-from paths.enrollment import Assignment, enroll
-from paths.people import Activity, Membership, User
-from paths.study import checkpoints, completion
-from service.extensions import db
-from tests.functional.test_learner_journey import assign_demo_path, token
+from paths.enrollment import Assignment
+from tests.functional.classroom import add_learner, count_queries, progress
+from tests.functional.learner_pages import assign_demo_path, token
 from tests.platform import TEACHER
-
-WRONG = {0: "0", 1: "1", 2: "x"}
-
-
-def add_learner(session, platform, assignment, name, now):
-    activity = session.get(Activity, assignment.activity_id)
-    user = User(issuer=platform.issuer, subject=f"sub-{name}", name=name)
-    session.add(user)
-    session.flush()
-    session.add(Membership(user_id=user.id, course_id=activity.course_id, role="learner"))
-    return enroll(session, assignment, user.id, now)
-
-
-def progress(session, enrollment, *, steps=(), fails=0, at=None):
-    at = at or utcnow()
-    for key in steps:
-        completion.complete_step(session, enrollment, key, now=at)
-    for _ in range(fails):
-        checkpoints.submit_checkpoint(session, enrollment, "check-search", WRONG, now=at)
-
-
-@pytest.fixture
-def classroom(browser, platform, session):
-    assign_demo_path(session, platform)
-    assignment = session.scalars(select(Assignment)).one()
-    now = utcnow()
-    first_steps = ("search-basics", "search-queries")
-    people = {
-        name: add_learner(session, platform, assignment, name, now)
-        for name in ("Anh", "Bảo", "Chi", "Dũng")
-    }
-    progress(session, people["Anh"], steps=first_steps, fails=2)  # stuck
-    progress(session, people["Bảo"], steps=first_steps[:1], at=now - timedelta(days=9))  # behind
-    progress(session, people["Chi"], steps=first_steps)  # on track
-    session.commit()  # Dũng: not started
-    assert browser.launch(platform, TEACHER).status_code == 303
-    return assignment
 
 
 def test_dashboard_shows_status_attention_and_heat_map(browser, classroom):
@@ -131,21 +91,6 @@ def test_pacing_form_sets_the_due_date(browser, classroom, session):
     assert "On track: <strong>0</strong>" in page  # 20% done, 90% of the time gone
 
 
-def count_queries(client, url: str) -> int:
-    statements: list[str] = []
-
-    def record(*args, **kwargs):
-        statements.append(args[2])
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def test_dashboard_queries_do_not_grow_with_the_class(browser, classroom, session, platform):
     small = count_queries(browser.client, "/teach")
     now = utcnow()
@@ -178,7 +123,7 @@ def test_bad_pacing_changes_nothing(browser, classroom, session):
 
 
 def test_teacher_sees_only_their_course(browser, classroom, second_platform, session):
-    from tests.functional.test_learner_journey import assign_demo_path as place
+    from tests.functional.learner_pages import assign_demo_path as place
 
     place(session, second_platform)
     other = session.scalars(select(Assignment).where(Assignment.id != classroom.id)).one()
@@ -191,7 +136,7 @@ def test_teacher_sees_only_their_course(browser, classroom, second_platform, ses
 def test_grade_sync_status_and_sync_again(browser, platform, session, gradebook):
     from lti.models import ScoreDelivery
     from paths.scores import Score
-    from tests.functional.test_learner_journey import post
+    from tests.functional.learner_pages import post
     from tests.platform import LEARNER
 
     assign_demo_path(session, platform)

@@ -13,7 +13,7 @@ from paths.enrollment import Assignment
 from service import clock
 from service.dates import day_label, duration_label, moment_label
 from service.demo.platform import LaunchContext
-from tests.functional.test_learner_journey import assign_demo_path, page_of, post
+from tests.functional.learner_pages import assign_demo_path, page_of, post
 from tests.platform import LEARNER
 
 MOMENT = datetime(2026, 3, 5, 14, 7, tzinfo=UTC)

@@ -377,7 +377,7 @@ def test_launches_from_a_registration_awaiting_approval_are_refused_and_logged(
 
 
 def test_an_approved_registration_launches_at_once(approval, client, browser, session, moodle):
-    from tests.functional.test_admin_console import AdminBrowser
+    from tests.functional.admin_browser import AdminBrowser
 
     register(client, moodle)
     platform = registered(session, moodle)

@@ -7,8 +7,7 @@ from paths.study.skills import FittedModels
 from service import create_app
 from service.learner.estimates import fitted_models
 from service.lti.services import lti_services
-from tests.functional.test_learner_journey import post
-from tests.functional.test_personal_journey import RIGHT, WRONG
+from tests.functional.learner_pages import RIGHT, WRONG, post
 
 
 def test_each_application_keeps_its_own_fitted_models(settings):

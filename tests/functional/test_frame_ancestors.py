@@ -14,7 +14,7 @@ from lti.registrations import PlatformDetails, add_platform
 from service.lti.services import EXTENSION as LTI_SERVICES
 from tests.clocks import FakeClock
 from tests.conftest import TOOL_BASE
-from tests.functional.test_admin_console import AdminBrowser
+from tests.functional.admin_browser import AdminBrowser
 from tests.platform import LEARNER
 
 OTHER_SCHOOL = "https://lms.other-school.example"
@@ -101,13 +101,14 @@ def test_disabling_in_the_console_stops_framing_at_once(clock, learner, platform
 
 
 def test_pages_cost_no_query_for_the_frame_policy_once_cached(learner, platform):
-    from tests.functional.test_launch_cost import counted
+    from service.extensions import db
+    from tests.statements import counted
 
     learner.get("/path")
-    with counted() as warm:
+    with counted(db.engine) as warm:
         learner.get("/path")
     learner.application.extensions[LTI_SERVICES].frame_origins.forget()
-    with counted() as cold:
+    with counted(db.engine) as cold:
         learner.get("/path")
     assert len(cold) == len(warm) + 1
 

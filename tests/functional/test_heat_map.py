@@ -10,13 +10,8 @@ from sqlalchemy import select
 from paths.db import utcnow
 from paths.enrollment import Assignment, Enrollment
 from paths.people import User
-from tests.functional.test_dashboard import (  # noqa: F401 (fixture)
-    add_learner,
-    classroom,
-    count_queries,
-    progress,
-)
-from tests.functional.test_learner_journey import assign_demo_path
+from tests.functional.classroom import add_learner, count_queries, progress
+from tests.functional.learner_pages import assign_demo_path
 from tests.platform import LEARNER
 
 STEPS = 12  # in the demo path

@@ -30,9 +30,9 @@ from werkzeug.routing import Rule
 from lti.launch_log import MAX_REASON
 from lti.models import LaunchRecord
 from paths.db import Base
+from tests.functional.admin_browser import AdminBrowser
 from tests.functional.conftest import LtiBrowser
-from tests.functional.test_admin_console import AdminBrowser
-from tests.functional.test_learner_journey import assign_demo_path
+from tests.functional.learner_pages import assign_demo_path
 from tests.platform import LEARNER, TEACHER
 
 NUMBERS = ["0", "-1", str(2**31), str(2**63), str(10**20), "9" * 5000]

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from lti.models import LaunchRecord, LaunchState
 from service.input_limits import MAX_ID, page_number
-from tests.functional.test_admin_console import AdminBrowser
-from tests.functional.test_authoring import create, page_of, post, snapshot, text_of, upload
-from tests.functional.test_learner_journey import assign_demo_path
+from tests.functional.admin_browser import AdminBrowser
+from tests.functional.authoring import create, page_of, post, snapshot, text_of, upload
+from tests.functional.learner_pages import assign_demo_path
 from tests.platform import TEACHER
 
 HUGE = [str(10**20), str(2**63), str(2**31), "9" * 5000]

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import html
 import re
-from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
-from tests.functional.test_learner_journey import assign_demo_path, page_of, post, token
+from tests.functional.learner_pages import assign_demo_path, page_of, post, token
+from tests.functional.page_text import ROOT, catalog, english_phrases, visible_text
 from tests.platform import LEARNER, LaunchContext
 
-ROOT = Path(__file__).resolve().parents[2]
-PO = ROOT / "service/translations/vi/LC_MESSAGES/messages.po"
 LEARNER_PAGES = [
     "/path",
     "/path/steps/search-basics",
@@ -23,11 +19,6 @@ LEARNER_PAGES = [
     "/path/skills",
     "/path/skills/search/check",
 ]
-
-
-def catalog():
-    with PO.open("rb") as handle:
-        return read_po(handle, locale="vi")
 
 
 def source_messages() -> set[str]:
@@ -47,21 +38,6 @@ def test_every_message_in_the_code_has_a_vietnamese_translation():
     missing = sorted(m for m in source_messages() if not translations.get(m))
     assert missing == []
     assert not [m.id for m in catalog() if m.id and m.fuzzy]
-
-
-def english_phrases() -> list[str]:
-    """UI sentences of the catalog (at least three words, no placeholders)."""
-    phrases = []
-    for message in catalog():
-        text = message.id if isinstance(message.id, str) else None
-        if text and "%(" not in text and len(text.split()) >= 3:
-            phrases.append(text)
-    return phrases
-
-
-def visible_text(page: str) -> str:
-    page = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
 @pytest.fixture

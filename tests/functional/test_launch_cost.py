@@ -3,8 +3,6 @@ is, no rewriting of unchanged rows, no PyJWT decode and no new HTTP session."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
 
@@ -19,6 +17,8 @@ from service.extensions import db
 from service.lti.services import EXTENSION as LTI_SERVICES
 from tests.conftest import TOOL_BASE
 from tests.platform import LEARNER
+from tests.redis_db import TEST_REDIS_URL as REDIS_URL
+from tests.statements import counted
 
 # id_token POST of a learner seen before, with launch state in the database: state (load,
 # spend), nonce, platform with its deployment, (tenant, course, activity and its assignment,
@@ -27,25 +27,11 @@ RETURNING_LAUNCH_STATEMENTS = 6
 FIRST_LAUNCH_STATEMENTS = 10  # the same, plus inserting the user, course, activity, membership
 
 
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
 def launch_statements(browser, platform, who=LEARNER) -> list[str]:
     browser.client.get("/healthz")  # frame-ancestors are cached from here on
     auth = browser.start(platform, who)
     token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE, who))
-    with counted() as statements:
+    with counted(db.engine) as statements:
         response = browser.post_launch(token, auth["state"])
     assert response.status_code == 200, response.get_data(as_text=True)
     return statements
@@ -127,7 +113,7 @@ def test_the_launch_does_not_use_pyjwt_decode(browser, platform, monkeypatch):
 def test_with_launch_state_in_redis_a_returning_launch_commits_once(app, browser, platform):
     import redis
 
-    client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(REDIS_URL)
     services = app.extensions[LTI_SERVICES]
     app.extensions[LTI_SERVICES] = replace(services, redis=client)
     commits: list[object] = []
@@ -141,7 +127,7 @@ def test_with_launch_state_in_redis_a_returning_launch_commits_once(app, browser
         token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE, LEARNER))
         event.listen(db.engine, "commit", committed)
         try:
-            with counted() as statements:
+            with counted(db.engine) as statements:
                 assert browser.post_launch(token, auth["state"]).status_code == 200
         finally:
             event.remove(db.engine, "commit", committed)

@@ -23,8 +23,9 @@ from lti.models import LaunchRecord, LaunchState, SeenNonce
 from lti.state_store import DatabaseStateStore, PendingLogin, RedisStateStore
 from paths.db import utcnow
 from tests.conftest import TOOL_BASE
-from tests.functional.test_launch_refusals import b64
+from tests.functional.launch_steps import b64
 from tests.grades import quick_worker
+from tests.redis_db import TEST_REDIS_URL as REDIS_URL
 
 MEGABYTE = 1024 * 1024
 
@@ -104,7 +105,7 @@ def test_launch_state_larger_than_any_login_is_never_stored(session):
 
 
 def test_launch_state_larger_than_any_login_is_never_stored_in_redis():
-    client = redis.Redis.from_url("redis://127.0.0.1:6379/14")
+    client = redis.Redis.from_url(REDIS_URL)
     prefix = f"selfpath-test:{uuid.uuid4().hex}:"
     try:
         with pytest.raises(LaunchRefused):

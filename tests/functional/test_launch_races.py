@@ -20,12 +20,12 @@ from lti import claims, provisioning
 from service.lti.services import EXTENSION as LTI_SERVICES
 from tests.conftest import TOOL_BASE
 from tests.functional.conftest import LtiBrowser
-from tests.functional.test_launch_orders import Step, assert_provisioned, launch_claims, run
+from tests.functional.launch_steps import Step, assert_provisioned, launch_claims, run
+from tests.redis_db import TEST_REDIS_URL as REDIS_URL
 
 # How long one launch waits for the other to have looked. Only a launch that fails before
 # its lookup makes it wait this long; it keeps such a failure from hanging the run.
 BARRIER_SECONDS = 30
-REDIS_URL = "redis://127.0.0.1:6379/11"
 
 
 @pytest.fixture(params=["database", "redis"])
@@ -164,7 +164,7 @@ def test_a_class_opening_a_newly_placed_path_at_once_gets_one_assignment(
     launch; two learners opening it at once both land on it."""
     from paths import enrollment
     from paths.enrollment import Assignment
-    from tests.functional.test_deep_linking import template_path
+    from tests.functional.deep_links import template_path
 
     version = template_path(session, platform)
     custom = {"path_id": str(version.path_id), "path_version": str(version.number)}

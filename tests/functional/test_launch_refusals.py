@@ -16,6 +16,7 @@ from lti.registrations import find_deployment, find_platform, set_platform_enabl
 from paths.people import User
 from service.demo.platform import PlatformKey
 from tests.conftest import TOOL_BASE
+from tests.functional.launch_steps import b64
 from tests.platform import DROP, now
 
 
@@ -32,10 +33,6 @@ def assert_refused(browser, session, response, code, status=None, words=""):
     records = session.scalars(select(LaunchRecord)).all()
     assert [(r.outcome, r.reason_code) for r in records] == [("refused", code)]
     assert records[0].reason
-
-
-def b64(data: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
 def launch_with_token(browser, platform, make_token):

@@ -17,16 +17,12 @@ from paths.library.models import LibraryEntry, LibraryRelease, LibraryReport
 from paths.scores import Score
 from service.library.starter import seed_library, starter_documents
 from tests.conftest import ADMIN
-from tests.functional.test_deep_linking import (
-    deep_link_launch,
-    returned_jwt,
-    verify_with_published_keys,
-)
-from tests.functional.test_learner_journey import page_of, token
+from tests.functional.deep_links import deep_link_launch, returned_jwt, verify_with_published_keys
+from tests.functional.learner_pages import page_of, token
+from tests.functional.library_pages import PHOTOSYNTHESIS, publish_form
 from tests.grades import drain
 from tests.platform import LEARNER, TEACHER, LaunchContext, RegisteringLms, TestPlatform
 
-PHOTOSYNTHESIS = "Quang hợp ở thực vật"
 ONLINE_SAFETY = "Staying safe online"
 
 
@@ -242,17 +238,10 @@ def test_copying_keeps_the_credit_and_the_entry_counts_its_adaptations(
 
 
 def teacher_with_path(browser, platform):
-    from tests.functional.test_authoring import DEMO, path_id_of, upload
+    from tests.functional.authoring import DEMO, path_id_of, upload
 
     browser.launch(platform, TEACHER)
     return path_id_of(upload(browser.client, DEMO))
-
-
-def publish_form(browser, path_id: int, **fields: str):
-    page = page_of(browser.client, f"/teach/library/publish/{path_id}")
-    return browser.client.post(
-        f"/teach/library/publish/{path_id}", data={"csrf_token": token(page), **fields}
-    )
 
 
 def test_publishing_offers_the_path_to_every_school(browser, platform, second_platform, session):
@@ -348,7 +337,7 @@ def test_an_author_withdraws_and_activities_keep_their_version(browser, platform
 
 
 def test_reports_reach_the_admin_who_can_unlist_and_restore(browser, platform, session, starter):
-    from tests.functional.test_admin_console import AdminBrowser
+    from tests.functional.admin_browser import AdminBrowser
 
     entry = starter[ONLINE_SAFETY]
     browser.launch(platform, TEACHER)

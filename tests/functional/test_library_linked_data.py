@@ -3,36 +3,16 @@ JSON-LD processor expands without error into schema.org terms."""
 
 from __future__ import annotations
 
-import html
-import json
-import re
-
 import pytest
-from pyld import jsonld
 from sqlalchemy import select
 
 from paths.library.models import LibraryEntry
 from service.library.linked_data import duration
 from service.library.starter import starter_documents
 from tests.conftest import TOOL_BASE
-from tests.functional.test_learner_journey import page_of, token
-from tests.functional.test_library import PHOTOSYNTHESIS
+from tests.functional.learner_pages import page_of, token
+from tests.functional.library_pages import PHOTOSYNTHESIS, SCHEMA, expanded, linked_data
 from tests.platform import TEACHER
-
-SCHEMA = "https://schema.org/"
-
-
-def linked_data(page: str) -> dict:
-    [raw] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
-    return json.loads(html.unescape(raw))
-
-
-def expanded(document: dict) -> dict:
-    def offline(url, options=None):  # the context is inline: nothing may be fetched
-        raise AssertionError(f"the JSON-LD asked to fetch {url}")
-
-    [node] = jsonld.expand(document, {"documentLoader": offline})
-    return node
 
 
 @pytest.mark.parametrize(
@@ -75,7 +55,7 @@ def test_the_description_says_what_a_harvester_needs(client, starter):
 
 
 def test_an_adaptation_names_what_it_is_based_on(browser, platform, session, starter):
-    from tests.functional.test_library import publish_form
+    from tests.functional.library_pages import publish_form
 
     original = starter[PHOTOSYNTHESIS]
     browser.launch(platform, TEACHER)

@@ -13,10 +13,9 @@ import requests
 
 from tests.gunicorn import ROOT, app_env, free_port, gunicorn
 from tests.platform import LEARNER, auth_request
+from tests.redis_db import TEST_REDIS_URL as REDIS_URL
 
 pytestmark = pytest.mark.gunicorn
-REDIS_URL = "redis://127.0.0.1:6379/15"
-ADMIN_LIMIT_REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
 def _two_instances_launch(database_url, platform, tmp_path, **extra_env):
@@ -125,7 +124,7 @@ def test_instances_sharing_redis_count_wrong_admin_passwords_together(database_u
         database_url,
         base,
         tmp_path,
-        REDIS_URL=ADMIN_LIMIT_REDIS_URL,
+        REDIS_URL=REDIS_URL,
         ADMIN_USERNAME="it-office",
         ADMIN_PASSWORD="correct horse battery staple",
         ADMIN_LOGIN_RATE_LIMIT="3 per minute",

@@ -10,8 +10,8 @@ from paths.authoring import PathDraft, QuestionDraft, StepDraft, create_path
 from paths.db import utcnow
 from paths.enrollment import Assignment, assign
 from service.extensions import db
-from tests.functional.test_launch_cost import counted
-from tests.functional.test_learner_journey import page_of, token
+from tests.functional.learner_pages import page_of, token
+from tests.statements import counted
 
 # the learner with their activity, assignment, path version and enrollment (one statement),
 # progress events, and the learner model: mastery per skill and review cards (the version's
@@ -51,7 +51,7 @@ def long_path(checkpoints: int) -> PathDraft:
 def statements_of(client, method: str, url: str, **kwargs) -> list[str]:
     # The tests' requests share one session: empty it, as a new request's would be.
     db.session.expunge_all()
-    with counted() as statements:
+    with counted(db.engine) as statements:
         response = client.open(url, method=method, **kwargs)
     assert response.status_code < 400, response.get_data(as_text=True)
     return statements

@@ -12,8 +12,10 @@ from paths.db import utcnow
 from paths.progress import ProgressEvent
 from paths.study.skills import SkillParameters
 from service import clock
-from tests.functional.test_learner_journey import (
+from tests.functional.learner_pages import (
+    RIGHT,
     SEARCH_ANSWERS,
+    WRONG,
     answer_diagnostic,
     assign_demo_path,
     page_of,
@@ -24,9 +26,6 @@ from tests.functional.test_learner_journey import (
     up_next,
 )
 from tests.platform import LEARNER
-
-WRONG = {"q0": "0", "q1": "1", "q2": "x"}
-RIGHT = {"q0": "1", "q1": "0", "q2": "SERP"}
 
 
 @pytest.fixture

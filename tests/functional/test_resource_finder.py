@@ -18,7 +18,7 @@ from paths.library.resources import (
     LibraryResource,
     store_records,
 )
-from tests.functional.test_authoring import (
+from tests.functional.authoring import (
     OTHER_TEACHER,
     add_step,
     create,

@@ -12,7 +12,7 @@ from lti.models import CourseRoster, Platform
 from lti.nrps import read_roster
 from lti.outbound import Outbound
 from paths.db import utcnow
-from tests.functional.test_learner_journey import assign_demo_path, token
+from tests.functional.learner_pages import assign_demo_path, token
 from tests.platform import LEARNER, TEACHER
 
 LEARNER_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"

@@ -11,8 +11,8 @@ import pytest
 from werkzeug.http import parse_date
 
 from service.security import TRANSPORT_SECURITY
-from tests.functional.test_admin_console import AdminBrowser
-from tests.functional.test_learner_journey import assign_demo_path
+from tests.functional.admin_browser import AdminBrowser
+from tests.functional.learner_pages import assign_demo_path
 from tests.platform import LEARNER, TEACHER
 
 HTML = "text/html; charset=utf-8"

@@ -14,14 +14,14 @@ from sqlalchemy import select
 
 from paths.people import Course
 from service.demo.platform import LaunchContext
-from tests.functional.test_languages import visible_text
-from tests.functional.test_learner_journey import (
+from tests.functional.learner_pages import (
     CONTENT,
     answer_diagnostic,
     assign_demo_path,
     page_of,
     post,
 )
+from tests.functional.page_text import visible_text
 from tests.platform import LEARNER, TEACHER
 
 KEYS = ("search", "evaluate", "safety")

@@ -8,8 +8,7 @@ import redis
 
 from lti.state_store import DatabaseStateStore, PendingLogin, RedisStateStore
 from paths.db import utcnow
-
-REDIS_URL = "redis://127.0.0.1:6379/15"
+from tests.redis_db import TEST_REDIS_URL as REDIS_URL
 
 
 @pytest.fixture(params=["database", "redis"])

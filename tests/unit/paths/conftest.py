@@ -1,39 +1,55 @@
-import json
-from pathlib import Path
+"""The domain's tests run on a bare SQLAlchemy session: no Flask app, no LMS. They use the
+test database (TEST_DATABASE_URL, SQLite or PostgreSQL) as the migrations made it, with the
+library's search index that the tables' metadata does not describe, and which the other
+tests leave empty. Each test runs inside one transaction rolled back at its end: what it
+commits is a savepoint of that transaction, so nothing is left behind and nothing emptied."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
-from paths.authoring import create_path
-from paths.db import utcnow
-from paths.enrollment import assign, enroll
-from paths.people import Activity, Course, User
-from service.path_json import load_path
-from tests.platform import TestPlatform
+from paths.enrollment import Assignment
+from paths.version_cache import forget_every_version
+from tests import factories
+from tests.transactions import engine_for, rolled_back_session
 
-DEMO = Path(__file__).resolve().parents[3] / "service/demo/content/digital_skills.en.json"
+
+@pytest.fixture(scope="session")
+def domain_engine(database_url: str) -> Iterator[Engine]:
+    engine = engine_for(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(domain_engine: Engine) -> Iterator[Session]:
+    with rolled_back_session(domain_engine) as session, factories.bound_to(session):
+        yield session
+    forget_every_version()  # ids and publication times come back after a rollback
 
 
 @pytest.fixture
 def demo_draft():
-    return load_path(json.loads(DEMO.read_text()))
+    return factories.demo_draft()
 
 
 @pytest.fixture
-def enrollment(session, platform_server, demo_draft):
-    lms = TestPlatform(platform_server, name="unit", client_id="unit-1")
-    lms.register(session)
-    from lti.models import Deployment
-
-    tenant_id = session.query(Deployment.tenant_id).scalar()
-    course = Course(tenant_id=tenant_id, context_id="c1", title="Course")
-    session.add(course)
-    session.flush()
-    activity = Activity(tenant_id=tenant_id, course_id=course.id, resource_link_id="r1")
-    user = User(issuer=lms.issuer, subject="u1")
-    session.add_all([activity, user])
-    session.flush()
-    version = create_path(session, demo_draft, now=utcnow(), tenant_id=tenant_id)
-    assignment = assign(session, activity.id, version, assigned_by=None, now=utcnow())
-    row = enroll(session, assignment, user.id, utcnow())
+def enrollment(session):
+    """One learner on the demo path, placed on an activity of a course of a school."""
+    row = factories.EnrollmentFactory(
+        activity__course__context_id="c1",
+        activity__resource_link_id="r1",
+        user__subject="u1",
+    )
     session.commit()
     return row
+
+
+@pytest.fixture
+def assignment(session, enrollment):
+    """The enrollment fixture's assignment (the demo path on its activity)."""
+    return session.get(Assignment, enrollment.assignment_id)

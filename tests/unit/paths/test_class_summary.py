@@ -8,9 +8,7 @@ from paths.db import utcnow
 from paths.learner_report import mastery_history
 from paths.learning.families import make_model
 from paths.study.skills import Observation, replay_evidence
-from tests.unit.paths.test_dashboard import SEARCH, assignment, attempt, learner, view_of
-
-__all__ = ["assignment"]  # the fixture
+from tests.unit.paths.class_rows import SEARCH, attempt, learner, view_of
 
 
 def test_cells_are_grouped_into_runs_of_one_status():

@@ -4,8 +4,6 @@ what replaying each learner's events gives (paths.progress.derive)."""
 import random
 from datetime import timedelta
 
-import pytest
-
 from paths import progress as events
 from paths.dashboard import (
     BEHIND,
@@ -15,43 +13,11 @@ from paths.dashboard import (
     CELL_TODO,
     ON_TRACK,
     STUCK,
-    class_roster,
-    class_view,
 )
 from paths.db import utcnow
-from paths.enrollment import Assignment, enroll
-from paths.people import Activity, User
-
-SEARCH, SAFETY = "check-search", "check-judge-safety"  # the demo path's two checkpoints
-
-
-@pytest.fixture
-def assignment(session, enrollment):
-    return session.get(Assignment, enrollment.assignment_id)
-
-
-def learner(session, assignment, name):
-    user = User(issuer="https://unit.invalid", subject=f"sub-{name}", name=name)
-    session.add(user)
-    session.flush()
-    return enroll(session, assignment, user.id, utcnow())
-
-
-def attempt(session, enrollment, key, correct, at, passed=None):
-    passed = all(correct) if passed is None else passed
-    events.record(
-        session,
-        enrollment.id,
-        events.CHECKPOINT,
-        now=at,
-        step_key=key,
-        payload={"score": sum(correct) / len(correct), "passed": passed, "correct": correct},
-    )
-
-
-def view_of(session, assignment, now=None):
-    session.commit()
-    return class_view(session, assignment, class_roster(session, None, assignment), now or utcnow())
+from paths.enrollment import Assignment
+from paths.people import Activity
+from tests.unit.paths.class_rows import SAFETY, SEARCH, attempt, learner, view_of
 
 
 def row_of(view, name):

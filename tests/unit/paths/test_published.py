@@ -4,16 +4,16 @@ import pytest
 from sqlalchemy.orm.exc import DetachedInstanceError
 
 from paths.published import STEPS, published_steps
-from tests.functional.test_launch_cost import counted
+from tests.statements import counted
 
 
 def test_the_steps_are_read_once_then_shared(session, enrollment):
     version = enrollment.assignment.version
     STEPS.clear()
-    with counted() as first:
+    with counted(session.get_bind()) as first:
         steps = published_steps(session, version)
     assert len(first) == 2  # the steps, then the checkpoints' questions
-    with counted() as again:
+    with counted(session.get_bind()) as again:
         assert published_steps(session, version) is steps
     assert again == []
     assert [s.position for s in steps] == sorted(s.position for s in steps)

@@ -78,11 +78,11 @@ def test_fitted_parameters_are_used_for_their_skills(session, enrollment):
 
 
 def test_fitted_models_are_read_once_a_minute_and_a_new_fit_at_once(session, enrollment):
-    from tests.functional.test_launch_cost import counted
+    from tests.statements import counted
 
     models = skills.FittedModels(seconds=60)
     first = models.get(session, "bkt", {"search"})
-    with counted() as statements:
+    with counted(session.get_bind()) as statements:
         assert models.get(session, "bkt", {"search"}) is first
     assert statements == []
     skills.save_parameters(
@@ -93,7 +93,7 @@ def test_fitted_models_are_read_once_a_minute_and_a_new_fit_at_once(session, enr
     )  # a fit in this process clears the process's models
     stale = skills.FittedModels(seconds=0)
     stale.get(session, "bkt", {"search"})
-    with counted() as statements:
+    with counted(session.get_bind()) as statements:
         stale.get(session, "bkt", {"search"})
     assert len(statements) == 1  # after `seconds`, read again
 
