@@ -5,19 +5,11 @@ of each is kept in tests/browser/artifacts/ (the README's come from these)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from paths.enrollment import assignment_for_activity, enroll
-from paths.people import Activity, Membership, User
-from paths.study import checkpoints, completion
-from service.clock import now
 from service.demo.lms import ACTIVITY, ACTIVITY_VI
-from service.extensions import db
-from tests.browser.conftest import Sites
+from tests.browser.demo_class import seed_class
 from tests.browser.lms import (
     ARTIFACTS,
     DEEP_LINK_VI,
@@ -26,7 +18,6 @@ from tests.browser.lms import (
     TEACHER,
     CourseInTheLms,
 )
-from tests.browser.test_class_dashboard_in_the_lms import FIRST_STEPS, RIGHT, WRONG
 
 SIZES = {"phone": {"width": 360, "height": 640}, "laptop": {"width": 1280, "height": 800}}
 SHOT_HEIGHT = 1400  # the top of a long page is what the README shows
@@ -97,32 +88,6 @@ def test_my_path_and_a_checkpoint_result(course: CourseInTheLms, lang: str, size
     snapshot_tool(course, f"checkpoint-result-{size}", lang)
 
 
-def seed_class(demo: Sites, place: dict[str, str], learners: int = 30) -> None:
-    """`learners` learners on the demo activity at `place`, some not started, some half
-    way, some through the first checkpoint (passed or not)."""
-    with demo.app.app_context():
-        session = db.session
-        activity = session.scalars(
-            select(Activity).where(Activity.resource_link_id == place["resource_link_id"])
-        ).one()
-        assignment = assignment_for_activity(session, activity.id)
-        assert assignment is not None
-        at = now() - timedelta(days=1)
-        for n in range(learners):
-            user = User(issuer="https://demo.invalid", subject=f"hs-{n}", name=f"Học sinh {n:02d}")
-            session.add(user)
-            session.flush()
-            session.add(Membership(user_id=user.id, course_id=activity.course_id, role="learner"))
-            enrollment = enroll(session, assignment, user.id, at)
-            for key in FIRST_STEPS[: n % 3]:
-                completion.complete_step(session, enrollment, key, now=at)
-            if n % 3 == 2:
-                answers = RIGHT if n % 2 else WRONG
-                checkpoints.submit_checkpoint(session, enrollment, "check-search", answers, now=at)
-        session.commit()
-        session.remove()
-
-
 def launch_vietnamese_teacher(course: CourseInTheLms) -> None:
     """The demo LMS offers its Vietnamese-speaking teacher only a deep-linking launch; this
     one opens the Vietnamese activity itself, as an LMS does when a teacher clicks on it."""
@@ -133,7 +98,7 @@ def launch_vietnamese_teacher(course: CourseInTheLms) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_the_class_heat_map_in_both_languages(course: CourseInTheLms, lang: str):
-    seed_class(course.sites, ACTIVITY if lang == "en" else ACTIVITY_VI)
+    seed_class(course.sites, (ACTIVITY if lang == "en" else ACTIVITY_VI)["resource_link_id"])
     course.page.set_viewport_size(SIZES["laptop"])
     course.open(storage=False)
     if lang == "en":

@@ -75,6 +75,17 @@ def learner(browser, platform, session):
 
 
 @pytest.fixture
+def vietnamese_learner(browser, platform, session):
+    """A learner whose LMS speaks Vietnamese, launched on the Vietnamese demo path."""
+    from tests.functional.learner_pages import assign_demo_path
+
+    assign_demo_path(session, platform, language="vi")
+    who = LaunchContext(**{**LEARNER.__dict__, "locale": "vi-VN"})
+    assert browser.launch(platform, who).status_code == 303
+    return browser.client
+
+
+@pytest.fixture
 def teacher(browser, platform):
     """A teacher launched into Selfpath (the client carries their session)."""
     from tests.platform import TEACHER

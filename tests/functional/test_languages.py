@@ -9,7 +9,7 @@ from babel.messages.extract import extract_from_dir
 
 from tests.functional.learner_pages import assign_demo_path, page_of, post, token
 from tests.functional.page_text import ROOT, catalog, english_phrases, visible_text
-from tests.platform import LEARNER, LaunchContext
+from tests.platform import LEARNER
 
 LEARNER_PAGES = [
     "/path",
@@ -38,14 +38,6 @@ def test_every_message_in_the_code_has_a_vietnamese_translation():
     missing = sorted(m for m in source_messages() if not translations.get(m))
     assert missing == []
     assert not [m.id for m in catalog() if m.id and m.fuzzy]
-
-
-@pytest.fixture
-def vietnamese_learner(browser, platform, session):
-    assign_demo_path(session, platform, language="vi")
-    who = LaunchContext(**{**LEARNER.__dict__, "locale": "vi-VN"})
-    assert browser.launch(platform, who).status_code == 303
-    return browser.client
 
 
 @pytest.mark.parametrize("url", LEARNER_PAGES)

@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from paths.enrollment import Enrollment
 from service.dates import DAY_PATTERNS
-from tests.functional.test_languages import vietnamese_learner  # noqa: F401 (a fixture)
-from tests.functional.test_learner_journey import (
+from tests.functional.learner_pages import (
     SEARCH_ANSWERS,
     answer_diagnostic,
     page_of,
