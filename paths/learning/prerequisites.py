@@ -7,7 +7,12 @@ factor that makes "the skill mastered, its prerequisite not" `LEAK` times as lik
 other combinations. So mastery shown on a skill raises the belief in its prerequisites, and
 failure on a prerequisite lowers the belief in the skills that need it. The joint belief's
 marginals are computed by belief propagation (exact on a tree-shaped graph of skills), and
-its prior is calibrated so that, without answers, every skill keeps its model's prior."""
+its prior is calibrated so that, without answers, every skill keeps its model's prior.
+
+By default the evidence only flows the two ways a teacher reads a prerequisite graph
+(`directional`): success on a skill may raise its prerequisites but failure on it does not
+lower them (failing fractions says little about knowing addition), and failure on a
+prerequisite may lower the skills that need it but success on it does not raise them."""
 
 from __future__ import annotations
 
@@ -73,11 +78,14 @@ class SkillBeliefs:
         prerequisites: Mapping[str, Iterable[str]],
         priors: Mapping[str, float],
         leak: float = LEAK,
+        *,
+        directional: bool = True,
     ) -> None:
         if not 0.0 < leak <= 1.0:
             raise ValueError("leak must be in (0, 1]")
         self.skills = tuple(sorted(priors))
         self.leak = leak
+        self.directional = directional
         known = set(self.skills)
         self.links = tuple(
             (p, k)
@@ -87,11 +95,15 @@ class SkillBeliefs:
         )
         self.priors = {s: min(1.0 - _EDGE, max(_EDGE, priors[s])) for s in self.skills}
         self.base = {s: _odds(self.priors[s]) for s in self.skills}
+        self.prior_up: dict[tuple[str, str], float] = {}
+        self.prior_down: dict[tuple[str, str], float] = {}
         for _ in range(CALIBRATION_ROUNDS if self.links else 0):
-            marginals = self._propagate(self.base)
+            marginals, up, down = self._propagate(self.base, clamp=False)
             self.base = {
                 s: self.base[s] * _odds(self.priors[s]) / _odds(marginals[s]) for s in self.skills
             }
+        if self.links:
+            _, self.prior_up, self.prior_down = self._propagate(self.base, clamp=False)
 
     def beliefs(self, masteries: Mapping[str, float]) -> dict[str, float]:
         """Marginal mastery of every skill under the joint belief; a skill missing from
@@ -102,12 +114,16 @@ class SkillBeliefs:
         }
         if not self.links:
             return {s: _probability(unary[s]) for s in self.skills}
-        return self._propagate(unary)
+        return self._propagate(unary, clamp=self.directional)[0]
 
-    def _propagate(self, unary: Mapping[str, float]) -> dict[str, float]:
-        """Loopy belief propagation on binary skills; messages are odds ratios."""
-        up = dict.fromkeys(self.links, 1.0)  # from the skill to its prerequisite
-        down = dict.fromkeys(self.links, 1.0)  # from the prerequisite to the skill
+    def _propagate(
+        self, unary: Mapping[str, float], *, clamp: bool
+    ) -> tuple[dict[str, float], dict[tuple[str, str], float], dict[tuple[str, str], float]]:
+        """Loopy belief propagation on binary skills; messages are odds ratios. With `clamp`,
+        a message to a prerequisite never says less than it does without answers, and a
+        message to a skill that needs it never says more."""
+        up = dict(self.prior_up) if clamp else dict.fromkeys(self.links, 1.0)  # to prerequisite
+        down = dict(self.prior_down) if clamp else dict.fromkeys(self.links, 1.0)  # to the skill
         for _ in range(ITERATIONS):
             incoming = self._incoming(up, down)
             change = 0.0
@@ -117,12 +133,15 @@ class SkillBeliefs:
                 h_k = unary[k] * incoming[k] / down[link]
                 new_down = (self.leak + h_p) / (1.0 + h_p)
                 new_up = (1.0 + h_k) / (1.0 + self.leak * h_k)
+                if clamp:
+                    new_down = min(new_down, self.prior_down[link])
+                    new_up = max(new_up, self.prior_up[link])
                 change = max(change, abs(new_down - down[link]), abs(new_up - up[link]))
                 down[link], up[link] = new_down, new_up
             if change < TOLERANCE:
                 break
         incoming = self._incoming(up, down)
-        return {s: _probability(unary[s] * incoming[s]) for s in self.skills}
+        return {s: _probability(unary[s] * incoming[s]) for s in self.skills}, up, down
 
     def _incoming(
         self, up: Mapping[tuple[str, str], float], down: Mapping[tuple[str, str], float]

@@ -239,8 +239,9 @@ def _mastery(snapshot: Snapshot, model: MasteryModel, skill: str) -> float:
 
 def may_try_first(graph: PathGraph, snapshot: Snapshot, key: str, model: MasteryModel) -> bool:
     """Whether checkpoint `key`, still locked by steps of its own unit only (its reading and
-    practice), may be taken first: the steps the unit needs are finished and the learner's
-    mastery of each skill it checks is at least TRY_FIRST_AT."""
+    practice), may be taken first: the steps the unit needs are finished, its latest attempt
+    did not fail, and the learner's mastery of each skill it checks is at least
+    TRY_FIRST_AT."""
     return _may_try_first(graph, _finished(snapshot), snapshot, key, model)
 
 
@@ -253,6 +254,7 @@ def _may_try_first(
     missing = [p for p in step.prerequisites if p not in finished]
     return (
         key not in finished
+        and key not in snapshot.failed_checkpoints
         and bool(missing)
         and all(p in graph.unit[key] for p in missing)
         and graph.unit_entry[key] <= finished
@@ -326,8 +328,7 @@ def recommend(graph: PathGraph, snapshot: Snapshot, model: MasteryModel) -> Reco
     for key in snapshot.due_reviews:
         return Recommendation(key, "review_due", {"checkpoint": key})
     for key in graph.unit:
-        failed = key in snapshot.failed_checkpoints
-        if not failed and _may_try_first(graph, finished, snapshot, key, model):
+        if _may_try_first(graph, finished, snapshot, key, model):
             names = ", ".join(graph.by_key[key].skills)
             return Recommendation(key, "try_check_first", {"skills": names})
     learn, check = skill_gains(graph, snapshot, model)

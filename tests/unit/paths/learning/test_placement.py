@@ -74,7 +74,10 @@ def test_prerequisite_evidence_judges_linked_skills_with_fewer_questions():
 def test_the_first_question_goes_where_it_tells_most_about_the_whole_chain():
     chain = {"b": ["a"], "c": ["b"]}
     placement = Placement(MODEL, dict.fromkeys("abc", 1.0), prerequisites=chain)
-    assert placement.next_skill() == "b"  # the middle skill informs both ends
+    alone = Placement(MODEL, dict.fromkeys("abc", 1.0))
+    assert alone.next_skill() == "a"  # equal skills: the first in order
+    assert placement.information("a") > alone.information("a")  # a failure there tells on b, c
     placement.record("b", False)
     result = placement.result()
     assert result.beliefs["c"] < result.states["c"].mastery  # lowered by its prerequisite
+    assert result.beliefs["a"] == pytest.approx(result.states["a"].mastery, abs=1e-6)

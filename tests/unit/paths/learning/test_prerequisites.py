@@ -44,10 +44,19 @@ def test_failure_on_a_prerequisite_lowers_belief_in_the_skills_that_need_it():
     assert beliefs["b"] < 0.25 and beliefs["b"] < beliefs["c"] < 0.3
 
 
-def test_belief_propagation_is_exact_on_a_chain():
-    joint = SkillBeliefs(CHAIN, PRIORS)
+def test_without_direction_belief_propagation_is_exact_on_a_chain():
+    joint = SkillBeliefs(CHAIN, PRIORS, directional=False)
     for masteries in ({"c": 0.9}, {"a": 0.05, "c": 0.7}, {"b": 0.99}):
         assert joint.beliefs(masteries) == pytest.approx(exact(joint, masteries), abs=1e-6)
+
+
+def test_failure_on_a_skill_does_not_lower_its_prerequisites():
+    # success on a prerequisite does not raise the skills that need it either
+    joint = SkillBeliefs(CHAIN, PRIORS)
+    assert joint.beliefs({"a": 0.97, "c": 0.01})["a"] == pytest.approx(0.97, abs=1e-6)
+    assert joint.beliefs({"a": 0.97})["b"] == pytest.approx(0.3, abs=1e-6)
+    both_ways = SkillBeliefs(CHAIN, PRIORS, directional=False)
+    assert both_ways.beliefs({"a": 0.97, "c": 0.01})["a"] < 0.97
 
 
 def test_unlinked_skills_are_independent():
