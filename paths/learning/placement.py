@@ -68,8 +68,11 @@ class Placement:
         return self.joint.beliefs({s: state.mastery for s, state in states.items()})
 
     def decided(self, skill: str) -> bool:
-        m = self.beliefs[skill]
-        return m >= self.confidence or m <= 1.0 - self.confidence
+        return self.judged_mastered(skill) or self.beliefs[skill] <= 1.0 - self.confidence
+
+    def judged_mastered(self, skill: str) -> bool:
+        """Mastered with the target confidence under the joint belief."""
+        return self.beliefs[skill] >= self.confidence
 
     def _uncertainty(self, beliefs: Mapping[str, float]) -> float:
         return sum(self.weights[s] * entropy(m) for s, m in beliefs.items())
@@ -112,7 +115,7 @@ class Placement:
         self.questions += 1
 
     def result(self) -> PlacementResult:
-        mastered = tuple(s for s in self.states if self.beliefs[s] >= self.confidence)
+        mastered = tuple(s for s in self.states if self.judged_mastered(s))
         not_mastered = tuple(s for s in self.states if self.beliefs[s] <= 1.0 - self.confidence)
         undecided = tuple(s for s in self.states if s not in mastered and s not in not_mastered)
         return PlacementResult(

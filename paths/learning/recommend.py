@@ -159,8 +159,7 @@ class PathGraph:
                 waiting.extend(step.prerequisites)
             else:
                 entry.add(key)
-        ordered = tuple(s.key for s in self.order if s.key in unit)
-        return ordered, frozenset(entry)
+        return tuple(sorted(unit, key=self.position.__getitem__)), frozenset(entry)
 
     def __len__(self) -> int:
         return len(self.order)

@@ -130,11 +130,11 @@ def _graph(enrollment: Enrollment) -> PathGraph:
     return graph_for(version_key(enrollment.assignment.version), steps_of(enrollment))
 
 
-def _judged(
+def _judged_mastered(
     enrollment: Enrollment, model: MasteryModel, states: Mapping[str, SkillState]
-) -> dict[str, float]:
-    """Each skill's mastery as the placement check judges it: under the joint belief over
-    the path's skills (its prerequisite graph as evidence), the model's own elsewhere."""
+) -> list[str]:
+    """The skills the placement check judges mastered: the path's under the joint belief
+    (its prerequisite graph as evidence, `Placement.judged_mastered`), others by the model."""
     joint = Placement(
         model,
         _weights(enrollment, None),
@@ -142,7 +142,11 @@ def _judged(
         confidence=CONFIDENCE,
         prerequisites=_graph(enrollment).skill_prerequisites,
     )
-    return {**{s: state.mastery for s, state in states.items()}, **joint.beliefs}
+    return sorted(
+        s
+        for s, state in states.items()
+        if (joint.judged_mastered(s) if s in joint.states else state.mastery >= CONFIDENCE)
+    )
 
 
 def current(
@@ -279,12 +283,10 @@ def finish(
         raise Conflict("The placement check has already been taken.", code="placement_taken")
     answers = _answers(session, enrollment, skill)
     states = skills.states_of(session, enrollment, model)
-    judged = (
-        _judged(enrollment, model, states)
-        if skill is None
-        else {s: state.mastery for s, state in states.items()}
-    )
-    mastered = sorted(s for s, m in judged.items() if m >= CONFIDENCE)
+    if skill is None:
+        mastered = _judged_mastered(enrollment, model, states)
+    else:
+        mastered = sorted(s for s, state in states.items() if state.mastery >= CONFIDENCE)
     graph = _graph(enrollment)
     progress = progress_of(session, enrollment)
     snapshot = Snapshot(now, frozenset(progress.finished))
