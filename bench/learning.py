@@ -34,6 +34,7 @@ from paths.learning.evaluation import (
 from paths.learning.families import DEFAULT_MODEL, MODEL_NAMES
 from paths.learning.mastery import MasteryModel, Response, SkillState
 from paths.learning.placement import QUESTIONS_PER_SKILL
+from paths.learning.recommend import unit_steps_to_test_out
 from paths.learning.simulation import (
     SimLearner,
     SimSkill,
@@ -138,7 +139,13 @@ class Journey:
 
     def place(self) -> None:
         budget = QUESTIONS_PER_SKILL * len(self.graph.required_skills)
-        placement = Placement(self.model, self.graph.weights, self.states, budget=budget)
+        placement = Placement(
+            self.model,
+            self.graph.weights,
+            self.states,
+            budget=budget,
+            prerequisites=self.graph.skill_prerequisites,
+        )
         while (skill := placement.next_skill()) is not None:
             placement.record(
                 skill, self.learner.answer(skill, practice=False).correct, self.learner.now
@@ -168,6 +175,9 @@ class Journey:
             else:
                 self.failed = [k for k in self.failed if k != key]
                 self.done.add(key)
+                self.tested_out.update(
+                    unit_steps_to_test_out(self.graph, self.snapshot(), key, self.model)
+                )
         else:
             self.done.add(key)
         self.learner.wait(timedelta(minutes=step.minutes))
@@ -235,27 +245,61 @@ def run_policy(
     }
 
 
-def efficiency(skills: list[SimSkill]) -> dict[str, object]:
+SEEDS = (3, 4, 5, 6, 7)  # the path-efficiency runs; figures are mean ± 95 % CI over them
+LEARNERS = 150  # per group, policy and seed
+T_975 = {2: 12.71, 3: 4.30, 4: 3.18, 5: 2.78, 6: 2.57, 7: 2.45, 8: 2.36, 9: 2.31, 10: 2.26}
+GROUPS = {
+    "novices": (0.0, 0.1),
+    "some prior knowledge": (0.3, 0.6),
+    "much prior knowledge": (0.6, 0.9),
+}
+
+
+def interval(values: list[float]) -> tuple[float, float]:
+    """Mean and half-width of its 95 % confidence interval (Student's t over the seeds)."""
+    mean = statistics.mean(values)
+    if len(values) < 2:
+        return mean, 0.0
+    return mean, T_975[min(len(values), 10)] * statistics.stdev(values) / len(values) ** 0.5
+
+
+def efficiency(skills: list[SimSkill], seeds: tuple[int, ...] = SEEDS) -> dict[str, object]:
     """The engine uses the default model fitted on a separate simulated log, as the tool
-    would after `flask skills fit`."""
+    would after `flask skills fit`. Each seed draws new learners; the savings are computed
+    per seed (same learners' draws for every policy) and summarised over the seeds."""
     log = simulate_log(skills, 400, seed=4, user_prefix="f")
     model = make_model(DEFAULT_MODEL).fit(Response(a.user, a.skill, a.correct, a.at) for a in log)
-    groups = {
-        "novices": (0.0, 0.1),
-        "some prior knowledge": (0.3, 0.6),
-        "much prior knowledge": (0.6, 0.9),
+    policies = {
+        "fixed order": (fixed_order_next, False),
+        "fixed order + placement": (fixed_order_next, True),
+        "recommender (with placement)": (recommended_next, True),
     }
     result: dict[str, object] = {}
-    for group, prior in groups.items():
-        fixed = run_policy(skills, prior, 150, fixed_order_next, False, seed=3, model=model)
-        fixed_placed = run_policy(skills, prior, 150, fixed_order_next, True, seed=3, model=model)
-        rec = run_policy(skills, prior, 150, recommended_next, True, seed=3, model=model)
-        result[group] = {
-            "fixed order": fixed,
-            "fixed order + placement": fixed_placed,
-            "recommender (with placement)": rec,
-            "fewer_steps": 1.0 - rec["steps"] / fixed["steps"],
-        }
+    for group, prior in GROUPS.items():
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name in policies}
+        for seed in seeds:
+            for name, (choose, place) in policies.items():
+                runs[name].append(run_policy(skills, prior, LEARNERS, choose, place, seed, model))
+        rows: dict[str, object] = {}
+        for name, per_seed in runs.items():
+            rows[name] = {
+                key: interval([r[key] for r in per_seed])
+                for key in ("steps", "minutes", "true_mastery_at_end")
+            }
+        fixed, rec = runs["fixed order"], runs["recommender (with placement)"]
+        rows["fewer_steps"] = interval(
+            [1.0 - r["steps"] / f["steps"] for r, f in zip(rec, fixed, strict=True)]
+        )
+        rows["fewer_minutes"] = interval(
+            [1.0 - r["minutes"] / f["minutes"] for r, f in zip(rec, fixed, strict=True)]
+        )
+        rows["mastery_difference"] = interval(
+            [
+                r["true_mastery_at_end"] - f["true_mastery_at_end"]
+                for r, f in zip(rec, fixed, strict=True)
+            ]
+        )
+        result[group] = rows
     return result
 
 
@@ -335,6 +379,11 @@ def main() -> int:
     return 0
 
 
+def _pm(value: tuple[float, float], spec: str) -> str:
+    mean, half = value
+    return f"{format(mean, spec)} ± {format(half, spec.lstrip('+'))}"
+
+
 def print_tables(results: dict[str, object]) -> None:
     pred = results["prediction"]
     assert isinstance(pred, dict)
@@ -352,19 +401,27 @@ def print_tables(results: dict[str, object]) -> None:
             f"{name:<12}{row['auc']:>8.4f}{row['rmse']:>8.4f}{row['log_loss']:>10.4f}"
             f"{row['auc_gap_closed']:>16.1%}{row['reachable_gap_closed']:>18.1%}{marker}"
         )
-    print("\nPath efficiency to every required checkpoint (150 learners per group)")
-    print(f"{'learners':<22}{'policy':<30}{'steps':>7}{'minutes':>9}{'true mastery':>14}")
+    print(
+        f"\nPath efficiency to every required checkpoint ({LEARNERS} learners per group and "
+        f"seed, mean ± 95 % CI over {len(SEEDS)} seeds)"
+    )
+    print(f"{'learners':<22}{'policy':<30}{'steps':>14}{'minutes':>16}{'true mastery':>18}")
     eff = results["efficiency"]
     assert isinstance(eff, dict)
     for group, rows in eff.items():
         for policy, row in rows.items():
-            if policy == "fewer_steps":
+            if not isinstance(row, dict):
                 continue
             print(
-                f"{group:<22}{policy:<30}{row['steps']:>7.1f}{row['minutes']:>9.1f}"
-                f"{row['true_mastery_at_end']:>14.1%}"
+                f"{group:<22}{policy:<30}{_pm(row['steps'], '.1f'):>14}"
+                f"{_pm(row['minutes'], '.0f'):>16}{_pm(row['true_mastery_at_end'], '.1%'):>18}"
             )
-        print(f"{'':<22}{'recommender: fewer steps':<30}{rows['fewer_steps']:>7.1%}")
+        print(
+            f"{'':<22}{'recommender vs fixed order':<30}"
+            f"{_pm(rows['fewer_steps'], '.1%') + ' fewer steps':>26}, "
+            f"{_pm(rows['fewer_minutes'], '.1%')} fewer minutes, "
+            f"true mastery {_pm(rows['mastery_difference'], '+.1%')}"
+        )
     print("\nSpeed (median of many runs)")
     for name, value in results["speed"].items():  # type: ignore[union-attr]
         print(f"{name:<40}{value:>10.1f} µs")

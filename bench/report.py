@@ -179,6 +179,8 @@ def engine_rows(document: dict[str, Any]) -> list[tuple[str, str, str]]:
         ]
         for group, figures in learning["efficiency"].items():
             fewer = figures["fewer_steps"]
+            if isinstance(fewer, list | tuple):  # mean and 95 % CI half-width over seeds
+                fewer = fewer[0]
             target = (
                 ("never more steps", fewer >= 0)
                 if group == "novices"

@@ -138,6 +138,10 @@ REASONS = {
     "ready_for_checkpoint": lazy_gettext(
         "You seem ready for %(skills)s: this check can confirm it."
     ),
+    "try_check_first": lazy_gettext(
+        "You may already know %(skills)s: try this check first. If you pass it, you can "
+        "skip the reading and practice before it."
+    ),
     "behind_schedule": lazy_gettext(
         "To reach your date (%(days_left)s days left, about %(minutes_left)s minutes of work), "
         "this is the quickest gain on %(skills)s."

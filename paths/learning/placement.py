@@ -1,16 +1,19 @@
 """Placement: a short adaptive diagnostic. Each next question goes to the skill where one
-answer is expected to tell the most about mastery (expected reduction of the entropy of the
-mastered/not-mastered judgement, weighted by how much the skill matters to the path); it stops
-when every skill that matters is judged with the target confidence, when no question can tell
-enough any more, or at the question budget."""
+answer is expected to tell the most about the learner's whole state: the expected reduction of
+the entropy of every skill's mastered/not-mastered judgement under the joint belief (the
+prerequisite graph as evidence, `paths.learning.prerequisites`), weighted by how much each
+skill matters to the path. It stops when every skill that matters is judged with the target
+confidence, when no question can tell enough any more, or at the question budget. A skill
+can be judged from the answers on the skills linked to it, without a question of its own."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from paths.learning.mastery import MasteryModel, SkillState, entropy
+from paths.learning.prerequisites import SkillBeliefs
 
 MIN_INFORMATION = 0.01  # bits: below this a question is not worth the learner's time
 # A budget of about four questions per skill that matters: on the benchmark it saves more
@@ -26,7 +29,8 @@ class PlacementResult:
     undecided: tuple[str, ...]
     questions: int
     stop_reason: str  # "confident", "budget" or "no_information"
-    states: Mapping[str, SkillState]
+    states: Mapping[str, SkillState]  # each skill's own model state
+    beliefs: Mapping[str, float] = field(default_factory=dict)  # the joint belief's masteries
 
 
 class Placement:
@@ -41,6 +45,7 @@ class Placement:
         *,
         confidence: float = 0.95,
         budget: int = 12,
+        prerequisites: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         if not 0.5 < confidence < 1.0:
             raise ValueError("confidence must be between 0.5 and 1")
@@ -54,18 +59,34 @@ class Placement:
         self.budget = budget
         self.questions = 0
         self.stop_reason: str | None = None
+        self.joint = SkillBeliefs(
+            prerequisites or {}, {s: model.initial(s).mastery for s in self.states}
+        )
+        self.beliefs = self._beliefs(self.states)
+
+    def _beliefs(self, states: Mapping[str, SkillState]) -> dict[str, float]:
+        return self.joint.beliefs({s: state.mastery for s, state in states.items()})
 
     def decided(self, skill: str) -> bool:
-        m = self.states[skill].mastery
-        return m >= self.confidence or m <= 1.0 - self.confidence
+        return self.judged_mastered(skill) or self.beliefs[skill] <= 1.0 - self.confidence
+
+    def judged_mastered(self, skill: str) -> bool:
+        """Mastered with the target confidence under the joint belief."""
+        return self.beliefs[skill] >= self.confidence
+
+    def _uncertainty(self, beliefs: Mapping[str, float]) -> float:
+        return sum(self.weights[s] * entropy(m) for s, m in beliefs.items())
 
     def information(self, skill: str) -> float:
-        """Expected entropy reduction (bits) of one diagnostic answer on `skill`."""
+        """Expected reduction (bits, weighted by how much each skill matters) of the
+        entropy of every skill's judgement after one diagnostic answer on `skill`."""
         state = self.states[skill]
-        p = self.model.predict(state)
-        right = self.model.update(state, True, practice=False).mastery
-        wrong = self.model.update(state, False, practice=False).mastery
-        return entropy(state.mastery) - p * entropy(right) - (1.0 - p) * entropy(wrong)
+        p = self.model.predict(replace(state, mastery=self.beliefs[skill]))
+        after = []
+        for correct in (True, False):
+            states = {**self.states, skill: self.model.update(state, correct, practice=False)}
+            after.append(self._uncertainty(self._beliefs(states)))
+        return self._uncertainty(self.beliefs) - p * after[0] - (1.0 - p) * after[1]
 
     def next_skill(self) -> str | None:
         if self.stop_reason:
@@ -78,7 +99,7 @@ class Placement:
             self.stop_reason = "confident"
             return None
         best, value = max(
-            ((s, self.weights[s] * self.information(s)) for s in open_skills),
+            ((s, self.information(s)) for s in open_skills),
             key=lambda item: item[1],
         )  # first of equals: sorted skill order
         if value < MIN_INFORMATION:
@@ -90,13 +111,12 @@ class Placement:
         if skill not in self.states:
             raise KeyError(f"{skill!r} is not a skill of this placement")
         self.states[skill] = self.model.update(self.states[skill], correct, at, practice=False)
+        self.beliefs = self._beliefs(self.states)
         self.questions += 1
 
     def result(self) -> PlacementResult:
-        mastered = tuple(s for s in self.states if self.states[s].mastery >= self.confidence)
-        not_mastered = tuple(
-            s for s in self.states if self.states[s].mastery <= 1.0 - self.confidence
-        )
+        mastered = tuple(s for s in self.states if self.judged_mastered(s))
+        not_mastered = tuple(s for s in self.states if self.beliefs[s] <= 1.0 - self.confidence)
         undecided = tuple(s for s in self.states if s not in mastered and s not in not_mastered)
         return PlacementResult(
             mastered,
@@ -105,4 +125,5 @@ class Placement:
             self.questions,
             self.stop_reason or "in_progress",
             dict(self.states),
+            dict(self.beliefs),
         )

@@ -1,11 +1,18 @@
 """Next-step recommendation over a path graph.
 
 Order of concerns: after a failed checkpoint (or a failed review of a passed one), its remedial
-step; then a due review; then the
-unlocked, unfinished step with the largest expected mastery gain on the path's remaining
-required skills (per minute when the due date or the weekly goal is under pressure). Ties go
-to the earlier step in a stable topological order. The reason is a code plus parameters; the
-web edge words it (REASON_TEXT_EN is the English wording)."""
+step; then a due review; then a checkpoint the learner may pass before its reading and
+practice steps ("try the check first", see `may_try_first`); then the unlocked, unfinished step
+with the largest expected mastery gain on the path's remaining required skills (per minute
+when the due date or the weekly goal is under pressure). Ties go to the earlier step in a
+stable topological order. The reason is a code plus parameters; the web edge words it
+(REASON_TEXT_EN is the English wording).
+
+A checkpoint's unit is the reading and practice steps before it on its own skills. Passing
+the checkpoint first tests them out, but only when the learner's mastery of every skill it
+checks is then at least MASTERED_AT (`unit_steps_to_test_out`): a lucky pass on a skill the
+learner has not shown does not skip its teaching, so no learner ends the path believed less
+ready than the fixed order would leave them."""
 
 from __future__ import annotations
 
@@ -17,9 +24,13 @@ from types import MappingProxyType
 
 from paths.errors import DomainError
 from paths.learning.mastery import MASTERED_AT, MasteryModel, SkillState
+from paths.learning.prerequisites import skill_prerequisites
 
 CHECKPOINT = "checkpoint"
 OPTIONAL_DISCOUNT = 0.5  # an optional step is worth half a required one
+# A checkpoint may be tried before its unit's reading and practice when the learner's mastery
+# of each skill it checks is at least this (see README, "Personalization", for the measure).
+TRY_FIRST_AT = 0.5
 
 REASON_TEXT_EN: Mapping[str, str] = MappingProxyType(
     {
@@ -33,6 +44,8 @@ REASON_TEXT_EN: Mapping[str, str] = MappingProxyType(
         "review_due": "{checkpoint} is due for review, so you keep what you mastered.",
         "closes_mastery_gap": "This step does the most for the skills you still need: {skills}.",
         "ready_for_checkpoint": "You seem ready for {skills}: this checkpoint can confirm it.",
+        "try_check_first": "You may already know {skills}: try this checkpoint first. If you "
+        "pass it, you can skip the reading and practice before it.",
         "behind_schedule": "To reach your date ({days_left} days left, about {minutes_left} "
         "minutes of work), this is the quickest gain on {skills}.",
         "next_in_path": "This is the next step of the path.",
@@ -115,6 +128,38 @@ class PathGraph:
             for s in self.order
             if s.remedial_for is None
         )
+        self.skill_prerequisites = skill_prerequisites(
+            (s.key, s.skills, s.prerequisites) for s in self.order if _counts(s)
+        )
+        self.unit: dict[str, tuple[str, ...]] = {}
+        self.unit_entry: dict[str, frozenset[str]] = {}
+        for step in self.order:
+            if step.kind == CHECKPOINT and step.skills and _counts(step):
+                self.unit[step.key], self.unit_entry[step.key] = self._unit_of(step)
+
+    def _unit_of(self, checkpoint: GraphStep) -> tuple[tuple[str, ...], frozenset[str]]:
+        """The required learning steps before `checkpoint` on its own skills only (walking
+        back through such steps), and the other steps they and the checkpoint need."""
+        skills = set(checkpoint.skills)
+        unit: set[str] = set()
+        entry: set[str] = set()
+        waiting = list(checkpoint.prerequisites)
+        while waiting:
+            key = waiting.pop()
+            step = self.by_key[key]
+            if key in unit or key in entry:
+                continue
+            if (
+                step.kind != CHECKPOINT
+                and _counts(step)
+                and step.skills
+                and set(step.skills) <= skills
+            ):
+                unit.add(key)
+                waiting.extend(step.prerequisites)
+            else:
+                entry.add(key)
+        return tuple(sorted(unit, key=self.position.__getitem__)), frozenset(entry)
 
     def __len__(self) -> int:
         return len(self.order)
@@ -186,6 +231,51 @@ def steps_to_test_out(graph: PathGraph, snapshot: Snapshot, mastered: Iterable[s
     ]
 
 
+def _mastery(snapshot: Snapshot, model: MasteryModel, skill: str) -> float:
+    state = snapshot.mastery.get(skill) or model.initial(skill)
+    return state.mastery
+
+
+def may_try_first(graph: PathGraph, snapshot: Snapshot, key: str, model: MasteryModel) -> bool:
+    """Whether checkpoint `key`, still locked by steps of its own unit only (its reading and
+    practice), may be taken first: the steps the unit needs are finished, its latest attempt
+    did not fail, and the learner's mastery of each skill it checks is at least
+    TRY_FIRST_AT."""
+    return _may_try_first(graph, _finished(snapshot), snapshot, key, model)
+
+
+def _may_try_first(
+    graph: PathGraph, finished: frozenset[str], snapshot: Snapshot, key: str, model: MasteryModel
+) -> bool:
+    if key not in graph.unit:
+        return False
+    step = graph.by_key[key]
+    missing = [p for p in step.prerequisites if p not in finished]
+    return (
+        key not in finished
+        and key not in snapshot.failed_checkpoints
+        and bool(missing)
+        and all(p in graph.unit[key] for p in missing)
+        and graph.unit_entry[key] <= finished
+        and all(_mastery(snapshot, model, k) >= TRY_FIRST_AT for k in step.skills)
+    )
+
+
+def unit_steps_to_test_out(
+    graph: PathGraph, snapshot: Snapshot, checkpoint: str, model: MasteryModel
+) -> list[str]:
+    """After `checkpoint` is passed: its unit's unfinished steps, tested out when the mastery
+    of every skill it checks (in `snapshot`, after the attempt) is at least MASTERED_AT;
+    otherwise none (the learner still does them)."""
+    if checkpoint not in graph.unit:
+        return []
+    skills = graph.by_key[checkpoint].skills
+    if any(_mastery(snapshot, model, k) < MASTERED_AT for k in skills):
+        return []
+    finished = _finished(snapshot)
+    return [k for k in graph.unit[checkpoint] if k not in finished]
+
+
 def skill_gains(
     graph: PathGraph, snapshot: Snapshot, model: MasteryModel
 ) -> tuple[dict[str, float], dict[str, float]]:
@@ -236,6 +326,10 @@ def recommend(graph: PathGraph, snapshot: Snapshot, model: MasteryModel) -> Reco
                 return Recommendation(key, code, {"checkpoint": checkpoint})
     for key in snapshot.due_reviews:
         return Recommendation(key, "review_due", {"checkpoint": key})
+    for key in graph.unit:
+        if _may_try_first(graph, finished, snapshot, key, model):
+            names = ", ".join(graph.by_key[key].skills)
+            return Recommendation(key, "try_check_first", {"skills": names})
     learn, check = skill_gains(graph, snapshot, model)
     pressure, days_left, minutes_left = schedule_pressure(graph, snapshot)
     behind = pressure > 1.0

@@ -1,5 +1,8 @@
 """A learner answers a checkpoint: it is graded, recorded, and updates their mastery and
-review schedule. Never commits: the web edge owns the unit of work."""
+review schedule. A checkpoint tried before its unit's reading and practice ("try the check
+first") and passed tests them out when the learner's mastery is then high enough
+(`paths.learning.recommend.unit_steps_to_test_out`). Never commits: the web edge owns the
+unit of work."""
 
 from __future__ import annotations
 
@@ -14,10 +17,20 @@ from paths.enrollment import Enrollment
 from paths.errors import DomainError, NotFound
 from paths.grading import CheckpointResult, grade
 from paths.learning.families import make_model
-from paths.learning.mastery import MasteryModel
+from paths.learning.mastery import MasteryModel, SkillState
+from paths.learning.recommend import Snapshot, unit_steps_to_test_out
+from paths.progress import LearnerProgress
 from paths.scores import recompute_score
 from paths.study import review_cards, skills
-from paths.study.learner_path import find_step, progress_of, require_unlocked
+from paths.study.learner_path import (
+    find_step,
+    open_to_try_first,
+    progress_of,
+    require_unlocked,
+    steps_of,
+)
+from paths.study.up_next import graph_for
+from paths.version_cache import version_key
 
 
 def submit_checkpoint(
@@ -36,7 +49,9 @@ def submit_checkpoint(
     if not step.is_checkpoint:
         raise NotFound("This step has no checkpoint to answer.", code="not_a_checkpoint")
     state = progress_of(session, enrollment)
-    require_unlocked(step, state, enrollment)
+    model = model or make_model()
+    tried_first = open_to_try_first(session, enrollment, step, state, model, now)
+    require_unlocked(step, state, enrollment, tried_first=tried_first)
     if any(i < 0 or i >= len(step.questions) for i in answers):
         raise DomainError("An answer does not belong to this checkpoint.", code="bad_answer")
     if any(len(a) > 500 for a in answers.values()):
@@ -62,7 +77,7 @@ def submit_checkpoint(
     before, changed = skills.observe_all(
         session,
         enrollment,
-        model or make_model(),
+        model,
         [
             skills.Observation(skill, correct, now)
             for skill, correct in zip(per_question, result.correct, strict=True)
@@ -78,5 +93,25 @@ def submit_checkpoint(
         passed=result.passed,
         at=now,
     )
+    after = {**before, **changed}
+    if result.passed:
+        _test_out_unit(session, enrollment, key, state, after, model, now)
     recompute_score(session, enrollment, now)
-    return replace(result, mastery_before=before, mastery_after={**before, **changed})
+    return replace(result, mastery_before=before, mastery_after=after)
+
+
+def _test_out_unit(
+    session: Session,
+    enrollment: Enrollment,
+    key: str,
+    state: LearnerProgress,
+    mastery: Mapping[str, SkillState],
+    model: MasteryModel,
+    now: datetime,
+) -> None:
+    """A passed checkpoint whose reading and practice are not done tests them out when the
+    learner's mastery of its skills is now at least MASTERED_AT."""
+    graph = graph_for(version_key(enrollment.assignment.version), steps_of(enrollment))
+    snapshot = Snapshot(now, frozenset(state.finished | {key}), mastery=mastery)
+    for step_key in unit_steps_to_test_out(graph, snapshot, key, model):
+        events.record(session, enrollment.id, events.TESTED_OUT, step_key=step_key, now=now)

@@ -1,7 +1,9 @@
 """The placement check and skill checks: short adaptive diagnostics, one question at a time.
 
-The engine's `Placement` picks each next question on the skill where one answer is expected
-to tell the most about mastery (weighted by how much the skill matters to the path) and stops
+The engine's `Placement` picks each next question where one answer is expected to tell the
+most about the learner's mastery of every skill of the path (under the joint belief that
+takes the path's prerequisite graph as evidence, weighted by how much each skill matters) and
+stops
 when every skill that matters is judged with the target confidence, at the question budget,
 or when the path has no unasked question left on an undecided skill. Every answer is an event
 (`diagnostic`) and updates the learner's mastery at once, so a diagnostic can be resumed, and
@@ -28,7 +30,7 @@ from paths.errors import Conflict, NotFound
 from paths.grading import is_correct
 from paths.learning.mastery import MASTERED_AT, MasteryModel, SkillState
 from paths.learning.placement import QUESTIONS_PER_SKILL, Placement
-from paths.learning.recommend import Snapshot, steps_to_test_out
+from paths.learning.recommend import PathGraph, Snapshot, steps_to_test_out
 from paths.learning.selfreg import judge, shown_percent
 from paths.progress import LearnerProgress
 from paths.scores import recompute_score
@@ -121,8 +123,30 @@ def _answers(session: Session, enrollment: Enrollment, skill: str | None) -> lis
 def _weights(enrollment: Enrollment, skill: str | None) -> dict[str, float]:
     if skill is not None:
         return {skill: 1.0}
-    graph = graph_for(version_key(enrollment.assignment.version), steps_of(enrollment))
-    return {k: w for k, w in graph.weights.items() if w > 0}
+    return {k: w for k, w in _graph(enrollment).weights.items() if w > 0}
+
+
+def _graph(enrollment: Enrollment) -> PathGraph:
+    return graph_for(version_key(enrollment.assignment.version), steps_of(enrollment))
+
+
+def _judged_mastered(
+    enrollment: Enrollment, model: MasteryModel, states: Mapping[str, SkillState]
+) -> list[str]:
+    """The skills the placement check judges mastered: the path's under the joint belief
+    (its prerequisite graph as evidence, `Placement.judged_mastered`), others by the model."""
+    joint = Placement(
+        model,
+        _weights(enrollment, None),
+        states,
+        confidence=CONFIDENCE,
+        prerequisites=_graph(enrollment).skill_prerequisites,
+    )
+    return sorted(
+        s
+        for s, state in states.items()
+        if (joint.judged_mastered(s) if s in joint.states else state.mastery >= CONFIDENCE)
+    )
 
 
 def current(
@@ -142,7 +166,14 @@ def current(
     states = skills.states_of(session, enrollment, model)
     if skill is not None:
         return _check_step(skill, answers, unasked, states, model)
-    engine = Placement(model, open_weights, states, confidence=CONFIDENCE, budget=budget)
+    engine = Placement(
+        model,
+        open_weights,
+        states,
+        confidence=CONFIDENCE,
+        budget=budget,
+        prerequisites=_graph(enrollment).skill_prerequisites,
+    )
     engine.questions = len(answers)
     chosen = engine.next_skill()
     if chosen is None:
@@ -252,9 +283,11 @@ def finish(
         raise Conflict("The placement check has already been taken.", code="placement_taken")
     answers = _answers(session, enrollment, skill)
     states = skills.states_of(session, enrollment, model)
-    mastered = sorted(s for s, state in states.items() if state.mastery >= CONFIDENCE)
-    steps = steps_of(enrollment)
-    graph = graph_for(version_key(enrollment.assignment.version), steps)
+    if skill is None:
+        mastered = _judged_mastered(enrollment, model, states)
+    else:
+        mastered = sorted(s for s, state in states.items() if state.mastery >= CONFIDENCE)
+    graph = _graph(enrollment)
     progress = progress_of(session, enrollment)
     snapshot = Snapshot(now, frozenset(progress.finished))
     tested_out = tuple(steps_to_test_out(graph, snapshot, mastered))

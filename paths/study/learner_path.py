@@ -6,14 +6,20 @@ process) and derives their progress from the events.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session, object_session
 
 from paths.catalog import Step
 from paths.enrollment import Enrollment
 from paths.errors import Forbidden, NotFound
 from paths.graph import missing_prerequisites
+from paths.learning.mastery import MasteryModel
 from paths.progress import LearnerProgress, derive, events_of
 from paths.published import published_steps
+from paths.study import skills
+from paths.study.up_next import try_first_checkpoints
+from paths.version_cache import version_key
 
 
 def steps_of(enrollment: Enrollment) -> list[Step]:
@@ -36,9 +42,36 @@ def find_step(enrollment: Enrollment, key: str) -> Step:
     raise NotFound("This step is not part of your path.", code="step_not_found")
 
 
-def require_unlocked(step: Step, state: LearnerProgress, enrollment: Enrollment) -> None:
+def open_to_try_first(
+    session: Session,
+    enrollment: Enrollment,
+    step: Step,
+    state: LearnerProgress,
+    model: MasteryModel,
+    now: datetime,
+) -> bool:
+    """Whether checkpoint `step` is open before its unit's reading and practice, because the
+    learner may pass it ("try the check first"). An unlocked step reads nothing more."""
+    if not step.is_checkpoint or not missing_prerequisites(step, state.finished):
+        return False
+    open_keys = try_first_checkpoints(
+        version_key(enrollment.assignment.version),
+        steps_of(enrollment),
+        state,
+        model=model,
+        mastery=skills.states_of(session, enrollment, model),
+        now=now,
+    )
+    return step.key in open_keys
+
+
+def require_unlocked(
+    step: Step, state: LearnerProgress, enrollment: Enrollment, *, tried_first: bool = False
+) -> None:
+    """Refuse a step whose prerequisites are not finished, unless it is a checkpoint the
+    learner may try first (`tried_first`, from `open_to_try_first`)."""
     missing = missing_prerequisites(step, state.finished)
-    if missing:
+    if missing and not tried_first:
         titles = {s.key: s.title for s in steps_of(enrollment)}
         names = ", ".join(titles.get(k, k) for k in missing)
         raise Forbidden(

@@ -17,7 +17,7 @@ from paths.progress import LearnerProgress
 from paths.skill_names import skill_names
 from paths.study import review_cards, skills
 from paths.study.learner_path import progress_of, steps_of
-from paths.study.up_next import UpNext, is_required, next_step
+from paths.study.up_next import UpNext, is_required, next_step, try_first_checkpoints
 from paths.version_cache import version_key
 
 DONE, TESTED_OUT, AVAILABLE, LOCKED = "done", "tested_out", "available", "locked"
@@ -67,8 +67,9 @@ def path_view(
     by_key = {s.key: s for s in steps}
     due = review_cards.due_checkpoints(session, enrollment.id, now)
     mastery = skills.states_of(session, enrollment, model)
+    version_id = version_key(enrollment.assignment.version)
     up_next = next_step(
-        version_key(enrollment.assignment.version),
+        version_id,
         steps,
         state,
         model=model,
@@ -79,6 +80,9 @@ def path_view(
         due_at=due_at(enrollment),
         skill_names=skill_names(enrollment.assignment.version),
     )
+    open_early = try_first_checkpoints(
+        version_id, steps, state, model=model, mastery=mastery, now=now
+    )
     finished = state.finished
     ordered = [by_key[k] for k in topological_order(steps)]
     required = [s for s in steps if is_required(s)]
@@ -87,7 +91,7 @@ def path_view(
     return PathView(
         title=version.title,
         description=version.description,
-        steps=tuple(_step_state(s, state, by_key, up_next, set(due)) for s in ordered),
+        steps=tuple(_step_state(s, state, by_key, up_next, set(due), open_early) for s in ordered),
         up_next=up_next,
         up_next_step=by_key.get(up_next.step_key or ""),
         required_total=len(required),
@@ -112,8 +116,14 @@ def due_at(enrollment: Enrollment) -> datetime | None:
 
 
 def _step_state(
-    step: Step, state: LearnerProgress, by_key: dict[str, Step], up_next: UpNext, due: set[str]
+    step: Step,
+    state: LearnerProgress,
+    by_key: dict[str, Step],
+    up_next: UpNext,
+    due: set[str],
+    open_early: set[str],
 ) -> StepState:
+    """`open_early`: checkpoints the learner may try before their reading and practice."""
     if step.key in due and step.key in state.passed:
         return StepState(step, REVIEW_DUE, (), up_next.step_key == step.key, False)
     if step.key in state.tested_out and step.key not in state.completed | state.passed:
@@ -121,7 +131,7 @@ def _step_state(
     elif step.key in state.finished:
         status = DONE
     else:
-        missing = missing_prerequisites(step, state.finished)
+        missing = [] if step.key in open_early else missing_prerequisites(step, state.finished)
         status = LOCKED if missing else AVAILABLE
         return StepState(
             step,

@@ -10,13 +10,13 @@ codes with parameters; the web edge words them in the learner's language.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol, TypeVar
 
 from paths.graph import StepNode
 from paths.learning.mastery import MasteryModel, SkillState
-from paths.learning.recommend import GraphStep, PathGraph, Snapshot, recommend
+from paths.learning.recommend import GraphStep, PathGraph, Snapshot, may_try_first, recommend
 from paths.progress import LearnerProgress
 from paths.skill_names import humanise
 from paths.version_cache import PerVersion
@@ -26,6 +26,7 @@ REMEDIAL_REVIEW = "remedial_after_review"
 REVIEW = "review_due"
 CLOSES_GAP = "closes_mastery_gap"
 CHECKPOINT_READY = "ready_for_checkpoint"
+TRY_FIRST = "try_check_first"
 BEHIND = "behind_schedule"
 NEXT_IN_ORDER = "next_in_path"
 OPTIONAL_LEFT = "optional_extra"
@@ -127,16 +128,12 @@ def next_step(
     `due_at` is the earlier of the due date and the learner's target date; `skill_names` are
     the version's skill labels (`paths.skill_names`), so the reason names no skill key."""
     graph = graph_for(version, steps)
-    done = (progress.completed | progress.passed) - to_restudy(steps, progress)
-    snapshot = Snapshot(
-        now,
-        frozenset(done),
-        frozenset(progress.tested_out),
-        failed_checkpoints(progress),
-        mastery,
-        tuple(k for k in due_reviews if k in graph.by_key),
-        minutes_per_week,
-        due_at,
+    snapshot = _snapshot(graph, steps, progress, mastery, now)
+    snapshot = replace(
+        snapshot,
+        due_reviews=tuple(k for k in due_reviews if k in graph.by_key),
+        minutes_per_week=minutes_per_week,
+        due_at=due_at,
     )
     choice = recommend(graph, snapshot, model)
     titles = {s.key: s.title for s in steps}
@@ -146,6 +143,40 @@ def next_step(
     if "skills" in params:
         params["skills"] = _named(params["skills"], skill_names or {})
     return UpNext(choice.step_key, choice.reason_code, params)
+
+
+def _snapshot(
+    graph: PathGraph,
+    steps: Sequence[PathStep],
+    progress: LearnerProgress,
+    mastery: Mapping[str, SkillState],
+    now: datetime,
+) -> Snapshot:
+    done = (progress.completed | progress.passed) - to_restudy(steps, progress)
+    return Snapshot(
+        now,
+        frozenset(done),
+        frozenset(progress.tested_out),
+        failed_checkpoints(progress),
+        mastery,
+    )
+
+
+def try_first_checkpoints(
+    version: Hashable,
+    steps: Sequence[PathStep],
+    progress: LearnerProgress,
+    *,
+    model: MasteryModel,
+    mastery: Mapping[str, SkillState],
+    now: datetime,
+) -> set[str]:
+    """Checkpoints the learner may take before their unit's reading and practice: the
+    recommender's "try the check first" (`paths.learning.recommend.may_try_first`). They are
+    open although those steps are not done; passing one tests its unit out (`checkpoints`)."""
+    graph = graph_for(version, steps)
+    snapshot = _snapshot(graph, steps, progress, mastery, now)
+    return {k for k in graph.unit if may_try_first(graph, snapshot, k, model)}
 
 
 def _named(keys: str, names: Mapping[str, str]) -> str:

@@ -68,6 +68,15 @@ def step(key: str) -> str:
     here = current_studying()
     found = learner_path.find_step(here.enrollment, key)
     state = learner_path.progress_of(db_session(), here.enrollment)
+    model = learner_model(here.enrollment)
+    tried_first = learner_path.open_to_try_first(
+        db_session(), here.enrollment, found, state, model, clock.now()
+    )
+    locked_by = (
+        []
+        if tried_first
+        else learner_path.missing_prerequisites_titles(found, state, here.enrollment)
+    )
     db_session().commit()
     template = "learner/checkpoint.html" if found.is_checkpoint else "learner/step.html"
     return render_template(
@@ -77,7 +86,8 @@ def step(key: str) -> str:
         again=bool(to_restudy([found], state)),
         remedial=remedial_to_do(learner_path.steps_of(here.enrollment), state, key),
         names=skill_names(here.assignment.version),
-        locked_by=learner_path.missing_prerequisites_titles(found, state, here.enrollment),
+        locked_by=locked_by,
+        tried_first=tried_first,
     )
 
 

@@ -130,7 +130,7 @@ def test_finish_and_skip_need_no_javascript(learner, session):
     assert "Skip it and start" in page and "Finish the placement check now" in page
     response = learner.post(
         "/path/placement",
-        data={"csrf_token": token(page), "question": "check-judge-safety:0", "answer": "1"},
+        data={"csrf_token": token(page), "question": "check-search:0", "answer": "1"},
     )
     assert response.status_code == 303
     page = page_of(learner, "/path/placement")

@@ -58,3 +58,26 @@ def test_refuses_answers_on_other_skills_and_bad_confidence():
         Placement(MODEL, {"a": 1.0}, confidence=0.4)
     with pytest.raises(KeyError):
         Placement(MODEL, {"a": 1.0}).record("b", True)
+
+
+def test_prerequisite_evidence_judges_linked_skills_with_fewer_questions():
+    weights = dict.fromkeys("abcd", 1.0)
+    chain = {"b": ["a"], "c": ["b"], "d": ["c"]}
+    alone = Placement(MODEL, weights, budget=40)
+    linked = Placement(MODEL, weights, budget=40, prerequisites=chain)
+    asked_alone = run(alone, knows=set())
+    asked_linked = run(linked, knows=set())
+    assert linked.result().not_mastered == ("a", "b", "c", "d")
+    assert len(asked_linked) < len(asked_alone)
+
+
+def test_the_first_question_goes_where_it_tells_most_about_the_whole_chain():
+    chain = {"b": ["a"], "c": ["b"]}
+    placement = Placement(MODEL, dict.fromkeys("abc", 1.0), prerequisites=chain)
+    alone = Placement(MODEL, dict.fromkeys("abc", 1.0))
+    assert alone.next_skill() == "a"  # equal skills: the first in order
+    assert placement.information("a") > alone.information("a")  # a failure there tells on b, c
+    placement.record("b", False)
+    result = placement.result()
+    assert result.beliefs["c"] < result.states["c"].mastery  # lowered by its prerequisite
+    assert result.beliefs["a"] == pytest.approx(result.states["a"].mastery, abs=1e-6)

@@ -6,14 +6,17 @@ from paths.learning.bkt import BKT, BKTParams
 from paths.learning.mastery import SkillState
 from paths.learning.recommend import (
     REASON_TEXT_EN,
+    TRY_FIRST_AT,
     GraphStep,
     PathGraph,
     PathGraphError,
     Snapshot,
     available_steps,
+    may_try_first,
     prerequisites_left,
     recommend,
     steps_to_test_out,
+    unit_steps_to_test_out,
 )
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -54,7 +57,7 @@ def test_first_step_is_the_only_available_one():
 
 
 def test_prefers_the_largest_mastery_gap_and_names_the_skill():
-    snap = Snapshot(NOW, done=frozenset({"intro"}), mastery=mastery(add=0.8, mul=0.1))
+    snap = Snapshot(NOW, done=frozenset({"intro"}), mastery=mastery(add=0.4, mul=0.1))
     rec = recommend(graph(), snap, MODEL)
     assert (rec.step_key, rec.reason_code) == ("mul-read", "closes_mastery_gap")
     assert rec.reason_params == {"skills": "mul"}
@@ -128,7 +131,7 @@ def test_behind_schedule_prefers_gain_per_minute_and_skips_optional_steps():
 def test_mastered_skills_fall_back_to_path_order_then_optional_then_complete():
     g = graph()
     everything = mastery(add=0.99, mul=0.99)
-    snap = Snapshot(NOW, done=frozenset({"intro"}), mastery=everything)
+    snap = Snapshot(NOW, done=frozenset({"intro", "add-read", "mul-read"}), mastery=everything)
     assert recommend(g, snap, MODEL).reason_code == "next_in_path"
     required = frozenset({"intro", "add-read", "mul-read", "add-check", "mul-check"})
     rec = recommend(g, Snapshot(NOW, done=required, mastery=everything), MODEL)
@@ -150,6 +153,7 @@ def test_every_reason_code_has_an_english_sentence():
         "review_due",
         "closes_mastery_gap",
         "ready_for_checkpoint",
+        "try_check_first",
         "behind_schedule",
         "next_in_path",
         "optional_extra",
@@ -169,3 +173,77 @@ def test_cycles_and_unknown_prerequisites_are_refused():
         )
     with pytest.raises(PathGraphError, match="'ghost'"):
         PathGraph([GraphStep("a", "read", prerequisites=("ghost",))])
+
+
+def unit_graph() -> PathGraph:
+    """Two units: each a reading, a practice and a checkpoint; the second needs the first."""
+    steps = []
+    for skill, after in (("add", ()), ("mul", ("add-check",))):
+        steps += [
+            GraphStep(f"{skill}-read", "read", (skill,), 10, prerequisites=after),
+            GraphStep(
+                f"{skill}-practice", "practice", (skill,), 15, prerequisites=(f"{skill}-read",)
+            ),
+            GraphStep(
+                f"{skill}-check", "checkpoint", (skill,), 5, prerequisites=(f"{skill}-practice",)
+            ),
+            GraphStep(
+                f"{skill}-fix",
+                "practice",
+                (skill,),
+                10,
+                optional=True,
+                remedial_for=f"{skill}-check",
+                prerequisites=(f"{skill}-read",),
+            ),
+        ]
+    return PathGraph(steps)
+
+
+def test_a_unit_is_the_learning_steps_before_its_checkpoint_on_its_skills():
+    g = unit_graph()
+    assert g.unit == {
+        "add-check": ("add-read", "add-practice"),
+        "mul-check": ("mul-read", "mul-practice"),
+    }
+    assert g.unit_entry == {"add-check": frozenset(), "mul-check": frozenset({"add-check"})}
+    assert g.skill_prerequisites == {"add": frozenset(), "mul": frozenset({"add"})}
+
+
+def test_try_the_check_first_when_the_learner_may_pass():
+    g = unit_graph()
+    snap = Snapshot(NOW, mastery=mastery(add=TRY_FIRST_AT, mul=0.9))
+    rec = recommend(g, snap, MODEL)
+    assert (rec.step_key, rec.reason_code) == ("add-check", "try_check_first")
+    assert rec.reason_params == {"skills": "add"}
+    assert not may_try_first(g, snap, "mul-check", MODEL)  # its unit is not open yet
+    assert not may_try_first(g, snap, "add-read", MODEL)  # not a checkpoint
+
+
+def test_no_check_first_below_the_threshold_or_after_failing_it():
+    g = unit_graph()
+    low = Snapshot(NOW, mastery=mastery(add=TRY_FIRST_AT - 0.01))
+    assert recommend(g, low, MODEL).step_key == "add-read"
+    failed = Snapshot(NOW, failed_checkpoints=("add-check",), mastery=mastery(add=0.9))
+    assert recommend(g, failed, MODEL).step_key == "add-read"
+    done = Snapshot(NOW, done=frozenset({"add-read", "add-practice"}), mastery=mastery(add=0.9))
+    assert not may_try_first(g, done, "add-check", MODEL)  # simply available
+
+
+def test_passing_a_checkpoint_first_tests_out_its_unit():
+    g = unit_graph()
+    snap = Snapshot(NOW, done=frozenset({"add-check"}), mastery=mastery(add=0.97))
+    assert unit_steps_to_test_out(g, snap, "add-check", MODEL) == ["add-read", "add-practice"]
+    partly = Snapshot(NOW, done=frozenset({"add-read", "add-check"}), mastery=mastery(add=0.97))
+    assert unit_steps_to_test_out(g, partly, "add-check", MODEL) == ["add-practice"]
+    assert unit_steps_to_test_out(g, snap, "add-read", MODEL) == []
+
+
+def test_a_lucky_pass_below_mastery_tests_nothing_out():
+    # the novice guard: a pass the model does not believe leaves the teaching to do
+    g = unit_graph()
+    snap = Snapshot(NOW, done=frozenset({"add-check"}), mastery=mastery(add=0.9))
+    assert unit_steps_to_test_out(g, snap, "add-check", MODEL) == []
+    assert "add-read" in available_steps(g, snap)  # still required work
+    rec = recommend(g, Snapshot(NOW, done=snap.done, mastery=mastery(add=0.9, mul=0.1)), MODEL)
+    assert rec.step_key in {"add-read", "mul-read"} and rec.reason_code == "closes_mastery_gap"
