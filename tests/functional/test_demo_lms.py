@@ -44,3 +44,10 @@ def test_demo_lms_can_live_on_another_site_than_the_tool(demo_on_another_site):
     assert 'name="iss" value="https://lms.example.edu/demo"' in page
     assert 'action="http://localhost/lti/login"' in page
     assert 'src="https://lms.example.edu/demo/storage"' in page
+
+
+def test_course_page_spaces_its_buttons_and_gives_the_tool_a_tall_frame(client):
+    page = client.get("/demo").get_data(as_text=True)
+    assert '<ul class="launches">' in page and "ul.launches{" in page
+    assert '<iframe class="tool-frame" name="tool-frame"' in page
+    assert "iframe.tool-frame{" in page and "min-height:36rem" in page
