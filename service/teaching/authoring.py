@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext
 from marshmallow import RAISE, ValidationError
 from sqlalchemy import func, select
 
-from paths.authoring import PathDraft, StepDraft, create_path, publish
+from paths.authoring import PathDraft, StepDraft, check_draft, create_path, publish
 from paths.catalog import STEP_KINDS, LearningPath, PathVersion
 from paths.catalog_queries import latest_version
 from paths.drafts import (
@@ -41,6 +41,7 @@ from service.cartridge.upload import allow_cartridge_size, read_upload
 from service.clock import now
 from service.extensions import db_session
 from service.forms import load_form
+from service.i18n import translated
 from service.learner.context import current_activity
 from service.path_json import (
     dump_path,
@@ -248,23 +249,44 @@ def clone(path_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:path_id>")
-def edit_path(path_id: int) -> str:
-    path = course_path(path_id)
+def edit_path(path_id: int) -> ResponseReturnValue:
+    return editor_page(course_path(path_id))
+
+
+def editor_page(path: LearningPath, error: str | None = None) -> ResponseReturnValue:
+    """The path's editor; with `error`, the refusal of what the teacher just tried, shown
+    at the top of the page (status 400) instead of an error page."""
     draft = draft_of(path)
     entry = db_session().scalars(select(LibraryEntry).where(LibraryEntry.uuid == path.uuid)).first()
     attribution = attribution_of(db_session(), path.versions[-1]) if path.versions else None
-    return render_template(
+    page = render_template(
         "authoring/path.html",
         path=path,
         draft=draft,
         titles={s.key: s.title for s in draft.steps},
         kinds=STEP_KINDS,
         unpublished=has_unpublished_changes(path, draft),
+        publish_refusal=publish_refusal(path, draft),
+        error=error,
         library_entry=entry,
         attribution=attribution,
         library_status=LIBRARY_STATUS.get(entry.status) if entry else None,
         **editor_context(draft),
     )
+    return page, 400 if error else 200
+
+
+def publish_refusal(path: LearningPath, draft: PathDraft) -> str | None:
+    """Why the draft cannot be published now, in the teacher's language; None if it can."""
+    if not has_unpublished_changes(path, draft):
+        return translated(
+            "nothing_to_publish", "The draft has no changes since the last version.", {}
+        )
+    try:
+        check_draft(draft)
+    except DomainError as refused:
+        return translated(refused.code, refused.message, refused.params)
+    return None
 
 
 @bp.post("/<int:path_id>/details")
@@ -428,10 +450,9 @@ def publish_draft(path_id: int) -> ResponseReturnValue:
     path = course_path(path_id)
     load_form(EmptyForm())
     draft = draft_of(path)
-    if not has_unpublished_changes(path, draft):
-        raise DomainError(
-            "The draft has no changes since the last version.", code="nothing_to_publish"
-        )
+    refusal = publish_refusal(path, draft)
+    if refusal is not None:
+        return editor_page(path, error=refusal)
     version = publish(db_session(), path, draft, now=now())
     path.draft = dump_path(version)  # the draft now carries the steps' identities
     db_session().commit()

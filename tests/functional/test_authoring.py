@@ -791,3 +791,38 @@ def test_authoring_pages_render_in_vietnamese(app, platform, session):
         assert [p for p in english_phrases() if p in visible_text(page)] == [], url
     response = save_step(teacher.client, path_id, "search-basics", prerequisites=["check-search"])
     assert "Các điều kiện tiên quyết tạo thành vòng" in text_of(response)
+
+
+def test_publishing_an_empty_draft_shows_the_editor_with_the_reason(teacher, session):
+    path_id = create(teacher)
+    before = snapshot(session)
+    response = post(teacher, f"/teach/paths/{path_id}/publish", {}, f"/teach/paths/{path_id}")
+    page = text_of(response)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert 'role="alert" data-testid="form-error">This path has problems to fix: ' in page
+    assert "a path needs at least one step" in page
+    assert (
+        'data-testid="draft-status"' in page and "Add a step" in page
+    )  # the editor, not a dead end
+    assert snapshot(session) == before
+
+
+def test_publish_is_offered_only_once_the_draft_can_be_published(teacher):
+    path_id = create(teacher)
+    page = text_of(teacher.get(f"/teach/paths/{path_id}"))
+    assert 'disabled aria-describedby="publish-refusal"' in page
+    assert "Not ready to publish: This path has problems to fix:" in page
+    add_step(teacher, path_id, "Read the guide")
+    page = text_of(teacher.get(f"/teach/paths/{path_id}"))
+    assert "publish-refusal" not in page
+    post(teacher, f"/teach/paths/{path_id}/publish", {}, f"/teach/paths/{path_id}")
+    page = text_of(teacher.get(f"/teach/paths/{path_id}"))
+    assert "Not ready to publish: The draft has no changes since the last version." in page
+
+
+def test_the_reason_publish_is_refused_is_in_vietnamese_for_a_vietnamese_teacher(browser, platform):
+    vietnamese = LaunchContext(**{**TEACHER.__dict__, "locale": "vi"})
+    browser.launch(platform, vietnamese)
+    path_id = create(browser.client)
+    page = text_of(browser.client.get(f"/teach/paths/{path_id}"))
+    assert "Chưa thể xuất bản:" in page
