@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from marshmallow import RAISE, ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from paths.authoring import PathDraft, StepDraft, check_draft, create_path, publish
 from paths.catalog import STEP_KINDS, LearningPath, PathVersion
@@ -33,7 +33,7 @@ from paths.drafts import (
     replace_step,
     used_keys,
 )
-from paths.enrollment import Assignment, Enrollment, assignment_for_activity
+from paths.enrollment import Assignment, assignment_for_activity, learners_started
 from paths.errors import Conflict, DomainError, Forbidden, NotFound
 from paths.library.attribution import attribution_of
 from paths.library.models import LibraryEntry
@@ -522,11 +522,7 @@ def review_move() -> str:
     target = path_version(assignment.version.path_id, number)
     if target.id == assignment.version.id:
         raise Conflict("This activity already uses that version.", code="same_version")
-    learners = db_session().scalar(
-        select(func.count())
-        .select_from(Enrollment)
-        .where(Enrollment.assignment_id == assignment.id)
-    )
+    learners = learners_started(db_session(), assignment)
     changes = compare_versions(assignment.version, target)
     db_session().commit()
     return render_template(
