@@ -40,7 +40,8 @@ from service.learner.context import current_activity, current_user
 from service.teaching import charts
 
 bp = Blueprint("teaching", __name__, url_prefix="/teach")
-PAGE_SIZE = 100
+PAGE_SIZE = 30  # learners per dashboard page: a 200-step heat map of 30 stays under 60 KB
+ATTENTION_SHOWN = 10  # names in the "Needs attention" list; the heat map lists them all first
 STATUS_RULES = {
     "stuck": lazy_gettext("Stuck: failed the same checkpoint at least twice in a row."),
     "behind": lazy_gettext(
@@ -93,6 +94,7 @@ def activity() -> str:
         sync=sync,
         roster=roster,
         rules=STATUS_RULES,
+        attention_shown=ATTENTION_SHOWN,
         summary=class_summary(view) if view else None,
         charts=charts,
         cell_runs=cell_runs,
