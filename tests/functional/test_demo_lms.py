@@ -51,3 +51,10 @@ def test_course_page_spaces_its_buttons_and_gives_the_tool_a_tall_frame(client):
     assert '<ul class="launches">' in page and "ul.launches{" in page
     assert '<iframe class="tool-frame" name="tool-frame"' in page
     assert "iframe.tool-frame{" in page and "min-height:36rem" in page
+
+
+def test_course_page_launches_a_vietnamese_teacher_onto_the_vietnamese_class(client):
+    page = client.get("/demo").get_data(as_text=True)
+    form = page.split('name="login_hint" value="teacher-vi"')[1].split("</form>")[0]
+    assert 'name="lti_message_hint" value="resource"' in form
+    assert "Dạy bằng tiếng Việt" in form
