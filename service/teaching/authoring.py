@@ -60,6 +60,7 @@ from service.teaching.authoring_forms import (
     VersionForm,
     question_from_form,
     question_slots,
+    step_as_typed,
     step_from_form,
 )
 from service.teaching.views import require_teacher
@@ -319,26 +320,40 @@ def new_step(path_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:path_id>/steps/<key>")
-def edit_step(path_id: int, key: str) -> str:
+def edit_step(path_id: int, key: str) -> ResponseReturnValue:
     path = course_path(path_id)
     draft = draft_of(path)
-    step = find_step(draft, key)
-    return render_template(
+    return step_page(path, draft, find_step(draft, key))
+
+
+def step_page(
+    path: LearningPath, draft: PathDraft, step: StepDraft, error: str | None = None
+) -> ResponseReturnValue:
+    """The step's form; with `error`, the reason the last save was refused, above the form
+    (status 400)."""
+    page = render_template(
         "authoring/step.html",
         path=path,
         draft=draft,
         step=step,
         kinds=STEP_KINDS,
         slots=question_slots(None),
+        error=error,
     )
+    return page, 400 if error else 200
 
 
 @bp.post("/<int:path_id>/steps/<key>")
 def save_step(path_id: int, key: str) -> ResponseReturnValue:
     path = course_path(path_id)
-    form = load_form(StepForm())
     draft = draft_of(path)
-    save_draft(path, replace_step(draft, step_from_form(find_step(draft, key), form)))
+    step = find_step(draft, key)
+    try:
+        save_draft(path, replace_step(draft, step_from_form(step, load_form(StepForm()))))
+    except DomainError as refused:
+        db_session().rollback()
+        reason = translated(refused.code, refused.message, refused.params)
+        return step_page(path, draft, step_as_typed(step, request.form), error=reason)
     flash(_("The step is saved in the draft."))
     return redirect(url_for("authoring.edit_step", path_id=path.id, key=key), code=303)
 

@@ -892,3 +892,26 @@ def test_a_bad_confirmation_changes_nothing(app, platform, session):
     response = post(teacher.client, "/teach/assign", bad, "/teach")
     assert response.status_code == 400 and "confirmed" in text_of(response)
     assert snapshot(session) == before
+
+
+def test_a_refused_step_shows_its_form_again_with_the_input_kept(teacher, session):
+    path_id = create(teacher)
+    key = add_step(teacher, path_id, "Read the guide")
+    before = snapshot(session)
+    response = save_step(
+        teacher,
+        path_id,
+        key,
+        title="Read the whole guide",
+        instructions="Chapters 1 to 3",
+        minutes="601",
+        skills="reading, notes",
+    )
+    page = text_of(response)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert 'role="alert" data-testid="form-error">' in page and "minutes" in page
+    assert 'name="title" value="Read the whole guide"' in page
+    assert ">Chapters 1 to 3</textarea>" in page
+    assert 'name="minutes" type="number" min="0" max="600" value="601"' in page
+    assert 'value="reading, notes"' in page
+    assert snapshot(session) == before
