@@ -289,6 +289,8 @@ def _admin_new_platform_refused(person: Person) -> Frame:
     person.frame.get_by_label("Platform ID (issuer)").fill("https://moodle.school.example")
     person.frame.get_by_label("Client ID").fill("client-1")
     person.frame.get_by_label("Authentication request URL").fill("ftp://wrong.example/auth")
+    person.frame.get_by_label("Access token URL").fill("https://moodle.school.example/token")
+    person.frame.get_by_label("Public keyset URL").fill("https://moodle.school.example/certs")
     return person.click(person.frame.get_by_role("button", name="Add the platform"))
 
 
