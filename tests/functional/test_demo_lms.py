@@ -51,6 +51,7 @@ def test_course_page_spaces_its_buttons_and_gives_the_tool_a_tall_frame(client):
     assert '<ul class="launches">' in page and "ul.launches{" in page
     assert '<iframe class="tool-frame" name="tool-frame"' in page
     assert "iframe.tool-frame{" in page and "min-height:36rem" in page
+    assert "main:has(>iframe.tool-frame){max-width:72rem}" in page  # wide, as an LMS gives
 
 
 def test_course_page_launches_a_vietnamese_teacher_onto_the_vietnamese_class(client):
