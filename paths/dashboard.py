@@ -423,11 +423,12 @@ def _row(
     finished = state.finished
     finished_required = len(facts.required & finished)
     percent = round(100 * finished_required / len(facts.required)) if facts.required else 100
-    failed = tuple(k for k, c in state.checkpoints.items() if not c.passed and k not in finished)
+    # Attempts at checkpoints the path no longer has (it was changed) say nothing now.
+    current = {k: c for k, c in state.checkpoints.items() if k in facts.question_skills}
+    failed = tuple(k for k, c in current.items() if not c.passed and k not in finished)
     minutes = sum(map(facts.minutes.get, finished - state.tested_out, repeat(0)))
-    status = _status(
-        state, percent, finished_required == len(facts.required), assignment, enrollment, now
-    )
+    all_done = finished_required == len(facts.required)
+    status = _status(state, current, percent, all_done, assignment, enrollment, now)
     return LearnerRow(
         member=member,
         enrollment_id=enrollment.id if enrollment else None,
@@ -444,6 +445,7 @@ def _row(
 
 def _status(
     state: _Progress,
+    checkpoints: dict[str, _Checkpoint],
     percent: int,
     all_done: bool,
     assignment: Assignment,
@@ -454,7 +456,7 @@ def _status(
         return NOT_STARTED
     if all_done:
         return DONE
-    if any(c.failed_twice and k not in state.finished for k, c in state.checkpoints.items()):
+    if any(c.failed_twice and k not in state.finished for k, c in checkpoints.items()):
         return STUCK
     if now - state.last_activity > INACTIVE_AFTER:
         return BEHIND

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, and_, select
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, and_, func, select
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from paths.catalog import LearningPath, PathVersion
@@ -125,6 +125,18 @@ def assign(
     assignment.assigned_by = assigned_by
     session.flush()
     return assignment
+
+
+def learners_started(session: Session, assignment: Assignment) -> int:
+    """How many learners have opened the activity (each has an enrollment)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Enrollment)
+            .where(Enrollment.assignment_id == assignment.id)
+        )
+        or 0
+    )
 
 
 def enroll(session: Session, assignment: Assignment, user_id: int, now: datetime) -> Enrollment:

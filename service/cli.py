@@ -30,11 +30,15 @@ def admin_hash_password(password: str) -> None:
 
 @demo.command("seed")
 def demo_seed() -> None:
-    """Register the demo LMS and seed its course and demo path (safe to run again)."""
+    """Register the demo LMS and seed its courses, demo paths and classes (safe to run
+    again)."""
     from service.clock import now
-    from service.demo.lms import register_demo_platform, seed_demo_course
+    from service.demo.lms import register_demo_platform, seed_demo_classes, seed_demo_course
 
     platform = register_demo_platform(db_session())
     seed_demo_course(db_session(), platform, now())
+    added = seed_demo_classes(db_session(), platform, now())
     db_session().commit()
     click.echo(f"Demo LMS registered: {platform.issuer} (client {platform.client_id}).")
+    if added:
+        click.echo(f"Demo classes seeded: {added} learners with progress.")

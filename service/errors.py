@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -30,11 +30,28 @@ def error_response(status: int, code: str, message: str, title: str | None = Non
         response = jsonify(error={"code": code, "message": message})
     else:
         html = render_template(
-            "error.html", title=title or _title(status), message=message, code=code, status=status
+            "error.html",
+            title=title or _title(status),
+            message=message,
+            code=code,
+            status=status,
+            way_back=_way_back(),
         )
         response = Response(html, mimetype="text/html")
     response.status_code = status
     return response
+
+
+def _way_back() -> tuple[str, str]:
+    """Where the person can go from the error page: the page they work from."""
+    if request.path.startswith("/admin"):
+        return "/admin/", _("Back to the admin console")
+    if session.get("user_id") and session.get("activity_id"):
+        if session.get("role") == "teacher":
+            return url_for("teaching.activity"), _("Back to my class")
+        if session.get("role") == "learner":
+            return url_for("learner.my_path"), _("Back to my path")
+    return url_for("pages.index"), _("Selfpath’s home page")
 
 
 def _wants_json() -> bool:

@@ -24,6 +24,7 @@ from paths.catalog import LearningPath, PathVersion
 from paths.catalog_queries import latest_version
 from paths.enrollment import assign, assignment_for_activity
 from paths.people import Activity, Course
+from service.demo.classroom import ENGLISH_CLASS, VIETNAMESE_CLASS, seed_demo_class
 from service.demo.platform import LaunchContext, PlatformKey
 from service.path_json import load_path
 from service.settings import current_settings
@@ -31,6 +32,7 @@ from service.settings import current_settings
 CLIENT_ID = "selfpath-demo"
 DEPLOYMENT_ID = "demo-deployment-1"
 COURSE = {"context_id": "demo-course-1", "context_title": "Digital skills 101"}
+COURSE_VI = {"context_id": "demo-course-vi", "context_title": "Kỹ năng số 101"}
 ACTIVITY = {"resource_link_id": "demo-activity-1", "resource_link_title": "My self-study path"}
 ACTIVITY_VI = {
     "resource_link_id": "demo-activity-vi",
@@ -59,7 +61,7 @@ PEOPLE = {
         name="Bình Lê",
         email="binh.le@demo.invalid",
         locale="vi",
-        **COURSE,
+        **COURSE_VI,
         **ACTIVITY_VI,
     ),
     "teacher-vi": LaunchContext(
@@ -68,7 +70,7 @@ PEOPLE = {
         name="Thu Hà",
         email="thu.ha@demo.invalid",
         locale="vi",
-        **COURSE,
+        **COURSE_VI,
         **ACTIVITY_VI,
     ),
 }
@@ -113,30 +115,59 @@ def register_demo_platform(session: Session) -> Platform:
 
 
 def seed_demo_course(session: Session, platform: Platform, now: datetime) -> None:
-    """The demo course, its two activities, and the demo path in English and Vietnamese,
-    each assigned to one activity (idempotent)."""
-    deployment = find_deployment(session, platform, DEPLOYMENT_ID)
-    assert deployment is not None
-    tenant_id = deployment.tenant_id
-    course = _get_or_add(
-        session,
-        Course,
-        tenant_id=tenant_id,
-        context_id=COURSE["context_id"],
-        title=COURSE["context_title"],
-    )
-    for language, place in (("en", ACTIVITY), ("vi", ACTIVITY_VI)):
-        activity = _get_or_add(
-            session,
-            Activity,
-            tenant_id=tenant_id,
-            course_id=course.id,
-            resource_link_id=place["resource_link_id"],
-            title=place["resource_link_title"],
-        )
+    """The demo courses (one taught in English, one in Vietnamese), an activity in each, and
+    the demo path in that language assigned to it (idempotent)."""
+    tenant_id = _demo_tenant(session, platform)
+    for language, course, place in (("en", COURSE, ACTIVITY), ("vi", COURSE_VI, ACTIVITY_VI)):
+        activity = _demo_activity(session, tenant_id, course, place)
         if assignment_for_activity(session, activity.id) is None:
             version = _demo_path(session, tenant_id, language, now)
             assign(session, activity.id, version, assigned_by=None, now=now)
+
+
+def seed_demo_classes(session: Session, platform: Platform, now: datetime) -> int:
+    """A class of thirty on each demo activity, with progress (idempotent): the number
+    of learners added."""
+    tenant_id = _demo_tenant(session, platform)
+    added = 0
+    for course, place, names in (
+        (COURSE, ACTIVITY, ENGLISH_CLASS),
+        (COURSE_VI, ACTIVITY_VI, VIETNAMESE_CLASS),
+    ):
+        activity = _demo_activity(session, tenant_id, course, place)
+        assignment = assignment_for_activity(session, activity.id)
+        assert assignment is not None and activity.course_id is not None, "seed the course first"
+        added += seed_demo_class(
+            session, assignment, activity.course_id, platform.issuer, names, now
+        )
+    return added
+
+
+def _demo_tenant(session: Session, platform: Platform) -> int:
+    deployment = find_deployment(session, platform, DEPLOYMENT_ID)
+    assert deployment is not None
+    return deployment.tenant_id
+
+
+def _demo_activity(
+    session: Session, tenant_id: int, course: dict[str, str], place: dict[str, str]
+) -> Activity:
+    row = _get_or_add(
+        session,
+        Course,
+        tenant_id=tenant_id,
+        context_id=course["context_id"],
+        title=course["context_title"],
+    )
+    activity: Activity = _get_or_add(
+        session,
+        Activity,
+        tenant_id=tenant_id,
+        course_id=row.id,
+        resource_link_id=place["resource_link_id"],
+        title=place["resource_link_title"],
+    )
+    return activity
 
 
 def _demo_path(session: Session, tenant_id: int, language: str, now: datetime) -> PathVersion:

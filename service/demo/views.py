@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask_babel import force_locale
 
 from lti import claims
 from lti.urls import ToolUrls, origin_of
@@ -30,6 +31,7 @@ def home() -> str:
         ("Launch as learner", "learner", "resource"),
         ("Launch as teacher", "teacher", "resource"),
         ("Học bằng tiếng Việt (launch as a Vietnamese-speaking learner)", "learner-vi", "resource"),
+        ("Dạy bằng tiếng Việt (launch as a Vietnamese-speaking teacher)", "teacher-vi", "resource"),
         ("Add Selfpath to the course (deep linking)", "teacher", "deep-link"),
         (
             "Thêm Selfpath vào khóa học (deep linking, as a Vietnamese-speaking teacher)",
@@ -37,16 +39,17 @@ def home() -> str:
             "deep-link",
         ),
     ]
-    return render_template(
-        "demo/course.html",
-        launches=launches,
-        tool=_tool(),
-        issuer=lms.issuer(),
-        client_id=lms.CLIENT_ID,
-        deployment_id=lms.DEPLOYMENT_ID,
-        course=lms.COURSE,
-        storage_target=STORAGE_FRAME if storage else None,
-    )
+    with force_locale("en"):  # the demo LMS speaks English (its buttons say who speaks what)
+        return render_template(
+            "demo/course.html",
+            launches=launches,
+            tool=_tool(),
+            issuer=lms.issuer(),
+            client_id=lms.CLIENT_ID,
+            deployment_id=lms.DEPLOYMENT_ID,
+            course=lms.COURSE,
+            storage_target=STORAGE_FRAME if storage else None,
+        )
 
 
 @bp.get("/storage")
@@ -108,4 +111,5 @@ def authorize() -> str:
 @csrf.exempt
 def deep_link_return() -> str:
     """Where a deep-linking response comes back to the demo LMS."""
-    return render_template("demo/deep_link_return.html", has_jwt=bool(request.form.get("JWT")))
+    with force_locale("en"):
+        return render_template("demo/deep_link_return.html", has_jwt=bool(request.form.get("JWT")))

@@ -16,9 +16,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from marshmallow import RAISE, ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from paths.authoring import PathDraft, StepDraft, create_path, publish
+from paths.authoring import PathDraft, StepDraft, check_draft, create_path, publish
 from paths.catalog import STEP_KINDS, LearningPath, PathVersion
 from paths.catalog_queries import latest_version
 from paths.drafts import (
@@ -33,7 +33,7 @@ from paths.drafts import (
     replace_step,
     used_keys,
 )
-from paths.enrollment import Assignment, Enrollment, assignment_for_activity
+from paths.enrollment import Assignment, assignment_for_activity, learners_started
 from paths.errors import Conflict, DomainError, Forbidden, NotFound
 from paths.library.attribution import attribution_of
 from paths.library.models import LibraryEntry
@@ -41,6 +41,7 @@ from service.cartridge.upload import allow_cartridge_size, read_upload
 from service.clock import now
 from service.extensions import db_session
 from service.forms import load_form
+from service.i18n import translated
 from service.learner.context import current_activity
 from service.path_json import (
     dump_path,
@@ -59,6 +60,7 @@ from service.teaching.authoring_forms import (
     VersionForm,
     question_from_form,
     question_slots,
+    step_as_typed,
     step_from_form,
 )
 from service.teaching.views import require_teacher
@@ -248,23 +250,44 @@ def clone(path_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:path_id>")
-def edit_path(path_id: int) -> str:
-    path = course_path(path_id)
+def edit_path(path_id: int) -> ResponseReturnValue:
+    return editor_page(course_path(path_id))
+
+
+def editor_page(path: LearningPath, error: str | None = None) -> ResponseReturnValue:
+    """The path's editor; with `error`, the refusal of what the teacher just tried, shown
+    at the top of the page (status 400) instead of an error page."""
     draft = draft_of(path)
     entry = db_session().scalars(select(LibraryEntry).where(LibraryEntry.uuid == path.uuid)).first()
     attribution = attribution_of(db_session(), path.versions[-1]) if path.versions else None
-    return render_template(
+    page = render_template(
         "authoring/path.html",
         path=path,
         draft=draft,
         titles={s.key: s.title for s in draft.steps},
         kinds=STEP_KINDS,
         unpublished=has_unpublished_changes(path, draft),
+        publish_refusal=publish_refusal(path, draft),
+        error=error,
         library_entry=entry,
         attribution=attribution,
         library_status=LIBRARY_STATUS.get(entry.status) if entry else None,
         **editor_context(draft),
     )
+    return page, 400 if error else 200
+
+
+def publish_refusal(path: LearningPath, draft: PathDraft) -> str | None:
+    """Why the draft cannot be published now, in the teacher's language; None if it can."""
+    if not has_unpublished_changes(path, draft):
+        return translated(
+            "nothing_to_publish", "The draft has no changes since the last version.", {}
+        )
+    try:
+        check_draft(draft)
+    except DomainError as refused:
+        return translated(refused.code, refused.message, refused.params)
+    return None
 
 
 @bp.post("/<int:path_id>/details")
@@ -297,26 +320,40 @@ def new_step(path_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:path_id>/steps/<key>")
-def edit_step(path_id: int, key: str) -> str:
+def edit_step(path_id: int, key: str) -> ResponseReturnValue:
     path = course_path(path_id)
     draft = draft_of(path)
-    step = find_step(draft, key)
-    return render_template(
+    return step_page(path, draft, find_step(draft, key))
+
+
+def step_page(
+    path: LearningPath, draft: PathDraft, step: StepDraft, error: str | None = None
+) -> ResponseReturnValue:
+    """The step's form; with `error`, the reason the last save was refused, above the form
+    (status 400)."""
+    page = render_template(
         "authoring/step.html",
         path=path,
         draft=draft,
         step=step,
         kinds=STEP_KINDS,
         slots=question_slots(None),
+        error=error,
     )
+    return page, 400 if error else 200
 
 
 @bp.post("/<int:path_id>/steps/<key>")
 def save_step(path_id: int, key: str) -> ResponseReturnValue:
     path = course_path(path_id)
-    form = load_form(StepForm())
     draft = draft_of(path)
-    save_draft(path, replace_step(draft, step_from_form(find_step(draft, key), form)))
+    step = find_step(draft, key)
+    try:
+        save_draft(path, replace_step(draft, step_from_form(step, load_form(StepForm()))))
+    except DomainError as refused:
+        db_session().rollback()
+        reason = translated(refused.code, refused.message, refused.params)
+        return step_page(path, draft, step_as_typed(step, request.form), error=reason)
     flash(_("The step is saved in the draft."))
     return redirect(url_for("authoring.edit_step", path_id=path.id, key=key), code=303)
 
@@ -428,10 +465,9 @@ def publish_draft(path_id: int) -> ResponseReturnValue:
     path = course_path(path_id)
     load_form(EmptyForm())
     draft = draft_of(path)
-    if not has_unpublished_changes(path, draft):
-        raise DomainError(
-            "The draft has no changes since the last version.", code="nothing_to_publish"
-        )
+    refusal = publish_refusal(path, draft)
+    if refusal is not None:
+        return editor_page(path, error=refusal)
     version = publish(db_session(), path, draft, now=now())
     path.draft = dump_path(version)  # the draft now carries the steps' identities
     db_session().commit()
@@ -501,11 +537,7 @@ def review_move() -> str:
     target = path_version(assignment.version.path_id, number)
     if target.id == assignment.version.id:
         raise Conflict("This activity already uses that version.", code="same_version")
-    learners = db_session().scalar(
-        select(func.count())
-        .select_from(Enrollment)
-        .where(Enrollment.assignment_id == assignment.id)
-    )
+    learners = learners_started(db_session(), assignment)
     changes = compare_versions(assignment.version, target)
     db_session().commit()
     return render_template(

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from marshmallow import Schema, fields, validate
+from werkzeug.datastructures import MultiDict
 
 from paths.authoring import QuestionDraft, StepDraft
 from paths.catalog import QUESTION_KINDS, STEP_KINDS
@@ -94,6 +95,26 @@ def step_from_form(step: StepDraft, form: dict[str, Any]) -> StepDraft:
         mastery_threshold=threshold,
         questions=step.questions if checkpoint else (),
     )
+
+
+def step_as_typed(step: StepDraft, typed: MultiDict[str, str]) -> StepDraft:
+    """The step as the teacher typed it in a refused form, to show the form again with
+    their input kept (values that did not parse are shown as typed)."""
+    kind = typed.get("kind", step.kind)
+    threshold = typed.get("threshold", "")
+    shown: dict[str, Any] = {
+        "kind": kind if kind in STEP_KINDS else step.kind,
+        "minutes": typed.get("minutes", ""),
+        "skills": split_skills(typed.get("skills", "")),
+        "resource_framable": "resource_framable" in typed,
+        "optional": "optional" in typed,
+        "prerequisites": tuple(typed.getlist("prerequisites")),
+        "remedial_for": typed.get("remedial_for") or None,
+        "mastery_threshold": int(threshold) / 100 if threshold.isdigit() else None,
+    }
+    for name in ("title", "instructions", "resource_url", "resource_licence", "resource_source"):
+        shown[name] = typed.get(name, "")
+    return replace(step, **shown)
 
 
 def split_skills(raw: str) -> tuple[str, ...]:

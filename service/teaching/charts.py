@@ -31,6 +31,9 @@ LOW_BELOW = 50  # percent right under which a question is drawn as tripping the 
 _ids = count(1)
 
 
+CHART_QUESTIONS = 12  # bars in the question chart of a long path
+
+
 def _svg(width: int, height: int, title: str, desc: str, body: str, css: str = "chart") -> Markup:
     n = next(_ids)
     return Markup(
@@ -91,7 +94,15 @@ def progress_histogram(bins: Sequence[ProgressBin]) -> Markup:
 
 
 def question_rates(rates: Sequence[QuestionRate]) -> Markup:
-    """One bar per checkpoint question: the share of learners who got it right."""
+    """One bar per checkpoint question: the share of learners who got it right. A long
+    path's chart keeps the questions that trip the class most (the table has them all)."""
+    title = _("Checkpoint questions answered right")
+    if len(rates) > CHART_QUESTIONS:
+        rates = hardest_questions(rates, CHART_QUESTIONS)
+        title = _(
+            "The %(count)d checkpoint questions the fewest learners answer right",
+            count=CHART_QUESTIONS,
+        )
     row, label_width, width = 22, 150, 420
     body = []
     for i, rate in enumerate(rates):
@@ -118,13 +129,14 @@ def question_rates(rates: Sequence[QuestionRate]) -> Markup:
         else _("%(question)s: not answered yet", question=_short_question(r))
         for r in rates
     )
-    return _svg(
-        width,
-        max(row, row * len(rates)),
-        _("Checkpoint questions answered right"),
-        desc,
-        "".join(body),
-    )
+    return _svg(width, max(row, row * len(rates)), title, desc, "".join(body))
+
+
+def hardest_questions(rates: Sequence[QuestionRate], count: int) -> list[QuestionRate]:
+    """The `count` answered questions with the lowest share right (then unanswered ones),
+    in path order."""
+    ranked = sorted(range(len(rates)), key=lambda i: (not rates[i].answered, rates[i].percent))
+    return [rates[i] for i in sorted(ranked[:count])]
 
 
 def _short_question(rate: QuestionRate) -> str:

@@ -52,9 +52,14 @@ def pending_request() -> DeepLinkRequest:
 
 
 @bp.get("")
-def choose() -> str:
+def choose() -> ResponseReturnValue:
     require_teacher()
-    pending = pending_request()
+    return selection_page(pending_request())
+
+
+def selection_page(pending: DeepLinkRequest, error: str | None = None) -> ResponseReturnValue:
+    """The paths to choose from; with `error`, what was wrong with the last choice, shown
+    above the form (status 400)."""
     groups = paths_for_teacher(
         db_session(), session["tenant_id"], session.get("course_id"), session["user_id"]
     )
@@ -70,7 +75,8 @@ def choose() -> str:
         args=query_args(query),
         choices=filter_choices(),
         licences=PATH_LICENCES,
-    )
+        error=error,
+    ), 400 if error else 200
 
 
 @bp.post("")
@@ -81,7 +87,7 @@ def answer() -> ResponseReturnValue:
     values = [*chosen.values(), *([extra["path"]] if "path" in extra else [])]
     links = [] if "cancel" in extra else [_link(v) for v in dict.fromkeys(values)]
     if not links and "cancel" not in extra:
-        raise DomainError("Choose at least one path, or cancel.", code="nothing_chosen")
+        return selection_page(pending, error=_("Choose at least one path, or cancel."))
     token = response_jwt(
         pending,
         links,

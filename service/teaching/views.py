@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from marshmallow import Schema
+from marshmallow import Schema, fields
 
 from lti.grade_status import sync_status_for
 from lti.models import CourseRoster
@@ -23,7 +23,13 @@ from paths.class_summary import (
     status_counts,
 )
 from paths.dashboard import ClassView, class_view
-from paths.enrollment import assign, assignment_with_versions
+from paths.drafts import compare_versions
+from paths.enrollment import (
+    assign,
+    assignment_for_activity,
+    assignment_with_versions,
+    learners_started,
+)
 from paths.errors import Forbidden, NotFound
 from paths.people import TEACHER
 from service.clock import now
@@ -34,7 +40,8 @@ from service.learner.context import current_activity, current_user
 from service.teaching import charts
 
 bp = Blueprint("teaching", __name__, url_prefix="/teach")
-PAGE_SIZE = 100
+PAGE_SIZE = 30  # learners per dashboard page: a 200-step heat map of 30 stays under 60 KB
+ATTENTION_SHOWN = 10  # names in the "Needs attention" list; the heat map lists them all first
 STATUS_RULES = {
     "stuck": lazy_gettext("Stuck: failed the same checkpoint at least twice in a row."),
     "behind": lazy_gettext(
@@ -51,6 +58,7 @@ STATUS_RULES = {
 
 class AssignForm(Schema):
     path_id = id_field(required=True)
+    confirmed = fields.Boolean(load_default=False)
 
 
 def require_teacher() -> None:
@@ -86,6 +94,7 @@ def activity() -> str:
         sync=sync,
         roster=roster,
         rules=STATUS_RULES,
+        attention_shown=ATTENTION_SHOWN,
         summary=class_summary(view) if view else None,
         charts=charts,
         cell_runs=cell_runs,
@@ -110,15 +119,30 @@ def _page(total: int) -> tuple[int, int]:
 
 @bp.post("/assign")
 def choose_path() -> ResponseReturnValue:
+    """Assign a path; when learners have started the activity on another path or version,
+    first show what changes for them and ask the teacher to confirm."""
     require_teacher()
     place = current_activity()
-    path_id = load_form(AssignForm())["path_id"]
+    form = load_form(AssignForm())
     allowed = {
         p.id: p for p in paths_for_course(db_session(), session["tenant_id"], place.course_id)
     }
-    if path_id not in allowed:
+    if form["path_id"] not in allowed:
         raise NotFound("That path is not available to this course.", code="path_not_available")
-    version = latest_version(db_session(), path_id)
+    version = latest_version(db_session(), form["path_id"])
+    current = assignment_for_activity(db_session(), place.id)
+    if current is not None and current.version.id != version.id and not form["confirmed"]:
+        learners = learners_started(db_session(), current)
+        if learners:
+            changes = compare_versions(current.version, version)
+            db_session().commit()
+            return render_template(
+                "teaching/change_path.html",
+                current=current.version,
+                target=version,
+                changes=changes,
+                learners=learners,
+            )
     assign(db_session(), place.id, version, assigned_by=session["user_id"], now=now())
     db_session().commit()
     flash(_("The path is assigned. Learners who open this activity will see it."))

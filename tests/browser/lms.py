@@ -21,6 +21,7 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 LEARNER = "Launch as learner"
 TEACHER = "Launch as teacher"
 LEARNER_VI = "Học bằng tiếng Việt (launch as a Vietnamese-speaking learner)"
+TEACHER_VI = "Dạy bằng tiếng Việt (launch as a Vietnamese-speaking teacher)"
 DEEP_LINK = "Add Selfpath to the course (deep linking)"
 DEEP_LINK_VI = "Thêm Selfpath vào khóa học (deep linking, as a Vietnamese-speaking teacher)"
 

@@ -706,3 +706,127 @@ def test_authoring_pages_render_in_vietnamese(app, platform, session):
         assert [p for p in english_phrases() if p in visible_text(page)] == [], url
     response = save_step(teacher.client, path_id, "search-basics", prerequisites=["check-search"])
     assert "Các điều kiện tiên quyết tạo thành vòng" in text_of(response)
+
+
+def test_publishing_an_empty_draft_shows_the_editor_with_the_reason(teacher, session):
+    path_id = create(teacher)
+    before = snapshot(session)
+    response = post(teacher, f"/teach/paths/{path_id}/publish", {}, f"/teach/paths/{path_id}")
+    page = text_of(response)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert 'role="alert" data-testid="form-error">This path has problems to fix: ' in page
+    assert "a path needs at least one step" in page
+    assert (
+        'data-testid="draft-status"' in page and "Add a step" in page
+    )  # the editor, not a dead end
+    assert snapshot(session) == before
+
+
+def test_publish_is_offered_only_once_the_draft_can_be_published(teacher):
+    path_id = create(teacher)
+    page = text_of(teacher.get(f"/teach/paths/{path_id}"))
+    assert 'disabled aria-describedby="publish-refusal"' in page
+    assert "Not ready to publish: This path has problems to fix:" in page
+    add_step(teacher, path_id, "Read the guide")
+    page = text_of(teacher.get(f"/teach/paths/{path_id}"))
+    assert "publish-refusal" not in page
+    post(teacher, f"/teach/paths/{path_id}/publish", {}, f"/teach/paths/{path_id}")
+    page = text_of(teacher.get(f"/teach/paths/{path_id}"))
+    assert "Not ready to publish: The draft has no changes since the last version." in page
+
+
+def test_the_reason_publish_is_refused_is_in_vietnamese_for_a_vietnamese_teacher(browser, platform):
+    vietnamese = LaunchContext(**{**TEACHER.__dict__, "locale": "vi"})
+    browser.launch(platform, vietnamese)
+    path_id = create(browser.client)
+    page = text_of(browser.client.get(f"/teach/paths/{path_id}"))
+    assert "Chưa thể xuất bản:" in page
+
+
+# -- changing an activity's path once learners have started -------------------------------
+
+WRONG = {"q0": "0", "q1": "1", "q2": "x"}
+
+
+def _stuck_learner_on_the_demo_path(app, platform):
+    teacher = LtiBrowser(app.test_client())
+    learner = LtiBrowser(app.test_client())
+    teacher.launch(platform, TEACHER)
+    demo_id = path_id_of(upload(teacher.client, DEMO))
+    post(teacher.client, "/teach/assign", {"path_id": str(demo_id)}, "/teach")
+    learner.launch(platform, LEARNER)
+    for key in ("search-basics", "search-queries"):
+        post(learner.client, f"/path/steps/{key}/done", {}, f"/path/steps/{key}")
+    for _ in range(2):
+        url = "/path/steps/check-search"
+        assert post(learner.client, f"{url}/checkpoint", WRONG, url).status_code == 200
+    other_id = create(teacher.client, title="Cells")
+    add_step(teacher.client, other_id, "Read the guide")
+    post(teacher.client, f"/teach/paths/{other_id}/publish", {}, f"/teach/paths/{other_id}")
+    return teacher, other_id
+
+
+def test_changing_the_path_with_learners_started_asks_first_with_what_changes(
+    app, platform, session
+):
+    teacher, other_id = _stuck_learner_on_the_demo_path(app, platform)
+    assert "Stuck: <strong>1</strong>" in page_of(teacher.client, "/teach")
+    before = snapshot(session)
+    response = post(teacher.client, "/teach/assign", {"path_id": str(other_id)}, "/teach")
+    review = text_of(response)
+    assert response.status_code == 200 and snapshot(session) == before
+    assert "Change this activity’s path to “Cells”?" in review
+    assert "1 learner has started this activity" in review
+    removed = review.split('data-testid="removed"')[1].split("</ul>")[0]
+    added = review.split('data-testid="added"')[1].split("</ul>")[0]
+    assert "Check: finding information" in removed and "Read the guide" in added
+    assert '<input type="hidden" name="confirmed" value="1">' in review
+    assert "Assigned path: Digital skills" in page_of(teacher.client, "/teach")  # not yet
+
+    confirm = {"path_id": str(other_id), "confirmed": "1"}
+    assert post(teacher.client, "/teach/assign", confirm, "/teach").status_code == 303
+    dashboard = page_of(teacher.client, "/teach")
+    assert "Assigned path: Cells (version 1)" in dashboard
+    assert "Stuck: <strong>0</strong>" in dashboard  # the old path's checkpoint says nothing now
+
+
+def test_assigning_without_learners_needs_no_confirmation(teacher):
+    first, second = create(teacher, title="First"), create(teacher, title="Second")
+    for path_id in (first, second):
+        add_step(teacher, path_id, "Read")
+        post(teacher, f"/teach/paths/{path_id}/publish", {}, f"/teach/paths/{path_id}")
+        assert (
+            post(teacher, "/teach/assign", {"path_id": str(path_id)}, "/teach").status_code == 303
+        )
+
+
+def test_a_bad_confirmation_changes_nothing(app, platform, session):
+    teacher, other_id = _stuck_learner_on_the_demo_path(app, platform)
+    before = snapshot(session)
+    bad = {"path_id": str(other_id), "confirmed": "perhaps"}
+    response = post(teacher.client, "/teach/assign", bad, "/teach")
+    assert response.status_code == 400 and "confirmed" in text_of(response)
+    assert snapshot(session) == before
+
+
+def test_a_refused_step_shows_its_form_again_with_the_input_kept(teacher, session):
+    path_id = create(teacher)
+    key = add_step(teacher, path_id, "Read the guide")
+    before = snapshot(session)
+    response = save_step(
+        teacher,
+        path_id,
+        key,
+        title="Read the whole guide",
+        instructions="Chapters 1 to 3",
+        minutes="601",
+        skills="reading, notes",
+    )
+    page = text_of(response)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert 'role="alert" data-testid="form-error">' in page and "minutes" in page
+    assert 'name="title" value="Read the whole guide"' in page
+    assert ">Chapters 1 to 3</textarea>" in page
+    assert 'name="minutes" type="number" min="0" max="600" value="601"' in page
+    assert 'value="reading, notes"' in page
+    assert snapshot(session) == before

@@ -194,3 +194,17 @@ def test_a_bad_path_version_in_the_link_assigns_the_latest(browser, platform, se
     )
     assert response.status_code == 303
     assert session.scalars(select(Assignment)).one().path_version_id == template.id
+
+
+def test_adding_nothing_shows_the_choices_again_with_the_reason(browser, platform, session):
+    template_path(session, platform)
+    deep_link_launch(browser, platform)
+    page = browser.client.get("/teach/deep-link").get_data(as_text=True)
+    answer = browser.client.post("/teach/deep-link", data={"csrf_token": token(page)})
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and answer.mimetype == "text/html"
+    assert 'role="alert" data-testid="form-error">Choose at least one path, or cancel.' in text
+    assert 'id="choose-paths"' in text and "Add to the course" in text  # the form, not a dead end
+    assert "JWT" not in text
+    again = browser.client.post("/teach/deep-link", data={"csrf_token": token(text), "cancel": "1"})
+    assert again.status_code == 200 and returned_jwt(again.get_data(as_text=True))

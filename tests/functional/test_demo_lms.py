@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from service import create_app
@@ -44,3 +46,23 @@ def test_demo_lms_can_live_on_another_site_than_the_tool(demo_on_another_site):
     assert 'name="iss" value="https://lms.example.edu/demo"' in page
     assert 'action="http://localhost/lti/login"' in page
     assert 'src="https://lms.example.edu/demo/storage"' in page
+
+
+def test_course_page_spaces_its_buttons_and_gives_the_tool_a_tall_frame(client):
+    page = client.get("/demo").get_data(as_text=True)
+    assert '<ul class="launches">' in page
+    assert '<iframe class="tool-frame" name="tool-frame"' in page
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page)
+    assert stylesheet
+    with client.get(stylesheet.group(1)) as response:
+        css = response.get_data(as_text=True)
+    assert "ul.launches{" in css
+    assert "iframe.tool-frame{" in css and "min-height:36rem" in css
+    assert "main:has(>iframe.tool-frame){max-width:72rem}" in css  # wide, as an LMS gives
+
+
+def test_course_page_launches_a_vietnamese_teacher_onto_the_vietnamese_class(client):
+    page = client.get("/demo").get_data(as_text=True)
+    form = page.split('name="login_hint" value="teacher-vi"')[1].split("</form>")[0]
+    assert 'name="lti_message_hint" value="resource"' in form
+    assert "Dạy bằng tiếng Việt" in form

@@ -219,3 +219,21 @@ def test_learner_cannot_use_teacher_pages(learner, session):
     page = page_of(learner, "/path")
     response = learner.post("/teach/assign", data={"csrf_token": token(page), "path_id": "1"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("key", "action"),
+    [
+        ("search-queries", "/path/steps/search-queries/done"),
+        ("check-search", "/path/steps/check-search/checkpoint"),
+    ],
+)
+def test_a_locked_step_offers_no_action_only_the_way_back(learner, key, action):
+    page = page_of(learner, f"/path/steps/{key}")
+    assert "Locked until you finish:" in page
+    assert action not in page and "Mark as done" not in page and "Check my answers" not in page
+    assert 'class="button" href="/path">Back to my path</a>' in page
+
+
+def test_an_open_step_offers_its_action(learner):
+    assert "Mark as done" in page_of(learner, "/path/steps/search-basics")

@@ -136,3 +136,14 @@ def test_random_histories_match_replaying_the_events(session, assignment):
         assert (row.status == STUCK) == stuck
         if replayed.last_activity is not None and not stuck:
             assert row.status == BEHIND  # nothing for seven days
+
+
+def test_attempts_at_a_checkpoint_the_path_no_longer_has_leave_no_stuck_status(session, assignment):
+    now = utcnow()
+    person = learner(session, assignment, "A")
+    events.record(session, person.id, events.COMPLETED, now=now, step_key="search-basics")
+    for n in range(2):  # stuck on a checkpoint of the path the activity used to have
+        attempt(session, person, "gone-checkpoint", [False] * 3, now + timedelta(minutes=n))
+    row = row_of(view_of(session, assignment, now + timedelta(hours=1)), "A")
+    assert row.status == ON_TRACK and row.failed_checkpoints == ()
+    assert CELL_FAILED not in row.cells
