@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from paths.learning.batches import Layout, time_major
 from paths.learning.mastery import (
     Response,
     SkillState,
@@ -94,7 +95,7 @@ class BKT:
             bool(correct),
         )
 
-    def predict(self, state: SkillState) -> float:
+    def predict(self, state: SkillState, at: datetime | None = None) -> float:
         p = self.skill_params(state.skill)
         return clamp01(state.mastery * (1.0 - p.slip) + (1.0 - state.mastery) * p.guess)
 
@@ -156,39 +157,24 @@ def fit_skills(
 
 
 class _Batch:
-    """Every learner's answer sequence on every skill, stored time-major: sequences sorted
-    longest first, so those still running at time t are a prefix of them, and block t of each
-    flat array (`offsets[t]:offsets[t + 1]`) holds their t-th answers."""
+    """Every learner's answers on every skill in the time-major layout (`batches.py`)."""
 
-    def __init__(self, skill: np.ndarray, offsets: np.ndarray, correct: np.ndarray, skills: int):
-        self.seq_skill = skill  # per sequence
-        self.offsets = offsets
-        self.correct = correct
-        self.skill = np.concatenate(
-            [skill[: offsets[t + 1] - offsets[t]] for t in range(len(offsets) - 1)]
-        )  # per answer
-        self.skills = skills
+    def __init__(self, layout: Layout, correct: np.ndarray) -> None:
+        self.seq_skill, self.offsets, self.skill = layout.seq_skill, layout.offsets, layout.skill
+        self.correct, self.skills = correct, layout.skills
+        skills = self.skills
         self.code = self.skill * 2 + correct  # index of (skill, answer) in emission tables
-        first = int(offsets[1])
-        self.sequences = np.bincount(skill, minlength=skills).astype(float)
+        first = int(self.offsets[1])
+        self.sequences = np.bincount(self.seq_skill, minlength=skills).astype(float)
         self.answers = np.bincount(self.skill, minlength=skills).astype(float)
         self.right = np.bincount(self.skill, correct, skills)
         self.transitions = self.answers - np.bincount(self.skill[:first], minlength=skills)
 
     @classmethod
     def build(cls, per_skill: list[list[list[bool]]]) -> _Batch:
-        seqs = [(i, seq) for i, group in enumerate(per_skill) for seq in group if seq]
-        seqs.sort(key=lambda item: -len(item[1]))
-        lengths = np.array([len(seq) for _, seq in seqs])
-        flat = np.fromiter(
-            (answer for _, seq in seqs for answer in seq), dtype=bool, count=int(lengths.sum())
-        )
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        running = np.searchsorted(-lengths, -np.arange(int(lengths[0])), side="left")
-        correct = np.concatenate([flat[starts[:k] + t] for t, k in enumerate(running)])
-        offsets = np.concatenate(([0], np.cumsum(running)))
-        skill = np.array([i for i, _ in seqs])
-        return cls(skill, offsets, correct, len(per_skill))
+        layout, answers = time_major(per_skill)
+        correct = np.fromiter(answers, dtype=bool, count=len(answers))[layout.order]
+        return cls(layout, correct)
 
     def expectations(self, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per skill, the expected counts [init known, first total, learn num, learn den,

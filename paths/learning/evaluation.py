@@ -55,7 +55,7 @@ def model_predictions(model: MasteryModel, responses: Iterable[Response]) -> lis
     for r in responses:
         key = (r.user, r.skill)
         state = states.get(key) or model.initial(r.skill)
-        predictions.append(model.predict(state))
+        predictions.append(model.predict(state, r.at))
         states[key] = model.update(state, r.correct, r.at)
     return predictions
 
