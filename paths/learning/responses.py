@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import sys
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -38,10 +38,8 @@ class ResponseLog:
 
 def parse_time(raw: str) -> datetime:
     raw = raw.strip()
-    try:
+    if "-" not in raw[1:]:  # Unix seconds (an ISO date has a dash after its year)
         return datetime.fromtimestamp(float(raw), tz=UTC)
-    except ValueError:
-        pass
     value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -57,9 +55,9 @@ def read_responses(
     (when given), are skipped and counted; an empty log, missing columns, a bad timestamp,
     answers out of time order per learner, a malformed CSV or more than `max_answers`
     answers are refused."""
-    reader = csv.DictReader(lines)
+    reader = csv.reader(lines)
     try:
-        columns = [c.strip() for c in reader.fieldnames or []]
+        columns = [c.strip() for c in next(reader, [])]
         log = _read_rows(reader, columns, name, skills, max_answers)
     except csv.Error as error:
         raise ResponseLogError(
@@ -71,38 +69,41 @@ def read_responses(
 
 
 def _read_rows(
-    reader: csv.DictReader[str],
+    reader: Iterator[list[str]],
     columns: list[str],
     name: str,
     skills: Collection[str] | None,
     max_answers: int,
 ) -> ResponseLog:
-    if not columns:
+    if not any(columns):
         raise ResponseLogError(f"{name} is empty: expected a header user_id,skill_id,correct.")
-    reader.fieldnames = columns
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise ResponseLogError(
             f"{name} lacks the column(s) {', '.join(missing)}; the header is {','.join(columns)}."
         )
-    timed = "timestamp" in columns
+    at_user, at_skill, at_correct = (columns.index(c) for c in REQUIRED_COLUMNS)
+    at_time = columns.index("timestamp") if "timestamp" in columns else None
     known = set(skills) if skills is not None else None
     log = ResponseLog([])
     unknown: Counter[str] = Counter()
     last_at: dict[str, datetime] = {}
     for line_no, row in enumerate(reader, start=2):
-        correct = (row.get("correct") or "").strip().lower()
+        if not row:
+            continue  # a blank line
+        row += [""] * (len(columns) - len(row))
+        correct = row[at_correct].strip().lower()
         if correct not in _TRUE and correct not in _FALSE:
             log.skipped["rows whose correct is not 0 or 1"] += 1
             continue
-        user, skill = (row.get("user_id") or "").strip(), (row.get("skill_id") or "").strip()
+        user, skill = row[at_user].strip(), row[at_skill].strip()
         if not user or not skill:
             log.skipped["rows without user_id or skill_id"] += 1
             continue
         if known is not None and skill not in known:
             unknown[skill] += 1
             continue
-        at = _row_time(row, line_no, name) if timed else None
+        at = _row_time(row[at_time], line_no, name) if at_time is not None else None
         if at is not None:
             if user in last_at and at < last_at[user]:
                 raise ResponseLogError(
@@ -129,8 +130,8 @@ def _names(counts: Counter[str]) -> str:
     return ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
 
 
-def _row_time(row: dict[str, str], line_no: int, name: str) -> datetime | None:
-    raw = (row.get("timestamp") or "").strip()
+def _row_time(raw: str, line_no: int, name: str) -> datetime | None:
+    raw = raw.strip()
     if not raw:
         return None
     try:
