@@ -5,6 +5,7 @@ import random
 
 import pytest
 
+from paths.learning.batches import time_major
 from paths.learning.bkt import BKT, BKTParams, fit_skills
 from paths.learning.mastery import Response, sequences_by_skill
 from paths.learning.simulation import SimSkill, simulate_log
@@ -150,3 +151,14 @@ def test_an_empty_log_fits_nothing():
     assert fit_skills({}, {}) == {}
     assert fit_skills({"k": []}, {"k": BKTParams()}) == {}
     assert BKT().fit([]).params == {}
+
+
+def test_the_time_major_layout_puts_each_steps_answers_together():
+    layout, items = time_major([[["a1", "a2"]], [["b1", "b2", "b3"], []], [["c1"]]])
+    assert layout.seq_skill.tolist() == [1, 0, 2]  # longest first
+    assert layout.lengths.tolist() == [3, 2, 1]
+    assert layout.steps == 3 and layout.block(1) == (3, 5)
+    assert [items[i] for i in layout.order] == ["b1", "a1", "c1", "b2", "a2", "b3"]
+    assert layout.skill.tolist() == [1, 0, 2, 1, 0, 1]
+    empty, nothing = time_major([[], [[]]])
+    assert empty.steps == 0 and empty.skills == 2 and nothing == []

@@ -159,3 +159,15 @@ def test_an_empty_log_keeps_the_parameters_and_out_of_range_ones_are_bounded(fam
     again = model_from_json(data)
     assert again.default.easiness == 6.0
     assert again.skill_params("k").easiness == -6.0
+
+
+def test_the_newton_fit_stops_at_its_iteration_budget():
+    skill = np.zeros(40, dtype=np.intp)
+    y = np.arange(40) % 4 != 0
+    one, _ = fit_logistic(
+        skill, np.ones((40, 1)), np.zeros((40, 0)), y, np.zeros((1, 1)), np.zeros(0), iterations=1
+    )
+    full, _ = fit_logistic(
+        skill, np.ones((40, 1)), np.zeros((40, 0)), y, np.zeros((1, 1)), np.zeros(0)
+    )
+    assert 0.0 < one[0, 0] < full[0, 0]
