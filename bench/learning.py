@@ -13,8 +13,11 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
+
+import numpy as np
 
 from paths.learning import (
     GraphStep,
@@ -26,6 +29,7 @@ from paths.learning import (
     steps_to_test_out,
 )
 from paths.learning.evaluation import (
+    cross_validate,
     gap_closed,
     model_predictions,
     score,
@@ -35,6 +39,7 @@ from paths.learning.families import DEFAULT_MODEL, MODEL_NAMES
 from paths.learning.mastery import MasteryModel, Response, SkillState
 from paths.learning.placement import QUESTIONS_PER_SKILL
 from paths.learning.recommend import unit_steps_to_test_out
+from paths.learning.responses import read_responses
 from paths.learning.simulation import (
     SimLearner,
     SimSkill,
@@ -75,7 +80,21 @@ def prediction(skills: list[SimSkill]) -> dict[str, object]:
         }
         for name, s in rows.items()
     }
-    return {"train_answers": len(train), "test_answers": len(test), "models": table}
+    return {
+        "train_answers": len(train),
+        "test_answers": len(test),
+        "models": table,
+        "cross_validation": held_out_learners(train_r),
+    }
+
+
+def held_out_learners(train: list[Response], folds: int = 5) -> dict[str, dict[str, float]]:
+    """Learner-level cross-validation of every family on the training log."""
+    out = {}
+    for name in MODEL_NAMES:
+        cv = cross_validate(partial(make_model, name), train, folds)
+        out[name] = {"auc": cv.pooled.auc, "auc_sd": cv.fold_auc_sd, "log_loss": cv.pooled.log_loss}
+    return out
 
 
 # -- path efficiency ----------------------------------------------------------------------
@@ -303,6 +322,63 @@ def efficiency(skills: list[SimSkill], seeds: tuple[int, ...] = SEEDS) -> dict[s
     return result
 
 
+# -- fit at scale -------------------------------------------------------------------------
+
+FIT_ANSWERS, FIT_SKILLS, FIT_TARGET_S = 1_000_000, 100, 20.0
+
+
+def big_log(answers: int = FIT_ANSWERS, skills: int = FIT_SKILLS, seed: int = 7) -> list[str]:
+    """A CSV log (lines) of `answers` answers over `skills` skills, generated from BKT with
+    per-skill parameters drawn at random: learners answer 2-18 questions in a row on each of
+    ten skills, three minutes apart."""
+    rng = np.random.default_rng(seed)
+    init, learn = rng.uniform(0.1, 0.5, skills), rng.uniform(0.05, 0.3, skills)
+    guess, slip = rng.uniform(0.1, 0.3, skills), rng.uniform(0.05, 0.15, skills)
+    lengths = rng.integers(2, 19, answers // 5)
+    lengths = lengths[: int(np.searchsorted(np.cumsum(lengths), answers)) + 1]
+    skill = rng.integers(0, skills, len(lengths))
+    known = rng.random(len(lengths)) < init[skill]
+    lines = ["user_id,skill_id,correct,timestamp"]
+    start = datetime(2026, 1, 5, tzinfo=UTC).timestamp()
+    columns = []
+    for t in range(int(lengths.max())):
+        running = lengths > t
+        right = np.where(
+            known, rng.random(len(known)) > slip[skill], rng.random(len(known)) < guess[skill]
+        )
+        columns.append(np.where(running, right.astype(int), -1))
+        known |= rng.random(len(known)) < learn[skill]
+    table = np.stack(columns, axis=1)
+    for seq, row in enumerate(table):
+        user, key = f"u{seq // 10}", f"k{skill[seq]}"
+        base = start + 86400 * (seq // 10) + 3600 * (seq % 10)
+        for t, answer in enumerate(row[: lengths[seq]]):
+            at = datetime.fromtimestamp(base + 180 * t, tz=UTC).isoformat()
+            lines.append(f"{user},{key},{answer},{at}")
+            if len(lines) > answers:
+                return lines
+    return lines
+
+
+def fit_speed() -> dict[str, float]:
+    """Seconds to read and fit a log of a million answers over 100 skills (what `flask skills
+    fit --from-csv` does), wall clock and process CPU, for each family."""
+    lines = big_log()
+    started, cpu = time.perf_counter(), time.process_time()
+    log = read_responses(lines, name="the generated log")
+    out = {
+        "answers": float(len(log.responses)),
+        "read_s": time.perf_counter() - started,
+        "read_cpu_s": time.process_time() - cpu,
+    }
+    for name in MODEL_NAMES:
+        started, cpu = time.perf_counter(), time.process_time()
+        make_model(name).fit(log.responses)
+        out[f"fit_{name}_s"] = time.perf_counter() - started
+        out[f"fit_{name}_cpu_s"] = time.process_time() - cpu
+    return out
+
+
 # -- speed --------------------------------------------------------------------------------
 
 
@@ -366,6 +442,7 @@ def measure() -> dict[str, object]:
         "prediction": prediction(skills),
         "efficiency": efficiency(skills),
         "speed": speed(),
+        "fit_speed": fit_speed(),
         "python": sys.version.split()[0],
     }
     results["seconds"] = round(time.perf_counter() - started, 1)
@@ -401,6 +478,7 @@ def print_tables(results: dict[str, object]) -> None:
             f"{name:<12}{row['auc']:>8.4f}{row['rmse']:>8.4f}{row['log_loss']:>10.4f}"
             f"{row['auc_gap_closed']:>16.1%}{row['reachable_gap_closed']:>18.1%}{marker}"
         )
+    print_held_out(pred["cross_validation"])
     print(
         f"\nPath efficiency to every required checkpoint ({LEARNERS} learners per group and "
         f"seed, mean ± 95 % CI over {len(SEEDS)} seeds)"
@@ -425,7 +503,30 @@ def print_tables(results: dict[str, object]) -> None:
     print("\nSpeed (median of many runs)")
     for name, value in results["speed"].items():  # type: ignore[union-attr]
         print(f"{name:<40}{value:>10.1f} µs")
+    print_fit_speed(results["fit_speed"])  # type: ignore[arg-type]
     print(f"\nWritten to {RESULTS}")
+
+
+def print_held_out(rows: dict[str, dict[str, float]]) -> None:
+    print("\nLearner-level 5-fold cross-validation on the training log (held-out learners)")
+    print(f"{'model':<12}{'AUC':>8}{'± sd':>8}{'log loss':>10}")
+    for name, row in rows.items():
+        marker = " (default)" if name == DEFAULT_MODEL else ""
+        print(f"{name:<12}{row['auc']:>8.4f}{row['auc_sd']:>8.4f}{row['log_loss']:>10.4f}{marker}")
+
+
+def print_fit_speed(row: dict[str, float]) -> None:
+    print(
+        f"\nFit of {row['answers']:,.0f} answers over {FIT_SKILLS} skills (generated log, "
+        f"seed 7; target: read and fit under {FIT_TARGET_S:.0f} s)"
+    )
+    print(f"{'step':<22}{'wall s':>8}{'CPU s':>8}")
+    print(f"{'read the CSV':<22}{row['read_s']:>8.1f}{row['read_cpu_s']:>8.1f}")
+    for name in MODEL_NAMES:
+        print(f"{'fit ' + name:<22}{row[f'fit_{name}_s']:>8.1f}{row[f'fit_{name}_cpu_s']:>8.1f}")
+    total = row["read_s"] + row[f"fit_{DEFAULT_MODEL}_s"]
+    met = "met" if total < FIT_TARGET_S else "MISSED"
+    print(f"read + fit {DEFAULT_MODEL}: {total:.1f} s wall (target {FIT_TARGET_S:.0f} s: {met})")
 
 
 if __name__ == "__main__":

@@ -148,6 +148,17 @@ def targets_table(document: dict[str, Any]) -> list[str]:
     return lines
 
 
+def fit_speed_row(fit: dict[str, float], default: str) -> tuple[str, str, str]:
+    """Reading and fitting a million-answer log, as `flask skills fit --from-csv` does."""
+    wall = fit["read_s"] + fit[f"fit_{default}_s"]
+    cpu = fit["read_cpu_s"] + fit[f"fit_{default}_cpu_s"]
+    return (
+        f"read and fit {fit['answers']:,.0f} answers over 100 skills ({default})",
+        f"{wall:.1f} s ({cpu:.1f} s CPU)",
+        _verdict("under 20 s", wall < 20.0),
+    )
+
+
 def engine_rows(document: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(figure, value, target and verdict) for the personalization engine and grade sync,
     measured in the same run without a server (`bench/learning.py`, `bench/grades.py`)."""
@@ -193,6 +204,8 @@ def engine_rows(document: dict[str, Any]) -> list[tuple[str, str, str]]:
                     _verdict(*target),
                 )
             )
+    if learning and "fit_speed" in learning:
+        rows.append(fit_speed_row(learning["fit_speed"], learning.get("default_model", "bkt")))
     for round_ in document.get("grades") or []:
         rows.append(
             (

@@ -17,7 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PASSWORD_HASH_METHODS = ("scrypt:", "pbkdf2:")
 MIN_PRODUCTION_PASSWORD = 12
 # The learner-model families (paths/learning/families.py); bkt predicts best on the benchmark.
-MASTERY_MODELS = ("bkt", "elo")
+MASTERY_MODELS = ("bkt", "elo", "pfa", "best-lr")
 # A session is for a lesson or a school day, never Flask's default of 31 days.
 MAX_SESSION_HOURS = 24
 # What a dynamic registration does: wait for the admin's approval in the console, or

@@ -4,7 +4,7 @@ the belief by one approximate Bayesian step (a Laplace/Glicko-style update, so i
 shrinks as evidence accumulates, like Elo with an uncertainty function, Pelánek 2016); each
 practice answer adds a learning gain, and the belief widens with time since the last answer.
 Per-skill prior mean, prior spread and learning gain are fitted by maximum likelihood of the
-model's own next-answer predictions."""
+model's own next-answer predictions, vectorised over learners and skills."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+
+from paths.learning.batches import Layout, time_major
 from paths.learning.mastery import (
     Response,
     SkillState,
@@ -135,7 +138,7 @@ class Elo:
         _p, mean, var = _step(mean, var, correct, gain)
         return self._state(state, mean, var, answered=True, correct=correct, at=at)
 
-    def predict(self, state: SkillState) -> float:
+    def predict(self, state: SkillState, at: datetime | None = None) -> float:
         mean, var = state.internals
         return clamp01(_sigmoid(mean / math.sqrt(1.0 + _PROBIT * var)))
 
@@ -145,11 +148,9 @@ class Elo:
         return self._state(state, min(_MEAN_LIMIT, mean + gain), var, answered=False)
 
     def fit(self, responses: Iterable[Response], *, sweeps: int = 2) -> Elo:
-        fitted = {
-            skill: fit_skill(sequences, self.skill_params(skill), sweeps)
-            for skill, sequences in timed_sequences_by_skill(responses).items()
-        }
-        return Elo({**self.params, **fitted}, self.default)
+        sequences = timed_sequences_by_skill(responses)
+        starts = {skill: self.skill_params(skill) for skill in sequences}
+        return Elo({**self.params, **fit_skills(sequences, starts, sweeps)}, self.default)
 
     def params_json(self) -> dict[str, Any]:
         return {
@@ -167,58 +168,107 @@ class Elo:
         return cls(skills, default)
 
 
-def log_likelihood(sequences: list[list[tuple[bool, datetime | None]]], p: EloParams) -> float:
-    """Sum of log P(answer) of the model's sequential predictions."""
-    total = 0.0
-    var0 = p.sd * p.sd
-    for seq in sequences:
-        mean, var, last = p.mean, var0, None
-        for correct, at in seq:
+class _Answers:
+    """Every learner's timed answers on every skill in the time-major layout (`batches.py`),
+    with the days since the same sequence's previous timed answer (0 when unknown)."""
+
+    def __init__(self, per_skill: list[list[list[tuple[bool, datetime | None]]]]) -> None:
+        layout, items = time_major(per_skill)
+        self.layout = layout
+        correct = np.fromiter((c for c, _ in items), dtype=bool, count=len(items))
+        self.correct = correct[layout.order]
+        self.days = _days_since_last(layout, items)
+
+    def log_likelihood(
+        self, mean: np.ndarray, sd: np.ndarray, gain: np.ndarray, drift: np.ndarray
+    ) -> np.ndarray:
+        """Per skill, the sum of log P(answer) of the model's sequential predictions, for
+        per-skill parameter arrays."""
+        layout = self.layout
+        seq = layout.seq_skill
+        means, variances = mean[seq], (sd * sd)[seq]
+        gains, drifts = gain[seq], drift[seq]
+        right = np.empty(len(self.correct))
+        for t in range(layout.steps):
+            s, e = layout.block(t)
+            k = e - s
+            var = np.minimum(_VAR_LIMITS[1], variances[:k] + drifts[:k] * self.days[s:e])
+            p = 1.0 / (1.0 + np.exp(-means[:k] / np.sqrt(1.0 + _PROBIT * var)))
+            new_var = 1.0 / (1.0 / var + p * (1.0 - p))
+            y = self.correct[s:e]
+            means[:k] = np.clip(
+                means[:k] + new_var * (y - p) + gains[:k], -_MEAN_LIMIT, _MEAN_LIMIT
+            )
+            variances[:k] = np.clip(new_var, *_VAR_LIMITS)
+            right[s:e] = np.where(y, p, 1.0 - p)
+        logs = np.log(np.clip(right, 1e-9, 1.0 - 1e-9))
+        return np.bincount(layout.skill, logs, layout.skills)
+
+
+def _days_since_last(layout: Layout, items: list[tuple[bool, datetime | None]]) -> np.ndarray:
+    """Per answer (time-major), days since the previous timed answer of its sequence."""
+    days = np.zeros(len(items))
+    position = 0
+    for length in layout.lengths:
+        last: datetime | None = None
+        for j in range(position, position + int(length)):
+            at = items[j][1]
             if at is not None and last is not None:
-                var = min(_VAR_LIMITS[1], var + p.drift * (at - last).total_seconds() / 86400.0)
-            prob, mean, var = _step(mean, var, correct, p.gain)
-            prob = min(1.0 - 1e-9, max(1e-9, prob))
-            total += math.log(prob if correct else 1.0 - prob)
+                days[j] = (at - last).total_seconds() / 86400.0
             last = at or last
-    return total
+        position += int(length)
+    return days[layout.order]
 
 
-def fit_skill(
-    sequences: list[list[tuple[bool, datetime | None]]], start: EloParams, sweeps: int = 2
-) -> EloParams:
-    """Coordinate ascent of the log-likelihood with a golden-section search per parameter
-    (the drift keeps its given value: logs often lack timestamps)."""
-    current = start.bounded()
+def fit_skills(
+    sequences: Mapping[str, list[list[tuple[bool, datetime | None]]]],
+    starts: Mapping[str, EloParams],
+    sweeps: int = 2,
+) -> dict[str, EloParams]:
+    """Coordinate ascent of each skill's log-likelihood with a golden-section search per
+    parameter (the drift keeps its given value: logs often lack timestamps), every skill's
+    search run at once over one vectorised pass of the answers per step."""
+    names = sorted(skill for skill, seqs in sequences.items() if any(seqs))
+    if not names:
+        return {}
+    answers = _Answers([sequences[name] for name in names])
+    current = {
+        field: np.array([getattr(starts[name].bounded(), field) for name in names])
+        for field in ("mean", "sd", "gain", "drift")
+    }
     for _ in range(sweeps):
-        for name in ("mean", "sd", "gain"):
-            low, high = BOUNDS[name]
+        for field in ("mean", "sd", "gain"):
 
-            def objective(value: float, name: str = name, base: EloParams = current) -> float:
-                values = asdict(base)
-                values[name] = value
-                return log_likelihood(sequences, EloParams(**values))
+            def objective(values: np.ndarray, field: str = field) -> np.ndarray:
+                trial = {**current, field: values}
+                return answers.log_likelihood(
+                    trial["mean"], trial["sd"], trial["gain"], trial["drift"]
+                )
 
-            best = _golden_max(objective, low, high)
-            values = asdict(current)
-            values[name] = best
-            current = EloParams(**values).bounded()
-    return current
+            low, high = BOUNDS[field]
+            best = _golden_max(objective, np.full(len(names), low), np.full(len(names), high))
+            current[field] = np.clip(best, low, high)
+    return {
+        name: EloParams(*(float(current[f][i]) for f in ("mean", "sd", "gain", "drift"))).bounded()
+        for i, name in enumerate(names)
+    }
 
 
 def _golden_max(
-    f: Callable[[float], float], low: float, high: float, iterations: int = 14
-) -> float:
+    f: Callable[[np.ndarray], np.ndarray], low: np.ndarray, high: np.ndarray, iterations: int = 14
+) -> np.ndarray:
+    """Golden-section search for the maximum of each component of `f` on [low, high]."""
     ratio = (math.sqrt(5.0) - 1.0) / 2.0
-    a, b = low, high
+    a, b = low.copy(), high.copy()
     c, d = b - ratio * (b - a), a + ratio * (b - a)
     fc, fd = f(c), f(d)
     for _ in range(iterations):
-        if fc >= fd:
-            b, d, fd = d, c, fc
-            c = b - ratio * (b - a)
-            fc = f(c)
-        else:
-            a, c, fc = c, d, fd
-            d = a + ratio * (b - a)
-            fd = f(d)
+        left = fc >= fd
+        # left: b, d, fd = d, c, fc and a new c; else: a, c, fc = c, d, fd and a new d
+        a, b = np.where(left, a, c), np.where(left, d, b)
+        c_new = np.where(left, b - ratio * (b - a), d)
+        d_new = np.where(left, c, a + ratio * (b - a))
+        f_new = f(np.where(left, c_new, d_new))
+        fc, fd = np.where(left, f_new, fd), np.where(left, fc, f_new)
+        c, d = c_new, d_new
     return (a + b) / 2.0

@@ -1,11 +1,18 @@
-"""Offline evaluation of next-answer predictions: AUC, RMSE and log loss."""
+"""Offline evaluation of next-answer predictions: AUC, RMSE and log loss, on a given split or
+by learner-level cross-validation."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+import random
+import statistics
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from paths.errors import DomainError
 from paths.learning.mastery import MasteryModel, Response, SkillState
 
 
@@ -19,20 +26,19 @@ class Scores:
 
 def auc(labels: Sequence[bool], predictions: Sequence[float]) -> float:
     """Area under the ROC curve (Mann-Whitney, ties count half); NaN with one class only."""
-    pairs = sorted(zip(predictions, labels, strict=True))
-    positives = sum(1 for label in labels if label)
-    negatives = len(labels) - positives
+    y = np.asarray(labels, dtype=bool)
+    positives = int(y.sum())
+    negatives = len(y) - positives
     if positives == 0 or negatives == 0:
         return math.nan
-    rank_sum = 0.0
-    i = 0
-    while i < len(pairs):
-        j = i
-        while j < len(pairs) and pairs[j][0] == pairs[i][0]:
-            j += 1
-        mean_rank = (i + 1 + j) / 2.0
-        rank_sum += mean_rank * sum(1 for k in range(i, j) if pairs[k][1])
-        i = j
+    p = np.asarray(predictions, dtype=float)
+    order = np.argsort(p, kind="mergesort")
+    sorted_p = p[order]
+    # mean rank of each run of tied predictions (ranks from 1)
+    starts = np.flatnonzero(np.concatenate(([True], sorted_p[1:] != sorted_p[:-1])))
+    ends = np.concatenate((starts[1:], [len(p)]))
+    mean_rank = np.repeat((starts + 1 + ends) / 2.0, ends - starts)
+    rank_sum = float(mean_rank[y[order]].sum())
     return (rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives)
 
 
@@ -55,7 +61,7 @@ def model_predictions(model: MasteryModel, responses: Iterable[Response]) -> lis
     for r in responses:
         key = (r.user, r.skill)
         state = states.get(key) or model.initial(r.skill)
-        predictions.append(model.predict(state))
+        predictions.append(model.predict(state, r.at))
         states[key] = model.update(state, r.correct, r.at)
     return predictions
 
@@ -75,3 +81,63 @@ def gap_closed(model_auc: float, baseline_auc: float, oracle_auc: float) -> floa
     """Share of the AUC gap between the baseline and the oracle that a model closes."""
     gap = oracle_auc - baseline_auc
     return (model_auc - baseline_auc) / gap if gap > 0 else math.nan
+
+
+@dataclass(frozen=True, slots=True)
+class CrossValidation:
+    """Learner-level k-fold cross-validation: scores of the pooled held-out predictions, the
+    mean and spread of the per-fold AUCs, and the mean fit time."""
+
+    pooled: Scores
+    fold_auc_mean: float
+    fold_auc_sd: float
+    fit_seconds: float
+
+
+def learner_folds(responses: Sequence[Response], folds: int, seed: int = 0) -> list[set[str]]:
+    """The learners split into `folds` groups at random (fixed seed): every answer of a
+    learner is in the same fold, so a model is scored on learners it has not seen."""
+    if folds < 2:
+        raise DomainError("Cross-validation needs at least 2 folds.")
+    users = sorted({r.user for r in responses})
+    if len(users) < folds:
+        raise DomainError(
+            f"Cross-validation with {folds} folds needs at least {folds} learners; "
+            f"the log has {len(users)}."
+        )
+    random.Random(seed).shuffle(users)
+    return [set(users[i::folds]) for i in range(folds)]
+
+
+def timed_fit(model: MasteryModel, responses: Sequence[Response]) -> tuple[MasteryModel, float]:
+    """The fitted model and the seconds the fit took."""
+    started = time.perf_counter()
+    fitted = model.fit(responses)
+    return fitted, time.perf_counter() - started
+
+
+def cross_validate(
+    make: Callable[[], MasteryModel], responses: Sequence[Response], folds: int = 5, seed: int = 0
+) -> CrossValidation:
+    """Fit a fresh model (`make()`) on all folds but one, predict the held-out learners'
+    answers, for each fold in turn."""
+    labels: list[bool] = []
+    predictions: list[float] = []
+    aucs, seconds = [], []
+    for held_out in learner_folds(responses, folds, seed):
+        train = [r for r in responses if r.user not in held_out]
+        test = [r for r in responses if r.user in held_out]
+        fitted, took = timed_fit(make(), train)
+        fold_labels = [r.correct for r in test]
+        fold_predictions = model_predictions(fitted, test)
+        labels += fold_labels
+        predictions += fold_predictions
+        aucs.append(auc(fold_labels, fold_predictions))
+        seconds.append(took)
+    finite = [a for a in aucs if a == a]
+    return CrossValidation(
+        score(labels, predictions),
+        statistics.fmean(finite) if finite else math.nan,
+        statistics.stdev(finite) if len(finite) > 1 else math.nan,
+        statistics.fmean(seconds),
+    )

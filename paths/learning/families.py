@@ -6,22 +6,28 @@ from collections.abc import Mapping
 from typing import Any
 
 from paths.errors import DomainError
+from paths.learning.best_lr import BestLR
 from paths.learning.bkt import BKT
 from paths.learning.elo import Elo
 from paths.learning.mastery import MasteryModel
+from paths.learning.pfa import PFA
 
-# BKT predicts held-out answers better on the benchmark (see README, "Personalization").
+# BKT predicts held-out learners' answers best on the benchmark (see README, "Personalization").
 DEFAULT_MODEL = "bkt"
-MODEL_NAMES = ("bkt", "elo")
+_FAMILIES: dict[str, type[BKT] | type[Elo] | type[PFA] | type[BestLR]] = {
+    "bkt": BKT,
+    "elo": Elo,
+    "pfa": PFA,
+    "best-lr": BestLR,
+}
+MODEL_NAMES = tuple(_FAMILIES)
 
 
 def make_model(name: str | None = None) -> MasteryModel:
     """A model of the family `name` (default: DEFAULT_MODEL) with default parameters."""
     name = (name or DEFAULT_MODEL).strip().lower()
-    if name == "bkt":
-        return BKT()
-    if name == "elo":
-        return Elo()
+    if name in _FAMILIES:
+        return _FAMILIES[name]()
     raise DomainError(f"Unknown mastery model {name!r}: choose one of {', '.join(MODEL_NAMES)}.")
 
 
@@ -29,10 +35,8 @@ def model_from_json(data: Mapping[str, Any]) -> MasteryModel:
     """A model from the JSON written by `params_json()` (e.g. by `flask skills fit`)."""
     name = data.get("model")
     try:
-        if name == "bkt":
-            return BKT.from_json(data)
-        if name == "elo":
-            return Elo.from_json(data)
+        if isinstance(name, str) and name in _FAMILIES:
+            return _FAMILIES[name].from_json(data)
     except TypeError as error:
         raise DomainError(
             f"The {name} parameters are not in the expected form: {error}."

@@ -56,8 +56,9 @@ class MasteryModel(Protocol):
         belief without counting the question as a learning opportunity."""
         ...
 
-    def predict(self, state: SkillState) -> float:
-        """Probability that the next answer on this skill is correct."""
+    def predict(self, state: SkillState, at: datetime | None = None) -> float:
+        """Probability that the next answer on this skill is correct (given `at`, when it is
+        answered: models with a time feature use it)."""
         ...
 
     def study(self, state: SkillState) -> SkillState:

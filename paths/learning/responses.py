@@ -1,11 +1,16 @@
 """Reading response logs in the knowledge-tracing CSV form: `user_id,skill_id,correct` in time
-order per learner, optionally `timestamp` (ISO 8601 or Unix seconds)."""
+order per learner, optionally `timestamp` (ISO 8601 or Unix seconds).
+
+The log is read row by row: what is held is the answers themselves (learner and skill names
+shared between rows) and each learner's last time, and a log with more answers than the
+limit is refused as soon as the limit is passed, before it fills the memory."""
 
 from __future__ import annotations
 
 import csv
+import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -13,6 +18,7 @@ from paths.errors import DomainError
 from paths.learning.mastery import Response
 
 REQUIRED_COLUMNS = ("user_id", "skill_id", "correct")
+MAX_ANSWERS = 5_000_000  # about 1 GB held while fitting; more: sample the learners
 _TRUE = {"1", "true", "1.0"}
 _FALSE = {"0", "false", "0.0"}
 
@@ -32,40 +38,72 @@ class ResponseLog:
 
 def parse_time(raw: str) -> datetime:
     raw = raw.strip()
-    try:
+    if "-" not in raw[1:]:  # Unix seconds (an ISO date has a dash after its year)
         return datetime.fromtimestamp(float(raw), tz=UTC)
-    except ValueError:
-        pass
     value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def read_responses(lines: Iterable[str], *, name: str = "the log") -> ResponseLog:
-    """Parse a CSV log. Rows whose `correct` is not 0/1 are skipped and counted; an empty
-    log, missing columns, a bad timestamp or answers out of time order are refused."""
-    reader = csv.DictReader(lines)
-    columns = [c.strip() for c in reader.fieldnames or []]
-    if not columns:
+def read_responses(
+    lines: Iterable[str],
+    *,
+    name: str = "the log",
+    skills: Collection[str] | None = None,
+    max_answers: int = MAX_ANSWERS,
+) -> ResponseLog:
+    """Parse a CSV log. Rows whose `correct` is not 0/1, and rows on a skill outside `skills`
+    (when given), are skipped and counted; an empty log, missing columns, a bad timestamp,
+    answers out of time order per learner, a malformed CSV or more than `max_answers`
+    answers are refused."""
+    reader = csv.reader(lines)
+    try:
+        columns = [c.strip() for c in next(reader, [])]
+        log = _read_rows(reader, columns, name, skills, max_answers)
+    except csv.Error as error:
+        raise ResponseLogError(
+            f"{name} is not a readable CSV file near line {reader.line_num}: {error}."
+        ) from error
+    if not log.responses:
+        raise ResponseLogError(f"{name} has no usable answers.")
+    return log
+
+
+def _read_rows(
+    reader: Iterator[list[str]],
+    columns: list[str],
+    name: str,
+    skills: Collection[str] | None,
+    max_answers: int,
+) -> ResponseLog:
+    if not any(columns):
         raise ResponseLogError(f"{name} is empty: expected a header user_id,skill_id,correct.")
-    reader.fieldnames = columns
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise ResponseLogError(
             f"{name} lacks the column(s) {', '.join(missing)}; the header is {','.join(columns)}."
         )
-    timed = "timestamp" in columns
+    at_user, at_skill, at_correct = (columns.index(c) for c in REQUIRED_COLUMNS)
+    at_time = columns.index("timestamp") if "timestamp" in columns else None
+    known = set(skills) if skills is not None else None
     log = ResponseLog([])
+    unknown: Counter[str] = Counter()
     last_at: dict[str, datetime] = {}
     for line_no, row in enumerate(reader, start=2):
-        correct = (row.get("correct") or "").strip().lower()
+        if not row:
+            continue  # a blank line
+        row += [""] * (len(columns) - len(row))
+        correct = row[at_correct].strip().lower()
         if correct not in _TRUE and correct not in _FALSE:
             log.skipped["rows whose correct is not 0 or 1"] += 1
             continue
-        user, skill = (row.get("user_id") or "").strip(), (row.get("skill_id") or "").strip()
+        user, skill = row[at_user].strip(), row[at_skill].strip()
         if not user or not skill:
             log.skipped["rows without user_id or skill_id"] += 1
             continue
-        at = _row_time(row, line_no, name) if timed else None
+        if known is not None and skill not in known:
+            unknown[skill] += 1
+            continue
+        at = _row_time(row[at_time], line_no, name) if at_time is not None else None
         if at is not None:
             if user in last_at and at < last_at[user]:
                 raise ResponseLogError(
@@ -73,14 +111,27 @@ def read_responses(lines: Iterable[str], *, name: str = "the log") -> ResponseLo
                     f"than that learner's previous answer. Sort it by user_id, timestamp."
                 )
             last_at[user] = at
-        log.responses.append(Response(user, skill, correct in _TRUE, at))
-    if not log.responses:
-        raise ResponseLogError(f"{name} has no usable answers.")
+        if len(log.responses) >= max_answers:
+            raise ResponseLogError(
+                f"{name} has more than {max_answers:,} answers, more than one fit holds in "
+                f"memory: fit on a sample of its learners (all of each learner's rows), or "
+                f"raise the limit."
+            )
+        log.responses.append(Response(sys.intern(user), sys.intern(skill), correct in _TRUE, at))
+    if unknown:
+        log.skipped[f"answers on skills not in the skill list ({_names(unknown)})"] += sum(
+            unknown.values()
+        )
     return log
 
 
-def _row_time(row: dict[str, str], line_no: int, name: str) -> datetime | None:
-    raw = (row.get("timestamp") or "").strip()
+def _names(counts: Counter[str]) -> str:
+    names = sorted(counts)
+    return ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+
+
+def _row_time(raw: str, line_no: int, name: str) -> datetime | None:
+    raw = raw.strip()
     if not raw:
         return None
     try:
@@ -108,8 +159,7 @@ def drop_unknown_skills(log: ResponseLog, known: Sequence[str] | set[str]) -> Re
     if not unknown:
         return log
     skipped = log.skipped.copy()
-    skipped[
-        f"answers on skills not in the training log ({', '.join(sorted(unknown)[:5])}"
-        f"{', ...' if len(unknown) > 5 else ''})"
-    ] += len(log.responses) - len(kept)
+    skipped[f"answers on skills not in the training log ({_names(Counter(unknown))})"] += len(
+        log.responses
+    ) - len(kept)
     return ResponseLog(kept, skipped)

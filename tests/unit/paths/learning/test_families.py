@@ -18,13 +18,13 @@ def test_a_family_is_named_without_regard_to_case_or_spaces(name, family):
 
 
 def test_an_unknown_family_is_refused_with_the_names_to_choose_from():
-    with pytest.raises(DomainError, match=r"'irt'.*bkt, elo"):
+    with pytest.raises(DomainError, match=r"'irt'.*bkt, elo, pfa, best-lr"):
         make_model("irt")
 
 
 def test_parameters_of_an_unknown_family_are_refused():
-    with pytest.raises(DomainError, match=r"Unknown mastery model 'pfa'"):
-        model_from_json({"model": "pfa", "default": {}})
+    with pytest.raises(DomainError, match=r"Unknown mastery model 'irt'"):
+        model_from_json({"model": "irt", "default": {}})
     with pytest.raises(DomainError, match=r"Unknown mastery model None"):
         model_from_json({"default": {}})
 
@@ -35,6 +35,8 @@ def test_parameters_of_an_unknown_family_are_refused():
         {"model": "bkt", "default": {"init": 0.2, "speed": 3}},
         {"model": "elo", "default": [0.1, 0.2]},
         {"model": "bkt", "skills": {"fractions": {"learning": 0.3}}},
+        {"model": "pfa", "default": {"beta": 1.0}},
+        {"model": "best-lr", "skills": {"fractions": {"wins": 0.1, "streak": 2}}},
     ],
 )
 def test_parameters_in_the_wrong_form_are_refused_by_name(data):
