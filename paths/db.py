@@ -93,6 +93,15 @@ def insert_or_get(
 def _insert_unless_present(
     session: Session, model: type[Base], values: dict[str, Any], unique_columns: list[str]
 ) -> Any:
+    return (
+        insert_for(session, model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=unique_columns)
+    )
+
+
+def insert_for(session: Session, table: Any) -> Any:
+    """The database's own INSERT (PostgreSQL's or SQLite's), which can say ON CONFLICT."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(model).values(**values).on_conflict_do_nothing(index_elements=unique_columns)
+    return insert(table)

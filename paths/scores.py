@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import Float, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from paths import learner_state
 from paths.catalog import Step
 from paths.db import Base, UtcDateTime, insert_if_absent
 from paths.enrollment import MASTERY, Enrollment
-from paths.progress import LearnerProgress, derive, events_of
+from paths.progress import LearnerProgress, derive, facts_of
 from paths.published import published_steps
 from paths.study.up_next import is_required
 
@@ -93,14 +94,26 @@ def recompute_score(session: Session, enrollment: Enrollment, now: datetime) -> 
     """Bring the enrollment's score up to date with its progress (call after recording
     progress, in the same transaction). The version goes up only if the score changed."""
     row = _locked_score(session, enrollment.id, now)
-    events = events_of(session, [enrollment.id])  # read after the lock: sees every commit
-    state = derive(events)
+    state, events = _progress_after_lock(session, enrollment.id)
     steps = published_steps(session, enrollment.assignment.version)
-    values = compute_score(steps, state, enrollment.assignment.grading, started=bool(events))
+    values = compute_score(steps, state, enrollment.assignment.grading, started=events > 0)
     if row.version == 0 or _differs(row, values):
         _bump(row, values, now)
         session.flush()
     return row
+
+
+def _progress_after_lock(session: Session, enrollment_id: int) -> tuple[LearnerProgress, int]:
+    """The progress and number of events, read after the score's lock so that every commit
+    is seen: the learner state this request holds when it accounts for every event (one
+    count), else the events themselves (another request recorded some meanwhile; the held
+    state is then let go, and derived again when next read)."""
+    count = learner_state.event_count(session, enrollment_id)
+    held = learner_state.held(session, enrollment_id)
+    if held is not None and held.events == count:
+        return held.progress, count
+    learner_state.let_go(session, enrollment_id)
+    return derive(facts_of(session, enrollment_id)), count
 
 
 def _locked_score(session: Session, enrollment_id: int, now: datetime) -> Score:

@@ -1,7 +1,7 @@
 """Where a learner stands on their path: its steps, their progress, and what locks a step.
 
 Every use case of `paths.study` starts here: it reads the learner's path version (once per
-process) and derives their progress from the events.
+process) and their progress, from the learner state the unit of work holds (paths/study/state.py).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from paths.catalog import Step
 from paths.enrollment import Enrollment
 from paths.errors import Forbidden, NotFound
 from paths.graph import missing_prerequisites
-from paths.progress import LearnerProgress, derive, events_of
+from paths.progress import LearnerProgress, with_minutes
 from paths.published import published_steps
+from paths.study.state import state_of
 
 
 def steps_of(enrollment: Enrollment) -> list[Step]:
@@ -25,8 +26,9 @@ def steps_of(enrollment: Enrollment) -> list[Step]:
 
 
 def progress_of(session: Session, enrollment: Enrollment) -> LearnerProgress:
+    """The learner's progress, the one object the unit of work updates as it records."""
     steps = steps_of(enrollment)
-    return derive(events_of(session, [enrollment.id]), {s.key: s.minutes for s in steps})
+    return with_minutes(state_of(session, enrollment).progress, {s.key: s.minutes for s in steps})
 
 
 def find_step(enrollment: Enrollment, key: str) -> Step:

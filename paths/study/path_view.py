@@ -12,10 +12,10 @@ from paths.enrollment import Enrollment
 from paths.graph import missing_prerequisites, topological_order
 from paths.learning.families import make_model
 from paths.learning.mastery import MasteryModel
-from paths.progress import LearnerProgress
+from paths.progress import LearnerProgress, with_minutes
 from paths.skill_names import skill_names
-from paths.study import review_cards, skills
-from paths.study.learner_path import progress_of, steps_of
+from paths.study.learner_path import steps_of
+from paths.study.state import due_checkpoints, state_with_model
 from paths.study.up_next import UpNext, is_required, next_step
 from paths.version_cache import version_key
 
@@ -61,15 +61,16 @@ def path_view(
     """`model` is the configured learner model (default: the default family)."""
     model = model or make_model()
     steps = steps_of(enrollment)
-    state = progress_of(session, enrollment)
+    learner = state_with_model(session, enrollment, model)
+    state = with_minutes(learner.progress, {s.key: s.minutes for s in steps})
     by_key = {s.key: s for s in steps}
-    due = review_cards.due_checkpoints(session, enrollment.id, now)
+    due = due_checkpoints(learner, now)
     up_next = next_step(
         version_key(enrollment.assignment.version),
         steps,
         state,
         model=model,
-        mastery=skills.states_of(session, enrollment, model),
+        mastery=learner.mastery,
         now=now,
         due_reviews=due,
         minutes_per_week=enrollment.goal_minutes_per_week,
