@@ -29,6 +29,7 @@ STEP_COMPLETION_STATEMENTS = STEP_RECOMPLETION_STATEMENTS + 5
 # the learner state; the reviews due for the step the result page offers next come from it
 CHECKPOINT_STATEMENTS = 10
 
+
 def long_path(checkpoints: int) -> PathDraft:
     steps = []
     for n in range(checkpoints * 10):
