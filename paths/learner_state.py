@@ -36,10 +36,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from paths.db import Base, UtcDateTime, insert_for, utcnow
+from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert, utcnow
 from paths.learning.mastery import SkillState
 from paths.learning.review import ReviewCard
-from paths.progress import HELD_STATES, Attempt, EventFacts, LearnerProgress, ProgressEvent, apply
+from paths.progress import EVENTS, HELD_STATES, Attempt, EventFacts, LearnerProgress, apply
 
 FORMAT = 1  # the JSON layout below; a row of another format is rebuilt
 
@@ -141,7 +141,6 @@ def _end_of_unit(session: Session) -> None:
 # -- stored --------------------------------------------------------------------------------
 
 TABLE = cast(Table, LearnerStateRow.__table__)
-EVENTS = ProgressEvent.__table__
 _COUNT = (
     select(func.count())
     .select_from(EVENTS)
@@ -194,15 +193,20 @@ def write(session: Session, state: LearnerState) -> None:
         "checksum": checksum(state.version_id, state.model, state.events, text),
         "updated_at": utcnow(),
     }
-    statement = insert_for(session, TABLE).values(**values)
-    replaced = {name: statement.excluded[name] for name in values if name != "enrollment_id"}
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["enrollment_id"],
-            set_=replaced,
-            where=TABLE.c.events <= statement.excluded.events,
-        )
+    session.execute(UPSERT(session), values)
+
+
+def _upsert(dialect: str) -> Any:
+    statement = dialect_insert(dialect, TABLE)
+    replaced = {c.name: statement.excluded[c.name] for c in TABLE.c if c.name != "enrollment_id"}
+    return statement.on_conflict_do_update(
+        index_elements=["enrollment_id"],
+        set_=replaced,
+        where=TABLE.c.events <= statement.excluded.events,
     )
+
+
+UPSERT = PerDatabase(_upsert)
 
 
 def checksum(version_id: int, model: str, events: int, text: str) -> str:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, insert, select
+from sqlalchemy import JSON, ForeignKey, String, Table, UniqueConstraint, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from paths.db import Base, UtcDateTime, insert_if_absent, utcnow
+from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert, utcnow
 
 COMPLETED = "completed"
 TESTED_OUT = "tested_out"
@@ -48,6 +48,18 @@ class ProgressEvent(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
+# Built once, executed with each event's values (no ORM object made).
+EVENTS = cast(Table, ProgressEvent.__table__)
+APPEND = insert(EVENTS)
+ONCE = PerDatabase(
+    lambda dialect: (
+        dialect_insert(dialect, EVENTS)
+        .on_conflict_do_nothing(index_elements=["enrollment_id", "once_key"])
+        .returning(EVENTS.c.id)
+    )
+)
+
+
 def record(
     session: Session,
     enrollment_id: int,
@@ -69,10 +81,10 @@ def record(
     }
     if kind in ONCE_KINDS:
         values["once_key"] = f"{kind}:{step_key or ''}"
-        if not insert_if_absent(session, ProgressEvent, values, ["enrollment_id", "once_key"]):
+        if session.execute(ONCE(session), values).first() is None:
             return False
     else:
-        session.execute(insert(ProgressEvent).values(values))
+        session.execute(APPEND, values)
     held = session.info.get(HELD_STATES, {}).get(enrollment_id)
     if held is not None:
         held.recorded(Facts(kind, step_key, payload, now))
@@ -114,19 +126,13 @@ class Facts:
 
 
 # The columns replaying reads, in order (no ORM objects made): see `facts_of`.
-FACTS = select(
-    ProgressEvent.__table__.c.kind,
-    ProgressEvent.__table__.c.step_key,
-    ProgressEvent.__table__.c.payload,
-    ProgressEvent.__table__.c.at,
-)
+FACTS = select(EVENTS.c.kind, EVENTS.c.step_key, EVENTS.c.payload, EVENTS.c.at)
 
 
 def facts_of(session: Session, enrollment_id: int) -> list[EventFacts]:
     """One enrollment's events in their order, as rows of the columns replaying reads."""
-    table = ProgressEvent.__table__
     rows = session.execute(
-        FACTS.where(table.c.enrollment_id == enrollment_id).order_by(table.c.at, table.c.id)
+        FACTS.where(EVENTS.c.enrollment_id == enrollment_id).order_by(EVENTS.c.at, EVENTS.c.id)
     )
     return list(rows)
 

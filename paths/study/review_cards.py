@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any
 
 from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
     String,
-    Table,
     UniqueConstraint,
     delete,
     select,
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from paths import learner_state
 from paths import progress as events
-from paths.db import Base, UtcDateTime, insert_for
+from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert
 from paths.grading import DEFAULT_THRESHOLD
 from paths.learning.review import ReviewCard, due_reviews, grade_for_score, new_card, review
 
@@ -124,7 +123,6 @@ def _schedule_held(
     card = _next(held.cards.get(key), key, score, threshold, passed, at)
     if card is None:
         return None
-    table = cast(Table, ReviewCardRow.__table__)
     values = {
         "enrollment_id": held.enrollment_id,
         "step_key": key,
@@ -135,15 +133,21 @@ def _schedule_held(
         "reviews": card.reviews,
         "lapses": card.lapses,
     }
-    statement = insert_for(session, table).values(**values)
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["enrollment_id", "step_key"],
-            set_={name: statement.excluded[name] for name in list(values)[2:]},
-        )
-    )
+    session.execute(UPSERT(session), values)
     held.scheduled(card)
     return card
+
+
+def _upsert(dialect: str) -> Any:
+    statement = dialect_insert(dialect, ReviewCardRow.__table__)
+    scheduled = ("due", "last_review", "stability", "difficulty", "reviews", "lapses")
+    return statement.on_conflict_do_update(
+        index_elements=["enrollment_id", "step_key"],
+        set_={name: statement.excluded[name] for name in scheduled},
+    )
+
+
+UPSERT = PerDatabase(_upsert)
 
 
 def cards_of(session: Session, enrollment_id: int) -> list[ReviewCard]:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -24,7 +24,6 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    Table,
     UniqueConstraint,
     delete,
     select,
@@ -34,7 +33,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from paths import learner_state
 from paths import progress as events
 from paths.catalog import Step
-from paths.db import Base, UtcDateTime, insert_for, utcnow
+from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert, utcnow
 from paths.enrollment import Enrollment
 from paths.learning.families import make_model, model_from_json
 from paths.learning.mastery import MasteryModel, Response, SkillState
@@ -297,17 +296,23 @@ def _observe_held(
         state = changed.get(item.skill) or before.get(item.skill) or model.initial(item.skill)
         changed[item.skill] = apply(model, state, item)
     at = evidence[-1].at
-    table = cast(Table, SkillMastery.__table__)
-    statement = insert_for(session, table)
     session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["enrollment_id", "skill"],
-            set_={name: statement.excluded[name] for name in _STATE_COLUMNS},
-        ),
+        UPSERT(session),
         [_values(held.enrollment_id, state, model, at) for state in changed.values()],
     )
     held.observed(model.name, changed)
     return before, changed
+
+
+def _upsert(dialect: str) -> Any:
+    statement = dialect_insert(dialect, SkillMastery.__table__)
+    return statement.on_conflict_do_update(
+        index_elements=["enrollment_id", "skill"],
+        set_={name: statement.excluded[name] for name in _STATE_COLUMNS},
+    )
+
+
+UPSERT = PerDatabase(_upsert)
 
 
 _STATE_COLUMNS = (
