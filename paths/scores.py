@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import Float, ForeignKey, Integer, String, select
+from sqlalchemy import Float, ForeignKey, Integer, Select, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from paths import learner_state
 from paths.catalog import Step
-from paths.db import Base, UtcDateTime, insert_if_absent
+from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert
 from paths.enrollment import MASTERY, Enrollment
 from paths.progress import LearnerProgress, derive, facts_of
 from paths.published import published_steps
@@ -117,26 +118,35 @@ def _progress_after_lock(session: Session, enrollment_id: int) -> tuple[LearnerP
 
 
 def _locked_score(session: Session, enrollment_id: int, now: datetime) -> Score:
-    insert_if_absent(
-        session,
-        Score,
-        {
-            "enrollment_id": enrollment_id,
-            "version": 0,
-            "score_given": 0.0,
-            "score_maximum": SCORE_MAXIMUM,
-            "activity_progress": INITIALIZED,
-            "grading_progress": NOT_READY,
-            "changed_at": now,
-        },
-        ["enrollment_id"],
+    new = {
+        "enrollment_id": enrollment_id,
+        "version": 0,
+        "score_given": 0.0,
+        "score_maximum": SCORE_MAXIMUM,
+        "activity_progress": INITIALIZED,
+        "grading_progress": NOT_READY,
+        "changed_at": now,
+    }
+    session.execute(NEW_SCORE(session), new)
+    return session.scalars(_locked(), {"enrollment_id": enrollment_id}).one()
+
+
+# Built once, run with parameters: the score inserted unless present, then read locked.
+NEW_SCORE = PerDatabase(
+    lambda dialect: dialect_insert(dialect, Score.__table__).on_conflict_do_nothing(
+        index_elements=["enrollment_id"]
     )
-    return session.scalars(
+)
+
+
+@cache
+def _locked() -> Select[tuple[Score]]:
+    return (
         select(Score)
-        .where(Score.enrollment_id == enrollment_id)
+        .where(Score.enrollment_id == bindparam("enrollment_id"))
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).one()
+    )
 
 
 def _differs(row: Score, values: ScoreValues) -> bool:

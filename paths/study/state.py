@@ -47,6 +47,7 @@ def due_checkpoints(state: LearnerState, now: datetime) -> list[str]:
 def derived(session: Session, enrollment: Enrollment) -> LearnerState:
     """The state worked out again: progress from the events, mastery and review cards from
     their caches (three statements); it is written at the commit."""
+    session.flush()  # the reads below are of columns, which do not flush by themselves
     facts = facts_of(session, enrollment.id)
     rows = skills.stored_states(session, enrollment.id)
     models = {name for name, _ in rows.values()}
