@@ -32,6 +32,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    or_,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -121,7 +122,7 @@ def forget(session: Session, enrollment_id: int) -> None:
     """The state is out of date (its caches were rebuilt): drop it and its row, so the next
     read derives it afresh."""
     let_go(session, enrollment_id)
-    session.execute(delete(TABLE).where(TABLE.c.enrollment_id == enrollment_id))
+    session.execute(DISCARD, {"enrollment_id": enrollment_id})
 
 
 @event.listens_for(Session, "before_commit")
@@ -158,6 +159,7 @@ STORED = select(
     _COUNT.label("actual"),
 ).where(TABLE.c.enrollment_id == bindparam("enrollment_id"))
 EVENT_COUNT = select(_COUNT)
+DISCARD = delete(TABLE).where(TABLE.c.enrollment_id == bindparam("enrollment_id"))
 
 
 def stored(session: Session, enrollment_id: int, version_id: int) -> LearnerState | None:
@@ -180,8 +182,9 @@ def event_count(session: Session, enrollment_id: int) -> int:
 
 
 def write(session: Session, state: LearnerState) -> None:
-    """Store the state (insert or replace), unless the stored row already accounts for more
-    events: a request that committed later with more of them knows better."""
+    """Store the state (insert or replace), unless the stored row accounts for more events
+    than this one and no more than there are: a request that committed later with more of
+    them knows better (a corrupted row claiming more events than exist is replaced)."""
     text = dump(state)
     values = {
         "enrollment_id": state.enrollment_id,
@@ -199,10 +202,16 @@ def write(session: Session, state: LearnerState) -> None:
 def _upsert(dialect: str) -> Any:
     statement = dialect_insert(dialect, TABLE)
     replaced = {c.name: statement.excluded[c.name] for c in TABLE.c if c.name != "enrollment_id"}
+    existing = (
+        select(func.count())
+        .select_from(EVENTS)
+        .where(EVENTS.c.enrollment_id == statement.excluded.enrollment_id)
+        .scalar_subquery()
+    )
     return statement.on_conflict_do_update(
         index_elements=["enrollment_id"],
         set_=replaced,
-        where=TABLE.c.events <= statement.excluded.events,
+        where=or_(TABLE.c.events <= statement.excluded.events, TABLE.c.events > existing),
     )
 
 
