@@ -345,3 +345,42 @@ def test_after_any_sequence_the_read_model_is_the_full_derivation(session, enrol
     found = current_stored(session, enrollment)
     assert found is not None
     assert_same_as_derivation(session, enrollment, found)
+
+
+def test_mastery_written_by_two_models_is_estimated_again(session, enrollment):
+    study(session, enrollment)
+    session.commit()
+    session.execute(update(SkillMastery).where(SkillMastery.skill == "search").values(model="elo"))
+    session.add(
+        SkillMastery(
+            enrollment_id=enrollment.id,
+            skill="evaluate",
+            model="bkt",
+            mastery=0.5,
+            uncertainty=0.5,
+            answers=0,
+            correct=0,
+            internals=[],
+        )
+    )
+    session.execute(delete(LearnerStateRow))
+    session.commit()
+    assert state.state_of(session, enrollment).model == state.MIXED
+    bkt = make_model("bkt")
+    found = state.state_with_model(session, enrollment, bkt)
+    assert found.model == "bkt" and set(found.mastery) == {"search"}
+    session.commit()
+    assert_same_as_derivation(session, enrollment, current_stored(session, enrollment))
+
+
+def test_rebuilt_review_cards_replace_the_held_ones(session, enrollment):
+    study(session, enrollment)
+    checkpoints.submit_checkpoint(session, enrollment, "check-search", SEARCH_RIGHT, now=utcnow())
+    session.commit()
+    held = state.state_of(session, enrollment)
+    held.cards.clear()  # as if the request's cards were lost
+    steps = published_steps(session, enrollment.assignment.version)
+    review_cards.rebuild_cards(session, enrollment.id, {s.key: s.mastery_threshold for s in steps})
+    assert set(held.cards) == {"check-search"}
+    session.commit()
+    assert_same_as_derivation(session, enrollment, current_stored(session, enrollment))
