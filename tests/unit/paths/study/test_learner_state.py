@@ -384,3 +384,19 @@ def test_rebuilt_review_cards_replace_the_held_ones(session, enrollment):
     assert set(held.cards) == {"check-search"}
     session.commit()
     assert_same_as_derivation(session, enrollment, current_stored(session, enrollment))
+
+
+def test_caches_are_written_without_a_held_state_too(session, enrollment):
+    """Mastery and review updates from code that holds no learner state still reach their
+    tables, and another model's evidence rebuilds the mastery first."""
+    study(session, enrollment)
+    session.commit()
+    assert learner_state.held(session, enrollment.id) is None
+    card = review_cards.after_checkpoint(
+        session, enrollment.id, "check-search", score=1.0, threshold=0.66, passed=True, at=utcnow()
+    )
+    assert [c.key for c in review_cards.cards_of(session, enrollment.id)] == [card.key]
+    elo = make_model("elo")
+    evidence = [skills.Observation("search", True, utcnow())]
+    before, changed = skills.observe_all(session, enrollment, elo, evidence)
+    assert before == {} and changed == skills.states_of(session, enrollment, elo)
