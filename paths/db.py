@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,6 +25,7 @@ class Base(DeclarativeBase):
 
 
 RowT = TypeVar("RowT", bound=Base)
+T = TypeVar("T")
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -93,6 +95,34 @@ def insert_or_get(
 def _insert_unless_present(
     session: Session, model: type[Base], values: dict[str, Any], unique_columns: list[str]
 ) -> Any:
-    dialect = session.get_bind().dialect.name
+    return (
+        insert_for(session, model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=unique_columns)
+    )
+
+
+def insert_for(session: Session, table: Any) -> Any:
+    """The database's own INSERT (PostgreSQL's or SQLite's), which can say ON CONFLICT."""
+    return dialect_insert(session.get_bind().dialect.name, table)
+
+
+def dialect_insert(dialect: str, table: Any) -> Any:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(model).values(**values).on_conflict_do_nothing(index_elements=unique_columns)
+    return insert(table)
+
+
+class PerDatabase(Generic[T]):
+    """A statement built once per kind of database (their ON CONFLICT clauses differ) and
+    executed with parameters: hot paths skip building and compiling it on every request."""
+
+    def __init__(self, build: Callable[[str], T]) -> None:
+        self._build = build
+        self._built: dict[str, T] = {}
+
+    def __call__(self, session: Session) -> T:
+        dialect = session.get_bind().dialect.name
+        found = self._built.get(dialect)
+        if found is None:
+            found = self._built[dialect] = self._build(dialect)
+        return found

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, and_, func, select
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Integer,
+    Select,
+    String,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from paths.catalog import LearningPath, PathVersion
@@ -67,18 +79,27 @@ def learner_on_activity(
     """The learner, the activity they launched, its assignment and their enrollment, in one
     statement."""
     row = session.execute(
+        _learner_on_activity(), {"user_id": user_id, "activity_id": activity_id}
+    ).first()
+    return LearnerOnActivity(*row) if row else LearnerOnActivity(None, None, None, None)
+
+
+@cache
+def _learner_on_activity() -> Select[tuple[User, Activity, Assignment, Enrollment]]:
+    """Built once, on first use (every learner request runs it; the mappers are complete by
+    then), and executed with the session's two ids."""
+    return (
         select(User, Activity, Assignment, Enrollment)
         .select_from(User)
-        .outerjoin(Activity, Activity.id == activity_id)
+        .outerjoin(Activity, Activity.id == bindparam("activity_id"))
         .outerjoin(Assignment, Assignment.activity_id == Activity.id)
         .outerjoin(
             Enrollment,
             and_(Enrollment.assignment_id == Assignment.id, Enrollment.user_id == User.id),
         )
-        .where(User.id == user_id)
+        .where(User.id == bindparam("user_id"))
         .options(joinedload(Assignment.version))
-    ).first()
-    return LearnerOnActivity(*row) if row else LearnerOnActivity(None, None, None, None)
+    )
 
 
 def assignment_with_versions(session: Session, activity_id: int) -> Assignment | None:

@@ -98,5 +98,5 @@ def topological_order(steps: Sequence[StepNode]) -> list[str]:
 
 
 def missing_prerequisites(step: StepNode, finished: Iterable[str]) -> list[str]:
-    finished_set = set(finished)
-    return [key for key in step.prerequisites if key not in finished_set]
+    done = finished if isinstance(finished, set | frozenset) else set(finished)
+    return [key for key in step.prerequisites if key not in done]

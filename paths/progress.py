@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, cast
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, String, Table, UniqueConstraint, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from paths.db import Base, UtcDateTime, insert_if_absent, utcnow
+from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert, utcnow
 
 COMPLETED = "completed"
 TESTED_OUT = "tested_out"
@@ -28,6 +28,9 @@ DIAGNOSTIC = "diagnostic"  # one answer of the placement check or of a skill che
 SKILL_CHECK = "skill_check"  # a skill check finished
 RESTUDIED = "restudied"  # a finished remedial step done again after its check failed
 ONCE_KINDS = (COMPLETED, TESTED_OUT, PLACEMENT)
+# session.info's learner states held for the unit of work (paths/learner_state.py), by
+# enrollment id: each is told of every event recorded
+HELD_STATES = "selfpath.learner_states"
 
 
 class ProgressEvent(Base):
@@ -45,6 +48,18 @@ class ProgressEvent(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
+# Built once, executed with each event's values (no ORM object made).
+EVENTS = cast(Table, ProgressEvent.__table__)
+APPEND = insert(EVENTS)
+ONCE = PerDatabase(
+    lambda dialect: (
+        dialect_insert(dialect, EVENTS)
+        .on_conflict_do_nothing(index_elements=["enrollment_id", "once_key"])
+        .returning(EVENTS.c.id)
+    )
+)
+
+
 def record(
     session: Session,
     enrollment_id: int,
@@ -54,19 +69,25 @@ def record(
     step_key: str | None = None,
     payload: dict[str, Any] | None = None,
 ) -> bool:
-    """Append an event; for once-only kinds, False when it was already recorded."""
+    """Append an event; for once-only kinds, False when it was already recorded. A learner
+    state the session holds for the enrollment is told of it."""
+    payload = payload or {}
     values = {
         "enrollment_id": enrollment_id,
         "kind": kind,
         "step_key": step_key,
-        "payload": payload or {},
+        "payload": payload,
         "at": now,
     }
     if kind in ONCE_KINDS:
         values["once_key"] = f"{kind}:{step_key or ''}"
-        return insert_if_absent(session, ProgressEvent, values, ["enrollment_id", "once_key"])
-    session.add(ProgressEvent(**values))
-    session.flush()
+        if session.execute(ONCE(session), values).first() is None:
+            return False
+    else:
+        session.execute(APPEND, values)
+    held = session.info.get(HELD_STATES, {}).get(enrollment_id)
+    if held is not None:
+        held.recorded(Facts(kind, step_key, payload, now))
     return True
 
 
@@ -81,6 +102,39 @@ def events_of(session: Session, enrollment_ids: Iterable[int]) -> list[ProgressE
             .order_by(ProgressEvent.at, ProgressEvent.id)
         )
     )
+
+
+class EventFacts(Protocol):
+    """What replaying an event reads: a stored event, a row of its columns, or `Facts`."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def step_key(self) -> str | None: ...
+    @property
+    def payload(self) -> dict[str, Any] | None: ...
+    @property
+    def at(self) -> datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    kind: str
+    step_key: str | None
+    payload: dict[str, Any]
+    at: datetime
+
+
+# The columns replaying reads, in order (no ORM objects made): see `facts_of`.
+FACTS = select(EVENTS.c.kind, EVENTS.c.step_key, EVENTS.c.payload, EVENTS.c.at)
+
+
+def facts_of(session: Session, enrollment_id: int) -> list[EventFacts]:
+    """One enrollment's events in their order, as rows of the columns replaying reads."""
+    rows = session.execute(
+        FACTS.where(EVENTS.c.enrollment_id == enrollment_id).order_by(EVENTS.c.at, EVENTS.c.id)
+    )
+    return list(rows)
 
 
 @dataclass
@@ -129,20 +183,23 @@ class LearnerProgress:
         return self.completed | self.tested_out | self.passed
 
 
-def derive(
-    events: Iterable[ProgressEvent], minutes: dict[str, int] | None = None
-) -> LearnerProgress:
+def derive(events: Iterable[EventFacts], minutes: dict[str, int] | None = None) -> LearnerProgress:
     """Replay events in order into the learner's state."""
     state = LearnerProgress()
     for event in events:
-        _apply(state, event)
-        state.last_activity = event.at
-    minutes = minutes or {}
+        apply(state, event)
+    return with_minutes(state, minutes or {})
+
+
+def with_minutes(state: LearnerProgress, minutes: dict[str, int]) -> LearnerProgress:
+    """The state with the minutes of its finished steps counted (`minutes` by step key)."""
     state.minutes_spent = sum(minutes.get(k, 0) for k in state.completed | state.passed)
     return state
 
 
-def _apply(state: LearnerProgress, event: ProgressEvent) -> None:
+def apply(state: LearnerProgress, event: EventFacts) -> None:
+    """One more event, the latest, into the state."""
+    state.last_activity = event.at
     key, payload = event.step_key or "", event.payload or {}
     if event.kind == COMPLETED:
         state.completed.add(key)

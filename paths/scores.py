@@ -12,14 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import Float, ForeignKey, Integer, String, select
+from sqlalchemy import Float, ForeignKey, Integer, Select, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from paths import learner_state
 from paths.catalog import Step
-from paths.db import Base, UtcDateTime, insert_if_absent
+from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert
 from paths.enrollment import MASTERY, Enrollment
-from paths.progress import LearnerProgress, derive, events_of
+from paths.progress import LearnerProgress, derive, facts_of
 from paths.published import published_steps
 from paths.study.up_next import is_required
 
@@ -93,37 +95,58 @@ def recompute_score(session: Session, enrollment: Enrollment, now: datetime) -> 
     """Bring the enrollment's score up to date with its progress (call after recording
     progress, in the same transaction). The version goes up only if the score changed."""
     row = _locked_score(session, enrollment.id, now)
-    events = events_of(session, [enrollment.id])  # read after the lock: sees every commit
-    state = derive(events)
+    state, events = _progress_after_lock(session, enrollment.id)
     steps = published_steps(session, enrollment.assignment.version)
-    values = compute_score(steps, state, enrollment.assignment.grading, started=bool(events))
+    values = compute_score(steps, state, enrollment.assignment.grading, started=events > 0)
     if row.version == 0 or _differs(row, values):
         _bump(row, values, now)
         session.flush()
     return row
 
 
+def _progress_after_lock(session: Session, enrollment_id: int) -> tuple[LearnerProgress, int]:
+    """The progress and number of events, read after the score's lock so that every commit
+    is seen: the learner state this request holds when it accounts for every event (one
+    count), else the events themselves (another request recorded some meanwhile; the held
+    state is then let go, and derived again when next read)."""
+    count = learner_state.event_count(session, enrollment_id)
+    held = learner_state.held(session, enrollment_id)
+    if held is not None and held.events == count:
+        return held.progress, count
+    learner_state.let_go(session, enrollment_id)
+    return derive(facts_of(session, enrollment_id)), count
+
+
 def _locked_score(session: Session, enrollment_id: int, now: datetime) -> Score:
-    insert_if_absent(
-        session,
-        Score,
-        {
-            "enrollment_id": enrollment_id,
-            "version": 0,
-            "score_given": 0.0,
-            "score_maximum": SCORE_MAXIMUM,
-            "activity_progress": INITIALIZED,
-            "grading_progress": NOT_READY,
-            "changed_at": now,
-        },
-        ["enrollment_id"],
+    new = {
+        "enrollment_id": enrollment_id,
+        "version": 0,
+        "score_given": 0.0,
+        "score_maximum": SCORE_MAXIMUM,
+        "activity_progress": INITIALIZED,
+        "grading_progress": NOT_READY,
+        "changed_at": now,
+    }
+    session.execute(NEW_SCORE(session), new)
+    return session.scalars(_locked(), {"enrollment_id": enrollment_id}).one()
+
+
+# Built once, run with parameters: the score inserted unless present, then read locked.
+NEW_SCORE = PerDatabase(
+    lambda dialect: dialect_insert(dialect, Score.__table__).on_conflict_do_nothing(
+        index_elements=["enrollment_id"]
     )
-    return session.scalars(
+)
+
+
+@cache
+def _locked() -> Select[tuple[Score]]:
+    return (
         select(Score)
-        .where(Score.enrollment_id == enrollment_id)
+        .where(Score.enrollment_id == bindparam("enrollment_id"))
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).one()
+    )
 
 
 def _differs(row: Score, values: ScoreValues) -> bool:

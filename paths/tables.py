@@ -4,6 +4,7 @@ complete."""
 from paths.catalog import LearningPath, PathVersion, Question, Step
 from paths.competencies.models import Competency, CompetencyAlignment, CompetencyLink, Framework
 from paths.enrollment import Assignment, Enrollment
+from paths.learner_state import LearnerStateRow
 from paths.library.models import LibraryEntry, LibraryRelease, LibraryReport
 from paths.library.resources import HarvestSource, LibraryResource
 from paths.people import Activity, Course, Membership, Tenant, User
@@ -22,6 +23,7 @@ __all__ = [
     "Enrollment",
     "Framework",
     "HarvestSource",
+    "LearnerStateRow",
     "LearningPath",
     "LibraryEntry",
     "LibraryRelease",

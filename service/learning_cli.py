@@ -33,7 +33,7 @@ from paths.learning.responses import (
     read_responses,
 )
 from paths.published import published_steps
-from paths.study import review_cards, skills
+from paths.study import review_cards, skills, state
 from service.clock import now
 from service.extensions import db_session
 from service.learner.estimates import fitted_models
@@ -286,5 +286,7 @@ def rebuild() -> None:
             for s in published_steps(session, enrollment.assignment.version)
         }
         review_cards.rebuild_cards(session, enrollment.id, thresholds)
+    learner_states = state.rebuild_all(session)
     session.commit()
     click.echo(f"Rebuilt the mastery estimates and review schedules of {count} enrollment(s).")
+    click.echo(f"Rebuilt the learner states of {learner_states} enrollment(s).")

@@ -16,9 +16,10 @@ from paths.learning.mastery import MasteryModel
 from paths.learning.selfreg import SkillEvidence, explain, shown_percent
 from paths.progress import LearnerProgress
 from paths.skill_names import skill_names
-from paths.study import review_cards, skills
+from paths.study import skills
 from paths.study.learner_path import steps_of
 from paths.study.path_view import due_at
+from paths.study.state import due_checkpoints, state_of
 from paths.study.up_next import UpNext, next_step, remedial_to_do
 from paths.version_cache import version_key
 
@@ -94,7 +95,7 @@ def checkpoint_feedback(
             model=model,
             mastery=result.mastery_after,
             now=now,
-            due_reviews=review_cards.due_checkpoints(session, enrollment.id, now),
+            due_reviews=due_checkpoints(state_of(session, enrollment), now),
             minutes_per_week=enrollment.goal_minutes_per_week,
             due_at=due_at(enrollment),
             skill_names=skill_names(version),

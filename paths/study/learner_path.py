@@ -1,7 +1,7 @@
 """Where a learner stands on their path: its steps, their progress, and what locks a step.
 
 Every use case of `paths.study` starts here: it reads the learner's path version (once per
-process) and derives their progress from the events.
+process) and their progress, from the learner state the unit of work holds (paths/study/state.py).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from paths.enrollment import Enrollment
 from paths.errors import Forbidden, NotFound
 from paths.graph import missing_prerequisites
 from paths.learning.mastery import MasteryModel
-from paths.progress import LearnerProgress, derive, events_of
+from paths.progress import LearnerProgress, with_minutes
 from paths.published import published_steps
-from paths.study import skills
+from paths.study.state import state_of, state_with_model
 from paths.study.up_next import try_first_checkpoints
 from paths.version_cache import version_key
 
@@ -31,8 +31,9 @@ def steps_of(enrollment: Enrollment) -> list[Step]:
 
 
 def progress_of(session: Session, enrollment: Enrollment) -> LearnerProgress:
+    """The learner's progress, the one object the unit of work updates as it records."""
     steps = steps_of(enrollment)
-    return derive(events_of(session, [enrollment.id]), {s.key: s.minutes for s in steps})
+    return with_minutes(state_of(session, enrollment).progress, {s.key: s.minutes for s in steps})
 
 
 def find_step(enrollment: Enrollment, key: str) -> Step:
@@ -59,7 +60,7 @@ def open_to_try_first(
         steps_of(enrollment),
         state,
         model=model,
-        mastery=skills.states_of(session, enrollment, model),
+        mastery=state_with_model(session, enrollment, model).mastery,
         now=now,
     )
     return step.key in open_keys

@@ -13,12 +13,12 @@ from paths.enrollment import Enrollment
 from paths.graph import missing_prerequisites, topological_order
 from paths.learning.families import make_model
 from paths.learning.mastery import MasteryModel, SkillState
-from paths.progress import LearnerProgress
+from paths.progress import LearnerProgress, with_minutes
 from paths.skill_names import skill_names
-from paths.study import review_cards, skills
-from paths.study.learner_path import progress_of, steps_of
+from paths.study.learner_path import steps_of
+from paths.study.state import due_checkpoints, state_with_model
 from paths.study.up_next import UpNext, is_required, next_step, try_first_checkpoints
-from paths.version_cache import version_key
+from paths.version_cache import PerVersion, version_key
 
 DONE, TESTED_OUT, AVAILABLE, LOCKED = "done", "tested_out", "available", "locked"
 REVIEW_DUE = "review_due"
@@ -63,17 +63,18 @@ def path_view(
     """`model` is the configured learner model (default: the default family)."""
     model = model or make_model()
     steps = steps_of(enrollment)
-    state = progress_of(session, enrollment)
-    by_key = {s.key: s for s in steps}
-    due = review_cards.due_checkpoints(session, enrollment.id, now)
-    mastery = skills.states_of(session, enrollment, model)
+    layout = layout_of(enrollment, steps)
+    learner = state_with_model(session, enrollment, model)
+    state = with_minutes(learner.progress, layout.minutes)
+    by_key = layout.by_key
+    due = due_checkpoints(learner, now)
     version_id = version_key(enrollment.assignment.version)
     up_next = next_step(
         version_id,
         steps,
         state,
         model=model,
-        mastery=mastery,
+        mastery=learner.mastery,
         now=now,
         due_reviews=due,
         minutes_per_week=enrollment.goal_minutes_per_week,
@@ -81,17 +82,17 @@ def path_view(
         skill_names=skill_names(enrollment.assignment.version),
     )
     open_early = try_first_checkpoints(
-        version_id, steps, state, model=model, mastery=mastery, now=now
+        version_id, steps, state, model=model, mastery=learner.mastery, now=now
     )
-    finished = state.finished
-    ordered = [by_key[k] for k in topological_order(steps)]
-    required = [s for s in steps if is_required(s)]
+    marks = _Marks.of(state, due, up_next, open_early)
+    finished = marks.finished
+    required = layout.required
     left = sum(s.minutes for s in required if s.key not in finished)
     version = enrollment.assignment.version
     return PathView(
         title=version.title,
         description=version.description,
-        steps=tuple(_step_state(s, state, by_key, up_next, set(due), open_early) for s in ordered),
+        steps=tuple(_step_state(s, marks, by_key) for s in layout.ordered),
         up_next=up_next,
         up_next_step=by_key.get(up_next.step_key or ""),
         required_total=len(required),
@@ -102,8 +103,34 @@ def path_view(
         goal_target_date=enrollment.goal_target_date,
         due_at=enrollment.assignment.due_at,
         progress=state,
-        mastery=mastery,
+        mastery=learner.mastery,
     )
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a page needs of a path version's steps, worked out once per process."""
+
+    by_key: dict[str, Step]
+    ordered: tuple[Step, ...]  # in an order that honours the prerequisites
+    required: tuple[Step, ...]
+    minutes: dict[str, int]
+
+
+LAYOUTS: PerVersion[Layout] = PerVersion()
+
+
+def layout_of(enrollment: Enrollment, steps: list[Step]) -> Layout:
+    def build() -> Layout:
+        by_key = {s.key: s for s in steps}
+        return Layout(
+            by_key,
+            tuple(by_key[k] for k in topological_order(steps)),
+            tuple(s for s in steps if is_required(s)),
+            {s.key: s.minutes for s in steps},
+        )
+
+    return LAYOUTS.get(version_key(enrollment.assignment.version), build)
 
 
 def due_at(enrollment: Enrollment) -> datetime | None:
@@ -115,30 +142,53 @@ def due_at(enrollment: Enrollment) -> datetime | None:
     return min(known) if known else None
 
 
-def _step_state(
-    step: Step,
-    state: LearnerProgress,
-    by_key: dict[str, Step],
-    up_next: UpNext,
-    due: set[str],
-    open_early: set[str],
-) -> StepState:
-    """`open_early`: checkpoints the learner may try before their reading and practice."""
-    if step.key in due and step.key in state.passed:
-        return StepState(step, REVIEW_DUE, (), up_next.step_key == step.key, False)
-    if step.key in state.tested_out and step.key not in state.completed | state.passed:
+@dataclass(frozen=True)
+class _Marks:
+    """The learner's step sets, worked out once per page rather than once per step."""
+
+    passed: frozenset[str]
+    studied: frozenset[str]  # completed or passed
+    tested_out: frozenset[str]
+    finished: frozenset[str]
+    failed_last: frozenset[str]
+    due: frozenset[str]
+    up_next: str | None
+    open_early: frozenset[str]  # checkpoints the learner may try before their unit's steps
+
+    @classmethod
+    def of(
+        cls, state: LearnerProgress, due: list[str], up_next: UpNext, open_early: set[str]
+    ) -> _Marks:
+        passed = frozenset(state.passed)
+        return cls(
+            passed,
+            frozenset(state.completed | passed),
+            frozenset(state.tested_out),
+            frozenset(state.completed | state.tested_out | passed),
+            frozenset(state.failed_last),
+            frozenset(due),
+            up_next.step_key,
+            frozenset(open_early),
+        )
+
+
+def _step_state(step: Step, marks: _Marks, by_key: dict[str, Step]) -> StepState:
+    key = step.key
+    if key in marks.due and key in marks.passed:
+        return StepState(step, REVIEW_DUE, (), marks.up_next == key, False)
+    if key in marks.tested_out and key not in marks.studied:
         status = TESTED_OUT
-    elif step.key in state.finished:
+    elif key in marks.finished:
         status = DONE
     else:
-        missing = [] if step.key in open_early else missing_prerequisites(step, state.finished)
+        missing = [] if key in marks.open_early else missing_prerequisites(step, marks.finished)
         status = LOCKED if missing else AVAILABLE
         return StepState(
             step,
             status,
             tuple(by_key[k].title for k in missing),
-            up_next.step_key == step.key,
-            step.key in state.failed_last,
+            marks.up_next == key,
+            key in marks.failed_last,
         )
     return StepState(step, status, (), False, False)
 

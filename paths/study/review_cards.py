@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint, delete, select
+from sqlalchemy import (
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    delete,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from paths import learner_state
 from paths import progress as events
-from paths.db import Base, UtcDateTime
+from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert
 from paths.grading import DEFAULT_THRESHOLD
 from paths.learning.review import ReviewCard, due_reviews, grade_for_score, new_card, review
 
@@ -81,6 +91,9 @@ def after_checkpoint(
     at: datetime,
 ) -> ReviewCard | None:
     """Schedule (or reschedule) the checkpoint's review after an attempt."""
+    held = learner_state.held(session, enrollment_id)
+    if held is not None:
+        return _schedule_held(session, held, key, score, threshold, passed, at)
     row = session.scalars(
         select(ReviewCardRow).where(
             ReviewCardRow.enrollment_id == enrollment_id, ReviewCardRow.step_key == key
@@ -97,11 +110,53 @@ def after_checkpoint(
     return card
 
 
+def _schedule_held(
+    session: Session,
+    held: learner_state.LearnerState,
+    key: str,
+    score: float,
+    threshold: float | None,
+    passed: bool,
+    at: datetime,
+) -> ReviewCard | None:
+    """`after_checkpoint` from the cards the request holds (no read; one write)."""
+    card = _next(held.cards.get(key), key, score, threshold, passed, at)
+    if card is None:
+        return None
+    values = {
+        "enrollment_id": held.enrollment_id,
+        "step_key": key,
+        "due": card.due,
+        "last_review": card.last_review,
+        "stability": card.stability,
+        "difficulty": card.difficulty,
+        "reviews": card.reviews,
+        "lapses": card.lapses,
+    }
+    session.execute(UPSERT(session), values)
+    held.scheduled(card)
+    return card
+
+
+def _upsert(dialect: str) -> Any:
+    statement = dialect_insert(dialect, ReviewCardRow.__table__)
+    scheduled = ("due", "last_review", "stability", "difficulty", "reviews", "lapses")
+    return statement.on_conflict_do_update(
+        index_elements=["enrollment_id", "step_key"],
+        set_={name: statement.excluded[name] for name in scheduled},
+    )
+
+
+UPSERT = PerDatabase(_upsert)
+
+
 def cards_of(session: Session, enrollment_id: int) -> list[ReviewCard]:
     return [
         row.card()
         for row in session.scalars(
-            select(ReviewCardRow).where(ReviewCardRow.enrollment_id == enrollment_id)
+            select(ReviewCardRow)
+            .where(ReviewCardRow.enrollment_id == enrollment_id)
+            .execution_options(populate_existing=True)  # rows may be written without the ORM
         )
     ]
 
@@ -143,4 +198,9 @@ def rebuild_cards(
         row.store(card)
         session.add(row)
     session.flush()
+    held = learner_state.held(session, enrollment_id)
+    if held is not None:
+        held.rescheduled(cards)
+    else:
+        learner_state.forget(session, enrollment_id)
     return cards

@@ -30,9 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from paths import learner_state
 from paths import progress as events
 from paths.catalog import Step
-from paths.db import Base, UtcDateTime, utcnow
+from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert, utcnow
 from paths.enrollment import Enrollment
 from paths.learning.families import make_model, model_from_json
 from paths.learning.mastery import MasteryModel, Response, SkillState
@@ -228,7 +229,9 @@ def _rows(session: Session, enrollment_id: int) -> dict[str, SkillMastery]:
     return {
         row.skill: row
         for row in session.scalars(
-            select(SkillMastery).where(SkillMastery.enrollment_id == enrollment_id)
+            select(SkillMastery)
+            .where(SkillMastery.enrollment_id == enrollment_id)
+            .execution_options(populate_existing=True)  # rows may be written without the ORM
         )
     }
 
@@ -256,6 +259,9 @@ def observe_all(
     (read by the same statement), so a page can show how the estimate moved."""
     if not evidence:
         return {}, {}
+    held = learner_state.held(session, enrollment.id)
+    if held is not None and held.model in ("", model.name):
+        return _observe_held(session, held, model, evidence)
     rows = _rows(session, enrollment.id)
     if any(row.model != model.name for row in rows.values()):
         rebuild(session, enrollment, model)  # the events already hold this evidence
@@ -274,6 +280,70 @@ def observe_all(
         _write(row, state, model, evidence[-1].at)
     session.flush()
     return before, changed
+
+
+def _observe_held(
+    session: Session,
+    held: learner_state.LearnerState,
+    model: MasteryModel,
+    evidence: Sequence[Observation],
+) -> tuple[dict[str, SkillState], dict[str, SkillState]]:
+    """`observe_all` from the states the request holds (no read): the changed ones are
+    written in one statement, inserted or updated."""
+    before = dict(held.mastery)
+    changed: dict[str, SkillState] = {}
+    for item in evidence:
+        state = changed.get(item.skill) or before.get(item.skill) or model.initial(item.skill)
+        changed[item.skill] = apply(model, state, item)
+    at = evidence[-1].at
+    session.execute(
+        UPSERT(session),
+        [_values(held.enrollment_id, state, model, at) for state in changed.values()],
+    )
+    held.observed(model.name, changed)
+    return before, changed
+
+
+def _upsert(dialect: str) -> Any:
+    statement = dialect_insert(dialect, SkillMastery.__table__)
+    return statement.on_conflict_do_update(
+        index_elements=["enrollment_id", "skill"],
+        set_={name: statement.excluded[name] for name in _STATE_COLUMNS},
+    )
+
+
+UPSERT = PerDatabase(_upsert)
+
+
+_STATE_COLUMNS = (
+    "model",
+    "mastery",
+    "uncertainty",
+    "answers",
+    "correct",
+    "last_at",
+    "last_correct",
+    "internals",
+    "updated_at",
+)
+
+
+def _values(
+    enrollment_id: int, state: SkillState, model: MasteryModel, now: datetime
+) -> dict[str, Any]:
+    return {
+        "enrollment_id": enrollment_id,
+        "skill": state.skill,
+        "model": model.name,
+        "mastery": state.mastery,
+        "uncertainty": state.uncertainty,
+        "answers": state.answers,
+        "correct": state.correct,
+        "last_at": state.last_at,
+        "last_correct": state.last_correct,
+        "internals": list(state.internals),
+        "updated_at": now,
+    }
 
 
 def states_of(
@@ -306,7 +376,46 @@ def rebuild(session: Session, enrollment: Enrollment, model: MasteryModel) -> di
         _write(row, state, model, state.last_at or now)
         session.add(row)
     session.flush()
+    held = learner_state.held(session, enrollment.id)
+    if held is not None:
+        held.remastered(model.name, states)
+    else:
+        learner_state.forget(session, enrollment.id)
     return states
+
+
+def stored_states(session: Session, enrollment_id: int) -> dict[str, tuple[str, SkillState]]:
+    """The cached states of one enrollment with the model that wrote each (columns only)."""
+    table = SkillMastery.__table__
+    rows = session.execute(
+        select(
+            table.c.skill,
+            table.c.model,
+            table.c.mastery,
+            table.c.uncertainty,
+            table.c.answers,
+            table.c.correct,
+            table.c.last_at,
+            table.c.last_correct,
+            table.c.internals,
+        ).where(table.c.enrollment_id == enrollment_id)
+    )
+    return {
+        r.skill: (
+            r.model,
+            SkillState(
+                r.skill,
+                r.mastery,
+                r.uncertainty,
+                r.answers,
+                r.correct,
+                r.last_at,
+                r.last_correct,
+                tuple(r.internals or ()),
+            ),
+        )
+        for r in rows
+    }
 
 
 def rebuild_all(session: Session, model: MasteryModel) -> int:

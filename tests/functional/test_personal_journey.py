@@ -154,6 +154,7 @@ def test_skills_fit_learns_from_the_logged_answers(learner, app, session):
     assert (row.model, row.skill, row.answers) == ("bkt", "search", 6)
     rebuilt = app.test_cli_runner().invoke(args=["skills", "rebuild"])
     assert "review schedules of 1 enrollment(s)" in rebuilt.output
+    assert "Rebuilt the learner states of 1 enrollment(s)." in rebuilt.output
 
 
 def test_a_failed_review_brings_the_remedial_step_back_first(learner, monkeypatch, session):
