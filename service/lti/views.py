@@ -154,7 +154,8 @@ def launch() -> ResponseReturnValue:
         db_session().rollback()
         return _finish_without_cookie(missing)
     except LaunchRefused as refused:
-        db_session().rollback()
+        if not validator.spent:  # a spent state and nonce are committed with the refusal
+            db_session().rollback()
         platform = validator.platform
         record_launch(
             db_session(),

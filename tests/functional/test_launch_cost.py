@@ -20,11 +20,12 @@ from service.lti.services import EXTENSION as LTI_SERVICES
 from tests.conftest import TOOL_BASE
 from tests.platform import LEARNER
 
-# id_token POST of a learner seen before, with launch state in the database: state (load,
-# spend), nonce, platform with its deployment, (tenant, course, activity and its assignment,
-# user, membership), launch record. With launch state in Redis the first three go there.
-RETURNING_LAUNCH_STATEMENTS = 6
-FIRST_LAUNCH_STATEMENTS = 10  # the same, plus inserting the user, course, activity, membership
+# id_token POST of a learner seen before, with launch state in the database: state (taken
+# in one DELETE ... RETURNING), nonce, platform with its deployment, (tenant, course,
+# activity and its assignment, user, membership), launch record. With launch state in
+# Redis the first two go there.
+RETURNING_LAUNCH_STATEMENTS = 5
+FIRST_LAUNCH_STATEMENTS = 9  # the same, plus inserting the user, course, activity, membership
 
 
 @contextmanager
@@ -149,5 +150,25 @@ def test_with_launch_state_in_redis_a_returning_launch_commits_once(app, browser
         app.extensions[LTI_SERVICES] = services
         client.close()
     assert not [s for s in statements if "lti_launch_states" in s or "lti_seen_nonces" in s]
-    assert len(statements) == RETURNING_LAUNCH_STATEMENTS - 3, "\n".join(statements)
+    assert len(statements) == RETURNING_LAUNCH_STATEMENTS - 2, "\n".join(statements)
     assert len(commits) == 1  # the launch record; the state and nonce are spent in Redis
+
+
+def test_with_launch_state_in_the_database_a_returning_launch_commits_once(browser, platform):
+    launch_statements(browser, platform)
+    auth = browser.start(platform, LEARNER)
+    token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE, LEARNER))
+    commits: list[object] = []
+
+    def committed(connection: object) -> None:
+        commits.append(connection)
+
+    event.listen(db.engine, "commit", committed)
+    try:
+        with counted() as statements:
+            assert browser.post_launch(token, auth["state"]).status_code == 200
+    finally:
+        event.remove(db.engine, "commit", committed)
+    taken = [s for s in statements if "lti_launch_states" in s]
+    assert len(taken) == 1 and taken[0].lstrip().upper().startswith("DELETE"), taken
+    assert len(commits) == 1  # state, nonce and launch record together
