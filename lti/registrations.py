@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lti.errors import LaunchRefused
 from lti.models import Deployment, Platform
 from lti.platform_configuration import check_platform_urls
+from lti.registry import KnownPlatform
 from paths.errors import Conflict, DomainError, NotFound
 from paths.people import Tenant
 
@@ -125,7 +126,7 @@ def _awaiting(session: Session, platform_id: int) -> Platform:
     return platform
 
 
-def refuse_inactive_platform(platform: Platform) -> None:
+def refuse_inactive_platform(platform: Platform | KnownPlatform) -> None:
     """Raise LaunchRefused, in the admin's words, when the platform may not launch."""
     if platform.enabled:
         return
@@ -184,7 +185,9 @@ def add_deployment(session: Session, platform_id: int, deployment_id: str) -> De
     return _new_deployment(session, platform, deployment_id, enabled=True)
 
 
-def record_new_deployment(session: Session, platform: Platform, deployment_id: str) -> Deployment:
+def record_new_deployment(
+    session: Session, platform: Platform | KnownPlatform, deployment_id: str
+) -> Deployment:
     """A deployment first seen in a launch: kept for an admin to enable, or enabled at
     once when the platform accepts new deployments."""
     return _new_deployment(
@@ -193,7 +196,7 @@ def record_new_deployment(session: Session, platform: Platform, deployment_id: s
 
 
 def _new_deployment(
-    session: Session, platform: Platform, deployment_id: str, *, enabled: bool
+    session: Session, platform: Platform | KnownPlatform, deployment_id: str, *, enabled: bool
 ) -> Deployment:
     """A deployment with the tenant (school) it serves, created together."""
     tenant = Tenant(name=f"{platform.name} — {deployment_id}"[:255])

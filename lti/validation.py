@@ -26,14 +26,10 @@ from lti import claims
 from lti.errors import LaunchRefused
 from lti.id_token import holds_nul, read_unverified, verify_rs256
 from lti.launch import Launch
-from lti.models import Deployment, Platform
+from lti.models import Deployment
 from lti.platform_keys import PlatformKeys
-from lti.registrations import (
-    find_deployment,
-    find_registration,
-    record_new_deployment,
-    refuse_inactive_platform,
-)
+from lti.registrations import record_new_deployment, refuse_inactive_platform
+from lti.registry import KnownDeployment, KnownPlatform, Registry
 from lti.service_urls import service_url_problem
 from lti.state_store import LaunchStateStore, PendingLogin, TakenLogin
 
@@ -67,6 +63,7 @@ class LaunchValidator:
         session: Session,
         store: LaunchStateStore,
         keys: PlatformKeys,
+        registry: Registry,
         *,
         now: datetime,
         leeway: int,
@@ -76,6 +73,7 @@ class LaunchValidator:
         self._session = session
         self._store = store
         self._keys = keys
+        self._registry = registry
         self._now = now
         self._leeway = leeway
         self._nonce_ttl = nonce_ttl
@@ -83,8 +81,8 @@ class LaunchValidator:
         self._pending: PendingLogin | None = None
         self._spent = False
         self._client_id: str | None = None
-        self._platform: Platform | None = None
-        self._deployment: Deployment | None = None
+        self._platform: KnownPlatform | None = None
+        self._deployment: KnownDeployment | Deployment | None = None
         self._id_token = ""
         self._jwt: dict[str, Any] = {}  # the token's header and body, as far as read
 
@@ -119,7 +117,7 @@ class LaunchValidator:
         return self._spent
 
     @property
-    def platform(self) -> Platform | None:
+    def platform(self) -> KnownPlatform | None:
         return self._platform
 
     @property
@@ -222,9 +220,7 @@ class LaunchValidator:
             raise LaunchRefused("missing_iss", "the token has no issuer (iss)", status=401)
         client_id = self._get_client_id()
         assert self._pending is not None
-        found = find_registration(
-            self._session, iss, client_id, self._jwt["body"].get(claims.DEPLOYMENT_ID)
-        )
+        found = self._registry.platform(self._session, iss, client_id)
         if found is None:
             raise LaunchRefused(
                 "unknown_platform",
@@ -233,7 +229,11 @@ class LaunchValidator:
                 "or check the client id the LMS shows",
                 status=401,
             )
-        platform, self._deployment = found
+        platform = found
+        deployment_id = self._jwt["body"].get(claims.DEPLOYMENT_ID)
+        self._deployment = (
+            platform.deployments.get(deployment_id) if isinstance(deployment_id, str) else None
+        )
         if platform.id != self._pending.platform_id:
             raise LaunchRefused(
                 "platform_mismatch",
@@ -356,21 +356,20 @@ class LaunchValidator:
                 status=403,
             )
 
-    def _record_new_deployment(self, deployment_id: str) -> Deployment:
+    def _record_new_deployment(self, deployment_id: str) -> Deployment | KnownDeployment:
         """Kept (committed) even when the launch is refused, so an admin can enable it."""
         assert self._platform is not None
-        platform_id = self._platform.id
+        platform = self._platform
         self._session.commit()  # the state and nonce stay spent whatever happens next
         try:
-            deployment = record_new_deployment(self._session, self._platform, deployment_id)
+            deployment = record_new_deployment(self._session, platform, deployment_id)
             self._session.commit()
         except IntegrityError:  # a simultaneous launch recorded it first
             self._session.rollback()
-            self._platform = self._session.get(Platform, platform_id)
-            assert self._platform is not None
-            found = find_deployment(self._session, self._platform, deployment_id)
+            found = self._registry.platform(self._session, platform.issuer, platform.client_id)
             assert found is not None
-            deployment = found
+            self._platform = found
+            return found.deployments[deployment_id[:255]]
         return deployment
 
     def _check_message(self) -> None:
