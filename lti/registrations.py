@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lti.errors import LaunchRefused
@@ -245,23 +245,6 @@ def find_deployment(session: Session, platform: Platform, deployment_id: str) ->
             Deployment.platform_id == platform.id, Deployment.deployment_id == deployment_id
         )
     ).first()
-
-
-def find_registration(
-    session: Session, issuer: str, client_id: str, deployment_id: object
-) -> tuple[Platform, Deployment | None] | None:
-    """The platform for (issuer, client_id) with its deployment `deployment_id` (None if it
-    has no such deployment), in one statement; None if no such platform."""
-    wanted = deployment_id if isinstance(deployment_id, str) and deployment_id else None
-    row = session.execute(
-        select(Platform, Deployment)
-        .outerjoin(
-            Deployment,
-            and_(Deployment.platform_id == Platform.id, Deployment.deployment_id == wanted),
-        )
-        .where(Platform.issuer == issuer, Platform.client_id == client_id)
-    ).first()
-    return (row[0], row[1]) if row else None
 
 
 def frame_origin(issuer: str) -> str:

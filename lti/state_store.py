@@ -87,12 +87,11 @@ class DatabaseStateStore:
         payload = pending.bounded_json()
         if random.random() < 0.05:  # expired rows are swept now and then, not on every login
             purge_expired(self._session, now)
-        self._session.add(
-            LaunchState(
+        self._session.execute(
+            insert(LaunchState).values(
                 state=pending.state, payload=payload, expires_at=now + timedelta(seconds=ttl)
             )
         )
-        self._session.flush()
 
     def take(self, state: str, now: datetime) -> TakenLogin | None:
         """One DELETE ... RETURNING (PostgreSQL and SQLite alike); spent at commit."""
