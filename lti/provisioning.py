@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import RowMapping, and_, select
+from sqlalchemy import RowMapping, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from lti.ags_endpoint import endpoint_unchanged, store_endpoint
@@ -80,7 +80,7 @@ def unchanged_parties(session: Session, launch: Launch, now: datetime) -> Launch
     course roster, which is kept on every such launch)."""
     if launch.role == TEACHER and launch.nrps:
         return None
-    row = session.execute(_stored_columns(launch)).mappings().first()
+    row = session.execute(STORED_COLUMNS, _launch_keys(launch)).mappings().first()
     if row is None or row["user_id"] is None or not _same_person(row, launch, now):
         return None
     if launch.context_id and not _same_course(row, launch, now):
@@ -98,7 +98,8 @@ def unchanged_parties(session: Session, launch: Launch, now: datetime) -> Launch
     )
 
 
-def _stored_columns(launch: Launch) -> Any:
+def _stored_columns_statement() -> Any:
+    """Built once: its cache key is computed once, not on every launch."""
     return (
         select(
             Deployment.tenant_id,
@@ -127,26 +128,45 @@ def _stored_columns(launch: Launch) -> Any:
         .select_from(Deployment)
         .outerjoin(
             Course,
-            and_(Course.tenant_id == Deployment.tenant_id, Course.context_id == launch.context_id),
+            and_(
+                Course.tenant_id == Deployment.tenant_id,
+                Course.context_id == bindparam("context_id"),
+            ),
         )
         .outerjoin(
             Activity,
             and_(
                 Activity.tenant_id == Deployment.tenant_id,
-                Activity.resource_link_id == launch.resource_link_id,
+                Activity.resource_link_id == bindparam("resource_link_id"),
             ),
         )
         .outerjoin(Assignment, Assignment.activity_id == Activity.id)
         .outerjoin(AgsEndpoint, AgsEndpoint.activity_id == Activity.id)
-        .outerjoin(User, and_(User.issuer == launch.issuer, User.subject == launch.subject))
+        .outerjoin(
+            User, and_(User.issuer == bindparam("issuer"), User.subject == bindparam("subject"))
+        )
         .outerjoin(
             Membership, and_(Membership.user_id == User.id, Membership.course_id == Course.id)
         )
         .where(
-            Deployment.platform_id == launch.platform_id,
-            Deployment.deployment_id == launch.deployment_id,
+            Deployment.platform_id == bindparam("platform_id"),
+            Deployment.deployment_id == bindparam("deployment_id"),
         )
     )
+
+
+STORED_COLUMNS = _stored_columns_statement()
+
+
+def _launch_keys(launch: Launch) -> dict[str, Any]:
+    return {
+        "platform_id": launch.platform_id,
+        "deployment_id": launch.deployment_id,
+        "context_id": launch.context_id,
+        "resource_link_id": launch.resource_link_id,
+        "issuer": launch.issuer,
+        "subject": launch.subject,
+    }
 
 
 def _kept(stored: object, claimed: object) -> bool:
