@@ -11,6 +11,7 @@ another's.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from threading import Lock
@@ -70,12 +71,14 @@ def current_version(session: Session) -> int:
 
 
 def move_on(session: Session) -> None:
-    """Move the counter on, in the session's transaction (atomic on both databases)."""
+    """Move the counter on, in the session's transaction (atomic on both databases). A
+    counter row that went missing starts again at a random value, not at one a process
+    may still hold its cache at."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
         insert(RegistryVersion)
-        .values(id=ROW, version=1)
+        .values(id=ROW, version=secrets.randbits(30) + 2)
         .on_conflict_do_update(
             index_elements=[RegistryVersion.id], set_={"version": RegistryVersion.version + 1}
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
+from lti.models import Platform, RegistryVersion
 from lti.registrations import (
     PlatformDetails,
     add_deployment,
@@ -112,3 +113,19 @@ def test_made_up_issuers_cannot_grow_the_cache_without_bound(session):
     for n in range(20):
         assert registry.platform(session, f"https://made-up-{n}.example", "x") is None
     assert len(registry._by_key) <= 5
+
+
+def test_a_counter_row_that_went_missing_starts_again_elsewhere_than_before(session):
+    """Caches hold the value they read: a counter emptied and started again must not come
+    back to it, or they would keep serving registrations that changed meanwhile."""
+    registry = Registry()
+    first = add_platform(session, details("c-1"))
+    session.commit()
+    assert registry.platform(session, "https://lms.example", "c-1").id == first.id
+    session.execute(RegistryVersion.__table__.delete())
+    session.execute(Platform.__table__.delete())
+    session.commit()
+    second = add_platform(session, details("c-1"))
+    session.commit()
+    found = registry.platform(session, "https://lms.example", "c-1")
+    assert found is not None and found.id == second.id and found.deployments == {}
