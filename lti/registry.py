@@ -126,11 +126,6 @@ class Registry:
                 self._by_key[key] = found
         return found
 
-    def forget(self) -> None:
-        with self._lock:
-            self._by_key.clear()
-            self._version = None
-
 
 def _load(session: Session, issuer: str, client_id: str | None) -> KnownPlatform | None:
     query = select(*_PLATFORM_COLUMNS).where(Platform.issuer == issuer)
