@@ -125,6 +125,7 @@ def test_a_counter_row_that_went_missing_starts_again_elsewhere_than_before(sess
     session.execute(RegistryVersion.__table__.delete())
     session.execute(Platform.__table__.delete())
     session.commit()
+    session.expunge_all()  # the rows went behind the session's back
     second = add_platform(session, details("c-1"))
     session.commit()
     found = registry.platform(session, "https://lms.example", "c-1")
