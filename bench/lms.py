@@ -23,6 +23,18 @@ from tests.platform import PlatformServer, TestPlatform
 
 CLIENT_ID = "bench-client"
 DEPLOYMENT_ID = "bench-deployment"
+# Where the launch's gradebook and roster services live, as a Moodle site names them. A
+# public-looking name: production keeps only public https:// service addresses.
+MOODLE_SITE = "https://moodle.school.invalid"
+LIS = "https://purl.imsglobal.org/spec/lti/claim/lis"
+EXT = "https://purl.imsglobal.org/spec/lti/claim/ext"
+TOOL_PLATFORM = "https://purl.imsglobal.org/spec/lti/claim/tool_platform"
+AGS_SCOPES = [
+    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+]
 
 
 class BenchLms:
@@ -114,11 +126,58 @@ class BenchLms:
             who=who,
             message_type=claims.RESOURCE_LINK_REQUEST,
         )
+        body.update(moodle_claims(who))
         if self.gradebook is not None:
             body[claims.AGS_ENDPOINT] = self.gradebook.claim(
                 self.line_item(who.resource_link_id, who.resource_link_title)
             )
         return self.key.sign(body)
+
+
+def moodle_claims(who: LaunchContext) -> dict[str, Any]:
+    """What Moodle 4 adds to a resource-link launch beyond the required claims: the
+    gradebook (AGS, its activity's line item and every scope), the roster (NRPS), lis,
+    custom parameters, ext, the tool platform, a fuller launch presentation and the
+    person's name parts."""
+    course = who.context_id
+    services = f"{MOODLE_SITE}/mod/lti/services.php/{course}"
+    given, _, family = who.name.partition(" ")
+    return {
+        "given_name": given,
+        "family_name": family,
+        "middle_name": "",
+        "picture": f"{MOODLE_SITE}/theme/image.php/boost/core/1/u/f1",
+        claims.AGS_ENDPOINT: {
+            "scope": AGS_SCOPES,
+            "lineitems": f"{services}/lineitems?type_id=1",
+            "lineitem": f"{services}/lineitems/{who.resource_link_id}/lineitem?type_id=1",
+        },
+        claims.NRPS: {
+            "context_memberships_url": f"{MOODLE_SITE}/mod/lti/services.php/CourseSection/"
+            f"{course}/bindings/1/memberships",
+            "service_versions": ["1.0", "2.0"],
+        },
+        LIS: {
+            "person_sourcedid": "",
+            "course_offering_sourcedid": "",
+            "course_section_sourcedid": course,
+        },
+        claims.CUSTOM: {"course_id": course, "section": "1", "unit": "self-study"},
+        EXT: {"user_username": who.subject, "lms": "moodle-2"},
+        TOOL_PLATFORM: {
+            "product_family_code": "moodle",
+            "version": "2024042200",
+            "guid": "moodle.school.invalid",
+            "name": "School Moodle",
+            "description": "The school's learning platform",
+        },
+        claims.LAUNCH_PRESENTATION: {
+            "locale": who.locale,
+            "document_target": "iframe",
+            "return_url": f"{MOODLE_SITE}/mod/lti/return.php?course={course}"
+            f"&launch_container=3&instanceid={who.resource_link_id}&sesskey=bench",
+        },
+    }
 
 
 def published_keys(

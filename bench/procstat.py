@@ -72,3 +72,19 @@ def worker_rss_mb(master_pid: int) -> list[float]:
     """Resident memory of each gunicorn worker, in MB (10^6 bytes)."""
     workers = psutil.Process(master_pid).children()
     return [w.memory_info().rss / 1e6 for w in workers]
+
+
+def worker_pss_mb(master_pid: int) -> list[float]:
+    """Proportional set size of each gunicorn worker, in MB: its resident pages, with each
+    page it shares (with the master after the fork, with the other workers) divided among
+    the processes sharing it. Read from /proc/PID/smaps_rollup (Linux 4.14+); RSS counts
+    shared pages in full in every worker, so the workers' PSS add up to what they cost."""
+    return [pss_mb(w.pid) for w in psutil.Process(master_pid).children()]
+
+
+def pss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024 / 1e6  # the file counts in kB
+    raise ValueError(f"/proc/{pid}/smaps_rollup has no Pss line")

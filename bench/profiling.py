@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from bench.lms import BenchLms
+from bench.served import reaching_loopback
 from bench.setup_db import prepare_database
 from config import Settings
 from service.demo.platform import LaunchContext
@@ -41,16 +42,18 @@ def profiled_app() -> Iterator[Profiled]:
     lms = BenchLms()
     prepare_database(url, lms)
     redis_url = os.environ.get("REDIS_URL") or None
-    app = create_app(
-        Settings(  # production needs Redis: without it, the same code in development
-            env="production" if redis_url else "development",
-            secret_key="p" * 40,
-            database_url=url,
-            base_url=TOOL_BASE,
-            instance_path=str(work),
-            log_level="WARNING",
-            redis_url=redis_url,
-            lti_login_rate_limit="1000000 per minute",
+    app = reaching_loopback(
+        create_app(
+            Settings(  # production needs Redis: without it, the same code in development
+                env="production" if redis_url else "development",
+                secret_key="p" * 40,
+                database_url=url,
+                base_url=TOOL_BASE,
+                instance_path=str(work),
+                log_level="WARNING",
+                redis_url=redis_url,
+                lti_login_rate_limit="1000000 per minute",
+            )
         )
     )
     try:

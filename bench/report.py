@@ -243,14 +243,20 @@ def render(document: dict[str, Any]) -> str:
         f"SELFPATH_ENV={settings['selfpath_env']}; {settings['seconds_per_run']:g} s per run."
     )
     rss = ", ".join(f"{k} {v:.0f} MB" for k, v in document["worker_rss_mb"].items())
+    pss = ", ".join(f"{k} {v:.0f} MB" for k, v in document.get("worker_pss_mb", {}).items())
     return "\n".join(
         [
             head,
             "",
             *figures_table(document),
             "",
-            f"Largest worker RSS after the run: {rss}. Platform key-set fetches: "
-            f"{document['platform_jwks_fetches']}.",
+            f"Largest worker RSS after the run: {rss}"
+            + (
+                f"; largest worker PSS (shared pages divided among their sharers): {pss}"
+                if pss
+                else ""
+            )
+            + f". Platform key-set fetches: {document['platform_jwks_fetches']}.",
             statements_line(document),
             "",
             *targets_table(document),

@@ -49,6 +49,7 @@ def main() -> None:
     started = datetime.now(UTC)
     figures: list[Figure] = []
     rss: dict[str, float] = {}
+    pss: dict[str, float] = {}
     statements: dict[str, dict[str, int]] = {}
     lms = BenchLms()
     try:
@@ -68,13 +69,15 @@ def main() -> None:
                         )
                     )
                 ]
-                selfpath, worker_rss = _selfpath(backend, args, env, work, lms, statements)
+                selfpath, memory = _selfpath(backend, args, env, work, lms, statements)
                 figures += selfpath
-                rss[backend] = max(worker_rss)
+                rss[backend], pss[backend] = (max(m) for m in memory)
             rss["hello"] = max(procstat.worker_rss_mb(served_hello.pid))
+            pss["hello"] = max(procstat.worker_pss_mb(served_hello.pid))
     finally:
         lms.close()
     document = _document(started, args, figures, rss, lms.jwks_hits)
+    document["worker_pss_mb"] = {k: round(v, 1) for k, v in pss.items()}
     document["statements"] = statements
     document.update(_engine_figures(args))
     RESULTS.mkdir(exist_ok=True)
@@ -113,7 +116,8 @@ def _selfpath(
     work: Path,
     lms: BenchLms,
     statements: dict[str, dict[str, int]],
-) -> tuple[list[Figure], list[float]]:
+) -> tuple[list[Figure], tuple[list[float], list[float]]]:
+    """The scenarios' figures, and each worker's RSS and PSS after them."""
     if backend == "sqlite":
         database_url, redis_url, database = f"sqlite:///{work / 'bench.db'}", "", None
     else:
@@ -136,7 +140,9 @@ def _selfpath(
     }
     if redis_url:
         app_env["REDIS_URL"] = redis_url
-    with gunicorn("wsgi:app", app_env, work / "gunicorn.log", "/healthz") as served:
+    with gunicorn(
+        "bench.served:served_app()", app_env, work / "gunicorn.log", "/healthz"
+    ) as served:
         bench = Bench(
             backend,
             served.address,
@@ -158,7 +164,8 @@ def _selfpath(
                 print(f"... {backend}: {scenario.name}", flush=True)
                 figures += scenario.measure(bench)
         statements[backend] = bench.statements
-        return figures, procstat.worker_rss_mb(served.pid)
+        memory = procstat.worker_rss_mb(served.pid), procstat.worker_pss_mb(served.pid)
+        return figures, memory
 
 
 def _chosen(name: str, wanted: list[str]) -> bool:

@@ -45,15 +45,8 @@ def store_endpoint(
             },
             ["activity_id"],
         )
-    scopes = sorted(s for s in claim.get("scope") or () if isinstance(s, str))
     named = _url(claim.get("lineitem"))
-    lineitem = named or (row.lineitem_url if row.line_item_created else None)
-    wanted = {
-        "platform_id": platform_id,
-        "lineitem_url": lineitem,
-        "lineitems_url": _url(claim.get("lineitems")),
-        "scopes": scopes,
-    }
+    wanted = _wanted(platform_id, claim, row.lineitem_url if row.line_item_created else None)
     changed = {k: v for k, v in wanted.items() if getattr(row, k) != v}
     if changed:
         for name, value in changed.items():
@@ -63,6 +56,28 @@ def store_endpoint(
         session.flush()
         release_held(session, activity_id)
     return row
+
+
+def _wanted(
+    platform_id: int, claim: Mapping[str, Any], created_lineitem: str | None
+) -> dict[str, Any]:
+    """The endpoint's columns as the claim sets them; a line item Selfpath created stays
+    until the LMS names one."""
+    return {
+        "platform_id": platform_id,
+        "lineitem_url": _url(claim.get("lineitem")) or created_lineitem,
+        "lineitems_url": _url(claim.get("lineitems")),
+        "scopes": sorted(s for s in claim.get("scope") or () if isinstance(s, str)),
+    }
+
+
+def endpoint_unchanged(
+    stored: Mapping[Any, Any], platform_id: int, claim: Mapping[str, Any]
+) -> bool:
+    """Whether `store_endpoint` would write nothing, given the stored row's columns."""
+    created = stored["lineitem_url"] if stored["line_item_created"] else None
+    wanted = _wanted(platform_id, claim, created)
+    return all(stored[name] == value for name, value in wanted.items())
 
 
 def _endpoint(session: Session, activity_id: int) -> AgsEndpoint | None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from lti.models import Deployment, Platform
 from lti.registrations import frame_origin
+from lti.registry import KnownPlatform
 from lti.ttl_cache import TtlCache
 
 
@@ -46,7 +47,7 @@ class FrameOrigins:
         )
         return self.for_platform(session, platform_id) if platform_id is not None else None
 
-    def remember(self, platform: Platform) -> None:
+    def remember(self, platform: Platform | KnownPlatform) -> None:
         """What a launch just checked is as fresh as a lookup."""
         self._by_platform.put(
             platform.id, frame_origin(platform.issuer) if platform.enabled else None

@@ -11,7 +11,8 @@ from urllib.parse import urlencode, urlsplit
 from sqlalchemy.orm import Session
 
 from lti.errors import LaunchRefused
-from lti.registrations import find_platform, is_canvas, refuse_inactive_platform
+from lti.registrations import is_canvas, refuse_inactive_platform
+from lti.registry import Registry
 from lti.state_store import LaunchStateStore, PendingLogin
 from lti.urls import origin_of
 
@@ -67,6 +68,7 @@ def _refuse_oversize(params: Mapping[str, str]) -> None:
 def start_login(
     session: Session,
     store: LaunchStateStore,
+    registry: Registry,
     params: Mapping[str, str],
     *,
     base_url: str,
@@ -84,7 +86,7 @@ def start_login(
                 f"the login initiation has no {required!r}: check the tool's login URL in the LMS",
             )
     # with no client id given, the issuer's only registration
-    platform = find_platform(session, login["iss"], login.get("client_id"))
+    platform = registry.platform(session, login["iss"], login.get("client_id"))
     if platform is None:
         client = login.get("client_id") or "(none given)"
         raise LaunchRefused(

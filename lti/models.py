@@ -64,6 +64,17 @@ class Deployment(Base):
     platform: Mapped[Platform] = relationship(back_populates="deployments")
 
 
+class RegistryVersion(Base):
+    """One counter, moved on in the same transaction as every change to a platform or a
+    deployment: each process's cache of registrations (lti/registry.py) compares it with
+    the one it read them at, so a change takes effect at once on every instance."""
+
+    __tablename__ = "lti_registry_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+
+
 class ToolKey(Base):
     """An RSA key pair of the tool. The newest unretired key signs; retired keys stay
     published until `published_until` so tokens signed with them still verify."""

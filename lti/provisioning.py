@@ -1,16 +1,22 @@
-"""A launch's people, course, activity and membership, created or brought up to date."""
+"""A launch's people, course, activity and membership, created or brought up to date.
+
+Most launches are a learner coming back with nothing changed: one read of the stored
+columns (no ORM rows) compares them with the launch's claims, and when they all match
+nothing more is read or written. Otherwise the rows are read, and only what is new or
+changed is written."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import RowMapping, and_, bindparam, select
 from sqlalchemy.orm import Session
 
-from lti.ags_endpoint import store_endpoint
+from lti.ags_endpoint import endpoint_unchanged, store_endpoint
 from lti.launch import Launch
-from lti.models import Deployment
+from lti.models import AgsEndpoint, Deployment
 from lti.rosters import remember_roster_address
 from paths.db import insert_or_get
 from paths.enrollment import Assignment
@@ -27,16 +33,20 @@ KnownParties = tuple[
 
 @dataclass(frozen=True)
 class LaunchParties:
-    user: User
-    course: Course | None
-    activity: Activity | None
-    tenant: Tenant  # the school of the launch's deployment
-    assignment: Assignment | None = None  # the path placed on the activity, if any
+    user_id: int
+    course_id: int | None
+    activity_id: int | None
+    tenant_id: int  # the school of the launch's deployment
+    assignment_id: int | None = None  # the path placed on the activity, if any
 
 
 def provision(session: Session, launch: Launch, now: datetime) -> LaunchParties:
-    """One lookup whatever the data, then only what is new or changed is written. A row
-    another launch inserts meanwhile (the same person in two browsers) is taken as found."""
+    """The launch's parties as stored, when the launch changes none of them; else one
+    lookup, then only what is new or changed is written. A row another launch inserts
+    meanwhile (the same person in two browsers) is taken as found."""
+    unchanged = unchanged_parties(session, launch, now)
+    if unchanged is not None:
+        return unchanged
     tenant, course, activity, assignment, user, membership = find_parties(session, launch)
     if launch.context_id:
         course = _course(session, launch, tenant, course)
@@ -56,7 +66,144 @@ def provision(session: Session, launch: Launch, now: datetime) -> LaunchParties:
         store_endpoint(session, activity.id, launch.platform_id, launch.ags, now)
     session.flush()
     return LaunchParties(
-        user=user, course=course, activity=activity, tenant=tenant, assignment=assignment
+        user_id=user.id,
+        course_id=course.id if course else None,
+        activity_id=activity.id if activity else None,
+        tenant_id=tenant.id,
+        assignment_id=assignment.id if assignment else None,
+    )
+
+
+def unchanged_parties(session: Session, launch: Launch, now: datetime) -> LaunchParties | None:
+    """The parties in one read of their columns when the launch would write nothing;
+    None when anything is new or changed (or the launch is a teacher's that names the
+    course roster, which is kept on every such launch)."""
+    if launch.role == TEACHER and launch.nrps:
+        return None
+    row = session.execute(STORED_COLUMNS, _launch_keys(launch)).mappings().first()
+    if row is None or row["user_id"] is None or not _same_person(row, launch, now):
+        return None
+    if launch.context_id and not _same_course(row, launch, now):
+        return None
+    if launch.resource_link_id and not _same_activity(row, launch):
+        return None
+    course_id = row["course_id"] if launch.context_id else None
+    activity_id = row["activity_id"] if launch.resource_link_id else None
+    return LaunchParties(
+        user_id=row["user_id"],
+        course_id=course_id,
+        activity_id=activity_id,
+        tenant_id=row["tenant_id"],
+        assignment_id=row["assignment_id"] if activity_id else None,
+    )
+
+
+def _stored_columns_statement() -> Any:
+    """Built once: its cache key is computed once, not on every launch."""
+    return (
+        select(
+            Deployment.tenant_id,
+            Course.id.label("course_id"),
+            Course.title.label("course_title"),
+            Course.label.label("course_label"),
+            Activity.id.label("activity_id"),
+            Activity.course_id.label("activity_course_id"),
+            Activity.title.label("activity_title"),
+            Assignment.id.label("assignment_id"),
+            User.id.label("user_id"),
+            User.name,
+            User.email,
+            User.locale,
+            User.last_seen_at,
+            Membership.id.label("membership_id"),
+            Membership.role,
+            Membership.last_launch_at,
+            AgsEndpoint.id.label("endpoint_id"),
+            AgsEndpoint.platform_id,
+            AgsEndpoint.lineitem_url,
+            AgsEndpoint.lineitems_url,
+            AgsEndpoint.scopes,
+            AgsEndpoint.line_item_created,
+        )
+        .select_from(Deployment)
+        .outerjoin(
+            Course,
+            and_(
+                Course.tenant_id == Deployment.tenant_id,
+                Course.context_id == bindparam("context_id"),
+            ),
+        )
+        .outerjoin(
+            Activity,
+            and_(
+                Activity.tenant_id == Deployment.tenant_id,
+                Activity.resource_link_id == bindparam("resource_link_id"),
+            ),
+        )
+        .outerjoin(Assignment, Assignment.activity_id == Activity.id)
+        .outerjoin(AgsEndpoint, AgsEndpoint.activity_id == Activity.id)
+        .outerjoin(
+            User, and_(User.issuer == bindparam("issuer"), User.subject == bindparam("subject"))
+        )
+        .outerjoin(
+            Membership, and_(Membership.user_id == User.id, Membership.course_id == Course.id)
+        )
+        .where(
+            Deployment.platform_id == bindparam("platform_id"),
+            Deployment.deployment_id == bindparam("deployment_id"),
+        )
+    )
+
+
+STORED_COLUMNS = _stored_columns_statement()
+
+
+def _launch_keys(launch: Launch) -> dict[str, Any]:
+    return {
+        "platform_id": launch.platform_id,
+        "deployment_id": launch.deployment_id,
+        "context_id": launch.context_id,
+        "resource_link_id": launch.resource_link_id,
+        "issuer": launch.issuer,
+        "subject": launch.subject,
+    }
+
+
+def _kept(stored: object, claimed: object) -> bool:
+    """A claim the platform left out keeps what is stored (it may withhold PII)."""
+    return claimed is None or claimed == stored
+
+
+def _same_person(row: RowMapping, launch: Launch, now: datetime) -> bool:
+    return (
+        _kept(row["name"], launch.name)
+        and _kept(row["email"], launch.email)
+        and _kept(row["locale"], launch.locale)
+        and not _stale(row["last_seen_at"], now)
+    )
+
+
+def _same_course(row: RowMapping, launch: Launch, now: datetime) -> bool:
+    return (
+        row["course_id"] is not None
+        and _kept(row["course_title"], launch.context_title)
+        and _kept(row["course_label"], launch.context_label)
+        and row["membership_id"] is not None
+        and row["role"] == launch.role
+        and not _stale(row["last_launch_at"], now)
+    )
+
+
+def _same_activity(row: RowMapping, launch: Launch) -> bool:
+    course_id = row["course_id"] if launch.context_id else None
+    if row["activity_id"] is None or not _kept(row["activity_title"], launch.resource_link_title):
+        return False
+    if course_id is not None and row["activity_course_id"] != course_id:
+        return False
+    if not launch.ags:
+        return True
+    return row["endpoint_id"] is not None and endpoint_unchanged(
+        row, launch.platform_id, launch.ags
     )
 
 

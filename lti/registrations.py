@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lti.errors import LaunchRefused
 from lti.models import Deployment, Platform
 from lti.platform_configuration import check_platform_urls
+from lti.registry import KnownPlatform
 from paths.errors import Conflict, DomainError, NotFound
 from paths.people import Tenant
 
@@ -125,7 +126,7 @@ def _awaiting(session: Session, platform_id: int) -> Platform:
     return platform
 
 
-def refuse_inactive_platform(platform: Platform) -> None:
+def refuse_inactive_platform(platform: Platform | KnownPlatform) -> None:
     """Raise LaunchRefused, in the admin's words, when the platform may not launch."""
     if platform.enabled:
         return
@@ -184,7 +185,9 @@ def add_deployment(session: Session, platform_id: int, deployment_id: str) -> De
     return _new_deployment(session, platform, deployment_id, enabled=True)
 
 
-def record_new_deployment(session: Session, platform: Platform, deployment_id: str) -> Deployment:
+def record_new_deployment(
+    session: Session, platform: Platform | KnownPlatform, deployment_id: str
+) -> Deployment:
     """A deployment first seen in a launch: kept for an admin to enable, or enabled at
     once when the platform accepts new deployments."""
     return _new_deployment(
@@ -193,7 +196,7 @@ def record_new_deployment(session: Session, platform: Platform, deployment_id: s
 
 
 def _new_deployment(
-    session: Session, platform: Platform, deployment_id: str, *, enabled: bool
+    session: Session, platform: Platform | KnownPlatform, deployment_id: str, *, enabled: bool
 ) -> Deployment:
     """A deployment with the tenant (school) it serves, created together."""
     tenant = Tenant(name=f"{platform.name} — {deployment_id}"[:255])
@@ -242,23 +245,6 @@ def find_deployment(session: Session, platform: Platform, deployment_id: str) ->
             Deployment.platform_id == platform.id, Deployment.deployment_id == deployment_id
         )
     ).first()
-
-
-def find_registration(
-    session: Session, issuer: str, client_id: str, deployment_id: object
-) -> tuple[Platform, Deployment | None] | None:
-    """The platform for (issuer, client_id) with its deployment `deployment_id` (None if it
-    has no such deployment), in one statement; None if no such platform."""
-    wanted = deployment_id if isinstance(deployment_id, str) and deployment_id else None
-    row = session.execute(
-        select(Platform, Deployment)
-        .outerjoin(
-            Deployment,
-            and_(Deployment.platform_id == Platform.id, Deployment.deployment_id == wanted),
-        )
-        .where(Platform.issuer == issuer, Platform.client_id == client_id)
-    ).first()
-    return (row[0], row[1]) if row else None
 
 
 def frame_origin(issuer: str) -> str:

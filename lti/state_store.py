@@ -1,7 +1,9 @@
 """Where logins in flight wait for their launch: the database, or Redis when configured.
 
-Both work across gunicorn workers and separate instances. A state is spent exactly once
-(`consume` is atomic) and a nonce can be used only once (`use_nonce`).
+Both work across gunicorn workers and separate instances. A state is taken (read and
+spent) exactly once, in one atomic statement or Redis call (`take`); a launch refused
+before its nonce is checked gives it back (`put_back`), so a stray or forged POST cannot
+spend a learner's login. A nonce can be used only once (`use_nonce`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 from lti.errors import LaunchRefused
@@ -56,12 +58,20 @@ class PendingLogin:
         return cls(**data)
 
 
+@dataclass(frozen=True)
+class TakenLogin:
+    """A login taken from the store, with when it would have expired there."""
+
+    pending: PendingLogin
+    expires_at: datetime
+
+
 class LaunchStateStore(Protocol):
     in_session: bool  # whether what it writes waits for the database session's commit
 
     def save(self, pending: PendingLogin, ttl: int, now: datetime) -> None: ...
-    def load(self, state: str, now: datetime) -> PendingLogin | None: ...
-    def consume(self, state: str, now: datetime) -> bool: ...
+    def take(self, state: str, now: datetime) -> TakenLogin | None: ...
+    def put_back(self, taken: TakenLogin, now: datetime) -> None: ...
     def use_nonce(self, nonce: str, ttl: int, now: datetime) -> bool: ...
 
 
@@ -77,24 +87,31 @@ class DatabaseStateStore:
         payload = pending.bounded_json()
         if random.random() < 0.05:  # expired rows are swept now and then, not on every login
             purge_expired(self._session, now)
-        self._session.add(
-            LaunchState(
+        self._session.execute(
+            insert(LaunchState).values(
                 state=pending.state, payload=payload, expires_at=now + timedelta(seconds=ttl)
             )
         )
-        self._session.flush()
 
-    def load(self, state: str, now: datetime) -> PendingLogin | None:
-        row = self._session.scalars(
-            select(LaunchState).where(LaunchState.state == state, LaunchState.expires_at > now)
+    def take(self, state: str, now: datetime) -> TakenLogin | None:
+        """One DELETE ... RETURNING (PostgreSQL and SQLite alike); spent at commit."""
+        row = self._session.execute(
+            delete(LaunchState)
+            .where(LaunchState.state == state, LaunchState.expires_at > now)
+            .returning(LaunchState.payload, LaunchState.expires_at)
         ).first()
-        return PendingLogin.from_json(row.payload) if row else None
+        if row is None:
+            return None
+        return TakenLogin(PendingLogin.from_json(row.payload), row.expires_at)
 
-    def consume(self, state: str, now: datetime) -> bool:
-        result = self._session.execute(
-            delete(LaunchState).where(LaunchState.state == state, LaunchState.expires_at > now)
+    def put_back(self, taken: TakenLogin, now: datetime) -> None:
+        self._session.execute(
+            insert(LaunchState).values(
+                state=taken.pending.state,
+                payload=taken.pending.to_json(),
+                expires_at=taken.expires_at,
+            )
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
 
     def use_nonce(self, nonce: str, ttl: int, now: datetime) -> bool:
         return insert_if_absent(
@@ -125,12 +142,24 @@ class RedisStateStore:
     def save(self, pending: PendingLogin, ttl: int, now: datetime) -> None:
         self._redis.set(self._prefix + "state:" + pending.state, pending.bounded_json(), ex=ttl)
 
-    def load(self, state: str, now: datetime) -> PendingLogin | None:
-        raw = self._redis.get(self._prefix + "state:" + state)
-        return PendingLogin.from_json(raw) if raw else None
+    def take(self, state: str, now: datetime) -> TakenLogin | None:
+        """PTTL and GETDEL in one MULTI/EXEC: one round trip, atomic."""
+        key = self._prefix + "state:" + state
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.pttl(key)
+        pipe.getdel(key)
+        left_ms, raw = pipe.execute()
+        if not raw:
+            return None
+        return TakenLogin(
+            PendingLogin.from_json(raw), now + timedelta(milliseconds=max(int(left_ms), 1))
+        )
 
-    def consume(self, state: str, now: datetime) -> bool:
-        return bool(self._redis.delete(self._prefix + "state:" + state))
+    def put_back(self, taken: TakenLogin, now: datetime) -> None:
+        left_ms = int((taken.expires_at - now).total_seconds() * 1000)
+        if left_ms > 0:
+            key = self._prefix + "state:" + taken.pending.state
+            self._redis.set(key, taken.pending.to_json(), px=left_ms, nx=True)
 
     def use_nonce(self, nonce: str, ttl: int, now: datetime) -> bool:
         return bool(self._redis.set(self._prefix + "nonce:" + nonce, "1", nx=True, ex=ttl))

@@ -26,16 +26,12 @@ from lti import claims
 from lti.errors import LaunchRefused
 from lti.id_token import holds_nul, read_unverified, verify_rs256
 from lti.launch import Launch
-from lti.models import Deployment, Platform
+from lti.models import Deployment
 from lti.platform_keys import PlatformKeys
-from lti.registrations import (
-    find_deployment,
-    find_registration,
-    record_new_deployment,
-    refuse_inactive_platform,
-)
+from lti.registrations import record_new_deployment, refuse_inactive_platform
+from lti.registry import KnownDeployment, KnownPlatform, Registry
 from lti.service_urls import service_url_problem
-from lti.state_store import LaunchStateStore, PendingLogin
+from lti.state_store import LaunchStateStore, PendingLogin, TakenLogin
 
 MAX_STATE = 64  # the launch-state column's width
 
@@ -67,6 +63,7 @@ class LaunchValidator:
         session: Session,
         store: LaunchStateStore,
         keys: PlatformKeys,
+        registry: Registry,
         *,
         now: datetime,
         leeway: int,
@@ -76,25 +73,37 @@ class LaunchValidator:
         self._session = session
         self._store = store
         self._keys = keys
+        self._registry = registry
         self._now = now
         self._leeway = leeway
         self._nonce_ttl = nonce_ttl
         self._check_addresses = check_addresses  # production: service URLs must be public
         self._pending: PendingLogin | None = None
+        self._spent = False
         self._client_id: str | None = None
-        self._platform: Platform | None = None
-        self._deployment: Deployment | None = None
+        self._platform: KnownPlatform | None = None
+        self._deployment: KnownDeployment | Deployment | None = None
         self._id_token = ""
         self._jwt: dict[str, Any] = {}  # the token's header and body, as far as read
 
     def check(self, launch: LaunchRequest) -> Launch:
-        """Validate the POST; return the launch or raise LaunchRefused / StateNotBound."""
+        """Validate the POST; return the launch or raise LaunchRefused / StateNotBound.
+
+        The login's state is taken from the store at once; a refusal before the token's
+        nonce is found to be the login's gives it back, so only a launch signed for this
+        very login spends it."""
         self._id_token = launch.id_token
-        self._check_state(launch)
-        self._parse()
-        self._check_registration()
-        self._check_signature()
-        self._check_nonce()
+        taken = self._take_state(launch)
+        try:
+            self._check_binding(launch)
+            self._parse()
+            self._check_registration()
+            self._check_signature()
+            self._check_nonce()
+        except (LaunchRefused, StateNotBound):
+            self._store.put_back(taken, self._now)
+            raise
+        self._spend_nonce()
         self._check_deployment()
         self._check_message()
         self._check_service_urls()
@@ -102,7 +111,13 @@ class LaunchValidator:
         return Launch.from_claims(self._jwt["body"], self._platform.id, self._client_id)
 
     @property
-    def platform(self) -> Platform | None:
+    def spent(self) -> bool:
+        """Whether the login's state and nonce are spent: a refusal from here on keeps
+        them spent (the session's writes are committed with the refusal's record)."""
+        return self._spent
+
+    @property
+    def platform(self) -> KnownPlatform | None:
         return self._platform
 
     @property
@@ -118,7 +133,7 @@ class LaunchValidator:
         return body if isinstance(body, dict) else {}
 
     # -- state ---------------------------------------------------------------------------
-    def _check_state(self, launch: LaunchRequest) -> None:
+    def _take_state(self, launch: LaunchRequest) -> TakenLogin:
         if not launch.state or not launch.id_token:
             raise LaunchRefused(
                 "missing_state",
@@ -126,19 +141,23 @@ class LaunchValidator:
                 "id_token. Start the activity again from the LMS.",
             )
         # states Selfpath issues are 43 characters: a longer one is not looked up
-        pending = (
-            self._store.load(launch.state, self._now) if len(launch.state) <= MAX_STATE else None
+        taken = (
+            self._store.take(launch.state, self._now) if len(launch.state) <= MAX_STATE else None
         )
-        if pending is None:
+        if taken is None:
             raise LaunchRefused(
                 "unknown_state",
                 "This launch expired or was already used "
                 "(unknown state). Start the activity again from the LMS.",
             )
-        self._pending = pending
+        self._pending = taken.pending
+        return taken
+
+    def _check_binding(self, launch: LaunchRequest) -> None:
+        assert self._pending is not None
         if not launch.binding:
-            raise StateNotBound(pending)
-        if not hmac.compare_digest(launch.binding, pending.binding):
+            raise StateNotBound(self._pending)
+        if not hmac.compare_digest(launch.binding, self._pending.binding):
             raise LaunchRefused(
                 "state_mismatch",
                 "The launch's state does not belong to "
@@ -201,9 +220,7 @@ class LaunchValidator:
             raise LaunchRefused("missing_iss", "the token has no issuer (iss)", status=401)
         client_id = self._get_client_id()
         assert self._pending is not None
-        found = find_registration(
-            self._session, iss, client_id, self._jwt["body"].get(claims.DEPLOYMENT_ID)
-        )
+        found = self._registry.platform(self._session, iss, client_id)
         if found is None:
             raise LaunchRefused(
                 "unknown_platform",
@@ -212,7 +229,11 @@ class LaunchValidator:
                 "or check the client id the LMS shows",
                 status=401,
             )
-        platform, self._deployment = found
+        platform = found
+        deployment_id = self._jwt["body"].get(claims.DEPLOYMENT_ID)
+        self._deployment = (
+            platform.deployments.get(deployment_id) if isinstance(deployment_id, str) else None
+        )
         if platform.id != self._pending.platform_id:
             raise LaunchRefused(
                 "platform_mismatch",
@@ -292,16 +313,14 @@ class LaunchValidator:
                 "the token's nonce is not the one issued for this login",
                 status=401,
             )
-        if not self._store.consume(self._pending.state, self._now):
-            raise LaunchRefused(
-                "state_used", "this launch was already used. Start the activity again from the LMS."
-            )
-        if not self._store.use_nonce(nonce, self._nonce_ttl, self._now):
+
+    def _spend_nonce(self) -> None:
+        assert self._pending is not None
+        self._spent = True
+        if not self._store.use_nonce(self._pending.nonce, self._nonce_ttl, self._now):
             raise LaunchRefused(
                 "nonce_replayed", "the token's nonce was already used (replayed launch)", status=401
             )
-        if self._store.in_session:  # spent even if a later check fails
-            self._session.commit()
 
     # -- deployment and message ----------------------------------------------------------
     def _check_deployment(self) -> None:
@@ -337,20 +356,20 @@ class LaunchValidator:
                 status=403,
             )
 
-    def _record_new_deployment(self, deployment_id: str) -> Deployment:
+    def _record_new_deployment(self, deployment_id: str) -> Deployment | KnownDeployment:
         """Kept (committed) even when the launch is refused, so an admin can enable it."""
         assert self._platform is not None
-        platform_id = self._platform.id
+        platform = self._platform
+        self._session.commit()  # the state and nonce stay spent whatever happens next
         try:
-            deployment = record_new_deployment(self._session, self._platform, deployment_id)
+            deployment = record_new_deployment(self._session, platform, deployment_id)
             self._session.commit()
         except IntegrityError:  # a simultaneous launch recorded it first
             self._session.rollback()
-            self._platform = self._session.get(Platform, platform_id)
-            assert self._platform is not None
-            found = find_deployment(self._session, self._platform, deployment_id)
+            found = self._registry.platform(self._session, platform.issuer, platform.client_id)
             assert found is not None
-            deployment = found
+            self._platform = found
+            return found.deployments[deployment_id[:255]]
         return deployment
 
     def _check_message(self) -> None:

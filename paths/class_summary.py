@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import groupby
 
 from paths.dashboard import (
     BEHIND,
@@ -111,13 +112,12 @@ def question_pass_rates(view: ClassView) -> list[QuestionRate]:
 
 def cell_runs(cells: Sequence[str]) -> list[CellRun]:
     """The row's cells grouped into runs of one status, so a long row of finished (or
-    untouched) steps is one cell spanning their columns, not hundreds."""
+    untouched) steps is one cell spanning their columns, not hundreds. One object per run,
+    not per cell: a 200-step row is mostly a few long runs."""
     runs: list[CellRun] = []
-    for index, symbol in enumerate(cells):
-        status = CELL_STATUS[symbol]
-        if runs and runs[-1].status == status:
-            last = runs[-1]
-            runs[-1] = CellRun(status, last.first, last.length + 1)
-        else:
-            runs.append(CellRun(status, index, 1))
+    first = 0
+    for status, run in groupby(cells, CELL_STATUS.__getitem__):
+        length = sum(1 for _ in run)
+        runs.append(CellRun(status, first, length))
+        first += length
     return runs

@@ -78,10 +78,10 @@ class _Checkpoint(NamedTuple):
     passed: bool
     failed_twice: bool  # this attempt and the one before it both failed
     answers: str | None  # right or wrong per question, as JSON text
+    correct: tuple[bool, ...] = ()  # the same, read once the latest attempt is known
 
-    @property
-    def correct(self) -> list[bool]:
-        return list(json.loads(self.answers)) if self.answers else []
+    def read(self) -> _Checkpoint:
+        return self._replace(correct=tuple(json.loads(self.answers)) if self.answers else ())
 
 
 @dataclass
@@ -312,6 +312,9 @@ def _progress_by_enrollment(session: Session, assignment_id: int) -> dict[int, _
         )
         if passed:
             state.finished.add(key)
+    for state in by_enrollment.values():  # only each latest attempt's answers are read
+        for key, checkpoint in state.checkpoints.items():
+            state.checkpoints[key] = checkpoint.read()
     return by_enrollment
 
 

@@ -16,7 +16,7 @@ def landing(launch: Launch, parties: LaunchParties) -> ResponseReturnValue:
     if launch.is_deep_linking:
         deep_link.begin(launch)
         return redirect(url_for("deep_link.choose"), code=303)
-    if parties.activity is None:
+    if parties.activity_id is None:
         return Response(render_template("lti/landing.html", launch=launch, parties=parties))
     assignment = deep_link.assign_linked_path(launch, parties)
     if launch.role == TEACHER:

@@ -123,11 +123,11 @@ def start_session(launch: Launch, parties: LaunchParties, *, cookies: bool = Tru
     session.clear()
     session.update(
         {
-            "user_id": parties.user.id,
+            "user_id": parties.user_id,
             "platform_id": launch.platform_id,  # the only LMS that may frame its pages
-            "tenant_id": parties.tenant.id,
-            "course_id": parties.course.id if parties.course else None,
-            "activity_id": parties.activity.id if parties.activity else None,
+            "tenant_id": parties.tenant_id,
+            "course_id": parties.course_id,
+            "activity_id": parties.activity_id,
             "role": launch.role,
             "locale": launch.locale,
         }

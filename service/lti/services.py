@@ -7,7 +7,7 @@ keeps them in `app.extensions`, and the views hand them to `lti/` as arguments.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import redis
@@ -20,6 +20,7 @@ from lti.frame_origins import FrameOrigins
 from lti.login_limit import LoginLimitKeys
 from lti.outbound import Outbound
 from lti.platform_keys import PlatformKeys
+from lti.registry import Registry
 from lti.state_store import DatabaseStateStore, LaunchStateStore, RedisStateStore
 
 EXTENSION = "selfpath.lti"
@@ -33,6 +34,7 @@ class LtiServices:
     login_limit_keys: LoginLimitKeys
     frame_origins: FrameOrigins  # which origin may frame each platform's pages
     redis: Any = None  # launch state lives in Redis when REDIS_URL is set
+    registry: Registry = field(default_factory=Registry)  # platforms and deployments
 
     @classmethod
     def build(cls, settings: Settings) -> LtiServices:

@@ -18,6 +18,7 @@ from lti.login import LOGIN_PARAMS, start_login
 from lti.models import Platform
 from lti.provisioning import provision
 from lti.registrations import get_platform, is_canvas
+from lti.registry import KnownPlatform
 from lti.urls import ToolUrls, canvas_configuration, origin_of
 from lti.validation import LaunchRequest, LaunchValidator, StateNotBound
 from paths.db import utcnow
@@ -72,6 +73,7 @@ def login() -> Response:
         started = start_login(
             db_session(),
             store,
+            lti_services().registry,
             params,
             base_url=settings.base_url,
             redirect_uri=tool_urls().launch,
@@ -141,6 +143,7 @@ def launch() -> ResponseReturnValue:
         db_session(),
         services.state_store(db_session()),
         services.platform_keys,
+        services.registry,
         now=now,
         leeway=settings.jwt_leeway_seconds,
         nonce_ttl=settings.launch_state_seconds + 3600,
@@ -154,7 +157,8 @@ def launch() -> ResponseReturnValue:
         db_session().rollback()
         return _finish_without_cookie(missing)
     except LaunchRefused as refused:
-        db_session().rollback()
+        if not validator.spent:  # a spent state and nonce are committed with the refusal
+            db_session().rollback()
         platform = validator.platform
         record_launch(
             db_session(),
@@ -180,7 +184,7 @@ def launch() -> ResponseReturnValue:
         now=now,
         body=validator.claims,
         platform_id=launch.platform_id,
-        user_id=parties.user.id,
+        user_id=parties.user_id,
     )
     db_session().commit()
     start_session(launch, parties, cookies=cookies_came_back(state))
@@ -225,7 +229,7 @@ def _login_platform(validator: LaunchValidator) -> Platform | None:
     return db_session().get(Platform, platform_id) if platform_id is not None else None
 
 
-def _framed_by(response: Response, platform: Platform | None) -> None:
+def _framed_by(response: Response, platform: Platform | KnownPlatform | None) -> None:
     """A page of a launch in progress may be framed by its platform, if enabled."""
     if platform is not None and platform.enabled:
         allow_framing_by(response, platform.issuer)

@@ -14,7 +14,7 @@ from lti.provisioning import LaunchParties
 from lti.urls import ToolUrls
 from paths.catalog import PathVersion
 from paths.catalog_queries import find_placeable_path, paths_for_teacher, version_of
-from paths.enrollment import Assignment, assign
+from paths.enrollment import assign
 from paths.errors import DomainError, Forbidden, NotFound
 from paths.library.models import LibraryEntry, LibraryRelease
 from paths.library.publishing import PATH_LICENCES
@@ -143,35 +143,29 @@ def _library_link(release_id: int) -> PathLink:
     )
 
 
-def assign_linked_path(launch: Launch, parties: LaunchParties) -> Assignment | None:
-    """The activity's assignment; an activity created by deep linking carries its path in
-    custom parameters, assigned on its first launch."""
-    if parties.activity is None or parties.assignment is not None:
-        return parties.assignment
+def assign_linked_path(launch: Launch, parties: LaunchParties) -> int | None:
+    """The id of the activity's assignment; an activity created by deep linking carries
+    its path in custom parameters, assigned on its first launch."""
+    if parties.activity_id is None or parties.assignment_id is not None:
+        return parties.assignment_id
     if launch.custom.get("library_entry"):
         return _assign_library_release(launch, parties)
     path_id = whole_number(str(launch.custom.get("path_id", "")))
     if path_id is None:
-        return parties.assignment
-    path = find_placeable_path(
-        db_session(),
-        path_id,
-        parties.tenant.id,
-        parties.course.id if parties.course else None,
-        None,
-    )
+        return parties.assignment_id
+    path = find_placeable_path(db_session(), path_id, parties.tenant_id, parties.course_id, None)
     version = version_of(
         db_session(), path.id, whole_number(str(launch.custom.get("path_version", "")))
     )
-    assignment = assign(db_session(), parties.activity.id, version, assigned_by=None, now=now())
+    assignment = assign(db_session(), parties.activity_id, version, assigned_by=None, now=now())
     db_session().commit()
-    return assignment
+    return assignment.id
 
 
-def _assign_library_release(launch: Launch, parties: LaunchParties) -> Assignment | None:
+def _assign_library_release(launch: Launch, parties: LaunchParties) -> int | None:
     """The library release the link names. One that was withdrawn or unlisted since is
     still assigned: the teacher chose it while it was offered."""
-    assert parties.activity is not None
+    assert parties.activity_id is not None
     uuid = str(launch.custom.get("library_entry", ""))[:36]
     number = whole_number(str(launch.custom.get("library_version", "")))
     release = (
@@ -187,6 +181,6 @@ def _assign_library_release(launch: Launch, parties: LaunchParties) -> Assignmen
         return None
     version = db_session().get(PathVersion, release.version_id)
     assert version is not None
-    assignment = assign(db_session(), parties.activity.id, version, assigned_by=None, now=now())
+    assignment = assign(db_session(), parties.activity_id, version, assigned_by=None, now=now())
     db_session().commit()
-    return assignment
+    return assignment.id

@@ -12,9 +12,11 @@ import pytest
 from werkzeug.wrappers import Request, Response
 
 from bench import gradebook_check
-from bench.lms import BenchLms, learner, published_keys
+from bench.lms import EXT, LIS, MOODLE_SITE, BenchLms, learner, published_keys
 from lti import claims
 from lti.ags_endpoint import SCORE
+from lti.launch import Launch
+from lti.service_urls import service_url_problem
 from tests.conftest import TOOL_BASE
 from tests.fake_lms import tool_key_set
 from tests.grades import drain, finish, learners, linked_activity
@@ -42,9 +44,12 @@ def unverified(token: str) -> dict:
     return jwt.decode(token, options={"verify_signature": False})
 
 
-def test_launches_carry_no_gradebook_claim_until_the_gradebook_is_open(lms, database_url):
+def test_launches_name_the_moodle_sites_gradebook_until_the_bench_gradebook_is_open(
+    lms, database_url
+):
     who = learner(1)
-    assert claims.AGS_ENDPOINT not in unverified(lms.id_token("n-1", TOOL_BASE, who))
+    before = unverified(lms.id_token("n-1", TOOL_BASE, who))[claims.AGS_ENDPOINT]
+    assert before["lineitems"].startswith(MOODLE_SITE + "/mod/lti/services.php/course-1/")
 
     keys = tool_key_set(database_url)
     lms.open_gradebook(keys)
@@ -141,3 +146,17 @@ def test_published_keys_reads_the_tools_key_set_over_http(platform_server):
         platform_server.base_url + "/tool/lti/jwks", {"X-Forwarded-Proto": "https"}
     )
     assert read() == document and seen == ["https"]
+
+
+def test_a_bench_launch_is_shaped_like_moodles_and_passes_the_production_checks(lms):
+    body = unverified(lms.id_token("n-1", TOOL_BASE, learner(7, course=2)))
+    assert service_url_problem(body) is None  # public https:// service addresses
+    assert body[EXT]["lms"] == "moodle-2" and body[LIS]["course_section_sourcedid"] == "course-2"
+    assert (body["given_name"], body["family_name"]) == ("Learner", "7")
+    launch = Launch.from_claims(body, platform_id=1, client_id="bench-client")
+    assert launch.custom["course_id"] == "course-2"
+    assert launch.ags is not None and len(launch.ags["scope"]) == 4
+    assert launch.nrps is not None and launch.nrps["context_memberships_url"].endswith(
+        "/CourseSection/course-2/bindings/1/memberships"
+    )
+    assert launch.return_url is not None and launch.return_url.startswith(MOODLE_SITE)

@@ -404,3 +404,33 @@ def test_token_holding_a_nul_character_is_refused(browser, platform, session, cl
 
     response = launch_with_token(browser, platform, with_nul)
     assert_refused(browser, session, response, "malformed_token", 400, words="NUL character")
+
+
+def test_a_forged_token_does_not_spend_the_learners_login(browser, platform, session):
+    auth = browser.start(platform)
+    forged = PlatformKey.generate().sign(platform.claims(auth["nonce"], TOOL_BASE))
+    assert browser.post_launch(forged, auth["state"]).status_code == 401
+    token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
+    assert browser.post_launch(token, auth["state"]).status_code == 200
+    outcomes = [r.outcome for r in session.scalars(select(LaunchRecord).order_by(LaunchRecord.id))]
+    assert outcomes == ["refused", "accepted"]
+
+
+def test_another_browsers_cookie_does_not_spend_the_login(browser, platform, session):
+    auth = browser.start(platform)
+    binding = browser.client.get_cookie(f"lti_state_{auth['state']}", path="/lti").value
+    browser.client.set_cookie(f"lti_state_{auth['state']}", "someone-elses-binding", path="/lti")
+    token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
+    assert browser.post_launch(token, auth["state"]).status_code == 400
+    browser.client.set_cookie(f"lti_state_{auth['state']}", binding, path="/lti")
+    assert browser.post_launch(token, auth["state"]).status_code == 200
+
+
+def test_a_launch_refused_after_its_nonce_keeps_the_login_spent(browser, platform, session):
+    auth = browser.start(platform)
+    body = platform.claims(auth["nonce"], TOOL_BASE)
+    body[claims.VERSION] = "1.1"
+    assert browser.post_launch(platform.sign(body), auth["state"]).status_code == 400
+    token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
+    again = browser.post_launch(token, auth["state"])
+    assert again.status_code == 400 and "unknown_state" in again.get_data(as_text=True)

@@ -36,13 +36,28 @@ def pending(state="s1"):
     )
 
 
-def test_saved_state_loads_until_consumed_once(store):
+def test_saved_state_is_taken_once(store):
     now = utcnow()
     store.save(pending(), 60, now)
-    assert store.load("s1", now) == pending()
-    assert store.consume("s1", now) is True
-    assert store.consume("s1", now) is False
-    assert store.load("s1", now) is None
+    taken = store.take("s1", now)
+    assert taken is not None and taken.pending == pending()
+    assert now + timedelta(seconds=58) < taken.expires_at <= now + timedelta(seconds=60)
+    assert store.take("s1", now) is None
+
+
+def test_a_state_put_back_can_be_taken_again_until_it_expires(store):
+    now = utcnow()
+    store.save(pending(), 60, now)
+    taken = store.take("s1", now)
+    store.put_back(taken, now)
+    again = store.take("s1", now)
+    assert again is not None and again.pending == pending()
+    assert abs((again.expires_at - taken.expires_at).total_seconds()) < 1.5
+    assert store.take("s1", now) is None
+
+
+def test_an_unknown_state_is_not_taken(store):
+    assert store.take("never-saved", utcnow()) is None
 
 
 def test_nonce_is_used_once(store):
@@ -57,8 +72,18 @@ def test_database_state_expires(session):
     now = utcnow()
     store.save(pending("old"), 60, now)
     later = now + timedelta(seconds=61)
-    assert store.load("old", later) is None
-    assert store.consume("old", later) is False
+    assert store.take("old", later) is None
+
+
+def test_redis_does_not_put_back_an_expired_state():
+    client = redis.Redis.from_url(REDIS_URL)
+    store = RedisStateStore(client, prefix=f"selfpath-test:{uuid.uuid4().hex}:")
+    now = utcnow()
+    store.save(pending("gone"), 60, now)
+    taken = store.take("gone", now)
+    store.put_back(taken, taken.expires_at + timedelta(seconds=1))
+    assert store.take("gone", now) is None
+    client.close()
 
 
 def test_redis_state_expires():

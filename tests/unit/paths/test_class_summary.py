@@ -3,6 +3,8 @@ history replayed from their evidence."""
 
 from datetime import timedelta
 
+import pytest
+
 from paths.class_summary import CellRun, cell_runs, progress_distribution, question_pass_rates
 from paths.db import utcnow
 from paths.learner_report import mastery_history
@@ -56,3 +58,21 @@ def test_the_mastery_history_ends_where_the_model_stands():
     final = replay_evidence(model, evidence)
     assert history["search"][-1].mastery == final["search"].mastery
     assert history["search"][1].mastery > history["search"][0].mastery  # a right answer
+
+
+def test_a_long_row_is_grouped_into_its_runs_in_order():
+    cells = "■" * 120 + "✗" + "·" * 40 + "□□" + "■" * 37
+    runs = cell_runs(cells)
+    assert [(r.first, r.length) for r in runs] == [
+        (0, 120),
+        (120, 1),
+        (121, 40),
+        (161, 2),
+        (163, 37),
+    ]
+    assert sum(r.length for r in runs) == len(cells) == 200
+
+
+def test_a_cell_of_no_known_status_is_refused():
+    with pytest.raises(KeyError):
+        cell_runs("■?■")

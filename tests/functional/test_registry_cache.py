@@ -1,0 +1,127 @@
+"""Registrations and deployments cached per process: a change made on one instance takes
+effect at once on another sharing the database, and no cache serves another platform's
+(another school's) registration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from lti.models import Deployment
+from lti.registrations import (
+    find_deployment,
+    get_platform,
+    set_deployment_enabled,
+    set_platform_enabled,
+)
+from paths.people import Course, Membership, User
+from service import create_app
+from service.extensions import db
+from tests.conftest import TOOL_BASE
+from tests.functional.conftest import LtiBrowser
+from tests.platform import LEARNER, TestPlatform
+
+
+@pytest.fixture
+def other_instance(settings) -> Iterator[Flask]:
+    """A second application on the same database, as another gunicorn instance is."""
+    instance = create_app(settings)
+    yield instance
+    with instance.app_context():
+        db.engine.dispose()
+
+
+def launched(browser: LtiBrowser, platform: TestPlatform) -> tuple[int, str]:
+    login = browser.login(platform)
+    if login.status_code != 302:
+        return login.status_code, login.get_data(as_text=True)
+    response = browser.launch(platform)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_disabling_a_platform_on_one_instance_stops_its_logins_on_another(
+    platform, session, other_instance
+):
+    elsewhere = LtiBrowser(other_instance.test_client())
+    assert launched(elsewhere, platform)[0] == 200  # the other instance has it cached now
+    set_platform_enabled(session, platform.platform_id, False)
+    session.commit()
+    status, page = launched(elsewhere, platform)
+    assert status == 403 and "platform_disabled" in page
+    set_platform_enabled(session, platform.platform_id, True)
+    session.commit()
+    assert launched(elsewhere, platform)[0] == 200
+
+
+def test_disabling_a_platform_between_login_and_launch_refuses_the_launch(
+    platform, session, other_instance
+):
+    elsewhere = LtiBrowser(other_instance.test_client())
+    assert launched(elsewhere, platform)[0] == 200
+    auth = elsewhere.start(platform)
+    set_platform_enabled(session, platform.platform_id, False)
+    session.commit()
+    token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
+    response = elsewhere.post_launch(token, auth["state"])
+    assert response.status_code == 403 and "platform_disabled" in response.get_data(as_text=True)
+
+
+def test_disabling_a_deployment_on_one_instance_refuses_its_launches_on_another(
+    platform, session, other_instance
+):
+    elsewhere = LtiBrowser(other_instance.test_client())
+    assert launched(elsewhere, platform)[0] == 200
+    deployment = find_deployment(session, get_platform(session, platform.platform_id), "deploy-1")
+    set_deployment_enabled(session, deployment.id, False)
+    session.commit()
+    status, page = launched(elsewhere, platform)
+    assert status == 403 and "deployment_disabled" in page
+
+
+def test_each_platform_launches_into_its_own_school(browser, platform, second_platform, session):
+    assert browser.launch(platform).status_code == 200
+    assert browser.launch(second_platform, LEARNER).status_code == 200
+    tenants = {
+        d.platform_id: d.tenant_id
+        for d in session.scalars(select(Deployment).where(Deployment.deployment_id != "deploy-b"))
+    }
+    courses = set(
+        session.execute(
+            select(User.issuer, Course.tenant_id)
+            .join(Membership, Membership.user_id == User.id)
+            .join(Course, Course.id == Membership.course_id)
+        ).tuples()
+    )
+    assert courses == {
+        (platform.issuer, tenants[platform.platform_id]),
+        (second_platform.issuer, tenants[second_platform.platform_id]),
+    }
+
+
+def test_a_token_naming_another_platforms_client_id_is_refused(
+    browser, platform, second_platform, session
+):
+    assert browser.launch(second_platform).status_code == 200  # both cached
+    auth = browser.start(platform)
+    body = platform.claims(auth["nonce"], TOOL_BASE, aud=second_platform.client_id)
+    response = browser.post_launch(platform.sign(body), auth["state"])
+    assert response.status_code == 401
+    assert "unknown_platform" in response.get_data(as_text=True)
+
+
+def test_a_returning_launch_gets_its_own_schools_session(
+    browser, platform, second_platform, session
+):
+    """The same person and the same course and link ids on two platforms: each returning
+    launch (nothing changed, so nothing rewritten) opens a session in its own school."""
+    tenant_of = {
+        (d.platform_id, d.deployment_id): d.tenant_id for d in session.scalars(select(Deployment))
+    }
+    for lms in (platform, second_platform, platform, second_platform):
+        assert browser.launch(lms, LEARNER).status_code == 200
+        with browser.client.session_transaction() as web_session:
+            assert web_session["platform_id"] == lms.platform_id
+            assert web_session["tenant_id"] == tenant_of[(lms.platform_id, lms.deployment_ids[0])]
