@@ -1,7 +1,7 @@
 """registry version: one counter moved on with every platform or deployment change
 
-Revision ID: 0015_registry_version
-Revises: 0014_score_deliveries
+Revision ID: 0016_registry_version
+Revises: 0015_learner_states
 Create Date: 2026-12-02 05:40:00
 
 Each process caches the registrations it launches with and reads this counter to know
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0015_registry_version'
-down_revision = '0014_score_deliveries'
+revision = '0016_registry_version'
+down_revision = '0015_learner_states'
 branch_labels = None
 depends_on = None
 
