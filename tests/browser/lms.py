@@ -40,6 +40,14 @@ _AXE_RUN = """async () => {
 _NO_SIDEWAYS_SCROLL = (
     "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
 )
+# The first elements whose right edge passes the page's, to say what makes it scroll.
+_WIDER_THAN_THE_PAGE = """() => {
+  const edge = document.documentElement.clientWidth;
+  return [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > edge + 1)
+    .slice(0, 5)
+    .map(e => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)} px)`);
+}"""
 
 
 class CourseInTheLms:
@@ -126,7 +134,9 @@ def check_page(frame: Frame, lang: str, *, scripts: bool = True) -> None:
     assert frame.evaluate("() => document.documentElement.lang") == lang
     weight = frame.evaluate(_WEIGHT)
     assert 0 < weight < MAX_PAGE_BYTES, f"{frame.url} weighs {weight} bytes"
-    assert frame.evaluate(_NO_SIDEWAYS_SCROLL), f"{frame.url} scrolls sideways at 360 px"
+    assert frame.evaluate(_NO_SIDEWAYS_SCROLL), (
+        f"{frame.url} scrolls sideways at 360 px: {frame.evaluate(_WIDER_THAN_THE_PAGE)}"
+    )
     if scripts:  # axe runs as a script in the page: not where the person turned them off
         assert not blocking_violations(frame), frame.url
 
