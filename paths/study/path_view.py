@@ -108,7 +108,7 @@ def path_view(
 
 
 @dataclass(frozen=True)
-class Layout:
+class PathLayout:
     """What a page needs of a path version's steps, worked out once per process."""
 
     by_key: dict[str, Step]
@@ -117,13 +117,13 @@ class Layout:
     minutes: dict[str, int]
 
 
-LAYOUTS: PerVersion[Layout] = PerVersion()
+LAYOUTS: PerVersion[PathLayout] = PerVersion()
 
 
-def layout_of(enrollment: Enrollment, steps: list[Step]) -> Layout:
-    def build() -> Layout:
+def layout_of(enrollment: Enrollment, steps: list[Step]) -> PathLayout:
+    def build() -> PathLayout:
         by_key = {s.key: s for s in steps}
-        return Layout(
+        return PathLayout(
             by_key,
             tuple(by_key[k] for k in topological_order(steps)),
             tuple(s for s in steps if is_required(s)),

@@ -118,7 +118,7 @@ def chromium(playwright: Playwright) -> Iterator[Browser]:
 
 def _context(browser: Browser, **options: object) -> BrowserContext:
     context = browser.new_context(ignore_https_errors=True, viewport=PHONE, **options)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)
     return context
 
 
@@ -164,6 +164,6 @@ def course_blocking_cookies(
         viewport=PHONE,
         args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"],
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)
     yield CourseInTheLms(context.pages[0] if context.pages else context.new_page(), demo)
     context.close()

@@ -121,7 +121,7 @@ class People:
                 viewport=SIZES[360],
                 locale="vi-VN" if lang == "vi" else "en-GB",
             )
-            context.set_default_timeout(15_000)
+            context.set_default_timeout(30_000)
             self.contexts.append(context)
             self.known[role, lang] = Person(role, lang, context.new_page(), self.sites)
         return self.known[role, lang]

@@ -154,7 +154,7 @@ def test_with_launch_state_in_the_database_a_returning_launch_commits_once(brows
 
     event.listen(db.engine, "commit", committed)
     try:
-        with counted() as statements:
+        with counted(db.engine) as statements:
             assert browser.post_launch(token, auth["state"]).status_code == 200
     finally:
         event.remove(db.engine, "commit", committed)
@@ -169,7 +169,7 @@ def test_a_returning_moodle_launch_with_gradebook_and_roster_reads_no_more(brows
     def moodle_launch() -> list[str]:
         auth = browser.start(platform, LEARNER)
         body = {**platform.claims(auth["nonce"], TOOL_BASE, LEARNER), **moodle_claims(LEARNER)}
-        with counted() as statements:
+        with counted(db.engine) as statements:
             response = browser.post_launch(platform.sign(body), auth["state"])
         assert response.status_code == 200, response.get_data(as_text=True)
         return statements
