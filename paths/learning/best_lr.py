@@ -10,9 +10,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from paths.learning.logistic import (
     answer_history,
@@ -22,6 +20,11 @@ from paths.learning.logistic import (
     sigmoid,
 )
 from paths.learning.mastery import Response, SkillState, bernoulli_sd
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from paths.learning.lazy_numpy import np
 
 BOUNDS = {
     "easiness": (-6.0, 6.0),

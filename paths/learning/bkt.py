@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, astuple, dataclass, fields, replace
 from datetime import datetime
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from paths.learning.batches import Layout, time_major
 from paths.learning.mastery import (
@@ -20,6 +18,11 @@ from paths.learning.mastery import (
     clamp01,
     sequences_by_skill,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from paths.learning.lazy_numpy import np
 
 # Guess and slip above 0.4 make "not mastered" and "mastered" swap meaning (model degeneracy,
 # Baker, Corbett & Aleven 2008), so fitting keeps them below.
@@ -272,8 +275,8 @@ class _Batch:
         return smoothed, learned, from_unknown, forgotten
 
 
-_LOW = np.array([BOUNDS[name][0] for name in _FIELDS])
-_HIGH = np.array([BOUNDS[name][1] for name in _FIELDS])
+_LOW = tuple(BOUNDS[name][0] for name in _FIELDS)
+_HIGH = tuple(BOUNDS[name][1] for name in _FIELDS)
 
 
 def _maximise(stats: np.ndarray, old: np.ndarray) -> np.ndarray:

@@ -12,9 +12,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from paths.learning.batches import Layout, time_major
 from paths.learning.mastery import (
@@ -24,6 +22,11 @@ from paths.learning.mastery import (
     clamp01,
     timed_sequences_by_skill,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from paths.learning.lazy_numpy import np
 
 MASTERY_LOGIT = math.log(0.85 / 0.15)  # mastered: ability where P(correct) reaches 0.85
 BOUNDS = {"mean": (-4.0, 4.0), "sd": (0.1, 4.0), "gain": (0.0, 1.5), "drift": (0.0, 1.0)}

@@ -9,11 +9,15 @@ import statistics
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from paths.errors import DomainError
 from paths.learning.mastery import MasteryModel, Response, SkillState
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from paths.learning.lazy_numpy import np
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,14 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from paths.learning.mastery import Response
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from paths.learning.lazy_numpy import np
 
 MASTERY_SUCCESS = 0.85  # a success rate the models call mastered (as the Elo family does)
 

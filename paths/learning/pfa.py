@@ -7,12 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, astuple, dataclass, replace
 from datetime import datetime
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from paths.learning.logistic import answer_history, fit_logistic, mastery_of, sigmoid
 from paths.learning.mastery import Response, SkillState, bernoulli_sd
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from paths.learning.lazy_numpy import np
 
 BOUNDS = {"easiness": (-6.0, 6.0), "success": (-2.0, 3.0), "failure": (-2.0, 3.0)}
 
