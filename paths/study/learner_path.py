@@ -1,7 +1,8 @@
 """Where a learner stands on their path: its steps, their progress, and what locks a step.
 
 Every use case of `paths.study` starts here: it reads the learner's path version (once per
-application) and their progress, from the learner state the unit of work holds (paths/study/state.py).
+application) and their progress, from the learner state the unit of work holds
+(paths/study/state.py).
 """
 
 from __future__ import annotations
