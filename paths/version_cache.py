@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from paths.learning.recommend import PathGraph
     from paths.library.attribution import Attribution
     from paths.skill_names import SkillNames
-    from paths.study.path_view import Layout
+    from paths.study.path_view import StepLayout
 
 T = TypeVar("T")
 DEFAULT_SIZE = 64
@@ -74,7 +74,7 @@ class VersionCaches:
         self.steps: PerVersion[tuple[Step, ...]] = PerVersion()
         self.skill_names: PerVersion[SkillNames] = PerVersion()
         self.skills: PerVersion[frozenset[str]] = PerVersion()
-        self.layouts: PerVersion[Layout] = PerVersion()
+        self.layouts: PerVersion[StepLayout] = PerVersion()
         self.graphs: PerVersion[PathGraph] = PerVersion()
         self.attributions: PerVersion[Attribution | None] = PerVersion(size=256)
 

@@ -114,7 +114,7 @@ def path_view(
 
 
 @dataclass(frozen=True)
-class Layout:
+class StepLayout:
     """What a page needs of a path version's steps, worked out once per application."""
 
     by_key: dict[str, Step]
@@ -123,10 +123,10 @@ class Layout:
     minutes: dict[str, int]
 
 
-def layout_of(session: Session, enrollment: Enrollment, steps: list[Step]) -> Layout:
-    def build() -> Layout:
+def layout_of(session: Session, enrollment: Enrollment, steps: list[Step]) -> StepLayout:
+    def build() -> StepLayout:
         by_key = {s.key: s for s in steps}
-        return Layout(
+        return StepLayout(
             by_key,
             tuple(by_key[k] for k in topological_order(steps)),
             tuple(s for s in steps if is_required(s)),
