@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -61,10 +61,6 @@ class PerVersion(Generic[T]):
                 self._values.popitem(last=False)
         return value
 
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
-
 
 class VersionCaches:
     """Every per-version cache of one application: made by the app factory (or by a bare
@@ -77,21 +73,6 @@ class VersionCaches:
         self.layouts: PerVersion[StepLayout] = PerVersion()
         self.graphs: PerVersion[PathGraph] = PerVersion()
         self.attributions: PerVersion[Attribution | None] = PerVersion(size=256)
-
-    def clear(self) -> None:
-        """Forget every entry (the app's database was emptied and filled again)."""
-        for cache in self._all():
-            cache.clear()
-
-    def _all(self) -> tuple[PerVersion[Any], ...]:
-        return (
-            self.steps,
-            self.skill_names,
-            self.skills,
-            self.layouts,
-            self.graphs,
-            self.attributions,
-        )
 
 
 SESSION_KEY = "version_caches"  # where a session holds its VersionCaches, in `session.info`

@@ -22,15 +22,6 @@ def test_a_full_cache_lets_the_least_recently_used_version_go():
     assert cache.get("a", lambda: ["built again"]) == ["built again"]  # "c", "b" came after
 
 
-def test_clearing_empties_every_cache_of_the_set():
-    caches = VersionCaches()
-    caches.steps.get(1, tuple)
-    caches.graphs.get(1, lambda: "graph")  # type: ignore[arg-type, return-value]
-    caches.clear()
-    assert caches.steps.get(1, lambda: ("again",)) == ("again",)  # type: ignore[arg-type]
-    assert caches.graphs.get(1, lambda: "again") == "again"  # type: ignore[arg-type, return-value]
-
-
 def test_a_session_given_no_caches_keeps_its_own():
     one, other = Session(), Session()
     assert caches_of(one) is caches_of(one)
