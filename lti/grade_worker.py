@@ -83,6 +83,10 @@ def new_http_session(settings: WorkerSettings) -> Outbound:
     return Outbound(check_addresses=settings.check_addresses, pool_size=settings.threads)
 
 
+def _sleep(seconds: float, stop: threading.Event) -> bool:
+    return stop.wait(seconds)
+
+
 class GradeWorker:
     def __init__(
         self,
@@ -93,9 +97,12 @@ class GradeWorker:
         rng: random.Random | None = None,
         name: str | None = None,
         purge: PeriodicPurge | None = None,
+        idle: Callable[[float, threading.Event], object] | None = None,
     ) -> None:
         self.settings, self.clock, self.rng = settings, clock, rng or random.Random()
         self.purge = purge  # launch records and expired launch state, about hourly
+        # How an idle worker waits: its poll interval, or less when woken (lti/score_wakeups.py).
+        self.idle = idle or _sleep
         self.http = http or new_http_session(settings)
         self.tokens = AccessTokens(self.http, settings.timeout)
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -123,7 +130,7 @@ class GradeWorker:
             if report.claimed == 0:
                 if once:
                     break
-                stop.wait(idle_sleep)
+                self.idle(idle_sleep, stop)
         return total
 
     def run_batch(self, session: Session) -> BatchReport:

@@ -234,7 +234,7 @@ def class_view(
         steps=facts.columns,
         questions=facts.prompts,
         titles=facts.titles,
-        skill_names=skill_names(assignment.version),
+        skill_names=skill_names(session, assignment.version),
     )
 
 

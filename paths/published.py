@@ -1,4 +1,4 @@
-"""The steps of a published path version, read once per process.
+"""The steps of a published path version, read once per application (paths/version_cache.py).
 
 Every learner request walks its path's steps (and a checkpoint's questions); a version never
 changes once published, so the steps are read from the database once and shared by every
@@ -15,16 +15,14 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from paths.catalog import PathVersion, Question, Step
-from paths.version_cache import PerVersion, version_key
+from paths.version_cache import caches_of, version_key
 
 Row = TypeVar("Row", Step, Question)
-
-STEPS: PerVersion[tuple[Step, ...]] = PerVersion()
 
 
 def published_steps(session: Session, version: PathVersion) -> tuple[Step, ...]:
     """The version's steps in path order, with their questions."""
-    return STEPS.get(version_key(version), lambda: _read(session, version.id))
+    return caches_of(session).steps.get(version_key(version), lambda: _read(session, version.id))
 
 
 def _read(session: Session, version_id: int) -> tuple[Step, ...]:

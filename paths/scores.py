@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Protocol
 
 from sqlalchemy import Float, ForeignKey, Integer, Select, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -101,7 +102,29 @@ def recompute_score(session: Session, enrollment: Enrollment, now: datetime) -> 
     if row.version == 0 or _differs(row, values):
         _bump(row, values, now)
         session.flush()
+        _tell_outbox(session, row.id)
     return row
+
+
+class ScoreOutbox(Protocol):
+    """Who hears that a score has a new version to send to the gradebook (the LTI adapter,
+    which wakes its grade workers once the change is committed)."""
+
+    def score_changed(self, session: Session, score_id: int) -> None: ...
+
+
+OUTBOX_KEY = "score_outbox"  # where a session holds its ScoreOutbox, in `session.info`
+
+
+def give_outbox(session: Session, outbox: ScoreOutbox) -> None:
+    """Tell `outbox` of every score version `session` moves (the app factory does this)."""
+    session.info[OUTBOX_KEY] = outbox
+
+
+def _tell_outbox(session: Session, score_id: int) -> None:
+    outbox: ScoreOutbox | None = session.info.get(OUTBOX_KEY)
+    if outbox is not None:  # without one, the grade workers find the score when they poll
+        outbox.score_changed(session, score_id)
 
 
 def _progress_after_lock(session: Session, enrollment_id: int) -> tuple[LearnerProgress, int]:

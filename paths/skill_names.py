@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
-from paths.version_cache import PerVersion, VersionLike, version_key
+from sqlalchemy.orm import Session
+
+from paths.version_cache import VersionLike, caches_of, version_key
 
 
 class LabelledVersion(VersionLike, Protocol):
@@ -40,9 +42,8 @@ def names_from(labels: Iterable[Mapping[str, str]]) -> SkillNames:
     )
 
 
-NAMES: PerVersion[SkillNames] = PerVersion()
-
-
-def skill_names(version: LabelledVersion) -> SkillNames:
-    """The skill labels of a published version, built once per process."""
-    return NAMES.get(version_key(version), lambda: names_from(version.skill_labels or []))
+def skill_names(session: Session, version: LabelledVersion) -> SkillNames:
+    """The skill labels of a published version, built once per application."""
+    return caches_of(session).skill_names.get(
+        version_key(version), lambda: names_from(version.skill_labels or [])
+    )

@@ -1,18 +1,30 @@
-"""Things derived from a published path version, kept once per process.
+"""Things derived from a published path version, kept by the application that reads them.
 
 A version never changes once published (paths/catalog.py), so whatever is built from it (its
 steps, its graph) can be shared by every request of a process. Entries are keyed by
 `version_key` and the least recently used go out first.
+
+The caches live in one `VersionCaches` object held by the session (`caches_of`): the app
+factory makes one per application and gives it to every session of its requests, commands
+and workers; a session given none (a bare domain session) gets its own on first use.
 """
 
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+
+from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from paths.catalog import Step
+    from paths.learning.recommend import PathGraph
+    from paths.library.attribution import Attribution
+    from paths.skill_names import SkillNames
+    from paths.study.path_view import StepLayout
 
 T = TypeVar("T")
 DEFAULT_SIZE = 64
@@ -36,7 +48,6 @@ class PerVersion(Generic[T]):
         self.size = size
         self._values: OrderedDict[Hashable, T] = OrderedDict()
         self._lock = threading.Lock()
-        _ALL.add(self)
 
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
         with self._lock:
@@ -50,16 +61,33 @@ class PerVersion(Generic[T]):
                 self._values.popitem(last=False)
         return value
 
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
+
+class VersionCaches:
+    """Every per-version cache of one application: made by the app factory (or by a bare
+    session's first use), so nothing is shared between applications or tests."""
+
+    def __init__(self) -> None:
+        self.steps: PerVersion[tuple[Step, ...]] = PerVersion()
+        self.skill_names: PerVersion[SkillNames] = PerVersion()
+        self.skills: PerVersion[frozenset[str]] = PerVersion()
+        self.layouts: PerVersion[StepLayout] = PerVersion()
+        self.graphs: PerVersion[PathGraph] = PerVersion()
+        self.attributions: PerVersion[Attribution | None] = PerVersion(size=256)
 
 
-_ALL: weakref.WeakSet[PerVersion[Any]] = weakref.WeakSet()
+SESSION_KEY = "version_caches"  # where a session holds its VersionCaches, in `session.info`
 
 
-def forget_every_version() -> None:
-    """Empty every per-version cache of the process (for a database emptied and filled
-    again, as tests do, where ids and publication times may come back)."""
-    for cache in _ALL:
-        cache.clear()
+def give_caches(session: Session, caches: VersionCaches) -> None:
+    """Let `session` read and fill `caches` (the app factory does this for its sessions)."""
+    session.info[SESSION_KEY] = caches
+
+
+def caches_of(session: Session) -> VersionCaches:
+    """The per-version caches `session` reads: its application's, or its own if it has none."""
+    caches = session.info.get(SESSION_KEY)
+    if caches is None:
+        caches = VersionCaches()
+        give_caches(session, caches)
+    assert isinstance(caches, VersionCaches)
+    return caches

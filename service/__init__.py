@@ -13,6 +13,7 @@ from config import Settings
 from config.logging import configure_logging
 from config.secrets import read_or_create_secret
 from paths.study.skills import FittedModels
+from paths.version_cache import VersionCaches
 from service import (
     assets,
     errors,
@@ -28,7 +29,7 @@ from service.cartridge.views import bp as cartridge_bp
 from service.cli import register as register_service_cli
 from service.competencies_cli import register as register_competencies_cli
 from service.demo.views import bp as demo_bp
-from service.extensions import csrf, db, limiter
+from service.extensions import VERSION_CACHES, csrf, db, limiter
 from service.health import bp as health_bp
 from service.learner.estimates import FITTED_MODELS
 from service.learner.views import bp as learner_bp
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["selfpath.settings"] = settings
     app.extensions[LTI_SERVICES] = LtiServices.build(settings)
     app.extensions[FITTED_MODELS] = FittedModels()  # fitted mastery models, per process
+    app.extensions[VERSION_CACHES] = VersionCaches()  # what published versions are built into
     configure_logging(settings.log_level)
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -1,16 +1,41 @@
 """Extensions, defined once and unbound; `create_app` binds them with `init_app`."""
 
+from typing import Any
+
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import Session
 
 from paths.db import Base
+from paths.scores import give_outbox
+from paths.version_cache import VersionCaches, give_caches
+from service.lti.services import EXTENSION as LTI_SERVICES
+from service.lti.services import LtiServices
+
+VERSION_CACHES = "selfpath.version_caches"  # the app's VersionCaches, made by create_app
+
+
+class AppSession(FlaskSession):
+    """A session of the running application (a request, a command, a worker): it reads and
+    fills the application's per-version caches (paths/version_cache.py), and with Redis,
+    wakes the grade workers when it commits a new score version (lti/score_wakeups.py)."""
+
+    def __init__(self, db: SQLAlchemy, **kwargs: Any) -> None:
+        super().__init__(db, **kwargs)
+        caches: VersionCaches = current_app.extensions[VERSION_CACHES]
+        give_caches(self, caches)
+        services: LtiServices = current_app.extensions[LTI_SERVICES]
+        if services.score_outbox is not None:
+            give_outbox(self, services.score_outbox)
+
 
 # A request's objects stay loaded after it commits: the launch commits its spent state and
 # nonce midway, and re-reading every row it holds afterwards would double its queries.
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False, "class_": AppSession})
 csrf = CSRFProtect()
 # Limits are per client address (behind PROXY_HOPS trusted proxies, the real client's).
 # One application per process: the limiter keeps the storage of the app it was bound to.

@@ -117,9 +117,17 @@ def _fresh_learner_models(app: Flask) -> None:
     app.extensions[FITTED_MODELS] = FittedModels()
 
 
+def _fresh_version_caches(app: Flask) -> None:
+    """Each test starts with nothing built from a published version (as create_app makes it):
+    ids and publication times come back once the tables are emptied."""
+    from paths.version_cache import VersionCaches
+    from service.extensions import VERSION_CACHES
+
+    app.extensions[VERSION_CACHES] = VersionCaches()
+
+
 @pytest.fixture
 def app(session_app: Flask) -> Iterator[Flask]:
-    from paths.version_cache import forget_every_version
     from service.extensions import limiter
     from service.security import reset_frame_ancestors_cache
 
@@ -131,7 +139,7 @@ def app(session_app: Flask) -> Iterator[Flask]:
         request_started.disconnect(_start_like_a_new_request, session_app)
         db.session.rollback()
         empty_tables(db.session)
-        forget_every_version()
+        _fresh_version_caches(session_app)
         _fresh_lti_services(session_app)
         _fresh_learner_models(session_app)
         reset_frame_ancestors_cache()

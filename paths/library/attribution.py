@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, aliased
 from paths.catalog import LearningPath, PathVersion
 from paths.library.models import LibraryEntry, LibraryRelease
 from paths.library.publishing import PATH_LICENCES
-from paths.version_cache import PerVersion, VersionLike, version_key
+from paths.version_cache import VersionLike, caches_of, version_key
 
 
 @dataclass(frozen=True)
@@ -24,15 +24,16 @@ class Attribution:
 
 
 # A version's lineage is fixed when it is published: a copy names its source at creation.
-# (A course path published to the library later shows its credit once the process's cache
-# lets go of the version, which does not matter to its own school's learners.)
-_BY_VERSION: PerVersion[Attribution | None] = PerVersion(size=256)
+# (A course path published to the library later shows its credit once the application's
+# cache lets go of the version, which does not matter to its own school's learners.)
 
 
 def attribution_of(session: Session, version: VersionLike) -> Attribution | None:
     """The library release a version is, or the one its path was copied from; None for
     paths that never touched the library."""
-    return _BY_VERSION.get(version_key(version), lambda: _read(session, version.id))
+    return caches_of(session).attributions.get(
+        version_key(version), lambda: _read(session, version.id)
+    )
 
 
 def _read(session: Session, version_id: int) -> Attribution | None:

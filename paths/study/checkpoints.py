@@ -111,7 +111,7 @@ def _test_out_unit(
 ) -> None:
     """A passed checkpoint whose reading and practice are not done tests them out when the
     learner's mastery of its skills is now at least MASTERED_AT."""
-    graph = graph_for(version_key(enrollment.assignment.version), steps_of(enrollment))
+    graph = graph_for(session, version_key(enrollment.assignment.version), steps_of(enrollment))
     snapshot = Snapshot(now, frozenset(state.finished | {key}), mastery=mastery)
     for step_key in unit_steps_to_test_out(graph, snapshot, key, model):
         events.record(session, enrollment.id, events.TESTED_OUT, step_key=step_key, now=now)

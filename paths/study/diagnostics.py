@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from paths import progress as events
 from paths.catalog import Question, Step
@@ -127,7 +127,9 @@ def _weights(enrollment: Enrollment, skill: str | None) -> dict[str, float]:
 
 
 def _graph(enrollment: Enrollment) -> PathGraph:
-    return graph_for(version_key(enrollment.assignment.version), steps_of(enrollment))
+    session = object_session(enrollment)
+    assert session is not None, "the enrollment must belong to a session"
+    return graph_for(session, version_key(enrollment.assignment.version), steps_of(enrollment))
 
 
 def _judged_mastered(

@@ -20,7 +20,7 @@ from paths.study import skills
 from paths.study.learner_path import steps_of
 from paths.study.path_view import due_at
 from paths.study.state import due_checkpoints, state_of
-from paths.study.up_next import UpNext, next_step, remedial_to_do
+from paths.study.up_next import UpNext, graph_for, next_step, remedial_to_do
 from paths.version_cache import version_key
 
 
@@ -89,7 +89,7 @@ def checkpoint_feedback(
     if result.passed:
         version = enrollment.assignment.version
         up_next = next_step(
-            version_key(version),
+            graph_for(session, version_key(version), steps),
             steps,
             progress,
             model=model,
@@ -98,7 +98,7 @@ def checkpoint_feedback(
             due_reviews=due_checkpoints(state_of(session, enrollment), now),
             minutes_per_week=enrollment.goal_minutes_per_week,
             due_at=due_at(enrollment),
-            skill_names=skill_names(version),
+            skill_names=skill_names(session, version),
         )
         up_next_step = next((s for s in steps if s.key == up_next.step_key), None)
     return CheckpointFeedback(

@@ -1,7 +1,8 @@
 """Where a learner stands on their path: its steps, their progress, and what locks a step.
 
 Every use case of `paths.study` starts here: it reads the learner's path version (once per
-process) and their progress, from the learner state the unit of work holds (paths/study/state.py).
+application) and their progress, from the learner state the unit of work holds
+(paths/study/state.py).
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from paths.learning.mastery import MasteryModel
 from paths.progress import LearnerProgress, with_minutes
 from paths.published import published_steps
 from paths.study.state import state_of, state_with_model
-from paths.study.up_next import try_first_checkpoints
+from paths.study.up_next import graph_for, try_first_checkpoints
 from paths.version_cache import version_key
 
 
 def steps_of(enrollment: Enrollment) -> list[Step]:
     """The steps of the learner's path version, with their questions (read once per
-    process: see paths/published.py)."""
+    application: see paths/published.py)."""
     session = object_session(enrollment)
     assert session is not None, "the enrollment must belong to a session"
     return list(published_steps(session, enrollment.assignment.version))
@@ -55,9 +56,10 @@ def open_to_try_first(
     learner may pass it ("try the check first"). An unlocked step reads nothing more."""
     if not step.is_checkpoint or not missing_prerequisites(step, state.finished):
         return False
+    steps = steps_of(enrollment)
     open_keys = try_first_checkpoints(
-        version_key(enrollment.assignment.version),
-        steps_of(enrollment),
+        graph_for(session, version_key(enrollment.assignment.version), steps),
+        steps,
         state,
         model=model,
         mastery=state_with_model(session, enrollment, model).mastery,

@@ -17,8 +17,14 @@ from paths.progress import LearnerProgress, with_minutes
 from paths.skill_names import skill_names
 from paths.study.learner_path import steps_of
 from paths.study.state import due_checkpoints, state_with_model
-from paths.study.up_next import UpNext, is_required, next_step, try_first_checkpoints
-from paths.version_cache import PerVersion, version_key
+from paths.study.up_next import (
+    UpNext,
+    graph_for,
+    is_required,
+    next_step,
+    try_first_checkpoints,
+)
+from paths.version_cache import caches_of, version_key
 
 DONE, TESTED_OUT, AVAILABLE, LOCKED = "done", "tested_out", "available", "locked"
 REVIEW_DUE = "review_due"
@@ -63,14 +69,14 @@ def path_view(
     """`model` is the configured learner model (default: the default family)."""
     model = model or make_model()
     steps = steps_of(enrollment)
-    layout = layout_of(enrollment, steps)
+    layout = layout_of(session, enrollment, steps)
     learner = state_with_model(session, enrollment, model)
     state = with_minutes(learner.progress, layout.minutes)
     by_key = layout.by_key
     due = due_checkpoints(learner, now)
-    version_id = version_key(enrollment.assignment.version)
+    graph = graph_for(session, version_key(enrollment.assignment.version), steps)
     up_next = next_step(
-        version_id,
+        graph,
         steps,
         state,
         model=model,
@@ -79,10 +85,10 @@ def path_view(
         due_reviews=due,
         minutes_per_week=enrollment.goal_minutes_per_week,
         due_at=due_at(enrollment),
-        skill_names=skill_names(enrollment.assignment.version),
+        skill_names=skill_names(session, enrollment.assignment.version),
     )
     open_early = try_first_checkpoints(
-        version_id, steps, state, model=model, mastery=learner.mastery, now=now
+        graph, steps, state, model=model, mastery=learner.mastery, now=now
     )
     marks = _Marks.of(state, due, up_next, open_early)
     finished = marks.finished
@@ -108,8 +114,8 @@ def path_view(
 
 
 @dataclass(frozen=True)
-class PathLayout:
-    """What a page needs of a path version's steps, worked out once per process."""
+class StepLayout:
+    """What a page needs of a path version's steps, worked out once per application."""
 
     by_key: dict[str, Step]
     ordered: tuple[Step, ...]  # in an order that honours the prerequisites
@@ -117,20 +123,17 @@ class PathLayout:
     minutes: dict[str, int]
 
 
-LAYOUTS: PerVersion[PathLayout] = PerVersion()
-
-
-def layout_of(enrollment: Enrollment, steps: list[Step]) -> PathLayout:
-    def build() -> PathLayout:
+def layout_of(session: Session, enrollment: Enrollment, steps: list[Step]) -> StepLayout:
+    def build() -> StepLayout:
         by_key = {s.key: s for s in steps}
-        return PathLayout(
+        return StepLayout(
             by_key,
             tuple(by_key[k] for k in topological_order(steps)),
             tuple(s for s in steps if is_required(s)),
             {s.key: s.minutes for s in steps},
         )
 
-    return LAYOUTS.get(version_key(enrollment.assignment.version), build)
+    return caches_of(session).layouts.get(version_key(enrollment.assignment.version), build)
 
 
 def due_at(enrollment: Enrollment) -> datetime | None:

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol, TypeVar
 
+from sqlalchemy.orm import Session
+
 from paths.graph import StepNode
 from paths.learning.mastery import MasteryModel, SkillState
 from paths.learning.recommend import GraphStep, PathGraph, Snapshot, may_try_first, recommend
 from paths.progress import LearnerProgress
 from paths.skill_names import humanise
-from paths.version_cache import PerVersion
+from paths.version_cache import caches_of
 
 REMEDIAL = "remedial_after_checkpoint"
 REMEDIAL_REVIEW = "remedial_after_review"
@@ -31,7 +33,6 @@ BEHIND = "behind_schedule"
 NEXT_IN_ORDER = "next_in_path"
 OPTIONAL_LEFT = "optional_extra"
 COMPLETE = "path_complete"
-GRAPH_CACHE_SIZE = 64
 
 
 class PathStep(StepNode, Protocol):
@@ -55,7 +56,6 @@ def is_required(step: PathStep) -> bool:
 
 
 S = TypeVar("S", bound=PathStep)
-GRAPHS: PerVersion[PathGraph] = PerVersion(GRAPH_CACHE_SIZE)
 
 
 def build_graph(steps: Sequence[PathStep]) -> PathGraph:
@@ -73,9 +73,9 @@ def build_graph(steps: Sequence[PathStep]) -> PathGraph:
     )
 
 
-def graph_for(key: Hashable, steps: Sequence[PathStep]) -> PathGraph:
-    """The graph of the path version `key` (see `version_key`), built once per process."""
-    return GRAPHS.get(key, lambda: build_graph(steps))
+def graph_for(session: Session, key: Hashable, steps: Sequence[PathStep]) -> PathGraph:
+    """The graph of the path version `key` (see `version_key`), built once per application."""
+    return caches_of(session).graphs.get(key, lambda: build_graph(steps))
 
 
 def failed_checkpoints(progress: LearnerProgress) -> tuple[str, ...]:
@@ -112,7 +112,7 @@ def remedial_to_do(steps: Iterable[S], progress: LearnerProgress, checkpoint: st
 
 
 def next_step(
-    version: Hashable,
+    graph: PathGraph,
     steps: Sequence[PathStep],
     progress: LearnerProgress,
     *,
@@ -124,10 +124,9 @@ def next_step(
     due_at: datetime | None = None,
     skill_names: Mapping[str, str] | None = None,
 ) -> UpNext:
-    """The one step to do next and why. `version` identifies the path version (`version_key`);
+    """The one step to do next and why, on the path version's `graph` (`graph_for`);
     `due_at` is the earlier of the due date and the learner's target date; `skill_names` are
     the version's skill labels (`paths.skill_names`), so the reason names no skill key."""
-    graph = graph_for(version, steps)
     snapshot = _snapshot(graph, steps, progress, mastery, now)
     snapshot = replace(
         snapshot,
@@ -163,7 +162,7 @@ def _snapshot(
 
 
 def try_first_checkpoints(
-    version: Hashable,
+    graph: PathGraph,
     steps: Sequence[PathStep],
     progress: LearnerProgress,
     *,
@@ -174,7 +173,6 @@ def try_first_checkpoints(
     """Checkpoints the learner may take before their unit's reading and practice: the
     recommender's "try the check first" (`paths.learning.recommend.may_try_first`). They are
     open although those steps are not done; passing one tests its unit out (`checkpoints`)."""
-    graph = graph_for(version, steps)
     snapshot = _snapshot(graph, steps, progress, mastery, now)
     return {k for k in graph.unit if may_try_first(graph, snapshot, k, model)}
 

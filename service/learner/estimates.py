@@ -9,17 +9,17 @@ from paths.enrollment import Enrollment
 from paths.learning.mastery import MasteryModel
 from paths.study.learner_path import steps_of
 from paths.study.skills import FittedModels, question_skills
-from paths.version_cache import PerVersion, version_key
+from paths.version_cache import caches_of, version_key
 from service.extensions import db_session
 from service.settings import current_settings
 
-SKILLS: PerVersion[frozenset[str]] = PerVersion()
 FITTED_MODELS = "selfpath.fitted_models"  # the app's FittedModels, made by create_app
 
 
 def path_skills(enrollment: Enrollment) -> frozenset[str]:
     """Every skill the learner's path version names, on its steps and its questions."""
-    return SKILLS.get(version_key(enrollment.assignment.version), lambda: _skills_of(enrollment))
+    skills = caches_of(db_session()).skills
+    return skills.get(version_key(enrollment.assignment.version), lambda: _skills_of(enrollment))
 
 
 def _skills_of(enrollment: Enrollment) -> frozenset[str]:

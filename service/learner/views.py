@@ -56,7 +56,7 @@ def my_path() -> str:
     return render_template(
         "learner/my_path.html",
         view=view,
-        page=my_path_page(view, skill_names(here.assignment.version), now),
+        page=my_path_page(view, skill_names(db_session(), here.assignment.version), now),
         offer_placement=offer,
         user=here.user,
         attribution=attribution_of(db_session(), here.assignment.version),
@@ -85,7 +85,7 @@ def step(key: str) -> str:
         state=state,
         again=bool(to_restudy([found], state)),
         remedial=remedial_to_do(learner_path.steps_of(here.enrollment), state, key),
-        names=skill_names(here.assignment.version),
+        names=skill_names(db_session(), here.assignment.version),
         locked_by=locked_by,
         tried_first=tried_first,
     )
@@ -154,7 +154,7 @@ def checkpoint(key: str) -> str:
         feedback=feedback,
         predicted=predicted,
         calibration=_calibration(here.enrollment, state),
-        names=skill_names(here.assignment.version),
+        names=skill_names(db_session(), here.assignment.version),
         reason=reason_sentence(feedback.up_next.reason, feedback.up_next.params),
     )
 
@@ -181,7 +181,7 @@ def placement_check() -> ResponseReturnValue:
             "learner/placement_result.html",
             result=result,
             steps={s.key: s for s in learner_path.steps_of(here.enrollment)},
-            names=skill_names(here.assignment.version),
+            names=skill_names(db_session(), here.assignment.version),
         )
     state = diagnostics.current(db_session(), here.enrollment, learner_model(here.enrollment))
     db_session().commit()
@@ -189,7 +189,7 @@ def placement_check() -> ResponseReturnValue:
         "learner/placement.html",
         state=state,
         skill=None,
-        names=skill_names(here.assignment.version),
+        names=skill_names(db_session(), here.assignment.version),
         answer_url=url_for("learner.placement_answer"),
         finish_url=url_for("learner.placement_finish"),
     )
@@ -247,7 +247,7 @@ def what_i_know() -> str:
         evidence=explain(states, named),
         checkable=checkable,
         calibration=summary,
-        names=skill_names(here.assignment.version),
+        names=skill_names(db_session(), here.assignment.version),
     )
 
 
@@ -267,7 +267,7 @@ def skill_check(skill: str) -> str:
         "learner/placement.html",
         state=state,
         skill=skill,
-        names=skill_names(enrollment.assignment.version),
+        names=skill_names(db_session(), enrollment.assignment.version),
         answer_url=url_for("learner.skill_check_answer", skill=skill),
         finish_url=url_for("learner.skill_check_finish", skill=skill),
     )
@@ -307,7 +307,7 @@ def skill_check_finish(skill: str) -> ResponseReturnValue:
 
 def _flash_check(enrollment: Enrollment, key: str) -> None:
     result = diagnostics.last_skill_check(db_session(), enrollment, key)
-    skill = skill_names(enrollment.assignment.version)[key]
+    skill = skill_names(db_session(), enrollment.assignment.version)[key]
     if result is not None and result.mastered:
         flash(
             _("Check done: Selfpath now thinks you master “%(skill)s”.", skill=skill)

@@ -14,9 +14,11 @@ from flask.cli import AppGroup
 from lti import grade_status, keys, registrations
 from lti.grade_worker import GradeWorker, WorkerSettings
 from lti.housekeeping import PeriodicPurge, parse_age, purge_launches
+from lti.score_wakeups import ScoreWakeups
 from paths.db import utcnow
 from paths.errors import DomainError
 from service.extensions import db_session
+from service.lti.services import lti_services
 from service.settings import current_settings
 
 platforms = AppGroup("platforms", help="LMS platforms registered with Selfpath.")
@@ -206,12 +208,18 @@ def worker_command(once: bool, batch: int | None, threads: int | None, idle_slee
         every=PURGE_EVERY,
         clock=utcnow,
     )
-    worker = GradeWorker(worker_settings(batch, threads), purge=purge)
+    client = lti_services().redis
+    wakeups = ScoreWakeups(client) if client is not None else None
+    worker = GradeWorker(
+        worker_settings(batch, threads), purge=purge, idle=wakeups.wait if wakeups else None
+    )
     try:
         total = worker.run(db_session(), once=once, idle_sleep=idle_sleep, stop=stop)
     finally:
         db_session().rollback()
         worker.close()
+        if wakeups is not None:
+            wakeups.close()
     click.echo(
         f"Grade sync stopped: sent {total.sent}, retrying {total.retrying}, failed {total.failed}."
     )

@@ -21,6 +21,7 @@ from lti.login_limit import LoginLimitKeys
 from lti.outbound import Outbound
 from lti.platform_keys import PlatformKeys
 from lti.registry import Registry
+from lti.score_wakeups import RedisScoreOutbox
 from lti.state_store import DatabaseStateStore, LaunchStateStore, RedisStateStore
 
 EXTENSION = "selfpath.lti"
@@ -35,6 +36,7 @@ class LtiServices:
     frame_origins: FrameOrigins  # which origin may frame each platform's pages
     redis: Any = None  # launch state lives in Redis when REDIS_URL is set
     registry: Registry = field(default_factory=Registry)  # platforms and deployments
+    score_outbox: RedisScoreOutbox | None = None  # wakes the grade workers (with Redis)
 
     @classmethod
     def build(cls, settings: Settings) -> LtiServices:
@@ -56,6 +58,7 @@ class LtiServices:
             login_limit_keys=LoginLimitKeys(),
             frame_origins=FrameOrigins(),
             redis=client,
+            score_outbox=RedisScoreOutbox(client) if client is not None else None,
         )
 
     def state_store(self, session: Session) -> LaunchStateStore:

@@ -74,7 +74,7 @@ def learner(user_id: int) -> str:
         report = learner_report(db_session(), enrollment, learner_model(enrollment), now())
         sync = sync_status_for(db_session(), [enrollment.id])[enrollment.id]
     db_session().commit()
-    names = skill_names(assignment.version)
+    names = skill_names(db_session(), assignment.version)
     mastery_charts = (
         {
             skill: charts.mastery_over_time(names[skill], points)

@@ -46,7 +46,10 @@ _WIDER_THAN_THE_PAGE = """() => {
   return [...document.querySelectorAll("body *")]
     .filter(e => e.getBoundingClientRect().right > edge + 1)
     .slice(0, 5)
-    .map(e => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)} px)`);
+    .map(e => {
+      const right = Math.round(e.getBoundingClientRect().right);
+      return `${e.tagName.toLowerCase()}.${e.className} (${right} px)`;
+    });
 }"""
 
 

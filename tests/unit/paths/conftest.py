@@ -13,7 +13,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from paths.enrollment import Assignment
-from paths.version_cache import forget_every_version
 from tests import factories
 from tests.transactions import engine_for, rolled_back_session
 
@@ -28,8 +27,7 @@ def domain_engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def session(domain_engine: Engine) -> Iterator[Session]:
     with rolled_back_session(domain_engine) as session, factories.bound_to(session):
-        yield session
-    forget_every_version()  # ids and publication times come back after a rollback
+        yield session  # a new session each test, with caches of its own (caches_of)
 
 
 @pytest.fixture

@@ -3,13 +3,12 @@
 import pytest
 from sqlalchemy.orm.exc import DetachedInstanceError
 
-from paths.published import STEPS, published_steps
+from paths.published import published_steps
 from tests.statements import counted
 
 
 def test_the_steps_are_read_once_then_shared(session, enrollment):
     version = enrollment.assignment.version
-    STEPS.clear()
     with counted(session.get_bind()) as first:
         steps = published_steps(session, version)
     assert len(first) == 2  # the steps, then the checkpoints' questions
@@ -33,7 +32,6 @@ def test_shared_steps_belong_to_no_session_and_do_not_follow_the_request(session
 
 
 def test_the_shared_copies_do_not_follow_changes_to_a_sessions_rows(session, enrollment):
-    STEPS.clear()
     shared = published_steps(session, enrollment.assignment.version)
     row = session.get(type(shared[0]), shared[0].id)
     row.skills.append("invented")

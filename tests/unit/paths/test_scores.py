@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from paths.enrollment import MASTERY
-from paths.scores import Score, next_timestamp
+from paths.scores import Score, give_outbox, next_timestamp
 from paths.study import checkpoints, completion, diagnostics, learner_path
 
 T0 = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
@@ -107,3 +107,23 @@ def test_timestamps_only_ever_increase():
     assert next_timestamp(T0, T0) == T0 + timedelta(milliseconds=1)
     assert next_timestamp(T0, T0 - timedelta(seconds=5)) == T0 + timedelta(milliseconds=1)
     assert next_timestamp(T0, T0 + timedelta(seconds=1)) == T0 + timedelta(seconds=1)
+
+
+class RecordingOutbox:
+    def __init__(self) -> None:
+        self.changed: list[int] = []
+
+    def score_changed(self, session, score_id: int) -> None:
+        self.changed.append(score_id)
+
+
+def test_the_outbox_hears_of_each_new_version_and_nothing_else(session, enrollment):
+    outbox = RecordingOutbox()
+    give_outbox(session, outbox)
+    completion.complete_step(session, enrollment, "search-basics", now=T0)
+    row = score(session, enrollment)
+    assert outbox.changed == [row.id]
+    completion.complete_step(session, enrollment, "search-basics", now=T0 + timedelta(seconds=1))
+    assert outbox.changed == [row.id]  # the same score: no new version, nothing to send
+    completion.complete_step(session, enrollment, "search-queries", now=T0 + timedelta(seconds=2))
+    assert outbox.changed == [row.id, row.id]

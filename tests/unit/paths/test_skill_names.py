@@ -2,8 +2,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy.orm import Session
 
-from paths.skill_names import NAMES, humanise, names_from, skill_names
+from paths.skill_names import humanise, names_from, skill_names
 
 
 @dataclass
@@ -38,9 +39,10 @@ def test_the_label_wins_over_the_key():
 
 
 def test_names_are_built_once_per_version():
-    NAMES.clear()
+    session = Session()
     version = Version(901, [{"key": "search", "label": "Tìm kiếm thông tin"}])
-    first = skill_names(version)
+    first = skill_names(session, version)
     version.skill_labels = [{"key": "search", "label": "changed"}]
-    assert skill_names(version) is first and first["search"] == "Tìm kiếm thông tin"
-    assert skill_names(Version(902))["search"] == "Search"
+    assert skill_names(session, version) is first and first["search"] == "Tìm kiếm thông tin"
+    assert skill_names(session, Version(902))["search"] == "Search"
+    assert skill_names(Session(), version)["search"] == "changed"  # another session's own caches

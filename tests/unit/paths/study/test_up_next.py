@@ -10,13 +10,12 @@ from paths.study.up_next import (
     BEHIND,
     CHECKPOINT_READY,
     CLOSES_GAP,
-    GRAPHS,
     REMEDIAL,
     REMEDIAL_REVIEW,
     graph_for,
     to_restudy,
 )
-from paths.version_cache import PerVersion, forget_every_version, version_key
+from paths.version_cache import version_key
 from tests.unit.paths.study.demo_path import SEARCH_RIGHT, SEARCH_WRONG, events, study, up_next
 
 
@@ -98,14 +97,7 @@ def test_a_learner_behind_their_date_gets_the_quickest_gain(session, enrollment)
 def test_the_graph_is_built_once_per_version(session, enrollment):
     steps = learner_path.steps_of(enrollment)
     key = version_key(enrollment.assignment.version)
-    GRAPHS.clear()
-    assert graph_for(key, steps) is graph_for(key, steps)
-    small: PerVersion[list] = PerVersion(size=1)
-    first = small.get("a", lambda: list(steps))
-    assert small.get("a", lambda: list(steps)) is first
-    small.get("b", lambda: list(steps))
-    assert small.get("a", lambda: list(steps)) is not first  # the least recently used went out
-    graph = graph_for(key, steps)
-    forget_every_version()  # every per-version cache of the process, this small one too
-    assert graph_for(key, steps) is not graph
-    assert small.get("b", lambda: "built again") == "built again"
+    graph = graph_for(session, key, steps)
+    assert graph_for(session, key, steps) is graph
+    assert graph_for(session, key, steps[:1]) is graph  # the steps are read once per version
+    assert graph_for(session, ("another", key), steps) is not graph

@@ -1,0 +1,84 @@
+"""Idle grade workers woken as soon as a score changes, through Redis publish/subscribe.
+
+The grade queue finds unsent scores by query (lti/grade_queue.py), so a worker that found
+nothing waits before it looks again. With Redis (REDIS_URL), the request that commits a new
+score version publishes a word on a channel, and every idle worker subscribed to it looks at
+once. Without Redis, or when Redis is away, the workers' polling alone sends the score.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+import redis
+from sqlalchemy import event
+from sqlalchemy.orm import Session, scoped_session
+
+log = logging.getLogger("selfpath.grades")
+CHANNEL = "selfpath:scores-changed"
+PENDING = "scores_changed"  # in `session.info`: a score changed in the open transaction
+LISTEN_STEP = 0.25  # seconds between two looks at the stop signal while waiting
+
+
+class RedisScoreOutbox:
+    """The domain's ScoreOutbox (paths.scores): publishes once a change is committed, never
+    for a transaction rolled back, at most once per commit."""
+
+    def __init__(self, client: Any, channel: str = CHANNEL) -> None:
+        self.client, self.channel = client, channel
+        self._on_commit = self._published_after_commit  # one object: found again by contains
+        self._on_rollback = self._forgotten_after_rollback
+
+    def score_changed(self, session: Session, score_id: int) -> None:
+        if isinstance(session, scoped_session):  # listen to this session, not to every one
+            session = session()
+        session.info[PENDING] = True
+        if not event.contains(session, "after_commit", self._on_commit):
+            event.listen(session, "after_commit", self._on_commit)
+            event.listen(session, "after_rollback", self._on_rollback)
+
+    def _published_after_commit(self, session: Session) -> None:
+        if not session.info.pop(PENDING, False):
+            return
+        try:
+            self.client.publish(self.channel, "1")
+        except redis.RedisError as error:  # the score is committed: polling will send it
+            log.warning("Could not wake the grade workers: %s", error)
+
+    def _forgotten_after_rollback(self, session: Session) -> None:
+        session.info.pop(PENDING, None)
+
+
+class ScoreWakeups:
+    """What an idle grade worker waits on: a committed score change, its poll interval, or
+    the signal to stop, whichever comes first. Subscribed when made, so a change published
+    while the worker sends a batch wakes it as soon as it is idle again."""
+
+    def __init__(self, client: Any, channel: str = CHANNEL) -> None:
+        self._pubsub = client.pubsub(ignore_subscribe_messages=True)
+        self._pubsub.subscribe(channel)
+
+    def wait(self, seconds: float, stop: threading.Event) -> bool:
+        """Whether a score change woke the worker before `seconds` passed."""
+        deadline = time.monotonic() + seconds
+        while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
+            try:
+                if self._pubsub.get_message(timeout=min(left, LISTEN_STEP)) is not None:
+                    self._drain()
+                    return True
+            except redis.RedisError as error:
+                log.warning("Grade workers are not woken while Redis is away: %s", error)
+                stop.wait(max(deadline - time.monotonic(), 0))
+                return False
+        return False
+
+    def _drain(self) -> None:
+        """Changes published together wake the worker once."""
+        while self._pubsub.get_message(timeout=0) is not None:
+            pass
+
+    def close(self) -> None:
+        self._pubsub.close()
