@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
@@ -18,13 +18,13 @@ from paths.progress import LearnerProgress
 from paths.skill_names import skill_names
 from paths.study import checkpoints, completion, diagnostics, goals, learner_path, skills
 from paths.study.feedback import checkpoint_feedback
-from paths.study.path_view import path_view
+from paths.study.path_view import PathView, path_view
 from paths.study.up_next import remedial_to_do, to_restudy
 from service import clock
 from service.extensions import db_session
 from service.forms import load_form, load_indexed
-from service.i18n import reason_sentence
-from service.learner.context import current_studying
+from service.i18n import reason_sentence, translated
+from service.learner.context import Studying, current_studying
 from service.learner.estimates import learner_model, path_skills
 from service.learner.my_path import my_path_page
 
@@ -47,8 +47,15 @@ class AnswerForm(Schema):
 
 
 @bp.get("")
-def my_path() -> str:
-    here = current_studying()
+def my_path() -> ResponseReturnValue:
+    return my_path_page_for(current_studying())
+
+
+def my_path_page_for(
+    here: Studying, error: str | None = None, goal: dict[str, str] | None = None
+) -> ResponseReturnValue:
+    """My path; with `error`, why the goal was refused, above the goal form filled with
+    what the learner typed (`goal`, status 400)."""
     now = clock.now()
     view = path_view(db_session(), here.enrollment, now, learner_model(here.enrollment))
     offer = diagnostics.offers_placement(db_session(), here.enrollment, view.progress)
@@ -60,7 +67,18 @@ def my_path() -> str:
         offer_placement=offer,
         user=here.user,
         attribution=attribution_of(db_session(), here.assignment.version),
-    )
+        error=error,
+        goal=goal or goal_shown(view),
+    ), 400 if error else 200
+
+
+def goal_shown(view: PathView) -> dict[str, str]:
+    """The goal form's values: the learner's current goal."""
+    target = view.goal_target_date
+    return {
+        "minutes_per_week": str(view.goal_minutes_per_week or ""),
+        "target_date": target.isoformat() if target else "",
+    }
 
 
 @bp.get("/steps/<key>")
@@ -326,14 +344,20 @@ def _flash_check(enrollment: Enrollment, key: str) -> None:
 @bp.post("/goal")
 def goal() -> ResponseReturnValue:
     here = current_studying()
-    form = load_form(GoalForm())
-    goals.set_goal(
-        db_session(),
-        here.enrollment,
-        now=clock.now(),
-        minutes_per_week=form.get("minutes_per_week"),
-        target_date=form.get("target_date"),
-    )
+    try:
+        form = load_form(GoalForm())
+        goals.set_goal(
+            db_session(),
+            here.enrollment,
+            now=clock.now(),
+            minutes_per_week=form.get("minutes_per_week"),
+            target_date=form.get("target_date"),
+        )
+    except DomainError as refused:
+        db_session().rollback()
+        reason = translated(refused.code, refused.message, refused.params)
+        typed = {name: request.form.get(name, "") for name in ("minutes_per_week", "target_date")}
+        return my_path_page_for(here, reason, typed)
     db_session().commit()
     flash(_("Your goal is saved."))
     return redirect(url_for("learner.my_path"), code=303)

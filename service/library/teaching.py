@@ -15,7 +15,7 @@ from paths.catalog import LEVELS, SUBJECTS, LearningPath, PathVersion
 from paths.catalog_queries import latest_version
 from paths.competencies.alignments import available
 from paths.errors import DomainError
-from paths.library.models import LibraryRelease
+from paths.library.models import LibraryEntry, LibraryRelease
 from paths.library.publishing import (
     CREDIT_KINDS,
     PATH_LICENCES,
@@ -36,7 +36,7 @@ from service.learner.context import current_user
 from service.library.finder import filter_choices, library_query, query_args
 from service.library.public import entry_page, public_entry
 from service.path_json import dump_path, load_path, without_identities
-from service.teaching.authoring import course_path, editor, teacher_course
+from service.teaching.authoring import course_path, editor, refusal_text, teacher_course
 from service.teaching.authoring_forms import EmptyForm
 from service.teaching.deep_link import SESSION_KEY as DEEP_LINK_PENDING
 
@@ -72,13 +72,25 @@ def search() -> str:
 
 
 @bp.get("/<uuid>")
-def preview(uuid: str) -> str:
+def preview(uuid: str) -> ResponseReturnValue:
     teacher_course()
-    entry = public_entry(uuid)
+    return preview_page(public_entry(uuid))
+
+
+def preview_page(
+    entry: LibraryEntry, error: str | None = None, reason: str = ""
+) -> ResponseReturnValue:
+    """The entry's preview; with `error`, why the report was refused, above the report
+    form opened with the `reason` the teacher typed (status 400)."""
     page = entry_page(entry, release_of(db_session(), entry))
-    return render_template(
-        "library/preview.html", **page, deep_linking=DEEP_LINK_PENDING in session
+    html = render_template(
+        "library/preview.html",
+        **page,
+        deep_linking=DEEP_LINK_PENDING in session,
+        error=error,
+        reason=reason,
     )
+    return html, 400 if error else 200
 
 
 @bp.post("/<uuid>/copy")
@@ -129,8 +141,11 @@ def copy_into_course(release: LibraryRelease, course_id: int) -> LearningPath:
 def report_entry(uuid: str) -> ResponseReturnValue:
     teacher_course()
     entry = public_entry(uuid)
-    form = load_form(ReportForm())
-    report(db_session(), entry, form["reason"], user_id=session["user_id"], now=now())
+    try:
+        form = load_form(ReportForm())
+        report(db_session(), entry, form["reason"], user_id=session["user_id"], now=now())
+    except DomainError as refused:
+        return preview_page(entry, refusal_text(refused), request.form.get("reason", ""))
     db_session().commit()
     flash(_("Thank you. The Selfpath administrators will look at your report."))
     return redirect(url_for("library_teach.preview", uuid=uuid), code=303)
@@ -166,8 +181,7 @@ def publish_path(path_id: int) -> ResponseReturnValue:
     try:
         release = publish_to_library(db_session(), version, _choice(version), now=now())
     except DomainError as refused:
-        db_session().rollback()
-        return _publish_form(path, version, error=refused.message, status=400)
+        return _publish_form(path, version, error=refusal_text(refused), status=400)
     db_session().commit()
     flash(
         _(

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext
 from marshmallow import RAISE, ValidationError
 from sqlalchemy import select
 
-from paths.authoring import PathDraft, StepDraft, check_draft, create_path, publish
+from paths.authoring import PathDraft, QuestionDraft, StepDraft, check_draft, create_path, publish
 from paths.catalog import STEP_KINDS, LearningPath, PathVersion
 from paths.catalog_queries import latest_version
 from paths.drafts import (
@@ -58,6 +58,7 @@ from service.teaching.authoring_forms import (
     QuestionForm,
     StepForm,
     VersionForm,
+    question_as_typed,
     question_from_form,
     question_slots,
     step_as_typed,
@@ -254,10 +255,17 @@ def edit_path(path_id: int) -> ResponseReturnValue:
     return editor_page(course_path(path_id))
 
 
-def editor_page(path: LearningPath, error: str | None = None) -> ResponseReturnValue:
+def editor_page(
+    path: LearningPath,
+    error: str | None = None,
+    details: dict[str, str] | None = None,
+    new_step: dict[str, str] | None = None,
+) -> ResponseReturnValue:
     """The path's editor; with `error`, the refusal of what the teacher just tried, shown
-    at the top of the page (status 400) instead of an error page."""
+    at the top of the page (status 400) instead of an error page. `details` and `new_step`
+    are what the teacher typed in the refused form, shown again in its inputs."""
     draft = draft_of(path)
+    shown = {"title": draft.title, "description": draft.description, "language": draft.language}
     entry = db_session().scalars(select(LibraryEntry).where(LibraryEntry.uuid == path.uuid)).first()
     attribution = attribution_of(db_session(), path.versions[-1]) if path.versions else None
     page = render_template(
@@ -269,12 +277,26 @@ def editor_page(path: LearningPath, error: str | None = None) -> ResponseReturnV
         unpublished=has_unpublished_changes(path, draft),
         publish_refusal=publish_refusal(path, draft),
         error=error,
+        details=details or shown,
+        new_step=new_step or {"kind": "", "title": ""},
         library_entry=entry,
         attribution=attribution,
         library_status=LIBRARY_STATUS.get(entry.status) if entry else None,
         **editor_context(draft),
     )
     return page, 400 if error else 200
+
+
+def refusal_text(refused: DomainError) -> str:
+    """Undo what the refused request wrote, and say why it was refused in the teacher's
+    language, for the form shown again."""
+    db_session().rollback()
+    return translated(refused.code, refused.message, refused.params)
+
+
+def as_typed(names: tuple[str, ...]) -> dict[str, str]:
+    """The refused form's fields as the teacher typed them."""
+    return {name: request.form.get(name, "") for name in names}
 
 
 def publish_refusal(path: LearningPath, draft: PathDraft) -> str | None:
@@ -293,16 +315,20 @@ def publish_refusal(path: LearningPath, draft: PathDraft) -> str | None:
 @bp.post("/<int:path_id>/details")
 def save_details(path_id: int) -> ResponseReturnValue:
     path = course_path(path_id)
-    form = load_form(PathDetailsForm())
-    save_draft(
-        path,
-        replace(
-            draft_of(path),
-            title=form["title"].strip(),
-            description=form["description"].strip(),
-            language=form["language"],
-        ),
-    )
+    try:
+        form = load_form(PathDetailsForm())
+        save_draft(
+            path,
+            replace(
+                draft_of(path),
+                title=form["title"].strip(),
+                description=form["description"].strip(),
+                language=form["language"],
+            ),
+        )
+    except DomainError as refused:
+        typed = as_typed(("title", "description", "language"))
+        return editor_page(path, error=refusal_text(refused), details=typed)
     flash(_("The path's details are saved in the draft."))
     return editor(path)
 
@@ -310,11 +336,15 @@ def save_details(path_id: int) -> ResponseReturnValue:
 @bp.post("/<int:path_id>/steps")
 def new_step(path_id: int) -> ResponseReturnValue:
     path = course_path(path_id)
-    form = load_form(NewStepForm())
     draft = draft_of(path)
-    title = form["title"].strip()
-    key = new_key(title, used_keys(db_session(), path.id) | {s.key for s in draft.steps})
-    save_draft(path, add_step(draft, StepDraft(key=key, kind=form["kind"], title=title)))
+    try:
+        form = load_form(NewStepForm())
+        title = form["title"].strip()
+        key = new_key(title, used_keys(db_session(), path.id) | {s.key for s in draft.steps})
+        save_draft(path, add_step(draft, StepDraft(key=key, kind=form["kind"], title=title)))
+    except DomainError as refused:
+        typed = as_typed(("kind", "title"))
+        return editor_page(path, error=refusal_text(refused), new_step=typed)
     flash(_("The step is added. Fill in its details."))
     return redirect(url_for("authoring.edit_step", path_id=path.id, key=key), code=303)
 
@@ -327,17 +357,22 @@ def edit_step(path_id: int, key: str) -> ResponseReturnValue:
 
 
 def step_page(
-    path: LearningPath, draft: PathDraft, step: StepDraft, error: str | None = None
+    path: LearningPath,
+    draft: PathDraft,
+    step: StepDraft,
+    error: str | None = None,
+    new_question: QuestionDraft | None = None,
 ) -> ResponseReturnValue:
     """The step's form; with `error`, the reason the last save was refused, above the form
-    (status 400)."""
+    (status 400). `new_question` is a refused new question as typed, kept in its form."""
     page = render_template(
         "authoring/step.html",
         path=path,
         draft=draft,
         step=step,
         kinds=STEP_KINDS,
-        slots=question_slots(None),
+        new_question=new_question,
+        slots=question_slots(new_question),
         error=error,
     )
     return page, 400 if error else 200
@@ -351,9 +386,7 @@ def save_step(path_id: int, key: str) -> ResponseReturnValue:
     try:
         save_draft(path, replace_step(draft, step_from_form(step, load_form(StepForm()))))
     except DomainError as refused:
-        db_session().rollback()
-        reason = translated(refused.code, refused.message, refused.params)
-        return step_page(path, draft, step_as_typed(step, request.form), error=reason)
+        return step_page(path, draft, step_as_typed(step, request.form), refusal_text(refused))
     flash(_("The step is saved in the draft."))
     return redirect(url_for("authoring.edit_step", path_id=path.id, key=key), code=303)
 
@@ -388,10 +421,14 @@ def delete_step(path_id: int, key: str) -> ResponseReturnValue:
 @bp.post("/<int:path_id>/steps/<key>/questions")
 def add_question(path_id: int, key: str) -> ResponseReturnValue:
     path = course_path(path_id)
-    question = question_from_form(load_form(QuestionForm()))
     draft = draft_of(path)
     step = _checkpoint(draft, key)
-    save_draft(path, replace_step(draft, replace(step, questions=(*step.questions, question))))
+    try:
+        question = question_from_form(load_form(QuestionForm()))
+        save_draft(path, replace_step(draft, replace(step, questions=(*step.questions, question))))
+    except DomainError as refused:
+        typed = question_as_typed(request.form)
+        return step_page(path, draft, step, refusal_text(refused), new_question=typed)
     flash(_("The question is added."))
     return redirect(
         url_for("authoring.edit_step", path_id=path.id, key=key) + "#questions", code=303
@@ -399,30 +436,46 @@ def add_question(path_id: int, key: str) -> ResponseReturnValue:
 
 
 @bp.get("/<int:path_id>/steps/<key>/questions/<int:number>")
-def edit_question(path_id: int, key: str, number: int) -> str:
+def edit_question(path_id: int, key: str, number: int) -> ResponseReturnValue:
     path = course_path(path_id)
     step = _checkpoint(draft_of(path), key)
-    question = _question(step, number)
-    return render_template(
+    return question_page(path, step, number, _question(step, number))
+
+
+def question_page(
+    path: LearningPath,
+    step: StepDraft,
+    number: int,
+    question: QuestionDraft,
+    error: str | None = None,
+) -> ResponseReturnValue:
+    """A question's form; with `error`, the reason the last save was refused, above the
+    form (status 400)."""
+    page = render_template(
         "authoring/question.html",
         path=path,
         step=step,
         number=number,
         question=question,
         slots=question_slots(question),
+        error=error,
     )
+    return page, 400 if error else 200
 
 
 @bp.post("/<int:path_id>/steps/<key>/questions/<int:number>")
 def save_question(path_id: int, key: str, number: int) -> ResponseReturnValue:
     path = course_path(path_id)
-    question = question_from_form(load_form(QuestionForm()))
     draft = draft_of(path)
     step = _checkpoint(draft, key)
     _question(step, number)
     questions = list(step.questions)
-    questions[number - 1] = question
-    save_draft(path, replace_step(draft, replace(step, questions=tuple(questions))))
+    try:
+        questions[number - 1] = question_from_form(load_form(QuestionForm()))
+        save_draft(path, replace_step(draft, replace(step, questions=tuple(questions))))
+    except DomainError as refused:
+        typed = question_as_typed(request.form)
+        return question_page(path, step, number, typed, refusal_text(refused))
     flash(_("The question is saved."))
     return redirect(
         url_for("authoring.edit_step", path_id=path.id, key=key) + "#questions", code=303

@@ -150,6 +150,22 @@ def question_from_form(form: dict[str, Any]) -> QuestionDraft:
     )
 
 
+def question_as_typed(typed: MultiDict[str, str]) -> QuestionDraft:
+    """The question as the teacher typed it in a refused form, every choice slot kept in
+    its place, to show the form again with their input kept."""
+    kind = "short" if typed.get("kind") == "short" else "choice"
+    correct = typed.get("correct", "")
+    right = int(correct) - 1 if correct.isdigit() else None
+    return QuestionDraft(
+        kind=kind,
+        prompt=typed.get("prompt", ""),
+        answer=typed.get("accepted", "").splitlines() if kind == "short" else right,
+        choices=tuple(typed.get(f"choice_{n}", "") for n in range(1, CHOICE_SLOTS + 1)),
+        skill=typed.get("skill", ""),
+        explanation=typed.get("explanation", ""),
+    )
+
+
 def question_slots(question: QuestionDraft | None) -> list[tuple[int, str, bool]]:
     """The choice inputs of the question form: (number, text, is the right one)."""
     choices = list(question.choices) if question and question.kind == "choice" else []

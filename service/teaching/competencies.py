@@ -16,6 +16,7 @@ from service.case_json import read_package
 from service.clock import now
 from service.extensions import db_session
 from service.forms import load_form
+from service.teaching.authoring import refusal_text
 from service.teaching.authoring_forms import EmptyForm
 from service.teaching.views import require_teacher
 
@@ -23,8 +24,15 @@ bp = Blueprint("competencies", __name__, url_prefix="/teach/competencies")
 
 
 @bp.get("")
-def index() -> str:
+def index() -> ResponseReturnValue:
     require_teacher()
+    return frameworks_page()
+
+
+def frameworks_page(error: str | None = None, status: int = 400) -> ResponseReturnValue:
+    """The school's frameworks and the import form; with `error`, why the last import was
+    refused, above the form (with the refusal's `status`). A browser never refills a file
+    input, so the teacher chooses the file again."""
     frameworks = frameworks_for(db_session(), session["tenant_id"])
     counts = dict(
         db_session()
@@ -36,17 +44,23 @@ def index() -> str:
         .tuples()
         .all()
     )
-    return render_template("teaching/competencies.html", frameworks=frameworks, counts=counts)
+    page = render_template(
+        "teaching/competencies.html", frameworks=frameworks, counts=counts, error=error
+    )
+    return page, status if error else 200
 
 
 @bp.post("")
 def upload() -> ResponseReturnValue:
     """Import a CASE package for the teacher's school, or bring it up to date."""
     require_teacher()
-    load_form(EmptyForm())
-    imported = import_framework(
-        db_session(), read_package(_uploaded()), scope=session["tenant_id"], now=now()
-    )
+    try:
+        load_form(EmptyForm())
+        imported = import_framework(
+            db_session(), read_package(_uploaded()), scope=session["tenant_id"], now=now()
+        )
+    except DomainError as refused:
+        return frameworks_page(refusal_text(refused), refused.status)
     db_session().commit()
     message = (
         _(

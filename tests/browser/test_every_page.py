@@ -12,12 +12,14 @@ their language, and every row of theirs reuses that launch.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Frame, Locator, Page, TimeoutError, expect
 from sqlalchemy import select
 
+from paths.authoring import publish
+from paths.drafts import find_step, replace_step
 from paths.enrollment import assignment_for_activity, enroll
 from paths.people import Activity, User
 from paths.study import completion
@@ -25,6 +27,7 @@ from service.clock import now
 from service.demo import lms
 from service.demo.lms import register_demo_platform, seed_demo_classes
 from service.extensions import db
+from service.path_json import dump_path, load_path
 from tests.browser.conftest import Sites, _reset_demo
 from tests.browser.lms import (
     ARTIFACTS,
@@ -46,6 +49,8 @@ LAUNCHES = {
     ("teacher", "vi"): TEACHER_VI,
     ("deep-link", "en"): DEEP_LINK,
     ("deep-link", "vi"): DEEP_LINK_VI,
+    ("learner-no-path", "en"): LEARNER,
+    ("learner-no-path", "vi"): LEARNER_VI,
 }
 DEMO_LEARNERS = {"en": ("demo-learner-1", lms.ACTIVITY), "vi": ("demo-learner-2", lms.ACTIVITY_VI)}
 STARTED = ("search-basics", "search-queries")  # so the first checkpoint is open
@@ -236,6 +241,83 @@ def _library_preview(person: Person) -> Frame:
     return person.click('a[href*="/teach/library/"]')
 
 
+def _library_publish(person: Person) -> Frame:
+    _path_editor(person)
+    return person.click('a[href*="/teach/library/publish/"]')
+
+
+def _library_publish_refused(person: Person) -> Frame:
+    """Credit by the school's name with no school named."""
+    _library_publish(person)
+    person.frame.locator('input[name="credit"][value="school"]').check()
+    person.frame.locator("#publish-school").fill("")
+    return person.click('form[action*="/teach/library/publish/"] button[type="submit"]')
+
+
+def _library_report_refused(person: Person) -> Frame:
+    """A report whose reason is only spaces, which the browser lets through."""
+    _library_preview(person)
+    person.frame.locator("#report summary").click()
+    person.frame.locator("#report-reason").fill("   ")
+    return person.click('form[action$="/report"] button[type="submit"]')
+
+
+def _second_version_of_the_class_path(person: Person) -> None:
+    """A version 2 of the path the person's demo class follows (its first step retitled),
+    so the activity can move to another version."""
+    activity_place = DEMO_LEARNERS[person.lang][1]
+    with person.sites.app.app_context():
+        session = db.session
+        activity = session.scalars(
+            select(Activity).where(Activity.resource_link_id == activity_place["resource_link_id"])
+        ).one()
+        assignment = assignment_for_activity(session, activity.id)
+        assert assignment is not None
+        path = assignment.version.path
+        if len(path.versions) == 1:
+            draft = load_path(dump_path(assignment.version))
+            first = draft.steps[0]
+            retitled = replace(find_step(draft, first.key), title=first.title + " (2)")
+            publish(session, path, replace_step(draft, retitled), now=now())
+            session.commit()
+        session.remove()
+
+
+def _version_move_review(person: Person) -> Frame:
+    _second_version_of_the_class_path(person)
+    person.open("/teach")
+    return person.click(
+        'form[action$="/teach/paths/activity/move"] button', wait_for="**/activity/move*"
+    )
+
+
+def _no_path_yet(person: Person) -> Frame:
+    """The person's demo activity has no path while they launch (its row is set aside and
+    the launch provisions a new one), then the demo class has its activity back."""
+    place = DEMO_LEARNERS[person.lang][1]["resource_link_id"]
+    aside = f"{place}-aside"
+    _rename_activity(person.sites, place, aside)
+    try:
+        person.page.goto(person.sites.lms + "/demo?storage=0")
+        person.page.get_by_role("button", name=LAUNCHES[person.role, person.lang]).click()
+        expect(person.frame.locator('[data-testid="no-path"]')).to_be_attached()
+    finally:
+        _rename_activity(person.sites, place, f"{place}-without-path-{now().timestamp()}")
+        _rename_activity(person.sites, aside, place)
+    return person.frame
+
+
+def _rename_activity(sites: Sites, resource_link_id: str, new_id: str) -> None:
+    with sites.app.app_context():
+        session = db.session
+        for activity in session.scalars(
+            select(Activity).where(Activity.resource_link_id == resource_link_id)
+        ):
+            activity.resource_link_id = new_id
+        session.commit()
+        session.remove()
+
+
 def _library_entry(person: Person) -> Frame:
     person.open("/library")
     return person.click('article a[href^="/library/"]')
@@ -319,11 +401,13 @@ PAGES = (
     Row(
         "learner-not-found", "learner", go("/path/steps/nowhere"), shows='[data-testid="way-back"]'
     ),
+    Row("no-path", "learner-no-path", _no_path_yet, shows='[data-testid="no-path"]'),
     # teachers, in the LMS's frame
     Row("dashboard", "teacher", go("/teach"), shows="table.heat"),
     Row("dashboard-page-2", "teacher", _second_page_of_the_class, shows="table.heat"),
     Row("learner-for-teacher", "teacher", _learner_for_teacher),
     Row("change-path", "teacher", _change_path, shows='input[name="confirmed"]'),
+    Row("version-move", "teacher", _version_move_review, shows='form[action$="/activity/move"]'),
     Row("paths", "teacher", go("/teach/paths")),
     Row("new-path", "teacher", _new_path, shows='[data-testid="publish-refusal"]'),
     Row("path-editor", "teacher", _path_editor),
@@ -332,6 +416,19 @@ PAGES = (
     Row("competencies", "teacher", go("/teach/competencies")),
     Row("library-for-teachers", "teacher", go("/teach/library")),
     Row("library-preview", "teacher", _library_preview),
+    Row("library-publish", "teacher", _library_publish, shows='input[name="licence"]'),
+    Row(
+        "library-publish-refused",
+        "teacher",
+        _library_publish_refused,
+        shows='[data-testid="form-error"]',
+    ),
+    Row(
+        "library-report-refused",
+        "teacher",
+        _library_report_refused,
+        shows='#report [data-testid="form-error"]',
+    ),
     Row("deep-linking", "deep-link", _deep_linking, shows="#choose-paths"),
     Row(
         "deep-linking-nothing-chosen",

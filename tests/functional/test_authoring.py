@@ -830,3 +830,62 @@ def test_a_refused_step_shows_its_form_again_with_the_input_kept(teacher, sessio
     assert 'name="minutes" type="number" min="0" max="600" value="601"' in page
     assert 'value="reading, notes"' in page
     assert snapshot(session) == before
+
+
+def test_refused_details_show_the_editor_again_with_the_input_kept(teacher, session):
+    path_id = create(teacher)
+    before = snapshot(session)
+    url = f"/teach/paths/{path_id}"
+    typed = {"title": "Searching well", "description": "For year 10", "language": "fr"}
+    response = post(teacher, f"{url}/details", typed, url)
+    page = text_of(response)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert 'role="alert" data-testid="form-error">' in page and "language" in page
+    assert 'name="title" value="Searching well"' in page
+    assert ">For year 10</textarea>" in page
+    assert snapshot(session) == before
+
+
+def test_a_refused_new_step_shows_the_editor_again_with_the_input_kept(teacher, session):
+    path_id = create(teacher)
+    before = snapshot(session)
+    url = f"/teach/paths/{path_id}"
+    response = post(teacher, f"{url}/steps", {"kind": "practice", "title": "x" * 201}, url)
+    page = text_of(response)
+    assert response.status_code == 400 and 'data-testid="form-error">' in page
+    assert "title" in page
+    assert f'name="title" value="{"x" * 201}"' in page
+    assert '<option value="practice" selected>' in page
+    assert snapshot(session) == before
+
+
+def test_a_refused_new_question_shows_the_step_again_with_the_input_kept(teacher, session):
+    path_id = create(teacher)
+    key = add_step(teacher, path_id, "Check", kind="checkpoint")
+    before = snapshot(session)
+    url = f"/teach/paths/{path_id}/steps/{key}"
+    typed = {"kind": "choice", "prompt": "Which is a search operator?", "choice_2": "AND"}
+    typed |= {"correct": "2", "skill": "search", "explanation": "AND narrows."}
+    response = post(teacher, f"{url}/questions", typed, url)
+    page = text_of(response)
+    assert response.status_code == 400 and 'data-testid="form-error">' in page
+    assert "at least two choices" in page
+    assert ">Which is a search operator?</textarea>" in page
+    assert 'name="choice_2" value="AND"' in page
+    assert 'id="q-correct-2" type="radio" name="correct" value="2" checked' in page
+    assert 'name="skill" value="search"' in page and ">AND narrows.</textarea>" in page
+    assert snapshot(session) == before
+
+
+def test_a_refused_question_edit_shows_its_form_again_with_the_input_kept(teacher, session):
+    path_id = path_id_of(upload(teacher, DEMO))
+    before = snapshot(session)
+    url = f"/teach/paths/{path_id}/steps/check-search/questions/1"
+    typed = {"kind": "short", "prompt": "Name one search operator.", "accepted": " \n "}
+    response = post(teacher, url, typed, url)
+    page = text_of(response)
+    assert response.status_code == 400 and 'data-testid="form-error">' in page
+    assert "accepted answer" in page
+    assert ">Name one search operator.</textarea>" in page
+    assert '<option value="short" selected>' in page
+    assert snapshot(session) == before

@@ -262,6 +262,8 @@ def test_the_form_refuses_a_bad_package_and_stores_nothing(teacher, session, spo
     response = upload(teacher, package)
     assert response.status_code == 400
     text = response.get_data(as_text=True)
+    assert 'role="alert" data-testid="form-error">' in text  # the import form, not a dead end
+    assert 'id="case-file" type="file" name="file"' in text
     for name in named:
         assert name in text
     assert counts(session) == (0, 0, 0)
@@ -283,6 +285,7 @@ def test_a_school_cannot_take_over_the_librarys_framework(
     assert import_file(runner, tmp_path, case_package()).exit_code == 0
     response = upload(teacher, case_package())
     assert response.status_code == 409
+    assert 'data-testid="form-error">' in response.get_data(as_text=True)
     session.expire_all()
     assert session.scalars(select(Framework.scope)).one() is None
 

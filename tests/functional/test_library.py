@@ -295,6 +295,24 @@ def test_publishing_refusals_keep_the_form_and_change_nothing(
     assert counts(session) == before
 
 
+def test_a_refused_report_shows_the_preview_again_with_the_reason_kept(
+    browser, platform, session, starter
+):
+    entry = starter[ONLINE_SAFETY]
+    browser.launch(platform, TEACHER)
+    preview = page_of(browser.client, f"/teach/library/{entry.uuid}")
+    typed = "The second link is broken. " * 40
+    response = browser.client.post(
+        f"/teach/library/{entry.uuid}/report", data={"csrf_token": token(preview), "reason": typed}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert '<details id="report" open>' in page
+    assert 'role="alert" data-testid="form-error">' in page and "reason" in page
+    assert f"required>{typed}</textarea>" in page
+    assert session.scalar(select(func.count(LibraryReport.id))) == 0
+
+
 def test_another_schools_teacher_cannot_withdraw_an_entry(
     browser, platform, second_platform, session, starter
 ):

@@ -194,3 +194,15 @@ def test_no_template_a_learner_sees_draws_an_emoji():
     for template in (TEMPLATES / "learner").glob("*.html"):
         assert not EMOJI.findall(template.read_text()), template.name
     assert not EMOJI.findall((TEMPLATES / "base.html").read_text())
+
+
+def test_a_refused_goal_shows_my_path_again_with_the_input_kept(learner, session):
+    response = post(learner, "/path/goal", {"minutes_per_week": "5", "target_date": "2031-05-20"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert 'role="alert" data-testid="form-error">Choose between 10 and 3000 minutes' in page
+    assert 'name="minutes_per_week" type="number" min="10" max="3000"' in page
+    assert 'inputmode="numeric" value="5"' in page
+    assert 'name="target_date" type="date" value="2031-05-20"' in page
+    enrollment = session.scalars(select(Enrollment)).one()
+    assert enrollment.goal_minutes_per_week is None and enrollment.goal_target_date is None
