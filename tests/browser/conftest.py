@@ -45,10 +45,14 @@ PHONE = {"width": 360, "height": 640}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests are marked, and run after every other test: `make test` runs the
+    PostgreSQL suite beside this one, and Chromium's pages then share the two cores with
+    less of it."""
     here = Path(__file__).parent
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: here in item.path.parents)  # stable: the order within each
 
 
 @dataclass(frozen=True)

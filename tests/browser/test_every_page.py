@@ -49,8 +49,6 @@ LAUNCHES = {
     ("teacher", "vi"): TEACHER_VI,
     ("deep-link", "en"): DEEP_LINK,
     ("deep-link", "vi"): DEEP_LINK_VI,
-    ("learner-no-path", "en"): LEARNER,
-    ("learner-no-path", "vi"): LEARNER_VI,
 }
 DEMO_LEARNERS = {"en": ("demo-learner-1", lms.ACTIVITY), "vi": ("demo-learner-2", lms.ACTIVITY_VI)}
 STARTED = ("search-basics", "search-queries")  # so the first checkpoint is open
@@ -291,33 +289,6 @@ def _version_move_review(person: Person) -> Frame:
     )
 
 
-def _no_path_yet(person: Person) -> Frame:
-    """The person's demo activity has no path while they launch (its row is set aside and
-    the launch provisions a new one), then the demo class has its activity back."""
-    place = DEMO_LEARNERS[person.lang][1]["resource_link_id"]
-    aside = f"{place}-aside"
-    _rename_activity(person.sites, place, aside)
-    try:
-        person.page.goto(person.sites.lms + "/demo?storage=0")
-        person.page.get_by_role("button", name=LAUNCHES[person.role, person.lang]).click()
-        expect(person.frame.locator('[data-testid="no-path"]')).to_be_attached()
-    finally:
-        _rename_activity(person.sites, place, f"{place}-without-path-{now().timestamp()}")
-        _rename_activity(person.sites, aside, place)
-    return person.frame
-
-
-def _rename_activity(sites: Sites, resource_link_id: str, new_id: str) -> None:
-    with sites.app.app_context():
-        session = db.session
-        for activity in session.scalars(
-            select(Activity).where(Activity.resource_link_id == resource_link_id)
-        ):
-            activity.resource_link_id = new_id
-        session.commit()
-        session.remove()
-
-
 def _library_entry(person: Person) -> Frame:
     person.open("/library")
     return person.click('article a[href^="/library/"]')
@@ -401,7 +372,6 @@ PAGES = (
     Row(
         "learner-not-found", "learner", go("/path/steps/nowhere"), shows='[data-testid="way-back"]'
     ),
-    Row("no-path", "learner-no-path", _no_path_yet, shows='[data-testid="no-path"]'),
     # teachers, in the LMS's frame
     Row("dashboard", "teacher", go("/teach"), shows="table.heat"),
     Row("dashboard-page-2", "teacher", _second_page_of_the_class, shows="table.heat"),
