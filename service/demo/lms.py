@@ -38,6 +38,13 @@ ACTIVITY_VI = {
     "resource_link_id": "demo-activity-vi",
     "resource_link_title": "Lộ trình tự học của tôi",
 }
+# An activity the teacher has placed in each course but not chosen a path for yet: what a
+# learner sees there before the teacher does.
+ACTIVITY_NEW = {"resource_link_id": "demo-activity-2", "resource_link_title": "Next unit"}
+ACTIVITY_NEW_VI = {
+    "resource_link_id": "demo-activity-vi-2",
+    "resource_link_title": "Chủ đề tiếp theo",
+}
 PEOPLE = {
     "learner": LaunchContext(
         subject="demo-learner-1",
@@ -72,6 +79,23 @@ PEOPLE = {
         locale="vi",
         **COURSE_VI,
         **ACTIVITY_VI,
+    ),
+    "learner-new": LaunchContext(
+        subject="demo-learner-1",
+        role="learner",
+        name="An Nguyen",
+        email="an.nguyen@demo.invalid",
+        **COURSE,
+        **ACTIVITY_NEW,
+    ),
+    "learner-new-vi": LaunchContext(
+        subject="demo-learner-2",
+        role="learner",
+        name="Bình Lê",
+        email="binh.le@demo.invalid",
+        locale="vi",
+        **COURSE_VI,
+        **ACTIVITY_NEW_VI,
     ),
 }
 CONTENT = Path(__file__).resolve().parent / "content"

@@ -32,6 +32,12 @@ def home() -> str:
         ("Launch as teacher", "teacher", "resource"),
         ("Học bằng tiếng Việt (launch as a Vietnamese-speaking learner)", "learner-vi", "resource"),
         ("Dạy bằng tiếng Việt (launch as a Vietnamese-speaking teacher)", "teacher-vi", "resource"),
+        ("Launch as learner on the next unit (no path chosen yet)", "learner-new", "resource"),
+        (
+            "Học chủ đề tiếp theo (launch as a Vietnamese-speaking learner, no path chosen yet)",
+            "learner-new-vi",
+            "resource",
+        ),
         ("Add Selfpath to the course (deep linking)", "teacher", "deep-link"),
         (
             "Thêm Selfpath vào khóa học (deep linking, as a Vietnamese-speaking teacher)",

@@ -22,6 +22,10 @@ LEARNER = "Launch as learner"
 TEACHER = "Launch as teacher"
 LEARNER_VI = "Học bằng tiếng Việt (launch as a Vietnamese-speaking learner)"
 TEACHER_VI = "Dạy bằng tiếng Việt (launch as a Vietnamese-speaking teacher)"
+LEARNER_NEW = "Launch as learner on the next unit (no path chosen yet)"
+LEARNER_NEW_VI = (
+    "Học chủ đề tiếp theo (launch as a Vietnamese-speaking learner, no path chosen yet)"
+)
 DEEP_LINK = "Add Selfpath to the course (deep linking)"
 DEEP_LINK_VI = "Thêm Selfpath vào khóa học (deep linking, as a Vietnamese-speaking teacher)"
 

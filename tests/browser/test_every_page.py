@@ -34,6 +34,8 @@ from tests.browser.lms import (
     DEEP_LINK,
     DEEP_LINK_VI,
     LEARNER,
+    LEARNER_NEW,
+    LEARNER_NEW_VI,
     LEARNER_VI,
     TEACHER,
     TEACHER_VI,
@@ -49,6 +51,8 @@ LAUNCHES = {
     ("teacher", "vi"): TEACHER_VI,
     ("deep-link", "en"): DEEP_LINK,
     ("deep-link", "vi"): DEEP_LINK_VI,
+    ("learner-no-path", "en"): LEARNER_NEW,
+    ("learner-no-path", "vi"): LEARNER_NEW_VI,
 }
 DEMO_LEARNERS = {"en": ("demo-learner-1", lms.ACTIVITY), "vi": ("demo-learner-2", lms.ACTIVITY_VI)}
 STARTED = ("search-basics", "search-queries")  # so the first checkpoint is open
@@ -85,8 +89,8 @@ class Person:
         ends with its answer to the LMS)."""
         self.page.goto(self.sites.lms + "/demo?storage=0")
         self.page.get_by_role("button", name=LAUNCHES[self.role, self.lang], exact=True).click()
-        path = "/teach/deep-link" if self.role == "deep-link" else "/teach"
-        path = "/path" if self.role == "learner" else path
+        path = {"deep-link": "/teach/deep-link", "learner": "/path"}.get(self.role, "/teach")
+        path = "/lti/launch" if self.role == "learner-no-path" else path  # answered in place
         try:
             self.frame.wait_for_url(f"{self.sites.tool}{path}*")
         except TimeoutError as error:  # say where the frame is instead
@@ -289,6 +293,12 @@ def _version_move_review(person: Person) -> Frame:
     )
 
 
+def _launched(person: Person) -> Frame:
+    """The page the launch itself answers with (a learner on an activity with no path yet)."""
+    person.launch()
+    return person.frame
+
+
 def _library_entry(person: Person) -> Frame:
     person.open("/library")
     return person.click('article a[href^="/library/"]')
@@ -360,6 +370,12 @@ class Row:
 PAGES = (
     # learners, in the LMS's frame
     Row("my-path", "learner", go("/path")),
+    Row(
+        "no-path",
+        "learner-no-path",
+        _launched,
+        shows='[data-testid="no-path"]',
+    ),
     Row("step", "learner", go("/path/steps/search-basics")),
     Row("locked-step", "learner", go("/path/steps/check-judge-safety"), shows='[role="alert"]'),
     Row("checkpoint", "learner", go("/path/steps/check-search")),
