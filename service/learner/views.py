@@ -55,12 +55,11 @@ def my_path_page_for(
     here: Studying, error: str | None = None, goal: dict[str, str] | None = None
 ) -> ResponseReturnValue:
     """My path; with `error`, why the goal was refused, above the goal form filled with
-    what the learner typed (`goal`, status 400)."""
+    what the learner typed (`goal`, status 400), and nothing of the request kept."""
     now = clock.now()
     view = path_view(db_session(), here.enrollment, now, learner_model(here.enrollment))
     offer = diagnostics.offers_placement(db_session(), here.enrollment, view.progress)
-    db_session().commit()
-    return render_template(
+    page = render_template(
         "learner/my_path.html",
         view=view,
         page=my_path_page(view, skill_names(db_session(), here.assignment.version), now),
@@ -69,7 +68,12 @@ def my_path_page_for(
         attribution=attribution_of(db_session(), here.assignment.version),
         error=error,
         goal=goal or goal_shown(view),
-    ), 400 if error else 200
+    )
+    if error:
+        db_session().rollback()
+        return page, 400
+    db_session().commit()
+    return page, 200
 
 
 def goal_shown(view: PathView) -> dict[str, str]:
@@ -354,10 +358,10 @@ def goal() -> ResponseReturnValue:
             target_date=form.get("target_date"),
         )
     except DomainError as refused:
-        db_session().rollback()
+        db_session().rollback()  # a first visit's enrollment too: the page is drawn afresh
         reason = translated(refused.code, refused.message, refused.params)
         typed = {name: request.form.get(name, "") for name in ("minutes_per_week", "target_date")}
-        return my_path_page_for(here, reason, typed)
+        return my_path_page_for(current_studying(), reason, typed)
     db_session().commit()
     flash(_("Your goal is saved."))
     return redirect(url_for("learner.my_path"), code=303)
