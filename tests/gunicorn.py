@@ -41,7 +41,11 @@ def app_env(database_url: str, base_url: str, instance: Path, **extra: str) -> d
 
 @contextmanager
 def gunicorn(
-    env: dict[str, str], port: int, workers: int = 2, tls: tuple[Path, Path] | None = None
+    env: dict[str, str],
+    port: int,
+    workers: int = 2,
+    tls: tuple[Path, Path] | None = None,
+    threads: int = 4,
 ) -> Iterator[str]:
     """Serve the app on 127.0.0.1:`port` until the block ends; yields its address.
     With `tls` (certificate, key), it serves HTTPS."""
@@ -56,7 +60,7 @@ def gunicorn(
         "--workers",
         str(workers),
         "--threads",
-        "4",
+        str(threads),
         "wsgi:app",
     ]
     if tls:

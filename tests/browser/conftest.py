@@ -90,7 +90,9 @@ def sites(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     )
     app = create_app(Settings.from_env(env))
     _reset_demo(app)  # before the first request: frame-ancestors must name the LMS
-    with gunicorn(env, port, tls=(cert, key)):
+    # Chromium opens sockets ahead of need (preconnects) in every browser context; a thread
+    # that takes one waits for its TLS handshake, so the browser's server has threads to spare.
+    with gunicorn(env, port, tls=(cert, key), threads=16):
         yield Sites(tool=tool, lms=lms, app=app)
     with app.app_context():
         empty_tables(db.session)
