@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from paths.learning.logistic import (
+    CountedAnswers,
     answer_history,
     fit_logistic,
     hours_between,
-    mastery_of,
     sigmoid,
 )
-from paths.learning.mastery import Response, SkillState, bernoulli_sd
+from paths.learning.mastery import Response, SkillState
 
 if TYPE_CHECKING:
     import numpy as np
@@ -56,7 +56,7 @@ class BestLRParams:
         return BestLRParams(**values)
 
 
-class BestLR:
+class BestLR(CountedAnswers):
     """The best-LR mastery model. Its state's internals are (successes, failures) on the
     skill; the time feature counts from the state's last answer to the moment of the
     prediction when one is given, else it is taken as now (0 hours)."""
@@ -82,38 +82,10 @@ class BestLR:
             + p.hours * math.log1p(hours)
         )
 
-    def _state(self, base: SkillState, wins: float, fails: float, **changes: Any) -> SkillState:
-        m = mastery_of(self._chance(base.skill, wins, fails))
-        return replace(
-            base, mastery=m, uncertainty=bernoulli_sd(m), internals=(wins, fails), **changes
-        )
-
-    def initial(self, skill: str) -> SkillState:
-        return self._state(SkillState(skill, 0.0, 0.0), 0.0, 0.0)
-
-    def update(
-        self, state: SkillState, correct: bool, at: datetime | None = None, *, practice: bool = True
-    ) -> SkillState:
-        wins, fails = state.internals
-        return self._state(
-            state,
-            wins + bool(correct),
-            fails + (not correct),
-            answers=state.answers + 1,
-            correct=state.correct + bool(correct),
-            last_at=at or state.last_at,
-            last_correct=bool(correct),
-        )
-
     def predict(self, state: SkillState, at: datetime | None = None) -> float:
         wins, fails = state.internals
         hours = hours_between(state.last_at, at) if wins + fails else 0.0
         return self._chance(state.skill, wins, fails, hours)
-
-    def study(self, state: SkillState) -> SkillState:
-        wins, fails = state.internals
-        p = self._chance(state.skill, wins, fails)
-        return self._state(state, wins + p, fails + (1.0 - p))
 
     def fit(self, responses: Iterable[Response], *, ridge: float = 1.0) -> BestLR:
         history = answer_history(responses)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from paths.learning.mastery import Response
+from paths.learning.mastery import Response, SkillState, bernoulli_sd
 
 if TYPE_CHECKING:
     import numpy as np
@@ -135,3 +135,40 @@ def _per_skill(skill: np.ndarray, values: np.ndarray, skills: int) -> np.ndarray
     for j in range(flat.shape[1]):
         out[:, j] = np.bincount(skill, flat[:, j], skills)
     return out.reshape(skills, *values.shape[1:])
+
+
+class CountedAnswers:
+    """What PFA and best-LR share: a state whose internals are the learner's (successes,
+    failures) on the skill and whose mastery follows the model's chance of a right answer;
+    a learning step without an answer adds one expected answer."""
+
+    def _chance(self, skill: str, wins: float, fails: float) -> float:
+        raise NotImplementedError  # each model's own log-odds
+
+    def _state(self, base: SkillState, wins: float, fails: float, **changes: Any) -> SkillState:
+        m = mastery_of(self._chance(base.skill, wins, fails))
+        return replace(
+            base, mastery=m, uncertainty=bernoulli_sd(m), internals=(wins, fails), **changes
+        )
+
+    def initial(self, skill: str) -> SkillState:
+        return self._state(SkillState(skill, 0.0, 0.0), 0.0, 0.0)
+
+    def update(
+        self, state: SkillState, correct: bool, at: datetime | None = None, *, practice: bool = True
+    ) -> SkillState:
+        wins, fails = state.internals
+        return self._state(
+            state,
+            wins + bool(correct),
+            fails + (not correct),
+            answers=state.answers + 1,
+            correct=state.correct + bool(correct),
+            last_at=at or state.last_at,
+            last_correct=bool(correct),
+        )
+
+    def study(self, state: SkillState) -> SkillState:
+        wins, fails = state.internals
+        p = self._chance(state.skill, wins, fails)
+        return self._state(state, wins + p, fails + (1.0 - p))

@@ -5,12 +5,12 @@ failure of the learner on that skill. Fitted per skill by penalised logistic reg
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, astuple, dataclass, replace
+from dataclasses import asdict, astuple, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from paths.learning.logistic import answer_history, fit_logistic, mastery_of, sigmoid
-from paths.learning.mastery import Response, SkillState, bernoulli_sd
+from paths.learning.logistic import CountedAnswers, answer_history, fit_logistic, sigmoid
+from paths.learning.mastery import Response, SkillState
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,7 +38,7 @@ class PFAParams:
         return PFAParams(**values)
 
 
-class PFA:
+class PFA(CountedAnswers):
     """The PFA mastery model. Its state's internals are the learner's (successes, failures)
     on the skill; a learning step without an answer adds one expected answer."""
 
@@ -57,37 +57,9 @@ class PFA:
         p = self.skill_params(skill)
         return sigmoid(p.easiness + p.success * wins + p.failure * fails)
 
-    def _state(self, base: SkillState, wins: float, fails: float, **changes: Any) -> SkillState:
-        m = mastery_of(self._chance(base.skill, wins, fails))
-        return replace(
-            base, mastery=m, uncertainty=bernoulli_sd(m), internals=(wins, fails), **changes
-        )
-
-    def initial(self, skill: str) -> SkillState:
-        return self._state(SkillState(skill, 0.0, 0.0), 0.0, 0.0)
-
-    def update(
-        self, state: SkillState, correct: bool, at: datetime | None = None, *, practice: bool = True
-    ) -> SkillState:
-        wins, fails = state.internals
-        return self._state(
-            state,
-            wins + bool(correct),
-            fails + (not correct),
-            answers=state.answers + 1,
-            correct=state.correct + bool(correct),
-            last_at=at or state.last_at,
-            last_correct=bool(correct),
-        )
-
     def predict(self, state: SkillState, at: datetime | None = None) -> float:
         wins, fails = state.internals
         return self._chance(state.skill, wins, fails)
-
-    def study(self, state: SkillState) -> SkillState:
-        wins, fails = state.internals
-        p = self._chance(state.skill, wins, fails)
-        return self._state(state, wins + p, fails + (1.0 - p))
 
     def fit(self, responses: Iterable[Response], *, ridge: float = 1.0) -> PFA:
         history = answer_history(responses)
