@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,7 @@ from paths.learning.logistic import (
     hours_between,
     sigmoid,
 )
-from paths.learning.mastery import Response, SkillState
+from paths.learning.mastery import Response, SkillState, per_skill_from_json, per_skill_json
 
 if TYPE_CHECKING:
     import numpy as np
@@ -113,17 +113,8 @@ class BestLR(CountedAnswers):
         return BestLR({**self.params, **fitted}, self.default)
 
     def params_json(self) -> dict[str, Any]:
-        return {
-            "model": self.name,
-            "default": asdict(self.default),
-            "skills": {skill: asdict(p) for skill, p in sorted(self.params.items())},
-        }
+        return per_skill_json(self.name, self.default, self.params)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> BestLR:
-        default = BestLRParams(**data.get("default", {})).bounded()
-        skills = {
-            skill: BestLRParams(**values).bounded()
-            for skill, values in data.get("skills", {}).items()
-        }
-        return cls(skills, default)
+        return cls(*per_skill_from_json(data, BestLRParams))

@@ -6,7 +6,7 @@ fitted by expectation-maximisation (Baum-Welch), vectorised over learners and sk
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, astuple, dataclass, fields, replace
+from dataclasses import astuple, dataclass, fields, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,8 @@ from paths.learning.mastery import (
     SkillState,
     bernoulli_sd,
     clamp01,
+    per_skill_from_json,
+    per_skill_json,
     sequences_by_skill,
 )
 
@@ -116,19 +118,11 @@ class BKT:
         return BKT({**self.params, **fitted}, self.default)
 
     def params_json(self) -> dict[str, Any]:
-        return {
-            "model": self.name,
-            "default": asdict(self.default),
-            "skills": {skill: asdict(p) for skill, p in sorted(self.params.items())},
-        }
+        return per_skill_json(self.name, self.default, self.params)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> BKT:
-        default = BKTParams(**data.get("default", {})).bounded()
-        skills = {
-            skill: BKTParams(**values).bounded() for skill, values in data.get("skills", {}).items()
-        }
-        return cls(skills, default)
+        return cls(*per_skill_from_json(data, BKTParams))
 
 
 def fit_skills(

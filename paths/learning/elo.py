@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,8 @@ from paths.learning.mastery import (
     SkillState,
     bernoulli_sd,
     clamp01,
+    per_skill_from_json,
+    per_skill_json,
     timed_sequences_by_skill,
 )
 
@@ -156,19 +158,11 @@ class Elo:
         return Elo({**self.params, **fit_skills(sequences, starts, sweeps)}, self.default)
 
     def params_json(self) -> dict[str, Any]:
-        return {
-            "model": self.name,
-            "default": asdict(self.default),
-            "skills": {skill: asdict(p) for skill, p in sorted(self.params.items())},
-        }
+        return per_skill_json(self.name, self.default, self.params)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Elo:
-        default = EloParams(**data.get("default", {})).bounded()
-        skills = {
-            skill: EloParams(**values).bounded() for skill, values in data.get("skills", {}).items()
-        }
-        return cls(skills, default)
+        return cls(*per_skill_from_json(data, EloParams))
 
 
 class _Answers:

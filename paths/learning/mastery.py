@@ -4,8 +4,8 @@ mastery model family implements (`MasteryModel`)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -73,6 +73,26 @@ class MasteryModel(Protocol):
     def params_json(self) -> dict[str, Any]:
         """The parameters as JSON-ready data, read back by `model_from_json`."""
         ...
+
+
+def per_skill_json(name: str, default: Any, params: Mapping[str, Any]) -> dict[str, Any]:
+    """A family's `params_json()`: its name, default parameters and per-skill parameters
+    (dataclasses), the skills in order."""
+    return {
+        "model": name,
+        "default": asdict(default),
+        "skills": {skill: asdict(p) for skill, p in sorted(params.items())},
+    }
+
+
+def per_skill_from_json(
+    data: Mapping[str, Any], kind: Callable[..., Any]
+) -> tuple[dict[str, Any], Any]:
+    """The per-skill and default parameters `per_skill_json` wrote, each made with `kind`
+    and kept within its bounds."""
+    default = kind(**data.get("default", {})).bounded()
+    skills = {skill: kind(**values).bounded() for skill, values in data.get("skills", {}).items()}
+    return skills, default
 
 
 def clamp01(value: float) -> float:

@@ -5,12 +5,12 @@ failure of the learner on that skill. Fitted per skill by penalised logistic reg
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, astuple, dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from paths.learning.logistic import CountedAnswers, answer_history, fit_logistic, sigmoid
-from paths.learning.mastery import Response, SkillState
+from paths.learning.mastery import Response, SkillState, per_skill_from_json, per_skill_json
 
 if TYPE_CHECKING:
     import numpy as np
@@ -83,16 +83,8 @@ class PFA(CountedAnswers):
         return PFA({**self.params, **fitted}, self.default)
 
     def params_json(self) -> dict[str, Any]:
-        return {
-            "model": self.name,
-            "default": asdict(self.default),
-            "skills": {skill: asdict(p) for skill, p in sorted(self.params.items())},
-        }
+        return per_skill_json(self.name, self.default, self.params)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PFA:
-        default = PFAParams(**data.get("default", {})).bounded()
-        skills = {
-            skill: PFAParams(**values).bounded() for skill, values in data.get("skills", {}).items()
-        }
-        return cls(skills, default)
+        return cls(*per_skill_from_json(data, PFAParams))
