@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask, Response, current_app, request, url_for
 
 LONG_CACHE = "public, max-age=31536000, immutable"
-_FINGERPRINTS: dict[Path, str] = {}
+FINGERPRINTS = "selfpath.asset_fingerprints"  # app.extensions: {filename: fingerprint}
 
 
 def install(app: Flask) -> None:
@@ -23,14 +23,15 @@ def asset_url(filename: str) -> str:
 
 
 def fingerprint(filename: str) -> str:
-    """The first 12 hex digits of the file's SHA-256, read once per process; an empty
+    """The first 12 hex digits of the file's SHA-256, read once per application; an empty
     string for a file that is not among the static files."""
-    folder = Path(current_app.static_folder or "").resolve()
-    path = (folder / filename).resolve()
-    if path not in _FINGERPRINTS:
+    known: dict[str, str] = current_app.extensions.setdefault(FINGERPRINTS, {})
+    if filename not in known:  # once per application: no path resolution on every page
+        folder = Path(current_app.static_folder or "").resolve()
+        path = (folder / filename).resolve()
         inside = path.is_relative_to(folder) and path.is_file()
-        _FINGERPRINTS[path] = hashlib.sha256(path.read_bytes()).hexdigest()[:12] if inside else ""
-    return _FINGERPRINTS[path]
+        known[filename] = hashlib.sha256(path.read_bytes()).hexdigest()[:12] if inside else ""
+    return known[filename]
 
 
 def _cache_fingerprinted(response: Response) -> Response:
