@@ -4,6 +4,7 @@ production, no caching of pages that need a session, and HTML sent as HTML."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from werkzeug.http import parse_date
 
 from service.security import TRANSPORT_SECURITY
+from service.web_session import RENEW_AFTER_SECONDS
 from tests.functional.admin_browser import AdminBrowser
 from tests.functional.learner_pages import assign_demo_path
 from tests.platform import LEARNER, TEACHER
@@ -35,9 +37,36 @@ def test_a_learner_session_cookie_expires_after_session_hours(app, browser, plat
     assert app.permanent_session_lifetime == timedelta(hours=hours)
 
 
-def test_each_page_renews_the_session_cookie(learner):
+def session_cookies(response) -> list[str]:
+    return [c for c in response.headers.getlist("Set-Cookie") if c.startswith("selfpath_session=")]
+
+
+def test_a_page_soon_after_the_last_keeps_the_cookie_it_has(learner):
+    learner.get("/path")
+    response = learner.get("/path")
+    assert response.status_code == 200 and session_cookies(response) == []
+
+
+def test_a_page_renews_a_cookie_signed_longer_ago_than_the_renewal_interval(
+    app, learner, monkeypatch
+):
+    learner.get("/path")
+    later = time.time() + RENEW_AFTER_SECONDS + 1
+    monkeypatch.setattr(app.session_interface, "clock", lambda: later)
     response = learner.get("/path")
     assert response.status_code == 200 and "Expires=" in session_cookie(response)
+
+
+def test_the_session_serializer_is_built_once_per_secret(app):
+    interface = app.session_interface
+    first = interface.get_signing_serializer(app)
+    assert interface.get_signing_serializer(app) is first
+    secret = app.secret_key
+    app.secret_key = "another secret, rotated in"
+    try:
+        assert interface.get_signing_serializer(app) is not first
+    finally:
+        app.secret_key = secret
 
 
 def test_a_session_cookie_past_its_lifetime_is_refused(app, learner, monkeypatch):
