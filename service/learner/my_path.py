@@ -3,11 +3,13 @@ steps grouped by skill with a mastery bar each. The template only prints these f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from markupsafe import Markup, escape
 
 from paths.learning.selfreg import explain
 from paths.skill_names import SkillNames
@@ -48,6 +50,31 @@ class SkillGroup:
     to_do: tuple[StepRow, ...]
     finished: tuple[StepRow, ...]
     finished_label: str
+
+    @property
+    def to_do_items(self) -> Markup:
+        return step_items(self.to_do, flags=True)
+
+    @property
+    def finished_items(self) -> Markup:
+        return step_items(self.finished, flags=False)
+
+
+def step_items(rows: Sequence[StepRow], *, flags: bool) -> Markup:
+    """The `<li>` of each step, written here rather than in a template loop: a path has
+    dozens of steps, and a loop in the template costs several times as much per step."""
+    return Markup("\n".join([_step_item(row, flags) for row in rows]))
+
+
+def _step_item(row: StepRow, flags: bool) -> str:
+    status, title = escape(row.status), escape(row.title)
+    link = f'<a href="{escape(row.url)}">{title}</a>' if row.url else f"<strong>{title}</strong>"
+    flag = f' <span class="badge flag">{escape(row.flag)}</span>' if flags and row.flag else ""
+    return (
+        f'<li class="s-{status}" data-step="{escape(row.key)}" data-status="{status}">'
+        f'<span class="icon i-{status}" aria-hidden="true"></span><span>{link}{flag}<br>'
+        f'<span class="muted">{escape(row.note)} · {escape(row.details)}</span></span></li>'
+    )
 
 
 @dataclass(frozen=True)
