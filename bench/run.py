@@ -29,6 +29,7 @@ from bench.scenarios import (
     Bench,
     Figure,
     as_dict,
+    floor,
     hello,
     launch_warm_up,
     learners,
@@ -53,22 +54,19 @@ def main() -> None:
     statements: dict[str, dict[str, int]] = {}
     lms = BenchLms()
     try:
-        with gunicorn("bench.hello:app", env, log, "/hello") as served_hello:
+        with (
+            gunicorn("bench.hello:app", env, log, "/hello") as served_hello,
+            gunicorn("bench.floor:app", env, log, "/floor/health") as served_floor,
+        ):
             for backend in args.backends:
-                print(f"... {backend}: hello", flush=True)
-                figures += [
-                    _tag(f, backend)
-                    for f in hello(
-                        Bench(
-                            "hello",
-                            served_hello.address,
-                            served_hello.pid,
-                            None,
-                            None,
-                            args.seconds,
+                print(f"... {backend}: hello and the floor", flush=True)
+                for yardstick, served in ((hello, served_hello), (floor, served_floor)):
+                    figures += [
+                        _tag(f, backend)
+                        for f in yardstick(
+                            Bench("hello", served.address, served.pid, None, None, args.seconds)
                         )
-                    )
-                ]
+                    ]
                 selfpath, memory = _selfpath(backend, args, env, work, lms, statements)
                 figures += selfpath
                 rss[backend], pss[backend] = (max(m) for m in memory)

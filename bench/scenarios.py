@@ -109,6 +109,33 @@ def hello(bench: Bench) -> list[Figure]:
     return [measure(bench, "hello", get, clients) for clients in CLIENTS]
 
 
+# -- the floor: a learner page's least work in this stack (bench/floor.py) -----------------
+FLOOR = "floor: session + 1 read + 40-step render"
+
+
+def floor(bench: Bench) -> list[Figure]:
+    cookies = [asyncio.run(_floor_cookie(bench, learner)) for learner in range(50)]
+
+    async def get(http: aiohttp.ClientSession, index: int) -> None:
+        headers = {"Cookie": cookies[index % len(cookies)]}
+        async with http.get(bench.address + "/floor/page", headers=headers) as response:
+            body = await response.read()
+            if response.status != 200 or b"step-39" not in body:
+                raise AssertionError(f"the floor page answered {response.status}")
+
+    measure(bench, "warm-up", get, 16, seconds=1)
+    return [measure(bench, FLOOR, get, clients) for clients in CLIENTS]
+
+
+async def _floor_cookie(bench: Bench, learner: int) -> str:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{bench.address}/floor/sign-in/{learner}") as response,
+    ):
+        await response.read()
+        return "; ".join(f"{c.key}={c.value}" for c in response.cookies.values())
+
+
 # -- the LTI launch ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Login:
