@@ -6,8 +6,9 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TypeVar
 from urllib.parse import quote
 
+from babel.support import NullTranslations
 from flask import Flask, g, request, session, url_for
-from flask_babel import Babel, get_locale, gettext, lazy_gettext
+from flask_babel import Babel, get_locale, get_translations, gettext, lazy_gettext
 
 from service.dates import day_label, duration_label, moment_label
 
@@ -19,6 +20,13 @@ babel = Babel()
 def install(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: page_translations().ugettext(s),
+        ngettext=lambda s, p, n: page_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: page_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.context_processor(lambda: {"current_lang": lambda: str(get_locale() or "en")})
     app.jinja_env.globals.update(
         step_kind_label=step_kind_label,
@@ -30,6 +38,19 @@ def install(app: Flask) -> None:
         moment_label=moment_label,
         duration_label=duration_label,
     )
+
+
+def page_translations() -> NullTranslations:
+    """The catalog of the request's language, looked up once per request (and again inside
+    `force_locale`) instead of on every `_()` of a template: Flask-Babel's lookup goes through
+    the request context several times and costs more than the translation itself."""
+    chosen = getattr(g.get("_flask_babel"), "babel_locale", None)  # Flask-Babel's choice
+    cached: tuple[object, NullTranslations] | None = g.get("selfpath_translations")
+    if cached is not None and chosen is not None and cached[0] is chosen:
+        return cached[1]
+    translations = get_translations()
+    g.selfpath_translations = (get_locale(), translations)
+    return translations
 
 
 def language_of(locale: str | None) -> str | None:

@@ -26,3 +26,24 @@ def test_labels_are_translated_as_gettext_translates_them(app, locale):
             "Locked until you finish: %(steps)s", steps="A, B"
         )
         assert step_kind_label("unknown-kind") == "unknown-kind"
+
+
+def test_a_templates_labels_follow_the_language_even_when_it_is_forced_midway(app):
+    template = app.jinja_env.from_string(
+        "{{ _('Up next') }}|{{ ngettext('%(num)d step done', '%(num)d steps done', 2) }}"
+    )
+    with app.test_request_context("/path?hl=vi"):
+        vietnamese = template.render()
+        with force_locale("en"):
+            assert template.render() == "Up next|2 steps done"
+        assert template.render() == vietnamese
+    assert vietnamese == f"{gettext_in('vi', 'Up next')}|{gettext_in('vi', '2 steps done')}"
+
+
+def gettext_in(locale: str, text: str) -> str:
+    from babel.support import Translations
+
+    catalog = Translations.load("service/translations", [locale])
+    if text == "2 steps done":
+        return catalog.ungettext("%(num)d step done", "%(num)d steps done", 2) % {"num": 2}
+    return catalog.ugettext(text)
