@@ -14,8 +14,6 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
-
 from service.cartridge.qti import assessment_xml
 from service.cartridge.vocabulary import (
     ASSESSMENT,
@@ -36,6 +34,7 @@ from service.cartridge.vocabulary import (
     WEB_LINK_NS,
     XSI,
 )
+from service.lazy_xml import etree
 
 # Fixed timestamps: the same path gives the same bytes.
 _WHEN = (2020, 1, 1, 0, 0, 0)

@@ -13,14 +13,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
-from lxml import html as lxml_html
-
 from paths.drafts import new_key
 from service.cartridge.metadata import ResourceMetadata, first, lom_string, text_of
 from service.cartridge.package import LIMITS, CartridgeError, Package, PackageLimits, member_name
 from service.cartridge.qti import read_instructions, read_questions
 from service.cartridge.vocabulary import MANIFEST, STEP_ID_PREFIX, kind_of_resource
+from service.lazy_xml import etree
+from service.lazy_xml import html as lxml_html
 from service.path_json import KEY_PATTERN, step_problems
 
 MAX_STEPS = 1000

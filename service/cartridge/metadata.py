@@ -8,10 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
-
 from paths.catalog import STEP_KINDS
 from service.cartridge.vocabulary import STEP_KIND_VOCABULARY
+from service.lazy_xml import etree
 
 _DURATION = re.compile(r"^PT(?:(\d{1,4})H)?(?:(\d{1,5})M)?(?:\d+(?:\.\d+)?S)?$")
 _FN = re.compile(r"^FN:(.*)$", re.MULTILINE)

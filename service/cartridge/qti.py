@@ -8,10 +8,9 @@ import html
 import re
 from typing import Any
 
-from lxml import etree
-
 from service.cartridge.package import CartridgeError
 from service.cartridge.vocabulary import EXAM, FILL_IN_THE_BLANK, MULTIPLE_CHOICE, QTI, TRUE_FALSE
+from service.lazy_xml import etree
 
 RESPONSE = "response1"
 FEEDBACK = "general_fb"

@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urlencode, urlsplit
 
-from lxml import etree
-
 from lti.outbound import HARVEST_PAGE_BYTES, Outbound, OutboundError
+from service.lazy_xml import etree
 from service.library.oai_xml import (
     NOTHING_NEW,
     HarvestError,

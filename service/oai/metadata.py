@@ -8,11 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import force_locale
-from lxml import etree
 
 from paths.catalog import SUBJECTS
 from paths.library.models import LibraryEntry
 from paths.library.publishing import PATH_LICENCES
+from service.lazy_xml import etree
 from service.library.finder import SUBJECT_NAMES
 from service.oai.protocol import XSI, sub
 

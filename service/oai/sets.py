@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import force_locale
-from lxml import etree
 
 from paths.catalog import SUBJECTS
 from paths.library.models import LibraryEntry
+from service.lazy_xml import etree
 from service.library.finder import LANGUAGE_NAMES, SUBJECT_NAMES
 from service.oai.metadata import DC, oai_dc_root
 from service.oai.protocol import OaiError, oai, sub

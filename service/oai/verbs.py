@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from lxml import etree
 from sqlalchemy.orm import Session
 
 from paths.library.harvest_feed import (
@@ -20,6 +19,7 @@ from paths.library.harvest_feed import (
     feed_size,
 )
 from paths.library.models import LibraryEntry
+from service.lazy_xml import etree
 from service.oai.arguments import TOKEN, ChangeWindow, change_window
 from service.oai.metadata import FORMATS, Described, MetadataFormat
 from service.oai.protocol import OaiError, datestamp, envelope, header, oai, sub
