@@ -38,6 +38,9 @@ TRY_FIRST_AT = 0.5
 # again. A retake only confirms: on the benchmark, retaking after every remedial step spends a
 # third of a partly-prepared learner's steps on checks that fail (README, "Personalization").
 RETAKE_AT = 0.3
+# ... unless going over it again is expected to add less mastery than this (a model that learns
+# little from a step without answers): then another go-over is not worth a step either.
+GO_OVER_MIN_GAIN = 0.02
 
 REASON_TEXT_EN: Mapping[str, str] = MappingProxyType(
     {
@@ -286,9 +289,16 @@ def unit_steps_to_test_out(
 def ready_to_retake(
     graph: PathGraph, snapshot: Snapshot, checkpoint: str, model: MasteryModel
 ) -> bool:
-    """Whether the learner's mastery of every skill `checkpoint` checks is at least
-    RETAKE_AT, so that retaking it after a failure is worth a step."""
-    return all(_mastery(snapshot, model, k) >= RETAKE_AT for k in graph.by_key[checkpoint].skills)
+    """Whether retaking `checkpoint` after a failure is worth a step: for every skill it
+    checks, the learner's mastery is at least RETAKE_AT, or one more study step is expected to
+    add less than GO_OVER_MIN_GAIN (so the go-overs end whatever the model)."""
+    for skill in graph.by_key[checkpoint].skills:
+        state = snapshot.mastery.get(skill) or model.initial(skill)
+        if state.mastery < RETAKE_AT and model.study(state).mastery - state.mastery >= (
+            GO_OVER_MIN_GAIN
+        ):
+            return False
+    return True
 
 
 def remedial_step(

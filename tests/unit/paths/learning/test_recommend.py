@@ -113,6 +113,19 @@ def test_the_remedial_step_is_gone_over_again_until_the_learner_is_ready_to_reta
     assert recommend(graph(), ready, MODEL).step_key != "add-fix"
 
 
+def test_the_checkpoint_is_retaken_when_going_over_again_would_teach_too_little():
+    snap = Snapshot(
+        NOW,
+        done=frozenset({"intro", "add-read", "add-fix"}),
+        failed_checkpoints=("add-check",),
+        mastery=mastery(add=0.05, mul=0.0),
+    )
+    slow = BKT(default=BKTParams(init=0.2, learn=0.01))  # a study step adds under 0.01
+    assert not ready_to_retake(graph(), snap, "add-check", MODEL)
+    assert ready_to_retake(graph(), snap, "add-check", slow)
+    assert recommend(graph(), snap, slow).step_key != "add-fix"
+
+
 def test_a_checkpoint_without_a_remedial_step_is_retaken_whatever_the_mastery():
     snap = Snapshot(
         NOW,
