@@ -1,10 +1,12 @@
 """Next-step recommendation over a path graph.
 
 Order of concerns: after a failed checkpoint (or a failed review of a passed one), its remedial
-step; then a due review; then a checkpoint the learner may pass before its reading and
-practice steps ("try the check first", see `may_try_first`); then the unlocked, unfinished step
-with the largest expected mastery gain on the path's remaining required skills (per minute
-when the due date or the weekly goal is under pressure). Ties go to the earlier step in a
+step, gone over again while the learner's mastery of what it checks is below RETAKE_AT (a
+retake before then would most likely fail again, and cost a step that teaches nothing); then
+a due review; then a checkpoint the learner may pass before its reading and practice steps
+("try the check first", see `may_try_first`); then the unlocked, unfinished step with the
+largest expected mastery gain on the path's remaining required skills (per minute when the
+due date or the weekly goal is under pressure). Ties go to the earlier step in a
 stable topological order. The reason is a code plus parameters; the web edge words it
 (REASON_TEXT_EN is the English wording).
 
@@ -31,6 +33,14 @@ OPTIONAL_DISCOUNT = 0.5  # an optional step is worth half a required one
 # A checkpoint may be tried before its unit's reading and practice when the learner's mastery
 # of each skill it checks is at least this (see README, "Personalization", for the measure).
 TRY_FIRST_AT = 0.5
+# After a failed checkpoint and its remedial step, the checkpoint is retaken once the learner's
+# mastery of each skill it checks is at least this; below it the remedial step is gone over
+# again. A retake only confirms: on the benchmark, retaking after every remedial step spends a
+# third of a partly-prepared learner's steps on checks that fail (README, "Personalization").
+RETAKE_AT = 0.3
+# ... unless going over it again is expected to add less mastery than this (a model that learns
+# little from a step without answers): then another go-over is not worth a step either.
+GO_OVER_MIN_GAIN = 0.02
 
 REASON_TEXT_EN: Mapping[str, str] = MappingProxyType(
     {
@@ -276,6 +286,41 @@ def unit_steps_to_test_out(
     return [k for k in graph.unit[checkpoint] if k not in finished]
 
 
+def ready_to_retake(
+    graph: PathGraph, snapshot: Snapshot, checkpoint: str, model: MasteryModel
+) -> bool:
+    """Whether retaking `checkpoint` after a failure is worth a step: for every skill it
+    checks, the learner's mastery is at least RETAKE_AT, or one more study step is expected to
+    add less than GO_OVER_MIN_GAIN (so the go-overs end whatever the model)."""
+    for skill in graph.by_key[checkpoint].skills:
+        state = snapshot.mastery.get(skill) or model.initial(skill)
+        if state.mastery < RETAKE_AT and model.study(state).mastery - state.mastery >= (
+            GO_OVER_MIN_GAIN
+        ):
+            return False
+    return True
+
+
+def remedial_step(
+    graph: PathGraph, snapshot: Snapshot, checkpoint: str, model: MasteryModel
+) -> str | None:
+    """After `checkpoint` failed: its first unlocked remedial step not done since, else (all
+    done) its first unlocked one to go over again while the learner is not `ready_to_retake`;
+    None when there is none or the learner may retake the checkpoint."""
+    finished = _finished(snapshot)
+    unlocked = [
+        key
+        for key in graph.remedial.get(checkpoint, ())
+        if all(p in finished for p in graph.by_key[key].prerequisites)
+    ]
+    for key in unlocked:
+        if key not in finished:
+            return key
+    if unlocked and not ready_to_retake(graph, snapshot, checkpoint, model):
+        return unlocked[0]
+    return None
+
+
 def skill_gains(
     graph: PathGraph, snapshot: Snapshot, model: MasteryModel
 ) -> tuple[dict[str, float], dict[str, float]]:
@@ -314,16 +359,13 @@ def recommend(graph: PathGraph, snapshot: Snapshot, model: MasteryModel) -> Reco
     """The one step to do next and why (see the module docstring)."""
     finished = _finished(snapshot)
     for checkpoint in snapshot.failed_checkpoints:
-        for key in graph.remedial.get(checkpoint, ()):
-            step = graph.by_key[key]
-            if key not in finished and all(p in finished for p in step.prerequisites):
-                # a failed checkpoint that was passed before is a failed review
-                code = (
-                    "remedial_after_review"
-                    if checkpoint in finished
-                    else "remedial_after_checkpoint"
-                )
-                return Recommendation(key, code, {"checkpoint": checkpoint})
+        key = remedial_step(graph, snapshot, checkpoint, model)
+        if key is not None:
+            # a failed checkpoint that was passed before is a failed review
+            code = (
+                "remedial_after_review" if checkpoint in finished else "remedial_after_checkpoint"
+            )
+            return Recommendation(key, code, {"checkpoint": checkpoint})
     for key in snapshot.due_reviews:
         return Recommendation(key, "review_due", {"checkpoint": key})
     for key in graph.unit:

@@ -19,7 +19,7 @@ from paths.learning.mastery import MasteryModel
 from paths.scores import recompute_score
 from paths.study import skills
 from paths.study.learner_path import find_step, progress_of, require_unlocked
-from paths.study.up_next import to_restudy
+from paths.study.up_next import to_go_over_again
 
 MAX_REFLECTION = 2000
 
@@ -34,9 +34,9 @@ def complete_step(
     reflection: str | None = None,
     model: MasteryModel | None = None,
 ) -> bool:
-    """Mark a step done (once, or again for a remedial step whose checkpoint failed since);
-    True if this call recorded it. The step counts as study of its skills for the learner
-    `model` (default: the default family)."""
+    """Mark a step done (once, or again for a remedial step while its checkpoint's latest
+    attempt failed); True if this call recorded it. The step counts as study of its skills
+    for the learner `model` (default: the default family)."""
     step = find_step(enrollment, key)
     if step.is_checkpoint:
         raise DomainError(
@@ -46,7 +46,7 @@ def complete_step(
     state = progress_of(session, enrollment)
     require_unlocked(step, state, enrollment)
     _check_reflection(confidence, reflection)
-    again = key in to_restudy([step], state)
+    again = key in to_go_over_again([step], state)
     newly = events.record(
         session,
         enrollment.id,

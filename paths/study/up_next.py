@@ -96,6 +96,18 @@ def to_restudy(steps: Iterable[StepNode], progress: LearnerProgress) -> set[str]
     return keys
 
 
+def to_go_over_again(steps: Iterable[StepNode], progress: LearnerProgress) -> set[str]:
+    """Remedial steps done (once at least) whose checkpoint's latest attempt failed: the
+    learner may go over them again, each time as study, until they retake it. `to_restudy`
+    is the part that must be gone over; the engine asks for more while the learner is not
+    ready to retake (`paths.learning.recommend.remedial_step`)."""
+    return {
+        step.key
+        for step in steps
+        if step.key in progress.completed and step.remedial_for in progress.failed_latest
+    }
+
+
 def remedial_to_do(steps: Iterable[S], progress: LearnerProgress, checkpoint: str) -> list[S]:
     """The remedial steps of `checkpoint` still to (re)do after its latest attempt failed;
     empty when it passed, or once each was done after that attempt."""

@@ -19,7 +19,7 @@ from paths.skill_names import skill_names
 from paths.study import checkpoints, completion, diagnostics, goals, learner_path, skills
 from paths.study.feedback import checkpoint_feedback
 from paths.study.path_view import PathView, path_view
-from paths.study.up_next import remedial_to_do, to_restudy
+from paths.study.up_next import remedial_to_do, to_go_over_again
 from service import clock
 from service.extensions import db_session
 from service.forms import load_form, load_indexed
@@ -105,7 +105,7 @@ def step(key: str) -> str:
         template,
         step=found,
         state=state,
-        again=bool(to_restudy([found], state)),
+        again=bool(to_go_over_again([found], state)),
         remedial=remedial_to_do(learner_path.steps_of(here.enrollment), state, key),
         names=skill_names(db_session(), here.assignment.version),
         locked_by=locked_by,

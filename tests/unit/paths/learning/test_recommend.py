@@ -6,6 +6,7 @@ from paths.learning.bkt import BKT, BKTParams
 from paths.learning.mastery import SkillState
 from paths.learning.recommend import (
     REASON_TEXT_EN,
+    RETAKE_AT,
     TRY_FIRST_AT,
     GraphStep,
     PathGraph,
@@ -14,6 +15,7 @@ from paths.learning.recommend import (
     available_steps,
     may_try_first,
     prerequisites_left,
+    ready_to_retake,
     recommend,
     steps_to_test_out,
     unit_steps_to_test_out,
@@ -89,6 +91,49 @@ def test_remedial_step_comes_first_after_a_failed_checkpoint():
     rec = recommend(graph(), snap, MODEL)
     assert (rec.step_key, rec.reason_code) == ("add-fix", "remedial_after_checkpoint")
     assert rec.reason_params == {"checkpoint": "add-check"}
+
+
+def test_the_remedial_step_is_gone_over_again_until_the_learner_is_ready_to_retake():
+    failed = Snapshot(
+        NOW,
+        done=frozenset({"intro", "add-read", "add-fix"}),  # the remedial step done once
+        failed_checkpoints=("add-check",),
+        mastery=mastery(add=RETAKE_AT - 0.01, mul=0.0),
+    )
+    assert not ready_to_retake(graph(), failed, "add-check", MODEL)
+    rec = recommend(graph(), failed, MODEL)
+    assert (rec.step_key, rec.reason_code) == ("add-fix", "remedial_after_checkpoint")
+    ready = Snapshot(
+        NOW,
+        done=failed.done,
+        failed_checkpoints=failed.failed_checkpoints,
+        mastery=mastery(add=RETAKE_AT, mul=0.0),
+    )
+    assert ready_to_retake(graph(), ready, "add-check", MODEL)
+    assert recommend(graph(), ready, MODEL).step_key != "add-fix"
+
+
+def test_the_checkpoint_is_retaken_when_going_over_again_would_teach_too_little():
+    snap = Snapshot(
+        NOW,
+        done=frozenset({"intro", "add-read", "add-fix"}),
+        failed_checkpoints=("add-check",),
+        mastery=mastery(add=0.05, mul=0.0),
+    )
+    slow = BKT(default=BKTParams(init=0.2, learn=0.01))  # a study step adds under 0.01
+    assert not ready_to_retake(graph(), snap, "add-check", MODEL)
+    assert ready_to_retake(graph(), snap, "add-check", slow)
+    assert recommend(graph(), snap, slow).step_key != "add-fix"
+
+
+def test_a_checkpoint_without_a_remedial_step_is_retaken_whatever_the_mastery():
+    snap = Snapshot(
+        NOW,
+        done=frozenset({"intro", "mul-read"}),
+        failed_checkpoints=("mul-check",),
+        mastery=mastery(add=0.0, mul=0.0),
+    )
+    assert recommend(graph(), snap, MODEL).step_key == "add-read"
 
 
 def test_after_a_failed_review_the_remedial_step_comes_before_any_due_review():
