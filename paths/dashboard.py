@@ -24,30 +24,19 @@ from datetime import datetime, timedelta
 from itertools import repeat
 from typing import Any, NamedTuple
 
-from sqlalchemy import (
-    ColumnElement,
-    Integer,
-    Select,
-    String,
-    case,
-    cast,
-    false,
-    func,
-    literal,
-    null,
-    select,
-    union_all,
-)
+from sqlalchemy import ColumnElement, Select, case, false, func, select
 from sqlalchemy.orm import Session
 
 from paths import progress as events
-from paths.catalog import CHECKPOINT_KIND, Question, Step
+from paths.catalog import CHECKPOINT_KIND, PathVersion, Step
 from paths.competencies.models import Competency, CompetencyAlignment, Framework
 from paths.db import as_utc
 from paths.enrollment import Assignment, Enrollment
 from paths.people import LEARNER, Membership, User
+from paths.published import published_steps
 from paths.skill_names import SkillNames, skill_names
 from paths.study.up_next import is_required
+from paths.version_cache import caches_of, version_key
 
 DONE, NOT_STARTED, STUCK, BEHIND, ON_TRACK = "done", "not_started", "stuck", "behind", "on_track"
 ATTENTION_ORDER = {STUCK: 0, BEHIND: 1, NOT_STARTED: 2, ON_TRACK: 3, DONE: 4}
@@ -196,7 +185,7 @@ def class_roster(
 def class_view(
     session: Session, assignment: Assignment, roster: Sequence[RosterMember], now: datetime
 ) -> ClassView:
-    facts = _PathFacts.read(session, assignment.path_version_id)
+    facts = PathFacts.of(session, assignment.version)
     enrollments = {
         user_id: _Enrolled(enrollment_id, as_utc(created) or assignment.created_at)
         for enrollment_id, user_id, created in session.execute(
@@ -206,7 +195,7 @@ def class_view(
         )
     }
     progress = _progress_by_enrollment(session, assignment.id)
-    skills = tuple(sorted({s for key in facts.keys for s in facts.skills_of[key]}))
+    skills = facts.skills
     rows = [
         _row(
             m,
@@ -230,7 +219,9 @@ def class_view(
         keys=facts.keys,
         skills=skills,
         rows=tuple(rows),
-        competencies=facts.competencies,
+        competencies=_competency_columns(
+            session.execute(_alignments(assignment.path_version_id)).all()
+        ),
         steps=facts.columns,
         questions=facts.prompts,
         titles=facts.titles,
@@ -241,7 +232,7 @@ def class_view(
 def _competency_columns(rows: Sequence[Any]) -> tuple[CompetencyColumn, ...]:
     """One column per aligned competency, in the author's order."""
     columns: dict[int, CompetencyColumn] = {}
-    for _part, _position, _id, _key, skill, competency_id, code, statement, framework in rows:
+    for skill, competency_id, code, statement, framework in rows:
         column = columns.get(competency_id)
         skills = (*column.skills, skill) if column else (skill,)
         columns[competency_id] = CompetencyColumn(
@@ -250,32 +241,11 @@ def _competency_columns(rows: Sequence[Any]) -> tuple[CompetencyColumn, ...]:
     return tuple(columns.values())
 
 
-def _questions_and_alignments(version_id: int) -> Any:
-    """The skill and prompt of every checkpoint question (part 0), then the version's
-    alignments with their competency (part 1), in one statement: the page's statement count
-    stays the same with or without alignments."""
-    no_int, no_text = cast(null(), Integer), cast(null(), String)
-    questions = (
+def _alignments(version_id: int) -> Select[Any]:
+    """The version's alignments with their competency, in the author's order: read on every
+    page, since a framework's import can reword its competencies."""
+    return (
         select(
-            literal(0).label("part"),
-            Step.position.label("p1"),
-            Question.position.label("p2"),
-            Step.key,
-            Question.skill,
-            no_int,
-            no_text,
-            cast(Question.prompt, String),
-            no_text,
-        )
-        .join(Question, Question.step_id == Step.id)
-        .where(Step.version_id == version_id, Step.kind == CHECKPOINT_KIND)
-    )
-    alignments = (
-        select(
-            literal(1),
-            CompetencyAlignment.position,
-            CompetencyAlignment.id,
-            no_text,
             CompetencyAlignment.skill,
             Competency.id,
             Competency.code,
@@ -285,8 +255,8 @@ def _questions_and_alignments(version_id: int) -> Any:
         .join(Competency, Competency.id == CompetencyAlignment.competency_id)
         .join(Framework, Framework.id == Competency.framework_id)
         .where(CompetencyAlignment.version_id == version_id)
+        .order_by(CompetencyAlignment.position, CompetencyAlignment.id)
     )
-    return union_all(questions, alignments).order_by("part", "p1", "p2")
 
 
 def _progress_by_enrollment(session: Session, assignment_id: int) -> dict[int, _Progress]:
@@ -357,9 +327,10 @@ def _attempts(assignment_id: int) -> Select[Any]:
 
 
 @dataclass(frozen=True)
-class _PathFacts:
+class PathFacts:
     """What every learner's row needs from the path: a few columns of its steps and of its
-    checkpoints' questions, not the ORM entities."""
+    checkpoints' questions, not the ORM entities. A published version never changes, so
+    they are worked out once per application (paths/version_cache.py)."""
 
     keys: tuple[str, ...]
     titles: dict[str, str]
@@ -367,48 +338,35 @@ class _PathFacts:
     minutes: dict[str, int]
     skills_of: dict[str, tuple[str, ...]]
     question_skills: dict[str, tuple[str | None, ...]]  # checkpoint key -> skill per question
-    competencies: tuple[CompetencyColumn, ...] = ()
     columns: tuple[StepColumn, ...] = ()
     prompts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    skills: tuple[str, ...] = ()  # every skill of the path, sorted
 
     @classmethod
-    def read(cls, session: Session, version_id: int) -> _PathFacts:
-        steps = session.execute(
-            select(
-                Step.key,
-                Step.kind,
-                Step.minutes,
-                Step.skills,
-                Step.optional,
-                Step.remedial_for,
-                Step.title,
-            )
-            .where(Step.version_id == version_id)
-            .order_by(Step.position)
-        ).all()
-        question_skills: dict[str, list[str | None]] = {
-            s.key: [] for s in steps if s.kind == CHECKPOINT_KIND
-        }
-        prompts: dict[str, list[str]] = {key: [] for key in question_skills}
+    def of(cls, session: Session, version: PathVersion) -> PathFacts:
+        return caches_of(session).dashboards.get(
+            version_key(version), lambda: cls.build(published_steps(session, version))
+        )
+
+    @classmethod
+    def build(cls, steps: Sequence[Step]) -> PathFacts:
         skills_of = {s.key: tuple(s.skills) for s in steps}
-        rows = session.execute(_questions_and_alignments(version_id)).all()
-        for row in rows:
-            if row[0] == 0:
-                key, skill = row[3], row[4]
-                question_skills[key].append(skill or next(iter(skills_of[key]), None))
-                prompts[key].append(row[7] or "")
+        checkpoints = [s for s in steps if s.kind == CHECKPOINT_KIND]
         return cls(
             keys=tuple(s.key for s in steps),
             titles={s.key: s.title for s in steps},
             required=frozenset(s.key for s in steps if is_required(s)),
             minutes={s.key: s.minutes for s in steps},
             skills_of=skills_of,
-            question_skills={k: tuple(v) for k, v in question_skills.items()},
-            competencies=_competency_columns([r for r in rows if r[0] == 1]),
+            question_skills={
+                s.key: tuple(q.skill or next(iter(skills_of[s.key]), None) for q in s.questions)
+                for s in checkpoints
+            },
             columns=tuple(
                 StepColumn(n, s.key, s.title, s.kind) for n, s in enumerate(steps, start=1)
             ),
-            prompts={k: tuple(v) for k, v in prompts.items()},
+            prompts={s.key: tuple(q.prompt or "" for q in s.questions) for s in checkpoints},
+            skills=tuple(sorted({skill for s in steps for skill in s.skills})),
         )
 
 
@@ -416,7 +374,7 @@ def _row(
     member: RosterMember,
     enrollment: _Enrolled | None,
     progress: dict[int, _Progress],
-    facts: _PathFacts,
+    facts: PathFacts,
     skills: tuple[str, ...],
     assignment: Assignment,
     now: datetime,
@@ -491,7 +449,7 @@ def _cells(keys: tuple[str, ...], state: _Progress, failed: tuple[str, ...]) -> 
 
 
 def _skill_scores(
-    facts: _PathFacts, skills: tuple[str, ...], state: _Progress
+    facts: PathFacts, skills: tuple[str, ...], state: _Progress
 ) -> dict[str, float | None]:
     """Per skill, the share of checkpoint questions right in each checkpoint's latest
     attempt; a skill the learner tested out of counts as mastered."""
