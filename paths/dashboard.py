@@ -17,10 +17,11 @@ Status rules, in the order they are checked (the page shows them to teachers):
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from itertools import repeat
 from typing import Any, NamedTuple
 
@@ -69,8 +70,17 @@ class _Checkpoint(NamedTuple):
     answers: str | None  # right or wrong per question, as JSON text
     correct: tuple[bool, ...] = ()  # the same, read once the latest attempt is known
 
-    def read(self) -> _Checkpoint:
-        return self._replace(correct=tuple(json.loads(self.answers)) if self.answers else ())
+    def read(self, answers: _Answers) -> _Checkpoint:
+        return _Checkpoint(self.passed, self.failed_twice, self.answers, answers[self.answers])
+
+
+class _Answers(dict[str | None, tuple[bool, ...]]):
+    """Right or wrong per question by the JSON text of an attempt's answers: a class's
+    attempts repeat the same few texts, so each is parsed once per page."""
+
+    def __missing__(self, text: str | None) -> tuple[bool, ...]:
+        value = self[text] = tuple(json.loads(text)) if text else ()
+        return value
 
 
 @dataclass
@@ -84,16 +94,28 @@ class _Progress:
 
 @dataclass(frozen=True)
 class LearnerRow:
+    """A learner's line of the dashboard. What every learner needs (status, progress) is
+    worked out for the whole class; the rest only for the rows a page shows or the CSV
+    writes, when first read."""
+
     member: RosterMember
     enrollment_id: int | None
     status: str
     percent: int
-    minutes_spent: int
     last_activity: datetime | None
-    skills: dict[str, float | None]
     failed_checkpoints: tuple[str, ...]
     progress: _Progress = field(repr=False, compare=False)
-    keys: tuple[str, ...] = field(repr=False, compare=False)
+    facts: PathFacts = field(repr=False, compare=False)
+
+    @cached_property
+    def minutes_spent(self) -> int:
+        """The estimated minutes of the steps studied (not those tested out of)."""
+        studied = self.progress.finished - self.progress.tested_out
+        return sum(map(self.facts.minutes.get, studied, repeat(0)))
+
+    @cached_property
+    def skills(self) -> dict[str, float | None]:
+        return _skill_scores(self.facts, self.progress)
 
     @property
     def skill_percents(self) -> tuple[int | None, ...]:
@@ -105,7 +127,7 @@ class LearnerRow:
     @property
     def cells(self) -> str:
         """The heat map row, one symbol per step (computed only for rows shown)."""
-        return _cells(self.keys, self.progress, self.failed_checkpoints)
+        return _cells(self.facts.keys, self.progress, self.failed_checkpoints)
 
 
 @dataclass(frozen=True)
@@ -158,12 +180,17 @@ class ClassView:
         """The checkpoints a learner has not passed, by the titles the teacher gave them."""
         return tuple(self.titles.get(k, k) for k in row.failed_checkpoints)
 
-    @property
+    @cached_property
     def attention(self) -> tuple[LearnerRow, ...]:
         return tuple(r for r in self.rows if r.status in (STUCK, BEHIND))
 
+    @cached_property
+    def counts(self) -> Counter[str]:
+        """Learners per status, counted once for the page."""
+        return Counter(r.status for r in self.rows)
+
     def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.status == status)
+        return self.counts[status]
 
 
 def class_roster(
@@ -195,14 +222,12 @@ def class_view(
         )
     }
     progress = _progress_by_enrollment(session, assignment.id)
-    skills = facts.skills
     rows = [
         _row(
             m,
             enrollments.get(m.user_id) if m.user_id else None,
             progress,
             facts,
-            skills,
             assignment,
             now,
         )
@@ -217,7 +242,7 @@ def class_view(
     )
     return ClassView(
         keys=facts.keys,
-        skills=skills,
+        skills=facts.skills,
         rows=tuple(rows),
         competencies=_competency_columns(
             session.execute(_alignments(assignment.path_version_id)).all()
@@ -282,9 +307,10 @@ def _progress_by_enrollment(session: Session, assignment_id: int) -> dict[int, _
         )
         if passed:
             state.finished.add(key)
+    answers = _Answers()
     for state in by_enrollment.values():  # only each latest attempt's answers are read
         for key, checkpoint in state.checkpoints.items():
-            state.checkpoints[key] = checkpoint.read()
+            state.checkpoints[key] = checkpoint.read(answers)
     return by_enrollment
 
 
@@ -375,7 +401,6 @@ def _row(
     enrollment: _Enrolled | None,
     progress: dict[int, _Progress],
     facts: PathFacts,
-    skills: tuple[str, ...],
     assignment: Assignment,
     now: datetime,
 ) -> LearnerRow:
@@ -387,7 +412,6 @@ def _row(
     # Attempts at checkpoints the path no longer has (it was changed) say nothing now.
     current = {k: c for k, c in state.checkpoints.items() if k in facts.question_skills}
     failed = tuple(k for k, c in current.items() if not c.passed and k not in finished)
-    minutes = sum(map(facts.minutes.get, finished - state.tested_out, repeat(0)))
     all_done = finished_required == len(facts.required)
     status = _status(state, current, percent, all_done, assignment, enrollment, now)
     return LearnerRow(
@@ -395,12 +419,10 @@ def _row(
         enrollment_id=enrollment.id if enrollment else None,
         status=status,
         percent=percent,
-        minutes_spent=minutes,
         last_activity=state.last_activity,
-        skills=_skill_scores(facts, skills, state),
         failed_checkpoints=failed,
         progress=state,
-        keys=facts.keys,
+        facts=facts,
     )
 
 
@@ -448,9 +470,7 @@ def _cells(keys: tuple[str, ...], state: _Progress, failed: tuple[str, ...]) -> 
     return "".join(map(symbols.get, keys, repeat(CELL_TODO)))
 
 
-def _skill_scores(
-    facts: PathFacts, skills: tuple[str, ...], state: _Progress
-) -> dict[str, float | None]:
+def _skill_scores(facts: PathFacts, state: _Progress) -> dict[str, float | None]:
     """Per skill, the share of checkpoint questions right in each checkpoint's latest
     attempt; a skill the learner tested out of counts as mastered."""
     right: dict[str, int] = defaultdict(int)
@@ -465,5 +485,5 @@ def _skill_scores(
     tested = {s for key in state.tested_out for s in facts.skills_of.get(key, ())}
     return {
         skill: (right[skill] / asked[skill] if asked[skill] else (1.0 if skill in tested else None))
-        for skill in skills
+        for skill in facts.skills
     }
