@@ -83,7 +83,7 @@ class _Answers(dict[str | None, tuple[bool, ...]]):
         return value
 
 
-@dataclass
+@dataclass(slots=True)
 class _Progress:
     finished: set[str] = field(default_factory=set)
     tested_out: set[str] = field(default_factory=set)
@@ -301,9 +301,7 @@ def _progress_by_enrollment(session: Session, assignment_id: int) -> dict[int, _
         state = by_enrollment[enrollment_id]
         before = state.checkpoints.get(key)  # replacing it keeps its place: first attempted
         state.checkpoints[key] = _Checkpoint(
-            passed=bool(passed),
-            answers=answers,
-            failed_twice=not passed and before is not None and not before.passed,
+            bool(passed), not passed and before is not None and not before.passed, answers
         )
         if passed:
             state.finished.add(key)
