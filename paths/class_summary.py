@@ -4,6 +4,7 @@ questions the class gets wrong."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -67,10 +68,7 @@ class CellRun:
 
 
 def status_counts(view: ClassView) -> list[tuple[str, int]]:
-    counts = dict.fromkeys(STATUS_ORDER, 0)
-    for row in view.rows:
-        counts[row.status] += 1
-    return list(counts.items())
+    return [(status, view.count(status)) for status in STATUS_ORDER]
 
 
 def progress_distribution(view: ClassView) -> list[ProgressBin]:
@@ -90,11 +88,16 @@ def question_pass_rates(view: ClassView) -> list[QuestionRate]:
     results come from too)."""
     right: dict[tuple[str, int], int] = {}
     answered: dict[tuple[str, int], int] = {}
-    for row in view.rows:
-        for key, checkpoint in row.progress.checkpoints.items():
-            for index, correct in enumerate(checkpoint.correct):
-                answered[key, index] = answered.get((key, index), 0) + 1
-                right[key, index] = right.get((key, index), 0) + int(bool(correct))
+    # A class's latest attempts repeat a few patterns of answers: each is tallied once.
+    patterns = Counter(
+        (key, checkpoint.correct)
+        for row in view.rows
+        for key, checkpoint in row.progress.checkpoints.items()
+    )
+    for (key, answers), learners in patterns.items():
+        for index, correct in enumerate(answers):
+            answered[key, index] = answered.get((key, index), 0) + learners
+            right[key, index] = right.get((key, index), 0) + learners * int(bool(correct))
     return [
         QuestionRate(
             step.number,

@@ -17,37 +17,27 @@ Status rules, in the order they are checked (the page shows them to teachers):
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from itertools import repeat
 from typing import Any, NamedTuple
 
-from sqlalchemy import (
-    ColumnElement,
-    Integer,
-    Select,
-    String,
-    case,
-    cast,
-    false,
-    func,
-    literal,
-    null,
-    select,
-    union_all,
-)
+from sqlalchemy import ColumnElement, Select, case, false, func, select
 from sqlalchemy.orm import Session
 
 from paths import progress as events
-from paths.catalog import CHECKPOINT_KIND, Question, Step
+from paths.catalog import CHECKPOINT_KIND, PathVersion, Step
 from paths.competencies.models import Competency, CompetencyAlignment, Framework
 from paths.db import as_utc
 from paths.enrollment import Assignment, Enrollment
 from paths.people import LEARNER, Membership, User
+from paths.published import published_steps
 from paths.skill_names import SkillNames, skill_names
 from paths.study.up_next import is_required
+from paths.version_cache import caches_of, version_key
 
 DONE, NOT_STARTED, STUCK, BEHIND, ON_TRACK = "done", "not_started", "stuck", "behind", "on_track"
 ATTENTION_ORDER = {STUCK: 0, BEHIND: 1, NOT_STARTED: 2, ON_TRACK: 3, DONE: 4}
@@ -80,11 +70,20 @@ class _Checkpoint(NamedTuple):
     answers: str | None  # right or wrong per question, as JSON text
     correct: tuple[bool, ...] = ()  # the same, read once the latest attempt is known
 
-    def read(self) -> _Checkpoint:
-        return self._replace(correct=tuple(json.loads(self.answers)) if self.answers else ())
+    def read(self, answers: _Answers) -> _Checkpoint:
+        return _Checkpoint(self.passed, self.failed_twice, self.answers, answers[self.answers])
 
 
-@dataclass
+class _Answers(dict[str | None, tuple[bool, ...]]):
+    """Right or wrong per question by the JSON text of an attempt's answers: a class's
+    attempts repeat the same few texts, so each is parsed once per page."""
+
+    def __missing__(self, text: str | None) -> tuple[bool, ...]:
+        value = self[text] = tuple(json.loads(text)) if text else ()
+        return value
+
+
+@dataclass(slots=True)
 class _Progress:
     finished: set[str] = field(default_factory=set)
     tested_out: set[str] = field(default_factory=set)
@@ -95,16 +94,28 @@ class _Progress:
 
 @dataclass(frozen=True)
 class LearnerRow:
+    """A learner's line of the dashboard. What every learner needs (status, progress) is
+    worked out for the whole class; the rest only for the rows a page shows or the CSV
+    writes, when first read."""
+
     member: RosterMember
     enrollment_id: int | None
     status: str
     percent: int
-    minutes_spent: int
     last_activity: datetime | None
-    skills: dict[str, float | None]
     failed_checkpoints: tuple[str, ...]
     progress: _Progress = field(repr=False, compare=False)
-    keys: tuple[str, ...] = field(repr=False, compare=False)
+    facts: PathFacts = field(repr=False, compare=False)
+
+    @cached_property
+    def minutes_spent(self) -> int:
+        """The estimated minutes of the steps studied (not those tested out of)."""
+        studied = self.progress.finished - self.progress.tested_out
+        return sum(map(self.facts.minutes.get, studied, repeat(0)))
+
+    @cached_property
+    def skills(self) -> dict[str, float | None]:
+        return _skill_scores(self.facts, self.progress)
 
     @property
     def skill_percents(self) -> tuple[int | None, ...]:
@@ -116,7 +127,7 @@ class LearnerRow:
     @property
     def cells(self) -> str:
         """The heat map row, one symbol per step (computed only for rows shown)."""
-        return _cells(self.keys, self.progress, self.failed_checkpoints)
+        return _cells(self.facts.keys, self.progress, self.failed_checkpoints)
 
 
 @dataclass(frozen=True)
@@ -169,12 +180,17 @@ class ClassView:
         """The checkpoints a learner has not passed, by the titles the teacher gave them."""
         return tuple(self.titles.get(k, k) for k in row.failed_checkpoints)
 
-    @property
+    @cached_property
     def attention(self) -> tuple[LearnerRow, ...]:
         return tuple(r for r in self.rows if r.status in (STUCK, BEHIND))
 
+    @cached_property
+    def counts(self) -> Counter[str]:
+        """Learners per status, counted once for the page."""
+        return Counter(r.status for r in self.rows)
+
     def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.status == status)
+        return self.counts[status]
 
 
 def class_roster(
@@ -196,7 +212,7 @@ def class_roster(
 def class_view(
     session: Session, assignment: Assignment, roster: Sequence[RosterMember], now: datetime
 ) -> ClassView:
-    facts = _PathFacts.read(session, assignment.path_version_id)
+    facts = PathFacts.of(session, assignment.version)
     enrollments = {
         user_id: _Enrolled(enrollment_id, as_utc(created) or assignment.created_at)
         for enrollment_id, user_id, created in session.execute(
@@ -206,14 +222,12 @@ def class_view(
         )
     }
     progress = _progress_by_enrollment(session, assignment.id)
-    skills = tuple(sorted({s for key in facts.keys for s in facts.skills_of[key]}))
     rows = [
         _row(
             m,
             enrollments.get(m.user_id) if m.user_id else None,
             progress,
             facts,
-            skills,
             assignment,
             now,
         )
@@ -228,9 +242,11 @@ def class_view(
     )
     return ClassView(
         keys=facts.keys,
-        skills=skills,
+        skills=facts.skills,
         rows=tuple(rows),
-        competencies=facts.competencies,
+        competencies=_competency_columns(
+            session.execute(_alignments(assignment.path_version_id)).all()
+        ),
         steps=facts.columns,
         questions=facts.prompts,
         titles=facts.titles,
@@ -241,7 +257,7 @@ def class_view(
 def _competency_columns(rows: Sequence[Any]) -> tuple[CompetencyColumn, ...]:
     """One column per aligned competency, in the author's order."""
     columns: dict[int, CompetencyColumn] = {}
-    for _part, _position, _id, _key, skill, competency_id, code, statement, framework in rows:
+    for skill, competency_id, code, statement, framework in rows:
         column = columns.get(competency_id)
         skills = (*column.skills, skill) if column else (skill,)
         columns[competency_id] = CompetencyColumn(
@@ -250,32 +266,11 @@ def _competency_columns(rows: Sequence[Any]) -> tuple[CompetencyColumn, ...]:
     return tuple(columns.values())
 
 
-def _questions_and_alignments(version_id: int) -> Any:
-    """The skill and prompt of every checkpoint question (part 0), then the version's
-    alignments with their competency (part 1), in one statement: the page's statement count
-    stays the same with or without alignments."""
-    no_int, no_text = cast(null(), Integer), cast(null(), String)
-    questions = (
+def _alignments(version_id: int) -> Select[Any]:
+    """The version's alignments with their competency, in the author's order: read on every
+    page, since a framework's import can reword its competencies."""
+    return (
         select(
-            literal(0).label("part"),
-            Step.position.label("p1"),
-            Question.position.label("p2"),
-            Step.key,
-            Question.skill,
-            no_int,
-            no_text,
-            cast(Question.prompt, String),
-            no_text,
-        )
-        .join(Question, Question.step_id == Step.id)
-        .where(Step.version_id == version_id, Step.kind == CHECKPOINT_KIND)
-    )
-    alignments = (
-        select(
-            literal(1),
-            CompetencyAlignment.position,
-            CompetencyAlignment.id,
-            no_text,
             CompetencyAlignment.skill,
             Competency.id,
             Competency.code,
@@ -285,8 +280,8 @@ def _questions_and_alignments(version_id: int) -> Any:
         .join(Competency, Competency.id == CompetencyAlignment.competency_id)
         .join(Framework, Framework.id == Competency.framework_id)
         .where(CompetencyAlignment.version_id == version_id)
+        .order_by(CompetencyAlignment.position, CompetencyAlignment.id)
     )
-    return union_all(questions, alignments).order_by("part", "p1", "p2")
 
 
 def _progress_by_enrollment(session: Session, assignment_id: int) -> dict[int, _Progress]:
@@ -306,15 +301,14 @@ def _progress_by_enrollment(session: Session, assignment_id: int) -> dict[int, _
         state = by_enrollment[enrollment_id]
         before = state.checkpoints.get(key)  # replacing it keeps its place: first attempted
         state.checkpoints[key] = _Checkpoint(
-            passed=bool(passed),
-            answers=answers,
-            failed_twice=not passed and before is not None and not before.passed,
+            bool(passed), not passed and before is not None and not before.passed, answers
         )
         if passed:
             state.finished.add(key)
+    answers = _Answers()
     for state in by_enrollment.values():  # only each latest attempt's answers are read
         for key, checkpoint in state.checkpoints.items():
-            state.checkpoints[key] = checkpoint.read()
+            state.checkpoints[key] = checkpoint.read(answers)
     return by_enrollment
 
 
@@ -357,9 +351,10 @@ def _attempts(assignment_id: int) -> Select[Any]:
 
 
 @dataclass(frozen=True)
-class _PathFacts:
+class PathFacts:
     """What every learner's row needs from the path: a few columns of its steps and of its
-    checkpoints' questions, not the ORM entities."""
+    checkpoints' questions, not the ORM entities. A published version never changes, so
+    they are worked out once per application (paths/version_cache.py)."""
 
     keys: tuple[str, ...]
     titles: dict[str, str]
@@ -367,48 +362,35 @@ class _PathFacts:
     minutes: dict[str, int]
     skills_of: dict[str, tuple[str, ...]]
     question_skills: dict[str, tuple[str | None, ...]]  # checkpoint key -> skill per question
-    competencies: tuple[CompetencyColumn, ...] = ()
     columns: tuple[StepColumn, ...] = ()
     prompts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    skills: tuple[str, ...] = ()  # every skill of the path, sorted
 
     @classmethod
-    def read(cls, session: Session, version_id: int) -> _PathFacts:
-        steps = session.execute(
-            select(
-                Step.key,
-                Step.kind,
-                Step.minutes,
-                Step.skills,
-                Step.optional,
-                Step.remedial_for,
-                Step.title,
-            )
-            .where(Step.version_id == version_id)
-            .order_by(Step.position)
-        ).all()
-        question_skills: dict[str, list[str | None]] = {
-            s.key: [] for s in steps if s.kind == CHECKPOINT_KIND
-        }
-        prompts: dict[str, list[str]] = {key: [] for key in question_skills}
+    def of(cls, session: Session, version: PathVersion) -> PathFacts:
+        return caches_of(session).dashboards.get(
+            version_key(version), lambda: cls.build(published_steps(session, version))
+        )
+
+    @classmethod
+    def build(cls, steps: Sequence[Step]) -> PathFacts:
         skills_of = {s.key: tuple(s.skills) for s in steps}
-        rows = session.execute(_questions_and_alignments(version_id)).all()
-        for row in rows:
-            if row[0] == 0:
-                key, skill = row[3], row[4]
-                question_skills[key].append(skill or next(iter(skills_of[key]), None))
-                prompts[key].append(row[7] or "")
+        checkpoints = [s for s in steps if s.kind == CHECKPOINT_KIND]
         return cls(
             keys=tuple(s.key for s in steps),
             titles={s.key: s.title for s in steps},
             required=frozenset(s.key for s in steps if is_required(s)),
             minutes={s.key: s.minutes for s in steps},
             skills_of=skills_of,
-            question_skills={k: tuple(v) for k, v in question_skills.items()},
-            competencies=_competency_columns([r for r in rows if r[0] == 1]),
+            question_skills={
+                s.key: tuple(q.skill or next(iter(skills_of[s.key]), None) for q in s.questions)
+                for s in checkpoints
+            },
             columns=tuple(
                 StepColumn(n, s.key, s.title, s.kind) for n, s in enumerate(steps, start=1)
             ),
-            prompts={k: tuple(v) for k, v in prompts.items()},
+            prompts={s.key: tuple(q.prompt or "" for q in s.questions) for s in checkpoints},
+            skills=tuple(sorted({skill for s in steps for skill in s.skills})),
         )
 
 
@@ -416,8 +398,7 @@ def _row(
     member: RosterMember,
     enrollment: _Enrolled | None,
     progress: dict[int, _Progress],
-    facts: _PathFacts,
-    skills: tuple[str, ...],
+    facts: PathFacts,
     assignment: Assignment,
     now: datetime,
 ) -> LearnerRow:
@@ -429,7 +410,6 @@ def _row(
     # Attempts at checkpoints the path no longer has (it was changed) say nothing now.
     current = {k: c for k, c in state.checkpoints.items() if k in facts.question_skills}
     failed = tuple(k for k, c in current.items() if not c.passed and k not in finished)
-    minutes = sum(map(facts.minutes.get, finished - state.tested_out, repeat(0)))
     all_done = finished_required == len(facts.required)
     status = _status(state, current, percent, all_done, assignment, enrollment, now)
     return LearnerRow(
@@ -437,12 +417,10 @@ def _row(
         enrollment_id=enrollment.id if enrollment else None,
         status=status,
         percent=percent,
-        minutes_spent=minutes,
         last_activity=state.last_activity,
-        skills=_skill_scores(facts, skills, state),
         failed_checkpoints=failed,
         progress=state,
-        keys=facts.keys,
+        facts=facts,
     )
 
 
@@ -490,9 +468,7 @@ def _cells(keys: tuple[str, ...], state: _Progress, failed: tuple[str, ...]) -> 
     return "".join(map(symbols.get, keys, repeat(CELL_TODO)))
 
 
-def _skill_scores(
-    facts: _PathFacts, skills: tuple[str, ...], state: _Progress
-) -> dict[str, float | None]:
+def _skill_scores(facts: PathFacts, state: _Progress) -> dict[str, float | None]:
     """Per skill, the share of checkpoint questions right in each checkpoint's latest
     attempt; a skill the learner tested out of counts as mastered."""
     right: dict[str, int] = defaultdict(int)
@@ -507,5 +483,5 @@ def _skill_scores(
     tested = {s for key in state.tested_out for s in facts.skills_of.get(key, ())}
     return {
         skill: (right[skill] / asked[skill] if asked[skill] else (1.0 if skill in tested else None))
-        for skill in skills
+        for skill in facts.skills
     }

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from paths.catalog import Step
+    from paths.dashboard import PathFacts
     from paths.learning.recommend import PathGraph
     from paths.library.attribution import Attribution
     from paths.skill_names import SkillNames
@@ -73,6 +74,7 @@ class VersionCaches:
         self.layouts: PerVersion[StepLayout] = PerVersion()
         self.graphs: PerVersion[PathGraph] = PerVersion()
         self.attributions: PerVersion[Attribution | None] = PerVersion(size=256)
+        self.dashboards: PerVersion[PathFacts] = PerVersion()
 
 
 SESSION_KEY = "version_caches"  # where a session holds its VersionCaches, in `session.info`

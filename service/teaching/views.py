@@ -17,7 +17,6 @@ from paths.catalog_queries import latest_version, paths_for_course
 from paths.class_summary import (
     ProgressBin,
     QuestionRate,
-    cell_runs,
     progress_distribution,
     question_pass_rates,
     status_counts,
@@ -38,6 +37,7 @@ from service.forms import load_form
 from service.input_limits import id_field, page_number
 from service.learner.context import current_activity, current_user
 from service.teaching import charts
+from service.teaching.heat_map import HeatMap
 
 bp = Blueprint("teaching", __name__, url_prefix="/teach")
 PAGE_SIZE = 30  # learners per dashboard page: a 200-step heat map of 30 stays under 60 KB
@@ -97,7 +97,7 @@ def activity() -> str:
         attention_shown=ATTENTION_SHOWN,
         summary=class_summary(view) if view else None,
         charts=charts,
-        cell_runs=cell_runs,
+        heat_map_of=HeatMap,
     )
 
 
