@@ -47,3 +47,15 @@ def gettext_in(locale: str, text: str) -> str:
     if text == "2 steps done":
         return catalog.ungettext("%(num)d step done", "%(num)d steps done", 2) % {"num": 2}
     return catalog.ugettext(text)
+
+
+def test_a_templates_labels_escape_their_values_and_keep_percent_signs(app):
+    template = app.jinja_env.from_string(
+        "{{ _('Mastery: %(percent)d%%', percent=40) }}|{{ _('Your teacher\\'s due date: "
+        "%(date)s', date='<b>soon</b>') }}|{{ ngettext('%(num)d step done', '%(num)d steps "
+        "done', 1) }}"
+    )
+    with app.test_request_context("/path?hl=en"):
+        assert template.render() == (
+            "Mastery: 40%|Your teacher's due date: &lt;b&gt;soon&lt;/b&gt;|1 step done"
+        )
