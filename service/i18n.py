@@ -137,8 +137,12 @@ def step_labels() -> tuple[Mapping[str, str], Mapping[int, str]]:
 
 def locked_until(titles: Sequence[str]) -> str:
     """ "Locked until you finish: …" for a step that waits on `titles`."""
-    wording = _once_per_request("locked", lambda: gettext("Locked until you finish: %(steps)s"))
-    return wording % {"steps": ", ".join(titles)}
+    return locked_wording() % {"steps": ", ".join(titles)}
+
+
+def locked_wording() -> str:
+    """ "Locked until you finish: %(steps)s" in the reader's language, once per request."""
+    return _once_per_request("locked", lambda: gettext("Locked until you finish: %(steps)s"))
 
 
 STEP_KEY_SLOT = "__step_key__"
@@ -148,8 +152,14 @@ URL_SAFE = "!$&'()*+,/:;=@"  # what werkzeug leaves unquoted in a URL path
 def step_url(key: str) -> str:
     """The address of a step's page: the route (with whatever the URL defaults add) is
     built once per request, not once per step."""
+    return step_urls()(key)
+
+
+def step_urls() -> Callable[[str], str]:
+    """`step_url` for a page that links many steps: the request's route read once."""
     pattern = _once_per_request("step_url", lambda: url_for("learner.step", key=STEP_KEY_SLOT))
-    return pattern.replace(STEP_KEY_SLOT, quote(key, safe=URL_SAFE), 1)
+    head, _slot, tail = pattern.partition(STEP_KEY_SLOT)
+    return lambda key: f"{head}{quote(key, safe=URL_SAFE)}{tail}"
 
 
 def _once_per_request(key: Hashable, word: Callable[[], str]) -> str:

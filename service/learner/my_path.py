@@ -24,7 +24,7 @@ from paths.study.path_view import (
     StepState,
 )
 from service.dates import day_label
-from service.i18n import locked_until, reason_sentence, step_labels, step_url
+from service.i18n import locked_wording, reason_sentence, step_labels, step_url, step_urls
 
 FINISHED = frozenset({DONE, TESTED_OUT})  # folded away under "done" in each group
 
@@ -189,6 +189,7 @@ class _StepWording:
 
     def __init__(self) -> None:
         self.kinds, self.minutes = step_labels()
+        self.url, self.locked = step_urls(), locked_wording()
         self.optional = _("optional")
         self.notes = {
             DONE: _("Done"),
@@ -211,9 +212,9 @@ class _StepWording:
         if step.optional:
             details.append(self.optional)
         if status == LOCKED:
-            note, url = locked_until(item.locked_by), None
+            note, url = self.locked % {"steps": ", ".join(item.locked_by)}, None
         else:
-            note, url = self.notes.get(status, ""), step_url(step.key)
+            note, url = self.notes.get(status, ""), self.url(step.key)
         return StepRow(
             step.key, step.title, url, status, " · ".join(details), note, self._flag(item)
         )
