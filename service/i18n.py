@@ -21,18 +21,12 @@ babel = Babel()
 def install(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: page_translations().ugettext(s),
-        ngettext=lambda s, p, n: page_translations().ungettext(s, p, n),
-        pgettext=lambda c, s: page_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: page_translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
     # A template's `_()` and `ngettext()` go straight to the catalog: the same result as
-    # Jinja's new-style wrappers (markup, then % with the variables), without two more calls
-    # through the template context on each of a page's labels.
-    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext)
-    app.jinja_env.globals["ngettext"] = template_ngettext
+    # the new-style wrappers Flask-Babel installs (markup, then % with the variables), without
+    # two more calls through the template context on each of a page's labels.
+    app.jinja_env.globals.update(
+        _=template_gettext, gettext=template_gettext, ngettext=template_ngettext
+    )
     app.context_processor(lambda: {"current_lang": lambda: str(get_locale() or "en")})
     app.jinja_env.globals.update(
         step_kind_label=step_kind_label,

@@ -3,7 +3,8 @@
 Only the OAI-PMH provider, harvesting and Common Cartridge read or build XML, and a web
 worker may serve none of them all day: importing lxml with the application would cost every
 worker about 4 MB for nothing (SPEC §5 wants a worker under 100 MB). Those modules import
-`etree` and `html` from here; the first attribute read loads the real module for good.
+`etree` and `html` from here; the first attribute read loads the real module for good. XML
+from outside (a harvested repository, an uploaded cartridge) is read with `safe_parser`.
 (`importlib.util.LazyLoader` cannot do this: lxml's modules are C extensions, loaded as
 soon as the module object is made.)"""
 
@@ -32,3 +33,17 @@ if TYPE_CHECKING:
 else:
     etree = OnFirstUse("lxml.etree")
     html = OnFirstUse("lxml.html")
+
+
+def safe_parser(*, remove_pis: bool = False) -> etree.XMLParser:
+    """A parser for XML from outside: no entities expanded, no DTD loaded, nothing fetched,
+    no huge trees, comments dropped (and processing instructions, with `remove_pis`)."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=remove_pis,
+    )

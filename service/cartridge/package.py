@@ -11,11 +11,10 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
-from functools import cache
 from urllib.parse import unquote
 
 from paths.errors import DomainError
-from service.lazy_xml import etree
+from service.lazy_xml import etree, safe_parser
 
 ZIP_MAGIC = b"PK\x03\x04"
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -147,24 +146,10 @@ def member_name(href: str, base: str, where: str) -> str:
     return check_name(joined, where)
 
 
-@cache
-def _parser() -> etree.XMLParser:
-    """Made on first use, so that lxml loads only when a cartridge is read."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        dtd_validation=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-
-
 def parse_xml(data: bytes, name: str) -> etree._Element:
     """The root element of an XML member; a DTD or an entity is refused, not expanded."""
     try:
-        tree = etree.parse(io.BytesIO(data), _parser())
+        tree = etree.parse(io.BytesIO(data), safe_parser(remove_pis=True))
     except etree.XMLSyntaxError as error:
         raise CartridgeError(name, f"it is not well-formed XML ({error.msg})") from error
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:

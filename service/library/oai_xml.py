@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from paths.library.resources import HarvestedRecord
-from service.lazy_xml import etree
+from service.lazy_xml import etree, safe_parser
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 OAI_DC = "{http://www.openarchives.org/OAI/2.0/oai_dc/}"
@@ -36,21 +36,10 @@ class RecordsPage:
     token: str | None  # the resumption token of the next page, if there is one
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-    )
-
-
 def oai_root(body: bytes, url: str) -> etree._Element:
     """The answer's root element, after the checks every OAI-PMH answer must pass."""
     try:
-        root = etree.fromstring(body, parser=_parser())
+        root = etree.fromstring(body, parser=safe_parser())
     except etree.XMLSyntaxError as error:
         raise HarvestError(f"{url} did not answer with well-formed XML ({error})") from None
     if root.getroottree().docinfo.doctype:
