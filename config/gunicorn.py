@@ -1,6 +1,7 @@
 """gunicorn settings; each can be overridden with the usual GUNICORN_CMD_ARGS."""
 
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -31,3 +32,9 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 control_socket_disable, _socket_path = control_socket_settings(os.environ)
 if _socket_path:
     control_socket = _socket_path
+
+# After a request that took more than 20 ms of CPU, freed memory goes back to the system
+# (config/worker_memory.py), so one big class dashboard does not keep a worker big.
+if str(PROJECT_ROOT) not in sys.path:  # gunicorn started from another folder
+    sys.path.insert(0, str(PROJECT_ROOT))
+from config.worker_memory import post_request, pre_request  # noqa: E402, F401

@@ -71,3 +71,44 @@ def test_the_vietnamese_learner_sees_dates_as_dd_mm_yyyy(browser, platform, sess
     today = clock.now()
     assert f"Câu trả lời gần nhất ngày {today:%d/%m/%Y}:" in page
     assert today.date().isoformat() not in page
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_every_english_month_has_its_short_name(app, month):
+    day = date(2026, month, 9)
+    with app.test_request_context("/path"), force_locale("en"):
+        assert day_label(day) == f"9 {day.strftime('%b')} 2026"
+    with app.test_request_context("/path"), force_locale("vi"):
+        assert day_label(day) == f"09/{month:02d}/2026"
+
+
+def test_a_moment_without_a_time_zone_is_read_as_utc(app):
+    with app.test_request_context("/path"), force_locale("en"):
+        assert moment_label(MOMENT.replace(tzinfo=None)) == "5 Mar 2026, 14:07"
+        assert day_label(datetime(2026, 12, 31, 23, 59)) == "31 Dec 2026"
+
+
+def test_a_moment_is_shown_in_the_site_s_time_zone(app, monkeypatch):
+    monkeypatch.setattr(app.extensions["babel"], "default_timezone", "Asia/Ho_Chi_Minh")
+    late = datetime(2026, 3, 5, 20, 30, tzinfo=UTC)  # 03:30 the next day in Hanoi
+    with app.test_request_context("/path"), force_locale("vi"):
+        assert moment_label(late) == "06/03/2026 03:30"
+        assert day_label(late) == "06/03/2026"
+
+
+def test_an_english_date_needs_no_calendar_data_from_babel(app, monkeypatch):
+    """Babel's data for a language is several megabytes of objects in each worker: dates
+    are written without it."""
+    import babel.localedata
+
+    loaded: list[str] = []
+    real_load = babel.localedata.load
+    monkeypatch.setattr(
+        babel.localedata,
+        "load",
+        lambda name, *a, **k: loaded.append(name) or real_load(name, *a, **k),
+    )
+    with app.test_request_context("/path"), force_locale("en"):
+        assert moment_label(MOMENT) == "5 Mar 2026, 14:07"
+        assert day_label(MOMENT) == "5 Mar 2026"
+    assert loaded == []

@@ -1,5 +1,5 @@
 """config/gunicorn.py as gunicorn itself reads it: no control socket shared between
-instances on one machine."""
+instances on one machine, and memory given back after heavy requests."""
 
 from __future__ import annotations
 
@@ -46,3 +46,10 @@ def test_two_instances_never_share_a_control_socket(monkeypatch, tmp_path, asked
     )
     sockets = [None if c.control_socket_disable else c.control_socket for c in (first, second)]
     assert sockets == [None, None] or sockets[0] != sockets[1]
+
+
+def test_gunicorn_gives_memory_back_after_heavy_requests(monkeypatch, tmp_path):
+    """The hooks of config/worker_memory.py are gunicorn's, around every request."""
+    config = gunicorn_config(monkeypatch, INSTANCE_PATH=str(tmp_path))
+    assert config.pre_request.__module__ == "config.worker_memory"
+    assert config.post_request.__module__ == "config.worker_memory"

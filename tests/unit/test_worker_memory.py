@@ -1,0 +1,64 @@
+"""config/worker_memory.py: freed memory goes back to the system after heavy requests only."""
+
+from __future__ import annotations
+
+from config import worker_memory
+from config.worker_memory import MemoryRelease
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def release_with(clock: Clock) -> tuple[MemoryRelease, list[int]]:
+    calls: list[int] = []
+    return MemoryRelease(lambda pad: calls.append(pad) or 1, cpu=clock), calls
+
+
+def test_a_heavy_request_gives_memory_back_once_it_is_served():
+    clock = Clock()
+    release, calls = release_with(clock)
+    release.started()
+    clock.now += 0.05  # a 500-learner dashboard
+    assert calls == []  # nothing while the request runs
+    release.finished()
+    assert calls == [0] and release.trims == 1
+
+
+def test_light_requests_never_pay_for_it():
+    clock = Clock()
+    release, calls = release_with(clock)
+    for _ in range(100):
+        release.started()
+        clock.now += 0.004  # a learner page
+        release.finished()
+    assert calls == []
+
+
+def test_a_finish_without_a_start_does_nothing():
+    clock = Clock()
+    release, calls = release_with(clock)
+    clock.now = 10.0
+    release.finished()
+    release.started()
+    release.finished()
+    release.finished()
+    assert calls == []
+
+
+def test_without_malloc_trim_nothing_is_done():
+    clock = Clock()
+    release = MemoryRelease(None, cpu=clock)
+    release.started()
+    clock.now += 1.0
+    release.finished()
+    assert release.trims == 0
+
+
+def test_this_machine_s_c_library_is_found():
+    assert worker_memory.RELEASE._trim is not None  # glibc, as in the container images
+    assert worker_memory._malloc_trim()(0) in (0, 1)
