@@ -1,12 +1,13 @@
 """A large class for the dashboard benchmark: one path of N steps, M learners with
-varied progress, written straight through the domain's own tables."""
+varied progress, written straight through the domain's own tables, and each learner's
+stored state derived from their events."""
 
 from __future__ import annotations
 
 import random
 from datetime import timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from lti.registrations import PlatformDetails, add_deployment, add_platform
@@ -15,6 +16,7 @@ from paths.db import utcnow
 from paths.enrollment import Enrollment, assign
 from paths.people import Activity, Course, Membership, User
 from paths.progress import ProgressEvent
+from paths.study import state
 
 SKILLS = tuple(f"skill-{n}" for n in range(10))
 
@@ -91,6 +93,10 @@ def seed_class(
         [{"assignment_id": assignment.id, "user_id": u, "created_at": now} for u in user_ids],
     ).all()
     session.execute(insert(ProgressEvent), list(_events(enrollment_ids, steps, rng, now)))
+    # each learner's state as their own requests would have stored it, event by event
+    state.rebuild(
+        session, session.scalars(select(Enrollment).where(Enrollment.id.in_(enrollment_ids)))
+    )
     session.commit()
     return tenant_id, activity.id
 

@@ -1,9 +1,11 @@
 """The class dashboard's read model: every learner's status on one assignment.
 
-It reads a fixed number of queries whatever the class size (a few columns of the path,
-the roster, and the class's progress events in two passes: finished steps and last
-activity grouped per learner, then the checkpoint attempts' two JSON fields) and derives
-each learner's state in memory.
+It reads a fixed number of queries whatever the class size: a few columns of the path, the
+roster, and each learner's progress summary, stored with their learner state at the commit of
+each of their events (paths/class_progress.py), in one query that also counts their events.
+A learner whose summary is missing or out of date is read from their events instead (two
+more queries: finished steps and last activity grouped per learner, then the checkpoint
+attempts' two JSON fields). Each learner's state is derived from that in memory.
 
 Status rules, in the order they are checked (the page shows them to teachers):
 - done: every required step is finished;
@@ -28,8 +30,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, Select, case, false, func, select
 from sqlalchemy.orm import Session
 
+from paths import learner_state
 from paths import progress as events
 from paths.catalog import CHECKPOINT_KIND, PathVersion, Step
+from paths.class_progress import ClassProgress, LatestAttempt, read_summary
 from paths.competencies.models import Competency, CompetencyAlignment, Framework
 from paths.db import as_utc
 from paths.enrollment import Assignment, Enrollment
@@ -62,18 +66,6 @@ class _Enrolled:
     created_at: datetime
 
 
-class _Checkpoint(NamedTuple):
-    """A learner's latest attempt at a checkpoint."""
-
-    passed: bool
-    failed_twice: bool  # this attempt and the one before it both failed
-    answers: str | None  # right or wrong per question, as JSON text
-    correct: tuple[bool, ...] = ()  # the same, read once the latest attempt is known
-
-    def read(self, answers: _Answers) -> _Checkpoint:
-        return _Checkpoint(self.passed, self.failed_twice, self.answers, answers[self.answers])
-
-
 class _Answers(dict[str | None, tuple[bool, ...]]):
     """Right or wrong per question by the JSON text of an attempt's answers: a class's
     attempts repeat the same few texts, so each is parsed once per page."""
@@ -81,15 +73,6 @@ class _Answers(dict[str | None, tuple[bool, ...]]):
     def __missing__(self, text: str | None) -> tuple[bool, ...]:
         value = self[text] = tuple(json.loads(text)) if text else ()
         return value
-
-
-@dataclass(slots=True)
-class _Progress:
-    finished: set[str] = field(default_factory=set)
-    tested_out: set[str] = field(default_factory=set)
-    # per checkpoint attempted, in the order of the first attempts
-    checkpoints: dict[str, _Checkpoint] = field(default_factory=dict)
-    last_activity: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +87,7 @@ class LearnerRow:
     percent: int
     last_activity: datetime | None
     failed_checkpoints: tuple[str, ...]
-    progress: _Progress = field(repr=False, compare=False)
+    progress: ClassProgress = field(repr=False, compare=False)
     facts: PathFacts = field(repr=False, compare=False)
 
     @cached_property
@@ -221,7 +204,7 @@ def class_view(
             )
         )
     }
-    progress = _progress_by_enrollment(session, assignment.id)
+    progress = _progress_by_enrollment(session, assignment.id, {e.id for e in enrollments.values()})
     rows = [
         _row(
             m,
@@ -284,12 +267,61 @@ def _alignments(version_id: int) -> Select[Any]:
     )
 
 
-def _progress_by_enrollment(session: Session, assignment_id: int) -> dict[int, _Progress]:
-    """Two queries over the class's events: per learner, the last activity and the finished
-    and tested-out keys (one string each); then every checkpoint attempt, each learner's in
-    the order they happened, folded into the latest attempt per checkpoint."""
-    by_enrollment: dict[int, _Progress] = defaultdict(_Progress)
-    for enrollment_id, last, completed, tested_out in session.execute(_summaries(assignment_id)):
+def _progress_by_enrollment(
+    session: Session, assignment_id: int, enrolled: set[int]
+) -> dict[int, ClassProgress]:
+    """Each learner's progress from the summary stored with their state (one query); the
+    learners without a current one, from the class's events (two more)."""
+    by_enrollment = _stored_summaries(session, assignment_id)
+    missing = enrolled - by_enrollment.keys()
+    if missing:
+        listed = missing if len(missing) <= LISTED_AT_MOST else None
+        by_enrollment.update(_progress_from_events(session, assignment_id, listed))
+    return by_enrollment
+
+
+LISTED_AT_MOST = 500  # learners read from their events by id; more, and the whole class
+_STATES = learner_state.TABLE
+_EVENT_COUNT = (
+    select(func.count())
+    .select_from(events.EVENTS)
+    .where(events.EVENTS.c.enrollment_id == _STATES.c.enrollment_id)
+    .scalar_subquery()
+)
+
+
+def _stored_summaries(session: Session, assignment_id: int) -> dict[int, ClassProgress]:
+    """The summaries that account for every event of their learner and whose checksum
+    holds: a stale or damaged one is left out, and read from the events instead."""
+    found = {}
+    rows = session.execute(
+        select(
+            _STATES.c.enrollment_id,
+            _STATES.c.events,
+            _STATES.c.summary,
+            _STATES.c.summary_checksum,
+            _EVENT_COUNT,
+        )
+        .join(Enrollment, Enrollment.id == _STATES.c.enrollment_id)
+        .where(Enrollment.assignment_id == assignment_id, _STATES.c.summary.is_not(None))
+    )
+    for enrollment_id, counted, text, checksum, actual in rows:
+        if counted == actual and (summary := read_summary(counted, text, checksum)):
+            found[enrollment_id] = summary
+    return found
+
+
+def _progress_from_events(
+    session: Session, assignment_id: int, only: set[int] | None
+) -> dict[int, ClassProgress]:
+    """Two queries over the events of the class (or of the learners `only`): per learner,
+    the last activity and the finished and tested-out keys (one string each); then every
+    checkpoint attempt, each learner's in the order they happened, folded into the latest
+    attempt per checkpoint."""
+    by_enrollment: dict[int, ClassProgress] = defaultdict(ClassProgress)
+    for enrollment_id, last, completed, tested_out in session.execute(
+        _of_learners(_summaries(assignment_id), only)
+    ):
         state = by_enrollment[enrollment_id]
         state.last_activity = as_utc(last)
         if completed:
@@ -297,19 +329,28 @@ def _progress_by_enrollment(session: Session, assignment_id: int) -> dict[int, _
         if tested_out:
             state.tested_out.update(tested_out.split("\n"))
             state.finished |= state.tested_out
-    for enrollment_id, key, passed, answers in session.execute(_attempts(assignment_id)):
-        state = by_enrollment[enrollment_id]
-        before = state.checkpoints.get(key)  # replacing it keeps its place: first attempted
-        state.checkpoints[key] = _Checkpoint(
-            bool(passed), not passed and before is not None and not before.passed, answers
-        )
+    latest: dict[int, dict[str, tuple[bool, bool, str | None]]] = defaultdict(dict)
+    for enrollment_id, key, passed, answers in session.execute(
+        _of_learners(_attempts(assignment_id), only)
+    ):
+        tries = latest[enrollment_id]
+        before = tries.get(key)  # replacing it keeps its place: first attempted
+        tries[key] = (bool(passed), not passed and before is not None and not before[0], answers)
         if passed:
-            state.finished.add(key)
-    answers = _Answers()
-    for state in by_enrollment.values():  # only each latest attempt's answers are read
-        for key, checkpoint in state.checkpoints.items():
-            state.checkpoints[key] = checkpoint.read(answers)
+            by_enrollment[enrollment_id].finished.add(key)
+    parsed = _Answers()  # only each latest attempt's answers are read
+    for enrollment_id, tries in latest.items():
+        by_enrollment[enrollment_id].checkpoints = {
+            key: LatestAttempt(passed, twice, parsed[answers])
+            for key, (passed, twice, answers) in tries.items()
+        }
     return by_enrollment
+
+
+def _of_learners(statement: Select[Any], only: set[int] | None) -> Select[Any]:
+    if only is None:
+        return statement
+    return statement.where(events.ProgressEvent.enrollment_id.in_(sorted(only)))
 
 
 def _summaries(assignment_id: int) -> Select[Any]:
@@ -397,13 +438,13 @@ class PathFacts:
 def _row(
     member: RosterMember,
     enrollment: _Enrolled | None,
-    progress: dict[int, _Progress],
+    progress: dict[int, ClassProgress],
     facts: PathFacts,
     assignment: Assignment,
     now: datetime,
 ) -> LearnerRow:
     state = progress.get(enrollment.id) if enrollment else None
-    state = state or _Progress()
+    state = state or ClassProgress()
     finished = state.finished
     finished_required = len(facts.required & finished)
     percent = round(100 * finished_required / len(facts.required)) if facts.required else 100
@@ -425,8 +466,8 @@ def _row(
 
 
 def _status(
-    state: _Progress,
-    checkpoints: dict[str, _Checkpoint],
+    state: ClassProgress,
+    checkpoints: dict[str, LatestAttempt],
     percent: int,
     all_done: bool,
     assignment: Assignment,
@@ -459,7 +500,7 @@ def _expected_percent(
     return max(0.0, min(100.0, 100 * (now - start).total_seconds() / total))
 
 
-def _cells(keys: tuple[str, ...], state: _Progress, failed: tuple[str, ...]) -> str:
+def _cells(keys: tuple[str, ...], state: ClassProgress, failed: tuple[str, ...]) -> str:
     if not state.finished and not failed:
         return CELL_TODO * len(keys)
     symbols = dict.fromkeys(failed, CELL_FAILED)  # never finished, so nothing overrides them
@@ -468,7 +509,7 @@ def _cells(keys: tuple[str, ...], state: _Progress, failed: tuple[str, ...]) -> 
     return "".join(map(symbols.get, keys, repeat(CELL_TODO)))
 
 
-def _skill_scores(facts: PathFacts, state: _Progress) -> dict[str, float | None]:
+def _skill_scores(facts: PathFacts, state: ClassProgress) -> dict[str, float | None]:
     """Per skill, the share of checkpoint questions right in each checkpoint's latest
     attempt; a skill the learner tested out of counts as mastered."""
     right: dict[str, int] = defaultdict(int)

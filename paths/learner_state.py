@@ -7,7 +7,8 @@ skill and the review cards, as compact JSON. It is a cache: the events stay the 
 
 A request holds its learner's state in the database session (`hold`): recording an event,
 observing mastery or scheduling a review updates the held state, and the commit writes it in
-the same transaction as the events (one statement). A row is used only when it is provably
+the same transaction as the events (one statement), with the summary the class dashboard
+reads (paths/class_progress.py). A row is used only when it is provably
 current: its format is this code's, it was derived for the enrollment's path version, its
 checksum matches, and it accounts for exactly as many events as the enrollment has (events
 are only ever appended, so a state built from a subset of them with the same count holds
@@ -37,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from paths.class_progress import ClassProgress, summary_checksum, summary_text
 from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert, utcnow
 from paths.learning.mastery import SkillState
 from paths.learning.review import ReviewCard
@@ -57,6 +59,10 @@ class LearnerStateRow(Base):
     events: Mapped[int] = mapped_column(Integer)  # how many events it accounts for
     state: Mapped[str] = mapped_column(Text)
     checksum: Mapped[str] = mapped_column(String(32))
+    # what the class dashboard reads of it (paths/class_progress.py); None in rows written
+    # before summaries were stored, until the learner's next event or `flask skills rebuild`
+    summary: Mapped[str | None] = mapped_column(Text, nullable=True)
+    summary_checksum: Mapped[str | None] = mapped_column(String(32), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
@@ -186,6 +192,7 @@ def write(session: Session, state: LearnerState) -> None:
     than this one and no more than there are: a request that committed later with more of
     them knows better (a corrupted row claiming more events than exist is replaced)."""
     text = dump(state)
+    summary = summary_text(ClassProgress.of(state.progress))
     values = {
         "enrollment_id": state.enrollment_id,
         "format": FORMAT,
@@ -194,6 +201,8 @@ def write(session: Session, state: LearnerState) -> None:
         "events": state.events,
         "state": text,
         "checksum": checksum(state.version_id, state.model, state.events, text),
+        "summary": summary,
+        "summary_checksum": summary_checksum(state.events, summary),
         "updated_at": utcnow(),
     }
     session.execute(UPSERT(session), values)

@@ -5,6 +5,7 @@ events and the mastery and review caches, which the commit stores (paths/learner
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -67,8 +68,13 @@ def rebuild_all(session: Session) -> int:
     """Derive and store every enrollment's state again (after its caches were rebuilt);
     the number of enrollments."""
     session.execute(delete(learner_state.TABLE))
+    return rebuild(session, session.scalars(select(Enrollment).order_by(Enrollment.id)))
+
+
+def rebuild(session: Session, enrollments: Iterable[Enrollment]) -> int:
+    """Derive and store these enrollments' states again; how many there were."""
     count = 0
-    for enrollment in session.scalars(select(Enrollment).order_by(Enrollment.id)):
+    for enrollment in enrollments:
         learner_state.let_go(session, enrollment.id)
         learner_state.write(session, derived(session, enrollment))
         count += 1

@@ -1,12 +1,13 @@
 """The learner-state read model (`paths.learner_state`, `paths.study.state`): the same as a
 full derivation from the events after any sequence of study, stored at each commit, and
-never shown when stale (corrupted, of another format or path version, or missing events)."""
+never shown when stale (corrupted, of another format or path version, or missing events);
+the class dashboard reads the same rows from it as from the events."""
 
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select, update
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from paths import learner_state
 from paths import progress as events
+from paths.dashboard import class_roster, class_view
 from paths.db import utcnow
 from paths.errors import DomainError
 from paths.learner_state import LearnerStateRow
@@ -25,7 +27,8 @@ from paths.study import checkpoints, completion, diagnostics, goals, review_card
 from paths.study.path_view import path_view
 from paths.study.review_cards import ReviewCardRow
 from paths.study.skills import SkillMastery
-from tests.unit.paths.study.demo_path import SEARCH_RIGHT, SEARCH_WRONG, study
+from tests.statements import counted
+from tests.unit.paths.study.demo_path import SEARCH_HALF, SEARCH_RIGHT, SEARCH_WRONG, study
 
 START = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 
@@ -289,7 +292,22 @@ LEARNING_STEPS = (
     "elsewhere",  # not on the path: refused
 )
 CHECKPOINTS = ("check-search", "check-judge-safety")
-answers = st.dictionaries(st.integers(0, 3), st.sampled_from(["0", "1", "2", "serp", ""]))
+# what opens each checkpoint, studied in one go so that sequences reach them often
+PREPARED = {
+    "check-search": ("search-basics", "search-queries"),
+    "check-judge-safety": (
+        "judge-sources",
+        "fact-check",
+        "trust-reflection",
+        "passwords",
+        "phishing",
+    ),
+}
+SAFETY_RIGHT = {0: "1", 1: "0", 2: "2", 3: "Phishing"}
+answers = st.one_of(
+    st.sampled_from([SEARCH_RIGHT, SEARCH_HALF, SEARCH_WRONG, SAFETY_RIGHT]),  # passes often
+    st.dictionaries(st.integers(0, 3), st.sampled_from(["0", "1", "2", "serp", ""])),
+)
 actions = st.one_of(
     st.tuples(
         st.just("complete"),
@@ -298,13 +316,15 @@ actions = st.one_of(
         st.sampled_from([None, "", "I learned to use quotes."]),
     ),
     st.tuples(st.just("checkpoint"), st.sampled_from(CHECKPOINTS), answers),
+    st.tuples(st.just("prepare"), st.sampled_from(CHECKPOINTS)),
     st.tuples(st.just("goal"), st.sampled_from([None, 60, 5])),
     st.tuples(st.just("skip placement")),
     st.tuples(st.just("commit")),
 )
 
 
-def _do(session, enrollment, action, now) -> None:
+def _do(session, enrollment, action, now) -> bool:
+    """Carry out the action; False when it was refused (its unit of work rolled back)."""
     kind = action[0]
     try:
         if kind == "complete":
@@ -313,6 +333,11 @@ def _do(session, enrollment, action, now) -> None:
             )
         elif kind == "checkpoint":
             checkpoints.submit_checkpoint(session, enrollment, action[1], action[2], now=now)
+        elif kind == "prepare":
+            for key in PREPARED[action[1]]:
+                completion.complete_step(
+                    session, enrollment, key, now=now, reflection="I check who wrote it."
+                )
         elif kind == "goal":
             goals.set_goal(
                 session, enrollment, minutes_per_week=action[1], target_date=None, now=now
@@ -323,6 +348,8 @@ def _do(session, enrollment, action, now) -> None:
             session.commit()
     except DomainError:
         session.rollback()  # as the web edge does: a refused request changes nothing
+        return False
+    return True
 
 
 def _start_over(session, enrollment) -> None:
@@ -334,18 +361,60 @@ def _start_over(session, enrollment) -> None:
 @hypothesis_settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(sequence=st.lists(st.tuples(actions, st.integers(0, 60 * 24 * 12)), min_size=1, max_size=14))
+@given(
+    sequence=st.lists(
+        # an action, the minutes since the one before, and whether its request ends with it
+        st.tuples(actions, st.integers(0, 60 * 24 * 12), st.booleans()),
+        min_size=1,
+        max_size=14,
+    )
+)
+@example(  # checks failed twice, passed, passed in another order, and reviewed
+    sequence=[
+        (("prepare", "check-search"), 5, True),
+        (("checkpoint", "check-search", SEARCH_WRONG), 5, True),
+        (("checkpoint", "check-search", SEARCH_WRONG), 5, False),
+        (("checkpoint", "check-search", SEARCH_RIGHT), 60, True),
+        (("prepare", "check-judge-safety"), 60, True),
+        (("checkpoint", "check-judge-safety", SAFETY_RIGHT), 5, True),
+        (("checkpoint", "check-search", SEARCH_WRONG), 60 * 24 * 9, True),
+    ]
+)
 def test_after_any_sequence_the_read_model_is_the_full_derivation(session, enrollment, sequence):
     _start_over(session, enrollment)
     now = START
-    for action, minutes in sequence:
+    for action, minutes, ends_request in sequence:
         now += timedelta(minutes=minutes)
-        _do(session, enrollment, action, now)
+        if _do(session, enrollment, action, now) and ends_request:
+            session.commit()
     state.state_of(session, enrollment)
     session.commit()
     found = current_stored(session, enrollment)
     assert found is not None
     assert_same_as_derivation(session, enrollment, found)
+    assert_dashboard_reads_as_from_events(session, enrollment, now)
+
+
+def assert_dashboard_reads_as_from_events(session, enrollment, now) -> None:
+    """The class dashboard's row from the stored summary is the row the events give."""
+    assignment = enrollment.assignment
+    roster = class_roster(session, None, assignment)
+
+    def row():
+        (found,) = class_view(session, assignment, roster, now).rows
+        progress = found.progress
+        return (
+            (found.status, found.percent, found.last_activity, found.failed_checkpoints),
+            (found.cells, found.skills, found.minutes_spent),
+            (progress.finished, progress.tested_out, list(progress.checkpoints.items())),
+        )
+
+    with counted(session.connection()) as statements:
+        stored = row()
+    assert sum("progress_events" in s for s in statements) == 1  # the summary was read
+    session.execute(update(LearnerStateRow).values(summary=None))
+    session.commit()
+    assert row() == stored
 
 
 def test_mastery_written_by_two_models_is_estimated_again(session, enrollment):
