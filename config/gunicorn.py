@@ -37,4 +37,4 @@ if _socket_path:
 # (config/worker_memory.py), so one big class dashboard does not keep a worker big.
 if str(PROJECT_ROOT) not in sys.path:  # gunicorn started from another folder
     sys.path.insert(0, str(PROJECT_ROOT))
-from config.worker_memory import post_request, pre_request  # noqa: E402, F401
+from config.worker_memory import post_request, pre_request, when_ready  # noqa: E402, F401

@@ -1,4 +1,12 @@
-"""Give a worker's freed memory back to the system after a heavy request.
+"""Keep workers small: share what the master loaded, and give freed memory back.
+
+With `preload_app` the master builds the application and forks the workers, which share its
+memory until they write to it. Python's cycle collector writes to the header of every object
+it examines, so the first full collection in a worker copied nearly every page the master
+had filled (modules, classes, functions: about 13 MB per worker, measured as PSS). Once the
+application is loaded, `when_ready` collects the master's garbage and moves what remains to
+the collector's permanent generation (`gc.freeze`), which collections never examine: those
+pages stay shared, and each collection in a worker has fewer objects to walk.
 
 A class dashboard or an export allocates many megabytes for one page and frees them; the C
 allocator keeps what was freed for later, so a worker that once served a big class stays
@@ -12,6 +20,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import time
 from collections.abc import Callable
 from typing import Any
@@ -63,3 +72,17 @@ def pre_request(worker: Any, req: Any) -> None:
 
 def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
     RELEASE.finished()
+
+
+def freeze_loaded_objects(collect: Callable[[], Any] = gc.collect) -> int:
+    """Collect the garbage, then leave every object alive now out of later collections;
+    how many objects were frozen."""
+    collect()
+    gc.freeze()
+    return gc.get_freeze_count()
+
+
+def when_ready(server: Any) -> None:
+    """gunicorn's hook once the master has loaded the application, before any fork."""
+    frozen = freeze_loaded_objects()
+    server.log.info("%d objects loaded by the master are left out of garbage collection", frozen)

@@ -53,3 +53,4 @@ def test_gunicorn_gives_memory_back_after_heavy_requests(monkeypatch, tmp_path):
     config = gunicorn_config(monkeypatch, INSTANCE_PATH=str(tmp_path))
     assert config.pre_request.__module__ == "config.worker_memory"
     assert config.post_request.__module__ == "config.worker_memory"
+    assert config.when_ready.__module__ == "config.worker_memory"  # freezes before forking

@@ -1,6 +1,10 @@
-"""config/worker_memory.py: freed memory goes back to the system after heavy requests only."""
+"""config/worker_memory.py: what the master loaded stays out of the workers' collections, and
+freed memory goes back to the system after heavy requests only."""
 
 from __future__ import annotations
+
+import gc
+import logging
 
 from config import worker_memory
 from config.worker_memory import MemoryRelease
@@ -62,3 +66,29 @@ def test_without_malloc_trim_nothing_is_done():
 def test_this_machine_s_c_library_is_found():
     assert worker_memory.RELEASE._trim is not None  # glibc, as in the container images
     assert worker_memory._malloc_trim()(0) in (0, 1)
+
+
+def test_what_the_master_loaded_is_left_out_of_collections():
+    collected: list[bool] = []
+    try:
+        frozen = worker_memory.freeze_loaded_objects(lambda: collected.append(True))
+        assert collected == [True]  # the garbage first, so that none of it is kept for good
+        assert frozen >= gc.get_freeze_count() > 1000  # this test process's modules and more
+        later = [[object()] for _ in range(100)]  # made after the freeze: collected as usual
+        assert all(map(gc.is_tracked, later)) and gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_master_freezes_once_the_application_is_loaded(caplog):
+    class Server:
+        log = logging.getLogger("gunicorn.error")
+
+    try:
+        with caplog.at_level(logging.INFO, logger="gunicorn.error"):
+            worker_memory.when_ready(Server())
+        assert gc.get_freeze_count() > 1000
+        assert "left out of garbage collection" in caplog.text
+    finally:
+        gc.unfreeze()
