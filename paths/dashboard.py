@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
-from itertools import repeat
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, case, false, func, select
@@ -87,14 +86,14 @@ class LearnerRow:
     percent: int
     last_activity: datetime | None
     failed_checkpoints: tuple[str, ...]
-    progress: ClassProgress = field(repr=False, compare=False)
+    progress: StepMarks = field(repr=False, compare=False)
     facts: PathFacts = field(repr=False, compare=False)
 
     @cached_property
     def minutes_spent(self) -> int:
         """The estimated minutes of the steps studied (not those tested out of)."""
-        studied = self.progress.finished - self.progress.tested_out
-        return sum(map(self.facts.minutes.get, studied, repeat(0)))
+        studied = self.progress.finished & ~self.progress.tested_out
+        return sum(self.facts.minutes[key] for key in self.facts.keys_in(studied))
 
     @cached_property
     def skills(self) -> dict[str, float | None]:
@@ -110,7 +109,21 @@ class LearnerRow:
     @property
     def cells(self) -> str:
         """The heat map row, one symbol per step (computed only for rows shown)."""
-        return _cells(self.facts.keys, self.progress, self.failed_checkpoints)
+        return _cells(self.facts, self.progress, self.failed_checkpoints)
+
+
+@dataclass(frozen=True, slots=True)
+class StepMarks:
+    """A learner's progress as the dashboard holds it for the whole class: the path's steps
+    finished and tested out as bits (bit i is the path's step i: a few integers per learner
+    instead of sets of keys, and a count of finished required steps is one `&`), the latest
+    attempt at each of the path's checkpoints, first attempted first, and the last activity.
+    Steps and checkpoints the path no longer has (it was changed) say nothing now."""
+
+    finished: int = 0
+    tested_out: int = 0
+    checkpoints: Mapping[str, LatestAttempt] = field(default_factory=dict)
+    last_activity: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -204,7 +217,8 @@ def class_view(
             )
         )
     }
-    progress = _progress_by_enrollment(session, assignment.id, {e.id for e in enrollments.values()})
+    enrolled = {e.id for e in enrollments.values()}
+    progress = _progress_by_enrollment(session, assignment.id, enrolled, facts)
     rows = [
         _row(
             m,
@@ -268,15 +282,16 @@ def _alignments(version_id: int) -> Select[Any]:
 
 
 def _progress_by_enrollment(
-    session: Session, assignment_id: int, enrolled: set[int]
-) -> dict[int, ClassProgress]:
+    session: Session, assignment_id: int, enrolled: set[int], facts: PathFacts
+) -> dict[int, StepMarks]:
     """Each learner's progress from the summary stored with their state (one query); the
     learners without a current one, from the class's events (two more)."""
-    by_enrollment = _stored_summaries(session, assignment_id)
+    by_enrollment = _stored_summaries(session, assignment_id, facts)
     missing = enrolled - by_enrollment.keys()
     if missing:
         listed = missing if len(missing) <= LISTED_AT_MOST else None
-        by_enrollment.update(_progress_from_events(session, assignment_id, listed))
+        from_events = _progress_from_events(session, assignment_id, listed)
+        by_enrollment.update((e, facts.marks(p)) for e, p in from_events.items())
     return by_enrollment
 
 
@@ -290,9 +305,12 @@ _EVENT_COUNT = (
 )
 
 
-def _stored_summaries(session: Session, assignment_id: int) -> dict[int, ClassProgress]:
+def _stored_summaries(
+    session: Session, assignment_id: int, facts: PathFacts
+) -> dict[int, StepMarks]:
     """The summaries that account for every event of their learner and whose checksum
-    holds: a stale or damaged one is left out, and read from the events instead."""
+    holds, each read into marks on the path at once: a stale or damaged one is left out,
+    and read from the events instead."""
     found = {}
     rows = session.execute(
         select(
@@ -307,7 +325,7 @@ def _stored_summaries(session: Session, assignment_id: int) -> dict[int, ClassPr
     )
     for enrollment_id, counted, text, checksum, actual in rows:
         if counted == actual and (summary := read_summary(counted, text, checksum)):
-            found[enrollment_id] = summary
+            found[enrollment_id] = facts.marks(summary)
     return found
 
 
@@ -407,6 +425,32 @@ class PathFacts:
     prompts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     skills: tuple[str, ...] = ()  # every skill of the path, sorted
 
+    @cached_property
+    def bits(self) -> dict[str, int]:
+        """Each step's bit in a learner's marks, in the path's order."""
+        return {key: 1 << number for number, key in enumerate(self.keys)}
+
+    @cached_property
+    def required_bits(self) -> int:
+        return sum(self.bits[key] for key in self.required)
+
+    def marks(self, progress: ClassProgress) -> StepMarks:
+        bits = self.bits
+        return StepMarks(
+            finished=sum(bits.get(key, 0) for key in progress.finished),
+            tested_out=sum(bits.get(key, 0) for key in progress.tested_out),
+            checkpoints={
+                key: attempt
+                for key, attempt in progress.checkpoints.items()
+                if key in self.question_skills
+            },
+            last_activity=progress.last_activity,
+        )
+
+    def keys_in(self, marks: int) -> Iterator[str]:
+        """The path's steps whose bits `marks` has, in order."""
+        return (key for key, bit in self.bits.items() if marks & bit)
+
     @classmethod
     def of(cls, session: Session, version: PathVersion) -> PathFacts:
         return caches_of(session).dashboards.get(
@@ -438,49 +482,55 @@ class PathFacts:
 def _row(
     member: RosterMember,
     enrollment: _Enrolled | None,
-    progress: dict[int, ClassProgress],
+    progress: dict[int, StepMarks],
     facts: PathFacts,
     assignment: Assignment,
     now: datetime,
 ) -> LearnerRow:
-    state = progress.get(enrollment.id) if enrollment else None
-    state = state or ClassProgress()
-    finished = state.finished
-    finished_required = len(facts.required & finished)
+    marks = (progress.get(enrollment.id) if enrollment else None) or NO_MARKS
+    finished_required = (facts.required_bits & marks.finished).bit_count()
     percent = round(100 * finished_required / len(facts.required)) if facts.required else 100
-    # Attempts at checkpoints the path no longer has (it was changed) say nothing now.
-    current = {k: c for k, c in state.checkpoints.items() if k in facts.question_skills}
-    failed = tuple(k for k, c in current.items() if not c.passed and k not in finished)
+    failed = tuple(
+        key
+        for key, attempt in marks.checkpoints.items()
+        if not attempt.passed and not marks.finished & facts.bits[key]
+    )
     all_done = finished_required == len(facts.required)
-    status = _status(state, current, percent, all_done, assignment, enrollment, now)
+    status = _status(marks, facts, percent, all_done, assignment, enrollment, now)
     return LearnerRow(
         member=member,
         enrollment_id=enrollment.id if enrollment else None,
         status=status,
         percent=percent,
-        last_activity=state.last_activity,
+        last_activity=marks.last_activity,
         failed_checkpoints=failed,
-        progress=state,
+        progress=marks,
         facts=facts,
     )
 
 
+NO_MARKS = StepMarks()
+
+
 def _status(
-    state: ClassProgress,
-    checkpoints: dict[str, LatestAttempt],
+    marks: StepMarks,
+    facts: PathFacts,
     percent: int,
     all_done: bool,
     assignment: Assignment,
     enrollment: _Enrolled | None,
     now: datetime,
 ) -> str:
-    if state.last_activity is None:
+    if marks.last_activity is None:
         return NOT_STARTED
     if all_done:
         return DONE
-    if any(c.failed_twice and k not in state.finished for k, c in checkpoints.items()):
+    if any(
+        attempt.failed_twice and not marks.finished & facts.bits[key]
+        for key, attempt in marks.checkpoints.items()
+    ):
         return STUCK
-    if now - state.last_activity > INACTIVE_AFTER:
+    if now - marks.last_activity > INACTIVE_AFTER:
         return BEHIND
     expected = _expected_percent(assignment, enrollment, now)
     if expected is not None and percent < expected - 10:
@@ -500,16 +550,22 @@ def _expected_percent(
     return max(0.0, min(100.0, 100 * (now - start).total_seconds() / total))
 
 
-def _cells(keys: tuple[str, ...], state: ClassProgress, failed: tuple[str, ...]) -> str:
-    if not state.finished and not failed:
-        return CELL_TODO * len(keys)
-    symbols = dict.fromkeys(failed, CELL_FAILED)  # never finished, so nothing overrides them
-    symbols.update(dict.fromkeys(state.finished, CELL_DONE))
-    symbols.update(dict.fromkeys(state.tested_out, CELL_TESTED_OUT))
-    return "".join(map(symbols.get, keys, repeat(CELL_TODO)))
+def _cells(facts: PathFacts, marks: StepMarks, failed: tuple[str, ...]) -> str:
+    if not marks.finished and not failed:
+        return CELL_TODO * len(facts.keys)
+    return "".join(
+        CELL_TESTED_OUT
+        if marks.tested_out & bit
+        else CELL_DONE
+        if marks.finished & bit
+        else CELL_FAILED
+        if key in failed
+        else CELL_TODO
+        for key, bit in facts.bits.items()
+    )
 
 
-def _skill_scores(facts: PathFacts, state: ClassProgress) -> dict[str, float | None]:
+def _skill_scores(facts: PathFacts, state: StepMarks) -> dict[str, float | None]:
     """Per skill, the share of checkpoint questions right in each checkpoint's latest
     attempt; a skill the learner tested out of counts as mastered."""
     right: dict[str, int] = defaultdict(int)
@@ -521,7 +577,7 @@ def _skill_scores(facts: PathFacts, state: ClassProgress) -> dict[str, float | N
             if skill:
                 asked[skill] += 1
                 right[skill] += int(bool(correct))
-    tested = {s for key in state.tested_out for s in facts.skills_of.get(key, ())}
+    tested = {s for key in facts.keys_in(state.tested_out) for s in facts.skills_of[key]}
     return {
         skill: (right[skill] / asked[skill] if asked[skill] else (1.0 if skill in tested else None))
         for skill in facts.skills

@@ -17,6 +17,7 @@ from paths.dashboard import (
 from paths.db import utcnow
 from paths.enrollment import Assignment
 from paths.people import Activity
+from paths.study import state
 from tests.unit.paths.class_rows import SAFETY, SEARCH, attempt, learner, view_of
 
 
@@ -147,3 +148,24 @@ def test_attempts_at_a_checkpoint_the_path_no_longer_has_leave_no_stuck_status(s
     row = row_of(view_of(session, assignment, now + timedelta(hours=1)), "A")
     assert row.status == ON_TRACK and row.failed_checkpoints == ()
     assert CELL_FAILED not in row.cells
+
+
+def test_steps_the_path_no_longer_has_say_nothing(session, assignment):
+    """A learner's events name a step and a checkpoint the path had before it was changed:
+    they count for nothing, whether the row is read from the events or the stored summary."""
+    now = utcnow()
+    person = learner(session, assignment, "A")
+    events.record(session, person.id, events.COMPLETED, now=now, step_key="search-basics")
+    events.record(session, person.id, events.COMPLETED, now=now, step_key="old-reading")
+    events.record(session, person.id, events.TESTED_OUT, now=now, step_key="old-practice")
+    for n in range(2):  # failed twice: stuck, were it still on the path
+        attempt(session, person, "old-check", [False] * 3, now + timedelta(minutes=n))
+    from_events = row_of(view_of(session, assignment, now + timedelta(hours=1)), "A")
+    state.rebuild(session, [person])
+    view = view_of(session, assignment, now + timedelta(hours=1))
+    for row in (from_events, row_of(view, "A")):
+        assert row.status == ON_TRACK and row.failed_checkpoints == ()
+        assert row.cells == CELL_DONE + CELL_TODO * (len(view.keys) - 1)
+        assert row.minutes_spent == 10 and row.percent == 10  # one of ten required steps
+        assert all(share is None for share in row.skills.values())
+        assert dict(row.progress.checkpoints) == {}
