@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Any
 
-import redis
+import valkey
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
 
@@ -45,7 +45,7 @@ class RedisScoreOutbox:
             return
         try:
             self.client.publish(self.channel, "1")
-        except redis.RedisError as error:  # the score is committed: polling will send it
+        except valkey.ValkeyError as error:  # the score is committed: polling will send it
             log.warning("Could not wake the grade workers: %s", error)
 
     def _forgotten_after_rollback(self, session: Session) -> None:
@@ -69,7 +69,7 @@ class ScoreWakeups:
                 if self._pubsub.get_message(timeout=min(left, LISTEN_STEP)) is not None:
                     self._drain()
                     return True
-            except redis.RedisError as error:
+            except valkey.ValkeyError as error:
                 log.warning("Grade workers are not woken while Redis is away: %s", error)
                 stop.wait(max(deadline - time.monotonic(), 0))
                 return False

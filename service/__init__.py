@@ -109,10 +109,25 @@ def rate_limit_config(settings: Settings) -> dict[str, object]:
     """Rate-limit counters in Redis when configured (shared by every instance), else in
     memory. The prefix keeps several Selfpath sites on one Redis apart."""
     return {
-        "RATELIMIT_STORAGE_URI": settings.redis_url or "memory://",
+        "RATELIMIT_STORAGE_URI": limits_storage_uri(settings.redis_url),
         "RATELIMIT_KEY_PREFIX": f"selfpath:{urlsplit(settings.base_url).netloc}:limits",
         "RATELIMIT_HEADERS_ENABLED": True,
     }
+
+
+# REDIS_URL's schemes as the `limits` library names them for the valkey client, the one
+# Selfpath installs (limits reads a redis:// address with the redis package, which is not
+# installed: valkey is the Valkey project's maintained fork of it, and loads about 3 MB less
+# in every worker). The server may be Redis or Valkey.
+VALKEY_SCHEMES = {"redis": "valkey", "rediss": "valkeys", "redis+unix": "valkey+unix"}
+
+
+def limits_storage_uri(redis_url: str | None) -> str:
+    """Where the rate-limit counters live, as the `limits` library reads it."""
+    if not redis_url:
+        return "memory://"
+    scheme, separator, rest = redis_url.partition("://")
+    return f"{VALKEY_SCHEMES.get(scheme, scheme)}{separator}{rest}"
 
 
 def engine_options(settings: Settings) -> dict[str, object]:

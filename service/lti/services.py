@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import redis
+import valkey
 from flask import current_app
 from sqlalchemy.orm import Session
 
@@ -43,7 +43,7 @@ class LtiServices:
         http = Outbound(check_addresses=settings.is_production)
         # Redis connects on first use, so building the client here costs nothing.
         client = (
-            redis.Redis.from_url(settings.redis_url, socket_timeout=5)
+            valkey.Valkey.from_url(settings.redis_url, socket_timeout=5)
             if settings.redis_url
             else None
         )

@@ -115,9 +115,9 @@ def test_the_launch_does_not_use_pyjwt_decode(browser, platform, monkeypatch):
 
 
 def test_with_launch_state_in_redis_a_returning_launch_commits_once(app, browser, platform):
-    import redis
+    import valkey
 
-    client = redis.Redis.from_url(REDIS_URL)
+    client = valkey.Valkey.from_url(REDIS_URL)
     services = app.extensions[LTI_SERVICES]
     app.extensions[LTI_SERVICES] = replace(services, redis=client)
     commits: list[object] = []

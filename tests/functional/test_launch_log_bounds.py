@@ -11,7 +11,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-import redis
+import valkey
 from sqlalchemy import func, select
 
 from config.logging import JsonFormatter
@@ -105,7 +105,7 @@ def test_launch_state_larger_than_any_login_is_never_stored(session):
 
 
 def test_launch_state_larger_than_any_login_is_never_stored_in_redis():
-    client = redis.Redis.from_url(REDIS_URL)
+    client = valkey.Valkey.from_url(REDIS_URL)
     prefix = f"selfpath-test:{uuid.uuid4().hex}:"
     try:
         with pytest.raises(LaunchRefused):

@@ -38,9 +38,9 @@ def state_kept_in(request: pytest.FixtureRequest, app: Flask, database_url: str)
             pytest.skip("SQLite serialises launches that keep their state in the database")
         yield "database"
         return
-    import redis
+    import valkey
 
-    client = redis.Redis.from_url(REDIS_URL)
+    client = valkey.Valkey.from_url(REDIS_URL)
     client.flushdb()
     services = app.extensions[LTI_SERVICES]
     app.extensions[LTI_SERVICES] = replace(services, redis=client)

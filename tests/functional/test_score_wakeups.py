@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
-import redis
+import valkey
 
 from lti.grade_worker import BatchReport, GradeWorker, WorkerSettings
 from lti.score_wakeups import RedisScoreOutbox, ScoreWakeups
@@ -41,7 +41,7 @@ def grade_log(caplog) -> Iterator[None]:
 
 @pytest.fixture
 def redis_client():
-    connection = redis.Redis.from_url(TEST_REDIS_URL, socket_timeout=5)
+    connection = valkey.Valkey.from_url(TEST_REDIS_URL, socket_timeout=5)
     yield connection
     connection.close()
 
@@ -115,7 +115,7 @@ def test_a_stopped_worker_stops_waiting_at_once(redis_client, channel):
 
 
 def test_with_redis_away_the_score_is_committed_and_the_workers_poll(session, caplog, channel):
-    away = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=1)
+    away = valkey.Valkey(host="127.0.0.1", port=1, socket_connect_timeout=1)
     outbox = RedisScoreOutbox(away, channel)
     with grade_log(caplog):
         session.connection()
@@ -128,7 +128,7 @@ def test_a_worker_losing_redis_waits_out_its_poll_interval(redis_client, channel
     wakeups = ScoreWakeups(redis_client, channel)
 
     def redis_gone(**_kwargs):
-        raise redis.ConnectionError("Connection refused")
+        raise valkey.ConnectionError("Connection refused")
 
     wakeups._pubsub.get_message = redis_gone  # type: ignore[method-assign]
     started = time.monotonic()

@@ -230,9 +230,29 @@ def test_rate_limits_use_redis_when_configured():
         Settings(redis_url="redis://127.0.0.1:6379/3", base_url="https://a.example")
     )
     alone = rate_limit_config(Settings(base_url="https://b.example"))
-    assert shared["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
+    # the same server, named for the valkey client that `limits` then uses
+    assert shared["RATELIMIT_STORAGE_URI"] == "valkey://127.0.0.1:6379/3"
     assert alone["RATELIMIT_STORAGE_URI"] == "memory://"
     assert shared["RATELIMIT_KEY_PREFIX"] != alone["RATELIMIT_KEY_PREFIX"]
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "storage"),
+    [
+        ("redis://:secret@cache.internal:6380/2", "valkey://:secret@cache.internal:6380/2"),
+        ("rediss://cache.example:6379/0", "valkeys://cache.example:6379/0"),
+        ("redis+unix:///run/redis.sock?db=1", "valkey+unix:///run/redis.sock?db=1"),
+        ("valkey://cache.internal/4", "valkey://cache.internal/4"),
+    ],
+)
+def test_every_kind_of_redis_address_reaches_the_rate_limits(redis_url, storage):
+    from limits.storage import storage_from_string
+
+    from service import limits_storage_uri
+
+    assert limits_storage_uri(redis_url) == storage
+    found = storage_from_string(storage)  # no connection is made yet
+    assert type(found).__name__ == "RedisStorage" and found.target_server == "valkey"
 
 
 def test_launch_log_days_come_from_the_environment_within_bounds():

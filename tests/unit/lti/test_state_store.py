@@ -4,7 +4,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-import redis
+import valkey
 
 from lti.state_store import DatabaseStateStore, PendingLogin, RedisStateStore
 from paths.db import utcnow
@@ -17,7 +17,7 @@ def store(request, session):
         yield DatabaseStateStore(session)
         session.commit()
         return
-    client = redis.Redis.from_url(REDIS_URL)
+    client = valkey.Valkey.from_url(REDIS_URL)
     prefix = f"selfpath-test:{uuid.uuid4().hex}:"
     yield RedisStateStore(client, prefix=prefix)
     for key in client.scan_iter(prefix + "*"):
@@ -76,7 +76,7 @@ def test_database_state_expires(session):
 
 
 def test_redis_does_not_put_back_an_expired_state():
-    client = redis.Redis.from_url(REDIS_URL)
+    client = valkey.Valkey.from_url(REDIS_URL)
     store = RedisStateStore(client, prefix=f"selfpath-test:{uuid.uuid4().hex}:")
     now = utcnow()
     store.save(pending("gone"), 60, now)
@@ -87,7 +87,7 @@ def test_redis_does_not_put_back_an_expired_state():
 
 
 def test_redis_state_expires():
-    client = redis.Redis.from_url(REDIS_URL)
+    client = valkey.Valkey.from_url(REDIS_URL)
     store = RedisStateStore(client, prefix="selfpath-test:")
     store.save(pending("short"), 1, utcnow())
     assert client.ttl("selfpath-test:state:short") in (0, 1)
