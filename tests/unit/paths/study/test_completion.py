@@ -1,15 +1,12 @@
 """Marking steps done (`paths.study.completion`): once, never when locked or a checkpoint,
 with bounded reflections, and once under two concurrent requests."""
 
-import threading
-
 import pytest
-from sqlalchemy.orm import Session
 
 from paths.db import utcnow
 from paths.errors import DomainError, Forbidden, NotFound
 from paths.study import completion, learner_path
-from tests.unit.paths.study.demo_path import events
+from tests.unit.paths.study.demo_path import complete_in_two_tabs, events
 
 
 def test_completing_is_idempotent(session, enrollment):
@@ -45,21 +42,6 @@ def test_checkpoint_cannot_be_marked_done(session, enrollment):
 
 
 def test_two_concurrent_completions_record_one(session, enrollment):
-    engine = session.get_bind()
-    barrier = threading.Barrier(2)
-    outcomes: list[bool] = []
-
-    def complete() -> None:
-        with Session(engine) as own:
-            mine = own.merge(enrollment, load=True)
-            barrier.wait()
-            outcomes.append(completion.complete_step(own, mine, "search-basics", now=utcnow()))
-            own.commit()
-
-    threads = [threading.Thread(target=complete) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = complete_in_two_tabs(session, enrollment, "search-basics")
     assert sorted(outcomes) == [False, True]
     assert events(session) == 1

@@ -3,7 +3,6 @@ full derivation from the events after any sequence of study, stored at each comm
 never shown when stale (corrupted, of another format or path version, or missing events);
 the class dashboard reads the same rows from it as from the events."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -28,7 +27,13 @@ from paths.study.path_view import path_view
 from paths.study.review_cards import ReviewCardRow
 from paths.study.skills import SkillMastery
 from tests.statements import counted
-from tests.unit.paths.study.demo_path import SEARCH_HALF, SEARCH_RIGHT, SEARCH_WRONG, study
+from tests.unit.paths.study.demo_path import (
+    SEARCH_HALF,
+    SEARCH_RIGHT,
+    SEARCH_WRONG,
+    complete_in_two_tabs,
+    study,
+)
 
 START = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 
@@ -254,23 +259,7 @@ def test_mastery_of_another_model_is_estimated_again(session, enrollment):
 
 def test_two_concurrent_completions_store_one(session, enrollment):
     session.commit()
-    engine = session.get_bind()
-    barrier = threading.Barrier(2)
-    outcomes: list[bool] = []
-
-    def complete() -> None:
-        with Session(engine) as own:
-            mine = own.merge(enrollment, load=True)
-            state.state_of(own, mine)
-            barrier.wait()
-            outcomes.append(completion.complete_step(own, mine, "search-basics", now=utcnow()))
-            own.commit()
-
-    threads = [threading.Thread(target=complete) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = complete_in_two_tabs(session, enrollment, "search-basics")
     assert sorted(outcomes) == [False, True]
     found = current_stored(session, enrollment)
     assert found is not None and found.progress.completed == {"search-basics"}
