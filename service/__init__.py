@@ -119,7 +119,12 @@ def rate_limit_config(settings: Settings) -> dict[str, object]:
 # Selfpath installs (limits reads a redis:// address with the redis package, which is not
 # installed: valkey is the Valkey project's maintained fork of it, and loads about 3 MB less
 # in every worker). The server may be Redis or Valkey.
-VALKEY_SCHEMES = {"redis": "valkey", "rediss": "valkeys", "redis+unix": "valkey+unix"}
+VALKEY_SCHEMES = {
+    "redis": "valkey",
+    "rediss": "valkeys",
+    "unix": "valkey+unix",  # a socket, as the client of the launch state reads it
+    "redis+unix": "valkey+unix",
+}
 
 
 def limits_storage_uri(redis_url: str | None) -> str:

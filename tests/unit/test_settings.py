@@ -241,6 +241,7 @@ def test_rate_limits_use_redis_when_configured():
     [
         ("redis://:secret@cache.internal:6380/2", "valkey://:secret@cache.internal:6380/2"),
         ("rediss://cache.example:6379/0", "valkeys://cache.example:6379/0"),
+        ("unix:///run/redis.sock?db=1", "valkey+unix:///run/redis.sock?db=1"),
         ("redis+unix:///run/redis.sock?db=1", "valkey+unix:///run/redis.sock?db=1"),
         ("valkey://cache.internal/4", "valkey://cache.internal/4"),
     ],
