@@ -24,6 +24,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
+from itertools import repeat
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, case, false, func, select
@@ -59,8 +61,7 @@ class RosterMember:
     lms_status: str = "Active"
 
 
-@dataclass(frozen=True)
-class _Enrolled:
+class _Enrolled(NamedTuple):
     id: int
     created_at: datetime
 
@@ -112,18 +113,20 @@ class LearnerRow:
         return _cells(self.facts, self.progress, self.failed_checkpoints)
 
 
-@dataclass(frozen=True, slots=True)
-class StepMarks:
+class StepMarks(NamedTuple):
     """A learner's progress as the dashboard holds it for the whole class: the path's steps
     finished and tested out as bits (bit i is the path's step i: a few integers per learner
     instead of sets of keys, and a count of finished required steps is one `&`), the latest
-    attempt at each of the path's checkpoints, first attempted first, and the last activity.
+    attempt at each of the path's checkpoints, first attempted first, the checkpoints not
+    passed in that order, whether one of them failed twice running, and the last activity.
     Steps and checkpoints the path no longer has (it was changed) say nothing now."""
 
     finished: int = 0
     tested_out: int = 0
-    checkpoints: Mapping[str, LatestAttempt] = field(default_factory=dict)
+    checkpoints: Mapping[str, LatestAttempt] = MappingProxyType({})
     last_activity: datetime | None = None
+    failed: tuple[str, ...] = ()  # checkpoints whose latest attempt failed, never finished
+    failed_twice: bool = False  # one of them failed twice running: the learner is stuck
 
 
 @dataclass(frozen=True)
@@ -435,16 +438,17 @@ class PathFacts:
         return sum(self.bits[key] for key in self.required)
 
     def marks(self, progress: ClassProgress) -> StepMarks:
-        bits = self.bits
+        bits, asked = self.bits, self.question_skills
+        finished = sum(map(bits.get, progress.finished, repeat(0)))
+        checkpoints = {k: a for k, a in progress.checkpoints.items() if k in asked}
+        failed = [k for k, a in checkpoints.items() if not a.passed and not finished & bits[k]]
         return StepMarks(
-            finished=sum(bits.get(key, 0) for key in progress.finished),
-            tested_out=sum(bits.get(key, 0) for key in progress.tested_out),
-            checkpoints={
-                key: attempt
-                for key, attempt in progress.checkpoints.items()
-                if key in self.question_skills
-            },
-            last_activity=progress.last_activity,
+            finished,
+            sum(map(bits.get, progress.tested_out, repeat(0))),
+            checkpoints,
+            progress.last_activity,
+            tuple(failed),
+            bool(failed) and any(checkpoints[k].failed_twice for k in failed),
         )
 
     def keys_in(self, marks: int) -> Iterator[str]:
@@ -490,20 +494,15 @@ def _row(
     marks = (progress.get(enrollment.id) if enrollment else None) or NO_MARKS
     finished_required = (facts.required_bits & marks.finished).bit_count()
     percent = round(100 * finished_required / len(facts.required)) if facts.required else 100
-    failed = tuple(
-        key
-        for key, attempt in marks.checkpoints.items()
-        if not attempt.passed and not marks.finished & facts.bits[key]
-    )
     all_done = finished_required == len(facts.required)
-    status = _status(marks, facts, percent, all_done, assignment, enrollment, now)
+    status = _status(marks, percent, all_done, assignment, enrollment, now)
     return LearnerRow(
         member=member,
         enrollment_id=enrollment.id if enrollment else None,
         status=status,
         percent=percent,
         last_activity=marks.last_activity,
-        failed_checkpoints=failed,
+        failed_checkpoints=marks.failed,
         progress=marks,
         facts=facts,
     )
@@ -514,7 +513,6 @@ NO_MARKS = StepMarks()
 
 def _status(
     marks: StepMarks,
-    facts: PathFacts,
     percent: int,
     all_done: bool,
     assignment: Assignment,
@@ -525,10 +523,7 @@ def _status(
         return NOT_STARTED
     if all_done:
         return DONE
-    if any(
-        attempt.failed_twice and not marks.finished & facts.bits[key]
-        for key, attempt in marks.checkpoints.items()
-    ):
+    if marks.failed_twice:
         return STUCK
     if now - marks.last_activity > INACTIVE_AFTER:
         return BEHIND
