@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from flask import Flask
 
+from lti.addresses import ANYWHERE
 from lti.outbound import Outbound
 from lti.platform_keys import PlatformKeys
 from service import create_app
@@ -25,7 +26,7 @@ def reaching_loopback(app: Flask) -> Flask:
     with app.app_context():
         settings = current_settings()
     services: LtiServices = app.extensions[EXTENSION]
-    http = Outbound(check_addresses=False)
+    http = Outbound(addresses=ANYWHERE)
     app.extensions[EXTENSION] = replace(
         services,
         http=http,

@@ -6,12 +6,16 @@ not handed a settings object.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from lti.addresses import AddressRule, Network, lms_network_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PASSWORD_HASH_METHODS = ("scrypt:", "pbkdf2:")
@@ -97,6 +101,8 @@ class Settings:
     # Per client address; an aggregator harvesting page after page must pass.
     oai_rate_limit: str = "120 per minute"
     dynamic_registration: str | None = None  # see DYNAMIC_REGISTRATION_MODES
+    # Private networks where an LMS of the school's own lives, which production may call.
+    lms_private_networks: tuple[str, ...] = ()
     testing: bool = False
 
     @classmethod
@@ -147,6 +153,9 @@ class Settings:
             oai_rate_limit=env.get("OAI_RATE_LIMIT") or cls.oai_rate_limit,
             mastery_model=(env.get("MASTERY_MODEL") or cls.mastery_model).strip().lower(),
             dynamic_registration=(env.get("DYNAMIC_REGISTRATION") or "").strip().lower() or None,
+            lms_private_networks=tuple(
+                n.strip() for n in env.get("LMS_PRIVATE_NETWORKS", "").split(",") if n.strip()
+            ),
         )
         settings.check()
         return settings
@@ -170,6 +179,30 @@ class Settings:
     def oai_contact(self) -> str:
         """The OAI-PMH adminEmail: OAI_ADMIN_EMAIL, else the site's webmaster (RFC 2142)."""
         return self.oai_admin_email or f"webmaster@{urlsplit(self.base_url).hostname}"
+
+    @cached_property
+    def addresses(self) -> AddressRule:
+        """Where Selfpath's calls to LMSs may go: anywhere in development, public
+        addresses and LMS_PRIVATE_NETWORKS in production."""
+        if not self.is_production:
+            return AddressRule()
+        return AddressRule(public_only=True, private_networks=self._networks())
+
+    def _networks(self) -> tuple[Network, ...]:
+        found = []
+        for text in self.lms_private_networks:
+            try:
+                network = ipaddress.ip_network(text)
+            except ValueError:
+                raise SettingsError(
+                    f"LMS_PRIVATE_NETWORKS: {text!r} is not a network (10.20.0.0/16) or an "
+                    "address (10.20.0.15), with no host bits beyond its prefix"
+                ) from None
+            problem = lms_network_problem(network)
+            if problem:
+                raise SettingsError(f"LMS_PRIVATE_NETWORKS: {problem}")
+            found.append(network)
+        return tuple(found)
 
     @property
     def is_https(self) -> bool:
@@ -227,6 +260,7 @@ class Settings:
                 "OAI_ADMIN_EMAIL must be an e-mail address such as library@school.example"
             )
         self._check_admin()
+        self._networks()
         for name, value in (
             ("LTI_LOGIN_RATE_LIMIT", self.lti_login_rate_limit),
             ("ADMIN_LOGIN_RATE_LIMIT", self.admin_login_rate_limit),

@@ -1,4 +1,5 @@
-"""Which network addresses Selfpath may call in production: public ones only.
+"""Which network addresses Selfpath may call in production: public ones, and those on the
+private networks the LMS admin named for an LMS of their own (LMS_PRIVATE_NETWORKS).
 
 A host is judged by every address it stands for. Numeric spellings are read the way the
 system resolver reads them (`127.1`, `2130706433`, `0x7f000001` and `0177.0.0.1` are all
@@ -11,9 +12,11 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # getaddrinfo's answer: (family, type, proto, canonname, sockaddr) per address
 AddressInfo = tuple[Any, ...]
 Resolver = Callable[[str, int], Sequence[AddressInfo]]
@@ -38,8 +41,13 @@ def literal_address(host: str) -> IPAddress | None:
         return None
 
 
-def address_kind(address: IPAddress) -> str | None:
-    """Why Selfpath will not call this address ("loopback", "private", ...), or None."""
+def address_kind(address: IPAddress, allowed: Sequence[Network] = ()) -> str | None:
+    """Why Selfpath will not call this address ("loopback", "private", ...), or None.
+    An address on one of the `allowed` networks (itself, or the IPv4 address an
+    IPv4-mapped one stands for) may be called."""
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    if any(a in network for network in allowed for a in (address, mapped) if a is not None):
+        return None
     for candidate in (*_embedded_ipv4(address), address):
         kind = _kind(candidate)
         if kind:
@@ -71,9 +79,12 @@ def _embedded_ipv4(address: IPAddress) -> list[ipaddress.IPv4Address]:
     return [a for a in inner if a is not None]
 
 
-def host_problem(host: str, resolve: Resolver | None = system_resolver) -> str | None:
+def host_problem(
+    host: str, resolve: Resolver | None = system_resolver, allowed: Sequence[Network] = ()
+) -> str | None:
     """Why `host` must not be called, in words for an LMS admin, or None when it may.
-    With `resolve` None only the spelling is judged (no name lookup)."""
+    With `resolve` None only the spelling is judged (no name lookup). Addresses on the
+    `allowed` networks may be called; `localhost` names never."""
     name = host.strip("[]").lower()
     if not name:
         return "the address names no host"
@@ -81,11 +92,11 @@ def host_problem(host: str, resolve: Resolver | None = system_resolver) -> str |
         return f"{host} is this server itself (loopback)"
     literal = literal_address(name)
     if literal is not None:
-        kind = address_kind(literal)
+        kind = address_kind(literal, allowed)
         return f"{host} is a {kind} address ({literal})" if kind else None
     if resolve is None:
         return None
-    return resolved_problem(host, _resolved(name, resolve))
+    return resolved_problem(host, _resolved(name, resolve), allowed)
 
 
 def _resolved(name: str, resolve: Resolver) -> list[str]:
@@ -95,11 +106,57 @@ def _resolved(name: str, resolve: Resolver) -> list[str]:
         return []  # not found now: the call itself will fail, and is checked again then
 
 
-def resolved_problem(host: str, addresses: Sequence[str]) -> str | None:
-    """Why a host resolving to `addresses` must not be called: any internal one refuses."""
+def resolved_problem(
+    host: str, addresses: Sequence[str], allowed: Sequence[Network] = ()
+) -> str | None:
+    """Why a host resolving to `addresses` must not be called: any internal one (not on
+    an `allowed` network) refuses."""
     for text in addresses:
         address = ipaddress.ip_address(text.split("%")[0])
-        kind = address_kind(address)
+        kind = address_kind(address, allowed)
         if kind:
             return f"{host} resolves to {address}, a {kind} address"
+    return None
+
+
+@dataclass(frozen=True)
+class AddressRule:
+    """Where Selfpath's calls may go: anywhere (development and tests), or only to public
+    addresses and to the `private_networks` an LMS admin named for an LMS on their own
+    network (production)."""
+
+    public_only: bool = False
+    private_networks: tuple[Network, ...] = ()
+
+    def host_problem(self, host: str, resolve: Resolver | None = system_resolver) -> str | None:
+        """Why `host` must not be called under this rule, or None (see `host_problem`)."""
+        if not self.public_only:
+            return None
+        return host_problem(host, resolve, self.private_networks)
+
+    def resolved_problem(self, host: str, addresses: Sequence[str]) -> str | None:
+        if not self.public_only:
+            return None
+        return resolved_problem(host, addresses, self.private_networks)
+
+
+ANYWHERE = AddressRule()
+PUBLIC_ONLY = AddressRule(public_only=True)
+
+
+def lms_network_problem(network: Network) -> str | None:
+    """Why `network` cannot be named as an LMS's private network, or None: link-local
+    (where cloud metadata services answer), multicast and "this host" addresses are never
+    called, IPv4 networks are named as such, and public addresses are allowed already."""
+    if network.is_link_local or network.is_multicast:
+        kind = "link-local" if network.is_link_local else "multicast"
+        return f"{network} holds {kind} addresses, which Selfpath never calls"
+    if network.is_global:
+        return f"{network} holds public addresses, which Selfpath calls already"
+    never = ("0.0.0.0/8",) if network.version == 4 else ("::/128", "::ffff:0:0/96")
+    if any(network.overlaps(ipaddress.ip_network(n)) for n in never):
+        return (
+            f"{network} holds unspecified or IPv4-mapped addresses: name the LMS's own "
+            "network (an IPv4 one in its IPv4 form)"
+        )
     return None

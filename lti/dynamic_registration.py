@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from lti.addresses import AddressRule
 from lti.models import Platform
 from lti.outbound import Outbound
 from lti.platform_configuration import (
@@ -42,12 +43,12 @@ def register_with_platform(
     invite: RegistrationInvite,
     *,
     urls: ToolUrls,
-    production: bool,
+    addresses: AddressRule,
     timeout: float,
     await_approval: bool = False,
 ) -> Platform:
     """Run the registration; raise RegistrationFailed (nothing stored) when it cannot."""
-    check_platform_url(invite.configuration_url, production=production)
+    check_platform_url(invite.configuration_url, addresses=addresses)
     document = get_json(http, invite.configuration_url, invite.token, timeout)
     config = read_configuration(document, invite.configuration_url)
     # Every address Selfpath will call for this LMS, checked before anything is posted.
@@ -58,7 +59,7 @@ def register_with_platform(
             config.token_endpoint,
             config.jwks_uri,
         ),
-        production=production,
+        addresses=addresses,
     )
     answer = post_json(
         http, config.registration_endpoint, invite.token, registration_request(urls), timeout

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from lti import grade_queue as queue
+from lti.addresses import ANYWHERE, AddressRule
 from lti.ags_endpoint import LINEITEM, SCORE, foreign_url, token_scopes
 from lti.ags_http import (
     LmsRefused,
@@ -55,7 +56,7 @@ class WorkerSettings:
     retry_base_seconds: float = 2.0
     retry_max_seconds: float = 900.0
     timeout: float = 10.0
-    check_addresses: bool = False  # on in production: only public LMS addresses
+    addresses: AddressRule = ANYWHERE  # production: public LMS addresses (and named networks)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class BatchReport:
 
 def new_http_session(settings: WorkerSettings) -> Outbound:
     """Kept-alive connections, enough for every sending thread."""
-    return Outbound(check_addresses=settings.check_addresses, pool_size=settings.threads)
+    return Outbound(addresses=settings.addresses, pool_size=settings.threads)
 
 
 def _sleep(seconds: float, stop: threading.Event) -> bool:

@@ -7,8 +7,9 @@ Every call is bounded and checked:
 - a size cap per kind of call: the body is streamed and the call stops past the cap (a
   Content-Length above it is refused before reading);
 - redirects are followed only within the same scheme, host and port, a few times;
-- in production, no loopback, private, link-local, multicast or reserved destination,
-  judged on the addresses actually connected to (see lti/outbound_transport.py).
+- in production, no loopback, private, link-local, multicast or reserved destination
+  (but for the private networks an admin named for an LMS of their own), judged on the
+  addresses actually connected to (see lti/outbound_transport.py).
 Failures raise an `OutboundError` whose message names the URL and the limit.
 """
 
@@ -23,7 +24,7 @@ from urllib.parse import urljoin
 import requests
 import urllib3
 
-from lti.addresses import Resolver, system_resolver
+from lti.addresses import AddressRule, Resolver, system_resolver
 from lti.outbound_transport import AddressRefused, CallLimits, CheckedAdapter, limited
 from lti.platform_configuration import origin
 
@@ -86,13 +87,13 @@ class Outbound:
     def __init__(
         self,
         *,
-        check_addresses: bool,
+        addresses: AddressRule,
         pool_size: int = 10,
         resolve: Resolver = system_resolver,
         ca_bundle: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.check_addresses, self._resolve, self._clock = check_addresses, resolve, clock
+        self.addresses, self._resolve, self._clock = addresses, resolve, clock
         self._http = requests.Session()
         # Direct connections only: a proxy from the environment would be the peer checked.
         self._http.trust_env = False
@@ -124,7 +125,7 @@ class Outbound:
         limits = CallLimits(
             deadline=self._clock() + timeout,
             clock=self._clock,
-            check_addresses=self.check_addresses,
+            addresses=self.addresses,
             resolve=self._resolve,
         )
         sent = dict(headers or {})
@@ -167,8 +168,8 @@ class Outbound:
             return _read_capped(response, url, max_bytes)
         except AddressRefused as refused:
             raise InternalAddress(
-                f"Selfpath does not call {url}: {refused}, and only public "
-                "addresses are allowed in production",
+                f"Selfpath does not call {url}: {refused}, and only public addresses "
+                "(and LMS_PRIVATE_NETWORKS) are allowed in production",
                 url,
             ) from None
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:

@@ -24,7 +24,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
-from lti.addresses import AddressInfo, Resolver, resolved_problem
+from lti.addresses import AddressInfo, AddressRule, Resolver
 
 
 class AddressRefused(Exception):
@@ -34,10 +34,11 @@ class AddressRefused(Exception):
 
 @dataclass
 class CallLimits:
-    """What one outbound call may use: time until `deadline` (on `clock`), public peers."""
+    """What one outbound call may use: time until `deadline` (on `clock`), the peers
+    `addresses` allows."""
 
     deadline: float
-    check_addresses: bool
+    addresses: AddressRule
     resolve: Resolver
     clock: Callable[[], float] = time.monotonic
 
@@ -136,10 +137,9 @@ def open_socket(
     """Resolve, check every address (in production), connect to a checked one."""
     limits = current_limits()
     infos = list(limits.resolve(host, port))
-    if limits.check_addresses:
-        problem = resolved_problem(host, [str(info[4][0]) for info in infos])
-        if problem:
-            raise AddressRefused(problem)
+    problem = limits.addresses.resolved_problem(host, [str(info[4][0]) for info in infos])
+    if problem:
+        raise AddressRefused(problem)
     error: OSError = OSError(f"{host} has no address")
     for info in infos:
         try:
@@ -164,10 +164,9 @@ def _connect(
         sock.settimeout(limits.time_left(timeout))
         sock.connect(address)
         peer = str(sock.getpeername()[0])
-        if limits.check_addresses:  # the address actually connected to
-            problem = resolved_problem(host, [peer])
-            if problem:
-                raise AddressRefused(problem)
+        problem = limits.addresses.resolved_problem(host, [peer])  # the address connected to
+        if problem:
+            raise AddressRefused(problem)
         return sock
     except BaseException:
         sock.close()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
-from lti.addresses import Resolver, host_problem, system_resolver
+from lti.addresses import AddressRule, Resolver, system_resolver
 from lti.claims import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST, SUPPORTED_MESSAGES
 from lti.errors import RegistrationFailed
 
@@ -31,14 +31,16 @@ class PlatformConfiguration:
 
 
 def check_platform_url(
-    url: str, *, production: bool, resolve: Resolver | None = system_resolver
+    url: str, *, addresses: AddressRule, resolve: Resolver | None = system_resolver
 ) -> None:
-    """HTTPS to a public host; plain HTTP only to this machine, and never in production.
-    In production the host must not be, or resolve to, an internal address."""
+    """HTTPS to a host `addresses` allows; plain HTTP only to this machine, and never
+    where only public addresses are allowed (production), where the host must not be, or
+    resolve to, an internal address outside the networks the admin named."""
+    production = addresses.public_only
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if parts.scheme == "https" and host:
-        problem = host_problem(host, resolve) if production else None
+        problem = addresses.host_problem(host, resolve)
         if problem is None:
             return
         raise RegistrationFailed(
@@ -58,11 +60,11 @@ def check_platform_url(
 
 
 def check_platform_urls(
-    urls: Iterable[str], *, production: bool, resolve: Resolver | None = system_resolver
+    urls: Iterable[str], *, addresses: AddressRule, resolve: Resolver | None = system_resolver
 ) -> None:
     """Every address an LMS registers (login, token, key set, registration): all checked."""
     for url in urls:
-        check_platform_url(url, production=production, resolve=resolve)
+        check_platform_url(url, addresses=addresses, resolve=resolve)
 
 
 def _loopback(host: str) -> bool:

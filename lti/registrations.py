@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from lti.addresses import AddressRule
 from lti.errors import LaunchRefused
 from lti.models import Deployment, Platform
 from lti.platform_configuration import check_platform_urls
@@ -158,14 +159,19 @@ def delete_platform(session: Session, platform_id: int) -> Platform:
 
 
 def register_by_hand(
-    session: Session, details: PlatformDetails, deployment_ids: Iterable[str], *, production: bool
+    session: Session,
+    details: PlatformDetails,
+    deployment_ids: Iterable[str],
+    *,
+    addresses: AddressRule,
 ) -> Platform:
     """A platform an admin registers from the values the LMS showed them (the command
-    line or the console), with its deployments; in production only public https:// LMS
-    addresses. Raises DomainError and adds nothing when a value is wrong."""
-    if production:
+    line or the console), with its deployments; in production only https:// LMS addresses
+    that `addresses` allows. Raises DomainError and adds nothing when a value is wrong."""
+    if addresses.public_only:
         check_platform_urls(
-            (details.auth_login_url, details.auth_token_url, details.key_set_url), production=True
+            (details.auth_login_url, details.auth_token_url, details.key_set_url),
+            addresses=addresses,
         )
     platform = add_platform(session, details)
     for deployment_id in dict.fromkeys(d.strip() for d in deployment_ids if d.strip()):

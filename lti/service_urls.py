@@ -1,5 +1,6 @@
 """The gradebook (AGS) and roster (NRPS) addresses a launch hands Selfpath, checked before
-they are kept: in production only public https:// addresses, whatever the spelling.
+they are kept: in production only https:// addresses, public (whatever the spelling) or on
+the private networks the LMS admin named.
 
 No name is looked up here (a launch must not wait on DNS): names are resolved and their
 addresses checked when Selfpath calls them (lti/outbound_transport.py).
@@ -12,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lti import claims
-from lti.addresses import host_problem
+from lti.addresses import AddressRule
 
 SERVICE_URLS = (
     (claims.AGS_ENDPOINT, "lineitems", "gradebook (AGS line items)"),
@@ -32,13 +33,16 @@ def service_urls(body: Mapping[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
-def service_url_problem(body: Mapping[str, Any]) -> str | None:
-    """Why the launch's service addresses must not be kept, for an LMS admin, or None."""
+def service_url_problem(body: Mapping[str, Any], addresses: AddressRule) -> str | None:
+    """Why the launch's service addresses must not be kept under `addresses` (checked only
+    where it allows public addresses only), for an LMS admin, or None."""
+    if not addresses.public_only:
+        return None
     for label, url in service_urls(body):
         parts = urlsplit(url)
         if parts.scheme != "https":
             return f"the launch's {label} address {url} is not an https:// address"
-        problem = host_problem(parts.hostname or "", resolve=None)
+        problem = addresses.host_problem(parts.hostname or "", resolve=None)
         if problem:
             return (
                 f"the launch's {label} address {url} is not public ({problem}): "

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lti import claims
+from lti.addresses import ANYWHERE, AddressRule
 from lti.errors import LaunchRefused
 from lti.id_token import holds_nul, read_unverified, verify_rs256
 from lti.launch import Launch
@@ -68,7 +69,7 @@ class LaunchValidator:
         now: datetime,
         leeway: int,
         nonce_ttl: int,
-        check_addresses: bool = False,
+        addresses: AddressRule = ANYWHERE,
     ) -> None:
         self._session = session
         self._store = store
@@ -77,7 +78,7 @@ class LaunchValidator:
         self._now = now
         self._leeway = leeway
         self._nonce_ttl = nonce_ttl
-        self._check_addresses = check_addresses  # production: service URLs must be public
+        self._addresses = addresses  # production: service URLs public (or on named networks)
         self._pending: PendingLogin | None = None
         self._spent = False
         self._client_id: str | None = None
@@ -397,7 +398,7 @@ class LaunchValidator:
         self._run_pylti1p3_validators(body)
 
     def _check_service_urls(self) -> None:
-        problem = service_url_problem(self._jwt["body"]) if self._check_addresses else None
+        problem = service_url_problem(self._jwt["body"], self._addresses)
         if problem:
             raise LaunchRefused("internal_service_url", problem)
 

@@ -61,7 +61,7 @@ def new_platform() -> Response | str | tuple[str, int]:
     try:
         deployments = _deployments(values["deployment_ids"])
         platform = registrations.register_by_hand(
-            db_session(), _details(values), deployments, production=current_settings().is_production
+            db_session(), _details(values), deployments, addresses=current_settings().addresses
         )
     except DomainError as refused:
         db_session().rollback()

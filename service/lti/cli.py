@@ -65,7 +65,7 @@ def platforms_add(
     )
     try:
         platform = registrations.register_by_hand(
-            db_session(), details, deployment_ids, production=current_settings().is_production
+            db_session(), details, deployment_ids, addresses=current_settings().addresses
         )
     except DomainError as error:
         db_session().rollback()
@@ -173,7 +173,7 @@ def worker_settings(batch: int | None = None, threads: int | None = None) -> Wor
         retry_base_seconds=settings.grade_retry_base_seconds,
         retry_max_seconds=settings.grade_retry_max_seconds,
         timeout=float(settings.http_timeout_seconds),
-        check_addresses=settings.is_production,
+        addresses=settings.addresses,
     )
 
 

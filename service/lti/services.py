@@ -29,7 +29,7 @@ EXTENSION = "selfpath.lti"
 
 @dataclass(frozen=True)
 class LtiServices:
-    http: Outbound  # calls to LMSs (internal addresses refused in production)
+    http: Outbound  # calls to LMSs (internal addresses refused in production, see Settings)
     platform_keys: PlatformKeys
     access_tokens: AccessTokens  # for LMS services called from web requests (rosters)
     login_limit_keys: LoginLimitKeys
@@ -40,7 +40,7 @@ class LtiServices:
 
     @classmethod
     def build(cls, settings: Settings) -> LtiServices:
-        http = Outbound(check_addresses=settings.is_production)
+        http = Outbound(addresses=settings.addresses)
         # Redis connects on first use, so building the client here costs nothing.
         client = (
             valkey.Valkey.from_url(settings.redis_url, socket_timeout=5)

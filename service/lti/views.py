@@ -147,7 +147,7 @@ def launch() -> ResponseReturnValue:
         now=now,
         leeway=settings.jwt_leeway_seconds,
         nonce_ttl=settings.launch_state_seconds + 3600,
-        check_addresses=settings.is_production,
+        addresses=settings.addresses,
     )
     try:
         launch = validator.check(
@@ -290,7 +290,7 @@ def _register(invite: RegistrationInvite) -> Response:
             lti_services().http,
             invite,
             urls=tool_urls(),
-            production=settings.is_production,
+            addresses=settings.addresses,
             timeout=settings.http_timeout_seconds,
             await_approval=settings.registrations_wait_for_approval,
         )

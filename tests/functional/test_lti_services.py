@@ -27,6 +27,6 @@ def test_launch_state_lives_in_redis_when_redis_url_is_set(settings, session):
 
 
 def test_lms_calls_check_addresses_in_production_only(settings):
-    assert LtiServices.build(settings).http.check_addresses is False
+    assert LtiServices.build(settings).http.addresses.public_only is False
     production = settings.with_changes(env="production", base_url="https://selfpath.example")
-    assert LtiServices.build(production).http.check_addresses is True
+    assert LtiServices.build(production).http.addresses.public_only is True

@@ -4,6 +4,7 @@ Every refusal is a clear 4xx/5xx and stores nothing."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import socket
 import threading
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from lti.addresses import ANYWHERE
 from lti.models import Deployment, Platform
 from service.lti.services import EXTENSION as LTI_SERVICES
 from tests.grades import delivery_of, learners, linked_activity
@@ -279,14 +281,19 @@ NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 
 @pytest.fixture
 def production_launches(app, quick, monkeypatch):
-    """Production's checks, with the test LMS's key set (on loopback) still readable."""
+    """Production's checks, with the test LMS's key set (on loopback) still readable;
+    called with more settings, production with those."""
     from lti.outbound import Outbound
     from lti.platform_keys import PlatformKeys
 
-    quick(env="production")
-    keys = PlatformKeys(Outbound(check_addresses=False), timeout=5, max_age=60)
-    services = replace(app.extensions[LTI_SERVICES], platform_keys=keys)
-    monkeypatch.setitem(app.extensions, LTI_SERVICES, services)
+    def production(**settings):
+        quick(env="production", **settings)
+        keys = PlatformKeys(Outbound(addresses=ANYWHERE), timeout=5, max_age=60)
+        services = replace(app.extensions[LTI_SERVICES], platform_keys=keys)
+        monkeypatch.setitem(app.extensions, LTI_SERVICES, services)
+
+    production()
+    return production
 
 
 @pytest.mark.parametrize(
@@ -331,13 +338,39 @@ def test_production_accepts_a_launch_with_public_service_addresses(
     assert [e.lineitems_url for e in session.scalars(select(AgsEndpoint))] == [lineitems]
 
 
+def test_production_keeps_a_gradebook_on_the_lms_network_the_admin_named(
+    browser, platform, session, production_launches
+):
+    from lti.models import AgsEndpoint, LaunchRecord
+
+    inside = "https://10.20.0.15/mod/lti/services.php/2/lineitems"
+    refused = browser.launch(platform, **{AGS_CLAIM: {"lineitems": inside, "scope": []}})
+    assert refused.status_code == 400 and "internal_service_url" in refused.get_data(as_text=True)
+
+    production_launches(lms_private_networks=("10.20.0.0/24",))
+    response = browser.launch(platform, **{AGS_CLAIM: {"lineitems": inside, "scope": []}})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert [e.lineitems_url for e in session.scalars(select(AgsEndpoint))] == [inside]
+    outside = "https://10.20.1.15/mod/lti/services.php/2/lineitems"
+    again = browser.launch(platform, **{AGS_CLAIM: {"lineitems": outside, "scope": []}})
+    assert again.status_code == 400
+    reasons = [
+        r.reason_code for r in session.scalars(select(LaunchRecord).order_by(LaunchRecord.id))
+    ]
+    assert reasons == ["internal_service_url", None, "internal_service_url"]
+
+
 def test_the_web_and_worker_clients_check_addresses_in_production_only(app, quick):
     from lti.grade_worker import new_http_session
     from service.lti.cli import worker_settings
     from service.lti.services import lti_services
 
-    assert lti_services().http.check_addresses is False
-    assert new_http_session(worker_settings()).check_addresses is False
+    assert lti_services().http.addresses.public_only is False
+    assert new_http_session(worker_settings()).addresses.public_only is False
     quick(env="production")
-    assert lti_services().http.check_addresses is True
-    assert new_http_session(worker_settings()).check_addresses is True
+    assert lti_services().http.addresses.public_only is True
+    assert new_http_session(worker_settings()).addresses.public_only is True
+    quick(env="production", lms_private_networks=("10.20.0.0/24",))
+    named = (ipaddress.ip_network("10.20.0.0/24"),)
+    assert lti_services().http.addresses.private_networks == named
+    assert new_http_session(worker_settings()).addresses.private_networks == named

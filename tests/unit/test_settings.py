@@ -1,8 +1,11 @@
+import ipaddress
+import re
 from datetime import timedelta
 
 import pytest
 
 from config import Settings, SettingsError
+from lti.addresses import ANYWHERE, PUBLIC_ONLY, AddressRule
 
 
 def test_defaults_need_no_environment():
@@ -152,6 +155,36 @@ def test_production_refuses_to_start_without_redis():
 )
 def test_dynamic_registrations_wait_for_approval_in_production_by_default(env, waits):
     assert Settings.from_env(env).registrations_wait_for_approval is waits
+
+
+def test_production_calls_public_addresses_and_the_lms_networks_named():
+    assert Settings.from_env({}).addresses == ANYWHERE  # development: the LMS next door
+    assert Settings.from_env(PRODUCTION).addresses == PUBLIC_ONLY
+    named = Settings.from_env({**PRODUCTION, "LMS_PRIVATE_NETWORKS": " 10.20.0.0/16, 10.9.8.7 ,"})
+    assert named.addresses == AddressRule(
+        public_only=True,
+        private_networks=(ipaddress.ip_network("10.20.0.0/16"), ipaddress.ip_network("10.9.8.7")),
+    )
+
+
+@pytest.mark.parametrize(
+    ("networks", "words"),
+    [
+        ("10.20.0.0/33", "'10.20.0.0/33' is not a network"),
+        ("10.20.0.1/16", "no host bits"),
+        ("moodle.school.lan", "is not a network"),
+        ("0.0.0.0/0", "0.0.0.0/0 holds public addresses"),
+        ("10.0.0.0/7", "holds public addresses"),
+        ("169.254.169.254", "link-local addresses, which Selfpath never calls"),
+        ("fe80::/10", "link-local"),
+        ("224.0.0.0/4", "multicast"),
+        ("0.0.0.0/8", "unspecified"),
+        ("::ffff:0:0/96", "IPv4-mapped"),
+    ],
+)
+def test_an_lms_network_that_would_open_too_much_is_refused(networks, words):
+    with pytest.raises(SettingsError, match="LMS_PRIVATE_NETWORKS: .*" + re.escape(words)):
+        Settings.from_env({**PRODUCTION, "LMS_PRIVATE_NETWORKS": f"10.1.0.0/16,{networks}"})
 
 
 def test_an_unknown_dynamic_registration_mode_is_refused():

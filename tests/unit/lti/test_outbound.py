@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import gzip
+import ipaddress
 import json
 import socket
 import ssl
@@ -12,6 +13,7 @@ import time
 import pytest
 from werkzeug.wrappers import Response
 
+from lti.addresses import ANYWHERE, PUBLIC_ONLY, AddressRule
 from lti.outbound import (
     CHUNK_BYTES,
     DeadlineExceeded,
@@ -30,7 +32,7 @@ CAP = 256 * 1024
 
 @pytest.fixture
 def http():
-    client = Outbound(check_addresses=False)
+    client = Outbound(addresses=ANYWHERE)
     yield client
     client.close()
 
@@ -84,7 +86,7 @@ def tls(tmp_path):
 def test_an_https_answer_is_read_through_the_checked_connection(unruly, tls):
     context, cert = tls
     server = unruly(answering(b'{"keys": ["k"]}'), tls=context)
-    client = Outbound(check_addresses=False, ca_bundle=cert)
+    client = Outbound(addresses=ANYWHERE, ca_bundle=cert)
     response = client.get(server.base_url + "/jwks", timeout=5, max_bytes=CAP)
     assert response.json() == {"keys": ["k"]}
 
@@ -92,7 +94,7 @@ def test_an_https_answer_is_read_through_the_checked_connection(unruly, tls):
 def test_an_https_lms_that_drips_is_cut_off_at_the_deadline(unruly, tls):
     context, cert = tls
     server = unruly(dripping(every=0.5), tls=context)
-    client = Outbound(check_addresses=False, ca_bundle=cert)
+    client = Outbound(addresses=ANYWHERE, ca_bundle=cert)
     started = time.monotonic()
     with pytest.raises(DeadlineExceeded):
         client.get(server.base_url + "/jwks", timeout=1, max_bytes=CAP)
@@ -195,11 +197,22 @@ def test_an_unreachable_lms_is_worth_trying_again(http):
 def test_production_calls_no_loopback_address_in_any_spelling(unruly, host):
     server = unruly(dripping(every=0.01))
     port = server.base_url.rsplit(":", 1)[1]
-    guarded = Outbound(check_addresses=True)
+    guarded = Outbound(addresses=PUBLIC_ONLY)
     with pytest.raises(InternalAddress) as refused:
         guarded.get(f"http://{host}:{port}/jwks", timeout=5, max_bytes=CAP)
     assert "loopback" in str(refused.value)
     assert server.connections == 0  # refused before connecting
+
+
+def test_production_calls_an_lms_on_a_private_network_the_admin_named(unruly, tls):
+    context, cert = tls
+    server = unruly(answering(b'{"keys": []}'), tls=context)
+    school = AddressRule(public_only=True, private_networks=(ipaddress.ip_network("127.0.0.1"),))
+    client = Outbound(addresses=school, ca_bundle=cert)
+    assert client.get(server.base_url + "/jwks", timeout=5, max_bytes=CAP).json() == {"keys": []}
+    other = AddressRule(public_only=True, private_networks=(ipaddress.ip_network("10.0.0.0/8"),))
+    with pytest.raises(InternalAddress, match="127.0.0.1 resolves to 127.0.0.1, a loopback"):
+        Outbound(addresses=other, ca_bundle=cert).get(server.base_url, timeout=5, max_bytes=CAP)
 
 
 def resolving_to(address: str, calls: list[str]):
@@ -213,7 +226,7 @@ def resolving_to(address: str, calls: list[str]):
 def test_production_refuses_a_name_that_resolves_to_loopback(unruly):
     server = unruly(dripping(every=0.01))
     port = server.base_url.rsplit(":", 1)[1]
-    guarded = Outbound(check_addresses=True, resolve=resolving_to("127.0.0.1", []))
+    guarded = Outbound(addresses=PUBLIC_ONLY, resolve=resolving_to("127.0.0.1", []))
     with pytest.raises(InternalAddress, match="lms.school.example resolves to 127.0.0.1"):
         guarded.get(f"http://lms.school.example:{port}/jwks", timeout=5, max_bytes=CAP)
     assert server.connections == 0
@@ -223,7 +236,7 @@ def test_the_name_is_resolved_once_and_the_checked_address_is_the_one_called(rou
     url = routes("/who", lambda request: Response(request.host))
     port = url.split(":")[2].split("/")[0]
     calls: list[str] = []
-    client = Outbound(check_addresses=False, resolve=resolving_to("127.0.0.1", calls))
+    client = Outbound(addresses=ANYWHERE, resolve=resolving_to("127.0.0.1", calls))
     response = client.get(f"http://lms.school.example:{port}/who", timeout=5, max_bytes=CAP)
     assert response.text == f"lms.school.example:{port}"  # the Host header keeps the name
     assert calls == ["lms.school.example"]

@@ -1,7 +1,9 @@
+import ipaddress
 import socket
 
 import pytest
 
+from lti.addresses import ANYWHERE, PUBLIC_ONLY, AddressRule
 from lti.errors import RegistrationFailed
 from lti.platform_configuration import check_platform_url, check_platform_urls, origin
 
@@ -27,7 +29,7 @@ PUBLIC = resolving_to("93.184.215.14")
     ],
 )
 def test_allowed_configuration_addresses(url, production):
-    check_platform_url(url, production=production, resolve=PUBLIC)
+    check_platform_url(url, addresses=AddressRule(public_only=production), resolve=PUBLIC)
 
 
 @pytest.mark.parametrize(
@@ -43,7 +45,7 @@ def test_allowed_configuration_addresses(url, production):
 )
 def test_refused_configuration_addresses(url, production):
     with pytest.raises(RegistrationFailed) as refused:
-        check_platform_url(url, production=production, resolve=PUBLIC)
+        check_platform_url(url, addresses=AddressRule(public_only=production), resolve=PUBLIC)
     assert refused.value.status == 400
 
 
@@ -63,7 +65,9 @@ def test_refused_configuration_addresses(url, production):
 )
 def test_production_refuses_internal_lms_addresses_in_every_spelling(host):
     with pytest.raises(RegistrationFailed) as refused:
-        check_platform_url(f"https://{host}/mod/lti/certs.php", production=True, resolve=PUBLIC)
+        check_platform_url(
+            f"https://{host}/mod/lti/certs.php", addresses=PUBLIC_ONLY, resolve=PUBLIC
+        )
     assert (refused.value.code, refused.value.status) == ("internal_platform_address", 400)
     assert "is not a public address" in refused.value.message
 
@@ -75,7 +79,7 @@ def test_production_refuses_an_lms_name_that_resolves_inside():
                 "https://moodle.school.edu.vn/mod/lti/auth.php",
                 "https://keys.school.edu.vn/mod/lti/certs.php",
             ],
-            production=True,
+            addresses=PUBLIC_ONLY,
             resolve=resolving_to("10.0.0.7"),
         )
     assert "moodle.school.edu.vn resolves to 10.0.0.7, a private address" in refused.value.message
@@ -84,9 +88,37 @@ def test_production_refuses_an_lms_name_that_resolves_inside():
 def test_development_allows_the_test_lms_on_this_machine():
     check_platform_urls(
         ["http://127.0.0.1:5000/auth", "http://localhost:5000/certs"],
-        production=False,
+        addresses=ANYWHERE,
         resolve=resolving_to("10.0.0.7"),
     )
+
+
+SCHOOL_NETWORK = AddressRule(
+    public_only=True, private_networks=(ipaddress.ip_network("10.20.0.0/16"),)
+)
+
+
+def test_production_registers_an_lms_on_a_network_the_admin_named():
+    check_platform_urls(
+        ["https://10.20.0.15/mod/lti/auth.php", "https://moodle.school.lan/mod/lti/certs.php"],
+        addresses=SCHOOL_NETWORK,
+        resolve=resolving_to("10.20.3.4"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("https://10.21.0.15/mod/lti/auth.php", "internal_platform_address"),  # another network
+        ("https://192.168.0.1/x", "internal_platform_address"),
+        ("https://localhost/x", "internal_platform_address"),  # this server, by name: never
+        ("http://10.20.0.15/mod/lti/auth.php", "insecure_platform_url"),  # still https only
+    ],
+)
+def test_a_named_network_opens_nothing_else(url, code):
+    with pytest.raises(RegistrationFailed) as refused:
+        check_platform_url(url, addresses=SCHOOL_NETWORK, resolve=resolving_to("10.20.3.4"))
+    assert refused.value.code == code
 
 
 def test_origin_includes_the_default_port():

@@ -1,5 +1,6 @@
 import pytest
 
+from lti.addresses import ANYWHERE
 from lti.errors import LaunchRefused
 from lti.outbound import Outbound
 from lti.platform_keys import PlatformKeys, parse_key_set
@@ -30,7 +31,7 @@ def hits(platform_server):
 def test_keys_are_cached_then_refetched_when_stale(served, platform_server):
     key, _, url = served
     clock = FakeClock()
-    cache = PlatformKeys(Outbound(check_addresses=False), timeout=5, max_age=60, clock=clock)
+    cache = PlatformKeys(Outbound(addresses=ANYWHERE), timeout=5, max_age=60, clock=clock)
     assert (
         cache.key_for(url, key.kid).public_numbers()
         == key.private_key.public_key().public_numbers()
@@ -45,7 +46,7 @@ def test_keys_are_cached_then_refetched_when_stale(served, platform_server):
 def test_unknown_kid_refetches_at_most_once_per_interval(served, platform_server):
     key, state, url = served
     clock = FakeClock()
-    cache = PlatformKeys(Outbound(check_addresses=False), timeout=5, max_age=3600, clock=clock)
+    cache = PlatformKeys(Outbound(addresses=ANYWHERE), timeout=5, max_age=3600, clock=clock)
     cache.key_for(url, key.kid)
     clock.now += 10
     for _ in range(3):
@@ -80,7 +81,7 @@ def test_parse_key_set_skips_what_is_not_an_rsa_signing_key():
 
 
 def test_unreachable_key_set_is_a_clear_refusal():
-    cache = PlatformKeys(Outbound(check_addresses=False), timeout=1, max_age=60)
+    cache = PlatformKeys(Outbound(addresses=ANYWHERE), timeout=1, max_age=60)
     with pytest.raises(LaunchRefused) as refused:
         cache.key_for("http://127.0.0.1:9/jwks", "kid")
     assert refused.value.code == "key_set_unavailable" and refused.value.status == 502
