@@ -4,6 +4,10 @@ with the settings docs/deploy.md gives, for `make prod-check` and `make load`. T
 benchmark LMS's gradebook is open: launches carry the AGS claim and the workers send
 scores to it over loopback.
 
+The benchmark LMS serves HTTPS with a certificate of its own, which the instances and
+workers trust (REQUESTS_CA_BUNDLE), and lives on 127.0.0.1, which they may call because
+LMS_PRIVATE_NETWORKS names it, as a school names the network of its own Moodle.
+
 The instances sit where nginx would forward to them: PROXY_HOPS=1, so clients send the
 `X-Forwarded-For` and `X-Forwarded-Proto: https` that the proxy would add.
 """
@@ -60,7 +64,9 @@ def has_grade_workers() -> bool:
     return (ROOT / "lti" / "grade_worker.py").exists()
 
 
-def production_env(database_url: str, redis_url: str, work: Path) -> dict[str, str]:
+def production_env(
+    database_url: str, redis_url: str, work: Path, lms_ca_bundle: Path
+) -> dict[str, str]:
     return server_env(
         int(os.environ.get("WEB_CONCURRENCY", "2")),
         int(os.environ.get("WEB_THREADS", "1")),
@@ -74,6 +80,8 @@ def production_env(database_url: str, redis_url: str, work: Path) -> dict[str, s
         LOG_LEVEL="WARNING",
         DATABASE_POOL_SIZE="2",
         DATABASE_MAX_OVERFLOW="2",
+        LMS_PRIVATE_NETWORKS="127.0.0.1",
+        REQUESTS_CA_BUNDLE=str(lms_ca_bundle),
     )
 
 
@@ -83,8 +91,9 @@ def cluster(instances: int = 2, workers: int = 2) -> Iterator[Cluster]:
     database_url = os.environ.get("BENCH_PG_URL", PG_URL)
     redis_url = os.environ.get("BENCH_REDIS_URL", REDIS_URL)
     work = Path(tempfile.mkdtemp(prefix="selfpath-cluster-"))
-    lms = BenchLms()
-    env = production_env(database_url, redis_url, work)
+    lms = BenchLms(tls_folder=work)
+    assert lms.ca_bundle is not None
+    env = production_env(database_url, redis_url, work, lms.ca_bundle)
     try:
         prepare_database(database_url, lms)
         with ExitStack() as stack:

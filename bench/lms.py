@@ -1,6 +1,7 @@
-"""The benchmark's LMS on loopback HTTP: a platform key and its JWKS, launch tokens signed
-the way Moodle signs them (service/demo/platform.py) and, once opened, a gradebook (AGS)
-that the tool's grade workers send scores to.
+"""The benchmark's LMS on loopback HTTP (HTTPS for the production-shaped cluster): a
+platform key and its JWKS, launch tokens signed the way Moodle signs them
+(service/demo/platform.py) and, once opened, a gradebook (AGS) that the tool's grade
+workers send scores to.
 
 The platform and the gradebook are the tests' own (tests/platform.py, tests/fake_lms.py):
 a client-credentials token endpoint that checks the tool's signed assertion against the
@@ -10,14 +11,17 @@ tool's published keys, line items, and every score received, the latest kept per
 from __future__ import annotations
 
 import secrets
+import ssl
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import requests
 
 from lti import claims
 from service.demo.platform import LaunchContext, PlatformKey, launch_claims
+from tests.certificates import self_signed
 from tests.fake_lms import FakeGradebook
 from tests.platform import PlatformServer, TestPlatform
 
@@ -39,10 +43,17 @@ AGS_SCOPES = [
 
 class BenchLms:
     """A platform whose key set (and, after `open_gradebook`, gradebook) is served on
-    127.0.0.1 until `close`."""
+    127.0.0.1 until `close`: over HTTPS with `tls_folder`, where its self-signed
+    certificate is written (`ca_bundle`, for the tool to trust), else over HTTP."""
 
-    def __init__(self) -> None:
-        self._server = PlatformServer()
+    def __init__(self, tls_folder: Path | None = None) -> None:
+        self.ca_bundle: Path | None = None
+        tls = None
+        if tls_folder is not None:
+            self.ca_bundle, key = self_signed(tls_folder)
+            tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            tls.load_cert_chain(self.ca_bundle, key)
+        self._server = PlatformServer(tls)
         self.platform = TestPlatform(
             self._server, name="lms", client_id=CLIENT_ID, deployment_ids=(DEPLOYMENT_ID,)
         )

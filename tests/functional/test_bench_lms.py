@@ -4,6 +4,7 @@ the load test's check finds a score that did not arrive."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Iterator
 
@@ -14,8 +15,10 @@ from werkzeug.wrappers import Request, Response
 from bench import gradebook_check
 from bench.lms import EXT, LIS, MOODLE_SITE, BenchLms, learner, published_keys
 from lti import claims
+from lti.addresses import PUBLIC_ONLY, AddressRule
 from lti.ags_endpoint import SCORE
 from lti.launch import Launch
+from lti.outbound import Outbound
 from lti.service_urls import service_url_problem
 from tests.conftest import TOOL_BASE
 from tests.fake_lms import tool_key_set
@@ -150,7 +153,7 @@ def test_published_keys_reads_the_tools_key_set_over_http(platform_server):
 
 def test_a_bench_launch_is_shaped_like_moodles_and_passes_the_production_checks(lms):
     body = unverified(lms.id_token("n-1", TOOL_BASE, learner(7, course=2)))
-    assert service_url_problem(body) is None  # public https:// service addresses
+    assert service_url_problem(body, PUBLIC_ONLY) is None  # public https:// service addresses
     assert body[EXT]["lms"] == "moodle-2" and body[LIS]["course_section_sourcedid"] == "course-2"
     assert (body["given_name"], body["family_name"]) == ("Learner", "7")
     launch = Launch.from_claims(body, platform_id=1, client_id="bench-client")
@@ -160,3 +163,23 @@ def test_a_bench_launch_is_shaped_like_moodles_and_passes_the_production_checks(
         "/CourseSection/course-2/bindings/1/memberships"
     )
     assert launch.return_url is not None and launch.return_url.startswith(MOODLE_SITE)
+
+
+def test_the_clusters_lms_serves_https_that_production_calls_once_its_network_is_named(
+    tmp_path, database_url
+):
+    secure = BenchLms(tls_folder=tmp_path)
+    try:
+        secure.open_gradebook(tool_key_set(database_url))
+        assert secure.jwks_url.startswith("https://127.0.0.1:") and secure.ca_bundle
+        ags = unverified(secure.id_token("n-1", TOOL_BASE, learner(1)))[claims.AGS_ENDPOINT]
+        school = AddressRule(
+            public_only=True, private_networks=(ipaddress.ip_network("127.0.0.1"),)
+        )
+        assert service_url_problem({claims.AGS_ENDPOINT: ags}, school) is None
+        assert service_url_problem({claims.AGS_ENDPOINT: ags}, PUBLIC_ONLY) is not None
+        http = Outbound(addresses=school, ca_bundle=str(secure.ca_bundle))
+        keys = http.get(secure.jwks_url, timeout=5, max_bytes=1 << 20).json()
+        assert [k["kid"] for k in keys["keys"]] == [secure.key.kid]
+    finally:
+        secure.close()
