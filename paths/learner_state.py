@@ -33,6 +33,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    literal_column,
     or_,
     select,
 )
@@ -205,16 +206,19 @@ def write(session: Session, state: LearnerState) -> None:
         "summary_checksum": summary_checksum(state.events, summary),
         "updated_at": utcnow(),
     }
-    session.execute(UPSERT(session), values)
+    UPSERT.execute(session, values)
 
 
 def _upsert(dialect: str) -> Any:
     statement = dialect_insert(dialect, TABLE)
     replaced = {c.name: statement.excluded[c.name] for c in TABLE.c if c.name != "enrollment_id"}
+    # The conflicting row's own events, named in text: SQLAlchemy would render a column
+    # of `excluded` (or of the table) in a subquery as a FROM of its own, counting every
+    # learner's events instead.
     existing = (
         select(func.count())
         .select_from(EVENTS)
-        .where(EVENTS.c.enrollment_id == statement.excluded.enrollment_id)
+        .where(EVENTS.c.enrollment_id == literal_column(f"{TABLE.name}.enrollment_id"))
         .scalar_subquery()
     )
     return statement.on_conflict_do_update(

@@ -81,7 +81,7 @@ def record(
     }
     if kind in ONCE_KINDS:
         values["once_key"] = f"{kind}:{step_key or ''}"
-        if session.execute(ONCE(session), values).first() is None:
+        if ONCE.execute(session, values).first() is None:
             return False
     else:
         session.execute(APPEND, values)

@@ -150,7 +150,7 @@ def _locked_score(session: Session, enrollment_id: int, now: datetime) -> Score:
         "grading_progress": NOT_READY,
         "changed_at": now,
     }
-    session.execute(NEW_SCORE(session), new)
+    NEW_SCORE.execute(session, new)
     return session.scalars(_locked(), {"enrollment_id": enrollment_id}).one()
 
 

@@ -133,7 +133,7 @@ def _schedule_held(
         "reviews": card.reviews,
         "lapses": card.lapses,
     }
-    session.execute(UPSERT(session), values)
+    UPSERT.execute(session, values)
     held.scheduled(card)
     return card
 

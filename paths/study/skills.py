@@ -296,9 +296,8 @@ def _observe_held(
         state = changed.get(item.skill) or before.get(item.skill) or model.initial(item.skill)
         changed[item.skill] = apply(model, state, item)
     at = evidence[-1].at
-    session.execute(
-        UPSERT(session),
-        [_values(held.enrollment_id, state, model, at) for state in changed.values()],
+    UPSERT.execute(
+        session, [_values(held.enrollment_id, state, model, at) for state in changed.values()]
     )
     held.observed(model.name, changed)
     return before, changed

@@ -1,8 +1,13 @@
-"""insert_or_get: the row with a natural key, inserted once whoever asks first."""
+"""insert_or_get: the row with a natural key, inserted once whoever asks first; and the
+ON CONFLICT inserts of the hot paths, compiled once (PerDatabase)."""
 
-from sqlalchemy import func, inspect, select
+from datetime import UTC, datetime, timedelta
 
-from paths.db import insert_or_get, utcnow
+import pytest
+from sqlalchemy import event, func, inspect, select
+from sqlalchemy.engine.interfaces import CacheStats
+
+from paths.db import PerDatabase, dialect_insert, insert_or_get, utcnow
 from paths.people import User
 
 ISSUER = "https://lms.example"
@@ -39,3 +44,57 @@ def test_an_existing_row_is_returned_unchanged(session):
     )
     assert (again.id, again.name) == (first.id, "Lan")
     assert session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def _rename(dialect: str):
+    statement = dialect_insert(dialect, User.__table__)
+    return statement.on_conflict_do_update(
+        index_elements=["issuer", "subject"], set_={"name": statement.excluded.name}
+    ).returning(User.__table__.c.id)
+
+
+RENAME = PerDatabase(_rename)
+NOW = datetime(2026, 12, 3, 7, 30, tzinfo=UTC)
+
+
+def _person(subject: str, name: str) -> dict:
+    return {
+        "issuer": ISSUER,
+        "subject": subject,
+        "name": name,
+        "created_at": NOW,
+        "last_seen_at": NOW + timedelta(hours=1),
+    }
+
+
+def test_an_on_conflict_insert_is_compiled_once_then_served_from_the_cache(session):
+    hits: list[bool] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("INSERT INTO users"):
+            hits.append(context.cache_hit is CacheStats.CACHE_HIT)
+
+    engine = session.get_bind().engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        first = RENAME.execute(session, _person("s1", "Lan")).scalar_one()
+        again = RENAME.execute(session, _person("s1", "Lan Pham")).scalar_one()
+        RENAME.execute(session, [_person("s2", "Minh"), _person("s3", "Hoa")])
+        RENAME.execute(session, [_person("s2", "Minh"), _person("s3", "Hoa")])
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert first == again
+    assert hits[1] and hits[-1]  # the one-row and the several-row forms, each compiled once
+    rows = session.execute(
+        select(User.subject, User.name, User.last_seen_at).order_by(User.subject)
+    )
+    assert [tuple(r) for r in rows] == [
+        ("s1", "Lan Pham", NOW + timedelta(hours=1)),  # read back as the UTC datetime given
+        ("s2", "Minh", NOW + timedelta(hours=1)),
+        ("s3", "Hoa", NOW + timedelta(hours=1)),
+    ]
+
+
+def test_an_on_conflict_insert_needs_the_columns_python_fills_in(session):
+    with pytest.raises(ValueError, match="give created_at, last_seen_at with the values"):
+        RENAME.execute(session, {"issuer": ISSUER, "subject": "s1", "name": "Lan"})

@@ -26,6 +26,7 @@ from paths.study import checkpoints, completion, diagnostics, goals, review_card
 from paths.study.path_view import path_view
 from paths.study.review_cards import ReviewCardRow
 from paths.study.skills import SkillMastery
+from tests import factories
 from tests.statements import counted
 from tests.unit.paths.study.demo_path import (
     SEARCH_HALF,
@@ -149,6 +150,28 @@ def test_a_row_of_another_format_or_unreadable_is_rebuilt(session, enrollment, s
     }
     session.commit()
     assert_same_as_derivation(session, enrollment, current_stored(session, enrollment))
+
+
+def test_a_row_claiming_more_events_than_its_learner_has_is_replaced_whoever_else_studies(
+    session, enrollment
+):
+    """The count a write compares with is this learner's events, not their classmates'."""
+    classmate = factories.EnrollmentFactory(assignment=enrollment.assignment, user__subject="u2")
+    session.commit()
+    study(session, classmate, keys=("search-basics", "search-queries", "search-review"))
+    study(session, enrollment, keys=("search-basics",))
+    session.commit()
+    mine = len(events_of(session, [enrollment.id]))
+    theirs = len(events_of(session, [classmate.id]))
+    row = stored_row(session, enrollment)
+    row.events = mine + theirs - 1  # more than this learner has, fewer than the class has
+    row.checksum = learner_state.checksum(row.version_id, row.model, row.events, row.state)
+    session.commit()
+    assert current_stored(session, enrollment) is None
+    path_view(session, enrollment, utcnow())
+    session.commit()  # the rebuilt state replaces the row
+    assert_same_as_derivation(session, enrollment, current_stored(session, enrollment))
+    assert stored_row(session, enrollment).events == mine
 
 
 def test_events_recorded_elsewhere_make_the_row_stale(session, enrollment):
