@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -78,10 +79,19 @@ def insert_if_absent(
     Atomic on PostgreSQL and SQLite alike (INSERT ... ON CONFLICT DO NOTHING), so two
     requests racing to record the same fact record it once.
     """
-    statement = _insert_unless_present(session, model, values, unique_columns).returning(
-        *inspect(model).primary_key
+    key = (model, tuple(unique_columns))
+    statement = _ABSENT.get(key)
+    if statement is None:
+        statement = _ABSENT[key] = PerDatabase(partial(_absent, model, key[1]))
+    return statement.execute(session, values).first() is not None
+
+
+def _absent(model: type[Base], unique_columns: tuple[str, ...], dialect: str) -> Any:
+    return (
+        dialect_insert(dialect, model.__table__)
+        .on_conflict_do_nothing(index_elements=list(unique_columns))
+        .returning(*inspect(model).primary_key)
     )
-    return session.execute(statement).first() is not None
 
 
 def insert_or_get(
@@ -165,3 +175,7 @@ def compiled_text(statement: Any, dialect: Dialect, columns: list[str]) -> TextC
         raise ValueError(f"give {missing} with the values: their defaults are Python's")
     types = [bindparam(name, type_=bind.type) for name, bind in compiled.binds.items()]
     return text(compiled.string).bindparams(*types)
+
+
+# insert_if_absent's statement per model and unique columns, compiled once each.
+_ABSENT: dict[tuple[type[Base], tuple[str, ...]], PerDatabase] = {}

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, FrameLocator, Locator, Page, Request, TimeoutError
 
 if TYPE_CHECKING:
@@ -135,6 +136,19 @@ class CourseInTheLms:
     def check_lms_page(self, name: str) -> None:
         check_page(self.page.main_frame, "en")
         self.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def choose(option: Locator) -> None:
+    """Tick a radio button or checkbox as a person does, by clicking it. Right after a
+    full-page screenshot Chromium now and then delivers the click while the page is
+    being laid out again at its own size, and Playwright reports that the click did not
+    change the option: then the person clicks once more."""
+    try:
+        option.check()
+    except PlaywrightError as missed:
+        if "did not change its state" not in str(missed):
+            raise
+        option.check()
 
 
 def check_page(frame: Frame, lang: str, *, scripts: bool = True) -> None:

@@ -40,6 +40,7 @@ from tests.browser.lms import (
     TEACHER,
     TEACHER_VI,
     check_page,
+    choose,
 )
 from tests.conftest import ADMIN
 
@@ -183,7 +184,7 @@ def public(path: str) -> Reach:
 
 def _checkpoint_result(person: Person) -> Frame:
     person.open("/path/steps/check-search")
-    person.frame.locator('input[name="q0"][value="1"]').check()
+    choose(person.frame.locator('input[name="q0"][value="1"]'))
     return person.click('form[action$="/checkpoint"] button[type="submit"]')
 
 
@@ -232,9 +233,11 @@ def _question_editor(person: Person) -> Frame:
 def _change_path(person: Person) -> Frame:
     """Another path for an activity learners have started: the confirmation page."""
     person.open("/teach")
-    person.frame.locator(
-        'form[action$="/teach/assign"] input[name="path_id"]:not(:checked)'
-    ).first.check()
+    choose(
+        person.frame.locator(
+            'form[action$="/teach/assign"] input[name="path_id"]:not(:checked)'
+        ).first
+    )
     return person.click('form[action$="/teach/assign"] button', wait_for="**/teach/assign")
 
 
@@ -251,7 +254,7 @@ def _library_publish(person: Person) -> Frame:
 def _library_publish_refused(person: Person) -> Frame:
     """Credit by the school's name with no school named."""
     _library_publish(person)
-    person.frame.locator('input[name="credit"][value="school"]').check()
+    choose(person.frame.locator('input[name="credit"][value="school"]'))
     person.frame.locator("#publish-school").fill("")
     return person.click('form[action*="/teach/library/publish/"] button[type="submit"]')
 
@@ -316,7 +319,7 @@ def _deep_linking_nothing_chosen(person: Person) -> Frame:
 
 def _deep_linking_returned(person: Person) -> Frame:
     person.launch()
-    person.frame.locator('#choose-paths input[type="checkbox"]').first.check()
+    choose(person.frame.locator('#choose-paths input[type="checkbox"]').first)
     return person.click("#choose-paths > p > button:not([name])", wait_for="**/demo/**")
 
 

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.lms import LEARNER, LEARNER_VI, CourseInTheLms, check_page
+from tests.browser.lms import LEARNER, LEARNER_VI, CourseInTheLms, check_page, choose
 
 
 def test_learner_studies_in_the_lms_frame_with_third_party_cookies_allowed(course):
@@ -24,7 +24,7 @@ def test_learner_studies_in_the_lms_frame_with_third_party_cookies_allowed(cours
     up_next = course.tool.get_by_test_id("up-next").get_by_role("link")
     course.follow(up_next, "/path/steps/search-basics")
     course.check_tool_page("step", "en")
-    course.tool.get_by_role("radio", name="4").check()
+    choose(course.tool.get_by_role("radio", name="4"))
     course.follow(course.tool.get_by_role("button", name="Mark as done"), "/path")
     expect(course.tool.get_by_role("status")).to_contain_text("Step done")
     assert course.progress() > before
@@ -38,7 +38,7 @@ def test_learner_studies_in_the_lms_frame_with_third_party_cookies_allowed(cours
         course.tool.get_by_test_id("up-next").get_by_role("link"), "/path/steps/check-search"
     )
     course.check_tool_page("checkpoint", "en")
-    course.tool.locator('input[name="q0"][value="0"]').check()
+    choose(course.tool.locator('input[name="q0"][value="0"]'))
     course.follow(
         course.tool.get_by_role("button", name="Check my answers"),
         "/path/steps/check-search/checkpoint",
@@ -74,7 +74,7 @@ def test_learner_studies_through_platform_storage_when_the_frame_gets_no_cookies
     before = course.progress()
     up_next = course.tool.get_by_test_id("up-next").get_by_role("link")
     course.follow(up_next, "/path/steps/search-basics")
-    course.tool.get_by_role("radio", name="3").check()
+    choose(course.tool.get_by_role("radio", name="3"))
     course.tool.get_by_label("Private reflection (only you see it)").fill("Quotes help.")
     course.follow(course.tool.get_by_role("button", name="Mark as done"), "/path")
     expect(course.tool.get_by_role("status")).to_contain_text("Step done")
@@ -125,8 +125,8 @@ def test_learner_completes_a_step_and_a_checkpoint_without_javascript(
         course.tool.get_by_test_id("up-next").get_by_role("link"), "/path/steps/check-search"
     )
     course.tool.get_by_label("Before you start").fill("80")
-    course.tool.locator('input[name="q0"][value="1"]').check()
-    course.tool.locator('input[name="q1"][value="0"]').check()
+    choose(course.tool.locator('input[name="q0"][value="1"]'))
+    choose(course.tool.locator('input[name="q1"][value="0"]'))
     course.tool.locator('input[name="q2"]').fill("SERP")
     course.follow(
         course.tool.get_by_role("button", name="Check my answers"),

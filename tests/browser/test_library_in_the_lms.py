@@ -13,6 +13,7 @@ from tests.browser.lms import (
     TEACHER,
     CourseInTheLms,
     check_page,
+    choose,
 )
 
 RETURNED = "The LMS received Selfpath's content selection."
@@ -110,9 +111,11 @@ def test_a_vietnamese_teacher_adds_two_library_paths(course: CourseInTheLms):
     course.open(storage=False)
     course.launch(DEEP_LINK_VI)
     course.wait_for("/teach/deep-link")
-    course.tool.get_by_role("checkbox", name="Quang hợp ở thực vật").check()
-    course.tool.get_by_role(
-        "checkbox", name="Tự học hiệu quả: lập kế hoạch, ôn tập giãn cách, tự kiểm tra"
-    ).check()
+    choose(course.tool.get_by_role("checkbox", name="Quang hợp ở thực vật"))
+    choose(
+        course.tool.get_by_role(
+            "checkbox", name="Tự học hiệu quả: lập kế hoạch, ôn tập giãn cách, tự kiểm tra"
+        )
+    )
     course.tool.get_by_role("button", name="Thêm vào khóa học").click()
     expect(course.tool.locator("main")).to_contain_text(RETURNED)

@@ -17,6 +17,7 @@ from tests.browser.lms import (
     LEARNER_VI,
     TEACHER,
     CourseInTheLms,
+    choose,
 )
 
 SIZES = {"phone": {"width": 360, "height": 640}, "laptop": {"width": 1280, "height": 800}}
@@ -79,7 +80,7 @@ def test_my_path_and_a_checkpoint_result(course: CourseInTheLms, lang: str, size
     course.follow(
         course.tool.get_by_test_id("up-next").get_by_role("link"), "/path/steps/check-search"
     )
-    course.tool.locator('input[name="q0"][value="0"]').check()
+    choose(course.tool.locator('input[name="q0"][value="0"]'))
     course.follow(
         course.tool.get_by_role("button", name=words["check"]),
         "/path/steps/check-search/checkpoint",

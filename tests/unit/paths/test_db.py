@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.engine.interfaces import CacheStats
 
-from paths.db import PerDatabase, dialect_insert, insert_or_get, utcnow
+from paths.db import PerDatabase, dialect_insert, insert_if_absent, insert_or_get, utcnow
 from paths.people import User
 
 ISSUER = "https://lms.example"
@@ -98,3 +98,23 @@ def test_an_on_conflict_insert_is_compiled_once_then_served_from_the_cache(sessi
 def test_an_on_conflict_insert_needs_the_columns_python_fills_in(session):
     with pytest.raises(ValueError, match="give created_at, last_seen_at with the values"):
         RENAME.execute(session, {"issuer": ISSUER, "subject": "s1", "name": "Lan"})
+
+
+def test_insert_if_absent_inserts_once_with_a_statement_compiled_once(session):
+    hits: list[bool] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("INSERT INTO users"):
+            hits.append(context.cache_hit is CacheStats.CACHE_HIT)
+
+    engine = session.get_bind().engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        outcomes = [
+            insert_if_absent(session, User, _person(subject, name), ["issuer", "subject"])
+            for subject, name in (("s1", "Lan"), ("s1", "Minh"), ("s2", "Hoa"))
+        ]
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert outcomes == [True, False, True] and hits[1:] == [True, True]
+    assert session.scalars(select(User.name).order_by(User.subject)).all() == ["Lan", "Hoa"]
