@@ -180,6 +180,30 @@ def test_an_older_score_never_overwrites_a_newer_one(platform, session, gradeboo
     assert unsent(session) == []
 
 
+def test_a_late_acknowledgement_keeps_the_newer_version_and_another_workers_claim(
+    platform, session, gradebook
+):
+    from dataclasses import replace
+
+    from lti import grade_queue
+    from paths.db import utcnow
+
+    activity = linked_activity(session, platform, gradebook.claim(gradebook.add_line_item()))
+    [person] = learners(session, platform, activity, 1)
+    [claimed] = grade_queue.claim(session, worker="w", now=utcnow(), lease_seconds=30, limit=5)
+    finish(session, person, "search-queries")
+    session.commit()
+    grade_queue.acknowledged(session, replace(claimed, version=2), worker="w", now=utcnow())
+    delivery = delivery_of(session, person)
+    delivery.claimed_by, delivery.claimed_until = "other", utcnow() + timedelta(seconds=30)
+    session.commit()
+    grade_queue.acknowledged(session, claimed, worker="w", now=utcnow())  # version 1, late
+    session.commit()
+    after = delivery_of(session, person)
+    assert (after.acknowledged_version, after.claimed_by, after.attempts) == (2, "other", 0)
+    assert after.claimed_until is not None and after.acknowledged_at is not None
+
+
 def test_scores_without_a_gradebook_endpoint_wait_as_not_linked(platform, session, worker):
     activity = linked_activity(session, platform, None)
     people = learners(session, platform, activity, 2)
