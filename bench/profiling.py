@@ -15,7 +15,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from bench.lms import BenchLms
-from bench.served import reaching_loopback
 from bench.setup_db import prepare_database
 from config import Settings
 from service.demo.platform import LaunchContext
@@ -39,21 +38,21 @@ def profiled_app() -> Iterator[Profiled]:
 
     work = Path(tempfile.mkdtemp(prefix="selfpath-profile-"))
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{work / 'profile.db'}"
-    lms = BenchLms()
+    lms = BenchLms(tls_folder=work)
     prepare_database(url, lms)
     redis_url = os.environ.get("REDIS_URL") or None
-    app = reaching_loopback(
-        create_app(
-            Settings(  # production needs Redis: without it, the same code in development
-                env="production" if redis_url else "development",
-                secret_key="p" * 40,
-                database_url=url,
-                base_url=TOOL_BASE,
-                instance_path=str(work),
-                log_level="WARNING",
-                redis_url=redis_url,
-                lti_login_rate_limit="1000000 per minute",
-            )
+    os.environ["REQUESTS_CA_BUNDLE"] = str(lms.ca_bundle)  # read when the app is built
+    app = create_app(
+        Settings(  # production needs Redis: without it, the same code in development
+            env="production" if redis_url else "development",
+            secret_key="p" * 40,
+            database_url=url,
+            base_url=TOOL_BASE,
+            instance_path=str(work),
+            log_level="WARNING",
+            redis_url=redis_url,
+            lti_login_rate_limit="1000000 per minute",
+            lms_private_networks=("127.0.0.1",),
         )
     )
     try:

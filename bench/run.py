@@ -52,7 +52,7 @@ def main() -> None:
     rss: dict[str, float] = {}
     pss: dict[str, float] = {}
     statements: dict[str, dict[str, int]] = {}
-    lms = BenchLms()
+    lms = BenchLms(tls_folder=work)
     try:
         with (
             gunicorn("bench.hello:app", env, log, "/hello") as served_hello,
@@ -135,12 +135,14 @@ def _selfpath(
         "LOG_LEVEL": "INFO",
         # every simulated browser comes from 127.0.0.1: one address, many learners
         "LTI_LOGIN_RATE_LIMIT": "1000000 per minute",
+        # the benchmark LMS: HTTPS with its own certificate, on loopback, named as a
+        # school names its own Moodle's network
+        "LMS_PRIVATE_NETWORKS": "127.0.0.1",
+        "REQUESTS_CA_BUNDLE": str(lms.ca_bundle),
     }
     if redis_url:
         app_env["REDIS_URL"] = redis_url
-    with gunicorn(
-        "bench.served:served_app()", app_env, work / "gunicorn.log", "/healthz"
-    ) as served:
+    with gunicorn("wsgi:app", app_env, work / "gunicorn.log", "/healthz") as served:
         bench = Bench(
             backend,
             served.address,
