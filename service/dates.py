@@ -12,7 +12,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import g
-from flask_babel import get_locale, ngettext, to_user_timezone
+from flask_babel import get_locale, to_user_timezone
+
+from service.wording import ngettext
 
 ENGLISH_MONTHS = (
     "Jan",

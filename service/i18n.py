@@ -6,12 +6,12 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from babel.support import NullTranslations
 from flask import Flask, g, request, session, url_for
-from flask_babel import Babel, get_locale, get_translations, gettext, lazy_gettext
+from flask_babel import Babel, get_locale, lazy_gettext
 from markupsafe import Markup
 
 from service.dates import day_label, duration_label, moment_label
+from service.wording import gettext, page_translations
 
 K = TypeVar("K", bound=Hashable)
 LANGUAGES = ("en", "vi")
@@ -38,19 +38,6 @@ def install(app: Flask) -> None:
         moment_label=moment_label,
         duration_label=duration_label,
     )
-
-
-def page_translations() -> NullTranslations:
-    """The catalog of the request's language, looked up once per request (and again inside
-    `force_locale`) instead of on every `_()` of a template: Flask-Babel's lookup goes through
-    the request context several times and costs more than the translation itself."""
-    chosen = getattr(g.get("_flask_babel"), "babel_locale", None)  # Flask-Babel's choice
-    cached: tuple[object, NullTranslations] | None = g.get("selfpath_translations")
-    if cached is not None and chosen is not None and cached[0] is chosen:
-        return cached[1]
-    translations = get_translations()
-    g.selfpath_translations = (get_locale(), translations)
-    return translations
 
 
 def template_gettext(string: str, **variables: Any) -> Markup:

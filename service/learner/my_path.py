@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from paths.learning.selfreg import explain
@@ -25,6 +23,8 @@ from paths.study.path_view import (
 )
 from service.dates import day_label
 from service.i18n import locked_wording, reason_sentence, step_labels, step_url, step_urls
+from service.wording import gettext as _
+from service.wording import ngettext
 
 FINISHED = frozenset({DONE, TESTED_OUT})  # folded away under "done" in each group
 

@@ -6,7 +6,6 @@ import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
 from paths.enrollment import Enrollment
@@ -27,6 +26,7 @@ from service.i18n import reason_sentence, translated
 from service.learner.context import Studying, current_studying
 from service.learner.estimates import learner_model, path_skills
 from service.learner.my_path import my_path_page
+from service.wording import gettext as _
 
 bp = Blueprint("learner", __name__, url_prefix="/path")
 

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from itertools import count
 
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from paths.class_summary import ProgressBin, QuestionRate
 from paths.learner_report import MasteryPoint
+from service.wording import gettext as _
 
 # Status colours, the same as the heat map's legend; each has 3:1 contrast on white.
 STATUS_COLOURS = {

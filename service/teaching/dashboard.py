@@ -8,7 +8,6 @@ from datetime import UTC, datetime, time
 
 from flask import Blueprint, Response, flash, redirect, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
 from lti import keys
@@ -26,6 +25,7 @@ from service.lti.services import lti_services
 from service.settings import current_settings
 from service.teaching.spreadsheet import as_text_row
 from service.teaching.views import require_teacher
+from service.wording import gettext as _
 
 bp = Blueprint("class_dashboard", __name__, url_prefix="/teach")
 PAGE_SIZE = 100

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from paths.class_summary import cell_runs
 from paths.dashboard import StepColumn
+from service.wording import gettext as _
 
 
 class HeatMap:
