@@ -163,6 +163,12 @@ def set_iframe_cookie(
     )
 
 
+def clear_iframe_cookie(response: Response, name: str, *, path: str = "/") -> None:
+    """Expire a cookie `set_iframe_cookie` set: with the same attributes, without which the
+    browser would not take a partitioned cookie for the same one."""
+    set_iframe_cookie(response, name, "", max_age=0, path=path)
+
+
 def start_session(launch: Launch, parties: LaunchParties, *, cookies: bool = True) -> None:
     """Replace any previous session with one bound to this launch's course and activity.
     With `cookies` false (the state cookie did not come back), the session is carried

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
 
@@ -31,6 +31,7 @@ from service.security import allow_framing_by
 from service.settings import current_settings
 from service.web_session import (
     STATE_COOKIE_PREFIX,
+    clear_iframe_cookie,
     cookies_came_back,
     set_iframe_cookie,
     start_session,
@@ -174,7 +175,7 @@ def launch() -> ResponseReturnValue:
             refused.status, refused.code, refused.message, title="Selfpath refused this launch"
         )
         _framed_by(response, platform or _login_platform(validator))  # shows why in the LMS
-        return response
+        return _state_cookie_spent(response, state) if validator.spent else response
     if validator.platform is not None:  # just checked: as fresh as a lookup
         services.frame_origins.remember(validator.platform)
     parties = provision(db_session(), launch, now)
@@ -188,7 +189,16 @@ def launch() -> ResponseReturnValue:
     )
     db_session().commit()
     start_session(launch, parties, cookies=cookies_came_back(state))
-    return landing(launch, parties)
+    return _state_cookie_spent(make_response(landing(launch, parties)), state)
+
+
+def _state_cookie_spent(response: Response, state: str) -> Response:
+    """The login's state cookie, once its state is spent, expires now rather than after
+    LAUNCH_STATE_SECONDS: a teacher launching again and again does not pile them up."""
+    name = STATE_COOKIE_PREFIX + state
+    if name in request.cookies:
+        clear_iframe_cookie(response, name, path="/lti")
+    return response
 
 
 def _platform_error() -> Response:

@@ -31,6 +31,7 @@ DEEP_LINK = "Add Selfpath to the course (deep linking)"
 DEEP_LINK_VI = "Thêm Selfpath vào khóa học (deep linking, as a Vietnamese-speaking teacher)"
 
 # The page's own document and same-origin resources; external ones are not counted.
+SETTLE_MS = 200  # several frames at 60 Hz
 _WEIGHT = """() => {
   const own = [...performance.getEntriesByType("navigation"),
                ...performance.getEntriesByType("resource").filter(
@@ -131,11 +132,19 @@ class CourseInTheLms:
         frame = self.frame
         frame.wait_for_load_state()
         check_page(frame, lang, scripts=scripts)
-        self.page.screenshot(path=ARTIFACTS / f"{name}-{lang}.png", full_page=True)
+        self._screenshot(f"{name}-{lang}.png")
 
     def check_lms_page(self, name: str) -> None:
         check_page(self.page.main_frame, "en")
-        self.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+        self._screenshot(f"{name}.png")
+
+    def _screenshot(self, name: str) -> None:
+        """The whole LMS page, then a moment for it to be laid out at the window's size
+        again: a full-page capture lays it out at its full height, and a click made before
+        the page is back can land where nothing is (a promise on the next animation frame
+        is never kept in this headless browser, so the moment is timed)."""
+        self.page.screenshot(path=ARTIFACTS / name, full_page=True)
+        self.page.wait_for_timeout(SETTLE_MS)
 
 
 def choose(option: Locator) -> None:

@@ -177,3 +177,37 @@ def test_platform_error_post_shows_a_friendly_page(client, platform):
     )
     assert response.status_code == 400
     assert "Not logged in" in response.get_data(as_text=True)
+
+
+def _state_cookies(browser) -> set[str]:
+    return {c.key for c in browser.client._cookies.values() if c.key.startswith("lti_state_")}
+
+
+def test_a_launch_expires_its_own_state_cookie_and_no_other(browser, platform):
+    other_tab = browser.start(platform)  # a second login, still waiting for its launch
+    response = browser.launch(platform)  # no path on the activity yet: the page says so
+    assert response.status_code == 200
+    spent = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("lti_state_")]
+    assert len(spent) == 1 and "Max-Age=0" in spent[0] and "Path=/lti" in spent[0]
+    assert _state_cookies(browser) == {f"lti_state_{other_tab['state']}"}
+
+
+def test_a_refused_launch_that_spent_its_state_expires_the_cookie_too(browser, platform):
+    auth = browser.start(platform)
+    body = platform.claims(auth["nonce"], TOOL_BASE, LEARNER, claims.RESOURCE_LINK_REQUEST)
+    body[claims.VERSION] = "1.1"  # checked after the nonce is spent
+    refused = browser.post_launch(platform.sign(body), auth["state"])
+    assert refused.status_code == 400, refused.get_data(as_text=True)
+    assert _state_cookies(browser) == set()
+
+
+def test_a_launch_refused_before_its_nonce_keeps_the_state_cookie_for_the_real_one(
+    browser, platform
+):
+    auth = browser.start(platform)
+    body = platform.claims(auth["nonce"], TOOL_BASE, LEARNER, claims.RESOURCE_LINK_REQUEST)
+    forged = platform.sign({**body, "nonce": "another-login"})
+    assert browser.post_launch(forged, auth["state"]).status_code in (400, 401)
+    assert _state_cookies(browser) == {f"lti_state_{auth['state']}"}
+    assert browser.post_launch(platform.sign(body), auth["state"]).status_code == 200
+    assert _state_cookies(browser) == set()
