@@ -187,11 +187,16 @@ def platform_auth(platform: Platform) -> PlatformAuth:
     )
 
 
-def _release(worker: str) -> dict[str, object]:
-    mine = ScoreDelivery.claimed_by == worker
+DELIVERIES = cast(Table, ScoreDelivery.__table__)
+
+
+def _release(worker: Any) -> dict[str, object]:
+    """The claim given up if `worker` (a name, or a parameter standing for one) holds it.
+    Written on the table's columns, so a statement on the table stays a plain one."""
+    mine = DELIVERIES.c.claimed_by == worker
     return {
-        "claimed_until": case((mine, None), else_=ScoreDelivery.claimed_until),
-        "claimed_by": case((mine, None), else_=ScoreDelivery.claimed_by),
+        "claimed_until": case((mine, None), else_=DELIVERIES.c.claimed_until),
+        "claimed_by": case((mine, None), else_=DELIVERIES.c.claimed_by),
     }
 
 
@@ -218,7 +223,6 @@ def _acknowledged() -> Any:
     time cost about as much as running it."""
     table = DELIVERIES
     sent = bindparam("sent_version", type_=Integer())
-    mine = table.c.claimed_by == bindparam("by", type_=String())
     return (
         update(table)
         .where(table.c.score_id == bindparam("acknowledged_score", type_=Integer()))
@@ -232,13 +236,11 @@ def _acknowledged() -> Any:
             next_attempt_at=None,
             last_error=None,
             last_error_at=None,
-            claimed_until=case((mine, None), else_=table.c.claimed_until),
-            claimed_by=case((mine, None), else_=table.c.claimed_by),
+            **_release(bindparam("by", type_=String())),
         )
     )
 
 
-DELIVERIES = cast(Table, ScoreDelivery.__table__)
 _ACKNOWLEDGED = _acknowledged()
 
 

@@ -139,12 +139,16 @@ class CourseInTheLms:
         self._screenshot(f"{name}.png")
 
     def _screenshot(self, name: str) -> None:
-        """The whole LMS page, then a moment for it to be laid out at the window's size
-        again: a full-page capture lays it out at its full height, and a click made before
-        the page is back can land where nothing is (a promise on the next animation frame
-        is never kept in this headless browser, so the moment is timed)."""
-        self.page.screenshot(path=ARTIFACTS / name, full_page=True)
-        self.page.wait_for_timeout(SETTLE_MS)
+        full_page_screenshot(self.page, ARTIFACTS / name)
+
+
+def full_page_screenshot(page: Page, path: Path) -> None:
+    """The whole page, then a moment for it to be laid out at the window's size again: a
+    full-page capture lays it out at its full height, and a click made before the page is
+    back can land where nothing is (a promise on the next animation frame is never kept in
+    this headless browser, so the moment is timed)."""
+    page.screenshot(path=path, full_page=True)
+    page.wait_for_timeout(SETTLE_MS)
 
 
 def choose(option: Locator) -> None:

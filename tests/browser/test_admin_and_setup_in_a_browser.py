@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.lms import ARTIFACTS, check_page
+from tests.browser.lms import ARTIFACTS, check_page, full_page_screenshot
 from tests.conftest import ADMIN
 
 
@@ -24,7 +24,7 @@ def test_the_registration_addresses_page(chromium: Browser, demo, lang, width):
     try:
         page.goto(f"{demo.tool}/lti/setup?hl={lang}")
         check_page(page.main_frame, lang)
-        page.screenshot(path=ARTIFACTS / f"setup-{lang}-{width}.png", full_page=True)
+        full_page_screenshot(page, ARTIFACTS / f"setup-{lang}-{width}.png")
         copy = page.get_by_role(
             "button",
             name="Sao chép địa chỉ đăng ký tự động"
@@ -57,7 +57,7 @@ def test_an_admin_signs_in_and_adds_a_platform_through_the_pages(chromium: Brows
         page.goto(f"{demo.tool}/admin/")
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         check_page(page.main_frame, "en")
-        page.screenshot(path=ARTIFACTS / f"admin-sign-in-{width}.png", full_page=True)
+        full_page_screenshot(page, ARTIFACTS / f"admin-sign-in-{width}.png")
         page.get_by_label("Username").fill(ADMIN[0])
         page.get_by_label("Password").fill("not the password")
         page.get_by_role("button", name="Sign in").click()
@@ -68,7 +68,7 @@ def test_an_admin_signs_in_and_adds_a_platform_through_the_pages(chromium: Brows
         check_page(page.main_frame, "en")
         page.get_by_role("link", name="Add a platform by hand").click()
         check_page(page.main_frame, "en")
-        page.screenshot(path=ARTIFACTS / f"admin-add-platform-{width}.png", full_page=True)
+        full_page_screenshot(page, ARTIFACTS / f"admin-add-platform-{width}.png")
         page.get_by_label("Platform ID (issuer)").fill("https://moodle.school.example")
         page.get_by_label("Client ID").fill(f"client-{width}")
         page.get_by_label("Authentication request URL").fill("ftp://wrong.example/auth")

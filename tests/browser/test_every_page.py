@@ -41,6 +41,7 @@ from tests.browser.lms import (
     TEACHER_VI,
     check_page,
     choose,
+    full_page_screenshot,
 )
 from tests.conftest import ADMIN
 
@@ -487,7 +488,7 @@ def screenshot(person: Person, frame: Frame, name: str) -> None:
     site only where it is on screen."""
     page = person.page
     if frame is page.main_frame:
-        page.screenshot(path=ARTIFACTS / name, full_page=True)
+        full_page_screenshot(page, ARTIFACTS / name)
         return
     size = page.viewport_size
     assert size is not None

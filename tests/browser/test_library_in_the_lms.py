@@ -14,6 +14,7 @@ from tests.browser.lms import (
     CourseInTheLms,
     check_page,
     choose,
+    full_page_screenshot,
 )
 
 RETURNED = "The LMS received Selfpath's content selection."
@@ -72,7 +73,7 @@ def test_the_public_library_pages(chromium: Browser, demo, lang, width):
     try:
         page.goto(f"{demo.tool}/library?hl={lang}")
         check_page(page.main_frame, lang)
-        page.screenshot(path=ARTIFACTS / f"library-{lang}-{width}.png", full_page=True)
+        full_page_screenshot(page, ARTIFACTS / f"library-{lang}-{width}.png")
         page.get_by_label(
             "Tìm trong thư viện mở" if lang == "vi" else "Search the open library"
         ).fill("KỸ NĂNG SỐ")
@@ -84,7 +85,7 @@ def test_the_public_library_pages(chromium: Browser, demo, lang, width):
             page.get_by_role("heading", level=1).inner_text() == "Kỹ năng số và an toàn thông tin"
         )
         check_page(page.main_frame, lang)
-        page.screenshot(path=ARTIFACTS / f"library-entry-{lang}-{width}.png", full_page=True)
+        full_page_screenshot(page, ARTIFACTS / f"library-entry-{lang}-{width}.png")
     finally:
         context.close()
 

@@ -1,6 +1,8 @@
 """insert_or_get: the row with a natural key, inserted once whoever asks first; and the
 ON CONFLICT inserts of the hot paths, compiled once (PerDatabase)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -67,7 +69,9 @@ def _person(subject: str, name: str) -> dict:
     }
 
 
-def test_an_on_conflict_insert_is_compiled_once_then_served_from_the_cache(session):
+@contextmanager
+def user_inserts_from_cache(session) -> Iterator[list[bool]]:
+    """Whether each INSERT into users in the block came from SQLAlchemy's compiled cache."""
     hits: list[bool] = []
 
     def seen(conn, cursor, statement, parameters, context, executemany):
@@ -77,12 +81,17 @@ def test_an_on_conflict_insert_is_compiled_once_then_served_from_the_cache(sessi
     engine = session.get_bind().engine
     event.listen(engine, "before_cursor_execute", seen)
     try:
+        yield hits
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
+def test_an_on_conflict_insert_is_compiled_once_then_served_from_the_cache(session):
+    with user_inserts_from_cache(session) as hits:
         first = RENAME.execute(session, _person("s1", "Lan")).scalar_one()
         again = RENAME.execute(session, _person("s1", "Lan Pham")).scalar_one()
         RENAME.execute(session, [_person("s2", "Minh"), _person("s3", "Hoa")])
         RENAME.execute(session, [_person("s2", "Minh"), _person("s3", "Hoa")])
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert first == again
     assert hits[1] and hits[-1]  # the one-row and the several-row forms, each compiled once
     rows = session.execute(
@@ -101,20 +110,10 @@ def test_an_on_conflict_insert_needs_the_columns_python_fills_in(session):
 
 
 def test_insert_if_absent_inserts_once_with_a_statement_compiled_once(session):
-    hits: list[bool] = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany):
-        if statement.startswith("INSERT INTO users"):
-            hits.append(context.cache_hit is CacheStats.CACHE_HIT)
-
-    engine = session.get_bind().engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with user_inserts_from_cache(session) as hits:
         outcomes = [
             insert_if_absent(session, User, _person(subject, name), ["issuer", "subject"])
             for subject, name in (("s1", "Lan"), ("s1", "Minh"), ("s2", "Hoa"))
         ]
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert outcomes == [True, False, True] and hits[1:] == [True, True]
     assert session.scalars(select(User.name).order_by(User.subject)).all() == ["Lan", "Hoa"]
