@@ -32,6 +32,8 @@ DEEP_LINK_VI = "Thêm Selfpath vào khóa học (deep linking, as a Vietnamese-s
 
 # The page's own document and same-origin resources; external ones are not counted.
 SETTLE_MS = 200  # several frames at 60 Hz
+CLICK_SENT_MS = 5_000  # how long a click may take to send its request
+POLL_MS = 50
 _WEIGHT = """() => {
   const own = [...performance.getEntriesByType("navigation"),
                ...performance.getEntriesByType("resource").filter(
@@ -92,20 +94,54 @@ class CourseInTheLms:
         return self.page.frame_locator('iframe[name="tool-frame"]')
 
     def url_of(self, path: str) -> re.Pattern[str]:
-        return re.compile(re.escape(self.sites.tool + path) + r"(\?.*)?$")
+        """The tool's page at `path`, with any query string; a `*` in it stands for one
+        segment of the path (an id)."""
+        pattern = re.escape(self.sites.tool + path).replace(r"\*", "[^/?#]+")
+        return re.compile(pattern + r"(\?.*)?$")
 
     def wait_for(self, path: str) -> None:
         """Wait until the tool's frame shows `path` (with or without a query string)."""
         try:
             self.frame.wait_for_url(self.url_of(path))
-        except TimeoutError as error:  # say where the frame is instead
-            text = self.frame.locator("body").inner_text(timeout=1000)[:500]
-            raise AssertionError(f"the tool's frame is at {self.frame.url}: {text}") from error
+        except TimeoutError as error:
+            raise self._elsewhere() from error
 
     def follow(self, target: Locator, path: str) -> None:
-        """Click a link or button in the tool and wait for the page at `path`."""
-        with self.frame.expect_navigation(url=self.url_of(path)):
+        """Click a link or button in the tool and wait for the page at `path` it opens."""
+        try:
+            with self.frame.expect_navigation(url=self.url_of(path)):
+                self._click_until_sent(target)
+        except TimeoutError as error:
+            raise self._elsewhere() from error
+
+    def _click_until_sent(self, target: Locator) -> None:
+        """Click `target`. On a loaded machine headless Chromium now and then loses a click
+        made soon after a full-page screenshot: Playwright reports it done, yet the frame
+        asks for no page. Then the person clicks once more; never when the first click
+        sent its request (a form is not sent twice), and a button that sends nothing still
+        fails the test."""
+        sent: list[Request] = []
+
+        def remember(request: Request) -> None:
+            if request.is_navigation_request() and request.frame == self.frame:
+                sent.append(request)
+
+        self.page.on("request", remember)
+        try:
             target.click()
+            waited = 0
+            while not sent and waited < CLICK_SENT_MS:
+                self.page.wait_for_timeout(POLL_MS)
+                waited += POLL_MS
+            if not sent:
+                target.click()
+        finally:
+            self.page.remove_listener("request", remember)
+
+    def _elsewhere(self) -> AssertionError:
+        """Where the tool's frame is instead, and what it shows."""
+        text = self.frame.locator("body").inner_text(timeout=1000)[:500]
+        return AssertionError(f"the tool's frame is at {self.frame.url}: {text}")
 
     def progress(self) -> int:
         return int(self.tool.get_by_role("progressbar").get_attribute("aria-valuenow") or 0)

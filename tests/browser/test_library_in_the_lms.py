@@ -34,8 +34,10 @@ def test_a_teacher_searches_previews_and_adds_a_library_path(course: CourseInThe
     expect(results).to_contain_text("Fractions, decimals and percentages")
     expect(results).not_to_contain_text("Staying safe online")
     course.check_tool_page("library-search-results", "en")
-    course.tool.get_by_role("link", name="Preview “Fractions, decimals and percentages”").click()
-    course.frame.wait_for_url("**/teach/library/**")
+    course.follow(
+        course.tool.get_by_role("link", name="Preview “Fractions, decimals and percentages”"),
+        "/teach/library/*",
+    )
     expect(course.tool.get_by_role("heading", level=1)).to_have_text(
         "Fractions, decimals and percentages"
     )
@@ -53,11 +55,14 @@ def test_a_vietnamese_teacher_finds_a_path_without_diacritics_and_copies_it(cour
     course.follow(course.tool.get_by_role("button", name="Tìm", exact=True), "/teach/deep-link")
     results = course.tool.get_by_role("group", name="Từ thư viện mở")
     expect(results).to_contain_text("Quang hợp ở thực vật")
-    course.tool.get_by_role("link", name="Xem trước “Quang hợp ở thực vật”").click()
-    course.frame.wait_for_url("**/teach/library/**")
+    course.follow(
+        course.tool.get_by_role("link", name="Xem trước “Quang hợp ở thực vật”"),
+        "/teach/library/*",
+    )
     course.check_tool_page("library-preview", "vi")
-    course.tool.get_by_role("button", name="Sao chép vào khóa học này").click()
-    course.frame.wait_for_url("**/teach/paths/*")
+    course.follow(
+        course.tool.get_by_role("button", name="Sao chép vào khóa học này"), "/teach/paths/*"
+    )
     expect(course.tool.locator("main")).to_contain_text("Phỏng theo")
     expect(course.tool.locator("main")).to_contain_text("Thư viện khởi đầu Selfpath")
     course.check_tool_page("library-copy", "vi")
@@ -102,8 +107,10 @@ def test_a_teacher_copies_a_library_path_from_authoring(course: CourseInTheLms):
     )
     course.follow(course.tool.get_by_role("link", name="Search the open library"), "/teach/library")
     course.check_tool_page("library-teacher-search", "en")
-    course.tool.get_by_role("button", name="Copy into this course: Staying safe online").click()
-    course.frame.wait_for_url("**/teach/paths/*")
+    course.follow(
+        course.tool.get_by_role("button", name="Copy into this course: Staying safe online"),
+        "/teach/paths/*",
+    )
     expect(course.tool.locator("main")).to_contain_text("Adapted from")
     course.check_tool_page("library-copy", "en")
 
