@@ -2,17 +2,20 @@
 
 A login and a launch find their platform and deployment here instead of in the database.
 Every change to a platform or a deployment moves one counter on in the same transaction
-(`lti_registry_versions`, by the flush hook below, whatever code made the change); each
-lookup reads the counter (one indexed single-row read) and starts over when it moved, so
-an admin disabling a platform or a deployment stops its launches at once on every
-instance. Entries are values, never rows: nothing one request changes can leak into
-another's.
+(`lti_registry_versions`, by the flush hook below, whatever code made the change); a lookup
+starts over when the counter moved, so an admin disabling a platform or a deployment stops
+its launches at once on every instance. Without Redis each lookup reads the counter (one
+indexed single-row read); with Redis it reads a token that every committed change replaces
+(lti/registry_signal.py), and the counter only when that token changed, is missing or is
+RECHECK_SECONDS old. Entries are values, never rows: nothing one request changes can leak
+into another's.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any
@@ -22,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lti.models import Deployment, Platform, RegistryVersion
+from lti.registry_signal import RECHECK_SECONDS, RedisRegistrySignal, signal_of
 
 ROW = 1  # the counter's only row
 _VERSION = select(RegistryVersion.version).where(RegistryVersion.id == ROW)
@@ -93,24 +97,38 @@ def _registrations_changed(session: Session, context: Any, instances: Any) -> No
     ]
     if any(isinstance(row, (Platform, Deployment)) for row in changed):
         move_on(session)
+        signal = signal_of(session)
+        if signal is not None:
+            signal.counter_moved(session)
 
 
 class Registry:
     """Platforms by (issuer, client id) and by id, with their deployments. At most
     `max_entries` lookups are kept (it starts over when full), so made-up issuers in
-    anonymous logins cannot grow it without bound."""
+    anonymous logins cannot grow it without bound. With a `signal` (Redis), the counter is
+    read only when the signal's token changed, is missing, or `recheck_seconds` passed."""
 
-    def __init__(self, max_entries: int = 1000) -> None:
+    def __init__(
+        self,
+        max_entries: int = 1000,
+        signal: RedisRegistrySignal | None = None,
+        recheck_seconds: float = RECHECK_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.max_entries = max_entries
+        self.signal = signal
+        self._recheck_seconds, self._clock = recheck_seconds, clock
         self._lock = Lock()
         self._version: int | None = None
+        self._token: str | None = None  # the signal's token when the counter was last read
+        self._recheck_at = 0.0
         self._by_key: dict[tuple[str, str | None], KnownPlatform | None] = {}
 
     def platform(
         self, session: Session, issuer: str, client_id: str | None
     ) -> KnownPlatform | None:
         """The platform for (issuer, client_id); with no client id, the issuer's only one."""
-        version = current_version(session)
+        version = self._current_version(session)
         key = (issuer, client_id or None)
         with self._lock:
             if version != self._version:
@@ -125,6 +143,23 @@ class Registry:
                     self._by_key.clear()
                 self._by_key[key] = found
         return found
+
+    def _current_version(self, session: Session) -> int:
+        """The counter: the one last read while the signal's token stands still, else read
+        now. The token is read before the counter, so a change committed in between only
+        makes the next lookup read the counter once more."""
+        if self.signal is None:
+            return current_version(session)
+        token = self.signal.token()
+        now = self._clock()
+        with self._lock:
+            unchanged = token is not None and token == self._token and now < self._recheck_at
+            if unchanged and self._version is not None:
+                return self._version
+        version = current_version(session)
+        with self._lock:
+            self._token, self._recheck_at = token, now + self._recheck_seconds
+        return version
 
 
 def _load(session: Session, issuer: str, client_id: str | None) -> KnownPlatform | None:

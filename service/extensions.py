@@ -10,6 +10,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import Session
 
+from lti.registry_signal import give_signal
 from paths.db import Base
 from paths.scores import give_outbox
 from paths.version_cache import VersionCaches, give_caches
@@ -22,7 +23,9 @@ VERSION_CACHES = "selfpath.version_caches"  # the app's VersionCaches, made by c
 class AppSession(FlaskSession):
     """A session of the running application (a request, a command, a worker): it reads and
     fills the application's per-version caches (paths/version_cache.py), and with Redis,
-    wakes the grade workers when it commits a new score version (lti/score_wakeups.py)."""
+    wakes the grade workers when it commits a new score version (lti/score_wakeups.py) and
+    tells every instance's registry cache when it commits a registration change
+    (lti/registry_signal.py)."""
 
     def __init__(self, db: SQLAlchemy, **kwargs: Any) -> None:
         super().__init__(db, **kwargs)
@@ -31,6 +34,8 @@ class AppSession(FlaskSession):
         services: LtiServices = current_app.extensions[LTI_SERVICES]
         if services.score_outbox is not None:
             give_outbox(self, services.score_outbox)
+        if services.registry.signal is not None:
+            give_signal(self, services.registry.signal)
 
 
 # A request's objects stay loaded after it commits: the launch commits its spent state and

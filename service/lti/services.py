@@ -21,6 +21,7 @@ from lti.login_limit import LoginLimitKeys
 from lti.outbound import Outbound
 from lti.platform_keys import PlatformKeys
 from lti.registry import Registry
+from lti.registry_signal import RedisRegistrySignal
 from lti.score_wakeups import RedisScoreOutbox
 from lti.state_store import DatabaseStateStore, LaunchStateStore, RedisStateStore
 
@@ -58,6 +59,7 @@ class LtiServices:
             login_limit_keys=LoginLimitKeys(),
             frame_origins=FrameOrigins(),
             redis=client,
+            registry=Registry(signal=RedisRegistrySignal(client) if client is not None else None),
             score_outbox=RedisScoreOutbox(client) if client is not None else None,
         )
 

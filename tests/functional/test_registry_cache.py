@@ -5,6 +5,7 @@ effect at once on another sharing the database, and no cache serves another plat
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from flask import Flask
@@ -23,6 +24,8 @@ from service.extensions import db
 from tests.conftest import TOOL_BASE
 from tests.functional.conftest import LtiBrowser
 from tests.platform import LEARNER, TestPlatform
+from tests.redis_db import TEST_REDIS_URL as REDIS_URL
+from tests.statements import counted
 
 
 @pytest.fixture
@@ -32,6 +35,16 @@ def other_instance(settings) -> Iterator[Flask]:
     yield instance
     with instance.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def instances_with_redis(settings) -> Iterator[list[Flask]]:
+    """Two instances sharing the database and Redis, as in production."""
+    instances = [create_app(replace(settings, redis_url=REDIS_URL)) for _ in range(2)]
+    yield instances
+    for instance in instances:
+        with instance.app_context():
+            db.engine.dispose()
 
 
 def launched(browser: LtiBrowser, platform: TestPlatform) -> tuple[int, str]:
@@ -125,3 +138,32 @@ def test_a_returning_launch_gets_its_own_schools_session(
         with browser.client.session_transaction() as web_session:
             assert web_session["platform_id"] == lms.platform_id
             assert web_session["tenant_id"] == tenant_of[(lms.platform_id, lms.deployment_ids[0])]
+
+
+def test_with_redis_a_login_reads_nothing_from_the_database(platform, instances_with_redis):
+    instance = instances_with_redis[0]
+    browser = LtiBrowser(instance.test_client())
+    assert launched(browser, platform)[0] == 200  # the registration is cached now
+    with instance.app_context():
+        engine = db.engine
+    with counted(engine) as statements:
+        assert browser.login(platform).status_code == 302
+    assert statements == []
+
+
+def test_with_redis_a_platform_disabled_on_one_instance_stops_logins_on_another_at_once(
+    platform, instances_with_redis
+):
+    one, other = instances_with_redis
+    elsewhere = LtiBrowser(other.test_client())
+    assert launched(elsewhere, platform)[0] == 200
+    assert launched(elsewhere, platform)[0] == 200  # cached, with Redis's token
+    with one.app_context():
+        set_platform_enabled(db.session, platform.platform_id, False)
+        db.session.commit()
+    status, page = launched(elsewhere, platform)
+    assert status == 403 and "platform_disabled" in page
+    with one.app_context():
+        set_platform_enabled(db.session, platform.platform_id, True)
+        db.session.commit()
+    assert launched(elsewhere, platform)[0] == 200

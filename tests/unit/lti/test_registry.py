@@ -1,9 +1,13 @@
 """The registry counter moves on with every change to a platform or a deployment, and the
-per-process cache reads nothing else while it stands still."""
+per-process cache reads nothing else while it stands still; with Redis, it reads a token
+instead, which every committed change replaces."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+import valkey
 from sqlalchemy import event
 
 from lti.models import Platform, RegistryVersion
@@ -18,7 +22,10 @@ from lti.registrations import (
     set_platform_enabled,
 )
 from lti.registry import Registry, current_version
+from lti.registry_signal import PENDING, SIGNAL, RedisRegistrySignal, give_signal
 from service.extensions import db
+from tests.gunicorn import free_port
+from tests.redis_db import TEST_REDIS_URL as REDIS_URL
 
 
 def details(client_id: str = "c-1", issuer: str = "https://lms.example") -> PlatformDetails:
@@ -130,3 +137,110 @@ def test_a_counter_row_that_went_missing_starts_again_elsewhere_than_before(sess
     session.commit()
     found = registry.platform(session, "https://lms.example", "c-1")
     assert found is not None and found.id == second.id and found.deployments == {}
+
+
+# -- with Redis: a token every committed change replaces -----------------------------------
+
+
+@pytest.fixture
+def signal():
+    client = valkey.Valkey.from_url(REDIS_URL, socket_timeout=5)
+    signal = RedisRegistrySignal(client, key=f"test:registry-token:{uuid.uuid4().hex}")
+    yield signal
+    client.delete(signal.key)
+    client.close()
+
+
+@pytest.fixture
+def announcing(session, signal):
+    """The test's session tells the signal of the changes it commits, as the app's do."""
+    give_signal(session, signal)
+    yield session
+    session.info.pop(SIGNAL, None)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def enabled(registry: Registry, session) -> bool:
+    found = registry.platform(session, "https://lms.example", "c-1")
+    assert found is not None
+    return found.enabled
+
+
+def test_with_a_signal_a_cached_platform_reads_no_database(announcing, signal, statements):
+    add_platform(announcing, details())
+    announcing.commit()
+    registry = Registry(signal=signal)
+    registry.platform(announcing, "https://lms.example", "c-1")  # the token is put there
+    first = registry.platform(announcing, "https://lms.example", "c-1")
+    statements.clear()
+    again = registry.platform(announcing, "https://lms.example", "c-1")
+    assert again is first and statements == []
+
+
+def test_a_change_committed_on_one_instance_is_seen_at_once_on_every_other(announcing, signal):
+    platform = add_platform(announcing, details())
+    announcing.commit()
+    clock = Clock()  # never moved: no recheck comes to the rescue
+    instances = [Registry(signal=signal, clock=clock) for _ in range(2)]
+    for registry in instances:
+        assert enabled(registry, announcing) and enabled(registry, announcing)
+    set_platform_enabled(announcing, platform.id, False)
+    announcing.commit()
+    assert [enabled(registry, announcing) for registry in instances] == [False, False]
+
+
+def test_a_change_rolled_back_leaves_the_token_as_it_was(announcing, signal):
+    platform = add_platform(announcing, details())
+    announcing.commit()
+    before = signal.token() or signal.token()  # the first read puts one there
+    set_platform_enabled(announcing, platform.id, False)
+    announcing.flush()
+    announcing.rollback()
+    assert signal.token() == before
+    assert PENDING not in announcing.info
+
+
+def test_a_change_whose_announcement_was_lost_is_seen_after_the_recheck(session, signal):
+    platform = add_platform(session, details())
+    session.commit()
+    clock = Clock()
+    registry = Registry(signal=signal, recheck_seconds=5, clock=clock)
+    assert enabled(registry, session) and enabled(registry, session)
+    set_platform_enabled(session, platform.id, False)  # this session announces nothing
+    session.commit()
+    clock.now += 4.9
+    assert enabled(registry, session)  # the token stood still
+    clock.now += 0.2
+    assert not enabled(registry, session)
+
+
+def test_an_emptied_redis_means_reading_the_counter_not_a_stale_answer(session, signal):
+    platform = add_platform(session, details())
+    session.commit()
+    registry = Registry(signal=signal, clock=Clock())
+    assert enabled(registry, session) and enabled(registry, session)
+    set_platform_enabled(session, platform.id, False)  # not announced...
+    session.commit()
+    signal.client.delete(signal.key)  # ...and Redis lost its token
+    assert not enabled(registry, session)
+
+
+def test_with_redis_away_every_lookup_reads_the_counter(session):
+    away = RedisRegistrySignal(
+        valkey.Valkey(host="127.0.0.1", port=free_port(), socket_timeout=0.5)
+    )
+    platform = add_platform(session, details())
+    session.commit()
+    registry = Registry(signal=away, clock=Clock())
+    assert enabled(registry, session) and enabled(registry, session)
+    set_platform_enabled(session, platform.id, False)
+    session.commit()
+    assert not enabled(registry, session)
+    assert away.token() is None
