@@ -31,7 +31,7 @@ DEEP_LINK = "Add Selfpath to the course (deep linking)"
 DEEP_LINK_VI = "Thêm Selfpath vào khóa học (deep linking, as a Vietnamese-speaking teacher)"
 
 # The page's own document and same-origin resources; external ones are not counted.
-SETTLE_MS = 200  # several frames at 60 Hz
+MAX_SHOT_HEIGHT = 16_000  # px: Chromium's limit for one capture
 CLICK_SENT_MS = 5_000  # how long a click may take to send its request
 POLL_MS = 50
 _WEIGHT = """() => {
@@ -179,12 +179,19 @@ class CourseInTheLms:
 
 
 def full_page_screenshot(page: Page, path: Path) -> None:
-    """The whole page, then a moment for it to be laid out at the window's size again: a
-    full-page capture lays it out at its full height, and a click made before the page is
-    back can land where nothing is (a promise on the next animation frame is never kept in
-    this headless browser, so the moment is timed)."""
-    page.screenshot(path=path, full_page=True)
-    page.wait_for_timeout(SETTLE_MS)
+    """The whole page: the window made as tall as the page for the picture, then set back.
+    Playwright's own full-page capture lays the page out beyond the window behind the
+    page's back, and on a loaded machine a click made soon after now and then landed where
+    nothing was; a change of the window's size is one Playwright waits for."""
+    size = page.viewport_size
+    assert size is not None
+    whole = page.evaluate("() => document.documentElement.scrollHeight")
+    if whole > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(whole, MAX_SHOT_HEIGHT)})
+    try:
+        page.screenshot(path=path)
+    finally:
+        page.set_viewport_size(size)
 
 
 def choose(option: Locator) -> None:

@@ -37,6 +37,7 @@ from tests.browser.lms import (
     LEARNER_NEW,
     LEARNER_NEW_VI,
     LEARNER_VI,
+    MAX_SHOT_HEIGHT,
     TEACHER,
     TEACHER_VI,
     check_page,
@@ -496,7 +497,7 @@ def screenshot(person: Person, frame: Frame, name: str) -> None:
     height = frame.evaluate("() => document.documentElement.scrollHeight")
     tool.evaluate("(element, height) => { element.style.height = height + 'px'; }", height)
     whole = page.evaluate("() => document.documentElement.scrollHeight")
-    page.set_viewport_size({"width": size["width"], "height": min(whole, 16_000)})
+    page.set_viewport_size({"width": size["width"], "height": min(whole, MAX_SHOT_HEIGHT)})
     page.screenshot(path=ARTIFACTS / name)
     page.set_viewport_size(size)
     tool.evaluate("element => { element.style.height = ''; }")
