@@ -46,12 +46,13 @@ seed: migrate translations
 	DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1 $(BIN)/flask --app wsgi:app demo seed
 	DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1 $(BIN)/flask --app wsgi:app library seed
 
-# The web server and one grade-sync worker; Ctrl-C (or either one ending) stops both.
+# The web server and one grade-sync worker; Ctrl-C (or either one ending) stops both. The web
+# server runs as in production, without docstrings (config/web_server.py).
 run: seed
 	export DATABASE_URL=$${DATABASE_URL:-$(SQLITE_URL)} DEMO_LMS=1; \
 	$(BIN)/flask --app wsgi:app worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	WEB_THREADS=$${WEB_THREADS:-4} $(BIN)/gunicorn -c config/gunicorn.py wsgi:app
+	WEB_THREADS=$${WEB_THREADS:-4} PYTHONOPTIMIZE=2 $(BIN)/gunicorn -c config/gunicorn.py wsgi:app
 
 # The SQLite and PostgreSQL runs go side by side (one core each); either failing fails the build,
 # and each prints its output whole when it ends.

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import requests
 
+from config.web_server import WEB_SERVER_PYTHON
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -43,6 +45,7 @@ def server_env(workers: int, threads: int, **extra: str) -> dict[str, str]:
             "WEB_CONCURRENCY": str(workers),
             "WEB_THREADS": str(threads),
             "PYTHONDONTWRITEBYTECODE": "1",
+            **WEB_SERVER_PYTHON,  # as production serves (docs/deploy.md); hello too
         }
     )
     env.update(extra)

@@ -25,6 +25,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from config.web_server import optimization_advice
+
 HEAVY_CPU_SECONDS = 0.02
 
 
@@ -86,3 +88,6 @@ def when_ready(server: Any) -> None:
     """gunicorn's hook once the master has loaded the application, before any fork."""
     frozen = freeze_loaded_objects()
     server.log.info("%d objects loaded by the master are left out of garbage collection", frozen)
+    advice = optimization_advice()
+    if advice:
+        server.log.warning(advice)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import requests
 
+from config.web_server import WEB_SERVER_PYTHON
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -48,7 +50,8 @@ def gunicorn(
     threads: int = 4,
 ) -> Iterator[str]:
     """Serve the app on 127.0.0.1:`port` until the block ends; yields its address.
-    With `tls` (certificate, key), it serves HTTPS."""
+    With `tls` (certificate, key), it serves HTTPS. Python runs as production runs the
+    web server: without docstrings and assertions (docs/deploy.md, section 2)."""
     command = [
         sys.executable,
         "-m",
@@ -65,6 +68,7 @@ def gunicorn(
     ]
     if tls:
         command[-1:-1] = ["--certfile", str(tls[0]), "--keyfile", str(tls[1])]
+    env = {**env, **WEB_SERVER_PYTHON}
     log_path = Path(env["INSTANCE_PATH"]) / f"gunicorn-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     address = f"{'https' if tls else 'http'}://127.0.0.1:{port}"

@@ -8,6 +8,7 @@ import logging
 
 from config import worker_memory
 from config.worker_memory import MemoryRelease
+from tests.gunicorn import ROOT
 
 
 class Clock:
@@ -92,3 +93,23 @@ def test_the_master_freezes_once_the_application_is_loaded(caplog):
         assert "left out of garbage collection" in caplog.text
     finally:
         gc.unfreeze()
+
+
+def test_a_master_serving_with_docstrings_says_how_to_leave_them_out():
+    from config.web_server import WEB_SERVER_PYTHON, optimization_advice
+
+    advice = optimization_advice(optimize=0)
+    assert advice is not None and "PYTHONOPTIMIZE=2" in advice
+    assert optimization_advice(optimize=int(WEB_SERVER_PYTHON["PYTHONOPTIMIZE"])) is None
+
+
+def test_the_served_test_and_benchmark_apps_run_as_production_serves(tmp_path):
+    """The gunicorn of the tests and of `make bench` leaves docstrings out, as the systemd
+    unit of docs/deploy.md does: the browser suite exercises every page that way."""
+    from bench.servers import server_env
+    from config.web_server import WEB_SERVER_PYTHON
+
+    deploy = (ROOT / "docs" / "deploy.md").read_text()
+    assert "Environment=PYTHONOPTIMIZE=2" in deploy
+    assert server_env(1, 1)["PYTHONOPTIMIZE"] == WEB_SERVER_PYTHON["PYTHONOPTIMIZE"]
+    assert "PYTHONOPTIMIZE=2" in (ROOT / "Makefile").read_text()
