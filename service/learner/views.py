@@ -25,10 +25,11 @@ from service.forms import load_form, load_indexed
 from service.i18n import reason_sentence, translated
 from service.learner.context import Studying, current_studying
 from service.learner.estimates import learner_model, path_skills
-from service.learner.my_path import my_path_page
+from service.learner.my_path import FINISHED, my_path_page
 from service.wording import gettext as _
 
 bp = Blueprint("learner", __name__, url_prefix="/path")
+JUST_DONE = "done"  # My path's query parameter (`done=`): the step just finished
 
 
 class StepForm(Schema):
@@ -68,12 +69,22 @@ def my_path_page_for(
         attribution=attribution_of(db_session(), here.assignment.version),
         error=error,
         goal=goal or goal_shown(view),
+        notice=_just_done_notice(view, request.args.get(JUST_DONE)),
     )
     if error:
         db_session().rollback()
         return page, 400
     db_session().commit()
     return page, 200
+
+
+def _just_done_notice(view: PathView, key: str | None) -> str | None:
+    """The "Step done" notice above the path the learner comes back to, when `key` names a
+    finished step of it (a made-up or stale address shows nothing)."""
+    if not key:
+        return None
+    finished = any(item.step.key == key and item.status in FINISHED for item in view.steps)
+    return _("Step done. Well done!") if finished else None
 
 
 def goal_shown(view: PathView) -> dict[str, str]:
@@ -126,8 +137,9 @@ def complete(key: str) -> ResponseReturnValue:
         **form,
     )
     db_session().commit()
-    flash(_("Step done. Well done!"))
-    return redirect(url_for("learner.my_path"), code=303)
+    # The page says "Step done" from its address rather than from a flashed message, so
+    # neither this answer nor the page signs the session cookie again.
+    return redirect(url_for("learner.my_path", done=key), code=303)
 
 
 @bp.post("/steps/<key>/reflection")

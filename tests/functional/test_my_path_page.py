@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import select
@@ -204,3 +205,29 @@ def test_a_refused_goal_shows_my_path_again_with_the_input_kept(learner, session
     assert 'name="target_date" type="date" value="2031-05-20"' in page
     enrollment = session.scalars(select(Enrollment)).one()
     assert enrollment.goal_minutes_per_week is None and enrollment.goal_target_date is None
+
+
+def test_a_finished_step_is_said_done_on_the_path_it_leads_back_to(learner):
+    post(learner, "/path/placement/skip", {})
+    done = post(learner, "/path/steps/search-basics/done", {}, "/path/steps/search-basics")
+    assert done.status_code == 303 and done.headers["Location"] == "/path?done=search-basics"
+    page = page_of(learner, done.headers["Location"])
+    assert '<p class="flash" role="status">Step done. Well done!</p>' in page
+    assert "Step done" not in page_of(learner, "/path")
+
+
+@pytest.mark.parametrize("done", ["search-queries", "no-such-step", "<script>", "x" * 5000])
+def test_an_address_naming_a_step_not_finished_says_nothing_of_it(learner, done):
+    page = page_of(learner, "/path?" + urlencode({"done": done}))
+    assert "Step done" not in page and "<script>" not in page
+
+
+def test_finishing_a_step_does_not_sign_the_session_cookie_again(learner):
+    """The notice comes from the address: neither the completion's answer nor the page
+    it leads to changes the session (a flashed message changed it twice)."""
+    post(learner, "/path/placement/skip", {})
+    page_of(learner, "/path/steps/search-basics")
+    done = post(learner, "/path/steps/search-basics/done", {}, "/path/steps/search-basics")
+    assert "Set-Cookie" not in done.headers
+    landing = learner.get(done.headers["Location"])
+    assert landing.status_code == 200 and "Set-Cookie" not in landing.headers
