@@ -19,6 +19,8 @@ REFUSED = "refused"
 # Refusal reasons quote what the request said (an issuer, an audience) before anything is
 # verified: an anonymous request must not put more than this into the log.
 MAX_REASON = 1000
+LAUNCH_RECORDS = cast(Table, LaunchRecord.__table__)
+_INSERT = insert(LAUNCH_RECORDS)  # every column given: one compiled statement
 
 
 def record_launch(
@@ -65,10 +67,6 @@ def record_launch(
         },
     )
     return values
-
-
-LAUNCH_RECORDS = cast(Table, LaunchRecord.__table__)
-_INSERT = insert(LAUNCH_RECORDS)  # every column given: one compiled statement
 
 
 def _short(value: Any, limit: int = 255) -> str | None:

@@ -17,8 +17,9 @@ import secrets
 from typing import Any
 
 import valkey
-from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from lti.after_commit import OnCommit
 
 log = logging.getLogger("selfpath.lti")
 KEY = "selfpath:lti:registry-token"
@@ -34,8 +35,7 @@ class RedisRegistrySignal:
 
     def __init__(self, client: Any, key: str = KEY) -> None:
         self.client, self.key = client, key
-        self._on_commit = self._announce_after_commit  # one object: found again by contains
-        self._on_rollback = self._forget_after_rollback
+        self._after_commit = OnCommit(PENDING, self._announce)
 
     def token(self) -> str | None:
         """The current token; None when there is none or Redis cannot say (then a new one
@@ -52,21 +52,13 @@ class RedisRegistrySignal:
 
     def counter_moved(self, session: Session) -> None:
         """Called in the transaction that moved the counter: announce it once committed."""
-        session.info[PENDING] = True
-        if not event.contains(session, "after_commit", self._on_commit):
-            event.listen(session, "after_commit", self._on_commit)
-            event.listen(session, "after_rollback", self._on_rollback)
+        self._after_commit.ask(session)
 
-    def _announce_after_commit(self, session: Session) -> None:
-        if not session.info.pop(PENDING, False):
-            return
+    def _announce(self) -> None:
         try:
             self.client.set(self.key, _new_token(), ex=TOKEN_SECONDS)
         except valkey.ValkeyError as error:  # committed: the lookups' recheck will see it
             log.warning("Could not announce a registration change through Redis: %s", error)
-
-    def _forget_after_rollback(self, session: Session) -> None:
-        session.info.pop(PENDING, None)
 
 
 def _new_token() -> str:

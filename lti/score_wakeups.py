@@ -14,8 +14,9 @@ import time
 from typing import Any
 
 import valkey
-from sqlalchemy import event
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session
+
+from lti.after_commit import OnCommit
 
 log = logging.getLogger("selfpath.grades")
 CHANNEL = "selfpath:scores-changed"
@@ -29,27 +30,16 @@ class RedisScoreOutbox:
 
     def __init__(self, client: Any, channel: str = CHANNEL) -> None:
         self.client, self.channel = client, channel
-        self._on_commit = self._published_after_commit  # one object: found again by contains
-        self._on_rollback = self._forgotten_after_rollback
+        self._after_commit = OnCommit(PENDING, self._publish)
 
     def score_changed(self, session: Session, score_id: int) -> None:
-        if isinstance(session, scoped_session):  # listen to this session, not to every one
-            session = session()
-        session.info[PENDING] = True
-        if not event.contains(session, "after_commit", self._on_commit):
-            event.listen(session, "after_commit", self._on_commit)
-            event.listen(session, "after_rollback", self._on_rollback)
+        self._after_commit.ask(session)
 
-    def _published_after_commit(self, session: Session) -> None:
-        if not session.info.pop(PENDING, False):
-            return
+    def _publish(self) -> None:
         try:
             self.client.publish(self.channel, "1")
         except valkey.ValkeyError as error:  # the score is committed: polling will send it
             log.warning("Could not wake the grade workers: %s", error)
-
-    def _forgotten_after_rollback(self, session: Session) -> None:
-        session.info.pop(PENDING, None)
 
 
 class ScoreWakeups:

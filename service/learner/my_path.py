@@ -90,14 +90,27 @@ class MyPathPage:
     up_next: UpNextCard
     goal_summary: str
     groups: tuple[SkillGroup, ...]
+    notice: str | None  # "Step done" for the step just finished, above the page
 
 
-def my_path_page(view: PathView, names: SkillNames, now: datetime) -> MyPathPage:
+def my_path_page(
+    view: PathView, names: SkillNames, now: datetime, just_done: str | None = None
+) -> MyPathPage:
     return MyPathPage(
         up_next=_up_next(view),
         goal_summary=goal_summary(view, now),
         groups=_groups(view, names),
+        notice=_just_done_notice(view, just_done),
     )
+
+
+def _just_done_notice(view: PathView, key: str | None) -> str | None:
+    """The notice for the step the address names as just finished, when it is a finished
+    step of this path (a made-up or stale address shows nothing)."""
+    if not key:
+        return None
+    finished = any(item.step.key == key and item.status in FINISHED for item in view.steps)
+    return _("Step done. Well done!") if finished else None
 
 
 def _up_next(view: PathView) -> UpNextCard:

@@ -25,7 +25,7 @@ from service.forms import load_form, load_indexed
 from service.i18n import reason_sentence, translated
 from service.learner.context import Studying, current_studying
 from service.learner.estimates import learner_model, path_skills
-from service.learner.my_path import FINISHED, my_path_page
+from service.learner.my_path import my_path_page
 from service.wording import gettext as _
 
 bp = Blueprint("learner", __name__, url_prefix="/path")
@@ -60,31 +60,24 @@ def my_path_page_for(
     now = clock.now()
     view = path_view(db_session(), here.enrollment, now, learner_model(here.enrollment))
     offer = diagnostics.offers_placement(db_session(), here.enrollment, view.progress)
+    names = skill_names(db_session(), here.assignment.version)
+    shown = my_path_page(view, names, now, just_done=request.args.get(JUST_DONE))
     page = render_template(
         "learner/my_path.html",
         view=view,
-        page=my_path_page(view, skill_names(db_session(), here.assignment.version), now),
+        page=shown,
         offer_placement=offer,
         user=here.user,
         attribution=attribution_of(db_session(), here.assignment.version),
         error=error,
         goal=goal or goal_shown(view),
-        notice=_just_done_notice(view, request.args.get(JUST_DONE)),
+        notice=shown.notice,
     )
     if error:
         db_session().rollback()
         return page, 400
     db_session().commit()
     return page, 200
-
-
-def _just_done_notice(view: PathView, key: str | None) -> str | None:
-    """The "Step done" notice above the path the learner comes back to, when `key` names a
-    finished step of it (a made-up or stale address shows nothing)."""
-    if not key:
-        return None
-    finished = any(item.step.key == key and item.status in FINISHED for item in view.steps)
-    return _("Step done. Well done!") if finished else None
 
 
 def goal_shown(view: PathView) -> dict[str, str]:

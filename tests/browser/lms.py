@@ -31,6 +31,7 @@ DEEP_LINK = "Add Selfpath to the course (deep linking)"
 DEEP_LINK_VI = "Thêm Selfpath vào khóa học (deep linking, as a Vietnamese-speaking teacher)"
 
 # The page's own document and same-origin resources; external ones are not counted.
+WIDTHS = {360: {"width": 360, "height": 640}, 1280: {"width": 1280, "height": 800}}
 MAX_SHOT_HEIGHT = 16_000  # px: Chromium's limit for one capture
 CLICK_SENT_MS = 5_000  # how long a click may take to send its request
 POLL_MS = 50
@@ -115,11 +116,11 @@ class CourseInTheLms:
             raise self._elsewhere() from error
 
     def _click_until_sent(self, target: Locator) -> None:
-        """Click `target`. On a loaded machine headless Chromium now and then loses a click
-        made soon after a full-page screenshot: Playwright reports it done, yet the frame
-        asks for no page. Then the person clicks once more; never when the first click
-        sent its request (a form is not sent twice), and a button that sends nothing still
-        fails the test."""
+        """Click `target`. On a loaded machine headless Chromium has lost a click now and
+        then (seen soon after Playwright's own full-page capture, which full_page_screenshot
+        no longer uses): Playwright reports it done, yet the frame asks for no page. Then
+        the person clicks once more; never when the first click sent its request (a form
+        is not sent twice), and a button that sends nothing still fails the test."""
         sent: list[Request] = []
 
         def remember(request: Request) -> None:
@@ -169,6 +170,13 @@ class CourseInTheLms:
         frame.wait_for_load_state()
         check_page(frame, lang, scripts=scripts)
         self._screenshot(f"{name}-{lang}.png")
+
+    def check_tool_page_at_every_width(self, name: str, lang: str) -> None:
+        """check_tool_page at a phone's width and at a laptop's, then back to the phone."""
+        for width, size in WIDTHS.items():
+            self.page.set_viewport_size(size)
+            self.check_tool_page(f"{name}-{width}", lang)
+        self.page.set_viewport_size(WIDTHS[360])
 
     def check_lms_page(self, name: str) -> None:
         check_page(self.page.main_frame, "en")

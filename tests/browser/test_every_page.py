@@ -40,13 +40,14 @@ from tests.browser.lms import (
     MAX_SHOT_HEIGHT,
     TEACHER,
     TEACHER_VI,
+    WIDTHS,
     check_page,
     choose,
     full_page_screenshot,
 )
 from tests.conftest import ADMIN
 
-SIZES = {360: {"width": 360, "height": 640}, 1280: {"width": 1280, "height": 800}}
+SIZES = WIDTHS
 LAUNCHES = {
     ("learner", "en"): LEARNER,
     ("learner", "vi"): LEARNER_VI,

@@ -27,6 +27,7 @@ def test_learner_studies_in_the_lms_frame_with_third_party_cookies_allowed(cours
     choose(course.tool.get_by_role("radio", name="4"))
     course.follow(course.tool.get_by_role("button", name="Mark as done"), "/path")
     expect(course.tool.get_by_role("status")).to_contain_text("Step done")
+    course.check_tool_page_at_every_width("my-path-step-done", "en")
     assert course.progress() > before
     assert course.statuses()["search-basics"] == "done"
 
@@ -153,6 +154,7 @@ def test_vietnamese_learner_studies_in_vietnamese(course: CourseInTheLms):
     course.check_tool_page("step", "vi")
     course.follow(course.tool.get_by_role("button", name="Đánh dấu đã xong"), "/path")
     expect(course.tool.get_by_role("status")).to_contain_text("Đã xong bước này")
+    course.check_tool_page_at_every_width("my-path-step-done", "vi")
     assert course.progress() > before
     course.follow(
         course.tool.locator('li[data-step="search-queries"] a'), "/path/steps/search-queries"
