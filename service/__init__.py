@@ -19,6 +19,7 @@ from service import (
     errors,
     i18n,
     input_limits,
+    postgres_connections,
     request_log,
     security,
     sqlite_pragmas,
@@ -140,8 +141,7 @@ def engine_options(settings: Settings) -> dict[str, object]:
     DATABASE_MAX_OVERFLOW connections per process (docs/deploy.md does the sum)."""
     if settings.database_url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
-    return {
-        "pool_pre_ping": True,
+    return {  # connections are pinged when idle (service/postgres_connections.py)
         "pool_size": settings.database_pool_size,
         "max_overflow": settings.database_max_overflow,
         "pool_timeout": settings.database_pool_timeout_seconds,
@@ -157,6 +157,7 @@ def _init_extensions(app: Flask) -> None:
     i18n.install(app)
     assets.install(app)
     sqlite_pragmas.install(app)
+    postgres_connections.install(app)
 
 
 def _check_limits_in_their_views(app: Flask) -> None:

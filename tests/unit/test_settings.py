@@ -76,7 +76,8 @@ def test_the_database_pool_is_sized_from_the_environment():
     )
     options = engine_options(settings)
     assert (options["pool_size"], options["max_overflow"], options["pool_timeout"]) == (2, 0, 3)
-    assert options["pool_pre_ping"] is True
+    # pinged only after being idle (service/postgres_connections.py), not on every checkout
+    assert "pool_pre_ping" not in options
     assert "pool_size" not in engine_options(Settings.from_env({}))  # SQLite: no pool sizing
 
 
