@@ -112,7 +112,9 @@ def rate_limit_config(settings: Settings) -> dict[str, object]:
     return {
         "RATELIMIT_STORAGE_URI": limits_storage_uri(settings.redis_url),
         "RATELIMIT_KEY_PREFIX": f"selfpath:{urlsplit(settings.base_url).netloc}:limits",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # no X-RateLimit headers: each costs two more Redis calls on every limited request;
+        # a refusal says when to retry (service/errors.py)
+        "RATELIMIT_HEADERS_ENABLED": False,
     }
 
 

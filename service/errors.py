@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask, Response, jsonify, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from paths.errors import DomainError
-from service.extensions import db
+from service.extensions import db, limiter
 from service.i18n import translated
 
 log = logging.getLogger("selfpath.errors")
@@ -19,6 +21,7 @@ log = logging.getLogger("selfpath.errors")
 def install(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(RateLimitExceeded, _too_many_requests)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
 
@@ -88,6 +91,21 @@ def _http_error(error: HTTPException) -> Response:
     return error_response(
         status, (error.name or "error").lower().replace(" ", "_"), error.description or ""
     )
+
+
+def _too_many_requests(error: RateLimitExceeded) -> Response:
+    """The refusal, with when the limit's window ends (asked of its store only now)."""
+    response = _http_error(error)
+    response.headers["Retry-After"] = str(_seconds_until_reset(error))
+    return response
+
+
+def _seconds_until_reset(error: RateLimitExceeded) -> int:
+    window = int(error.limit.limit.get_expiry())
+    hit = limiter.current_limit
+    if hit is None:
+        return window
+    return min(max(1, round(hit.reset_at - time.time())), window)
 
 
 def _unexpected_error(error: Exception) -> Response:
