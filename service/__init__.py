@@ -13,7 +13,7 @@ from config import Settings
 from config.logging import configure_logging
 from config.secrets import read_or_create_secret
 from paths.study.skills import FittedModels
-from paths.version_cache import VersionCaches
+from paths.version_cache import PerVersion, VersionCaches
 from service import (
     assets,
     errors,
@@ -33,6 +33,7 @@ from service.demo.views import bp as demo_bp
 from service.extensions import VERSION_CACHES, csrf, db, limiter
 from service.health import bp as health_bp
 from service.learner.estimates import FITTED_MODELS
+from service.learner.my_path import SHOWN_STEPS, SHOWN_STEPS_SIZE
 from service.learner.views import bp as learner_bp
 from service.learning_cli import register as register_learning_cli
 from service.library.public import bp as library_bp
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions[LTI_SERVICES] = LtiServices.build(settings)
     app.extensions[FITTED_MODELS] = FittedModels()  # fitted mastery models, per process
     app.extensions[VERSION_CACHES] = VersionCaches()  # what published versions are built into
+    app.extensions[SHOWN_STEPS] = PerVersion(size=SHOWN_STEPS_SIZE)  # My path's step items
     configure_logging(settings.log_level)
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -138,9 +138,13 @@ def step_url(key: str) -> str:
 
 def step_urls() -> Callable[[str], str]:
     """`step_url` for a page that links many steps: the request's route read once."""
-    pattern = _once_per_request("step_url", lambda: url_for("learner.step", key=STEP_KEY_SLOT))
-    head, _slot, tail = pattern.partition(STEP_KEY_SLOT)
+    head, _slot, tail = step_url_pattern().partition(STEP_KEY_SLOT)
     return lambda key: f"{head}{quote(key, safe=URL_SAFE)}{tail}"
+
+
+def step_url_pattern() -> str:
+    """The request's address of a step's page, with STEP_KEY_SLOT where the key goes."""
+    return _once_per_request("step_url", lambda: url_for("learner.step", key=STEP_KEY_SLOT))
 
 
 def _once_per_request(key: Hashable, word: Callable[[], str]) -> str:

@@ -3,10 +3,10 @@ steps grouped by skill with a mastery bar each. The template only prints these f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask import current_app
 from markupsafe import Markup, escape
 
 from paths.learning.selfreg import explain
@@ -21,12 +21,22 @@ from paths.study.path_view import (
     PathView,
     StepState,
 )
+from paths.version_cache import PerVersion
 from service.dates import day_label
-from service.i18n import locked_wording, reason_sentence, step_labels, step_url, step_urls
+from service.i18n import (
+    locked_wording,
+    reason_sentence,
+    step_labels,
+    step_url,
+    step_url_pattern,
+    step_urls,
+)
 from service.wording import gettext as _
-from service.wording import ngettext
+from service.wording import ngettext, page_translations
 
 FINISHED = frozenset({DONE, TESTED_OUT})  # folded away under "done" in each group
+SHOWN_STEPS = "selfpath.shown_steps"  # the app's steps as shown (shown_steps), by create_app
+SHOWN_STEPS_SIZE = 4096  # a path's steps in their few states, in two languages: 500 or so
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,15 @@ class StepRow:
 
 
 @dataclass(frozen=True)
+class ShownStep:
+    """A step as My path shows it in one state: its row and its `<li>` (with its flag
+    when it is still to do; a finished step's list shows none)."""
+
+    row: StepRow
+    item: str
+
+
+@dataclass(frozen=True)
 class SkillGroup:
     skill: str | None  # None: the steps that name no skill
     name: str
@@ -50,23 +69,20 @@ class SkillGroup:
     to_do: tuple[StepRow, ...]
     finished: tuple[StepRow, ...]
     finished_label: str
-
-    @property
-    def to_do_items(self) -> Markup:
-        return step_items(self.to_do, flags=True)
-
-    @property
-    def finished_items(self) -> Markup:
-        return step_items(self.finished, flags=False)
+    to_do_items: Markup
+    finished_items: Markup
 
 
-def step_items(rows: Sequence[StepRow], *, flags: bool) -> Markup:
-    """The `<li>` of each step, written here rather than in a template loop: a path has
-    dozens of steps, and a loop in the template costs several times as much per step."""
-    return Markup("\n".join([_step_item(row, flags) for row in rows]))
+def shown_steps() -> PerVersion[ShownStep]:
+    """The application's steps as shown, by language, address and state: a class on one
+    path shows the same few states of the same steps, each worded and escaped once."""
+    caches: PerVersion[ShownStep] = current_app.extensions[SHOWN_STEPS]
+    return caches
 
 
-def _step_item(row: StepRow, flags: bool) -> str:
+def step_item(row: StepRow, *, flags: bool) -> str:
+    """A step's `<li>`, written here rather than in a template loop: a path has dozens of
+    steps, and a loop in the template costs several times as much per step."""
     status, title = escape(row.status), escape(row.title)
     link = f'<a href="{escape(row.url)}">{title}</a>' if row.url else f"<strong>{title}</strong>"
     flag = f' <span class="badge flag">{escape(row.flag)}</span>' if flags and row.flag else ""
@@ -167,19 +183,25 @@ def _groups(view: PathView, names: SkillNames) -> tuple[SkillGroup, ...]:
     members: dict[str | None, list[StepState]] = {}
     for item in view.steps:
         members.setdefault(item.step.skills[0] if item.step.skills else None, []).append(item)
-    wording = _StepWording()
+    shown = _StepsShown()
     skills = [skill for skill in members if skill is not None]
     evidence = {item.skill: item for item in explain(view.mastery, skills)}
+    verdicts = _verdict_labels()
     groups = []
     for skill, items in members.items():
-        rows = [wording.row(item) for item in items]
-        finished = tuple(row for row in rows if row.status in FINISHED)
-        to_do = tuple(row for row in rows if row.status not in FINISHED)
+        steps = [shown(item) for item in items]
+        finished = [step for step in steps if step.row.status in FINISHED]
+        to_do = [step for step in steps if step.row.status not in FINISHED]
         done_label = ngettext("%(num)d step done", "%(num)d steps done", len(finished))
+        lists = (
+            tuple(step.row for step in to_do),
+            tuple(step.row for step in finished),
+            done_label,
+            Markup("\n".join([step.item for step in to_do])),
+            Markup("\n".join([step.item for step in finished])),
+        )
         if skill is None:
-            groups.append(
-                SkillGroup(None, _("Other steps"), 0, "", "", to_do, finished, done_label)
-            )
+            groups.append(SkillGroup(None, _("Other steps"), 0, "", "", *lists))
             continue
         found = evidence[skill]
         groups.append(
@@ -188,13 +210,39 @@ def _groups(view: PathView, names: SkillNames) -> tuple[SkillGroup, ...]:
                 names[skill],
                 found.percent,
                 found.verdict,
-                wording.verdicts[found.verdict],
-                to_do,
-                finished,
-                done_label,
+                verdicts[found.verdict],
+                *lists,
             )
         )
     return tuple(groups)
+
+
+def _verdict_labels() -> dict[str, str]:
+    return {
+        "mastered": _("Mastered"),
+        "not_yet": _("Not mastered yet"),
+        "unsure": _("Not sure yet"),
+        "no_evidence": _("No answers yet"),
+    }
+
+
+class _StepsShown:
+    """Each step of the page from the application's cache, keyed by the request's catalog
+    and step address and the step's state; worded (`_StepWording`) only when missing."""
+
+    def __init__(self) -> None:
+        self._cache = shown_steps()
+        self._context = (page_translations(), step_url_pattern())
+        self._wording: _StepWording | None = None
+
+    def __call__(self, item: StepState) -> ShownStep:
+        return self._cache.get((self._context, item), lambda: self._shown(item))
+
+    def _shown(self, item: StepState) -> ShownStep:
+        if self._wording is None:
+            self._wording = _StepWording()
+        row = self._wording.row(item)
+        return ShownStep(row, step_item(row, flags=row.status not in FINISHED))
 
 
 class _StepWording:
@@ -212,12 +260,6 @@ class _StepWording:
         }
         self.recommended = _("recommended")
         self.not_passed = _("not passed yet")
-        self.verdicts = {
-            "mastered": _("Mastered"),
-            "not_yet": _("Not mastered yet"),
-            "unsure": _("Not sure yet"),
-            "no_evidence": _("No answers yet"),
-        }
 
     def row(self, item: StepState) -> StepRow:
         step, status = item.step, item.status
