@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from typing import Any
 
 from sqlalchemy import (
     Date,
@@ -20,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
+from paths import learner_state
 from paths.catalog import LearningPath, PathVersion
 from paths.db import Base, UtcDateTime, insert_if_absent, insert_or_get, utcnow
 from paths.people import Activity, User
@@ -77,19 +79,25 @@ def learner_on_activity(
     session: Session, user_id: int, activity_id: int | None
 ) -> LearnerOnActivity:
     """The learner, the activity they launched, its assignment and their enrollment, in one
-    statement."""
+    statement, which also reads the learner's stored state: held for the unit of work when
+    current (paths/learner_state.py), the state needs no statement of its own."""
     row = session.execute(
         _learner_on_activity(), {"user_id": user_id, "activity_id": activity_id}
     ).first()
-    return LearnerOnActivity(*row) if row else LearnerOnActivity(None, None, None, None)
+    if row is None:
+        return LearnerOnActivity(None, None, None, None)
+    user, activity, assignment, enrollment = row[:4]
+    if enrollment is not None and assignment is not None:
+        learner_state.hold_if_current(session, enrollment.id, assignment.version.id, row[4:])
+    return LearnerOnActivity(user, activity, assignment, enrollment)
 
 
 @cache
-def _learner_on_activity() -> Select[tuple[User, Activity, Assignment, Enrollment]]:
+def _learner_on_activity() -> Select[Any]:
     """Built once, on first use (every learner request runs it; the mappers are complete by
     then), and executed with the session's two ids."""
     return (
-        select(User, Activity, Assignment, Enrollment)
+        select(User, Activity, Assignment, Enrollment, *learner_state.stored_columns(Enrollment.id))
         .select_from(User)
         .outerjoin(Activity, Activity.id == bindparam("activity_id"))
         .outerjoin(Assignment, Assignment.activity_id == Activity.id)
@@ -97,6 +105,7 @@ def _learner_on_activity() -> Select[tuple[User, Activity, Assignment, Enrollmen
             Enrollment,
             and_(Enrollment.assignment_id == Assignment.id, Enrollment.user_id == User.id),
         )
+        .outerjoin(learner_state.TABLE, learner_state.TABLE.c.enrollment_id == Enrollment.id)
         .where(User.id == bindparam("user_id"))
         .options(joinedload(Assignment.version))
     )

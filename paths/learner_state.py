@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -172,14 +173,61 @@ DISCARD = delete(TABLE).where(TABLE.c.enrollment_id == bindparam("enrollment_id"
 def stored(session: Session, enrollment_id: int, version_id: int) -> LearnerState | None:
     """The stored state if it is current (one statement), else None."""
     row = session.execute(STORED, {"enrollment_id": enrollment_id}).first()
-    if row is None or row.format != FORMAT or row.version_id != version_id:
+    return None if row is None else _current(enrollment_id, version_id, *row)
+
+
+def stored_columns(enrollment_id: Any) -> tuple[Any, ...]:
+    """STORED's columns for a statement that joins the row on `enrollment_id` (a column),
+    to read the state with what else a request starts from (`hold_if_current`)."""
+    actual = (
+        select(func.count())
+        .select_from(EVENTS)
+        .where(EVENTS.c.enrollment_id == enrollment_id)
+        .scalar_subquery()
+    )
+    return (
+        TABLE.c.format,
+        TABLE.c.version_id.label("state_version_id"),
+        TABLE.c.model,
+        TABLE.c.events,
+        TABLE.c.state,
+        TABLE.c.checksum,
+        actual.label("actual"),
+    )
+
+
+def hold_if_current(
+    session: Session, enrollment_id: int, version_id: int, columns: Sequence[Any]
+) -> None:
+    """Hold the state read in `stored_columns` for the unit of work when it is current
+    (the events appended later tell it, as they tell any held state); else nothing, and
+    the first read looks again."""
+    if held(session, enrollment_id) is not None:
+        return
+    state = _current(enrollment_id, version_id, *columns)
+    if state is not None:
+        hold(session, state)
+
+
+def _current(
+    enrollment_id: int,
+    version_id: int,
+    format_: int | None,
+    row_version_id: int | None,
+    model: str,
+    events: int,
+    text: str,
+    stored_checksum: str,
+    actual: int,
+) -> LearnerState | None:
+    """The state stored in these columns, if it is of this format and version, accounts
+    for every event there is and is what its checksum says; else None."""
+    if format_ != FORMAT or row_version_id != version_id:
         return None
-    if row.events != row.actual or row.checksum != checksum(
-        row.version_id, row.model, row.events, row.state
-    ):
+    if events != actual or stored_checksum != checksum(version_id, model, events, text):
         return None
     try:
-        return parse(enrollment_id, version_id, row.model, row.events, row.state)
+        return parse(enrollment_id, version_id, model, events, text)
     except (ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
 

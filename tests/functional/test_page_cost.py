@@ -13,21 +13,21 @@ from service.extensions import db
 from tests.functional.learner_pages import page_of, token
 from tests.statements import counted
 
-# the learner with their activity, assignment, path version and enrollment (one statement),
-# and their learner state: progress, mastery per skill and review cards, with the count of
+# one statement: the learner with their activity, assignment, path version and enrollment,
+# and their learner state (progress, mastery per skill and review cards) with the count of
 # their events that proves it current (paths/learner_state.py; the version's steps and
 # questions are read once per process: paths/published.py; the fitted parameters once a
 # minute: paths.study.skills.FittedModels)
-LEARNER_PAGE_STATEMENTS = 2
-# the same reads, then the completion (already there), the confidence rating and the
+LEARNER_PAGE_STATEMENTS = 1
+# the same read, then the completion (already there), the confidence rating and the
 # learner state written at the commit
-STEP_RECOMPLETION_STATEMENTS = 5
+STEP_RECOMPLETION_STATEMENTS = 4
 # ... the mastery the study moves (one upsert, from the state held: no read); and the
 # gradebook score: insert if absent, lock it, count the events under the lock, update it
 STEP_COMPLETION_STATEMENTS = STEP_RECOMPLETION_STATEMENTS + 5
-# the same reads, the attempt, mastery, review card (each one upsert), the score (four) and
+# the same read, the attempt, mastery, review card (each one upsert), the score (four) and
 # the learner state; the reviews due for the step the result page offers next come from it
-CHECKPOINT_STATEMENTS = 10
+CHECKPOINT_STATEMENTS = 9
 
 
 def long_path(checkpoints: int) -> PathDraft:

@@ -16,6 +16,7 @@ from paths import learner_state
 from paths import progress as events
 from paths.dashboard import class_roster, class_view
 from paths.db import utcnow
+from paths.enrollment import learner_on_activity
 from paths.errors import DomainError
 from paths.learner_state import LearnerStateRow
 from paths.learning import make_model
@@ -482,3 +483,63 @@ def test_caches_are_written_without_a_held_state_too(session, enrollment):
     evidence = [skills.Observation("search", True, utcnow())]
     before, changed = skills.observe_all(session, enrollment, elo, evidence)
     assert before == {} and changed == skills.states_of(session, enrollment, elo)
+
+
+def read_with_the_learner(session, enrollment):
+    """What a learner request's first statement holds of the state (None: nothing held)."""
+    session.commit()  # a new unit of work: nothing held yet
+    found = learner_on_activity(session, enrollment.user_id, enrollment.assignment.activity_id)
+    assert found.enrollment is enrollment
+    return learner_state.held(session, enrollment.id)
+
+
+def test_the_learner_read_holds_their_current_state(session, enrollment):
+    study(session, enrollment)
+    session.commit()
+    held = read_with_the_learner(session, enrollment)
+    assert held is not None and not held.changed
+    assert_same_as_derivation(session, enrollment, held)
+    with counted(session.connection()) as statements:
+        view = path_view(session, enrollment, utcnow())
+    assert statements == []  # the state came with the learner
+    assert view.progress.completed == {"search-basics", "search-queries"}
+
+
+def corrupt_the_state(session, row, enrollment):
+    row.state = row.state.replace('"done":[', '"done":["fact-check",', 1)
+
+
+def claim_another_version(session, row, enrollment):
+    row.version_id = enrollment.assignment.version.id + 1
+    row.checksum = learner_state.checksum(row.version_id, row.model, row.events, row.state)
+
+
+def claim_another_format(session, row, enrollment):
+    row.format = learner_state.FORMAT + 1
+
+
+def record_an_event_elsewhere(session, row, enrollment):
+    session.add(
+        ProgressEvent(
+            enrollment_id=enrollment.id,
+            kind=events.COMPLETED,
+            step_key="fact-check",
+            once_key="completed:fact-check",
+            payload={},
+            at=utcnow(),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [corrupt_the_state, claim_another_version, claim_another_format, record_an_event_elsewhere],
+)
+def test_the_learner_read_never_holds_a_stale_state(session, enrollment, spoil):
+    study(session, enrollment)
+    session.commit()
+    spoil(session, stored_row(session, enrollment), enrollment)
+    session.commit()
+    assert read_with_the_learner(session, enrollment) is None
+    view = path_view(session, enrollment, utcnow())  # derived again from the events
+    assert view.progress.completed == derivation(session, enrollment)[0].completed
