@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from lti import claims
 from lti.models import LaunchRecord
+from paths.db import ALONE
 
 log = logging.getLogger("selfpath.lti")
 ACCEPTED = "accepted"
@@ -34,8 +35,9 @@ def record_launch(
     reason: str | None = None,
     user_id: int | None = None,
 ) -> dict[str, Any]:
-    """Record a launch in the session's transaction (one INSERT, sent now: no ORM object
-    for the commit to flush) and return the values stored. Only routing facts are kept: no
+    """Record a launch in the session's transaction, if one is open, else on its own (one
+    INSERT, sent now: no ORM object for the commit to flush); the caller commits next.
+    Return the values stored. Only routing facts are kept: no
     names, emails or ids of people. Every value is bounded: `reason` is cut at MAX_REASON
     characters with a marker."""
     body = body if isinstance(body, Mapping) else {}
@@ -53,7 +55,7 @@ def record_launch(
         "reason": truncated(reason, MAX_REASON),
         "user_id": user_id,
     }
-    session.execute(_INSERT, values)
+    session.execute(_INSERT, values, execution_options=ALONE)  # the commit follows it
     log.info(
         "launch",
         extra={

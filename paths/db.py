@@ -56,6 +56,12 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value
 
 
+# An execution option for a write its caller commits right after, with nothing else to
+# write: when no transaction is open it may run on its own, without BEGIN and COMMIT
+# (service/postgres_connections.py). Inside a transaction it joins it like any statement.
+ALONE = {"selfpath_alone": True}
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

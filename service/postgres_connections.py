@@ -7,6 +7,9 @@
   would have seen; once the first write has begun the transaction, every later statement
   runs inside it until the commit or rollback. A SELECT ... FOR UPDATE / FOR SHARE counts
   as a write (its locks last until the commit), and so does anything that is not a SELECT.
+- A write marked `paths.db.ALONE` that comes when no transaction is open runs on its own as
+  well: its caller commits right after it with nothing else to write (a launch's record
+  when the launch changed nothing else), so it costs no BEGIN and no COMMIT either.
 - A connection is checked with a ping only when it has been idle for a while
   (`PING_AFTER_IDLE_SECONDS`): one in steady use answered a moment ago. A database
   restarted or a connection dropped while idle is found by the ping and replaced before
@@ -23,10 +26,12 @@ from psycopg import Error as PsycopgError
 from psycopg.pq import TransactionStatus
 from sqlalchemy import Engine, event, exc
 
+from paths.db import ALONE
 from service.extensions import db
 
 PING_AFTER_IDLE_SECONDS = 1.0
 _IDLE = TransactionStatus.IDLE
+(_ALONE,) = ALONE
 _LOCKING = (" FOR UPDATE", " FOR SHARE", " FOR NO KEY UPDATE", " FOR KEY SHARE")
 
 
@@ -55,13 +60,15 @@ def _start_outside_transactions(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.autocommit = True
 
 
-def _begin_when_writing(_connection: Any, cursor: Any, statement: str, *_args: Any) -> None:
+def _begin_when_writing(
+    _connection: Any, cursor: Any, statement: str, _parameters: Any, context: Any, *_args: Any
+) -> None:
     """Outside a transaction, a read runs on its own and a write makes the driver begin
     one first (psycopg sends BEGIN before a statement when autocommit is off)."""
     dbapi_connection = cursor.connection
     if dbapi_connection.pgconn.transaction_status != _IDLE:
         return  # inside the transaction: the statement joins it
-    reads = only_reads(statement)
+    reads = only_reads(statement) or _ALONE in context.execution_options
     if dbapi_connection.autocommit != reads:
         dbapi_connection.autocommit = reads
 

@@ -5,6 +5,7 @@ connection is pinged only after it has been idle."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,10 +14,16 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import create_engine, event, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
+from lti.launch_log import ACCEPTED, record_launch
+from lti.models import LaunchRecord
+from paths.db import utcnow
 from paths.people import User
+from service import create_app
 from service.extensions import db
 from service.postgres_connections import only_reads, ping_when_idle
+from tests.functional.conftest import LtiBrowser
 from tests.functional.learner_pages import page_of, token
+from tests.redis_db import TEST_REDIS_URL
 
 pytestmark = pytest.mark.usefixtures("postgres_only")
 
@@ -120,7 +127,7 @@ def commits_seen(app: Flask) -> Iterator[list[TransactionStatus]]:
     seen: list[TransactionStatus] = []
 
     def record(connection: Any) -> None:
-        seen.append(connection.connection.dbapi_connection.info.transaction_status)
+        seen.append(status_of(connection))
 
     with app.app_context():
         event.listen(db.engine, "commit", record)
@@ -139,6 +146,52 @@ def test_my_path_opens_no_transaction_and_a_step_done_commits_one(learner, commi
     done = learner.post("/path/steps/search-basics/done", data={"csrf_token": form})
     assert done.status_code == 303
     assert TransactionStatus.INTRANS in commits_seen
+
+
+@pytest.fixture
+def app_with_redis(settings) -> Iterator[Flask]:
+    """Launch state in Redis, as in production: a launch's only SQL write is its record."""
+    instance = create_app(replace(settings, redis_url=TEST_REDIS_URL))
+    yield instance
+    with instance.app_context():
+        db.engine.dispose()
+
+
+def test_a_returning_learners_launch_writes_its_record_on_its_own(
+    platform, app_with_redis, database_url
+):
+    browser = LtiBrowser(app_with_redis.test_client())
+    seen: list[TransactionStatus] = []
+    with app_with_redis.app_context():
+        event.listen(db.engine, "commit", lambda c: seen.append(status_of(c)))
+    assert browser.launch(platform).status_code == 200  # the first launch provisions: a write
+    assert TransactionStatus.INTRANS in seen
+    seen.clear()
+    assert browser.launch(platform).status_code == 200  # no path placed yet: a page says so
+    assert seen == [TransactionStatus.IDLE]  # the record needed no transaction
+    assert launch_records(database_url) == 2
+
+
+def status_of(connection: Any) -> TransactionStatus:
+    return connection.connection.dbapi_connection.info.transaction_status
+
+
+def test_a_write_marked_alone_joins_an_open_transaction(app, session, database_url):
+    make_user(session, "first")
+    session.flush()
+    record_launch(session, outcome=ACCEPTED, now=utcnow())
+    assert transaction_status(session) == TransactionStatus.INTRANS
+    session.rollback()
+    assert launch_records(database_url) == 0 and users(database_url) == 0
+
+
+def launch_records(database_url: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(select(func.count()).select_from(LaunchRecord))
+    finally:
+        engine.dispose()
 
 
 class Clock:
