@@ -6,7 +6,8 @@
   committed before it began, inside a transaction or not, so the reads see what they
   would have seen; once the first write has begun the transaction, every later statement
   runs inside it until the commit or rollback. A SELECT ... FOR UPDATE / FOR SHARE counts
-  as a write (its locks last until the commit), and so does anything that is not a SELECT.
+  as a write (its locks last until the commit), and so does a streamed SELECT (its
+  server-side cursor lives in a transaction) and anything that is not a SELECT.
 - A write marked `paths.db.ALONE` that comes when no transaction is open runs on its own as
   well: its caller commits right after it with nothing else to write (a launch's record
   when the launch changed nothing else), so it costs no BEGIN and no COMMIT either.
@@ -68,7 +69,9 @@ def _begin_when_writing(
     dbapi_connection = cursor.connection
     if dbapi_connection.pgconn.transaction_status != _IDLE:
         return  # inside the transaction: the statement joins it
-    reads = only_reads(statement) or _ALONE in context.execution_options
+    options = context.execution_options
+    # a streamed read runs through a server-side cursor, which lives in a transaction
+    reads = (only_reads(statement) and not options.get("stream_results")) or _ALONE in options
     if dbapi_connection.autocommit != reads:
         dbapi_connection.autocommit = reads
 

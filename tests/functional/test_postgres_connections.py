@@ -92,6 +92,16 @@ def test_a_locking_read_begins_the_transaction_that_holds_its_lock(app, session)
     session.rollback()
 
 
+def test_a_streamed_read_runs_in_a_transaction(app, session):
+    for subject in ("a", "b", "c"):
+        make_user(session, subject)
+    session.commit()
+    streamed = session.execute(select(User.subject).execution_options(yield_per=2))
+    assert sorted(streamed.scalars()) == ["a", "b", "c"]
+    assert transaction_status(session) == TransactionStatus.INTRANS
+    session.rollback()
+
+
 def test_a_savepoint_first_begins_the_transaction(app, session):
     with session.begin_nested():
         make_user(session, "inner")
