@@ -23,15 +23,15 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
-from psycopg import Error as PsycopgError
-from psycopg.pq import TransactionStatus
 from sqlalchemy import Engine, event, exc
 
 from paths.db import ALONE
 from service.extensions import db
 
 PING_AFTER_IDLE_SECONDS = 1.0
-_IDLE = TransactionStatus.IDLE
+# psycopg.pq.TransactionStatus.IDLE: psycopg is not imported here, so that a worker on
+# SQLite does not load it (about 5 MB)
+_IDLE = 0
 (_ALONE,) = ALONE
 _LOCKING = (" FOR UPDATE", " FOR SHARE", " FOR NO KEY UPDATE", " FOR KEY SHARE")
 
@@ -87,17 +87,19 @@ def ping_when_idle(
     def checked_in(_dbapi_connection: Any, record: Any) -> None:
         record.info["checked_in_at"] = clock()
 
+    lost = engine.dialect.loaded_dbapi.Error
+
     def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         last = record.info.get("checked_in_at")
         if last is not None and clock() - last < idle_seconds:
             return
-        _ping(dbapi_connection)
+        _ping(dbapi_connection, lost)
 
     event.listen(engine, "checkin", checked_in)
     event.listen(engine, "checkout", checked_out)
 
 
-def _ping(dbapi_connection: Any) -> None:
+def _ping(dbapi_connection: Any, lost: type[Exception]) -> None:
     """One SELECT 1 outside any transaction; DisconnectionError makes the pool retry."""
     autocommit = dbapi_connection.autocommit
     try:
@@ -106,5 +108,5 @@ def _ping(dbapi_connection: Any) -> None:
         dbapi_connection.execute("SELECT 1")
         if not autocommit:
             dbapi_connection.autocommit = False
-    except PsycopgError as error:
+    except lost as error:
         raise exc.DisconnectionError(f"the database connection was lost: {error}") from error

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import subprocess
+import sys
 
 from config import worker_memory
 from config.worker_memory import MemoryRelease
@@ -113,3 +115,23 @@ def test_the_served_test_and_benchmark_apps_run_as_production_serves(tmp_path):
     assert "Environment=PYTHONOPTIMIZE=2" in deploy
     assert server_env(1, 1)["PYTHONOPTIMIZE"] == WEB_SERVER_PYTHON["PYTHONOPTIMIZE"]
     assert "PYTHONOPTIMIZE=2" in (ROOT / "Makefile").read_text()
+
+
+def test_a_worker_on_sqlite_loads_no_postgresql_driver(tmp_path):
+    """psycopg costs a worker about 5 MB: only an application on PostgreSQL loads it."""
+    script = (
+        "import sys\n"
+        "from config import Settings\n"
+        "from service import create_app\n"
+        f"create_app(Settings(secret_key='k' * 40, database_url='sqlite:///{tmp_path}/a.db',"
+        " base_url='https://tool.example', instance_path=sys.argv[1]))\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'psycopg'))\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == "[]"
