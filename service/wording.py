@@ -18,8 +18,11 @@ from flask_babel import get_locale, get_translations
 def page_translations() -> NullTranslations:
     """The catalog of the request's language, looked up once per request (and again inside
     `force_locale`, which changes Flask-Babel's choice)."""
-    chosen = getattr(g.get("_flask_babel"), "babel_locale", None)  # Flask-Babel's choice
-    cached: tuple[object, NullTranslations] | None = g.get("selfpath_translations")
+    # the request's `g` itself, read once: each read through the `g` proxy costs a
+    # context lookup, and a page words dozens of labels
+    store = g._get_current_object().__dict__
+    chosen = getattr(store.get("_flask_babel"), "babel_locale", None)  # Flask-Babel's choice
+    cached: tuple[object, NullTranslations] | None = store.get("selfpath_translations")
     if cached is not None and chosen is not None and cached[0] is chosen:
         return cached[1]
     translations = get_translations()
