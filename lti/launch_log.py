@@ -37,9 +37,8 @@ def record_launch(
 ) -> dict[str, Any]:
     """Record a launch in the session's transaction, if one is open, else on its own (one
     INSERT, sent now: no ORM object for the commit to flush); the caller commits next.
-    Return the values stored. Only routing facts are kept: no
-    names, emails or ids of people. Every value is bounded: `reason` is cut at MAX_REASON
-    characters with a marker."""
+    Return the values stored. Only routing facts are kept: no names, emails or ids of
+    people. Every value is bounded: `reason` is cut at MAX_REASON characters with a marker."""
     body = body if isinstance(body, Mapping) else {}
     aud = body.get("aud")
     client_id = aud if isinstance(aud, str) else body.get("azp")

@@ -101,11 +101,17 @@ def _too_many_requests(error: RateLimitExceeded) -> Response:
 
 
 def _seconds_until_reset(error: RateLimitExceeded) -> int:
+    """Until the window of the limit hit ends; the whole window if its store cannot say."""
     window = int(error.limit.limit.get_expiry())
     hit = limiter.current_limit
-    if hit is None:
+    try:
+        reset_at = hit.reset_at if hit is not None else None
+    except Exception:  # the limits' store went away after refusing: the window is safe
+        log.warning("rate limit store unreachable for Retry-After", exc_info=True)
+        reset_at = None
+    if reset_at is None:
         return window
-    return min(max(1, round(hit.reset_at - time.time())), window)
+    return min(max(1, round(reset_at - time.time())), window)
 
 
 def _unexpected_error(error: Exception) -> Response:

@@ -441,3 +441,20 @@ def test_a_launch_refused_after_its_nonce_keeps_the_login_spent(browser, platfor
     token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
     again = browser.post_launch(token, auth["state"])
     assert again.status_code == 400 and "unknown_state" in again.get_data(as_text=True)
+
+
+def test_a_refusal_says_the_whole_window_when_the_limits_store_cannot_say(
+    app, browser, platform, monkeypatch
+):
+    from flask_limiter import RequestLimit
+
+    strict = app.extensions["selfpath.settings"].with_changes(lti_login_rate_limit="1/minute")
+    monkeypatch.setitem(app.extensions, "selfpath.settings", strict)
+    assert browser.login(platform).status_code == 302
+
+    def unreachable(self):  # type: ignore[no-untyped-def]
+        raise ConnectionError("the limits' store went away")
+
+    monkeypatch.setattr(RequestLimit, "reset_at", property(unreachable))
+    response = browser.login(platform)
+    assert response.status_code == 429 and response.headers["Retry-After"] == "60"
