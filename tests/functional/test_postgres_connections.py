@@ -21,6 +21,7 @@ from paths.people import User
 from service import create_app
 from service.extensions import db
 from service.postgres_connections import only_reads, ping_when_idle
+from tests.clocks import FakeClock
 from tests.functional.conftest import LtiBrowser
 from tests.functional.learner_pages import page_of, token
 from tests.redis_db import TEST_REDIS_URL
@@ -42,12 +43,12 @@ def make_user(session: Any, subject: str) -> None:
     session.add(User(issuer="https://lms.example", subject=subject))
 
 
-def users(database_url: str) -> int:
+def rows_seen_elsewhere(database_url: str, model: Any) -> int:
     """Counted on a connection of its own: what another request would see."""
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
-            return connection.scalar(select(func.count()).select_from(User))
+            return connection.scalar(select(func.count()).select_from(model))
     finally:
         engine.dispose()
 
@@ -70,7 +71,9 @@ def test_a_rollback_undoes_every_write_made_after_reads(app, session, database_u
     session.flush()
     make_user(session, "second")
     session.flush()
-    assert users(database_url) == 0  # not committed: another connection sees none
+    assert (
+        rows_seen_elsewhere(database_url, User) == 0
+    )  # not committed: another connection sees none
     session.rollback()
     assert session.scalar(select(func.count()).select_from(User)) == 0
 
@@ -81,7 +84,7 @@ def test_a_failed_write_leaves_nothing_of_the_writes_before_it(app, session, dat
     with pytest.raises(DBAPIError):
         session.execute(text("INSERT INTO no_such_table VALUES (1)"))
     session.rollback()
-    assert users(database_url) == 0
+    assert rows_seen_elsewhere(database_url, User) == 0
 
 
 def test_a_locking_read_begins_the_transaction_that_holds_its_lock(app, session):
@@ -179,7 +182,7 @@ def test_a_returning_learners_launch_writes_its_record_on_its_own(
     seen.clear()
     assert browser.launch(platform).status_code == 200  # no path placed yet: a page says so
     assert seen == [TransactionStatus.IDLE]  # the record needed no transaction
-    assert launch_records(database_url) == 2
+    assert rows_seen_elsewhere(database_url, LaunchRecord) == 2
 
 
 def status_of(connection: Any) -> TransactionStatus:
@@ -192,29 +195,15 @@ def test_a_write_marked_alone_joins_an_open_transaction(app, session, database_u
     record_launch(session, outcome=ACCEPTED, now=utcnow())
     assert transaction_status(session) == TransactionStatus.INTRANS
     session.rollback()
-    assert launch_records(database_url) == 0 and users(database_url) == 0
-
-
-def launch_records(database_url: str) -> int:
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            return connection.scalar(select(func.count()).select_from(LaunchRecord))
-    finally:
-        engine.dispose()
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+    assert (
+        rows_seen_elsewhere(database_url, LaunchRecord) == 0
+        and rows_seen_elsewhere(database_url, User) == 0
+    )
 
 
 @pytest.fixture
-def pinged_engine(database_url: str) -> Iterator[tuple[Any, Clock]]:
-    clock = Clock()
+def pinged_engine(database_url: str) -> Iterator[tuple[Any, FakeClock]]:
+    clock = FakeClock()
     engine = create_engine(database_url, pool_size=1, max_overflow=0)
     ping_when_idle(engine, idle_seconds=1.0, clock=clock)
     yield engine, clock

@@ -82,6 +82,20 @@ def assert_same_as_derivation(session, enrollment, found) -> None:
     assert found.cards == cards
 
 
+def completed_elsewhere(session, enrollment, key):
+    """A completion added to the events without telling the read model."""
+    session.add(
+        ProgressEvent(
+            enrollment_id=enrollment.id,
+            kind=events.COMPLETED,
+            step_key=key,
+            once_key=f"completed:{key}",
+            payload={},
+            at=utcnow(),
+        )
+    )
+
+
 def current_stored(session, enrollment):
     """The stored state as a new request reads it (None if it would be rebuilt)."""
     return learner_state.stored(session, enrollment.id, enrollment.assignment.version.id)
@@ -179,16 +193,7 @@ def test_events_recorded_elsewhere_make_the_row_stale(session, enrollment):
     study(session, enrollment, keys=("search-basics",))
     session.commit()
     # an event the read model was not told of (another code path, or a lost write)
-    session.add(
-        ProgressEvent(
-            enrollment_id=enrollment.id,
-            kind=events.COMPLETED,
-            step_key="search-queries",
-            once_key="completed:search-queries",
-            payload={},
-            at=utcnow(),
-        )
-    )
+    completed_elsewhere(session, enrollment, "search-queries")
     session.commit()
     assert current_stored(session, enrollment) is None
     assert "search-queries" in path_view(session, enrollment, utcnow()).progress.completed
@@ -519,16 +524,7 @@ def claim_another_format(session, row, enrollment):
 
 
 def record_an_event_elsewhere(session, row, enrollment):
-    session.add(
-        ProgressEvent(
-            enrollment_id=enrollment.id,
-            kind=events.COMPLETED,
-            step_key="fact-check",
-            once_key="completed:fact-check",
-            payload={},
-            at=utcnow(),
-        )
-    )
+    completed_elsewhere(session, enrollment, "fact-check")
 
 
 @pytest.mark.parametrize(
