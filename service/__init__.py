@@ -17,6 +17,7 @@ from paths.version_cache import PerVersion, VersionCaches
 from service import (
     assets,
     errors,
+    form_tokens,
     i18n,
     input_limits,
     postgres_connections,
@@ -156,6 +157,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     web_session.install(app)
     csrf.init_app(app)
+    form_tokens.install(app)
     limiter.init_app(app)
     _check_limits_in_their_views(app)
     i18n.install(app)

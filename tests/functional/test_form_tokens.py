@@ -1,0 +1,98 @@
+"""A session's form token is signed once and carried by each of its pages; Flask-WTF's
+check accepts it, refuses another session's, and a time limit brings back a signature per
+page."""
+
+from __future__ import annotations
+
+import pytest
+from flask import session as flask_session
+from itsdangerous.serializer import Serializer
+
+from service import form_tokens
+from service.form_tokens import SALT, SignedTokens, form_token
+from tests.functional.learner_pages import events, page_of, token
+
+
+@pytest.fixture
+def signatures(monkeypatch) -> list[object]:
+    """The form-token secrets signed while the test runs."""
+    signed: list[object] = []
+    dumps = Serializer.dumps
+
+    def counted(self, obj, salt=None):  # type: ignore[no-untyped-def]
+        if self.salt == SALT.encode():
+            signed.append(obj)
+        return dumps(self, obj, salt)
+
+    monkeypatch.setattr(Serializer, "dumps", counted)
+    return signed
+
+
+def test_the_pages_of_one_session_carry_one_token_signed_once(learner, signatures):
+    first = token(page_of(learner, "/path"))
+    assert token(page_of(learner, "/path/steps/search-basics")) == first
+    assert token(page_of(learner, "/path")) == first
+    assert len(signatures) == 1
+
+
+def test_the_token_a_page_carries_is_accepted_and_a_tampered_one_refused(learner, session):
+    carried = token(page_of(learner, "/path"))
+    before = events(session)
+    refused = learner.post(
+        "/path/steps/search-basics/done", data={"csrf_token": carried[:-2] + "xx"}
+    )
+    assert refused.status_code == 400
+    assert events(session) == before
+    done = learner.post("/path/steps/search-basics/done", data={"csrf_token": carried})
+    assert done.status_code == 303
+    assert events(session) == before + 1
+
+
+def test_another_secret_gets_its_own_token_and_the_old_one_is_refused(learner, session):
+    old = token(page_of(learner, "/path"))
+    with learner.session_transaction() as browser_session:
+        browser_session["csrf_token"] = "another session's secret"
+    new = token(page_of(learner, "/path"))
+    assert new != old
+    before = events(session)
+    stale = learner.post("/path/steps/search-basics/done", data={"csrf_token": old})
+    assert stale.status_code == 400
+    assert events(session) == before
+    assert learner.post("/path/steps/search-basics/done", data={"csrf_token": new}).status_code == 303
+
+
+def test_with_a_time_limit_every_page_signs_its_token(app, learner, monkeypatch, signatures):
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 3600)
+    page_of(learner, "/path")
+    page_of(learner, "/path")
+    assert len(signatures) == 2
+
+
+def test_a_session_without_a_secret_is_given_one(app):
+    with app.test_request_context("/"):
+        signed = form_token()
+        secret = flask_session[form_tokens.FIELD]
+        assert isinstance(secret, str) and len(secret) == 40
+        assert flask_session.modified
+        assert form_token() == signed  # the same request: the same token
+
+
+def test_a_secret_of_another_type_in_the_session_is_replaced(app):
+    with app.test_request_context("/"):
+        flask_session[form_tokens.FIELD] = ["not", "a", "secret"]
+        form_token()
+        assert isinstance(flask_session[form_tokens.FIELD], str)
+
+
+def test_only_the_latest_signatures_are_kept(signatures):
+    tokens = SignedTokens("k" * 40, kept=2)
+    tokens.signed("one")
+    tokens.signed("two")
+    tokens.signed("three")
+    assert len(tokens) == 2
+    assert signatures == ["one", "two", "three"]
+    tokens.signed("three")  # still held
+    assert signatures == ["one", "two", "three"]
+    tokens.signed("one")  # no longer held: signed again
+    assert signatures == ["one", "two", "three", "one"]
+    assert len(tokens) == 2
