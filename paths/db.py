@@ -19,7 +19,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect, Result
+from sqlalchemy.engine import Dialect, Result, ScalarResult
 from sqlalchemy.engine.interfaces import BindTyping
 from sqlalchemy.orm import DeclarativeBase, Session
 
@@ -151,19 +151,39 @@ class PerDatabase:
     def __init__(self, build: Callable[[str], Any]) -> None:
         self._build = build
         self._compiled: dict[tuple[str, frozenset[str]], TextClause] = {}
+        # the same, read as objects of a mapped class (`objects`)
+        self._loading: dict[tuple[str, frozenset[str], type[Base]], Any] = {}
 
     def execute(
         self, session: Session, parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]]
     ) -> Result[Any]:
         """Run it with one row of values, or several (all with the same columns)."""
         first = parameters if isinstance(parameters, Mapping) else parameters[0]
+        return session.execute(self._statement(session, first), parameters)
+
+    def objects(
+        self, session: Session, entity: type[Base], parameters: Mapping[str, Any]
+    ) -> ScalarResult[Any]:
+        """Run it with one row of values and give the rows it returns as `entity`'s
+        objects, refreshed when the session holds them already. Its RETURNING names every
+        column of `entity`'s table, in the table's order: they are read by position."""
+        key = (session.get_bind().dialect.name, frozenset(parameters), entity)
+        loading = self._loading.get(key)
+        if loading is None:
+            textual = self._statement(session, parameters).columns(*entity.__table__.c)
+            loading = self._loading[key] = (
+                select(entity).from_statement(textual).execution_options(populate_existing=True)
+            )
+        return session.scalars(loading, parameters)
+
+    def _statement(self, session: Session, first: Mapping[str, Any]) -> TextClause:
         dialect = session.get_bind().dialect
         key = (dialect.name, frozenset(first))
         statement = self._compiled.get(key)
         if statement is None:
             built = self._build(dialect.name)
             statement = self._compiled[key] = compiled_text(built, dialect, list(first))
-        return session.execute(statement, parameters)
+        return statement
 
 
 def compiled_text(statement: Any, dialect: Dialect, columns: list[str]) -> TextClause:

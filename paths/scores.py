@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Protocol
 
-from sqlalchemy import Float, ForeignKey, Integer, Select, String, bindparam, select
+from sqlalchemy import Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from paths import learner_state
@@ -150,26 +149,24 @@ def _locked_score(session: Session, enrollment_id: int, now: datetime) -> Score:
         "grading_progress": NOT_READY,
         "changed_at": now,
     }
-    NEW_SCORE.execute(session, new)
-    return session.scalars(_locked(), {"enrollment_id": enrollment_id}).one()
+    score: Score = LOCKED_SCORE.objects(session, Score, new).one()
+    return score
 
 
-# Built once, run with parameters: the score inserted unless present, then read locked.
-NEW_SCORE = PerDatabase(
-    lambda dialect: dialect_insert(dialect, Score.__table__).on_conflict_do_nothing(
-        index_elements=["enrollment_id"]
+# Built once, run with parameters: the score inserted unless present, and either way
+# returned locked, in one statement. ON CONFLICT DO UPDATE locks the row it meets (as
+# SELECT ... FOR UPDATE would, waiting for a transaction that holds it) and returns its
+# latest committed version; its update changes nothing. Whatever is read after it (the
+# events) is read by a later statement, so it sees every commit made before the lock.
+LOCKED_SCORE = PerDatabase(
+    lambda dialect: (
+        dialect_insert(dialect, Score.__table__)
+        .on_conflict_do_update(
+            index_elements=["enrollment_id"], set_={"version": Score.__table__.c.version}
+        )
+        .returning(*Score.__table__.c)
     )
 )
-
-
-@cache
-def _locked() -> Select[tuple[Score]]:
-    return (
-        select(Score)
-        .where(Score.enrollment_id == bindparam("enrollment_id"))
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
 
 
 def _differs(row: Score, values: ScoreValues) -> bool:

@@ -23,11 +23,12 @@ LEARNER_PAGE_STATEMENTS = 1
 # learner state written at the commit
 STEP_RECOMPLETION_STATEMENTS = 4
 # ... the mastery the study moves (one upsert, from the state held: no read); and the
-# gradebook score: insert if absent, lock it, count the events under the lock, update it
-STEP_COMPLETION_STATEMENTS = STEP_RECOMPLETION_STATEMENTS + 5
-# the same read, the attempt, mastery, review card (each one upsert), the score (four) and
+# gradebook score: inserted if absent and locked (one upsert), the events counted under the
+# lock, the score updated
+STEP_COMPLETION_STATEMENTS = STEP_RECOMPLETION_STATEMENTS + 4
+# the same read, the attempt, mastery, review card (each one upsert), the score (three) and
 # the learner state; the reviews due for the step the result page offers next come from it
-CHECKPOINT_STATEMENTS = 9
+CHECKPOINT_STATEMENTS = 8
 
 
 def long_path(checkpoints: int) -> PathDraft:

@@ -48,14 +48,15 @@ def test_an_existing_row_is_returned_unchanged(session):
     assert session.scalar(select(func.count()).select_from(User)) == 1
 
 
-def _rename(dialect: str):
+def _rename(dialect: str, *returned):
     statement = dialect_insert(dialect, User.__table__)
     return statement.on_conflict_do_update(
         index_elements=["issuer", "subject"], set_={"name": statement.excluded.name}
-    ).returning(User.__table__.c.id)
+    ).returning(*returned)
 
 
-RENAME = PerDatabase(_rename)
+RENAME = PerDatabase(lambda dialect: _rename(dialect, User.__table__.c.id))
+RENAMED = PerDatabase(lambda dialect: _rename(dialect, *User.__table__.c))  # every column
 NOW = datetime(2026, 12, 3, 7, 30, tzinfo=UTC)
 
 
@@ -117,3 +118,15 @@ def test_insert_if_absent_inserts_once_with_a_statement_compiled_once(session):
         ]
     assert outcomes == [True, False, True] and hits[1:] == [True, True]
     assert session.scalars(select(User.name).order_by(User.subject)).all() == ["Lan", "Hoa"]
+
+
+def test_an_on_conflict_insert_gives_the_rows_it_returns_as_objects_refreshed(session):
+    with user_inserts_from_cache(session) as hits:
+        lan = RENAMED.objects(session, User, _person("s1", "Lan")).one()
+        again = RENAMED.objects(session, User, _person("s1", "Lan Pham")).one()
+    assert again is lan and lan.name == "Lan Pham"  # the session's object, refreshed
+    assert inspect(lan).persistent and hits == [False, True]
+    lan.name = "Lan P."  # written like any loaded row's change
+    session.commit()
+    session.expire_all()
+    assert session.scalars(select(User.name)).one() == "Lan P."

@@ -1,0 +1,60 @@
+"""Two requests of one learner that move their score at once, each on its own connection:
+the second waits at the score until the first commits, then counts the events again rather
+than trusting the progress it read before, so the gradebook's score never misses the first's
+event."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor, wait
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from paths.authoring import PathDraft, StepDraft, create_path
+from paths.db import utcnow
+from paths.enrollment import Assignment, Enrollment, assign
+from paths.scores import Score
+from paths.study import completion
+from service.extensions import db
+from tests.functional.learner_pages import page_of
+
+WAIT_SECONDS = 0.5  # long enough for the second request to finish if nothing held it
+# three steps open from the start: two tabs can each complete one of their own
+OPEN_STEPS = PathDraft(
+    title="Three open steps",
+    steps=tuple(StepDraft(key=key, kind="read", title=key) for key in ("first", "a", "b")),
+)
+
+
+def test_a_score_moved_meanwhile_waits_for_the_lock_and_counts_its_event(learner, session):
+    assignment = session.scalars(select(Assignment)).one()
+    version = create_path(session, OPEN_STEPS, now=utcnow(), tenant_id=None)
+    assign(session, assignment.activity_id, version, assigned_by=None, now=utcnow())
+    session.commit()
+    page_of(learner, "/path")  # the first page enrolls the learner
+    enrollment_id = session.scalars(select(Enrollment.id)).one()
+    now = utcnow()
+
+    def complete(tab: Session, key: str, seconds: int) -> None:
+        enrollment = tab.get_one(Enrollment, enrollment_id)
+        completion.complete_step(tab, enrollment, key, now=now + timedelta(seconds=seconds))
+
+    with Session(db.engine) as first, Session(db.engine) as second, ThreadPoolExecutor(1) as tab:
+        complete(first, "first", 0)
+        first.commit()  # the score exists: one step of three
+        complete(first, "a", 1)  # the score is locked until this commits
+
+        def other_tab() -> None:
+            complete(second, "b", 2)
+            second.commit()
+
+        other = tab.submit(other_tab)
+        finished, _ = wait([other], timeout=WAIT_SECONDS)
+        assert not finished  # held at the score
+        first.commit()
+        other.result(timeout=30)  # and then done (its error, if any, raised here)
+    session.expire_all()
+    score = session.scalars(select(Score).where(Score.enrollment_id == enrollment_id)).one()
+    # read after the lock, the other tab's completion counted: every step, in a third version
+    assert (score.score_given, score.activity_progress, score.version) == (100.0, "Completed", 3)
