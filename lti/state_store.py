@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -38,7 +38,8 @@ class PendingLogin:
     storage_target: str | None = None
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
+        # its fields as they are (`login` is a flat dict of strings): asdict would copy each
+        return json.dumps(vars(self), separators=(",", ":"))
 
     def bounded_json(self) -> str:
         """The JSON to store, refused when it is larger than any real login's."""

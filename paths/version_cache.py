@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 DEFAULT_SIZE = 64
+_ABSENT = object()  # what no key maps to (a value may be None)
 
 
 class VersionLike(Protocol):
@@ -52,9 +53,10 @@ class PerVersion(Generic[T]):
 
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
         with self._lock:
-            if key in self._values:
+            found = self._values.get(key, _ABSENT)  # one lookup: a key may be costly to hash
+            if found is not _ABSENT:
                 self._values.move_to_end(key)
-                return self._values[key]
+                return found  # type: ignore[return-value]
         value = build()  # outside the lock: two threads may both build; either result is right
         with self._lock:
             self._values[key] = value

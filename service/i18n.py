@@ -11,7 +11,7 @@ from flask_babel import Babel, get_locale, lazy_gettext
 from markupsafe import Markup
 
 from service.dates import day_label, duration_label, moment_label
-from service.wording import gettext, page_translations
+from service.wording import N_, gettext, page_translations
 
 K = TypeVar("K", bound=Hashable)
 LANGUAGES = ("en", "vi")
@@ -157,41 +157,33 @@ def _once_per_request(key: Hashable, word: Callable[[], str]) -> str:
 
 
 REASONS = {
-    "remedial_after_checkpoint": lazy_gettext(
+    "remedial_after_checkpoint": N_(
         "The check “%(checkpoint)s” showed a gap: this step reviews it before you try again."
     ),
-    "remedial_after_review": lazy_gettext(
+    "remedial_after_review": N_(
         "Your review of “%(checkpoint)s” showed that some of it has faded: this step goes "
         "over it again before you retake it."
     ),
-    "review_due": lazy_gettext(
-        "“%(checkpoint)s” is due for review, so what you learned stays fresh."
-    ),
-    "closes_mastery_gap": lazy_gettext(
-        "This step does the most for the skills you still need: %(skills)s."
-    ),
-    "ready_for_checkpoint": lazy_gettext(
-        "You seem ready for %(skills)s: this check can confirm it."
-    ),
-    "try_check_first": lazy_gettext(
+    "review_due": N_("“%(checkpoint)s” is due for review, so what you learned stays fresh."),
+    "closes_mastery_gap": N_("This step does the most for the skills you still need: %(skills)s."),
+    "ready_for_checkpoint": N_("You seem ready for %(skills)s: this check can confirm it."),
+    "try_check_first": N_(
         "You may already know %(skills)s: try this check first. If you pass it, you can "
         "skip the reading and practice before it."
     ),
-    "behind_schedule": lazy_gettext(
+    "behind_schedule": N_(
         "To reach your date (%(days_left)s days left, about %(minutes_left)s minutes of work), "
         "this is the quickest gain on %(skills)s."
     ),
-    "next_in_path": lazy_gettext("This is the next step of your path."),
-    "optional_extra": lazy_gettext(
-        "Your required steps are done; this optional step takes you further."
-    ),
-    "path_complete": lazy_gettext("You have finished every step of this path."),
+    "next_in_path": N_("This is the next step of your path."),
+    "optional_extra": N_("Your required steps are done; this optional step takes you further."),
+    "path_complete": N_("You have finished every step of this path."),
 }
 
 
 def reason_sentence(code: str, params: dict[str, str]) -> str:
-    template = REASONS.get(code)
-    return str(template) % params if template is not None else ""
+    message = REASONS.get(code)
+    return gettext(message) % params if message is not None else ""
 
 
 MESSAGES = {

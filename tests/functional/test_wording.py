@@ -6,7 +6,7 @@ from __future__ import annotations
 import flask_babel
 import pytest
 
-from service import wording
+from service import i18n, wording
 
 CASES = [
     ("Done", {}),
@@ -50,3 +50,20 @@ def test_the_catalog_is_looked_up_once_per_request(app, monkeypatch):
             wording.gettext("Done")
             wording.ngettext("%(num)d step done", "%(num)d steps done", 2)
     assert len(lookups) == 1
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_every_reason_for_a_next_step_is_worded_in_the_readers_language(app, language):
+    params = {
+        "checkpoint": "Kiểm tra",
+        "skills": "tìm kiếm",
+        "days_left": "3",
+        "minutes_left": "40",
+    }
+    with app.test_request_context("/", headers={"Accept-Language": language}):
+        for code, message in i18n.REASONS.items():
+            worded = i18n.reason_sentence(code, params)
+            assert worded == flask_babel.gettext(message) % params
+            if language == "vi":
+                assert worded != message % params, code  # every reason is translated
+        assert i18n.reason_sentence("no_such_reason", params) == ""
