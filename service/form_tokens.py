@@ -67,11 +67,16 @@ def form_token() -> str:
         return str(generate_csrf())
     secret = session.get(FIELD)
     if not isinstance(secret, str):
-        secret = hashlib.sha1(os.urandom(64)).hexdigest()
-        session[FIELD] = secret
+        secret = session[FIELD] = new_secret()
     token = _signed_tokens().signed(secret)
     setattr(g, FIELD, token)
     return token
+
+
+def new_secret() -> str:
+    """A session's form secret, as Flask-WTF makes one. A launch puts one in the session it
+    starts, so the page it lands on does not change the session (and sign its cookie) again."""
+    return hashlib.sha1(os.urandom(64)).hexdigest()
 
 
 def _signed_tokens() -> SignedTokens:

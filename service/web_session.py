@@ -25,6 +25,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lti.launch import Launch
 from lti.provisioning import LaunchParties
+from service.form_tokens import FIELD as FORM_SECRET
+from service.form_tokens import new_secret as new_form_secret
 
 STATE_COOKIE_PREFIX = "lti_state_"
 TOKEN_PARAM = "sp"
@@ -183,6 +185,7 @@ def start_session(launch: Launch, parties: LaunchParties, *, cookies: bool = Tru
             "activity_id": parties.activity_id,
             "role": launch.role,
             "locale": launch.locale,
+            FORM_SECRET: new_form_secret(),
         }
     )
     # Permanent: the cookie then expires after SESSION_HOURS idle (renewed on each page)

@@ -97,3 +97,24 @@ def test_only_the_latest_signatures_are_kept(signatures):
     tokens.signed("one")  # no longer held: signed again
     assert signatures == ["one", "two", "three", "one"]
     assert len(tokens) == 2
+
+
+def test_a_launch_gives_the_session_its_secret_so_the_page_it_lands_on_keeps_the_cookie(
+    learner, session
+):
+    landed = learner.get("/path")  # the `learner` fixture has just launched
+    assert landed.status_code == 200
+    assert not [c for c in landed.headers.getlist("Set-Cookie") if "selfpath_session" in c]
+    before = events(session)
+    done = learner.post(
+        "/path/steps/search-basics/done", data={"csrf_token": token(landed.get_data(as_text=True))}
+    )
+    assert done.status_code == 303 and events(session) == before + 1
+
+
+def test_a_new_launch_gives_a_new_secret(browser, platform, learner):
+    with learner.session_transaction() as first:
+        old = first[form_tokens.FIELD]
+    assert browser.launch(platform).status_code == 303
+    with learner.session_transaction() as second:
+        assert isinstance(second[form_tokens.FIELD], str) and second[form_tokens.FIELD] != old
