@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import (
     DateTime,
     MetaData,
+    Table,
     TextClause,
     TypeDecorator,
     bindparam,
@@ -19,9 +20,10 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect, Result, ScalarResult
+from sqlalchemy.engine import Dialect, Result
 from sqlalchemy.engine.interfaces import BindTyping
 from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.sql.selectable import TextualSelect
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -151,8 +153,7 @@ class PerDatabase:
     def __init__(self, build: Callable[[str], Any]) -> None:
         self._build = build
         self._compiled: dict[tuple[str, frozenset[str]], TextClause] = {}
-        # the same, read as objects of a mapped class (`objects`)
-        self._loading: dict[tuple[str, frozenset[str], type[Base]], Any] = {}
+        self._typed: dict[tuple[str, frozenset[str], Table], TextualSelect] = {}  # `rows`
 
     def execute(
         self, session: Session, parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]]
@@ -161,20 +162,15 @@ class PerDatabase:
         first = parameters if isinstance(parameters, Mapping) else parameters[0]
         return session.execute(self._statement(session, first), parameters)
 
-    def objects(
-        self, session: Session, entity: type[Base], parameters: Mapping[str, Any]
-    ) -> ScalarResult[Any]:
-        """Run it with one row of values and give the rows it returns as `entity`'s
-        objects, refreshed when the session holds them already. Its RETURNING names every
-        column of `entity`'s table, in the table's order: they are read by position."""
-        key = (session.get_bind().dialect.name, frozenset(parameters), entity)
-        loading = self._loading.get(key)
-        if loading is None:
-            textual = self._statement(session, parameters).columns(*entity.__table__.c)
-            loading = self._loading[key] = (
-                select(entity).from_statement(textual).execution_options(populate_existing=True)
-            )
-        return session.scalars(loading, parameters)
+    def rows(self, session: Session, table: Table, parameters: Mapping[str, Any]) -> Result[Any]:
+        """Run it with one row of values; the rows it returns are read with the types of
+        `table`'s columns (UTC datetimes, JSON), as a select of them would be. Its RETURNING
+        names every column of `table`, in the table's order: they are read by position."""
+        key = (session.get_bind().dialect.name, frozenset(parameters), table)
+        typed = self._typed.get(key)
+        if typed is None:
+            typed = self._typed[key] = self._statement(session, parameters).columns(*table.c)
+        return session.execute(typed, parameters)
 
     def _statement(self, session: Session, first: Mapping[str, Any]) -> TextClause:
         dialect = session.get_bind().dialect

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Float, ForeignKey, Integer, String
+from sqlalchemy import Float, ForeignKey, Integer, Row, String, Table, bindparam, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from paths import learner_state
@@ -91,18 +91,17 @@ def _activity_progress(finished: int, required: int, state: LearnerProgress, sta
     return STARTED if started else INITIALIZED
 
 
-def recompute_score(session: Session, enrollment: Enrollment, now: datetime) -> Score:
+def recompute_score(session: Session, enrollment: Enrollment, now: datetime) -> None:
     """Bring the enrollment's score up to date with its progress (call after recording
-    progress, in the same transaction). The version goes up only if the score changed."""
+    progress, in the same transaction). The version goes up only if the score changed.
+    Its row is read and written as columns (no Score object is made or flushed)."""
     row = _locked_score(session, enrollment.id, now)
     state, events = _progress_after_lock(session, enrollment.id)
     steps = published_steps(session, enrollment.assignment.version)
     values = compute_score(steps, state, enrollment.assignment.grading, started=events > 0)
     if row.version == 0 or _differs(row, values):
-        _bump(row, values, now)
-        session.flush()
+        session.execute(_UPDATE, {"score_id": row.id, **_bumped(row, values, now)})
         _tell_outbox(session, row.id)
-    return row
 
 
 class ScoreOutbox(Protocol):
@@ -139,7 +138,7 @@ def _progress_after_lock(session: Session, enrollment_id: int) -> tuple[LearnerP
     return derive(facts_of(session, enrollment_id)), count
 
 
-def _locked_score(session: Session, enrollment_id: int, now: datetime) -> Score:
+def _locked_score(session: Session, enrollment_id: int, now: datetime) -> Row[Any]:
     new = {
         "enrollment_id": enrollment_id,
         "version": 0,
@@ -149,10 +148,11 @@ def _locked_score(session: Session, enrollment_id: int, now: datetime) -> Score:
         "grading_progress": NOT_READY,
         "changed_at": now,
     }
-    score: Score = LOCKED_SCORE.objects(session, Score, new).one()
-    return score
+    row: Row[Any] = LOCKED_SCORE.rows(session, SCORES, new).one()
+    return row
 
 
+SCORES = cast(Table, Score.__table__)
 # Built once, run with parameters: the score inserted unless present, and either way
 # returned locked, in one statement. ON CONFLICT DO UPDATE locks the row it meets (as
 # SELECT ... FOR UPDATE would, waiting for a transaction that holds it) and returns its
@@ -160,16 +160,16 @@ def _locked_score(session: Session, enrollment_id: int, now: datetime) -> Score:
 # events) is read by a later statement, so it sees every commit made before the lock.
 LOCKED_SCORE = PerDatabase(
     lambda dialect: (
-        dialect_insert(dialect, Score.__table__)
-        .on_conflict_do_update(
-            index_elements=["enrollment_id"], set_={"version": Score.__table__.c.version}
-        )
-        .returning(*Score.__table__.c)
+        dialect_insert(dialect, SCORES)
+        .on_conflict_do_update(index_elements=["enrollment_id"], set_={"version": SCORES.c.version})
+        .returning(*SCORES.c)
     )
 )
+# The new version of a score, by its id (the columns given with each execution).
+_UPDATE = update(SCORES).where(SCORES.c.id == bindparam("score_id"))
 
 
-def _differs(row: Score, values: ScoreValues) -> bool:
+def _differs(row: Row[Any], values: ScoreValues) -> bool:
     return (row.score_given, row.score_maximum, row.activity_progress, row.grading_progress) != (
         values.given,
         values.maximum,
@@ -178,11 +178,17 @@ def _differs(row: Score, values: ScoreValues) -> bool:
     )
 
 
-def _bump(row: Score, values: ScoreValues, now: datetime) -> None:
-    row.score_given, row.score_maximum = values.given, values.maximum
-    row.activity_progress, row.grading_progress = values.activity_progress, values.grading_progress
-    row.version += 1
-    row.changed_at = next_timestamp(row.changed_at if row.version > 1 else None, now)
+def _bumped(row: Row[Any], values: ScoreValues, now: datetime) -> dict[str, Any]:
+    """The score's next version: `values`, and a timestamp later than the last one sent."""
+    version = row.version + 1
+    return {
+        "score_given": values.given,
+        "score_maximum": values.maximum,
+        "activity_progress": values.activity_progress,
+        "grading_progress": values.grading_progress,
+        "version": version,
+        "changed_at": next_timestamp(row.changed_at if version > 1 else None, now),
+    }
 
 
 def next_timestamp(previous: datetime | None, now: datetime) -> datetime:
