@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import RowMapping, and_, bindparam, select
+from sqlalchemy import RowMapping, Table, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from lti.ags_endpoint import endpoint_unchanged, store_endpoint
@@ -99,58 +99,66 @@ def unchanged_parties(session: Session, launch: Launch, now: datetime) -> Launch
 
 
 def _stored_columns_statement() -> Any:
-    """Built once: its cache key is computed once, not on every launch."""
+    """Built once: its cache key is computed once, not on every launch. Of the tables'
+    columns, not the mapped classes' attributes: a select of those is read through the
+    ORM's layer even when it returns only columns (about 60 us more per launch)."""
+    deployment, course, activity, assignment, user, membership, endpoint = (
+        cast(Table, model.__table__)
+        for model in (Deployment, Course, Activity, Assignment, User, Membership, AgsEndpoint)
+    )
     return (
         select(
-            Deployment.tenant_id,
-            Course.id.label("course_id"),
-            Course.title.label("course_title"),
-            Course.label.label("course_label"),
-            Activity.id.label("activity_id"),
-            Activity.course_id.label("activity_course_id"),
-            Activity.title.label("activity_title"),
-            Assignment.id.label("assignment_id"),
-            User.id.label("user_id"),
-            User.name,
-            User.email,
-            User.locale,
-            User.last_seen_at,
-            Membership.id.label("membership_id"),
-            Membership.role,
-            Membership.last_launch_at,
-            AgsEndpoint.id.label("endpoint_id"),
-            AgsEndpoint.platform_id,
-            AgsEndpoint.lineitem_url,
-            AgsEndpoint.lineitems_url,
-            AgsEndpoint.scopes,
-            AgsEndpoint.line_item_created,
+            deployment.c.tenant_id,
+            course.c.id.label("course_id"),
+            course.c.title.label("course_title"),
+            course.c.label.label("course_label"),
+            activity.c.id.label("activity_id"),
+            activity.c.course_id.label("activity_course_id"),
+            activity.c.title.label("activity_title"),
+            assignment.c.id.label("assignment_id"),
+            user.c.id.label("user_id"),
+            user.c.name,
+            user.c.email,
+            user.c.locale,
+            user.c.last_seen_at,
+            membership.c.id.label("membership_id"),
+            membership.c.role,
+            membership.c.last_launch_at,
+            endpoint.c.id.label("endpoint_id"),
+            endpoint.c.platform_id,
+            endpoint.c.lineitem_url,
+            endpoint.c.lineitems_url,
+            endpoint.c.scopes,
+            endpoint.c.line_item_created,
         )
-        .select_from(Deployment)
+        .select_from(deployment)
         .outerjoin(
-            Course,
+            course,
             and_(
-                Course.tenant_id == Deployment.tenant_id,
-                Course.context_id == bindparam("context_id"),
+                course.c.tenant_id == deployment.c.tenant_id,
+                course.c.context_id == bindparam("context_id"),
             ),
         )
         .outerjoin(
-            Activity,
+            activity,
             and_(
-                Activity.tenant_id == Deployment.tenant_id,
-                Activity.resource_link_id == bindparam("resource_link_id"),
+                activity.c.tenant_id == deployment.c.tenant_id,
+                activity.c.resource_link_id == bindparam("resource_link_id"),
             ),
         )
-        .outerjoin(Assignment, Assignment.activity_id == Activity.id)
-        .outerjoin(AgsEndpoint, AgsEndpoint.activity_id == Activity.id)
+        .outerjoin(assignment, assignment.c.activity_id == activity.c.id)
+        .outerjoin(endpoint, endpoint.c.activity_id == activity.c.id)
         .outerjoin(
-            User, and_(User.issuer == bindparam("issuer"), User.subject == bindparam("subject"))
+            user,
+            and_(user.c.issuer == bindparam("issuer"), user.c.subject == bindparam("subject")),
         )
         .outerjoin(
-            Membership, and_(Membership.user_id == User.id, Membership.course_id == Course.id)
+            membership,
+            and_(membership.c.user_id == user.c.id, membership.c.course_id == course.c.id),
         )
         .where(
-            Deployment.platform_id == bindparam("platform_id"),
-            Deployment.deployment_id == bindparam("deployment_id"),
+            deployment.c.platform_id == bindparam("platform_id"),
+            deployment.c.deployment_id == bindparam("deployment_id"),
         )
     )
 
