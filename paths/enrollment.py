@@ -69,8 +69,8 @@ def assignment_for_activity(session: Session, activity_id: int) -> Assignment | 
 class LearnerOnActivity:
     """What every learner request starts from; None where a row does not exist (yet)."""
 
-    user: User | None
-    activity: Activity | None
+    user_id: int | None
+    activity_id: int | None
     assignment: Assignment | None  # with its path version loaded
     enrollment: Enrollment | None
 
@@ -78,18 +78,19 @@ class LearnerOnActivity:
 def learner_on_activity(
     session: Session, user_id: int, activity_id: int | None
 ) -> LearnerOnActivity:
-    """The learner, the activity they launched, its assignment and their enrollment, in one
-    statement, which also reads the learner's stored state: held for the unit of work when
-    current (paths/learner_state.py), the state needs no statement of its own."""
+    """The learner and the activity they launched (their ids: whether they exist), its
+    assignment and their enrollment, in one statement, which also reads the learner's stored
+    state: held for the unit of work when current (paths/learner_state.py), the state needs
+    no statement of its own. Only the rows a request goes on to use are made objects."""
     row = session.execute(
         _learner_on_activity(), {"user_id": user_id, "activity_id": activity_id}
     ).first()
     if row is None:
         return LearnerOnActivity(None, None, None, None)
-    user, activity, assignment, enrollment = row[:4]
+    user_id, activity_id, assignment, enrollment = row[:4]
     if enrollment is not None and assignment is not None:
         learner_state.hold_if_current(session, enrollment.id, assignment.version.id, row[4:])
-    return LearnerOnActivity(user, activity, assignment, enrollment)
+    return LearnerOnActivity(user_id, activity_id, assignment, enrollment)
 
 
 @cache
@@ -97,7 +98,13 @@ def _learner_on_activity() -> Select[Any]:
     """Built once, on first use (every learner request runs it; the mappers are complete by
     then), and executed with the session's two ids."""
     return (
-        select(User, Activity, Assignment, Enrollment, *learner_state.stored_columns(Enrollment.id))
+        select(
+            User.id,
+            Activity.id,
+            Assignment,
+            Enrollment,
+            *learner_state.stored_columns(Enrollment.id),
+        )
         .select_from(User)
         .outerjoin(Activity, Activity.id == bindparam("activity_id"))
         .outerjoin(Assignment, Assignment.activity_id == Activity.id)

@@ -19,8 +19,8 @@ class SessionMissing(Forbidden):
 
 @dataclass(frozen=True)
 class Studying:
-    user: User
-    activity: Activity
+    user_id: int
+    activity_id: int
     assignment: Assignment
     enrollment: Enrollment
 
@@ -59,15 +59,18 @@ def current_studying() -> Studying:
     found = (
         learner_on_activity(db_session(), user_id, session.get("activity_id")) if user_id else None
     )
-    if found is None or found.user is None:
+    if found is None or found.user_id is None:
         raise _session_missing()
-    if found.activity is None:
+    if found.activity_id is None:
         raise _no_activity()
     if found.assignment is None:
         raise NotFound(
             "Your teacher has not chosen a path for this activity yet.", code="no_path_yet"
         )
-    enrollment = found.enrollment or enroll(db_session(), found.assignment, found.user.id, now())
+    enrollment = found.enrollment or enroll(db_session(), found.assignment, found.user_id, now())
     return Studying(
-        user=found.user, activity=found.activity, assignment=found.assignment, enrollment=enrollment
+        user_id=found.user_id,
+        activity_id=found.activity_id,
+        assignment=found.assignment,
+        enrollment=enrollment,
     )

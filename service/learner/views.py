@@ -67,7 +67,6 @@ def my_path_page_for(
         view=view,
         page=shown,
         offer_placement=offer,
-        user=here.user,
         attribution=attribution_of(db_session(), here.assignment.version),
         error=error,
         goal=goal or goal_shown(view),
@@ -375,7 +374,7 @@ def goal() -> ResponseReturnValue:
 @bp.get("/my-data")
 def download_my_data() -> Response:
     here = current_studying()
-    document = personal_data(db_session(), here.user.id)
+    document = personal_data(db_session(), here.user_id)
     db_session().commit()
     return Response(
         json.dumps(document, ensure_ascii=False, indent=2, default=str),
