@@ -33,13 +33,13 @@ from sqlalchemy.orm import Session
 
 from paths import learner_state
 from paths import progress as events
-from paths.catalog import CHECKPOINT_KIND, PathVersion, Step
+from paths.catalog import CHECKPOINT_KIND, PathVersion
 from paths.class_progress import ClassProgress, LatestAttempt, read_summary
 from paths.competencies.models import Competency, CompetencyAlignment, Framework
 from paths.db import as_utc
 from paths.enrollment import Assignment, Enrollment
 from paths.people import LEARNER, Membership, User
-from paths.published import published_steps
+from paths.published import PublishedStep, published_steps
 from paths.skill_names import SkillNames, skill_names
 from paths.study.up_next import is_required
 from paths.version_cache import caches_of, version_key
@@ -462,7 +462,7 @@ class PathFacts:
         )
 
     @classmethod
-    def build(cls, steps: Sequence[Step]) -> PathFacts:
+    def build(cls, steps: Sequence[PublishedStep]) -> PathFacts:
         skills_of = {s.key: tuple(s.skills) for s in steps}
         checkpoints = [s for s in steps if s.kind == CHECKPOINT_KIND]
         return cls(

@@ -16,9 +16,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from paths import progress as events
-from paths.catalog import Question, Step
 from paths.enrollment import Enrollment
 from paths.learning.mastery import MasteryModel, SkillState
+from paths.published import PublishedQuestion, PublishedStep
 from paths.study import skills
 from paths.study.learner_path import steps_of
 from paths.study.path_view import PathView, path_view
@@ -69,7 +69,7 @@ def learner_report(
 
 
 def checkpoint_attempts(
-    rows: Iterable[events.ProgressEvent], steps: Sequence[Step]
+    rows: Iterable[events.ProgressEvent], steps: Sequence[PublishedStep]
 ) -> list[CheckpointAttempt]:
     by_key = {s.key: s for s in steps}
     attempts = []
@@ -97,14 +97,16 @@ def checkpoint_attempts(
     return attempts
 
 
-def _answer(questions: Sequence[Question], index: int, given: str, correct: bool) -> AnswerGiven:
+def _answer(
+    questions: Sequence[PublishedQuestion], index: int, given: str, correct: bool
+) -> AnswerGiven:
     question = questions[index] if index < len(questions) else None
     if question is None:
         return AnswerGiven("", given, correct)
     return AnswerGiven(question.prompt, _as_seen(question, given), correct)
 
 
-def _as_seen(question: Question, given: str) -> str:
+def _as_seen(question: PublishedQuestion, given: str) -> str:
     """A multiple-choice answer is stored as the choice's number: show its text."""
     if question.kind == "choice" and given.strip().isdigit():
         number = int(given.strip())

@@ -18,11 +18,10 @@ from sqlalchemy import Float, ForeignKey, Integer, Row, String, Table, bindparam
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from paths import learner_state
-from paths.catalog import Step
 from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert
 from paths.enrollment import MASTERY, Enrollment
 from paths.progress import LearnerProgress, derive, facts_of
-from paths.published import published_steps
+from paths.published import PublishedStep, published_steps
 from paths.study.up_next import is_required
 
 SCORE_MAXIMUM = 100.0
@@ -56,7 +55,7 @@ class ScoreValues:
 
 
 def compute_score(
-    steps: Sequence[Step], state: LearnerProgress, grading: str, *, started: bool = True
+    steps: Sequence[PublishedStep], state: LearnerProgress, grading: str, *, started: bool = True
 ) -> ScoreValues:
     """The score for the assignment's grading: completion (required steps finished out of
     all required steps) or mastery (mean best score over the required checkpoints, a

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
-    from paths.catalog import Step
     from paths.dashboard import PathFacts
     from paths.learning.recommend import PathGraph
     from paths.library.attribution import Attribution
+    from paths.published import PublishedStep
     from paths.skill_names import SkillNames
     from paths.study.path_view import StepLayout
 
@@ -70,7 +70,7 @@ class VersionCaches:
     session's first use), so nothing is shared between applications or tests."""
 
     def __init__(self) -> None:
-        self.steps: PerVersion[tuple[Step, ...]] = PerVersion()
+        self.steps: PerVersion[tuple[PublishedStep, ...]] = PerVersion()
         self.skill_names: PerVersion[SkillNames] = PerVersion()
         self.skills: PerVersion[frozenset[str]] = PerVersion()
         self.layouts: PerVersion[StepLayout] = PerVersion()

@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy.orm import Session, object_session
 
 from paths import progress as events
-from paths.catalog import Question, Step
 from paths.enrollment import Enrollment
 from paths.errors import Conflict, NotFound
 from paths.grading import is_correct
@@ -33,6 +32,7 @@ from paths.learning.placement import QUESTIONS_PER_SKILL, Placement
 from paths.learning.recommend import PathGraph, Snapshot, steps_to_test_out
 from paths.learning.selfreg import judge, shown_percent
 from paths.progress import LearnerProgress
+from paths.published import PublishedQuestion, PublishedStep
 from paths.scores import recompute_score
 from paths.study import skills
 from paths.study.learner_path import progress_of, steps_of
@@ -49,7 +49,7 @@ CHECK_BUDGET = 5
 class PlacementQuestion:
     id: str  # "<step key>:<question index>", stable for the form
     skill: str
-    question: Question
+    question: PublishedQuestion
     step_key: str
 
 
@@ -85,7 +85,7 @@ class DiagnosticOutcome:
     by_skill: tuple[SkillConclusion, ...] = ()
 
 
-def question_pool(steps: Sequence[Step]) -> list[PlacementQuestion]:
+def question_pool(steps: Sequence[PublishedStep]) -> list[PlacementQuestion]:
     """Every checkpoint question of the path with its skill, in path order."""
     pool = []
     for step in steps:

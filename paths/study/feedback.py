@@ -9,12 +9,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from paths.catalog import Question, Step
 from paths.enrollment import Enrollment
 from paths.grading import CheckpointResult, given_answer, right_answer
 from paths.learning.mastery import MasteryModel
 from paths.learning.selfreg import SkillEvidence, explain, shown_percent
 from paths.progress import LearnerProgress
+from paths.published import PublishedQuestion, PublishedStep
 from paths.skill_names import skill_names
 from paths.study import skills
 from paths.study.learner_path import steps_of
@@ -26,7 +26,7 @@ from paths.version_cache import version_key
 
 @dataclass(frozen=True)
 class QuestionFeedback:
-    question: Question
+    question: PublishedQuestion
     correct: bool
     given: str  # the learner's answer as they saw it ("" when left blank)
     right: str  # the right choice's text, or the first accepted answer
@@ -44,12 +44,14 @@ class MasteryChange:
 class CheckpointFeedback:
     questions: tuple[QuestionFeedback, ...]
     changes: tuple[MasteryChange, ...]
-    remedial: tuple[Step, ...]  # still to do before trying again (after a failure)
+    remedial: tuple[PublishedStep, ...]  # still to do before trying again (after a failure)
     up_next: UpNext
-    up_next_step: Step | None
+    up_next_step: PublishedStep | None
 
 
-def question_feedback(step: Step, result: CheckpointResult) -> tuple[QuestionFeedback, ...]:
+def question_feedback(
+    step: PublishedStep, result: CheckpointResult
+) -> tuple[QuestionFeedback, ...]:
     return tuple(
         QuestionFeedback(
             q, outcome.correct, given_answer(q, outcome.given), right_answer(q), q.explanation or ""
@@ -59,7 +61,7 @@ def question_feedback(step: Step, result: CheckpointResult) -> tuple[QuestionFee
 
 
 def mastery_changes(
-    step: Step, result: CheckpointResult, model: MasteryModel
+    step: PublishedStep, result: CheckpointResult, model: MasteryModel
 ) -> tuple[MasteryChange, ...]:
     """The estimate of each skill the checkpoint asks about, before and after the attempt
     (a skill never estimated before starts from the model's prior)."""
@@ -74,7 +76,7 @@ def mastery_changes(
 def checkpoint_feedback(
     session: Session,
     enrollment: Enrollment,
-    step: Step,
+    step: PublishedStep,
     result: CheckpointResult,
     model: MasteryModel,
     *,

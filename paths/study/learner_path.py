@@ -11,19 +11,18 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, object_session
 
-from paths.catalog import Step
 from paths.enrollment import Enrollment
 from paths.errors import Forbidden, NotFound
 from paths.graph import missing_prerequisites
 from paths.learning.mastery import MasteryModel
 from paths.progress import LearnerProgress, with_minutes
-from paths.published import published_steps
+from paths.published import PublishedStep, published_steps
 from paths.study.state import state_of, state_with_model
 from paths.study.up_next import graph_for, try_first_checkpoints
 from paths.version_cache import version_key
 
 
-def steps_of(enrollment: Enrollment) -> list[Step]:
+def steps_of(enrollment: Enrollment) -> list[PublishedStep]:
     """The steps of the learner's path version, with their questions (read once per
     application: see paths/published.py)."""
     session = object_session(enrollment)
@@ -37,7 +36,7 @@ def progress_of(session: Session, enrollment: Enrollment) -> LearnerProgress:
     return with_minutes(state_of(session, enrollment).progress, {s.key: s.minutes for s in steps})
 
 
-def find_step(enrollment: Enrollment, key: str) -> Step:
+def find_step(enrollment: Enrollment, key: str) -> PublishedStep:
     for step in steps_of(enrollment):
         if step.key == key:
             return step
@@ -47,7 +46,7 @@ def find_step(enrollment: Enrollment, key: str) -> Step:
 def open_to_try_first(
     session: Session,
     enrollment: Enrollment,
-    step: Step,
+    step: PublishedStep,
     state: LearnerProgress,
     model: MasteryModel,
     now: datetime,
@@ -69,7 +68,11 @@ def open_to_try_first(
 
 
 def require_unlocked(
-    step: Step, state: LearnerProgress, enrollment: Enrollment, *, tried_first: bool = False
+    step: PublishedStep,
+    state: LearnerProgress,
+    enrollment: Enrollment,
+    *,
+    tried_first: bool = False,
 ) -> None:
     """Refuse a step whose prerequisites are not finished, unless it is a checkpoint the
     learner may try first (`tried_first`, from `open_to_try_first`)."""
@@ -85,7 +88,7 @@ def require_unlocked(
 
 
 def missing_prerequisites_titles(
-    step: Step, state: LearnerProgress, enrollment: Enrollment
+    step: PublishedStep, state: LearnerProgress, enrollment: Enrollment
 ) -> list[str]:
     titles = {s.key: s.title for s in steps_of(enrollment)}
     return [titles.get(k, k) for k in missing_prerequisites(step, state.finished)]

@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
-from paths.catalog import Step
 from paths.enrollment import Enrollment
 from paths.graph import missing_prerequisites, topological_order
 from paths.learning.families import make_model
 from paths.learning.mastery import MasteryModel, SkillState
 from paths.progress import LearnerProgress, with_minutes
+from paths.published import PublishedStep
 from paths.skill_names import skill_names
 from paths.study.learner_path import steps_of
 from paths.study.state import due_checkpoints, state_with_model
@@ -32,7 +32,7 @@ REVIEW_DUE = "review_due"
 
 @dataclass(frozen=True)
 class StepState:
-    step: Step
+    step: PublishedStep
     status: str
     locked_by: tuple[str, ...]  # titles of the steps that unlock it
     recommended: bool
@@ -45,7 +45,7 @@ class PathView:
     description: str
     steps: tuple[StepState, ...]
     up_next: UpNext
-    up_next_step: Step | None
+    up_next_step: PublishedStep | None
     required_total: int
     required_finished: int
     minutes_left: int
@@ -117,13 +117,13 @@ def path_view(
 class StepLayout:
     """What a page needs of a path version's steps, worked out once per application."""
 
-    by_key: dict[str, Step]
-    ordered: tuple[Step, ...]  # in an order that honours the prerequisites
-    required: tuple[Step, ...]
+    by_key: dict[str, PublishedStep]
+    ordered: tuple[PublishedStep, ...]  # in an order that honours the prerequisites
+    required: tuple[PublishedStep, ...]
     minutes: dict[str, int]
 
 
-def layout_of(session: Session, enrollment: Enrollment, steps: list[Step]) -> StepLayout:
+def layout_of(session: Session, enrollment: Enrollment, steps: list[PublishedStep]) -> StepLayout:
     def build() -> StepLayout:
         by_key = {s.key: s for s in steps}
         return StepLayout(
@@ -175,7 +175,7 @@ class _Marks:
         )
 
 
-def _step_state(step: Step, marks: _Marks, by_key: dict[str, Step]) -> StepState:
+def _step_state(step: PublishedStep, marks: _Marks, by_key: dict[str, PublishedStep]) -> StepState:
     key = step.key
     if key in marks.due and key in marks.passed:
         return StepState(step, REVIEW_DUE, (), marks.up_next == key, False)

@@ -32,12 +32,11 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from paths import learner_state
 from paths import progress as events
-from paths.catalog import Step
 from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert, utcnow
 from paths.enrollment import Enrollment
 from paths.learning.families import make_model, model_from_json
 from paths.learning.mastery import MasteryModel, Response, SkillState
-from paths.published import published_steps
+from paths.published import PublishedStep, published_steps
 
 
 class SkillMastery(Base):
@@ -178,14 +177,14 @@ def save_parameters(
 # -- evidence from events ------------------------------------------------------------------
 
 
-def question_skills(step: Step) -> list[str | None]:
+def question_skills(step: PublishedStep) -> list[str | None]:
     """Each question's skill: its own, else the step's first skill."""
     fallback = step.skills[0] if step.skills else None
     return [q.skill or fallback for q in step.questions]
 
 
 def observations(
-    rows: Iterable[events.ProgressEvent], steps: Sequence[Step]
+    rows: Iterable[events.ProgressEvent], steps: Sequence[PublishedStep]
 ) -> Iterator[Observation]:
     """The evidence in one enrollment's events, in their order."""
     by_key = {s.key: s for s in steps}
@@ -212,7 +211,7 @@ def observations(
                 yield Observation(skill, None, event.at)
 
 
-def study_observations(step: Step, at: datetime) -> list[Observation]:
+def study_observations(step: PublishedStep, at: datetime) -> list[Observation]:
     return [Observation(skill, None, at) for skill in step.skills]
 
 

@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from paths.catalog import Step
 from paths.enrollment import Assignment, Enrollment, enroll
 from paths.grading import right_answer
 from paths.people import LEARNER, Membership, User
+from paths.published import PublishedStep
 from paths.study import checkpoints, completion
 from paths.study.learner_path import steps_of
 from paths.study.up_next import is_required
@@ -111,11 +111,11 @@ def _study(session: Session, enrollment: Enrollment, progress: Progress, now: da
             completion.complete_step(session, enrollment, step.key, now=at)
 
 
-def _plan(steps: Sequence[Step], progress: Progress) -> list[tuple[Step, bool]]:
+def _plan(steps: Sequence[PublishedStep], progress: Progress) -> list[tuple[PublishedStep, bool]]:
     """The steps in path order, each with whether its checkpoint is passed: `steps_done`
     required steps (a checkpoint counts once it is passed), then any failed tries at the
     next checkpoint, which stops the learner there."""
-    plan: list[tuple[Step, bool]] = []
+    plan: list[tuple[PublishedStep, bool]] = []
     for step in (s for s in steps if is_required(s)):
         if len(plan) >= (progress.steps_done or 0):
             return plan + [(step, False)] * (progress.failures if step.is_checkpoint else 0)
@@ -123,7 +123,7 @@ def _plan(steps: Sequence[Step], progress: Progress) -> list[tuple[Step, bool]]:
     return plan
 
 
-def _answers(step: Step, right: bool) -> dict[int, str]:
+def _answers(step: PublishedStep, right: bool) -> dict[int, str]:
     if not right:
         return dict.fromkeys(range(len(step.questions)), "")
     return {
