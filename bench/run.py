@@ -31,8 +31,10 @@ from bench.scenarios import (
     as_dict,
     floor,
     hello,
+    hello_beside,
     launch_warm_up,
     learners,
+    with_hello_beside,
 )
 from bench.servers import gunicorn, server_env
 from bench.setup_db import prepare_database
@@ -67,7 +69,8 @@ def main() -> None:
                             Bench("hello", served.address, served.pid, None, None, args.seconds)
                         )
                     ]
-                selfpath, memory = _selfpath(backend, args, env, work, lms, statements)
+                beside = Bench("hello", served_hello.address, served_hello.pid, None, None, 2.0)
+                selfpath, memory = _selfpath(backend, args, env, work, lms, statements, beside)
                 figures += selfpath
                 rss[backend], pss[backend] = (max(m) for m in memory)
             rss["hello"] = max(procstat.worker_rss_mb(served_hello.pid))
@@ -114,8 +117,10 @@ def _selfpath(
     work: Path,
     lms: BenchLms,
     statements: dict[str, dict[str, int]],
+    hello_server: Bench,
 ) -> tuple[list[Figure], tuple[list[float], list[float]]]:
-    """The scenarios' figures, and each worker's RSS and PSS after them."""
+    """The scenarios' figures, each beside hello measured right before and after it at the
+    targets' concurrency, and each worker's RSS and PSS after them."""
     if backend == "sqlite":
         database_url, redis_url, database = f"sqlite:///{work / 'bench.db'}", "", None
     else:
@@ -162,7 +167,10 @@ def _selfpath(
         for scenario in SCENARIOS:
             if scenario.measure is not None and _chosen(scenario.name, args.scenarios):
                 print(f"... {backend}: {scenario.name}", flush=True)
-                figures += scenario.measure(bench)
+                before = hello_beside(hello_server, report.TARGET_CLIENTS)
+                found = scenario.measure(bench)
+                after = hello_beside(hello_server, report.TARGET_CLIENTS)
+                figures += with_hello_beside(found, before, after)
         statements[backend] = bench.statements
         memory = procstat.worker_rss_mb(served.pid), procstat.worker_pss_mb(served.pid)
         return figures, memory

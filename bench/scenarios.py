@@ -58,6 +58,11 @@ class Figure:
     errors: int
     error_sample: list[str]
     statements: int | None = None  # SQL statements of one such request (counted in-process)
+    # hello at the same concurrency right before and right after this scenario (the mean):
+    # the machine's speed drifts within a run, so a scenario is divided by the hello beside
+    # it rather than by the one measured minutes earlier (set at TARGET_CLIENTS only)
+    hello_cpu_ms: float | None = None
+    hello_per_second: float | None = None
 
     @property
     def cpu_ms(self) -> float:
@@ -99,14 +104,33 @@ CLIENTS = (1, 16, 64)
 
 # -- hello ---------------------------------------------------------------------------------
 def hello(bench: Bench) -> list[Figure]:
+    get = _hello_operation(bench)
+    measure(bench, "warm-up", get, 16, seconds=1)
+    return [measure(bench, "hello", get, clients) for clients in CLIENTS]
+
+
+def hello_beside(bench: Bench, clients: int) -> Figure:
+    """hello once more, at `clients`, to set beside the scenario measured next to it."""
+    return measure(bench, "hello", _hello_operation(bench), clients)
+
+
+def with_hello_beside(figures: list[Figure], before: Figure, after: Figure) -> list[Figure]:
+    """`figures`, those at hello's concurrency given the mean of hello before and after."""
+    for figure in figures:
+        if figure.clients == before.clients:
+            figure.hello_cpu_ms = round((before.cpu_ms + after.cpu_ms) / 2, 3)
+            figure.hello_per_second = round((before.per_second + after.per_second) / 2, 1)
+    return figures
+
+
+def _hello_operation(bench: Bench) -> load.Operation:
     async def get(http: aiohttp.ClientSession, index: int) -> None:
         async with http.get(bench.address + "/hello") as response:
             body = await response.read()
             if response.status != 200 or body != b"hello":
                 raise AssertionError(f"hello answered {response.status}")
 
-    measure(bench, "warm-up", get, 16, seconds=1)
-    return [measure(bench, "hello", get, clients) for clients in CLIENTS]
+    return get
 
 
 # -- the floor: a learner page's least work in this stack (bench/floor.py) -----------------

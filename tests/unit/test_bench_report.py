@@ -1,0 +1,37 @@
+"""The benchmark divides a scenario by the hello measured beside it (right before and right
+after, at the same concurrency), not by one measured minutes earlier: the machine's speed
+drifts within a run."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import report
+from bench.scenarios import Figure, as_dict, with_hello_beside
+
+
+def figure(scenario: str, clients: int, cpu_ms: float, per_second: float) -> Figure:
+    return Figure(scenario, "sqlite", clients, 100, 1.0, per_second, 1.0, 2.0, cpu_ms, 0.0, 0, [])
+
+
+def document(*figures: Figure) -> dict:
+    return {"figures": [as_dict(f) for f in figures], "scenarios": []}
+
+
+def test_a_scenario_is_divided_by_the_mean_of_the_hello_beside_it():
+    before, after = figure("hello", 16, 0.40, 2000), figure("hello", 16, 0.60, 1000)
+    page, alone = figure("learner page", 16, 3.0, 300), figure("learner page", 1, 4.0, 200)
+    with_hello_beside([page, alone], before, after)
+    assert (page.hello_cpu_ms, page.hello_per_second) == (0.5, 1500.0)
+    assert alone.hello_cpu_ms is None  # another concurrency: the run's hello at 1 client
+    start = figure("hello", 16, 0.30, 2500)  # the run's hello, measured earlier
+    found = document(start, figure("hello", 1, 0.5, 1000), page, alone)
+    assert report.ratios(found, found["figures"][2]) == pytest.approx((6.0, 5.0))
+    assert report.ratios(found, found["figures"][3]) == pytest.approx((8.0, 5.0))
+    row = next(line for line in report.figures_table(found) if "| learner page | 16 |" in line)
+    assert "| 0.50 | 6.00x | 5.00x |" in row
+
+
+def test_without_a_hello_beside_it_a_figure_is_divided_by_the_runs():
+    found = document(figure("hello", 16, 0.5, 2000), figure("id_token POST", 16, 2.0, 400))
+    assert report.ratios(found, found["figures"][1]) == pytest.approx((4.0, 5.0))
