@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from typing import Any
 
 from flask import Flask, current_app, g, session
@@ -34,6 +35,7 @@ class SignedTokens:
         self._serializer = URLSafeTimedSerializer(secret_key, salt=SALT)
         self._signed: dict[str, str] = {}
         self._kept = kept
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._signed)
@@ -42,9 +44,10 @@ class SignedTokens:
         token = self._signed.get(secret)
         if token is None:
             token = str(self._serializer.dumps(secret))
-            if len(self._signed) >= self._kept:
-                self._signed.pop(next(iter(self._signed), secret), None)
-            self._signed[secret] = token
+            with self._lock:  # a worker's threads may sign at once
+                if len(self._signed) >= self._kept:
+                    self._signed.pop(next(iter(self._signed)))
+                self._signed[secret] = token
         return token
 
 

@@ -4,6 +4,8 @@ page."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from flask import session as flask_session
 from itsdangerous.serializer import Serializer
@@ -118,3 +120,10 @@ def test_a_new_launch_gives_a_new_secret(browser, platform, learner):
     assert browser.launch(platform).status_code == 303
     with learner.session_transaction() as second:
         assert isinstance(second[form_tokens.FIELD], str) and second[form_tokens.FIELD] != old
+
+
+def test_threads_signing_at_once_keep_the_bound():
+    tokens = SignedTokens("k" * 40, kept=8)
+    with ThreadPoolExecutor(4) as pool:
+        signed = list(pool.map(tokens.signed, [f"secret-{n}" for n in range(400)]))
+    assert len(set(signed)) == 400 and len(tokens) == 8
