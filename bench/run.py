@@ -42,6 +42,7 @@ from bench.setup_db import prepare_database
 RESULTS = Path(__file__).resolve().parent / "results"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_selfpath"
 REDIS_URL = "redis://127.0.0.1:6379/13"
+HELLO_BESIDE_SECONDS = 2.0  # each run of hello right before and after a scenario
 
 
 def main() -> None:
@@ -69,7 +70,14 @@ def main() -> None:
                             Bench("hello", served.address, served.pid, None, None, args.seconds)
                         )
                     ]
-                beside = Bench("hello", served_hello.address, served_hello.pid, None, None, 2.0)
+                beside = Bench(
+                    "hello",
+                    served_hello.address,
+                    served_hello.pid,
+                    None,
+                    None,
+                    HELLO_BESIDE_SECONDS,
+                )
                 selfpath, memory = _selfpath(backend, args, env, work, lms, statements, beside)
                 figures += selfpath
                 rss[backend], pss[backend] = (max(m) for m in memory)

@@ -2,8 +2,8 @@
 
 Every learner request walks its path's steps (and a checkpoint's questions); a version never
 changes once published, so the steps are read from the database once and shared by every
-request as read-only values that belong to no session: `PublishedStep` and
-`PublishedQuestion` have the columns of `Step` and `Question`, and a step its questions.
+request as values that belong to no session and that no request changes: `PublishedStep`
+and `PublishedQuestion` have the columns of `Step` and `Question`, and a step its questions.
 Plain attributes: a page reads hundreds of them, and each read of a mapped object's goes
 through the ORM's descriptor (about 150 ns against 2).
 """
