@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from lti.models import Deployment, Platform, RegistryVersion
 from lti.registry_signal import RECHECK_SECONDS, RedisRegistrySignal, signal_of
+from lti.state_store import ReadBeside
 
 ROW = 1  # the counter's only row
 _VERSION = select(RegistryVersion.version).where(RegistryVersion.id == ROW)
@@ -125,10 +126,17 @@ class Registry:
         self._by_key: dict[tuple[str, str | None], KnownPlatform | None] = {}
 
     def platform(
-        self, session: Session, issuer: str, client_id: str | None
+        self,
+        session: Session,
+        issuer: str,
+        client_id: str | None,
+        *,
+        token_read: ReadBeside | None = None,
     ) -> KnownPlatform | None:
-        """The platform for (issuer, client_id); with no client id, the issuer's only one."""
-        version = self._current_version(session)
+        """The platform for (issuer, client_id); with no client id, the issuer's only one.
+        `token_read`: the signal's token as this request already read it from Redis
+        (beside the login's state), so the lookup need not read it again."""
+        version = self._current_version(session, token_read)
         key = (issuer, client_id or None)
         with self._lock:
             if version != self._version:
@@ -144,13 +152,16 @@ class Registry:
                 self._by_key[key] = found
         return found
 
-    def _current_version(self, session: Session) -> int:
+    def _current_version(self, session: Session, token_read: ReadBeside | None) -> int:
         """The counter: the one last read while the signal's token stands still, else read
         now. The token is read before the counter, so a change committed in between only
         makes the next lookup read the counter once more."""
         if self.signal is None:
             return current_version(session)
-        token = self.signal.token()
+        if token_read is not None and token_read.key == self.signal.key:
+            token = self.signal.token_from(token_read.value)
+        else:
+            token = self.signal.token()
         now = self._clock()
         with self._lock:
             unchanged = token is not None and token == self._token and now < self._recheck_at

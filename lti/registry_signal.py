@@ -5,9 +5,11 @@ database's counter stands still, and reading that counter costs a login (which o
 needs Redis alone) a database connection, a transaction and a round trip. With Redis
 (REDIS_URL), a transaction that moves the counter also puts a new random token in Redis once
 it is committed, and a lookup reads the token instead: while it is the one seen when the
-counter was last read, nothing changed. The counter is read again when the token changed,
-when there is none (Redis emptied), when Redis cannot be reached, and at least every
-RECHECK_SECONDS: a token lost with a Redis failure delays a change by seconds, never longer.
+counter was last read, nothing changed. The id_token POST reads it in the same round trip
+as the login's state (`RedisStateStore(read_beside=KEY)`, `Registry.platform(token_read=)`).
+The counter is read again when the token changed, when there is none (Redis emptied), when
+Redis cannot be reached, and at least every RECHECK_SECONDS: a token lost with a Redis
+failure delays a change by seconds, never longer.
 """
 
 from __future__ import annotations
@@ -42,11 +44,19 @@ class RedisRegistrySignal:
         is put there for the next lookups, unless another process already did)."""
         try:
             value = self.client.get(self.key)
-            if value is None:
-                self.client.set(self.key, _new_token(), nx=True, ex=TOKEN_SECONDS)
-                return None
         except valkey.ValkeyError as error:
             log.warning("Could not read the registry token from Redis: %s", error)
+            return None
+        return self.token_from(value)
+
+    def token_from(self, value: bytes | str | None) -> str | None:
+        """The token, from the value of KEY read with another command in one round trip
+        (the launch reads it with the login's state): as `token` would return it."""
+        if value is None:
+            try:
+                self.client.set(self.key, _new_token(), nx=True, ex=TOKEN_SECONDS)
+            except valkey.ValkeyError as error:
+                log.warning("Could not put a registry token in Redis: %s", error)
             return None
         return value.decode() if isinstance(value, bytes) else str(value)
 

@@ -60,11 +60,22 @@ class PendingLogin:
 
 
 @dataclass(frozen=True)
+class ReadBeside:
+    """A Redis key's value read in the same round trip as a login's state (None: the key
+    was absent)."""
+
+    key: str
+    value: bytes | None
+
+
+@dataclass(frozen=True)
 class TakenLogin:
-    """A login taken from the store, with when it would have expired there."""
+    """A login taken from the store, with when it would have expired there, and the key
+    the store was asked to read beside it (Redis only)."""
 
     pending: PendingLogin
     expires_at: datetime
+    beside: ReadBeside | None = None
 
 
 class LaunchStateStore(Protocol):
@@ -136,24 +147,32 @@ class RedisStateStore:
 
     in_session = False
 
-    def __init__(self, client: Any, prefix: str = "selfpath:lti:") -> None:
+    def __init__(
+        self, client: Any, prefix: str = "selfpath:lti:", read_beside: str | None = None
+    ) -> None:
         self._redis = client
         self._prefix = prefix
+        self._read_beside = read_beside  # a key the launch needs next (the registry token)
 
     def save(self, pending: PendingLogin, ttl: int, now: datetime) -> None:
         self._redis.set(self._prefix + "state:" + pending.state, pending.bounded_json(), ex=ttl)
 
     def take(self, state: str, now: datetime) -> TakenLogin | None:
-        """PTTL and GETDEL in one MULTI/EXEC: one round trip, atomic."""
+        """PTTL and GETDEL in one MULTI/EXEC, with a GET of the `read_beside` key: one
+        round trip, atomic."""
         key = self._prefix + "state:" + state
         pipe = self._redis.pipeline(transaction=True)
         pipe.pttl(key)
         pipe.getdel(key)
-        left_ms, raw = pipe.execute()
+        if self._read_beside is not None:
+            pipe.get(self._read_beside)
+        left_ms, raw, *beside = pipe.execute()
         if not raw:
             return None
         return TakenLogin(
-            PendingLogin.from_json(raw), now + timedelta(milliseconds=max(int(left_ms), 1))
+            PendingLogin.from_json(raw),
+            now + timedelta(milliseconds=max(int(left_ms), 1)),
+            ReadBeside(self._read_beside, beside[0]) if self._read_beside is not None else None,
         )
 
     def put_back(self, taken: TakenLogin, now: datetime) -> None:

@@ -32,7 +32,7 @@ from lti.platform_keys import PlatformKeys
 from lti.registrations import record_new_deployment, refuse_inactive_platform
 from lti.registry import KnownDeployment, KnownPlatform, Registry
 from lti.service_urls import service_url_problem
-from lti.state_store import LaunchStateStore, PendingLogin, TakenLogin
+from lti.state_store import LaunchStateStore, PendingLogin, ReadBeside, TakenLogin
 
 MAX_STATE = 64  # the launch-state column's width
 
@@ -80,6 +80,7 @@ class LaunchValidator:
         self._nonce_ttl = nonce_ttl
         self._addresses = addresses  # production: service URLs public (or on named networks)
         self._pending: PendingLogin | None = None
+        self._token_read: ReadBeside | None = None  # the registry token, read with the state
         self._spent = False
         self._client_id: str | None = None
         self._platform: KnownPlatform | None = None
@@ -151,7 +152,7 @@ class LaunchValidator:
                 "This launch expired or was already used "
                 "(unknown state). Start the activity again from the LMS.",
             )
-        self._pending = taken.pending
+        self._pending, self._token_read = taken.pending, taken.beside
         return taken
 
     def _check_binding(self, launch: LaunchRequest) -> None:
@@ -221,7 +222,7 @@ class LaunchValidator:
             raise LaunchRefused("missing_iss", "the token has no issuer (iss)", status=401)
         client_id = self._get_client_id()
         assert self._pending is not None
-        found = self._registry.platform(self._session, iss, client_id)
+        found = self._registry.platform(self._session, iss, client_id, token_read=self._token_read)
         if found is None:
             raise LaunchRefused(
                 "unknown_platform",

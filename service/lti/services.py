@@ -66,7 +66,8 @@ class LtiServices:
     def state_store(self, session: Session) -> LaunchStateStore:
         """Where logins in flight are remembered: Redis if configured, else the database."""
         if self.redis is not None:
-            return RedisStateStore(self.redis)
+            signal = self.registry.signal  # its token is read with the login's state
+            return RedisStateStore(self.redis, read_beside=signal.key if signal else None)
         return DatabaseStateStore(session)
 
 

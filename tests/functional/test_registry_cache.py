@@ -167,3 +167,21 @@ def test_with_redis_a_platform_disabled_on_one_instance_stops_logins_on_another_
         set_platform_enabled(db.session, platform.platform_id, True)
         db.session.commit()
     assert launched(elsewhere, platform)[0] == 200
+
+
+def test_with_redis_a_platform_disabled_between_login_and_launch_refuses_the_launch(
+    platform, instances_with_redis
+):
+    """The launch reads the registry's token with the login's state, when the id_token
+    comes back: a change committed after the login is seen by that launch."""
+    one, other = instances_with_redis
+    elsewhere = LtiBrowser(other.test_client())
+    assert launched(elsewhere, platform)[0] == 200
+    assert launched(elsewhere, platform)[0] == 200  # cached, with Redis's token
+    auth = elsewhere.start(platform)
+    with one.app_context():
+        set_platform_enabled(db.session, platform.platform_id, False)
+        db.session.commit()
+    token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
+    response = elsewhere.post_launch(token, auth["state"])
+    assert response.status_code == 403 and "platform_disabled" in response.get_data(as_text=True)

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import valkey
 
-from lti.state_store import DatabaseStateStore, PendingLogin, RedisStateStore
+from lti.state_store import DatabaseStateStore, PendingLogin, ReadBeside, RedisStateStore
 from paths.db import utcnow
 from tests.redis_db import TEST_REDIS_URL as REDIS_URL
 
@@ -92,4 +92,20 @@ def test_redis_state_expires():
     store.save(pending("short"), 1, utcnow())
     assert client.ttl("selfpath-test:state:short") in (0, 1)
     client.delete("selfpath-test:state:short")
+    client.close()
+
+
+def test_redis_reads_the_key_asked_for_beside_the_state_it_takes():
+    client = valkey.Valkey.from_url(REDIS_URL)
+    prefix = f"selfpath-test:{uuid.uuid4().hex}:"
+    store = RedisStateStore(client, prefix=prefix, read_beside=prefix + "beside")
+    now = utcnow()
+    store.save(pending("a"), 60, now)
+    store.save(pending("b"), 60, now)
+    assert store.take("a", now).beside == ReadBeside(prefix + "beside", None)
+    client.set(prefix + "beside", "token-1")
+    assert store.take("b", now).beside == ReadBeside(prefix + "beside", b"token-1")
+    assert RedisStateStore(client, prefix=prefix).take("b", now) is None  # spent
+    for key in client.scan_iter(prefix + "*"):
+        client.delete(key)
     client.close()
