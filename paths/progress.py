@@ -7,12 +7,21 @@ per enrollment, so two tabs completing the same step record one completion.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import JSON, ForeignKey, String, Table, UniqueConstraint, insert, select
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert, utcnow
@@ -51,13 +60,33 @@ class ProgressEvent(Base):
 # Built once, executed with each event's values (no ORM object made).
 EVENTS = cast(Table, ProgressEvent.__table__)
 APPEND = insert(EVENTS)
-ONCE = PerDatabase(
-    lambda dialect: (
-        dialect_insert(dialect, EVENTS)
-        .on_conflict_do_nothing(index_elements=["enrollment_id", "once_key"])
-        .returning(EVENTS.c.id)
-    )
-)
+COLUMNS = ("enrollment_id", "kind", "step_key", "payload", "once_key", "at")
+
+
+def _appending(rows: int) -> PerDatabase:
+    """One INSERT of `rows` events (the parameters of row i end in _i), a once-only event
+    skipped when already recorded; it returns the once keys it recorded."""
+
+    def build(dialect: str) -> Any:
+        values = [
+            {name: bindparam(f"{name}_{i}", type_=EVENTS.c[name].type) for name in COLUMNS}
+            for i in range(rows)
+        ]
+        return (
+            dialect_insert(dialect, EVENTS)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["enrollment_id", "once_key"])
+            .returning(EVENTS.c.once_key)
+        )
+
+    return PerDatabase(build)
+
+
+# By number of events, made when first needed: a request records a few at once (a step
+# done with its confidence rating and reflection; the steps a passed checkpoint tests out),
+# at most MAX_ROWS in one statement.
+MAX_ROWS = 8
+_APPENDING: dict[int, PerDatabase] = {}
 
 
 def record(
@@ -71,24 +100,55 @@ def record(
 ) -> bool:
     """Append an event; for once-only kinds, False when it was already recorded. A learner
     state the session holds for the enrollment is told of it."""
-    payload = payload or {}
-    values = {
-        "enrollment_id": enrollment_id,
-        "kind": kind,
-        "step_key": step_key,
-        "payload": payload,
-        "at": now,
-    }
-    if kind in ONCE_KINDS:
-        values["once_key"] = f"{kind}:{step_key or ''}"
-        if ONCE.execute(session, values).first() is None:
-            return False
-    else:
-        session.execute(APPEND, values)
+    return record_all(session, enrollment_id, [Facts(kind, step_key, payload or {}, now)])[0]
+
+
+def record_all(session: Session, enrollment_id: int, new: Sequence[Facts]) -> list[bool]:
+    """Append events in their order, in one statement (of at most MAX_ROWS each); for
+    once-only kinds, False where it was already recorded. A learner state the session holds for the enrollment is told of
+    each event recorded."""
+    recorded: list[bool] = []
+    for start in range(0, len(new), MAX_ROWS):
+        rows = [_values(enrollment_id, facts) for facts in new[start : start + MAX_ROWS]]
+        recorded.extend(_insert(session, rows))
     held = session.info.get(HELD_STATES, {}).get(enrollment_id)
     if held is not None:
-        held.recorded(Facts(kind, step_key, payload, now))
-    return True
+        for facts, done in zip(new, recorded, strict=True):
+            if done:
+                held.recorded(facts)
+    return recorded
+
+
+def _values(enrollment_id: int, facts: Facts) -> dict[str, Any]:
+    once = facts.kind in ONCE_KINDS
+    return {
+        "enrollment_id": enrollment_id,
+        "kind": facts.kind,
+        "step_key": facts.step_key,
+        "payload": facts.payload,
+        "once_key": f"{facts.kind}:{facts.step_key or ''}" if once else None,
+        "at": facts.at,
+    }
+
+
+def _insert(session: Session, rows: list[dict[str, Any]]) -> list[bool]:
+    if len(rows) == 1 and rows[0]["once_key"] is None:
+        session.execute(APPEND, rows[0])
+        return [True]
+    statement = _APPENDING.get(len(rows))
+    if statement is None:
+        statement = _APPENDING[len(rows)] = _appending(len(rows))
+    kept = set(statement.execute(session, _numbered(rows)).scalars())
+    recorded = []
+    for row in rows:  # a once key given twice is recorded for its first row only
+        once = row["once_key"]
+        recorded.append(once is None or once in kept)
+        kept.discard(once)
+    return recorded
+
+
+def _numbered(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {f"{name}_{i}": value for i, row in enumerate(rows) for name, value in row.items()}
 
 
 def events_of(session: Session, enrollment_ids: Iterable[int]) -> list[ProgressEvent]:

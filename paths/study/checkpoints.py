@@ -113,5 +113,9 @@ def _test_out_unit(
     learner's mastery of its skills is now at least MASTERED_AT."""
     graph = graph_for(session, version_key(enrollment.assignment.version), steps_of(enrollment))
     snapshot = Snapshot(now, frozenset(state.finished | {key}), mastery=mastery)
-    for step_key in unit_steps_to_test_out(graph, snapshot, key, model):
-        events.record(session, enrollment.id, events.TESTED_OUT, step_key=step_key, now=now)
+    tested_out = [
+        events.Facts(events.TESTED_OUT, step_key, {}, now)
+        for step_key in unit_steps_to_test_out(graph, snapshot, key, model)
+    ]
+    if tested_out:
+        events.record_all(session, enrollment.id, tested_out)

@@ -47,18 +47,14 @@ def complete_step(
     require_unlocked(step, state, enrollment)
     _check_reflection(confidence, reflection)
     again = key in to_go_over_again([step], state)
-    newly = events.record(
-        session,
-        enrollment.id,
-        events.RESTUDIED if again else events.COMPLETED,
-        step_key=key,
-        now=now,
-    )
+    done = events.Facts(events.RESTUDIED if again else events.COMPLETED, key, {}, now)
+    newly = events.record_all(
+        session, enrollment.id, [done, *_reflection_facts(key, confidence, reflection, now)]
+    )[0]
     if newly:
         skills.observe(
             session, enrollment, model or make_model(), skills.study_observations(step, now)
         )
-    _record_reflection(session, enrollment, key, confidence, reflection, now)
     if newly and not again:
         recompute_score(session, enrollment, now)
     return newly
@@ -95,21 +91,18 @@ def _record_reflection(
     reflection: str | None,
     now: datetime,
 ) -> None:
+    facts = _reflection_facts(key, confidence, reflection, now)
+    if facts:
+        events.record_all(session, enrollment.id, facts)
+
+
+def _reflection_facts(
+    key: str, confidence: int | None, reflection: str | None, now: datetime
+) -> list[events.Facts]:
+    """The events of a confidence rating and a reflection, when given."""
+    facts = []
     if confidence is not None:
-        events.record(
-            session,
-            enrollment.id,
-            events.CONFIDENCE,
-            step_key=key,
-            now=now,
-            payload={"value": confidence},
-        )
+        facts.append(events.Facts(events.CONFIDENCE, key, {"value": confidence}, now))
     if reflection and reflection.strip():
-        events.record(
-            session,
-            enrollment.id,
-            events.REFLECTION,
-            step_key=key,
-            now=now,
-            payload={"text": reflection.strip()},
-        )
+        facts.append(events.Facts(events.REFLECTION, key, {"text": reflection.strip()}, now))
+    return facts

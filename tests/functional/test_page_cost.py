@@ -19,9 +19,9 @@ from tests.statements import counted
 # questions are read once per process: paths/published.py; the fitted parameters once a
 # minute: paths.study.skills.FittedModels)
 LEARNER_PAGE_STATEMENTS = 1
-# the same read, then the completion (already there), the confidence rating and the
-# learner state written at the commit
-STEP_RECOMPLETION_STATEMENTS = 4
+# the same read, then the completion (already there) and the confidence rating in one
+# insert, and the learner state written at the commit
+STEP_RECOMPLETION_STATEMENTS = 3
 # ... the mastery the study moves (one upsert, from the state held: no read); and the
 # gradebook score: inserted if absent and locked (one upsert), the events counted under the
 # lock, the score updated
