@@ -105,8 +105,8 @@ def record(
 
 def record_all(session: Session, enrollment_id: int, new: Sequence[Facts]) -> list[bool]:
     """Append events in their order, in one statement (of at most MAX_ROWS each); for
-    once-only kinds, False where it was already recorded. A learner state the session holds for the enrollment is told of
-    each event recorded."""
+    once-only kinds, False where it was already recorded. A learner state the session holds
+    for the enrollment is told of each event recorded."""
     recorded: list[bool] = []
     for start in range(0, len(new), MAX_ROWS):
         rows = [_values(enrollment_id, facts) for facts in new[start : start + MAX_ROWS]]
