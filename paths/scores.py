@@ -14,13 +14,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Float, ForeignKey, Integer, Row, String, Table, bindparam, update
+from sqlalchemy import (
+    Float,
+    ForeignKey,
+    Integer,
+    Row,
+    String,
+    Table,
+    bindparam,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from paths import learner_state
 from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert
 from paths.enrollment import MASTERY, Enrollment
-from paths.progress import LearnerProgress, derive, facts_of
+from paths.progress import EVENTS, LearnerProgress, derive, facts_of
 from paths.published import PublishedStep, published_steps
 from paths.study.up_next import is_required
 
@@ -93,14 +104,53 @@ def _activity_progress(finished: int, required: int, state: LearnerProgress, sta
 def recompute_score(session: Session, enrollment: Enrollment, now: datetime) -> None:
     """Bring the enrollment's score up to date with its progress (call after recording
     progress, in the same transaction). The version goes up only if the score changed.
-    Its row is read and written as columns (no Score object is made or flushed)."""
+    Its row is read and written as columns (no Score object is made or flushed): locked,
+    then, when the learner state this request holds moves it, updated by one statement
+    that applies only if that state accounts for every event; else the events are counted
+    and, when the state missed some, derived."""
     row = _locked_score(session, enrollment.id, now)
-    state, events = _progress_after_lock(session, enrollment.id)
     steps = published_steps(session, enrollment.assignment.version)
-    values = compute_score(steps, state, enrollment.assignment.grading, started=events > 0)
+    grading = enrollment.assignment.grading
+    if _moved_from_held_state(session, enrollment.id, row, steps, grading, now):
+        return
+    state, events = _progress_after_lock(session, enrollment.id)
+    values = compute_score(steps, state, grading, started=events > 0)
     if row.version == 0 or _differs(row, values):
         session.execute(_UPDATE, {"score_id": row.id, **_bumped(row, values, now)})
         _tell_outbox(session, row.id)
+
+
+def _moved_from_held_state(
+    session: Session,
+    enrollment_id: int,
+    row: Row[Any],
+    steps: Sequence[PublishedStep],
+    grading: str,
+    now: datetime,
+) -> bool:
+    """When the learner state this request holds gives a new score: the score updated in
+    one statement that also counts the events after the lock, and applies only if the held
+    state accounts for every one of them. False (nothing written) when there is no held
+    state, when it leaves the score as it is, or when another request recorded events
+    meanwhile: the caller then counts and derives them."""
+    held = learner_state.held(session, enrollment_id)
+    if held is None:
+        return False
+    values = compute_score(steps, held.progress, grading, started=held.events > 0)
+    if not (row.version == 0 or _differs(row, values)):
+        return False
+    moved = session.execute(
+        _UPDATE_IF_CURRENT,
+        {
+            "score_id": row.id,
+            "held_events": held.events,
+            **_bumped(row, values, now),
+        },
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    _tell_outbox(session, row.id)
+    return True
 
 
 class ScoreOutbox(Protocol):
@@ -166,6 +216,15 @@ LOCKED_SCORE = PerDatabase(
 )
 # The new version of a score, by its id (the columns given with each execution).
 _UPDATE = update(SCORES).where(SCORES.c.id == bindparam("score_id"))
+# The same, only if the score's enrollment has as many events as the state the new version
+# was computed from: counted by this statement, after the lock, so it sees every commit.
+_EVENTS_NOW = (
+    select(func.count())
+    .select_from(EVENTS)
+    .where(EVENTS.c.enrollment_id == SCORES.c.enrollment_id)
+    .scalar_subquery()
+)
+_UPDATE_IF_CURRENT = _UPDATE.where(bindparam("held_events") == _EVENTS_NOW)
 
 
 def _differs(row: Row[Any], values: ScoreValues) -> bool:

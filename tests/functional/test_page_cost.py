@@ -23,12 +23,13 @@ LEARNER_PAGE_STATEMENTS = 1
 # insert, and the learner state written at the commit
 STEP_RECOMPLETION_STATEMENTS = 3
 # ... the mastery the study moves (one upsert, from the state held: no read); and the
-# gradebook score: inserted if absent and locked (one upsert), the events counted under the
-# lock, the score updated
-STEP_COMPLETION_STATEMENTS = STEP_RECOMPLETION_STATEMENTS + 4
-# the same read, the attempt, mastery, review card (each one upsert), the score (three) and
+# gradebook score: inserted if absent and locked (one upsert), then updated by a statement
+# that counts the events under the lock and applies only if the state held accounts for
+# every one (paths.scores: otherwise they are counted and derived, two statements more)
+STEP_COMPLETION_STATEMENTS = STEP_RECOMPLETION_STATEMENTS + 3
+# the same read, the attempt, mastery, review card (each one upsert), the score (two) and
 # the learner state; the reviews due for the step the result page offers next come from it
-CHECKPOINT_STATEMENTS = 8
+CHECKPOINT_STATEMENTS = 7
 
 
 def long_path(checkpoints: int) -> PathDraft:

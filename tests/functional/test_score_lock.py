@@ -58,3 +58,50 @@ def test_a_score_moved_meanwhile_waits_for_the_lock_and_counts_its_event(learner
     score = session.scalars(select(Score).where(Score.enrollment_id == enrollment_id)).one()
     # read after the lock, the other tab's completion counted: every step, in a third version
     assert (score.score_given, score.activity_progress, score.version) == (100.0, "Completed", 3)
+
+
+# the third step optional: a tab that did only it and the first step holds a state that
+# would lower the score if it were trusted
+ONE_OPTIONAL = PathDraft(
+    title="Two steps and an optional one",
+    steps=(
+        StepDraft(key="first", kind="read", title="first"),
+        StepDraft(key="a", kind="read", title="a"),
+        StepDraft(key="b", kind="read", title="b", optional=True),
+    ),
+)
+
+
+def test_a_held_state_that_missed_an_event_never_writes_the_score(learner, session):
+    """The second tab's state (first and b: half the required steps) would move the score
+    down from the first tab's committed 100; its update counts the events after the lock,
+    finds one more than the state accounts for, and the score is derived from them all."""
+    assignment = session.scalars(select(Assignment)).one()
+    version = create_path(session, ONE_OPTIONAL, now=utcnow(), tenant_id=None)
+    assign(session, assignment.activity_id, version, assigned_by=None, now=utcnow())
+    session.commit()
+    page_of(learner, "/path")
+    enrollment_id = session.scalars(select(Enrollment.id)).one()
+    now = utcnow()
+
+    def complete(tab: Session, key: str, seconds: int) -> None:
+        enrollment = tab.get_one(Enrollment, enrollment_id)
+        completion.complete_step(tab, enrollment, key, now=now + timedelta(seconds=seconds))
+
+    with Session(db.engine) as first, Session(db.engine) as second, ThreadPoolExecutor(1) as tab:
+        complete(first, "first", 0)
+        first.commit()  # 50: one required step of two
+        complete(first, "a", 1)  # 100, locked until this commits
+
+        def other_tab() -> None:
+            complete(second, "b", 2)
+            second.commit()
+
+        other = tab.submit(other_tab)
+        finished, _ = wait([other], timeout=WAIT_SECONDS)
+        assert not finished
+        first.commit()
+        other.result(timeout=30)
+    session.expire_all()
+    score = session.scalars(select(Score).where(Score.enrollment_id == enrollment_id)).one()
+    assert (score.score_given, score.activity_progress, score.version) == (100.0, "Completed", 2)
