@@ -104,53 +104,51 @@ def _activity_progress(finished: int, required: int, state: LearnerProgress, sta
 def recompute_score(session: Session, enrollment: Enrollment, now: datetime) -> None:
     """Bring the enrollment's score up to date with its progress (call after recording
     progress, in the same transaction). The version goes up only if the score changed.
-    Its row is read and written as columns (no Score object is made or flushed): locked,
-    then, when the learner state this request holds moves it, updated by one statement
-    that applies only if that state accounts for every event; else the events are counted
-    and, when the state missed some, derived."""
+    Its row is read and written as columns (no Score object is made or flushed).
+
+    Everything after the lock is read by statements that begin after it, so they see every
+    commit made before it. The learner state this request holds is trusted only once they
+    show it accounts for every event: a new score is written by an UPDATE that counts the
+    events itself and applies only if their number is the state's; an unchanged one is
+    confirmed by counting them. Otherwise another request recorded events meanwhile, and
+    the score is derived from the events themselves."""
     row = _locked_score(session, enrollment.id, now)
     steps = published_steps(session, enrollment.assignment.version)
     grading = enrollment.assignment.grading
-    if _moved_from_held_state(session, enrollment.id, row, steps, grading, now):
-        return
-    state, events = _progress_after_lock(session, enrollment.id)
-    values = compute_score(steps, state, grading, started=events > 0)
-    if row.version == 0 or _differs(row, values):
+    held = learner_state.held(session, enrollment.id)
+    if held is not None:
+        values = compute_score(steps, held.progress, grading, started=held.events > 0)
+        if _changes(row, values):
+            if _update_if_current(session, row, values, held.events, now):
+                return
+        elif learner_state.event_count(session, enrollment.id) == held.events:
+            return
+        learner_state.let_go(session, enrollment.id)  # derived again when next read
+    facts = facts_of(session, enrollment.id)
+    values = compute_score(steps, derive(facts), grading, started=bool(facts))
+    if _changes(row, values):
         session.execute(_UPDATE, {"score_id": row.id, **_bumped(row, values, now)})
         _tell_outbox(session, row.id)
 
 
-def _moved_from_held_state(
-    session: Session,
-    enrollment_id: int,
-    row: Row[Any],
-    steps: Sequence[PublishedStep],
-    grading: str,
-    now: datetime,
+def _update_if_current(
+    session: Session, row: Row[Any], values: ScoreValues, held_events: int, now: datetime
 ) -> bool:
-    """When the learner state this request holds gives a new score: the score updated in
-    one statement that also counts the events after the lock, and applies only if the held
-    state accounts for every one of them. False (nothing written) when there is no held
-    state, when it leaves the score as it is, or when another request recorded events
-    meanwhile: the caller then counts and derives them."""
-    held = learner_state.held(session, enrollment_id)
-    if held is None:
-        return False
-    values = compute_score(steps, held.progress, grading, started=held.events > 0)
-    if not (row.version == 0 or _differs(row, values)):
-        return False
+    """Write the score's next version if the enrollment has `held_events` events (counted
+    by the same statement); whether it did."""
     moved = session.execute(
         _UPDATE_IF_CURRENT,
-        {
-            "score_id": row.id,
-            "held_events": held.events,
-            **_bumped(row, values, now),
-        },
+        {"score_id": row.id, "held_events": held_events, **_bumped(row, values, now)},
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         return False
     _tell_outbox(session, row.id)
     return True
+
+
+def _changes(row: Row[Any], values: ScoreValues) -> bool:
+    """Whether `values` make a new version of the score (a new score's first always does)."""
+    return row.version == 0 or _differs(row, values)
 
 
 class ScoreOutbox(Protocol):
@@ -172,19 +170,6 @@ def _tell_outbox(session: Session, score_id: int) -> None:
     outbox: ScoreOutbox | None = session.info.get(OUTBOX_KEY)
     if outbox is not None:  # without one, the grade workers find the score when they poll
         outbox.score_changed(session, score_id)
-
-
-def _progress_after_lock(session: Session, enrollment_id: int) -> tuple[LearnerProgress, int]:
-    """The progress and number of events, read after the score's lock so that every commit
-    is seen: the learner state this request holds when it accounts for every event (one
-    count), else the events themselves (another request recorded some meanwhile; the held
-    state is then let go, and derived again when next read)."""
-    count = learner_state.event_count(session, enrollment_id)
-    held = learner_state.held(session, enrollment_id)
-    if held is not None and held.events == count:
-        return held.progress, count
-    learner_state.let_go(session, enrollment_id)
-    return derive(facts_of(session, enrollment_id)), count
 
 
 def _locked_score(session: Session, enrollment_id: int, now: datetime) -> Row[Any]:
