@@ -52,7 +52,7 @@ def figures_table(document: dict[str, Any]) -> list[str]:
         cpu_ratio, rate_ratio = ratios(document, figure)
         beside = f"{figure['hello_cpu_ms']:.2f}" if figure.get("hello_cpu_ms") else ""
         errors = f" ({figure['errors']} errors)" if figure["errors"] else ""
-        sql = f" ({figure['statements']} SQL)" if figure.get("statements") else ""
+        sql = round_trips(figure)
         db = f" (db {figure['db_cpu_ms']:.2f})" if figure["db_cpu_ms"] else ""
         lines.append(
             f"| {figure['backend']} | {figure['scenario']}{sql}{errors} | {figure['clients']} "
@@ -135,12 +135,32 @@ def _latency_result(
     ), met
 
 
+def round_trips(figure: dict[str, Any]) -> str:
+    """ " (6 SQL, 1 Redis)": what one such request sends, counted in-process."""
+    sql, redis = figure.get("statements"), figure.get("redis_round_trips")
+    if sql is None:
+        return ""
+    return f" ({sql} SQL, {redis} Redis)" if redis else f" ({sql} SQL)"
+
+
 def statements_line(document: dict[str, Any]) -> str:
     parts = []
+    redis = document.get("redis_round_trips", {})
     for backend, counts in document.get("statements", {}).items():
         if counts:
-            parts.append(f"{backend}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    return "SQL statements per request (counted in-process): " + "; ".join(parts) + "."
+            trips = redis.get(backend, {})
+            parts.append(
+                f"{backend}: "
+                + ", ".join(
+                    f"{name} {sql}" + (f" + {trips[name]} Redis" if trips.get(name) else "")
+                    for name, sql in counts.items()
+                )
+            )
+    return (
+        "SQL statements (+ Redis round trips) per request, counted in-process: "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 def targets_table(document: dict[str, Any]) -> list[str]:

@@ -55,6 +55,7 @@ def main() -> None:
     rss: dict[str, float] = {}
     pss: dict[str, float] = {}
     statements: dict[str, dict[str, int]] = {}
+    redis_round_trips: dict[str, dict[str, int]] = {}
     lms = BenchLms(tls_folder=work)
     try:
         with (
@@ -78,7 +79,9 @@ def main() -> None:
                     None,
                     HELLO_BESIDE_SECONDS,
                 )
-                selfpath, memory = _selfpath(backend, args, env, work, lms, statements, beside)
+                selfpath, memory = _selfpath(
+                    backend, args, env, work, lms, (statements, redis_round_trips), beside
+                )
                 figures += selfpath
                 rss[backend], pss[backend] = (max(m) for m in memory)
             rss["hello"] = max(procstat.worker_rss_mb(served_hello.pid))
@@ -88,6 +91,7 @@ def main() -> None:
     document = _document(started, args, figures, rss, lms.jwks_hits)
     document["worker_pss_mb"] = {k: round(v, 1) for k, v in pss.items()}
     document["statements"] = statements
+    document["redis_round_trips"] = redis_round_trips
     document.update(_engine_figures(args))
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"bench-{started:%Y%m%dT%H%M%SZ}.json"
@@ -124,7 +128,7 @@ def _selfpath(
     env: dict[str, str],
     work: Path,
     lms: BenchLms,
-    statements: dict[str, dict[str, int]],
+    counts: tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]],
     hello_server: Bench,
 ) -> tuple[list[Figure], tuple[list[float], list[float]]]:
     """The scenarios' figures, each beside hello measured right before and after it at the
@@ -179,7 +183,7 @@ def _selfpath(
                 found = scenario.measure(bench)
                 after = hello_beside(hello_server, report.TARGET_CLIENTS)
                 figures += with_hello_beside(found, before, after)
-        statements[backend] = bench.statements
+        counts[0][backend], counts[1][backend] = bench.statements, bench.redis_round_trips
         memory = procstat.worker_rss_mb(served.pid), procstat.worker_pss_mb(served.pid)
         return figures, memory
 

@@ -40,6 +40,7 @@ class Bench:
     work: Path | None = None
     sessions: list[study.StudySession] = field(default_factory=list)
     statements: dict[str, int] = field(default_factory=dict)  # SQL per request, in-process
+    redis_round_trips: dict[str, int] = field(default_factory=dict)  # the same, to Redis
     path_assigned: bool = False  # the study path is placed on the learners' activities
 
 
@@ -58,6 +59,7 @@ class Figure:
     errors: int
     error_sample: list[str]
     statements: int | None = None  # SQL statements of one such request (counted in-process)
+    redis_round_trips: int | None = None  # and its round trips to Redis
     # hello at the same concurrency right before and right after this scenario (the mean):
     # the machine's speed drifts within a run, so a scenario is divided by the hello beside
     # it rather than by the one measured minutes earlier (set at TARGET_CLIENTS only)
@@ -249,7 +251,10 @@ def _assign_study_path(bench: Bench) -> None:
 def whole_launch(bench: Bench) -> list[Figure]:
     """Login, id_token POST and the learner's path it lands on."""
     operation = _launch_operation(bench)
-    return [measure(bench, "launch", operation, clients) for clients in CLIENTS]
+    figures = [measure(bench, "launch", operation, clients) for clients in CLIENTS]
+    login, post = _launch_counts(bench)
+    page = _statements(bench, "learner page", "GET", "/path", _study(bench)[0].cookie)
+    return _with_statements(figures, _counted(bench, "launch", login + post + page))
 
 
 def id_token_post(bench: Bench) -> list[Figure]:
@@ -268,7 +273,7 @@ def id_token_post(bench: Bench) -> list[Figure]:
             await _post_id_token(bench, http, logins[index], tokens[index])
 
         figures.append(measure(bench, "id_token POST", post, clients, max_count=count, seconds=120))
-    return figures
+    return _with_statements(figures, _launch_counts(bench)[1])
 
 
 async def _logins(bench: Bench, count: int) -> list[_Login]:
@@ -310,26 +315,54 @@ def _statements(
     cookie: str,
     data: dict[str, str] | None = None,
     status: int = 200,
-) -> int:
+) -> statements.Counted:
+    with _local_app(bench) as app:
+        counted = statements.count(app, method, path, cookie, data)
+    if counted.status != status:
+        raise AssertionError(f"{name} answered {counted.status} in-process")
+    return _counted(bench, name, counted)
+
+
+def _local_app(bench: Bench) -> Any:
     assert bench.work is not None
-    with statements.local_app(
+    return statements.local_app(
         bench.database_url,
         bench.redis_url,
         bench.secret_key,
         TOOL_BASE,
         str(bench.work / "instance"),
-    ) as app:
-        counted = statements.count(app, method, path, cookie, data)
-    if counted.status != status:
-        raise AssertionError(f"{name} answered {counted.status} in-process")
+        bench.lms,
+    )
+
+
+def _counted(bench: Bench, name: str, counted: statements.Counted) -> statements.Counted:
     bench.statements[name] = counted.statements
-    return counted.statements
+    bench.redis_round_trips[name] = counted.redis_round_trips
+    return counted
 
 
-def _with_statements(figures: list[Figure], count: int) -> list[Figure]:
+def _with_statements(figures: list[Figure], counted: statements.Counted) -> list[Figure]:
     for figure in figures:
-        figure.statements = count
+        figure.statements = counted.statements
+        figure.redis_round_trips = counted.redis_round_trips
     return figures
+
+
+def _launch_counts(bench: Bench) -> tuple[statements.Counted, statements.Counted]:
+    """A returning learner's login and id_token POST, counted in-process (once a run)."""
+    assert bench.lms is not None
+    if "id_token POST" not in bench.statements:
+        with _local_app(bench) as app:
+            login, post = statements.count_launch(app, bench.lms, bench.learners[0])
+        if (login.status, post.status) != (302, 303):
+            raise AssertionError(f"the launch answered {login.status}, {post.status} in-process")
+        _counted(bench, "login", login)
+        _counted(bench, "id_token POST", post)
+    return _recount(bench, "login"), _recount(bench, "id_token POST")
+
+
+def _recount(bench: Bench, name: str) -> statements.Counted:
+    return statements.Counted(0, bench.statements[name], bench.redis_round_trips[name])
 
 
 async def _expect(response: aiohttp.ClientResponse, status: int, text: str, what: str) -> None:

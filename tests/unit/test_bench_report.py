@@ -35,3 +35,19 @@ def test_a_scenario_is_divided_by_the_mean_of_the_hello_beside_it():
 def test_without_a_hello_beside_it_a_figure_is_divided_by_the_runs():
     found = document(figure("hello", 16, 0.5, 2000), figure("id_token POST", 16, 2.0, 400))
     assert report.ratios(found, found["figures"][1]) == pytest.approx((4.0, 5.0))
+
+
+def test_each_row_names_the_statements_and_redis_round_trips_of_one_request():
+    post, page = figure("id_token POST", 16, 2.0, 400), figure("learner page", 16, 1.0, 900)
+    post.statements, post.redis_round_trips = 2, 2
+    page.statements, page.redis_round_trips = 1, 0
+    found = document(figure("hello", 16, 0.5, 2000), post, page)
+    rows = report.figures_table(found)
+    assert any("| id_token POST (2 SQL, 2 Redis) | 16 |" in row for row in rows)
+    assert any("| learner page (1 SQL) | 16 |" in row for row in rows)
+    found["statements"] = {"postgresql+redis": {"login": 0, "id_token POST": 2}}
+    found["redis_round_trips"] = {"postgresql+redis": {"login": 3, "id_token POST": 2}}
+    assert report.statements_line(found) == (
+        "SQL statements (+ Redis round trips) per request, counted in-process: "
+        "postgresql+redis: login 0 + 3 Redis, id_token POST 2 + 2 Redis."
+    )
