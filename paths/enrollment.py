@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, Protocol, cast
 
 from sqlalchemy import (
     Date,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Table,
     UniqueConstraint,
     and_,
     bindparam,
@@ -65,56 +67,189 @@ def assignment_for_activity(session: Session, activity_id: int) -> Assignment | 
     return session.scalars(select(Assignment).where(Assignment.activity_id == activity_id)).first()
 
 
+# -- what a learner's requests read: the rows as values ------------------------------------
+
+
+class VersionFacts(Protocol):
+    """A published path version as a learner's requests read it: a mapped `PathVersion` or
+    its values (`VersionValues`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def path_id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def skill_labels(self) -> list[dict[str, str]]: ...
+    @property
+    def published_at(self) -> datetime: ...
+
+
+class AssignmentFacts(Protocol):
+    """An assignment with its path version: a mapped `Assignment` or `AssignmentValues`."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def activity_id(self) -> int: ...
+    @property
+    def path_version_id(self) -> int: ...
+    @property
+    def grading(self) -> str: ...
+    @property
+    def due_at(self) -> datetime | None: ...
+    @property
+    def pacing_minutes_per_week(self) -> int | None: ...
+    @property
+    def version(self) -> VersionFacts: ...
+
+
+class EnrollmentFacts(Protocol):
+    """A learner's enrollment with its assignment: a mapped `Enrollment` (the one a first
+    visit creates) or `EnrollmentValues` (what every later request reads)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def assignment_id(self) -> int: ...
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def goal_minutes_per_week(self) -> int | None: ...
+    @property
+    def goal_target_date(self) -> date | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def assignment(self) -> AssignmentFacts: ...
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class VersionValues:
+    """A `path_versions` row's columns (a published version never changes)."""
+
+    id: int
+    path_id: int
+    number: int
+    title: str
+    description: str
+    language: str
+    subject: str | None
+    level: str | None
+    skill_labels: list[dict[str, str]]
+    published_at: datetime
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class AssignmentValues:
+    """An `assignments` row's columns, with its path version."""
+
+    id: int
+    activity_id: int
+    path_version_id: int
+    grading: str
+    due_at: datetime | None
+    pacing_minutes_per_week: int | None
+    assigned_by: int | None
+    created_at: datetime
+    version: VersionValues
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class EnrollmentValues:
+    """An `enrollments` row's columns, with its assignment. Read-only: a change to the
+    enrollment is an UPDATE of its row (`set_goal`)."""
+
+    id: int
+    assignment_id: int
+    user_id: int
+    goal_minutes_per_week: int | None
+    goal_target_date: date | None
+    created_at: datetime
+    assignment: AssignmentValues
+
+
 @dataclass(frozen=True)
 class LearnerOnActivity:
     """What every learner request starts from; None where a row does not exist (yet)."""
 
     user_id: int | None
     activity_id: int | None
-    assignment: Assignment | None  # with its path version loaded
-    enrollment: Enrollment | None
+    assignment: AssignmentValues | None  # with its path version
+    enrollment: EnrollmentValues | None
+
+
+VERSIONS = cast(Table, PathVersion.__table__)
+ASSIGNMENTS = cast(Table, Assignment.__table__)
+ENROLLMENTS = cast(Table, Enrollment.__table__)
 
 
 def learner_on_activity(
     session: Session, user_id: int, activity_id: int | None
 ) -> LearnerOnActivity:
     """The learner and the activity they launched (their ids: whether they exist), its
-    assignment and their enrollment, in one statement, which also reads the learner's stored
-    state: held for the unit of work when current (paths/learner_state.py), the state needs
-    no statement of its own. Only the rows a request goes on to use are made objects."""
+    assignment with its path version and their enrollment, as values, in one statement of
+    columns (no ORM objects), which also reads the learner's stored state: held for the
+    unit of work when current (paths/learner_state.py), the state needs no statement of its
+    own."""
     row = session.execute(
         _learner_on_activity(), {"user_id": user_id, "activity_id": activity_id}
     ).first()
     if row is None:
         return LearnerOnActivity(None, None, None, None)
-    user_id, activity_id, assignment, enrollment = row[:4]
+    values = iter(row[2:])
+    assignment = _assignment(_columns(ASSIGNMENTS, values), values)
+    columns = _columns(ENROLLMENTS, values)
+    enrollment = (
+        EnrollmentValues(**columns, assignment=assignment)
+        if assignment is not None and columns["id"] is not None
+        else None
+    )
     if enrollment is not None and assignment is not None:
-        learner_state.hold_if_current(session, enrollment.id, assignment.version.id, row[4:])
-    return LearnerOnActivity(user_id, activity_id, assignment, enrollment)
+        learner_state.hold_if_current(session, enrollment.id, assignment.version.id, list(values))
+    return LearnerOnActivity(row[0], row[1], assignment, enrollment)
+
+
+def _assignment(columns: dict[str, Any], rest: Iterator[Any]) -> AssignmentValues | None:
+    version = VersionValues(**_columns(VERSIONS, rest))
+    return AssignmentValues(**columns, version=version) if columns["id"] is not None else None
+
+
+def _columns(table: Table, values: Iterator[Any]) -> dict[str, Any]:
+    """The next values of a row, named by `table`'s columns in order."""
+    return {column.key: next(values) for column in table.c}
 
 
 @cache
 def _learner_on_activity() -> Select[Any]:
-    """Built once, on first use (every learner request runs it; the mappers are complete by
-    then), and executed with the session's two ids."""
+    """Built once, on first use, and executed with the session's two ids. Its columns, in
+    order: the user's and activity's ids, every column of the assignment, of its path
+    version and of the enrollment (in their tables' order, which the value classes follow),
+    then the stored state's."""
     return (
         select(
             User.id,
             Activity.id,
-            Assignment,
-            Enrollment,
+            *ASSIGNMENTS.c,
+            *VERSIONS.c,
+            *ENROLLMENTS.c,
             *learner_state.stored_columns(Enrollment.id),
         )
         .select_from(User)
         .outerjoin(Activity, Activity.id == bindparam("activity_id"))
         .outerjoin(Assignment, Assignment.activity_id == Activity.id)
+        .outerjoin(PathVersion, PathVersion.id == Assignment.path_version_id)
         .outerjoin(
             Enrollment,
             and_(Enrollment.assignment_id == Assignment.id, Enrollment.user_id == User.id),
         )
         .outerjoin(learner_state.TABLE, learner_state.TABLE.c.enrollment_id == Enrollment.id)
         .where(User.id == bindparam("user_id"))
-        .options(joinedload(Assignment.version))
     )
 
 
@@ -176,7 +311,9 @@ def learners_started(session: Session, assignment: Assignment) -> int:
     )
 
 
-def enroll(session: Session, assignment: Assignment, user_id: int, now: datetime) -> Enrollment:
+def enroll(
+    session: Session, assignment: AssignmentFacts, user_id: int, now: datetime
+) -> Enrollment:
     """The learner's enrollment, created on first use (safe when two requests race).
     Read first: every page of a learner needs it, and only their first page creates it."""
     mine = select(Enrollment).where(

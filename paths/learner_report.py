@@ -58,7 +58,7 @@ class LearnerReport:
 def learner_report(
     session: Session, enrollment: Enrollment, model: MasteryModel, now: datetime
 ) -> LearnerReport:
-    steps = steps_of(enrollment)
+    steps = steps_of(session, enrollment)
     rows = events.events_of(session, [enrollment.id])
     return LearnerReport(
         path=path_view(session, enrollment, now, model),

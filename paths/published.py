@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Mapper, Session
 
-from paths.catalog import CHECKPOINT_KIND, PathVersion, Question, Step
-from paths.version_cache import caches_of, version_key
+from paths.catalog import CHECKPOINT_KIND, Question, Step
+from paths.version_cache import VersionLike, caches_of, version_key
 
 
 @dataclass(eq=False, slots=True)
@@ -65,7 +65,7 @@ class PublishedStep:
         return self.kind == CHECKPOINT_KIND
 
 
-def published_steps(session: Session, version: PathVersion) -> tuple[PublishedStep, ...]:
+def published_steps(session: Session, version: VersionLike) -> tuple[PublishedStep, ...]:
     """The version's steps in path order, with their questions."""
     return caches_of(session).steps.get(version_key(version), lambda: _read(session, version.id))
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from paths import learner_state
 from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert
-from paths.enrollment import MASTERY, Enrollment
+from paths.enrollment import MASTERY, EnrollmentFacts
 from paths.progress import EVENTS, LearnerProgress, derive, facts_of
 from paths.published import PublishedStep, published_steps
 from paths.study.up_next import is_required
@@ -101,7 +101,7 @@ def _activity_progress(finished: int, required: int, state: LearnerProgress, sta
     return STARTED if started else INITIALIZED
 
 
-def recompute_score(session: Session, enrollment: Enrollment, now: datetime) -> None:
+def recompute_score(session: Session, enrollment: EnrollmentFacts, now: datetime) -> None:
     """Bring the enrollment's score up to date with its progress (call after recording
     progress, in the same transaction). The version goes up only if the score changed.
     Its row is read and written as columns (no Score object is made or flushed).

@@ -17,7 +17,8 @@ from paths.version_cache import VersionLike, caches_of, version_key
 
 
 class LabelledVersion(VersionLike, Protocol):
-    skill_labels: list[dict[str, str]]
+    @property
+    def skill_labels(self) -> list[dict[str, str]]: ...
 
 
 def humanise(key: str) -> str:

@@ -33,8 +33,12 @@ _ABSENT = object()  # what no key maps to (a value may be None)
 
 
 class VersionLike(Protocol):
-    id: int
-    published_at: datetime
+    """A published path version, as a mapped row or as its values."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def published_at(self) -> datetime: ...
 
 
 def version_key(version: VersionLike) -> tuple[int, datetime]:

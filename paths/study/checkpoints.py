@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from paths import progress as events
-from paths.enrollment import Enrollment
+from paths.enrollment import EnrollmentFacts
 from paths.errors import DomainError, NotFound
 from paths.grading import CheckpointResult, grade
 from paths.learning.families import make_model
@@ -35,7 +35,7 @@ from paths.version_cache import version_key
 
 def submit_checkpoint(
     session: Session,
-    enrollment: Enrollment,
+    enrollment: EnrollmentFacts,
     key: str,
     answers: Mapping[int, str],
     *,
@@ -45,13 +45,13 @@ def submit_checkpoint(
 ) -> CheckpointResult:
     """Grade an attempt, record it, update mastery per question's skill and, once the
     checkpoint is passed, its review schedule (a later attempt is a review)."""
-    step = find_step(enrollment, key)
+    step = find_step(session, enrollment, key)
     if not step.is_checkpoint:
         raise NotFound("This step has no checkpoint to answer.", code="not_a_checkpoint")
     state = progress_of(session, enrollment)
     model = model or make_model()
     tried_first = open_to_try_first(session, enrollment, step, state, model, now)
-    require_unlocked(step, state, enrollment, tried_first=tried_first)
+    require_unlocked(session, step, state, enrollment, tried_first=tried_first)
     if any(i < 0 or i >= len(step.questions) for i in answers):
         raise DomainError("An answer does not belong to this checkpoint.", code="bad_answer")
     if any(len(a) > 500 for a in answers.values()):
@@ -102,7 +102,7 @@ def submit_checkpoint(
 
 def _test_out_unit(
     session: Session,
-    enrollment: Enrollment,
+    enrollment: EnrollmentFacts,
     key: str,
     state: LearnerProgress,
     mastery: Mapping[str, SkillState],
@@ -111,7 +111,9 @@ def _test_out_unit(
 ) -> None:
     """A passed checkpoint whose reading and practice are not done tests them out when the
     learner's mastery of its skills is now at least MASTERED_AT."""
-    graph = graph_for(session, version_key(enrollment.assignment.version), steps_of(enrollment))
+    graph = graph_for(
+        session, version_key(enrollment.assignment.version), steps_of(session, enrollment)
+    )
     snapshot = Snapshot(now, frozenset(state.finished | {key}), mastery=mastery)
     tested_out = [
         events.Facts(events.TESTED_OUT, step_key, {}, now)

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from paths import progress as events
-from paths.enrollment import Enrollment
+from paths.enrollment import EnrollmentFacts
 from paths.errors import DomainError
 from paths.learning.families import make_model
 from paths.learning.mastery import MasteryModel
@@ -26,7 +26,7 @@ MAX_REFLECTION = 2000
 
 def complete_step(
     session: Session,
-    enrollment: Enrollment,
+    enrollment: EnrollmentFacts,
     key: str,
     *,
     now: datetime,
@@ -37,14 +37,14 @@ def complete_step(
     """Mark a step done (once, or again for a remedial step while its checkpoint's latest
     attempt failed); True if this call recorded it. The step counts as study of its skills
     for the learner `model` (default: the default family)."""
-    step = find_step(enrollment, key)
+    step = find_step(session, enrollment, key)
     if step.is_checkpoint:
         raise DomainError(
             "A checkpoint is done by passing it, not by marking it done.",
             code="checkpoint_not_markable",
         )
     state = progress_of(session, enrollment)
-    require_unlocked(step, state, enrollment)
+    require_unlocked(session, step, state, enrollment)
     _check_reflection(confidence, reflection)
     again = key in to_go_over_again([step], state)
     done = events.Facts(events.RESTUDIED if again else events.COMPLETED, key, {}, now)
@@ -62,14 +62,14 @@ def complete_step(
 
 def reflect(
     session: Session,
-    enrollment: Enrollment,
+    enrollment: EnrollmentFacts,
     key: str,
     *,
     now: datetime,
     confidence: int | None,
     reflection: str | None,
 ) -> None:
-    find_step(enrollment, key)
+    find_step(session, enrollment, key)
     _check_reflection(confidence, reflection)
     _record_reflection(session, enrollment, key, confidence, reflection, now)
 
@@ -85,7 +85,7 @@ def _check_reflection(confidence: int | None, reflection: str | None) -> None:
 
 def _record_reflection(
     session: Session,
-    enrollment: Enrollment,
+    enrollment: EnrollmentFacts,
     key: str,
     confidence: int | None,
     reflection: str | None,

@@ -21,10 +21,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 
 from paths import progress as events
-from paths.enrollment import Enrollment
+from paths.enrollment import EnrollmentFacts
 from paths.errors import Conflict, NotFound
 from paths.grading import is_correct
 from paths.learning.mastery import MASTERED_AT, MasteryModel, SkillState
@@ -99,15 +99,17 @@ def question_pool(steps: Sequence[PublishedStep]) -> list[PlacementQuestion]:
     return pool
 
 
-def checkable_skills(enrollment: Enrollment) -> set[str]:
-    return {q.skill for q in question_pool(steps_of(enrollment))}
+def checkable_skills(session: Session, enrollment: EnrollmentFacts) -> set[str]:
+    return {q.skill for q in question_pool(steps_of(session, enrollment))}
 
 
 def _scope(skill: str | None) -> str:
     return PLACEMENT if skill is None else f"skill:{skill}"
 
 
-def _answers(session: Session, enrollment: Enrollment, skill: str | None) -> list[dict[str, Any]]:
+def _answers(
+    session: Session, enrollment: EnrollmentFacts, skill: str | None
+) -> list[dict[str, Any]]:
     """The answers of the diagnostic in progress (the placement check, or a skill check)."""
     scope = _scope(skill)
     answers: list[dict[str, Any]] = []
@@ -120,29 +122,31 @@ def _answers(session: Session, enrollment: Enrollment, skill: str | None) -> lis
     return answers
 
 
-def _weights(enrollment: Enrollment, skill: str | None) -> dict[str, float]:
+def _weights(session: Session, enrollment: EnrollmentFacts, skill: str | None) -> dict[str, float]:
     if skill is not None:
         return {skill: 1.0}
-    return {k: w for k, w in _graph(enrollment).weights.items() if w > 0}
+    return {k: w for k, w in _graph(session, enrollment).weights.items() if w > 0}
 
 
-def _graph(enrollment: Enrollment) -> PathGraph:
-    session = object_session(enrollment)
-    assert session is not None, "the enrollment must belong to a session"
-    return graph_for(session, version_key(enrollment.assignment.version), steps_of(enrollment))
+def _graph(session: Session, enrollment: EnrollmentFacts) -> PathGraph:
+    steps = steps_of(session, enrollment)
+    return graph_for(session, version_key(enrollment.assignment.version), steps)
 
 
 def _judged_mastered(
-    enrollment: Enrollment, model: MasteryModel, states: Mapping[str, SkillState]
+    session: Session,
+    enrollment: EnrollmentFacts,
+    model: MasteryModel,
+    states: Mapping[str, SkillState],
 ) -> list[str]:
     """The skills the placement check judges mastered: the path's under the joint belief
     (its prerequisite graph as evidence, `Placement.judged_mastered`), others by the model."""
     joint = Placement(
         model,
-        _weights(enrollment, None),
+        _weights(session, enrollment, None),
         states,
         confidence=CONFIDENCE,
-        prerequisites=_graph(enrollment).skill_prerequisites,
+        prerequisites=_graph(session, enrollment).skill_prerequisites,
     )
     return sorted(
         s
@@ -152,12 +156,12 @@ def _judged_mastered(
 
 
 def current(
-    session: Session, enrollment: Enrollment, model: MasteryModel, skill: str | None = None
+    session: Session, enrollment: EnrollmentFacts, model: MasteryModel, skill: str | None = None
 ) -> Diagnostic:
     """Where the placement check (or the check of `skill`) stands: its next question, or
     why it stops."""
-    weights = _weights(enrollment, skill)
-    pool = [q for q in question_pool(steps_of(enrollment)) if q.skill in weights]
+    weights = _weights(session, enrollment, skill)
+    pool = [q for q in question_pool(steps_of(session, enrollment)) if q.skill in weights]
     if skill is not None and not pool:
         raise NotFound("This path has no question on that skill.", code="no_such_skill")
     answers = _answers(session, enrollment, skill)
@@ -174,7 +178,7 @@ def current(
         states,
         confidence=CONFIDENCE,
         budget=budget,
-        prerequisites=_graph(enrollment).skill_prerequisites,
+        prerequisites=_graph(session, enrollment).skill_prerequisites,
     )
     engine.questions = len(answers)
     chosen = engine.next_skill()
@@ -212,25 +216,25 @@ def _decided(states: Mapping[str, SkillState], skill: str) -> bool:
     return state is not None and not 1.0 - CONFIDENCE < state.mastery < CONFIDENCE
 
 
-def is_taken(session: Session, enrollment: Enrollment) -> bool:
+def is_taken(session: Session, enrollment: EnrollmentFacts) -> bool:
     return progress_of(session, enrollment).placement_taken
 
 
 def offers_placement(
-    session: Session, enrollment: Enrollment, state: LearnerProgress | None = None
+    session: Session, enrollment: EnrollmentFacts, state: LearnerProgress | None = None
 ) -> bool:
     """Whether to offer the check; `state` is the learner's progress when the caller has it."""
     state = state or progress_of(session, enrollment)
     return (
         not state.placement_taken
         and not (state.completed | state.passed)
-        and bool(question_pool(steps_of(enrollment)))
+        and bool(question_pool(steps_of(session, enrollment)))
     )
 
 
 def answer(
     session: Session,
-    enrollment: Enrollment,
+    enrollment: EnrollmentFacts,
     model: MasteryModel,
     skill: str | None,
     question_id: str,
@@ -273,7 +277,7 @@ def answer(
 
 def finish(
     session: Session,
-    enrollment: Enrollment,
+    enrollment: EnrollmentFacts,
     model: MasteryModel,
     skill: str | None = None,
     *,
@@ -286,17 +290,17 @@ def finish(
     answers = _answers(session, enrollment, skill)
     states = skills.states_of(session, enrollment, model)
     if skill is None:
-        mastered = _judged_mastered(enrollment, model, states)
+        mastered = _judged_mastered(session, enrollment, model, states)
     else:
         mastered = sorted(s for s, state in states.items() if state.mastery >= CONFIDENCE)
-    graph = _graph(enrollment)
+    graph = _graph(session, enrollment)
     progress = progress_of(session, enrollment)
     snapshot = Snapshot(now, frozenset(progress.finished))
     tested_out = tuple(steps_to_test_out(graph, snapshot, mastered))
     reason = stop_reason or "learner_finished"
     given = {a["question"]: a.get("answer", "") for a in answers}
     if skill is None:
-        concluded = conclusions(answers, states, sorted(_weights(enrollment, None)))
+        concluded = conclusions(answers, states, sorted(_weights(session, enrollment, None)))
         events.record(
             session,
             enrollment.id,
@@ -359,7 +363,7 @@ def conclusions(
     return result
 
 
-def skip_placement(session: Session, enrollment: Enrollment, *, now: datetime) -> None:
+def skip_placement(session: Session, enrollment: EnrollmentFacts, *, now: datetime) -> None:
     if not events.record(
         session, enrollment.id, events.PLACEMENT, now=now, payload={"skipped": True}
     ):
@@ -367,7 +371,7 @@ def skip_placement(session: Session, enrollment: Enrollment, *, now: datetime) -
     recompute_score(session, enrollment, now)
 
 
-def placement_result(session: Session, enrollment: Enrollment) -> DiagnosticOutcome | None:
+def placement_result(session: Session, enrollment: EnrollmentFacts) -> DiagnosticOutcome | None:
     """What the placement check concluded (None while it has not been taken)."""
     for event in reversed(events.events_of(session, [enrollment.id])):
         if event.kind == events.PLACEMENT:
@@ -384,7 +388,7 @@ def placement_result(session: Session, enrollment: Enrollment) -> DiagnosticOutc
 
 
 def last_skill_check(
-    session: Session, enrollment: Enrollment, skill: str
+    session: Session, enrollment: EnrollmentFacts, skill: str
 ) -> DiagnosticOutcome | None:
     """What the latest finished check of `skill` concluded."""
     for event in reversed(events.events_of(session, [enrollment.id])):

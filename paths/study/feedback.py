@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from paths.enrollment import Enrollment
+from paths.enrollment import EnrollmentFacts
 from paths.grading import CheckpointResult, given_answer, right_answer
 from paths.learning.mastery import MasteryModel
 from paths.learning.selfreg import SkillEvidence, explain, shown_percent
@@ -75,7 +75,7 @@ def mastery_changes(
 
 def checkpoint_feedback(
     session: Session,
-    enrollment: Enrollment,
+    enrollment: EnrollmentFacts,
     step: PublishedStep,
     result: CheckpointResult,
     model: MasteryModel,
@@ -85,7 +85,7 @@ def checkpoint_feedback(
 ) -> CheckpointFeedback:
     """`progress` is the learner's progress including this attempt. What comes next is
     worked out only after a pass (after a failure, the remedial step is next)."""
-    steps = steps_of(enrollment)
+    steps = steps_of(session, enrollment)
     remedial = tuple(remedial_to_do(steps, progress, step.key))
     up_next, up_next_step = UpNext(None, ""), None
     if result.passed:

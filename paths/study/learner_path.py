@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 
-from paths.enrollment import Enrollment
+from paths.enrollment import EnrollmentFacts
 from paths.errors import Forbidden, NotFound
 from paths.graph import missing_prerequisites
 from paths.learning.mastery import MasteryModel
@@ -22,22 +22,20 @@ from paths.study.up_next import graph_for, try_first_checkpoints
 from paths.version_cache import version_key
 
 
-def steps_of(enrollment: Enrollment) -> list[PublishedStep]:
+def steps_of(session: Session, enrollment: EnrollmentFacts) -> list[PublishedStep]:
     """The steps of the learner's path version, with their questions (read once per
     application: see paths/published.py)."""
-    session = object_session(enrollment)
-    assert session is not None, "the enrollment must belong to a session"
     return list(published_steps(session, enrollment.assignment.version))
 
 
-def progress_of(session: Session, enrollment: Enrollment) -> LearnerProgress:
+def progress_of(session: Session, enrollment: EnrollmentFacts) -> LearnerProgress:
     """The learner's progress, the one object the unit of work updates as it records."""
-    steps = steps_of(enrollment)
+    steps = steps_of(session, enrollment)
     return with_minutes(state_of(session, enrollment).progress, {s.key: s.minutes for s in steps})
 
 
-def find_step(enrollment: Enrollment, key: str) -> PublishedStep:
-    for step in steps_of(enrollment):
+def find_step(session: Session, enrollment: EnrollmentFacts, key: str) -> PublishedStep:
+    for step in steps_of(session, enrollment):
         if step.key == key:
             return step
     raise NotFound("This step is not part of your path.", code="step_not_found")
@@ -45,7 +43,7 @@ def find_step(enrollment: Enrollment, key: str) -> PublishedStep:
 
 def open_to_try_first(
     session: Session,
-    enrollment: Enrollment,
+    enrollment: EnrollmentFacts,
     step: PublishedStep,
     state: LearnerProgress,
     model: MasteryModel,
@@ -55,7 +53,7 @@ def open_to_try_first(
     learner may pass it ("try the check first"). An unlocked step reads nothing more."""
     if not step.is_checkpoint or not missing_prerequisites(step, state.finished):
         return False
-    steps = steps_of(enrollment)
+    steps = steps_of(session, enrollment)
     open_keys = try_first_checkpoints(
         graph_for(session, version_key(enrollment.assignment.version), steps),
         steps,
@@ -68,9 +66,10 @@ def open_to_try_first(
 
 
 def require_unlocked(
+    session: Session,
     step: PublishedStep,
     state: LearnerProgress,
-    enrollment: Enrollment,
+    enrollment: EnrollmentFacts,
     *,
     tried_first: bool = False,
 ) -> None:
@@ -78,7 +77,7 @@ def require_unlocked(
     learner may try first (`tried_first`, from `open_to_try_first`)."""
     missing = missing_prerequisites(step, state.finished)
     if missing and not tried_first:
-        titles = {s.key: s.title for s in steps_of(enrollment)}
+        titles = {s.key: s.title for s in steps_of(session, enrollment)}
         names = ", ".join(titles.get(k, k) for k in missing)
         raise Forbidden(
             f"This step is locked. Finish first: {names}.",
@@ -88,7 +87,7 @@ def require_unlocked(
 
 
 def missing_prerequisites_titles(
-    step: PublishedStep, state: LearnerProgress, enrollment: Enrollment
+    session: Session, step: PublishedStep, state: LearnerProgress, enrollment: EnrollmentFacts
 ) -> list[str]:
-    titles = {s.key: s.title for s in steps_of(enrollment)}
+    titles = {s.key: s.title for s in steps_of(session, enrollment)}
     return [titles.get(k, k) for k in missing_prerequisites(step, state.finished)]

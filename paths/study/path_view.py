@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
-from paths.enrollment import Enrollment
+from paths.enrollment import EnrollmentFacts
 from paths.graph import missing_prerequisites, topological_order
 from paths.learning.families import make_model
 from paths.learning.mastery import MasteryModel, SkillState
@@ -64,11 +64,11 @@ class PathView:
 
 
 def path_view(
-    session: Session, enrollment: Enrollment, now: datetime, model: MasteryModel | None = None
+    session: Session, enrollment: EnrollmentFacts, now: datetime, model: MasteryModel | None = None
 ) -> PathView:
     """`model` is the configured learner model (default: the default family)."""
     model = model or make_model()
-    steps = steps_of(enrollment)
+    steps = steps_of(session, enrollment)
     layout = layout_of(session, enrollment, steps)
     learner = state_with_model(session, enrollment, model)
     state = with_minutes(learner.progress, layout.minutes)
@@ -123,7 +123,9 @@ class StepLayout:
     minutes: dict[str, int]
 
 
-def layout_of(session: Session, enrollment: Enrollment, steps: list[PublishedStep]) -> StepLayout:
+def layout_of(
+    session: Session, enrollment: EnrollmentFacts, steps: list[PublishedStep]
+) -> StepLayout:
     def build() -> StepLayout:
         by_key = {s.key: s for s in steps}
         return StepLayout(
@@ -136,7 +138,7 @@ def layout_of(session: Session, enrollment: Enrollment, steps: list[PublishedSte
     return caches_of(session).layouts.get(version_key(enrollment.assignment.version), build)
 
 
-def due_at(enrollment: Enrollment) -> datetime | None:
+def due_at(enrollment: EnrollmentFacts) -> datetime | None:
     """The earlier of the teacher's due date and the end of the learner's target date."""
     dates = [enrollment.assignment.due_at]
     if enrollment.goal_target_date is not None:
@@ -196,7 +198,7 @@ def _step_state(step: PublishedStep, marks: _Marks, by_key: dict[str, PublishedS
     return StepState(step, status, (), False, False)
 
 
-def on_track(enrollment: Enrollment, minutes_left: int, now: datetime) -> bool | None:
+def on_track(enrollment: EnrollmentFacts, minutes_left: int, now: datetime) -> bool | None:
     """Whether the weekly goal covers the work left before the target (or due) date."""
     weekly = enrollment.goal_minutes_per_week
     target = enrollment.goal_target_date or (

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from paths import learner_state
 from paths import progress as events
 from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert, utcnow
-from paths.enrollment import Enrollment
+from paths.enrollment import Enrollment, EnrollmentFacts
 from paths.learning.families import make_model, model_from_json
 from paths.learning.mastery import MasteryModel, Response, SkillState
 from paths.published import PublishedStep, published_steps
@@ -245,14 +245,20 @@ def _write(row: SkillMastery, state: SkillState, model: MasteryModel, now: datet
 
 
 def observe(
-    session: Session, enrollment: Enrollment, model: MasteryModel, evidence: Sequence[Observation]
+    session: Session,
+    enrollment: EnrollmentFacts,
+    model: MasteryModel,
+    evidence: Sequence[Observation],
 ) -> dict[str, SkillState]:
     """Update the cached states with new evidence (one read, constant work per item)."""
     return observe_all(session, enrollment, model, evidence)[1]
 
 
 def observe_all(
-    session: Session, enrollment: Enrollment, model: MasteryModel, evidence: Sequence[Observation]
+    session: Session,
+    enrollment: EnrollmentFacts,
+    model: MasteryModel,
+    evidence: Sequence[Observation],
 ) -> tuple[dict[str, SkillState], dict[str, SkillState]]:
     """`observe`, also giving every state of the enrollment as it was before the evidence
     (read by the same statement), so a page can show how the estimate moved."""
@@ -345,7 +351,7 @@ def _values(
 
 
 def states_of(
-    session: Session, enrollment: Enrollment, model: MasteryModel
+    session: Session, enrollment: EnrollmentFacts, model: MasteryModel
 ) -> dict[str, SkillState]:
     """The cached states of one enrollment (rebuilt first if another model wrote them)."""
     rows = _rows(session, enrollment.id)
@@ -363,7 +369,9 @@ def replay_evidence(model: MasteryModel, evidence: Iterable[Observation]) -> dic
     return states
 
 
-def rebuild(session: Session, enrollment: Enrollment, model: MasteryModel) -> dict[str, SkillState]:
+def rebuild(
+    session: Session, enrollment: EnrollmentFacts, model: MasteryModel
+) -> dict[str, SkillState]:
     """Recompute one enrollment's states from its events and replace the cached rows."""
     steps = published_steps(session, enrollment.assignment.version)
     states = replay_evidence(model, observations(events.events_of(session, [enrollment.id]), steps))

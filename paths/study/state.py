@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from paths import learner_state
-from paths.enrollment import Enrollment
+from paths.enrollment import Enrollment, EnrollmentFacts
 from paths.learner_state import LearnerState
 from paths.learning.mastery import MasteryModel
 from paths.learning.review import due_reviews
@@ -22,7 +22,7 @@ from paths.study import review_cards, skills
 MIXED = "*"  # mastery rows of several models: never a family's name, so always rebuilt
 
 
-def state_of(session: Session, enrollment: Enrollment) -> LearnerState:
+def state_of(session: Session, enrollment: EnrollmentFacts) -> LearnerState:
     """The learner's state, held for the rest of the unit of work."""
     version_id = enrollment.assignment.version.id
     found = learner_state.held(session, enrollment.id)
@@ -32,7 +32,9 @@ def state_of(session: Session, enrollment: Enrollment) -> LearnerState:
     return learner_state.hold(session, current or derived(session, enrollment))
 
 
-def state_with_model(session: Session, enrollment: Enrollment, model: MasteryModel) -> LearnerState:
+def state_with_model(
+    session: Session, enrollment: EnrollmentFacts, model: MasteryModel
+) -> LearnerState:
     """`state_of`, its mastery estimated by `model` (rebuilt first if another model's)."""
     state = state_of(session, enrollment)
     if state.model not in ("", model.name):
@@ -45,7 +47,7 @@ def due_checkpoints(state: LearnerState, now: datetime) -> list[str]:
     return [card.key for card in due_reviews(state.cards.values(), now)]
 
 
-def derived(session: Session, enrollment: Enrollment) -> LearnerState:
+def derived(session: Session, enrollment: EnrollmentFacts) -> LearnerState:
     """The state worked out again: progress from the events, mastery and review cards from
     their caches (three statements); it is written at the commit."""
     session.flush()  # the reads below are of columns, which do not flush by themselves

@@ -99,7 +99,7 @@ def _user(session: Session, issuer: str, subject: str) -> User | None:
 
 def _study(session: Session, enrollment: Enrollment, progress: Progress, now: datetime) -> None:
     """Record the learner's steps, one a day, ending `last_seen_days_ago` days before now."""
-    plan = _plan(steps_of(enrollment), progress)
+    plan = _plan(steps_of(session, enrollment), progress)
     last = now - timedelta(days=progress.last_seen_days_ago, hours=2)
     for days_before, (step, passing) in zip(range(len(plan) - 1, -1, -1), plan, strict=True):
         at = last - timedelta(days=days_before)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import session
 
-from paths.enrollment import Assignment, Enrollment, enroll, learner_on_activity
+from paths.enrollment import AssignmentFacts, EnrollmentFacts, enroll, learner_on_activity
 from paths.errors import Forbidden, NotFound
 from paths.people import Activity, User
 from service.clock import now
@@ -21,8 +21,8 @@ class SessionMissing(Forbidden):
 class Studying:
     user_id: int
     activity_id: int
-    assignment: Assignment
-    enrollment: Enrollment
+    assignment: AssignmentFacts
+    enrollment: EnrollmentFacts  # its values; on a first visit, the row just created
 
 
 def current_user() -> User:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from paths.enrollment import Enrollment
+from paths.enrollment import EnrollmentFacts
 from paths.learning.mastery import MasteryModel
 from paths.study.learner_path import steps_of
 from paths.study.skills import FittedModels, question_skills
@@ -16,21 +16,21 @@ from service.settings import current_settings
 FITTED_MODELS = "selfpath.fitted_models"  # the app's FittedModels, made by create_app
 
 
-def path_skills(enrollment: Enrollment) -> frozenset[str]:
+def path_skills(enrollment: EnrollmentFacts) -> frozenset[str]:
     """Every skill the learner's path version names, on its steps and its questions."""
     skills = caches_of(db_session()).skills
     return skills.get(version_key(enrollment.assignment.version), lambda: _skills_of(enrollment))
 
 
-def _skills_of(enrollment: Enrollment) -> frozenset[str]:
+def _skills_of(enrollment: EnrollmentFacts) -> frozenset[str]:
     skills: set[str] = set()
-    for step in steps_of(enrollment):
+    for step in steps_of(db_session(), enrollment):
         skills.update(step.skills)
         skills.update(k for k in question_skills(step) if k)
     return frozenset(skills)
 
 
-def learner_model(enrollment: Enrollment) -> MasteryModel:
+def learner_model(enrollment: EnrollmentFacts) -> MasteryModel:
     """MASTERY_MODEL's family with the parameters `flask skills fit` stored, if any (read
     once a minute per process: paths.study.skills.FittedModels)."""
     return fitted_models().get(

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 
-from paths.enrollment import Enrollment
+from paths.enrollment import EnrollmentFacts
 from paths.errors import DomainError, NotFound
 from paths.learning.selfreg import Calibration, calibration, explain
 from paths.library.attribution import attribution_of
@@ -91,7 +91,7 @@ def goal_shown(view: PathView) -> dict[str, str]:
 @bp.get("/steps/<key>")
 def step(key: str) -> str:
     here = current_studying()
-    found = learner_path.find_step(here.enrollment, key)
+    found = learner_path.find_step(db_session(), here.enrollment, key)
     state = learner_path.progress_of(db_session(), here.enrollment)
     model = learner_model(here.enrollment)
     tried_first = learner_path.open_to_try_first(
@@ -100,7 +100,7 @@ def step(key: str) -> str:
     locked_by = (
         []
         if tried_first
-        else learner_path.missing_prerequisites_titles(found, state, here.enrollment)
+        else learner_path.missing_prerequisites_titles(db_session(), found, state, here.enrollment)
     )
     db_session().commit()
     template = "learner/checkpoint.html" if found.is_checkpoint else "learner/step.html"
@@ -109,7 +109,7 @@ def step(key: str) -> str:
         step=found,
         state=state,
         again=bool(to_go_over_again([found], state)),
-        remedial=remedial_to_do(learner_path.steps_of(here.enrollment), state, key),
+        remedial=remedial_to_do(learner_path.steps_of(db_session(), here.enrollment), state, key),
         names=skill_names(db_session(), here.assignment.version),
         locked_by=locked_by,
         tried_first=tried_first,
@@ -167,7 +167,7 @@ def checkpoint(key: str) -> str:
         predicted=predicted,
         model=model,
     )
-    found = learner_path.find_step(here.enrollment, key)
+    found = learner_path.find_step(db_session(), here.enrollment, key)
     state = learner_path.progress_of(db_session(), here.enrollment)
     feedback = checkpoint_feedback(
         db_session(), here.enrollment, found, result, model, progress=state, now=clock.now()
@@ -185,7 +185,7 @@ def checkpoint(key: str) -> str:
     )
 
 
-def _calibration(enrollment: Enrollment, state: LearnerProgress | None = None) -> Calibration:
+def _calibration(enrollment: EnrollmentFacts, state: LearnerProgress | None = None) -> Calibration:
     state = state or learner_path.progress_of(db_session(), enrollment)
     return calibration(
         (t.predicted, t.score)
@@ -206,7 +206,7 @@ def placement_check() -> ResponseReturnValue:
         return render_template(
             "learner/placement_result.html",
             result=result,
-            steps={s.key: s for s in learner_path.steps_of(here.enrollment)},
+            steps={s.key: s for s in learner_path.steps_of(db_session(), here.enrollment)},
             names=skill_names(db_session(), here.assignment.version),
         )
     state = diagnostics.current(db_session(), here.enrollment, learner_model(here.enrollment))
@@ -266,7 +266,7 @@ def what_i_know() -> str:
     states = skills.states_of(db_session(), here.enrollment, model)
     named = sorted(path_skills(here.enrollment))
     summary = _calibration(here.enrollment)
-    checkable = diagnostics.checkable_skills(here.enrollment)
+    checkable = diagnostics.checkable_skills(db_session(), here.enrollment)
     db_session().commit()
     return render_template(
         "learner/skills.html",
@@ -277,9 +277,9 @@ def what_i_know() -> str:
     )
 
 
-def _checkable(skill: str) -> Enrollment:
+def _checkable(skill: str) -> EnrollmentFacts:
     here = current_studying()
-    if skill not in diagnostics.checkable_skills(here.enrollment):
+    if skill not in diagnostics.checkable_skills(db_session(), here.enrollment):
         raise NotFound("This path has no question on that skill.", code="no_such_skill")
     return here.enrollment
 
@@ -331,7 +331,7 @@ def skill_check_finish(skill: str) -> ResponseReturnValue:
     return redirect(url_for("learner.what_i_know"), code=303)
 
 
-def _flash_check(enrollment: Enrollment, key: str) -> None:
+def _flash_check(enrollment: EnrollmentFacts, key: str) -> None:
     result = diagnostics.last_skill_check(db_session(), enrollment, key)
     skill = skill_names(db_session(), enrollment.assignment.version)[key]
     if result is not None and result.mastered:

@@ -79,10 +79,12 @@ def test_skipping_placement_starts_the_activity(session, enrollment):
 
 def test_finishing_every_required_step_completes_the_activity(session, enrollment):
     keys = [
-        s.key for s in learner_path.steps_of(enrollment) if not s.optional and not s.remedial_for
+        s.key
+        for s in learner_path.steps_of(session, enrollment)
+        if not s.optional and not s.remedial_for
     ]
     for n, key in enumerate(keys):
-        step = learner_path.find_step(enrollment, key)
+        step = learner_path.find_step(session, enrollment, key)
         when = T0 + timedelta(seconds=n)
         if step.is_checkpoint:
             answers = {

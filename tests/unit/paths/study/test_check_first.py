@@ -22,7 +22,7 @@ def some_evidence_on_search(session, enrollment, model) -> None:
 
 
 def open_first(session, enrollment, model) -> bool:
-    step = learner_path.find_step(enrollment, "check-search")
+    step = learner_path.find_step(session, enrollment, "check-search")
     state = learner_path.progress_of(session, enrollment)
     return learner_path.open_to_try_first(session, enrollment, step, state, model, utcnow())
 

@@ -11,7 +11,7 @@ from tests.unit.paths.study.demo_path import SEARCH_RIGHT
 
 
 def test_placement_tests_out_mastered_skills(session, enrollment):
-    questions = diagnostics.question_pool(learner_path.steps_of(enrollment))
+    questions = diagnostics.question_pool(learner_path.steps_of(session, enrollment))
     assert {q.skill for q in questions} == {"search", "evaluate", "safety"}
     right = {f"check-search:{i}": answer for i, answer in SEARCH_RIGHT.items()}
     model = make_model()

@@ -494,7 +494,7 @@ def read_with_the_learner(session, enrollment):
     """What a learner request's first statement holds of the state (None: nothing held)."""
     session.commit()  # a new unit of work: nothing held yet
     found = learner_on_activity(session, enrollment.user_id, enrollment.assignment.activity_id)
-    assert found.enrollment is enrollment
+    assert found.enrollment is not None and found.enrollment.id == enrollment.id
     return learner_state.held(session, enrollment.id)
 
 

@@ -23,7 +23,7 @@ def test_new_learner_starts_at_the_first_step(session, enrollment):
 
 def test_finishing_everything_completes_the_path(session, enrollment):
     now = utcnow()
-    steps = learner_path.steps_of(enrollment)
+    steps = learner_path.steps_of(session, enrollment)
     answers = {
         "check-search": SEARCH_RIGHT,
         "check-judge-safety": {0: "1", 1: "0", 2: "2", 3: "Phishing"},
@@ -31,7 +31,7 @@ def test_finishing_everything_completes_the_path(session, enrollment):
     from paths.graph import topological_order
 
     for key in topological_order(steps):
-        step = learner_path.find_step(enrollment, key)
+        step = learner_path.find_step(session, enrollment, key)
         if step.remedial_for or step.optional:
             continue
         if step.is_checkpoint:

@@ -33,7 +33,7 @@ def test_a_passed_checkpoint_comes_back_for_review_when_due(session, enrollment)
     card2 = review_cards.cards_of(session, enrollment.id)[0]
     assert card2.reviews == 2 and card2.due - later > card.due - passed_at
     assert review_cards.due_checkpoints(session, enrollment.id, later) == []
-    thresholds = {s.key: s.mastery_threshold for s in learner_path.steps_of(enrollment)}
+    thresholds = {s.key: s.mastery_threshold for s in learner_path.steps_of(session, enrollment)}
     assert review_cards.rebuild_cards(session, enrollment.id, thresholds) == {"check-search": card2}
 
 

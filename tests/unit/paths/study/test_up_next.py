@@ -74,7 +74,7 @@ def test_a_failed_review_brings_the_remedial_step_back_until_it_is_done_again(se
     checkpoints.submit_checkpoint(session, enrollment, "check-search", SEARCH_WRONG, now=later)
     state = learner_path.progress_of(session, enrollment)
     assert "check-search" in state.passed and state.failed_latest == {"check-search"}
-    assert to_restudy(learner_path.steps_of(enrollment), state) == {"search-review"}
+    assert to_restudy(learner_path.steps_of(session, enrollment), state) == {"search-review"}
     remedial = path_view(session, enrollment, later).up_next
     assert (remedial.step_key, remedial.reason) == ("search-review", REMEDIAL_REVIEW)
     assert remedial.params == {"checkpoint": "Check: finding information"}
@@ -107,7 +107,7 @@ def test_a_learner_behind_their_date_gets_the_quickest_gain(session, enrollment)
 
 
 def test_the_graph_is_built_once_per_version(session, enrollment):
-    steps = learner_path.steps_of(enrollment)
+    steps = learner_path.steps_of(session, enrollment)
     key = version_key(enrollment.assignment.version)
     graph = graph_for(session, key, steps)
     assert graph_for(session, key, steps) is graph
