@@ -216,8 +216,10 @@ def learner_on_activity(
 
 
 def _assignment(columns: dict[str, Any], rest: Iterator[Any]) -> AssignmentValues | None:
-    version = VersionValues(**_columns(VERSIONS, rest))
-    return AssignmentValues(**columns, version=version) if columns["id"] is not None else None
+    version = _columns(VERSIONS, rest)  # read past either way: the enrollment's come next
+    if columns["id"] is None:
+        return None
+    return AssignmentValues(**columns, version=VersionValues(**version))
 
 
 def _columns(table: Table, values: Iterator[Any]) -> dict[str, Any]:

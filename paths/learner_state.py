@@ -33,7 +33,6 @@ from sqlalchemy import (
     bindparam,
     delete,
     event,
-    func,
     literal_column,
     or_,
     select,
@@ -44,7 +43,14 @@ from paths.class_progress import ClassProgress, summary_checksum, summary_text
 from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert, utcnow
 from paths.learning.mastery import SkillState
 from paths.learning.review import ReviewCard
-from paths.progress import EVENTS, HELD_STATES, Attempt, EventFacts, LearnerProgress, apply
+from paths.progress import (
+    HELD_STATES,
+    Attempt,
+    EventFacts,
+    LearnerProgress,
+    apply,
+    event_count_of,
+)
 
 FORMAT = 1  # the JSON layout below; a row of another format is rebuilt
 
@@ -150,12 +156,7 @@ def _end_of_unit(session: Session) -> None:
 # -- stored --------------------------------------------------------------------------------
 
 TABLE = cast(Table, LearnerStateRow.__table__)
-_COUNT = (
-    select(func.count())
-    .select_from(EVENTS)
-    .where(EVENTS.c.enrollment_id == bindparam("enrollment_id"))
-    .scalar_subquery()
-)
+_COUNT = event_count_of(bindparam("enrollment_id"))
 # Built once: the stored row and how many events the enrollment has, in one statement.
 STORED = select(
     TABLE.c.format,
@@ -179,12 +180,6 @@ def stored(session: Session, enrollment_id: int, version_id: int) -> LearnerStat
 def stored_columns(enrollment_id: Any) -> tuple[Any, ...]:
     """STORED's columns for a statement that joins the row on `enrollment_id` (a column),
     to read the state with what else a request starts from (`hold_if_current`)."""
-    actual = (
-        select(func.count())
-        .select_from(EVENTS)
-        .where(EVENTS.c.enrollment_id == enrollment_id)
-        .scalar_subquery()
-    )
     return (
         TABLE.c.format,
         TABLE.c.version_id.label("state_version_id"),
@@ -192,7 +187,7 @@ def stored_columns(enrollment_id: Any) -> tuple[Any, ...]:
         TABLE.c.events,
         TABLE.c.state,
         TABLE.c.checksum,
-        actual.label("actual"),
+        event_count_of(enrollment_id).label("actual"),
     )
 
 
@@ -263,12 +258,7 @@ def _upsert(dialect: str) -> Any:
     # The conflicting row's own events, named in text: SQLAlchemy would render a column
     # of `excluded` (or of the table) in a subquery as a FROM of its own, counting every
     # learner's events instead.
-    existing = (
-        select(func.count())
-        .select_from(EVENTS)
-        .where(EVENTS.c.enrollment_id == literal_column(f"{TABLE.name}.enrollment_id"))
-        .scalar_subquery()
-    )
+    existing = event_count_of(literal_column(f"{TABLE.name}.enrollment_id"))
     return statement.on_conflict_do_update(
         index_elements=["enrollment_id"],
         set_=replaced,

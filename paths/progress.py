@@ -15,10 +15,12 @@ from typing import Any, Protocol, cast
 from sqlalchemy import (
     JSON,
     ForeignKey,
+    ScalarSelect,
     String,
     Table,
     UniqueConstraint,
     bindparam,
+    func,
     insert,
     select,
 )
@@ -61,6 +63,17 @@ class ProgressEvent(Base):
 EVENTS = cast(Table, ProgressEvent.__table__)
 APPEND = insert(EVENTS)
 COLUMNS = ("enrollment_id", "kind", "step_key", "payload", "once_key", "at")
+
+
+def event_count_of(enrollment_id: Any) -> ScalarSelect[int]:
+    """How many events an enrollment has, as a subquery of the statement it goes in:
+    `enrollment_id` is a parameter of that statement or a column of one of its tables."""
+    return (
+        select(func.count())
+        .select_from(EVENTS)
+        .where(EVENTS.c.enrollment_id == enrollment_id)
+        .scalar_subquery()
+    )
 
 
 def _appending(rows: int) -> PerDatabase:

@@ -22,8 +22,6 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
-    func,
-    select,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -31,7 +29,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from paths import learner_state
 from paths.db import Base, PerDatabase, UtcDateTime, dialect_insert
 from paths.enrollment import MASTERY, EnrollmentFacts
-from paths.progress import EVENTS, LearnerProgress, derive, facts_of
+from paths.progress import LearnerProgress, derive, event_count_of, facts_of
 from paths.published import PublishedStep, published_steps
 from paths.study.up_next import is_required
 
@@ -203,13 +201,9 @@ LOCKED_SCORE = PerDatabase(
 _UPDATE = update(SCORES).where(SCORES.c.id == bindparam("score_id"))
 # The same, only if the score's enrollment has as many events as the state the new version
 # was computed from: counted by this statement, after the lock, so it sees every commit.
-_EVENTS_NOW = (
-    select(func.count())
-    .select_from(EVENTS)
-    .where(EVENTS.c.enrollment_id == SCORES.c.enrollment_id)
-    .scalar_subquery()
+_UPDATE_IF_CURRENT = _UPDATE.where(
+    bindparam("held_events") == event_count_of(SCORES.c.enrollment_id)
 )
-_UPDATE_IF_CURRENT = _UPDATE.where(bindparam("held_events") == _EVENTS_NOW)
 
 
 def _differs(row: Row[Any], values: ScoreValues) -> bool:

@@ -8,21 +8,13 @@ import math
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
 
 from paths import progress as events
-from paths.enrollment import ENROLLMENTS, Enrollment, EnrollmentFacts
+from paths.enrollment import Enrollment, EnrollmentFacts
 from paths.errors import DomainError
 from paths.progress import LearnerProgress
-
-# The enrollment's row, by id: what the request holds of it are values, read-only.
-_SET_GOAL = (
-    update(ENROLLMENTS)
-    .where(ENROLLMENTS.c.id == bindparam("enrollment_id"))
-    .values(goal_minutes_per_week=bindparam("minutes"), goal_target_date=bindparam("target"))
-)
 
 
 def set_goal(
@@ -37,13 +29,13 @@ def set_goal(
         raise DomainError("Choose between 10 and 3000 minutes a week.", code="bad_goal")
     if target_date is not None and target_date < now.date():
         raise DomainError("The target date cannot be in the past.", code="bad_goal")
+    # an UPDATE of the row (the request holds its values, read-only); an object the
+    # session holds for it is given the new values too (the ORM's synchronize_session)
     session.execute(
-        _SET_GOAL,
-        {"enrollment_id": enrollment.id, "minutes": minutes_per_week, "target": target_date},
+        update(Enrollment)
+        .where(Enrollment.id == enrollment.id)
+        .values(goal_minutes_per_week=minutes_per_week, goal_target_date=target_date)
     )
-    mapped = session.identity_map.get(identity_key(Enrollment, enrollment.id))
-    if mapped is not None:  # a row the session holds as an object: read again when next used
-        session.expire(mapped, ["goal_minutes_per_week", "goal_target_date"])
     events.record(
         session,
         enrollment.id,

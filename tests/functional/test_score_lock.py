@@ -27,39 +27,6 @@ OPEN_STEPS = PathDraft(
 )
 
 
-def test_a_score_moved_meanwhile_waits_for_the_lock_and_counts_its_event(learner, session):
-    assignment = session.scalars(select(Assignment)).one()
-    version = create_path(session, OPEN_STEPS, now=utcnow(), tenant_id=None)
-    assign(session, assignment.activity_id, version, assigned_by=None, now=utcnow())
-    session.commit()
-    page_of(learner, "/path")  # the first page enrolls the learner
-    enrollment_id = session.scalars(select(Enrollment.id)).one()
-    now = utcnow()
-
-    def complete(tab: Session, key: str, seconds: int) -> None:
-        enrollment = tab.get_one(Enrollment, enrollment_id)
-        completion.complete_step(tab, enrollment, key, now=now + timedelta(seconds=seconds))
-
-    with Session(db.engine) as first, Session(db.engine) as second, ThreadPoolExecutor(1) as tab:
-        complete(first, "first", 0)
-        first.commit()  # the score exists: one step of three
-        complete(first, "a", 1)  # the score is locked until this commits
-
-        def other_tab() -> None:
-            complete(second, "b", 2)
-            second.commit()
-
-        other = tab.submit(other_tab)
-        finished, _ = wait([other], timeout=WAIT_SECONDS)
-        assert not finished  # held at the score
-        first.commit()
-        other.result(timeout=30)  # and then done (its error, if any, raised here)
-    session.expire_all()
-    score = session.scalars(select(Score).where(Score.enrollment_id == enrollment_id)).one()
-    # read after the lock, the other tab's completion counted: every step, in a third version
-    assert (score.score_given, score.activity_progress, score.version) == (100.0, "Completed", 3)
-
-
 # the third step optional: a tab that did only it and the first step holds a state that
 # would lower the score if it were trusted
 ONE_OPTIONAL = PathDraft(
@@ -72,15 +39,16 @@ ONE_OPTIONAL = PathDraft(
 )
 
 
-def test_a_held_state_that_missed_an_event_never_writes_the_score(learner, session):
-    """The second tab's state (first and b: half the required steps) would move the score
-    down from the first tab's committed 100; its update counts the events after the lock,
-    finds one more than the state accounts for, and the score is derived from them all."""
+def score_after_two_tabs(learner, session, draft: PathDraft) -> Score:  # noqa: ANN001
+    """On `draft` (steps first, a and b, open from the start): the first tab completes
+    "first" and commits, then completes "a", holding the score's lock; meanwhile the second
+    tab, on its own connection, completes "b" and must wait at the score until the first
+    commits. The score as stored once both are done."""
     assignment = session.scalars(select(Assignment)).one()
-    version = create_path(session, ONE_OPTIONAL, now=utcnow(), tenant_id=None)
+    version = create_path(session, draft, now=utcnow(), tenant_id=None)
     assign(session, assignment.activity_id, version, assigned_by=None, now=utcnow())
     session.commit()
-    page_of(learner, "/path")
+    page_of(learner, "/path")  # the first page enrolls the learner
     enrollment_id = session.scalars(select(Enrollment.id)).one()
     now = utcnow()
 
@@ -90,8 +58,8 @@ def test_a_held_state_that_missed_an_event_never_writes_the_score(learner, sessi
 
     with Session(db.engine) as first, Session(db.engine) as second, ThreadPoolExecutor(1) as tab:
         complete(first, "first", 0)
-        first.commit()  # 50: one required step of two
-        complete(first, "a", 1)  # 100, locked until this commits
+        first.commit()  # the score exists
+        complete(first, "a", 1)  # the score is locked until this commits
 
         def other_tab() -> None:
             complete(second, "b", 2)
@@ -99,9 +67,22 @@ def test_a_held_state_that_missed_an_event_never_writes_the_score(learner, sessi
 
         other = tab.submit(other_tab)
         finished, _ = wait([other], timeout=WAIT_SECONDS)
-        assert not finished
+        assert not finished  # held at the score
         first.commit()
-        other.result(timeout=30)
+        other.result(timeout=30)  # and then done (its error, if any, raised here)
     session.expire_all()
-    score = session.scalars(select(Score).where(Score.enrollment_id == enrollment_id)).one()
+    return session.scalars(select(Score).where(Score.enrollment_id == enrollment_id)).one()
+
+
+def test_a_score_moved_meanwhile_waits_for_the_lock_and_counts_its_event(learner, session):
+    score = score_after_two_tabs(learner, session, OPEN_STEPS)
+    # read after the lock, the other tab's completion counted: every step, in a third version
+    assert (score.score_given, score.activity_progress, score.version) == (100.0, "Completed", 3)
+
+
+def test_a_held_state_that_missed_an_event_never_writes_the_score(learner, session):
+    """The second tab's state (first and b: half the required steps) would move the score
+    down from the first tab's committed 100; its update counts the events after the lock,
+    finds one more than the state accounts for, and the score is derived from them all."""
+    score = score_after_two_tabs(learner, session, ONE_OPTIONAL)
     assert (score.score_given, score.activity_progress, score.version) == (100.0, "Completed", 2)

@@ -66,7 +66,7 @@ def test_a_learner_not_enrolled_yet_reads_the_assignment_alone(session, enrollme
     assert found.assignment is not None and found.assignment.id == assignment.id
 
 
-def test_a_goal_set_on_the_values_is_written_and_a_held_row_read_again(session, enrollment):
+def test_a_goal_set_on_the_values_is_written_and_a_held_row_given_it(session, enrollment):
     assignment = session.get_one(Assignment, enrollment.assignment_id)
     read = learner_on_activity(session, enrollment.user_id, assignment.activity_id).enrollment
     assert read is not None
