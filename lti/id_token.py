@@ -49,9 +49,17 @@ def verify_rs256(token: str, key: rsa.RSAPublicKey, *, now: float, leeway: float
     return claims
 
 
+class NulCharacter(jwt.DecodeError):
+    """The token's header or payload (`part`) holds a NUL, which PostgreSQL text cannot."""
+
+    def __init__(self, part: str) -> None:
+        super().__init__(f"Invalid JWT: its {part} holds a NUL character")
+        self.part = part
+
+
 def holds_nul(value: Any) -> bool:
     """Whether a NUL is in any string or key of a JSON value, however deep (no recursion:
-    the value may nest as deep as the parser allowed). PostgreSQL text cannot hold one."""
+    the value may nest as deep as the parser allowed)."""
     pending = [value]
     while pending:
         item = pending.pop()
@@ -108,14 +116,21 @@ def read_unverified(token: str) -> tuple[Any, Any]:
     """The header and payload as JSON values, before any check: enough to find the
     registration and key the signature is verified with. Lenient as pylti1p3's reading
     (padding optional, characters outside base64 skipped); the signature check that
-    follows is not."""
+    follows is not. A part holding a NUL anywhere is refused (`NulCharacter`)."""
     parts = token.split(".")
     if len(parts) != 3:
         raise jwt.DecodeError("Not enough segments")
     try:
-        return json.loads(_lenient_b64(parts[0])), json.loads(_lenient_b64(parts[1]))
+        texts = _lenient_b64(parts[0]), _lenient_b64(parts[1])
+        values = json.loads(texts[0]), json.loads(texts[1])
     except (ValueError, RecursionError) as exc:  # ValueError: base64, UTF-8 or JSON
         raise jwt.DecodeError("Invalid JWT: its header or payload cannot be read") from exc
+    for part, text, value in zip(("header", "payload"), texts, values, strict=True):
+        # JSON holds a NUL only as this escape (the parser refuses a raw one), so a text
+        # without it needs no walk; with it, it may still be an escaped backslash's "u0000"
+        if "\\u0000" in text and holds_nul(value):
+            raise NulCharacter(part)
+    return values
 
 
 def _lenient_b64(segment: str) -> str:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from lti import claims
 from lti.addresses import ANYWHERE, AddressRule
 from lti.errors import LaunchRefused
-from lti.id_token import holds_nul, read_unverified, verify_rs256
+from lti.id_token import NulCharacter, read_unverified, verify_rs256
 from lti.launch import Launch
 from lti.models import Deployment
 from lti.platform_keys import PlatformKeys
@@ -169,6 +169,11 @@ class LaunchValidator:
     def _parse(self) -> None:
         try:
             self._jwt["header"], self._jwt["body"] = read_unverified(self._id_token)
+        except NulCharacter as exc:  # the body stays empty: not for the log
+            raise LaunchRefused(
+                "malformed_token",
+                f"The id_token is not a well-formed JWT: its {exc.part} holds a NUL character.",
+            ) from exc
         except jwt.DecodeError as exc:
             raise LaunchRefused(
                 "malformed_token", "The id_token is not a well-formed JWT."
@@ -179,12 +184,6 @@ class LaunchValidator:
                 raise LaunchRefused(
                     "malformed_token",
                     f"The id_token is not a well-formed JWT: its {name} is not a JSON object.",
-                )
-            if holds_nul(self._jwt[part]):
-                self._jwt["body"] = {}  # not for the log
-                raise LaunchRefused(
-                    "malformed_token",
-                    f"The id_token is not a well-formed JWT: its {name} holds a NUL character.",
                 )
 
     # -- registration: iss, aud, azp -----------------------------------------------------

@@ -9,7 +9,7 @@ import time
 import jwt
 import pytest
 
-from lti.id_token import read_unverified, verify_rs256
+from lti.id_token import NulCharacter, read_unverified, verify_rs256
 from service.demo.platform import PlatformKey
 
 KEY = PlatformKey.generate()
@@ -136,3 +136,23 @@ def test_unreadable_tokens_are_a_decode_error(token):
 
 def test_unverified_values_need_not_be_objects_the_validator_says_which_is_not():
     assert read_unverified(f"{b64([1])}.{b64('text')}.sig") == ([1], "text")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"sub": "a\x00b"}, {"a\x00": 1}, {"deep": [{"er": ["\x00"]}]}],
+    ids=["value", "key", "nested"],
+)
+def test_a_part_holding_a_nul_character_is_refused_by_name(payload):
+    with pytest.raises(NulCharacter) as refused:
+        read_unverified(f"{b64({'alg': 'RS256'})}.{b64(payload)}.sig")
+    assert refused.value.part == "payload"
+    with pytest.raises(NulCharacter) as refused:
+        read_unverified(f"{b64({'alg': 'RS256', 'kid': chr(0)})}.{b64(GOOD)}.sig")
+    assert refused.value.part == "header"
+
+
+def test_an_escaped_backslash_before_u0000_is_text_not_a_nul():
+    payload = {"note": "\\u0000 is how JSON writes a NUL"}
+    assert "\\\\u0000" in json.dumps(payload)
+    assert read_unverified(f"{b64({'alg': 'RS256'})}.{b64(payload)}.sig")[1] == payload
