@@ -194,12 +194,15 @@ def learner_on_activity(
 ) -> LearnerOnActivity:
     """The learner and the activity they launched (their ids: whether they exist), its
     assignment with its path version and their enrollment, as values, in one statement of
-    columns (no ORM objects), which also reads the learner's stored state: held for the
-    unit of work when current (paths/learner_state.py), the state needs no statement of its
-    own."""
-    row = session.execute(
-        _learner_on_activity(), {"user_id": user_id, "activity_id": activity_id}
-    ).first()
+    columns run on the session's connection (no ORM objects, nor the ORM's handling of a
+    result: what the session holds unflushed is not seen), which also reads the learner's
+    stored state: held for the unit of work when current (paths/learner_state.py), the
+    state needs no statement of its own."""
+    row = (
+        session.connection()
+        .execute(_learner_on_activity(), {"user_id": user_id, "activity_id": activity_id})
+        .first()
+    )
     if row is None:
         return LearnerOnActivity(None, None, None, None)
     values = iter(row[2:])
