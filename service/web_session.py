@@ -10,15 +10,20 @@ Cookie and token share one lifetime, `SESSION_HOURS` (Flask's PERMANENT_SESSION_
 it is how long a session may sit idle. An unchanged cookie is signed again once it is
 `RENEW_AFTER_SECONDS` old, not on every page: signing is a third of what a small page costs,
 and a session then ends between SESSION_HOURS and five minutes less after its last page.
+A cookie is therefore sent unchanged with every page for minutes: each process keeps the
+last cookies it verified (`VerifiedCookies`), and a page bringing one again skips its
+signature check and decoding, not its lifetime.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Request, Response, current_app, has_request_context, request, session
+from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -44,23 +49,48 @@ class CarriedSession(SecureCookieSession):
     signed_at: float | None = None
 
 
+PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
+def is_plain(data: Any) -> bool:
+    """Whether a session's data is a dict of plain values (text, numbers, true, false,
+    none; no list, dict or markup), as every learner's and teacher's session is."""
+    return isinstance(data, dict) and all(type(item) in PLAIN_TYPES for item in data.values())
+
+
+class SessionSerializer(TaggedJSONSerializer):
+    """Flask's session serializer, which tags values JSON has no type for (a tuple,
+    bytes, markup, a date) so that they read back as they were. A plain session
+    (`is_plain`) is written as plain JSON instead: it has nothing to tag, and finding that
+    out value by value costs half of writing its cookie. Both read back through Flask's
+    reading, for which plain JSON is data without tags."""
+
+    def dumps(self, value: Any) -> str:
+        if is_plain(value) and not (len(value) == 1 and next(iter(value)) in self.tags):
+            return json.dumps(value, separators=(",", ":"))
+        return super().dumps(value)
+
+
 class CookieOrTokenSessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie session, or the same session carried in the `sp` parameter."""
 
     session_class = CarriedSession
+    serializer = SessionSerializer()
     token_salt = "selfpath-session-token"
     clock: Callable[[], float] = staticmethod(time.time)  # tests move it on
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """Flask's serializer, built once per application and keys instead of per request."""
+        return self._signing(app)[1]
+
+    def _signing(self, app: Flask) -> _Signing:
+        """The serializer and the cookies verified with it, both replaced with the keys."""
         keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        cached: tuple[tuple[Any, ...], URLSafeTimedSerializer | None] | None = app.extensions.get(
-            "selfpath.session_serializer"
-        )
+        cached: _Signing | None = app.extensions.get("selfpath.session_serializer")
         if cached is None or cached[0] != keys:
-            cached = (keys, super().get_signing_serializer(app))
+            cached = (keys, super().get_signing_serializer(app), VerifiedCookies())
             app.extensions["selfpath.session_serializer"] = cached
-        return cached[1]
+        return cached
 
     def token_serializer(self, app: Flask) -> URLSafeTimedSerializer:
         return URLSafeTimedSerializer(
@@ -85,20 +115,25 @@ class CookieOrTokenSessionInterface(SecureCookieSessionInterface):
 
     def open_cookie(self, app: Flask, request: Request) -> CarriedSession | None:
         """Flask's cookie session, knowing when the cookie was signed."""
-        serializer = self.get_signing_serializer(app)
+        _, serializer, verified = self._signing(app)
         if serializer is None:
             return None
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
-        try:
-            data, signed_at = serializer.loads(
-                value, max_age=idle_limit_seconds(app), return_timestamp=True
-            )
-        except BadSignature:
-            return self.session_class()
-        opened = self.session_class(data)
-        opened.signed_at = signed_at.timestamp()
+        max_age = idle_limit_seconds(app)
+        known = verified.get(value, max_age)
+        if known is not None:
+            data, signed_at = known
+        else:
+            try:
+                data, signed = serializer.loads(value, max_age=max_age, return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            signed_at = int(signed.timestamp())
+            verified.remember(value, data, signed_at)
+        opened = self.session_class(data)  # a copy: the verified data stays as signed
+        opened.signed_at = signed_at
         return opened
 
     def should_set_cookie(self, app: Flask, session: Any) -> bool:
@@ -119,6 +154,40 @@ class CookieOrTokenSessionInterface(SecureCookieSessionInterface):
         if not isinstance(data, dict) or not data.get("user_id"):
             return None
         return data
+
+
+class VerifiedCookies:
+    """Session cookies this process verified, with their data and signing time, so that
+    the same cookie brought again is not verified and decoded again (the last `SIZE`
+    cookies; each is a few hundred bytes). Only a cookie whose signature held is kept, and
+    only when its data is plain (`is_plain`): a page gets a copy of the data, and a list
+    in it could be changed in place. Its lifetime is checked on every use, by the
+    clock itsdangerous checks it with."""
+
+    SIZE = 2048
+
+    def __init__(self) -> None:
+        self._cookies: dict[str, tuple[dict[str, Any], int]] = {}
+
+    def get(self, value: str, max_age: int) -> tuple[dict[str, Any], int] | None:
+        known = self._cookies.get(value)
+        if known is None:
+            return None
+        age = int(time.time()) - known[1]
+        if 0 <= age <= max_age:
+            return known
+        del self._cookies[value]  # expired: verified again, and refused, as before
+        return None
+
+    def remember(self, value: str, data: Any, signed_at: int) -> None:
+        if not is_plain(data):
+            return
+        while len(self._cookies) >= self.SIZE:
+            del self._cookies[next(iter(self._cookies))]  # the oldest kept
+        self._cookies[value] = (data, signed_at)
+
+
+_Signing = tuple[tuple[Any, ...], URLSafeTimedSerializer | None, VerifiedCookies]
 
 
 def idle_limit_seconds(app: Flask) -> int:

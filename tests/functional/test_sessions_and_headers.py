@@ -3,16 +3,20 @@ production, no caching of pages that need a session, and HTML sent as HTML."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import flask
 import pytest
+from flask.json.tag import TaggedJSONSerializer
+from markupsafe import Markup
 from werkzeug.http import parse_date
 
 from service.security import TRANSPORT_SECURITY
-from service.web_session import RENEW_AFTER_SECONDS
+from service.web_session import RENEW_AFTER_SECONDS, SessionSerializer, VerifiedCookies
 from tests.functional.admin_browser import AdminBrowser
 from tests.functional.learner_pages import assign_demo_path
 from tests.platform import LEARNER, TEACHER
@@ -179,3 +183,118 @@ def test_every_page_behind_a_session_is_sent_with_no_store(app):
         if rule.rule.startswith(SESSION_PREFIXES)
     }
     assert behind - SESSION_BLUEPRINTS == set()
+
+
+# -- verified cookies: a cookie brought again is not verified again -------------------------
+def signing_serializer(app):
+    return app.session_interface.get_signing_serializer(app)
+
+
+def test_a_cookie_brought_again_is_not_verified_again(app, learner, monkeypatch):
+    assert learner.get("/path").status_code == 200
+    serializer = signing_serializer(app)
+
+    def verify_again(*args, **kwargs):
+        raise AssertionError("the cookie was verified again")
+
+    monkeypatch.setattr(serializer, "loads", verify_again)
+    page = learner.get("/path")
+    assert page.status_code == 200 and 'data-testid="up-next"' in page.get_data(as_text=True)
+
+
+def open_with(app, cookie: str):
+    """The session a request bringing `cookie` opens."""
+    with app.test_request_context("/path", headers={"Cookie": f"selfpath_session={cookie}"}):
+        return flask.session._get_current_object()
+
+
+def test_a_page_gets_a_copy_of_a_verified_cookies_data(app):
+    cookie = signing_serializer(app).dumps({"user_id": 7, "role": "learner"})
+    first = open_with(app, cookie)
+    first["user_id"] = 8
+    again = open_with(app, cookie)
+    assert dict(again) == {"user_id": 7, "role": "learner"} and again.signed_at is not None
+
+
+def test_a_cookie_whose_signature_fails_is_refused_beside_a_verified_one(app):
+    cookie = signing_serializer(app).dumps({"user_id": 7})
+    assert open_with(app, cookie)["user_id"] == 7
+    payload, _, signature = cookie.rpartition(".")
+    forged = payload + "." + ("A" if signature[0] != "A" else "B") + signature[1:]
+    assert dict(open_with(app, forged)) == {}
+
+
+def test_a_session_holding_a_list_is_verified_every_time(app, monkeypatch):
+    serializer = signing_serializer(app)
+    cookie = serializer.dumps({"user_id": 7, "_flashes": [["message", "Saved"]]})
+    open_with(app, cookie)
+    calls = []
+    real = serializer.loads
+    monkeypatch.setattr(serializer, "loads", lambda *a, **k: calls.append(1) or real(*a, **k))
+    opened = open_with(app, cookie)
+    assert calls == [1] and opened["_flashes"] == [["message", "Saved"]]
+
+
+def test_a_process_keeps_a_bounded_number_of_verified_cookies(app, monkeypatch):
+    monkeypatch.setattr(VerifiedCookies, "SIZE", 3)
+    serializer = signing_serializer(app)
+    cookies = [serializer.dumps({"user_id": number}) for number in range(1, 6)]
+    for cookie in cookies:
+        open_with(app, cookie)
+    kept = app.extensions["selfpath.session_serializer"][2]
+    assert [kept.get(cookie, 3600) is not None for cookie in cookies] == [
+        False,
+        False,
+        True,
+        True,
+        True,
+    ]
+
+
+def test_rotating_the_secret_forgets_the_verified_cookies(app):
+    cookie = signing_serializer(app).dumps({"user_id": 7})
+    assert open_with(app, cookie)["user_id"] == 7
+    secret = app.secret_key
+    app.secret_key = "another secret, rotated in"
+    try:
+        assert dict(open_with(app, cookie)) == {}
+    finally:
+        app.secret_key = secret
+
+
+# -- the session's JSON: plain when it can be, tagged when it must --------------------------
+def test_a_plain_session_is_written_as_plain_json_and_reads_back_the_same():
+    data = {"user_id": 7, "role": "learner", "locale": None, "_permanent": True, "x": 1.5}
+    written = SessionSerializer().dumps(data)
+    assert written == json.dumps(data, separators=(",", ":"))
+    assert SessionSerializer().loads(written) == data
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"_flashes": [("message", "Saved")]},
+        {"accept_types": ("ltiResourceLink",), "user_id": 1},
+        {"notice": Markup("<b>bold</b>")},
+        {" t": "a key Flask tags with"},
+        {"deep_link": {"return_url": "https://lms.example/x", "types": ["a"]}},
+    ],
+    ids=["list of tuples", "tuple", "markup", "tag-shaped key", "nested"],
+)
+def test_a_session_with_values_json_cannot_tell_reads_back_as_it_was(data):
+    read = SessionSerializer().loads(SessionSerializer().dumps(data))
+    assert read == data and [type(v) for v in read.values()] == [type(v) for v in data.values()]
+
+
+def test_a_cookie_written_by_flasks_own_serializer_still_opens(app):
+    from itsdangerous import URLSafeTimedSerializer
+
+    interface = app.session_interface
+    flasks = URLSafeTimedSerializer(
+        app.secret_key,
+        salt=interface.salt,
+        serializer=TaggedJSONSerializer(),
+        signer_kwargs={"key_derivation": "hmac", "digest_method": interface.digest_method},
+    )
+    data = {"user_id": 9, "role": "teacher", "_flashes": [("message", "Saved")]}
+    assert dict(open_with(app, flasks.dumps(data))) == {**data, "_flashes": [("message", "Saved")]}
