@@ -13,6 +13,7 @@ import ipaddress
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -132,12 +133,22 @@ class AddressRule:
         """Why `host` must not be called under this rule, or None (see `host_problem`)."""
         if not self.public_only:
             return None
+        if resolve is None:
+            return _spelling_problem(self, host)
         return host_problem(host, resolve, self.private_networks)
 
     def resolved_problem(self, host: str, addresses: Sequence[str]) -> str | None:
         if not self.public_only:
             return None
         return resolved_problem(host, addresses, self.private_networks)
+
+
+@lru_cache(maxsize=1024)
+def _spelling_problem(rule: AddressRule, host: str) -> str | None:
+    """`host_problem` without a name lookup, judged once per rule and spelling: a launch
+    brings its LMS's gradebook and roster hosts again and again, and reading whether a
+    spelling is numeric costs two failed parses."""
+    return host_problem(host, None, rule.private_networks)
 
 
 ANYWHERE = AddressRule()

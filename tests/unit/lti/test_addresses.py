@@ -3,11 +3,12 @@ refused, and names are judged by every address they resolve to."""
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 
 import pytest
 
-from lti.addresses import host_problem, literal_address
+from lti.addresses import AddressRule, host_problem, literal_address
 
 
 def no_lookup(host: str, port: int):
@@ -103,3 +104,18 @@ def test_a_name_that_cannot_be_resolved_is_left_to_the_call():
         raise socket.gaierror("no such name")
 
     assert host_problem("lms.school.example", resolve=fails) is None
+
+
+@pytest.mark.parametrize("host", ["127.1", "10.0.0.5", "lms.school.example", "8.8.8.8", ""])
+def test_a_rule_judges_a_spelling_as_the_function_does_each_time_it_is_asked(host):
+    rule = AddressRule(public_only=True)
+    expected = host_problem(host, resolve=None)
+    assert [rule.host_problem(host, resolve=None) for _ in range(3)] == [expected] * 3
+
+
+def test_rules_naming_different_networks_do_not_share_their_answers():
+    school = AddressRule(public_only=True, private_networks=(ipaddress.ip_network("10.0.0.0/8"),))
+    strict = AddressRule(public_only=True)
+    assert strict.host_problem("10.0.0.5", resolve=None) is not None
+    assert school.host_problem("10.0.0.5", resolve=None) is None
+    assert strict.host_problem("10.0.0.5", resolve=None) is not None
