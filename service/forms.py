@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from flask import request
@@ -13,9 +14,9 @@ from paths.errors import DomainError
 IGNORED = {"csrf_token"}
 
 
-def load_form(schema: Schema) -> dict[str, Any]:
+def load_form(schema: type[Schema]) -> dict[str, Any]:
     """The form through `schema`; a `List` field takes every value sent under its name."""
-    lists = {name for name, field in schema.fields.items() if isinstance(field, fields.List)}
+    loader, lists = _loader(schema)
     data: dict[str, Any] = {}
     for name in request.form:
         if name in lists:
@@ -23,10 +24,20 @@ def load_form(schema: Schema) -> dict[str, Any]:
         elif name not in IGNORED and request.form[name].strip() != "":
             data[name] = request.form[name]
     try:
-        loaded: dict[str, Any] = schema.load(data, unknown=RAISE)
+        loaded: dict[str, Any] = loader.load(data, unknown=RAISE)
     except ValidationError as error:
         raise DomainError(_message(error.messages), code="invalid_form") from error
     return loaded
+
+
+@cache
+def _loader(schema: type[Schema]) -> tuple[Schema, frozenset[str]]:
+    """One instance per schema, built on first use, and its `List` fields' names: building
+    a schema copies every declared field, and a loading schema keeps nothing of a request."""
+    instance = schema()
+    return instance, frozenset(
+        name for name, field in instance.fields.items() if isinstance(field, fields.List)
+    )
 
 
 def load_indexed(prefix: str, extra: set[str]) -> tuple[dict[str, str], dict[str, str]]:

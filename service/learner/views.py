@@ -119,7 +119,7 @@ def step(key: str) -> str:
 @bp.post("/steps/<key>/done")
 def complete(key: str) -> ResponseReturnValue:
     here = current_studying()
-    form = load_form(StepForm())
+    form = load_form(StepForm)
     completion.complete_step(
         db_session(),
         here.enrollment,
@@ -137,7 +137,7 @@ def complete(key: str) -> ResponseReturnValue:
 @bp.post("/steps/<key>/reflection")
 def reflect(key: str) -> ResponseReturnValue:
     here = current_studying()
-    form = load_form(StepForm())
+    form = load_form(StepForm)
     completion.reflect(
         db_session(),
         here.enrollment,
@@ -224,7 +224,7 @@ def placement_check() -> ResponseReturnValue:
 @bp.post("/placement")
 def placement_answer() -> ResponseReturnValue:
     here = current_studying()
-    form = load_form(AnswerForm())
+    form = load_form(AnswerForm)
     diagnostics.answer(
         db_session(),
         here.enrollment,
@@ -241,7 +241,7 @@ def placement_answer() -> ResponseReturnValue:
 @bp.post("/placement/finish")
 def placement_finish() -> ResponseReturnValue:
     here = current_studying()
-    load_form(Schema())
+    load_form(Schema)
     diagnostics.finish(
         db_session(), here.enrollment, learner_model(here.enrollment), now=clock.now()
     )
@@ -252,7 +252,7 @@ def placement_finish() -> ResponseReturnValue:
 @bp.post("/placement/skip")
 def skip_placement() -> ResponseReturnValue:
     here = current_studying()
-    load_form(Schema())
+    load_form(Schema)
     diagnostics.skip_placement(db_session(), here.enrollment, now=clock.now())
     db_session().commit()
     return redirect(url_for("learner.my_path"), code=303)
@@ -302,7 +302,7 @@ def skill_check(skill: str) -> str:
 @bp.post("/skills/<skill>/check")
 def skill_check_answer(skill: str) -> ResponseReturnValue:
     enrollment = _checkable(skill)
-    form = load_form(AnswerForm())
+    form = load_form(AnswerForm)
     model = learner_model(enrollment)
     recorded = diagnostics.answer(
         db_session(),
@@ -324,7 +324,7 @@ def skill_check_answer(skill: str) -> ResponseReturnValue:
 @bp.post("/skills/<skill>/check/finish")
 def skill_check_finish(skill: str) -> ResponseReturnValue:
     enrollment = _checkable(skill)
-    load_form(Schema())
+    load_form(Schema)
     diagnostics.finish(db_session(), enrollment, learner_model(enrollment), skill, now=clock.now())
     db_session().commit()
     _flash_check(enrollment, skill)
@@ -353,7 +353,7 @@ def _flash_check(enrollment: EnrollmentFacts, key: str) -> None:
 def goal() -> ResponseReturnValue:
     here = current_studying()
     try:
-        form = load_form(GoalForm())
+        form = load_form(GoalForm)
         goals.set_goal(
             db_session(),
             here.enrollment,

@@ -96,7 +96,7 @@ def preview_page(
 @bp.post("/<uuid>/copy")
 def copy(uuid: str) -> ResponseReturnValue:
     course_id = teacher_course()
-    load_form(EmptyForm())
+    load_form(EmptyForm)
     release = release_of(db_session(), public_entry(uuid))
     path = copy_into_course(release, course_id)
     db_session().commit()
@@ -142,7 +142,7 @@ def report_entry(uuid: str) -> ResponseReturnValue:
     teacher_course()
     entry = public_entry(uuid)
     try:
-        form = load_form(ReportForm())
+        form = load_form(ReportForm)
         report(db_session(), entry, form["reason"], user_id=session["user_id"], now=now())
     except DomainError as refused:
         return preview_page(entry, refusal_text(refused), request.form.get("reason", ""))
@@ -154,7 +154,7 @@ def report_entry(uuid: str) -> ResponseReturnValue:
 @bp.post("/<uuid>/withdraw")
 def withdraw_entry(uuid: str) -> ResponseReturnValue:
     teacher_course()
-    load_form(EmptyForm())
+    load_form(EmptyForm)
     entry = entry_of_school(db_session(), uuid, session["tenant_id"])
     withdraw(entry, now())
     db_session().commit()
@@ -194,7 +194,7 @@ def publish_path(path_id: int) -> ResponseReturnValue:
 
 
 def _choice(version: PathVersion) -> LibraryChoice:
-    form = load_form(PublishForm())
+    form = load_form(PublishForm)
     if closed_resources(version) and not form["resources_checked"]:
         raise DomainError(
             _(

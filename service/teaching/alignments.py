@@ -31,7 +31,7 @@ class AlignForm(Schema):
 @bp.post("/<int:path_id>/alignments")
 def align(path_id: int) -> ResponseReturnValue:
     path = course_path(path_id)
-    form = load_form(AlignForm())
+    form = load_form(AlignForm)
     draft = draft_of(path)
     if form["skill"] not in skills_of(draft):
         raise DomainError(
@@ -56,7 +56,7 @@ def align(path_id: int) -> ResponseReturnValue:
 @bp.post("/<int:path_id>/alignments/<int:number>/delete")
 def unalign(path_id: int, number: int) -> ResponseReturnValue:
     path = course_path(path_id)
-    load_form(EmptyForm())
+    load_form(EmptyForm)
     draft = draft_of(path)
     if not 1 <= number <= len(draft.alignments):
         raise NotFound("That alignment is not in this path's draft.", code="alignment_not_found")

@@ -171,7 +171,7 @@ def index() -> str:
 @bp.post("")
 def create() -> ResponseReturnValue:
     course_id = teacher_course()
-    form = load_form(PathDetailsForm())
+    form = load_form(PathDetailsForm)
     draft = PathDraft(
         title=form["title"].strip(),
         description=form["description"].strip(),
@@ -196,7 +196,7 @@ def create() -> ResponseReturnValue:
 @bp.post("/import")
 def import_path() -> ResponseReturnValue:
     course_id = teacher_course()
-    load_form(EmptyForm())
+    load_form(EmptyForm)
     upload = read_upload()
     draft = load_path(upload.document)
     version = create_path(
@@ -222,7 +222,7 @@ bp.url_value_preprocessor(allow_cartridge_size)
 def clone(path_id: int) -> ResponseReturnValue:
     course_id = teacher_course()
     source = clonable_path(path_id)
-    load_form(EmptyForm())
+    load_form(EmptyForm)
     published = bool(source.versions)
     document = without_identities(
         dump_path(source.versions[-1]) if published else dump_path(draft_of(source))
@@ -316,7 +316,7 @@ def publish_refusal(path: LearningPath, draft: PathDraft) -> str | None:
 def save_details(path_id: int) -> ResponseReturnValue:
     path = course_path(path_id)
     try:
-        form = load_form(PathDetailsForm())
+        form = load_form(PathDetailsForm)
         save_draft(
             path,
             replace(
@@ -338,7 +338,7 @@ def new_step(path_id: int) -> ResponseReturnValue:
     path = course_path(path_id)
     draft = draft_of(path)
     try:
-        form = load_form(NewStepForm())
+        form = load_form(NewStepForm)
         title = form["title"].strip()
         key = new_key(title, used_keys(db_session(), path.id) | {s.key for s in draft.steps})
         save_draft(path, add_step(draft, StepDraft(key=key, kind=form["kind"], title=title)))
@@ -384,7 +384,7 @@ def save_step(path_id: int, key: str) -> ResponseReturnValue:
     draft = draft_of(path)
     step = find_step(draft, key)
     try:
-        save_draft(path, replace_step(draft, step_from_form(step, load_form(StepForm()))))
+        save_draft(path, replace_step(draft, step_from_form(step, load_form(StepForm))))
     except DomainError as refused:
         return step_page(path, draft, step_as_typed(step, request.form), refusal_text(refused))
     flash(_("The step is saved in the draft."))
@@ -394,7 +394,7 @@ def save_step(path_id: int, key: str) -> ResponseReturnValue:
 @bp.post("/<int:path_id>/steps/<key>/move")
 def reorder_step(path_id: int, key: str) -> ResponseReturnValue:
     path = course_path(path_id)
-    offset = -1 if load_form(MoveStepForm())["direction"] == "up" else 1
+    offset = -1 if load_form(MoveStepForm)["direction"] == "up" else 1
     save_draft(path, move_step(draft_of(path), key, offset))
     return editor(path, f"#step-{key}")
 
@@ -402,7 +402,7 @@ def reorder_step(path_id: int, key: str) -> ResponseReturnValue:
 @bp.post("/<int:path_id>/steps/<key>/delete")
 def delete_step(path_id: int, key: str) -> ResponseReturnValue:
     path = course_path(path_id)
-    load_form(EmptyForm())
+    load_form(EmptyForm)
     draft = draft_of(path)
     title = find_step(draft, key).title
     save_draft(path, remove_step(draft, key))
@@ -424,7 +424,7 @@ def add_question(path_id: int, key: str) -> ResponseReturnValue:
     draft = draft_of(path)
     step = _checkpoint(draft, key)
     try:
-        question = question_from_form(load_form(QuestionForm()))
+        question = question_from_form(load_form(QuestionForm))
         save_draft(path, replace_step(draft, replace(step, questions=(*step.questions, question))))
     except DomainError as refused:
         typed = question_as_typed(request.form)
@@ -471,7 +471,7 @@ def save_question(path_id: int, key: str, number: int) -> ResponseReturnValue:
     _question(step, number)
     questions = list(step.questions)
     try:
-        questions[number - 1] = question_from_form(load_form(QuestionForm()))
+        questions[number - 1] = question_from_form(load_form(QuestionForm))
         save_draft(path, replace_step(draft, replace(step, questions=tuple(questions))))
     except DomainError as refused:
         typed = question_as_typed(request.form)
@@ -485,7 +485,7 @@ def save_question(path_id: int, key: str, number: int) -> ResponseReturnValue:
 @bp.post("/<int:path_id>/steps/<key>/questions/<int:number>/delete")
 def delete_question(path_id: int, key: str, number: int) -> ResponseReturnValue:
     path = course_path(path_id)
-    load_form(EmptyForm())
+    load_form(EmptyForm)
     draft = draft_of(path)
     step = _checkpoint(draft, key)
     _question(step, number)
@@ -516,7 +516,7 @@ def _question(step: StepDraft, number: int) -> Any:
 @bp.post("/<int:path_id>/publish")
 def publish_draft(path_id: int) -> ResponseReturnValue:
     path = course_path(path_id)
-    load_form(EmptyForm())
+    load_form(EmptyForm)
     draft = draft_of(path)
     refusal = publish_refusal(path, draft)
     if refusal is not None:
@@ -605,7 +605,7 @@ def review_move() -> str:
 @bp.post("/activity/move")
 def move_activity() -> ResponseReturnValue:
     assignment = _activity_assignment()
-    target = path_version(assignment.version.path_id, load_form(VersionForm())["version"])
+    target = path_version(assignment.version.path_id, load_form(VersionForm)["version"])
     move_assignment(db_session(), assignment, target, moved_by=session["user_id"])
     db_session().commit()
     flash(

@@ -55,7 +55,7 @@ def upload() -> ResponseReturnValue:
     """Import a CASE package for the teacher's school, or bring it up to date."""
     require_teacher()
     try:
-        load_form(EmptyForm())
+        load_form(EmptyForm)
         imported = import_framework(
             db_session(), read_package(_uploaded()), scope=session["tenant_id"], now=now()
         )

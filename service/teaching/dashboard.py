@@ -105,7 +105,7 @@ def _share(value: float | None) -> object:
 @bp.post("/class/pacing")
 def pacing() -> ResponseReturnValue:
     assignment = current_assignment()
-    form = load_form(PacingForm())
+    form = load_form(PacingForm)
     due = form.get("due_date")
     assignment.due_at = datetime.combine(due, time(23, 59), tzinfo=UTC) if due else None
     assignment.pacing_minutes_per_week = form.get("pacing_minutes_per_week")
@@ -148,7 +148,7 @@ def refresh() -> ResponseReturnValue:
 def sync_again() -> ResponseReturnValue:
     """Send a learner's score to the gradebook again after the LMS refused it."""
     assignment = current_assignment()
-    enrollment_id = load_form(ResyncForm())["enrollment_id"]
+    enrollment_id = load_form(ResyncForm)["enrollment_id"]
     enrollment = db_session().get(Enrollment, enrollment_id)
     if enrollment is None or enrollment.assignment_id != assignment.id:
         raise NotFound("That learner is not in this activity.", code="not_in_activity")

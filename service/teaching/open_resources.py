@@ -38,7 +38,7 @@ def find(path_id: int, key: str) -> str:
 @bp.post("/<int:path_id>/steps/<key>/resources/<int:resource_id>")
 def use(path_id: int, key: str, resource_id: int) -> ResponseReturnValue:
     path = course_path(path_id)
-    load_form(EmptyForm())
+    load_form(EmptyForm)
     draft = draft_of(path)
     step = find_step(draft, key)
     chosen = _resource(resource_id)

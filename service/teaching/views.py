@@ -123,7 +123,7 @@ def choose_path() -> ResponseReturnValue:
     first show what changes for them and ask the teacher to confirm."""
     require_teacher()
     place = current_activity()
-    form = load_form(AssignForm())
+    form = load_form(AssignForm)
     allowed = {
         p.id: p for p in paths_for_course(db_session(), session["tenant_id"], place.course_id)
     }
