@@ -6,6 +6,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+from babel.support import NullTranslations
 from flask import Flask, g, request, session, url_for
 from flask_babel import Babel, get_locale, lazy_gettext
 from markupsafe import Markup
@@ -43,8 +44,26 @@ def install(app: Flask) -> None:
 def template_gettext(string: str, **variables: Any) -> Markup:
     """A template's `_("…", name=value)`: the catalog's words are markup (as in Jinja's
     new-style gettext); the values are escaped as they are put in."""
-    words = Markup(page_translations().ugettext(string))
+    words = catalog_markup(page_translations(), string)
     return words % variables if "%" in words else words
+
+
+MARKUP_KEPT = 4096
+"""Template messages whose markup a catalog keeps (templates word a few hundred)."""
+
+
+def catalog_markup(translations: NullTranslations, string: str) -> Markup:
+    """The catalog's words for `string` as markup, made once per catalog and message: a
+    page words dozens of labels, each looked up and made markup on every page before."""
+    kept: dict[str, Markup] | None = translations.__dict__.get("selfpath_markup")
+    if kept is None:
+        kept = translations.__dict__["selfpath_markup"] = {}
+    words = kept.get(string)
+    if words is None:
+        words = Markup(translations.ugettext(string))
+        if len(kept) < MARKUP_KEPT:
+            kept[string] = words
+    return words
 
 
 def template_ngettext(singular: str, plural: str, num: int, **variables: Any) -> Markup:
