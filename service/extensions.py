@@ -7,13 +7,13 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
-from flask_wtf import CSRFProtect
 from sqlalchemy.orm import Session
 
 from lti.registry_signal import give_signal
 from paths.db import Base
 from paths.scores import give_outbox
 from paths.version_cache import VersionCaches, give_caches
+from service.form_tokens import FormTokenCheck
 from service.lti.services import EXTENSION as LTI_SERVICES
 from service.lti.services import LtiServices
 
@@ -41,7 +41,7 @@ class AppSession(FlaskSession):
 # A request's objects stay loaded after it commits: the launch commits its spent state and
 # nonce midway, and re-reading every row it holds afterwards would double its queries.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False, "class_": AppSession})
-csrf = CSRFProtect()
+csrf = FormTokenCheck()
 # Limits are per client address (behind PROXY_HOPS trusted proxies, the real client's).
 # One application per process: the limiter keeps the storage of the app it was bound to.
 limiter = Limiter(key_func=get_remote_address)

@@ -7,17 +7,23 @@ Selfpath's form tokens do not expire on their own (WTF_CSRF_TIME_LIMIT is None: 
 lifetime bounds them), a token signed once is as good on every later page of that session.
 This process keeps the last SIGNED_TOKENS_KEPT signatures, by secret; a secret it no longer
 holds is signed again. With a time limit set, every page signs anew, as Flask-WTF does.
+
+The check is the same reasoning the other way (`FormTokenCheck`): a form sending the very
+token this process holds for the session's secret is a signature already verified, so it
+is compared, not verified again; any other token goes through Flask-WTF's check, and one
+that passes is kept for that secret (every signature of a secret is as good as another).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import threading
 from typing import Any
 
-from flask import Flask, current_app, g, session
-from flask_wtf.csrf import generate_csrf
+from flask import Flask, current_app, g, request, session
+from flask_wtf.csrf import CSRFProtect, generate_csrf
 from itsdangerous import URLSafeTimedSerializer
 
 FIELD = "csrf_token"  # Flask-WTF's default field name, in the form and in the session
@@ -44,11 +50,57 @@ class SignedTokens:
         token = self._signed.get(secret)
         if token is None:
             token = str(self._serializer.dumps(secret))
-            with self._lock:  # a worker's threads may sign at once
-                if len(self._signed) >= self._kept:
-                    self._signed.pop(next(iter(self._signed)))
-                self._signed[secret] = token
+            self.keep(secret, token)
         return token
+
+    def held(self, secret: str) -> str | None:
+        """The token held for `secret`, without signing one."""
+        return self._signed.get(secret)
+
+    def keep(self, secret: str, token: str) -> None:
+        """Hold `token`, a verified signature of `secret`, as that secret's token."""
+        with self._lock:  # a worker's threads may sign at once
+            if secret not in self._signed and len(self._signed) >= self._kept:
+                self._signed.pop(next(iter(self._signed)))
+            self._signed[secret] = token
+
+
+class FormTokenCheck(CSRFProtect):
+    """Flask-WTF's CSRF protection; a form sending the token this process holds for the
+    session's secret passes by comparison. Only while tokens do not expire and the check
+    asks for nothing more (WTF_CSRF_TIME_LIMIT None, WTF_CSRF_SSL_STRICT false or plain
+    http); otherwise, and for any other token, Flask-WTF's check as before."""
+
+    def protect(self, apply_exemptions: bool = False) -> None:
+        held = _held_token()
+        if held is not None and hmac.compare_digest(held, _posted_token()):
+            g.csrf_valid = True  # as Flask-WTF marks a request it checked
+            return
+        super().protect(apply_exemptions=apply_exemptions)
+        secret, token = session.get(FIELD), _posted_token()
+        if g.get("csrf_valid") and isinstance(secret, str) and token and _signing_once():
+            _signed_tokens().keep(secret, token)
+
+
+def _posted_token() -> str:
+    token = request.form.get(FIELD)
+    return token if isinstance(token, str) else ""
+
+
+def _held_token() -> str | None:
+    """The token held for the session's secret, when a form's may be compared with it."""
+    if request.method not in current_app.config["WTF_CSRF_METHODS"] or not _signing_once():
+        return None
+    if request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"]:
+        return None
+    secret = session.get(FIELD)
+    return _signed_tokens().held(secret) if isinstance(secret, str) else None
+
+
+def _signing_once() -> bool:
+    """Whether tokens are signed once per session (they do not expire, and sit in FIELD)."""
+    config = current_app.config
+    return config["WTF_CSRF_TIME_LIMIT"] is None and config["WTF_CSRF_FIELD_NAME"] == FIELD
 
 
 def install(app: Flask) -> None:
@@ -65,8 +117,7 @@ def form_token() -> str:
     token = g.get(FIELD)
     if token is not None:
         return str(token)
-    config = current_app.config
-    if config["WTF_CSRF_TIME_LIMIT"] is not None or config["WTF_CSRF_FIELD_NAME"] != FIELD:
+    if not _signing_once():
         return str(generate_csrf())
     secret = session.get(FIELD)
     if not isinstance(secret, str):

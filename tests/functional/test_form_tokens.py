@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import flask_wtf.csrf as flask_wtf_csrf
 import pytest
 from flask import session as flask_session
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.serializer import Serializer
 
 from service import form_tokens
@@ -127,3 +129,81 @@ def test_threads_signing_at_once_keep_the_bound():
     with ThreadPoolExecutor(4) as pool:
         signed = list(pool.map(tokens.signed, [f"secret-{n}" for n in range(400)]))
     assert len(set(signed)) == 400 and len(tokens) == 8
+
+
+# -- the check: a token held for the session's secret is compared, not verified again -------
+@pytest.fixture
+def verifications(monkeypatch) -> list[str]:
+    """The tokens Flask-WTF verified while the test runs."""
+    verified: list[str] = []
+    real = flask_wtf_csrf.validate_csrf
+
+    def counted(data, *args, **kwargs):  # type: ignore[no-untyped-def]
+        verified.append(data)
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(flask_wtf_csrf, "validate_csrf", counted)
+    return verified
+
+
+def done(learner, csrf: str):
+    return learner.post("/path/steps/search-basics/done", data={"csrf_token": csrf})
+
+
+def signed_elsewhere(app, learner) -> str:
+    """The session's secret as another worker signed it a minute ago (another signature,
+    as good)."""
+    with learner.session_transaction() as browser_session:
+        secret = browser_session[form_tokens.FIELD]
+    signer = URLSafeTimedSerializer(app.secret_key, salt=SALT, signer=_MinuteAgo)
+    return str(signer.dumps(secret))
+
+
+class _MinuteAgo(TimestampSigner):
+    def get_timestamp(self) -> int:
+        return super().get_timestamp() - 60
+
+
+def test_the_token_this_process_signed_is_compared_not_verified_again(learner, verifications):
+    carried = token(page_of(learner, "/path"))
+    assert done(learner, carried).status_code == 303
+    assert verifications == []
+
+
+def test_a_token_another_worker_signed_is_verified_once_then_held(app, learner, verifications):
+    page_of(learner, "/path")
+    theirs = signed_elsewhere(app, learner)
+    assert theirs != token(page_of(learner, "/path"))
+    assert done(learner, theirs).status_code == 303
+    assert (
+        learner.post("/path/steps/search-basics/done", data={"csrf_token": theirs}).status_code
+        == 303
+    )
+    assert verifications == [theirs]
+    assert token(page_of(learner, "/path")) == theirs  # as good as ours: the pages carry it
+
+
+def test_a_forged_token_is_refused_and_not_held(learner, session, verifications):
+    carried = token(page_of(learner, "/path"))
+    forged = carried[:-2] + ("xx" if not carried.endswith("xx") else "yy")
+    before = events(session)
+    assert done(learner, forged).status_code == 400
+    assert done(learner, forged).status_code == 400
+    assert verifications == [forged, forged] and events(session) == before
+    assert token(page_of(learner, "/path")) == carried
+
+
+def test_a_token_held_for_another_secret_is_refused(learner, session):
+    old = token(page_of(learner, "/path"))  # held for the first secret
+    with learner.session_transaction() as browser_session:
+        browser_session["csrf_token"] = "another session's secret"
+    token(page_of(learner, "/path"))
+    before = events(session)
+    assert done(learner, old).status_code == 400 and events(session) == before
+
+
+def test_with_a_time_limit_every_token_is_verified(app, learner, monkeypatch, verifications):
+    carried = token(page_of(learner, "/path"))
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 3600)
+    assert done(learner, carried).status_code == 303
+    assert verifications == [carried]
