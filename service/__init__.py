@@ -17,6 +17,7 @@ from paths.version_cache import PerVersion, VersionCaches
 from service import (
     assets,
     errors,
+    fixed_urls,
     form_tokens,
     i18n,
     input_limits,
@@ -161,6 +162,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     _check_limits_in_their_views(app)
     i18n.install(app)
+    fixed_urls.install(app)
     assets.install(app)
     sqlite_pragmas.install(app)
     postgres_connections.install(app)

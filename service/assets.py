@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import Flask, Response, current_app, request, url_for
+from flask import Flask, Response, current_app, request
+
+from service.fixed_urls import fixed_url
 
 LONG_CACHE = "public, max-age=31536000, immutable"
 FINGERPRINTS = "selfpath.asset_fingerprints"  # app.extensions: {filename: fingerprint}
@@ -19,7 +21,7 @@ def install(app: Flask) -> None:
 
 def asset_url(filename: str) -> str:
     """The address of a static file with its content's fingerprint: /static/a.css?v=…"""
-    return url_for("static", filename=filename, v=fingerprint(filename))
+    return fixed_url("static", filename=filename, v=fingerprint(filename))
 
 
 def fingerprint(filename: str) -> str:

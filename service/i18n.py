@@ -7,11 +7,12 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from babel.support import NullTranslations
-from flask import Flask, g, request, session, url_for
+from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale, lazy_gettext
 from markupsafe import Markup
 
 from service.dates import day_label, duration_label, moment_label
+from service.fixed_urls import fixed_url
 from service.wording import N_, gettext, page_translations
 
 K = TypeVar("K", bound=Hashable)
@@ -163,7 +164,7 @@ def step_urls() -> Callable[[str], str]:
 
 def step_url_pattern() -> str:
     """The request's address of a step's page, with STEP_KEY_SLOT where the key goes."""
-    return _once_per_request("step_url", lambda: url_for("learner.step", key=STEP_KEY_SLOT))
+    return _once_per_request("step_url", lambda: fixed_url("learner.step", key=STEP_KEY_SLOT))
 
 
 def _once_per_request(key: Hashable, word: Callable[[], str]) -> str:
