@@ -70,7 +70,8 @@ def compute_score(
     all required steps) or mastery (mean best score over the required checkpoints, a
     tested-out checkpoint counting in full; a path without checkpoints grades completion)."""
     required = [s for s in steps if is_required(s)]
-    finished = [s for s in required if s.key in state.finished]
+    done = state.finished  # worked out once, not once per step
+    finished = [s for s in required if s.key in done]
     checkpoints = [s for s in required if s.is_checkpoint]
     if grading == MASTERY and checkpoints:
         fraction = sum(_best(s.key, state) for s in checkpoints) / len(checkpoints)

@@ -101,10 +101,9 @@ def to_go_over_again(steps: Iterable[StepNode], progress: LearnerProgress) -> se
     learner may go over them again, each time as study, until they retake it. `to_restudy`
     is the part that must be gone over; the engine asks for more while the learner is not
     ready to retake (`paths.learning.recommend.remedial_step`)."""
+    failed = progress.failed_latest  # worked out once, not once per step
     return {
-        step.key
-        for step in steps
-        if step.key in progress.completed and step.remedial_for in progress.failed_latest
+        step.key for step in steps if step.key in progress.completed and step.remedial_for in failed
     }
 
 
