@@ -28,6 +28,7 @@ from service import (
     web_session,
 )
 from service.admin import bp as admin_bp
+from service.application import SelfpathFlask
 from service.cartridge.views import bp as cartridge_bp
 from service.cli import register as register_service_cli
 from service.competencies_cli import register as register_competencies_cli
@@ -61,7 +62,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask application; wires extensions, blueprints, errors and CLI only."""
     settings = settings or Settings.from_env()
     settings.check()
-    app = Flask(__name__, instance_path=settings.instance_path, instance_relative_config=False)
+    app = SelfpathFlask(
+        __name__, instance_path=settings.instance_path, instance_relative_config=False
+    )
     app.config.update(_flask_config(settings))
     app.extensions["selfpath.settings"] = settings
     app.extensions[LTI_SERVICES] = LtiServices.build(settings)
