@@ -98,7 +98,8 @@ def login() -> Response:
             refused.message,
             title="Selfpath could not start this launch",
         )
-    db_session().commit()
+    if db_session().in_transaction():  # with Redis, a returning platform's login has none
+        db_session().commit()
     pending = started.pending
     if pending.storage_target:
         response = Response(

@@ -201,3 +201,29 @@ def test_with_redis_a_returning_launch_makes_two_round_trips_to_it(browser, plat
         with instance.app_context():
             db.engine.dispose()
     assert (counted.status, counted.redis_round_trips) == (200, 2), counted
+
+
+def test_with_redis_a_returning_platforms_login_commits_nothing(
+    browser, platform, settings, monkeypatch
+):
+    """Its state goes to Redis and its platform comes from the registry's cache: the login
+    has no transaction to commit."""
+    from sqlalchemy.orm import Session
+
+    from service import create_app
+    from tests.functional.conftest import LtiBrowser
+
+    instance = create_app(replace(settings, redis_url=REDIS_URL))
+    browser = LtiBrowser(instance.test_client())
+    try:
+        assert browser.launch(platform).status_code == 200  # registration and token cached
+        commits: list[object] = []
+        real = Session.commit
+        monkeypatch.setattr(Session, "commit", lambda self: commits.append(self) or real(self))
+        auth = browser.start(platform, LEARNER)
+        assert auth["state"] and commits == []
+        token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE, LEARNER))
+        assert browser.post_launch(token, auth["state"]).status_code == 200
+    finally:
+        with instance.app_context():
+            db.engine.dispose()
