@@ -72,13 +72,17 @@ class FormTokenCheck(CSRFProtect):
     http); otherwise, and for any other token, Flask-WTF's check as before."""
 
     def protect(self, apply_exemptions: bool = False) -> None:
+        if apply_exemptions and (not request.endpoint or self._is_exempt()):
+            return  # as Flask-WTF skips them (the LTI launch, the login)
         held = _held_token()
         if held is not None and hmac.compare_digest(held, _posted_token()):
             g.csrf_valid = True  # as Flask-WTF marks a request it checked
             return
-        super().protect(apply_exemptions=apply_exemptions)
+        super().protect()
+        if not g.get("csrf_valid"):
+            return  # not a form Flask-WTF checks (an exempt view, a GET)
         secret, token = session.get(FIELD), _posted_token()
-        if g.get("csrf_valid") and isinstance(secret, str) and token and _signing_once():
+        if isinstance(secret, str) and token and _signing_once():
             _signed_tokens().keep(secret, token)
 
 
