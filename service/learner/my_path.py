@@ -236,7 +236,8 @@ class _StepsShown:
         self._wording: _StepWording | None = None
 
     def __call__(self, item: StepState) -> ShownStep:
-        return self._cache.get((self._context, item), lambda: self._shown(item))
+        key = (self._context, *_StepWording.inputs(item))
+        return self._cache.get(key, lambda: self._shown(item))
 
     def _shown(self, item: StepState) -> ShownStep:
         if self._wording is None:
@@ -260,6 +261,23 @@ class _StepWording:
         }
         self.recommended = _("recommended")
         self.not_passed = _("not passed yet")
+
+    @staticmethod
+    def inputs(item: StepState) -> tuple[object, ...]:
+        """Everything `row` and `step_item` read of a step and its state, as plain values: the
+        key a shown step is kept by (a step's own hash and equality go over all its fields)."""
+        step = item.step
+        return (
+            step.key,
+            step.title,
+            step.kind,
+            step.minutes,
+            step.optional,
+            item.status,
+            item.locked_by,
+            item.recommended,
+            item.failed_checkpoint,
+        )
 
     def row(self, item: StepState) -> StepRow:
         step, status = item.step, item.status

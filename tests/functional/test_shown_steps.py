@@ -1,53 +1,64 @@
-"""My path's steps are worded and escaped once per language, address and state, then
-reused: a second look words nothing again, a step whose state changed is worded in its new
-state, and another language gets its own words."""
+"""My path's steps are worded once per process and kept by what they show: a step of
+another version with the same key, or the same step in another state, is worded anew."""
 
 from __future__ import annotations
 
-import pytest
+from dataclasses import replace
 
-from service.learner import my_path
-from tests.functional.learner_pages import page_of, post, statuses
+from flask_babel import force_locale
 
-
-@pytest.fixture
-def worded(monkeypatch) -> list[str]:
-    """The keys of the steps worded afresh (not taken from the cache)."""
-    keys: list[str] = []
-    row = my_path._StepWording.row
-
-    def counted(self, item):  # type: ignore[no-untyped-def]
-        keys.append(item.step.key)
-        return row(self, item)
-
-    monkeypatch.setattr(my_path._StepWording, "row", counted)
-    return keys
+from paths.published import PublishedStep
+from paths.study.path_view import StepState
+from service.learner.my_path import _StepsShown
 
 
-def test_a_second_look_in_the_same_state_words_no_step_again(learner, worded):
-    first = page_of(learner, "/path")
-    assert len(worded) == len(statuses(first))
-    worded.clear()
-    assert page_of(learner, "/path") == first
-    assert worded == []
+def step(**changes) -> PublishedStep:
+    fields = {
+        "id": 1,
+        "version_id": 1,
+        "key": "read-1",
+        "uuid": "u-1",
+        "position": 1,
+        "kind": "read",
+        "title": "Fractions",
+        "instructions": "",
+        "resource_url": None,
+        "resource_licence": None,
+        "resource_source": None,
+        "resource_framable": False,
+        "minutes": 10,
+        "skills": ["fractions"],
+        "optional": False,
+        "prerequisites": [],
+        "remedial_for": None,
+        "mastery_threshold": None,
+        "questions": (),
+    }
+    return PublishedStep(**{**fields, **changes})  # type: ignore[arg-type]
 
 
-def test_a_step_done_is_worded_in_its_new_state(learner, worded):
-    page_of(learner, "/path")
-    post(learner, "/path/steps/search-basics/done", {}, "/path/steps/search-basics")
-    worded.clear()
-    page = page_of(learner, "/path")
-    assert statuses(page)["search-basics"] == "done"
-    assert "search-basics" in worded
-    assert len(worded) < len(statuses(page))  # the steps whose state is unchanged: reused
+def shown(app, item: StepState):
+    with app.test_request_context("/path"), force_locale("en"):
+        return _StepsShown()(item)
 
 
-def test_the_same_steps_in_another_language_are_worded_in_it(learner, worded):
-    english = page_of(learner, "/path")
-    assert "Available" in english
-    with learner.session_transaction() as session:
-        session["locale"] = "vi"
-    worded.clear()
-    vietnamese = page_of(learner, "/path")
-    assert len(worded) == len(statuses(vietnamese))
-    assert "Có thể học" in vietnamese and "Available ·" not in vietnamese
+def test_a_step_of_another_version_with_the_same_key_shows_its_own_words(app):
+    first = StepState(step(), "available", (), False, False)
+    assert "Fractions" in shown(app, first).item
+    retitled = shown(app, replace(first, step=step(id=2, version_id=2, title="Decimals")))
+    assert "Decimals" in retitled.item and "Fractions" not in retitled.item
+    longer = shown(app, replace(first, step=step(id=3, version_id=3, minutes=25)))
+    assert "25" in longer.row.details and "10" not in longer.row.details
+    watched = shown(app, replace(first, step=step(id=4, version_id=4, kind="watch")))
+    assert watched.row.details != shown(app, first).row.details
+
+
+def test_the_same_step_in_another_state_is_worded_for_that_state(app):
+    item = StepState(step(key="read-2"), "available", (), False, False)
+    assert 'data-status="available"' in shown(app, item).item
+    locked = shown(app, replace(item, status="locked", locked_by=("Intro",)))
+    assert 'data-status="locked"' in locked.item and "Intro" in locked.item
+    flagged = shown(app, replace(item, recommended=True))
+    assert "recommended" in flagged.item and "recommended" not in shown(app, item).item
+    optional = shown(app, replace(item, step=step(key="read-2", optional=True)))
+    assert "optional" in optional.row.details
