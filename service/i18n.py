@@ -29,7 +29,7 @@ def install(app: Flask) -> None:
     app.jinja_env.globals.update(
         _=template_gettext, gettext=template_gettext, ngettext=template_ngettext
     )
-    app.context_processor(lambda: {"current_lang": lambda: str(get_locale() or "en")})
+    app.context_processor(_page_context)
     app.jinja_env.globals.update(
         step_kind_label=step_kind_label,
         minutes_label=minutes_label,
@@ -40,6 +40,23 @@ def install(app: Flask) -> None:
         moment_label=moment_label,
         duration_label=duration_label,
     )
+
+
+def _page_context() -> dict[str, Any]:
+    """What each rendered page is given: its language, and `_` bound to its catalog (the
+    globals above stay for templates imported without the page's context)."""
+    words = page_words(page_translations())
+    return {"current_lang": lambda: str(get_locale() or "en"), "_": words, "gettext": words}
+
+
+def page_words(translations: NullTranslations) -> Callable[..., Markup]:
+    """`template_gettext` for one page, its catalog looked up once for all its labels."""
+
+    def words(string: str, **variables: Any) -> Markup:
+        found = catalog_markup(translations, string)
+        return found % variables if "%" in found else found
+
+    return words
 
 
 def template_gettext(string: str, **variables: Any) -> Markup:

@@ -3,6 +3,7 @@ and message, with the values put in escaped."""
 
 from __future__ import annotations
 
+from flask import render_template_string
 from flask_babel import force_locale
 from markupsafe import Markup
 
@@ -34,3 +35,12 @@ def test_a_catalog_keeps_a_bounded_number_of_messages(app, monkeypatch):
         kept = dict(catalog.__dict__.get("selfpath_markup", {}))
         assert catalog_markup(catalog, "a message no template has") == "a message no template has"
         assert catalog.__dict__["selfpath_markup"] == kept
+
+
+def test_each_render_words_its_page_in_the_language_chosen_for_it(app):
+    page = "{{ _('Up next') }} · {{ _('Mastery: %(percent)d%%', percent=40) }}"
+    with app.test_request_context("/path"):
+        with force_locale("vi"):
+            assert render_template_string(page).startswith("Tiếp theo · ")
+        with force_locale("en"):
+            assert render_template_string(page) == "Up next · Mastery: 40%"
