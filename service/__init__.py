@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -33,7 +32,7 @@ from service.cartridge.views import bp as cartridge_bp
 from service.cli import register as register_service_cli
 from service.competencies_cli import register as register_competencies_cli
 from service.demo.views import bp as demo_bp
-from service.extensions import VERSION_CACHES, csrf, db, limiter
+from service.extensions import VERSION_CACHES, csrf, db
 from service.health import bp as health_bp
 from service.learner.estimates import FITTED_MODELS
 from service.learner.my_path import SHOWN_STEPS, SHOWN_STEPS_SIZE
@@ -48,6 +47,7 @@ from service.lti.services import LtiServices
 from service.lti.views import bp as lti_bp
 from service.oai.views import bp as oai_bp
 from service.pages import bp as pages_bp
+from service.rate_limits import RateLimits, key_prefix, storage_uri
 from service.teaching.alignments import bp as alignments_bp
 from service.teaching.authoring import bp as authoring_bp
 from service.teaching.competencies import bp as competencies_bp
@@ -109,40 +109,7 @@ def _flask_config(settings: Settings) -> dict[str, object]:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": False,  # LMS frames post cross-site; the token is the check
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
-        **rate_limit_config(settings),
     }
-
-
-def rate_limit_config(settings: Settings) -> dict[str, object]:
-    """Rate-limit counters in Redis when configured (shared by every instance), else in
-    memory. The prefix keeps several Selfpath sites on one Redis apart."""
-    return {
-        "RATELIMIT_STORAGE_URI": limits_storage_uri(settings.redis_url),
-        "RATELIMIT_KEY_PREFIX": f"selfpath:{urlsplit(settings.base_url).netloc}:limits",
-        # no X-RateLimit headers: each costs two more Redis calls on every limited request;
-        # a refusal says when to retry (service/errors.py)
-        "RATELIMIT_HEADERS_ENABLED": False,
-    }
-
-
-# REDIS_URL's schemes as the `limits` library names them for the valkey client, the one
-# Selfpath installs (limits reads a redis:// address with the redis package, which is not
-# installed: valkey is the Valkey project's maintained fork of it, and loads about 3 MB less
-# in every worker). The server may be Redis or Valkey.
-VALKEY_SCHEMES = {
-    "redis": "valkey",
-    "rediss": "valkeys",
-    "unix": "valkey+unix",  # a socket, as the client of the launch state reads it
-    "redis+unix": "valkey+unix",
-}
-
-
-def limits_storage_uri(redis_url: str | None) -> str:
-    """Where the rate-limit counters live, as the `limits` library reads it."""
-    if not redis_url:
-        return "memory://"
-    scheme, separator, rest = redis_url.partition("://")
-    return f"{VALKEY_SCHEMES.get(scheme, scheme)}{separator}{rest}"
 
 
 def engine_options(settings: Settings) -> dict[str, object]:
@@ -162,23 +129,13 @@ def _init_extensions(app: Flask) -> None:
     web_session.install(app)
     csrf.init_app(app)
     form_tokens.install(app)
-    limiter.init_app(app)
-    _check_limits_in_their_views(app)
+    settings: Settings = app.extensions["selfpath.settings"]
+    RateLimits.install(app, storage_uri(settings.redis_url), key_prefix(settings.base_url))
     i18n.install(app)
     fixed_urls.install(app)
     assets.install(app)
     sqlite_pragmas.install(app)
     postgres_connections.install(app)
-
-
-def _check_limits_in_their_views(app: Flask) -> None:
-    """Every limit of Selfpath is on the view it guards (`@limiter.limit`), checked as that
-    view runs. Flask-Limiter also looks, before every request, for application, default and
-    blueprint limits; Selfpath has none, and that look costs about as much as a bare page."""
-    manager = limiter.limit_manager
-    if manager.application_limits or manager.default_limits or manager._blueprint_limits:
-        return  # such limits need the check before each request
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
 
 
 def _register_blueprints(app: Flask, settings: Settings) -> None:

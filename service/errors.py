@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from flask import Flask, Response, jsonify, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from paths.errors import DomainError
-from service.extensions import db, limiter
+from service.extensions import db
 from service.i18n import translated
+from service.rate_limits import LimitReached
 
 log = logging.getLogger("selfpath.errors")
 
@@ -21,7 +20,7 @@ log = logging.getLogger("selfpath.errors")
 def install(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
-    app.register_error_handler(RateLimitExceeded, _too_many_requests)
+    app.register_error_handler(LimitReached, _too_many_requests)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
 
@@ -93,25 +92,11 @@ def _http_error(error: HTTPException) -> Response:
     )
 
 
-def _too_many_requests(error: RateLimitExceeded) -> Response:
-    """The refusal, with when the limit's window ends (asked of its store only now)."""
+def _too_many_requests(error: LimitReached) -> Response:
+    """The refusal, with when the limit's window ends."""
     response = _http_error(error)
-    response.headers["Retry-After"] = str(_seconds_until_reset(error))
+    response.headers["Retry-After"] = str(error.retry_after)
     return response
-
-
-def _seconds_until_reset(error: RateLimitExceeded) -> int:
-    """Until the window of the limit hit ends; the whole window if its store cannot say."""
-    window = int(error.limit.limit.get_expiry())
-    hit = limiter.current_limit
-    try:
-        reset_at = hit.reset_at if hit is not None else None
-    except Exception:  # the limits' store went away after refusing: the window is safe
-        log.warning("rate limit store unreachable for Retry-After", exc_info=True)
-        reset_at = None
-    if reset_at is None:
-        return window
-    return min(max(1, round(reset_at - time.time())), window)
 
 
 def _unexpected_error(error: Exception) -> Response:

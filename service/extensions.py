@@ -3,8 +3,6 @@
 from typing import Any
 
 from flask import current_app
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy.orm import Session
@@ -42,9 +40,6 @@ class AppSession(FlaskSession):
 # nonce midway, and re-reading every row it holds afterwards would double its queries.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False, "class_": AppSession})
 csrf = FormTokenCheck()
-# Limits are per client address (behind PROXY_HOPS trusted proxies, the real client's).
-# One application per process: the limiter keeps the storage of the app it was bound to.
-limiter = Limiter(key_func=get_remote_address)
 
 
 def db_session() -> Session:

@@ -128,7 +128,7 @@ def _fresh_version_caches(app: Flask) -> None:
 
 @pytest.fixture
 def app(session_app: Flask) -> Iterator[Flask]:
-    from service.extensions import limiter
+    from service.rate_limits import EXTENSION as RATE_LIMITS
     from service.security import reset_frame_ancestors_cache
 
     with session_app.app_context():
@@ -143,7 +143,7 @@ def app(session_app: Flask) -> Iterator[Flask]:
         _fresh_lti_services(session_app)
         _fresh_learner_models(session_app)
         reset_frame_ancestors_cache()
-        limiter.reset()
+        session_app.extensions[RATE_LIMITS].reset()
         db.session.remove()
 
 

@@ -14,7 +14,7 @@ import paths.tables  # noqa: F401  (registers the domain tables)
 from paths.db import Base
 
 ROOT = Path(__file__).resolve().parent.parent
-WEB = {"flask", "werkzeug", "flask_sqlalchemy", "flask_limiter", "flask_wtf", "flask_babel"}
+WEB = {"flask", "werkzeug", "flask_sqlalchemy", "flask_wtf", "flask_babel"}
 
 
 def imports_of(path: Path) -> set[str]:

@@ -9,18 +9,18 @@ from werkzeug.wrappers import Response
 
 from service.admin.auth import credentials_match, sign_in, sign_out
 from service.admin.blueprint import bp
-from service.extensions import db_session, limiter
+from service.extensions import db_session
+from service.rate_limits import rate_limited
 from service.settings import current_settings
 
 log = logging.getLogger("selfpath.admin")
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
+@rate_limited(
     lambda: current_settings().admin_login_rate_limit,
-    methods=["POST"],
-    error_message="Too many sign-in attempts from this address. Wait a few "
-    "minutes before trying again.",
+    methods=("POST",),
+    message="Too many sign-in attempts from this address. Wait a few minutes before trying again.",
 )
 def login() -> Response | str | tuple[str, int]:
     if request.method == "GET":

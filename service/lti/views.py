@@ -8,7 +8,6 @@ import logging
 
 from flask import Blueprint, Response, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_limiter.util import get_remote_address
 
 from lti import keys
 from lti.dynamic_registration import RegistrationInvite, register_with_platform
@@ -24,8 +23,9 @@ from lti.validation import LaunchRequest, LaunchValidator, StateNotBound
 from paths.db import utcnow
 from paths.errors import DomainError
 from service.errors import error_response
-from service.extensions import csrf, db_session, limiter
+from service.extensions import csrf, db_session
 from service.lti.services import lti_services
+from service.rate_limits import client_address, rate_limited
 from service.routing import landing
 from service.security import allow_framing_by
 from service.settings import current_settings
@@ -52,7 +52,7 @@ def _login_limit_key() -> str:
     """Per platform and client address (lti/login_limit.py says why)."""
     return lti_services().login_limit_keys.key(
         db_session(),
-        get_remote_address(),
+        client_address(),
         request.values.get("iss", ""),
         request.values.get("client_id", ""),
     )
@@ -60,10 +60,10 @@ def _login_limit_key() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit(
+@rate_limited(
     lambda: current_settings().lti_login_rate_limit,
-    key_func=_login_limit_key,
-    error_message="Too many launches started from this address in a short time. "
+    key=_login_limit_key,
+    message="Too many launches started from this address in a short time. "
     "Wait a minute, then open the activity again.",
 )
 def login() -> Response:
@@ -266,9 +266,9 @@ def config_json() -> Response:
 
 
 @bp.get("/register")
-@limiter.limit(
+@rate_limited(
     REGISTRATION_RATE_LIMIT,
-    error_message="Too many registrations started from "
+    message="Too many registrations started from "
     "this address. Wait a minute, then start the registration again from the LMS.",
 )
 def register() -> Response:

@@ -7,10 +7,11 @@ from flask import Blueprint, Response, current_app, request
 
 from paths.errors import DomainError
 from service.clock import now
-from service.extensions import csrf, db_session, limiter
+from service.extensions import csrf, db_session
 from service.oai.arguments import read_arguments
 from service.oai.protocol import OaiError, error_document, serialise
 from service.oai.verbs import VERBS, Repository
+from service.rate_limits import rate_limited
 from service.settings import current_settings
 
 bp = Blueprint("oai", __name__)
@@ -18,9 +19,9 @@ bp = Blueprint("oai", __name__)
 
 @bp.route("/oai", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit(
+@rate_limited(
     lambda: current_settings().oai_rate_limit,
-    error_message="Too many OAI-PMH requests from this address: slow down.",
+    message="Too many OAI-PMH requests from this address: slow down.",
 )
 def endpoint() -> Response:
     repo = _repository()

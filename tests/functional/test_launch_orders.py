@@ -95,7 +95,7 @@ def test_every_launch_order_succeeds_with_one_row_each(browser, platform, sessio
 def test_any_sequence_of_launches_succeeds_with_one_row_each(
     app, browser, platform, session, sequence
 ):
-    from service.extensions import limiter
+    from service.rate_limits import EXTENSION as RATE_LIMITS
     from tests.conftest import empty_tables
 
     # Each example starts from a registered platform and nothing else, as the test does.
@@ -103,6 +103,6 @@ def test_any_sequence_of_launches_succeeds_with_one_row_each(
     empty_tables(session)
     platform.register(session)
     session.commit()
-    limiter.reset()
+    app.extensions[RATE_LIMITS].reset()
     run(browser, platform, sequence)
     assert_provisioned(session, sequence)

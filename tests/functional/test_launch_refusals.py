@@ -446,15 +446,15 @@ def test_a_launch_refused_after_its_nonce_keeps_the_login_spent(browser, platfor
 def test_a_refusal_says_the_whole_window_when_the_limits_store_cannot_say(
     app, browser, platform, monkeypatch
 ):
-    from flask_limiter import RequestLimit
+    from service.rate_limits import EXTENSION as RATE_LIMITS
 
-    strict = app.extensions["selfpath.settings"].with_changes(lti_login_rate_limit="1/minute")
+    strict = app.extensions["selfpath.settings"].with_changes(lti_login_rate_limit="1/hour")
     monkeypatch.setitem(app.extensions, "selfpath.settings", strict)
     assert browser.login(platform).status_code == 302
 
-    def unreachable(self):  # type: ignore[no-untyped-def]
+    def unreachable(*args):  # type: ignore[no-untyped-def]
         raise ConnectionError("the limits' store went away")
 
-    monkeypatch.setattr(RequestLimit, "reset_at", property(unreachable))
+    monkeypatch.setattr(app.extensions[RATE_LIMITS]._windows, "get_window_stats", unreachable)
     response = browser.login(platform)
-    assert response.status_code == 429 and response.headers["Retry-After"] == "60"
+    assert response.status_code == 429 and response.headers["Retry-After"] == "3600"

@@ -258,16 +258,12 @@ def test_production_accepts_a_strong_password_or_a_hash():
 
 
 def test_rate_limits_use_redis_when_configured():
-    from service import rate_limit_config
+    from service.rate_limits import key_prefix, storage_uri
 
-    shared = rate_limit_config(
-        Settings(redis_url="redis://127.0.0.1:6379/3", base_url="https://a.example")
-    )
-    alone = rate_limit_config(Settings(base_url="https://b.example"))
     # the same server, named for the valkey client that `limits` then uses
-    assert shared["RATELIMIT_STORAGE_URI"] == "valkey://127.0.0.1:6379/3"
-    assert alone["RATELIMIT_STORAGE_URI"] == "memory://"
-    assert shared["RATELIMIT_KEY_PREFIX"] != alone["RATELIMIT_KEY_PREFIX"]
+    assert storage_uri("redis://127.0.0.1:6379/3") == "valkey://127.0.0.1:6379/3"
+    assert storage_uri(None) == "memory://"
+    assert key_prefix("https://a.example") != key_prefix("https://b.example")
 
 
 @pytest.mark.parametrize(
@@ -283,9 +279,9 @@ def test_rate_limits_use_redis_when_configured():
 def test_every_kind_of_redis_address_reaches_the_rate_limits(redis_url, storage):
     from limits.storage import storage_from_string
 
-    from service import limits_storage_uri
+    from service.rate_limits import storage_uri
 
-    assert limits_storage_uri(redis_url) == storage
+    assert storage_uri(redis_url) == storage
     found = storage_from_string(storage)  # no connection is made yet
     assert type(found).__name__ == "RedisStorage" and found.target_server == "valkey"
 
