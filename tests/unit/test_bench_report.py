@@ -51,3 +51,20 @@ def test_each_row_names_the_statements_and_redis_round_trips_of_one_request():
         "SQL statements (+ Redis round trips) per request, counted in-process: "
         "postgresql+redis: login 0 + 3 Redis, id_token POST 2 + 2 Redis."
     )
+
+
+def test_a_completion_run_never_asks_a_learner_for_a_step_they_do_not_have():
+    from bench import study
+    from bench.scenarios import completions_left
+
+    steps = len(study.COMPLETION_ORDER)
+    sessions = [study.StudySession(who=None, cookie="", csrf="") for _ in range(3)]  # type: ignore[arg-type]
+    sessions[0].next_step = 2  # a first run reached learner 0 once more than the others
+    sessions[1].next_step = sessions[2].next_step = 1
+    left = completions_left(sessions)
+    asked = [0, 0, 0]
+    for index in range(left):
+        asked[index % 3] += 1
+    assert all(s.next_step + n <= steps for s, n in zip(sessions, asked, strict=True))
+    assert sessions[2].next_step + asked[2] < steps  # the last learner keeps a step
+    assert left == 3 * (steps - 2) - 1
