@@ -159,12 +159,12 @@ class CookieOrTokenSessionInterface(SecureCookieSessionInterface):
 class VerifiedCookies:
     """Session cookies this process verified, with their data and signing time, so that
     the same cookie brought again is not verified and decoded again (the last `SIZE`
-    cookies; each is a few hundred bytes). Only a cookie whose signature held is kept, and
-    only when its data is plain (`is_plain`): a page gets a copy of the data, and a list
-    in it could be changed in place. Its lifetime is checked on every use, by the
-    clock itsdangerous checks it with."""
+    cookies; about 1.4 kB each with its data, 1.4 MB at most). Only a cookie whose
+    signature held is kept, and only when its data is plain (`is_plain`): a page gets a
+    copy of the data, and a list in it could be changed in place. Its lifetime is checked
+    on every use, by the clock itsdangerous checks it with."""
 
-    SIZE = 2048
+    SIZE = 1024
 
     def __init__(self) -> None:
         self._cookies: dict[str, tuple[dict[str, Any], int]] = {}
