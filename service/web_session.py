@@ -18,6 +18,7 @@ signature check and decoding, not its lifetime.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -168,6 +169,7 @@ class VerifiedCookies:
 
     def __init__(self) -> None:
         self._cookies: dict[str, tuple[dict[str, Any], int]] = {}
+        self._lock = threading.Lock()  # a worker's threads may open sessions at once
 
     def get(self, value: str, max_age: int) -> tuple[dict[str, Any], int] | None:
         known = self._cookies.get(value)
@@ -176,15 +178,16 @@ class VerifiedCookies:
         age = int(time.time()) - known[1]
         if 0 <= age <= max_age:
             return known
-        del self._cookies[value]  # expired: verified again, and refused, as before
+        self._cookies.pop(value, None)  # expired: verified again, and refused, as before
         return None
 
     def remember(self, value: str, data: Any, signed_at: int) -> None:
         if not is_plain(data):
             return
-        while len(self._cookies) >= self.SIZE:
-            del self._cookies[next(iter(self._cookies))]  # the oldest kept
-        self._cookies[value] = (data, signed_at)
+        with self._lock:
+            while len(self._cookies) >= self.SIZE:
+                self._cookies.pop(next(iter(self._cookies)), None)  # the oldest kept
+            self._cookies[value] = (data, signed_at)
 
 
 _Signing = tuple[tuple[Any, ...], URLSafeTimedSerializer | None, VerifiedCookies]

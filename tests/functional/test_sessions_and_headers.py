@@ -298,3 +298,21 @@ def test_a_cookie_written_by_flasks_own_serializer_still_opens(app):
     )
     data = {"user_id": 9, "role": "teacher", "_flashes": [("message", "Saved")]}
     assert dict(open_with(app, flasks.dumps(data))) == {**data, "_flashes": [("message", "Saved")]}
+
+
+def test_threads_opening_sessions_at_once_keep_the_bound(app, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(VerifiedCookies, "SIZE", 8)
+    serializer = signing_serializer(app)
+    cookies = [serializer.dumps({"user_id": number}) for number in range(1, 201)]
+    kept = VerifiedCookies()
+
+    def open_and_expire(cookie: str) -> None:
+        kept.remember(cookie, {"user_id": 1}, 0)  # signed long ago: expired when asked
+        kept.get(cookie, 60)
+        kept.remember(cookie, {"user_id": 1}, int(time.time()))
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(open_and_expire, cookies))
+    assert len(kept._cookies) <= 8
