@@ -129,8 +129,8 @@ def _init_extensions(app: Flask) -> None:
     web_session.install(app)
     csrf.init_app(app)
     form_tokens.install(app)
-    settings: Settings = app.extensions["selfpath.settings"]
-    RateLimits.install(app, storage_uri(settings.redis_url), key_prefix(settings.base_url))
+    configured: Settings = app.extensions["selfpath.settings"]
+    RateLimits.install(app, storage_uri(configured.redis_url), key_prefix(configured.base_url))
     i18n.install(app)
     fixed_urls.install(app)
     assets.install(app)
