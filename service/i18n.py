@@ -61,9 +61,9 @@ def page_words(translations: NullTranslations) -> Callable[..., Markup]:
 
 def template_gettext(string: str, **variables: Any) -> Markup:
     """A template's `_("…", name=value)`: the catalog's words are markup (as in Jinja's
-    new-style gettext); the values are escaped as they are put in."""
-    words = catalog_markup(page_translations(), string)
-    return words % variables if "%" in words else words
+    new-style gettext); the values are escaped as they are put in. Pages are given
+    `page_words` instead; this is for templates imported without the page's context."""
+    return page_words(page_translations())(string, **variables)
 
 
 MARKUP_KEPT = 4096
@@ -181,7 +181,7 @@ def step_urls() -> Callable[[str], str]:
 
 def step_url_pattern() -> str:
     """The request's address of a step's page, with STEP_KEY_SLOT where the key goes."""
-    return _once_per_request("step_url", lambda: fixed_url("learner.step", key=STEP_KEY_SLOT))
+    return fixed_url("learner.step", key=STEP_KEY_SLOT)
 
 
 def _once_per_request(key: Hashable, word: Callable[[], str]) -> str:
