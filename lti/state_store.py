@@ -3,7 +3,9 @@
 Both work across gunicorn workers and separate instances. A state is taken (read and
 spent) exactly once, in one atomic statement or Redis call (`take`); a launch refused
 before its nonce is checked gives it back (`put_back`), so a stray or forged POST cannot
-spend a learner's login. A nonce can be used only once (`use_nonce`).
+spend a learner's login. A nonce can be used only once (`use_nonce`). Redis spends the
+nonce the token names in the same round trip as it takes the state (`take(nonce=...)`),
+and gives it back with the state.
 """
 
 from __future__ import annotations
@@ -70,19 +72,25 @@ class ReadBeside:
 
 @dataclass(frozen=True)
 class TakenLogin:
-    """A login taken from the store, with when it would have expired there, and the key
-    the store was asked to read beside it (Redis only)."""
+    """A login taken from the store, with when it would have expired there, the key the
+    store was asked to read beside it, and the nonce it was asked to spend with it (Redis
+    only): `nonce_unused` True when that nonce had not been used and is now spent, False
+    when it had been, None when the store was not asked or spends nonces on their own."""
 
     pending: PendingLogin
     expires_at: datetime
     beside: ReadBeside | None = None
+    nonce: str | None = None
+    nonce_unused: bool | None = None
 
 
 class LaunchStateStore(Protocol):
     in_session: bool  # whether what it writes waits for the database session's commit
 
     def save(self, pending: PendingLogin, ttl: int, now: datetime) -> None: ...
-    def take(self, state: str, now: datetime) -> TakenLogin | None: ...
+    def take(
+        self, state: str, now: datetime, *, nonce: str | None = None, nonce_ttl: int = 0
+    ) -> TakenLogin | None: ...
     def put_back(self, taken: TakenLogin, now: datetime) -> None: ...
     def use_nonce(self, nonce: str, ttl: int, now: datetime) -> bool: ...
 
@@ -105,8 +113,11 @@ class DatabaseStateStore:
             )
         )
 
-    def take(self, state: str, now: datetime) -> TakenLogin | None:
-        """One DELETE ... RETURNING (PostgreSQL and SQLite alike); spent at commit."""
+    def take(
+        self, state: str, now: datetime, *, nonce: str | None = None, nonce_ttl: int = 0
+    ) -> TakenLogin | None:
+        """One DELETE ... RETURNING (PostgreSQL and SQLite alike); spent at commit. The
+        nonce is spent on its own (`use_nonce`), in the same transaction."""
         row = self._session.execute(
             delete(LaunchState)
             .where(LaunchState.state == state, LaunchState.expires_at > now)
@@ -157,29 +168,46 @@ class RedisStateStore:
     def save(self, pending: PendingLogin, ttl: int, now: datetime) -> None:
         self._redis.set(self._prefix + "state:" + pending.state, pending.bounded_json(), ex=ttl)
 
-    def take(self, state: str, now: datetime) -> TakenLogin | None:
-        """PTTL and GETDEL in one MULTI/EXEC, with a GET of the `read_beside` key: one
-        round trip, atomic."""
+    def take(
+        self, state: str, now: datetime, *, nonce: str | None = None, nonce_ttl: int = 0
+    ) -> TakenLogin | None:
+        """PTTL and GETDEL in one MULTI/EXEC, with a GET of the `read_beside` key and, when
+        asked, a SET NX of `nonce` (the one the token names, not yet checked): one round
+        trip, atomic. A nonce spent for a state that is not there is given back at once."""
         key = self._prefix + "state:" + state
         pipe = self._redis.pipeline(transaction=True)
         pipe.pttl(key)
         pipe.getdel(key)
         if self._read_beside is not None:
             pipe.get(self._read_beside)
-        left_ms, raw, *beside = pipe.execute()
-        if not raw:
-            return None
-        return TakenLogin(
-            PendingLogin.from_json(raw),
-            now + timedelta(milliseconds=max(int(left_ms), 1)),
-            ReadBeside(self._read_beside, beside[0]) if self._read_beside is not None else None,
+        if nonce is not None:
+            pipe.set(self._nonce_key(nonce), "1", nx=True, ex=nonce_ttl)
+        left_ms, raw, *rest = pipe.execute()
+        beside = (
+            ReadBeside(self._read_beside, rest.pop(0)) if self._read_beside is not None else None
         )
+        unused = bool(rest.pop(0)) if nonce is not None else None
+        if not raw:
+            if unused and nonce is not None:
+                self._redis.delete(self._nonce_key(nonce))
+            return None
+        expires_at = now + timedelta(milliseconds=max(int(left_ms), 1))
+        return TakenLogin(PendingLogin.from_json(raw), expires_at, beside, nonce, unused)
 
     def put_back(self, taken: TakenLogin, now: datetime) -> None:
+        """The state again, for what it had left to live, and the nonce spent with it."""
         left_ms = int((taken.expires_at - now).total_seconds() * 1000)
+        pipe = self._redis.pipeline(transaction=True)
+        if taken.nonce_unused and taken.nonce is not None:
+            pipe.delete(self._nonce_key(taken.nonce))
         if left_ms > 0:
             key = self._prefix + "state:" + taken.pending.state
-            self._redis.set(key, taken.pending.to_json(), px=left_ms, nx=True)
+            pipe.set(key, taken.pending.to_json(), px=left_ms, nx=True)
+        if len(pipe):
+            pipe.execute()
 
     def use_nonce(self, nonce: str, ttl: int, now: datetime) -> bool:
-        return bool(self._redis.set(self._prefix + "nonce:" + nonce, "1", nx=True, ex=ttl))
+        return bool(self._redis.set(self._nonce_key(nonce), "1", nx=True, ex=ttl))
+
+    def _nonce_key(self, nonce: str) -> str:
+        return self._prefix + "nonce:" + nonce

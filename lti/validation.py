@@ -35,6 +35,9 @@ from lti.service_urls import service_url_problem
 from lti.state_store import LaunchStateStore, PendingLogin, ReadBeside, TakenLogin
 
 MAX_STATE = 64  # the launch-state column's width
+# An id_token up to this long is read before its state is taken (an LMS's is a few kB):
+# a request with a state that is not there costs no more to refuse than that
+EARLY_READ = 32 * 1024
 
 
 class StateNotBound(Exception):
@@ -86,16 +89,19 @@ class LaunchValidator:
         self._platform: KnownPlatform | None = None
         self._deployment: KnownDeployment | Deployment | None = None
         self._id_token = ""
+        self._read: tuple[Any, Any] | None = None  # the token read, before any check
+        self._taken: TakenLogin | None = None
         self._jwt: dict[str, Any] = {}  # the token's header and body, as far as read
 
     def check(self, launch: LaunchRequest) -> Launch:
         """Validate the POST; return the launch or raise LaunchRefused / StateNotBound.
 
         The login's state is taken from the store at once; a refusal before the token's
-        nonce is found to be the login's gives it back, so only a launch signed for this
-        very login spends it."""
+        nonce is found to be the login's gives it back (with the nonce the token named,
+        when the store spent it with the state), so only a launch signed for this very
+        login spends it."""
         self._id_token = launch.id_token
-        taken = self._take_state(launch)
+        taken = self._take_state(launch, self._named_nonce(launch))
         try:
             self._check_binding(launch)
             self._parse()
@@ -135,7 +141,24 @@ class LaunchValidator:
         return body if isinstance(body, dict) else {}
 
     # -- state ---------------------------------------------------------------------------
-    def _take_state(self, launch: LaunchRequest) -> TakenLogin:
+    def _named_nonce(self, launch: LaunchRequest) -> str | None:
+        """The nonce the token names, read before anything is checked, so that a store
+        that can spends it in the same round trip as it takes the state (and gives it back
+        with the state when the launch is refused before that nonce is found to be the
+        login's). None when the state could not be Selfpath's, the token is longer than
+        EARLY_READ (read in its turn, and its nonce spent on its own) or cannot be read
+        (`_parse` says why, in its turn), or it names no nonce as long as Selfpath's."""
+        if not 0 < len(launch.state) <= MAX_STATE or len(self._id_token) > EARLY_READ:
+            return None
+        try:
+            self._read = read_unverified(self._id_token)
+        except (NulCharacter, jwt.DecodeError):
+            return None
+        body = self._read[1]
+        nonce = body.get("nonce") if isinstance(body, dict) else None
+        return nonce if isinstance(nonce, str) and 0 < len(nonce) <= MAX_STATE else None
+
+    def _take_state(self, launch: LaunchRequest, nonce: str | None) -> TakenLogin:
         if not launch.state or not launch.id_token:
             raise LaunchRefused(
                 "missing_state",
@@ -144,7 +167,9 @@ class LaunchValidator:
             )
         # states Selfpath issues are 43 characters: a longer one is not looked up
         taken = (
-            self._store.take(launch.state, self._now) if len(launch.state) <= MAX_STATE else None
+            self._store.take(launch.state, self._now, nonce=nonce, nonce_ttl=self._nonce_ttl)
+            if len(launch.state) <= MAX_STATE
+            else None
         )
         if taken is None:
             raise LaunchRefused(
@@ -153,6 +178,7 @@ class LaunchValidator:
                 "(unknown state). Start the activity again from the LMS.",
             )
         self._pending, self._token_read = taken.pending, taken.beside
+        self._taken = taken
         return taken
 
     def _check_binding(self, launch: LaunchRequest) -> None:
@@ -168,7 +194,8 @@ class LaunchValidator:
 
     def _parse(self) -> None:
         try:
-            self._jwt["header"], self._jwt["body"] = read_unverified(self._id_token)
+            read = self._read or read_unverified(self._id_token)
+            self._jwt["header"], self._jwt["body"] = read
         except NulCharacter as exc:  # the body stays empty: not for the log
             raise LaunchRefused(
                 "malformed_token",
@@ -316,9 +343,16 @@ class LaunchValidator:
             )
 
     def _spend_nonce(self) -> None:
-        assert self._pending is not None
+        """Spent with the state when the store could (the token's nonce, now known to be
+        the login's), else now."""
+        assert self._pending is not None and self._taken is not None
         self._spent = True
-        if not self._store.use_nonce(self._pending.nonce, self._nonce_ttl, self._now):
+        taken = self._taken
+        if taken.nonce == self._pending.nonce and taken.nonce_unused is not None:
+            unused = taken.nonce_unused
+        else:
+            unused = self._store.use_nonce(self._pending.nonce, self._nonce_ttl, self._now)
+        if not unused:
             raise LaunchRefused(
                 "nonce_replayed", "the token's nonce was already used (replayed launch)", status=401
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 
 import jwt
 import pytest
@@ -413,7 +414,26 @@ def test_token_holding_a_nul_character_is_refused(browser, platform, session, cl
     assert_refused(browser, session, response, "malformed_token", 400, words="NUL character")
 
 
-def test_a_forged_token_does_not_spend_the_learners_login(browser, platform, session):
+@pytest.fixture(params=["database", "redis"])
+def stored_in(request, browser, settings):
+    """A browser of the application with its launch state in the database, or in Redis
+    (which spends a token's nonce with its state, and gives both back together)."""
+    if request.param == "database":
+        yield browser
+        return
+    from service import create_app
+    from service.extensions import db
+    from tests.functional.conftest import LtiBrowser
+    from tests.redis_db import TEST_REDIS_URL
+
+    instance = create_app(replace(settings, redis_url=TEST_REDIS_URL))
+    yield LtiBrowser(instance.test_client())
+    with instance.app_context():
+        db.engine.dispose()
+
+
+def test_a_forged_token_does_not_spend_the_learners_login(stored_in, platform, session):
+    browser = stored_in
     auth = browser.start(platform)
     forged = PlatformKey.generate().sign(platform.claims(auth["nonce"], TOOL_BASE))
     assert browser.post_launch(forged, auth["state"]).status_code == 401
@@ -423,7 +443,8 @@ def test_a_forged_token_does_not_spend_the_learners_login(browser, platform, ses
     assert outcomes == ["refused", "accepted"]
 
 
-def test_another_browsers_cookie_does_not_spend_the_login(browser, platform, session):
+def test_another_browsers_cookie_does_not_spend_the_login(stored_in, platform, session):
+    browser = stored_in
     auth = browser.start(platform)
     binding = browser.client.get_cookie(f"lti_state_{auth['state']}", path="/lti").value
     browser.client.set_cookie(f"lti_state_{auth['state']}", "someone-elses-binding", path="/lti")
@@ -433,7 +454,39 @@ def test_another_browsers_cookie_does_not_spend_the_login(browser, platform, ses
     assert browser.post_launch(token, auth["state"]).status_code == 200
 
 
-def test_a_launch_refused_after_its_nonce_keeps_the_login_spent(browser, platform, session):
+def test_a_launch_without_the_state_cookie_spends_nothing(stored_in, platform, session):
+    browser = stored_in
+    auth = browser.start(platform)
+    binding = browser.client.get_cookie(f"lti_state_{auth['state']}", path="/lti").value
+    browser.client.delete_cookie(f"lti_state_{auth['state']}", path="/lti")
+    token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
+    waiting = browser.post_launch(token, auth["state"])  # finished through platform storage
+    assert waiting.status_code == 200 and "unknown_state" not in waiting.get_data(as_text=True)
+    browser.client.set_cookie(f"lti_state_{auth['state']}", binding, path="/lti")
+    assert browser.post_launch(token, auth["state"]).status_code == 200
+
+
+def test_a_login_whose_nonce_was_used_is_refused(stored_in, platform):
+    from paths.db import utcnow
+    from service.extensions import db
+    from service.lti.services import EXTENSION as LTI_SERVICES
+
+    browser = stored_in
+    auth = browser.start(platform)
+    instance = browser.client.application
+    with instance.app_context():  # as an earlier launch of this nonce would have
+        store = instance.extensions[LTI_SERVICES].state_store(db.session())
+        assert store.use_nonce(auth["nonce"], 600, utcnow()) is True
+        db.session().commit()
+    token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
+    refused = browser.post_launch(token, auth["state"])
+    assert refused.status_code == 401 and "nonce_replayed" in refused.get_data(as_text=True)
+    again = browser.post_launch(token, auth["state"])  # refused after the nonce: spent
+    assert again.status_code == 400 and "unknown_state" in again.get_data(as_text=True)
+
+
+def test_a_launch_refused_after_its_nonce_keeps_the_login_spent(stored_in, platform, session):
+    browser = stored_in
     auth = browser.start(platform)
     body = platform.claims(auth["nonce"], TOOL_BASE)
     body[claims.VERSION] = "1.1"

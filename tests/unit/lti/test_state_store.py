@@ -109,3 +109,60 @@ def test_redis_reads_the_key_asked_for_beside_the_state_it_takes():
     for key in client.scan_iter(prefix + "*"):
         client.delete(key)
     client.close()
+
+
+@pytest.fixture
+def redis_store():
+    client = valkey.Valkey.from_url(REDIS_URL)
+    prefix = f"selfpath-test:{uuid.uuid4().hex}:"
+    yield RedisStateStore(client, prefix=prefix)
+    for key in client.scan_iter(prefix + "*"):
+        client.delete(key)
+    client.close()
+
+
+def test_redis_spends_the_nonce_asked_for_with_the_state_it_takes(redis_store):
+    now = utcnow()
+    redis_store.save(pending("a"), 60, now)
+    taken = redis_store.take("a", now, nonce="n-a", nonce_ttl=60)
+    assert (taken.nonce, taken.nonce_unused) == ("n-a", True)
+    assert redis_store.use_nonce("n-a", 60, now) is False  # spent by the take
+
+
+def test_redis_says_when_the_nonce_asked_for_was_used(redis_store):
+    now = utcnow()
+    assert redis_store.use_nonce("n-a", 60, now) is True
+    redis_store.save(pending("a"), 60, now)
+    taken = redis_store.take("a", now, nonce="n-a", nonce_ttl=60)
+    assert taken.pending == pending("a") and taken.nonce_unused is False
+
+
+def test_redis_spends_no_nonce_for_a_state_that_is_not_there(redis_store):
+    now = utcnow()
+    assert redis_store.take("missing", now, nonce="n-x", nonce_ttl=60) is None
+    assert redis_store.use_nonce("n-x", 60, now) is True  # given back at once
+
+
+def test_redis_gives_back_the_nonce_spent_with_a_state_put_back(redis_store):
+    now = utcnow()
+    redis_store.save(pending("a"), 60, now)
+    redis_store.put_back(redis_store.take("a", now, nonce="n-a", nonce_ttl=60), now)
+    again = redis_store.take("a", now, nonce="n-a", nonce_ttl=60)
+    assert again.pending == pending("a") and again.nonce_unused is True
+
+
+def test_redis_keeps_a_nonce_used_before_when_it_puts_the_state_back(redis_store):
+    now = utcnow()
+    redis_store.use_nonce("n-a", 60, now)
+    redis_store.save(pending("a"), 60, now)
+    redis_store.put_back(redis_store.take("a", now, nonce="n-a", nonce_ttl=60), now)
+    assert redis_store.use_nonce("n-a", 60, now) is False  # the earlier use still counts
+    assert redis_store.take("a", now).pending == pending("a")
+
+
+def test_the_database_spends_nonces_on_their_own(session):
+    store = DatabaseStateStore(session)
+    now = utcnow()
+    store.save(pending("a"), 60, now)
+    taken = store.take("a", now, nonce="n-a", nonce_ttl=60)
+    assert taken.nonce_unused is None and store.use_nonce("n-a", 60, now) is True
