@@ -117,10 +117,8 @@ def engine_options(settings: Settings) -> dict[str, object]:
     DATABASE_MAX_OVERFLOW connections per process (docs/deploy.md does the sum)."""
     if settings.database_url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
-    from service.postgres_cursor import DescribedOnRead  # PostgreSQL only: loads psycopg
-
     return {  # connections are pinged when idle (service/postgres_connections.py)
-        "connect_args": {"cursor_factory": DescribedOnRead},
+        "connect_args": postgres_connections.connect_args(),
         "pool_size": settings.database_pool_size,
         "max_overflow": settings.database_max_overflow,
         "pool_timeout": settings.database_pool_timeout_seconds,

@@ -11,6 +11,9 @@
 - A write marked `paths.db.ALONE` that comes when no transaction is open runs on its own as
   well: its caller commits right after it with nothing else to write (a launch's record
   when the launch changed nothing else), so it costs no BEGIN and no COMMIT either.
+- A result's description (its columns' names and types) is built only when read
+  (`connect_args`, service/postgres_cursor.py): SQLAlchemy knows them from a statement's
+  first run.
 - A connection is checked with a ping only when it has been idle for a while
   (`PING_AFTER_IDLE_SECONDS`): one in steady use answered a moment ago. A database
   restarted or a connection dropped while idle is found by the ping and replaced before
@@ -42,6 +45,13 @@ def install(app: Flask) -> None:
     with app.app_context():
         begin_at_first_write(db.engine)
         ping_when_idle(db.engine)
+
+
+def connect_args() -> dict[str, Any]:
+    """The driver's options for each connection: cursors that describe a result on read."""
+    from service.postgres_cursor import DescribedOnRead  # loads psycopg: PostgreSQL only
+
+    return {"cursor_factory": DescribedOnRead}
 
 
 def only_reads(statement: str) -> bool:

@@ -11,8 +11,8 @@ statement in SQLAlchemy and psycopg.
 Here the description is a sequence of the same `Column` objects, built from the result on
 first use. It is read from the result it describes: read after its cursor has moved on to
 another result, it says so rather than describe that one. Every connection's cursors are
-these (`service.engine_options`); imported only for PostgreSQL, so that a worker on SQLite
-does not load psycopg."""
+these (`service.postgres_connections.connect_args`); imported only for PostgreSQL, so that
+a worker on SQLite does not load psycopg."""
 
 from __future__ import annotations
 
