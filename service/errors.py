@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -13,6 +12,7 @@ from paths.errors import DomainError
 from service.extensions import db
 from service.i18n import translated
 from service.rate_limits import LimitReached
+from service.wording import N_, gettext
 
 log = logging.getLogger("selfpath.errors")
 
@@ -47,13 +47,13 @@ def error_response(status: int, code: str, message: str, title: str | None = Non
 def _way_back() -> tuple[str, str]:
     """Where the person can go from the error page: the page they work from."""
     if request.path.startswith("/admin"):
-        return "/admin/", _("Back to the admin console")
+        return "/admin/", gettext("Back to the admin console")
     if session.get("user_id") and session.get("activity_id"):
         if session.get("role") == "teacher":
-            return url_for("teaching.activity"), _("Back to my class")
+            return url_for("teaching.activity"), gettext("Back to my class")
         if session.get("role") == "learner":
-            return url_for("learner.my_path"), _("Back to my path")
-    return url_for("pages.index"), _("Selfpath’s home page")
+            return url_for("learner.my_path"), gettext("Back to my path")
+    return url_for("pages.index"), gettext("Selfpath’s home page")
 
 
 def _wants_json() -> bool:
@@ -61,18 +61,21 @@ def _wants_json() -> bool:
     return best == "application/json" or request.path.startswith("/api/")
 
 
+TITLES = {
+    400: N_("Something in the request was wrong"),
+    401: N_("Please sign in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Not allowed here"),
+    409: N_("Already done"),
+    413: N_("Too large"),
+    429: N_("Too many requests"),
+}
+
+
 def _title(status: int) -> str:
-    titles = {
-        400: _("Something in the request was wrong"),
-        401: _("Please sign in"),
-        403: _("Not allowed"),
-        404: _("Not found"),
-        405: _("Not allowed here"),
-        409: _("Already done"),
-        413: _("Too large"),
-        429: _("Too many requests"),
-    }
-    return str(titles.get(status, _("Something went wrong")))
+    """The page's title for `status`, worded alone (a refused request costs little)."""
+    return gettext(TITLES.get(status, N_("Something went wrong")))
 
 
 def _domain_error(error: DomainError) -> Response:

@@ -5,6 +5,7 @@ by a cache."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request, session
@@ -68,6 +69,7 @@ def _forbid_storing_session_pages(response: Response) -> Response:
     return response
 
 
+@lru_cache(maxsize=256)  # one per LMS origin that frames Selfpath, and 'self' or 'none'
 def content_security_policy(frame_ancestors: str) -> str:
     return (
         "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; "

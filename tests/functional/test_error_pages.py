@@ -7,6 +7,7 @@ import html
 
 import pytest
 
+from service.errors import TITLES, error_response
 from tests.functional.learner_pages import token
 from tests.platform import LEARNER, TEACHER, LaunchContext
 
@@ -76,3 +77,14 @@ def test_error_pages_speak_vietnamese_to_a_vietnamese_learner(browser, platform,
 def test_a_public_error_page_follows_the_chosen_language(client):
     text = _page(client.get("/nowhere?hl=vi"))
     assert '<html lang="vi">' in text and _way_back(text) == ("/", "Trang chủ Selfpath")
+
+
+@pytest.mark.parametrize("status", [*TITLES, 500])
+def test_every_error_title_is_worded_in_vietnamese(app, status):
+    from flask_babel import force_locale
+
+    english = TITLES.get(status, "Something went wrong")
+    with app.test_request_context("/nowhere?hl=vi"), force_locale("vi"):
+        worded = error_response(status, "code", "message").get_data(as_text=True)
+    title = html.unescape(worded).split("<title>", 1)[1].split("</title>", 1)[0]
+    assert english not in title and title.strip(), title
