@@ -6,13 +6,14 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy.orm import Session
 
 from lti.errors import LaunchRefused
 from lti.registrations import is_canvas, refuse_inactive_platform
-from lti.registry import Registry
+from lti.registry import KnownPlatform, Registry
 from lti.state_store import LaunchStateStore, PendingLogin
 from lti.urls import origin_of
 
@@ -76,7 +77,12 @@ def start_login(
     ttl: int,
     now: datetime,
 ) -> LoginStart:
-    """Check the login initiation and remember it; return where to send the browser."""
+    """Check the login initiation and remember it; return where to send the browser.
+
+    With a store that reads the registry's token beside what it saves (Redis), a platform
+    this process already knows is taken as it knows it, the login saved, and the token
+    read with it in one round trip; should the token show the registry moved, the lookup
+    is made again, and a state saved for a registration that changed is discarded."""
     _refuse_oversize(params)
     login = {k: params[k] for k in LOGIN_PARAMS if params.get(k)}
     for required in ("iss", "login_hint", "target_link_uri"):
@@ -85,23 +91,54 @@ def start_login(
                 "login_missing_param",
                 f"the login initiation has no {required!r}: check the tool's login URL in the LMS",
             )
-    # with no client id given, the issuer's only registration
-    platform = registry.platform(session, login["iss"], login.get("client_id"))
+    issuer, client_id = login["iss"], login.get("client_id")
+    guess = registry.cached(issuer, client_id) if store.reads_beside else None
+    if guess is not None and _refusal(guess, login, base_url) is None:
+        pending = _pending(guess, login, params)
+        read = store.save(pending, ttl, now)
+        platform = registry.platform(session, issuer, client_id, token_read=read)
+        if platform == guess:
+            return _started(pending, guess, login, redirect_uri)
+        store.discard(pending)  # saved for a registration as it no longer is
+    else:
+        platform = registry.platform(session, issuer, client_id)
+    refused = _refusal(platform, login, base_url)
+    if refused is not None:
+        raise refused
+    assert platform is not None
+    pending = _pending(platform, login, params)
+    store.save(pending, ttl, now)
+    return _started(pending, platform, login, redirect_uri)
+
+
+def _refusal(
+    platform: KnownPlatform | None, login: Mapping[str, str], base_url: str
+) -> LaunchRefused | None:
+    """Why a login for `platform` (None: none is registered) is refused, if it is."""
     if platform is None:
         client = login.get("client_id") or "(none given)"
-        raise LaunchRefused(
+        return LaunchRefused(
             "login_unknown_platform",
             f"no platform is registered with "
             f"issuer {login['iss']} and client id {client}: register it in "
             "Selfpath, or check the client id the LMS shows",
         )
-    refuse_inactive_platform(platform)
+    try:
+        refuse_inactive_platform(platform)
+    except LaunchRefused as refused:
+        return refused
     if not _same_origin(login["target_link_uri"], base_url):
-        raise LaunchRefused(
+        return LaunchRefused(
             "target_off_origin",
             f"the target_link_uri is not a Selfpath address (expected one under {base_url})",
         )
-    pending = PendingLogin(
+    return None
+
+
+def _pending(
+    platform: KnownPlatform, login: dict[str, str], params: Mapping[str, str]
+) -> PendingLogin:
+    return PendingLogin(
         state=secrets.token_urlsafe(32),
         nonce=secrets.token_urlsafe(32),
         binding=secrets.token_urlsafe(32),
@@ -109,24 +146,36 @@ def start_login(
         login=login,
         storage_target=params.get("lti_storage_target") or None,
     )
-    store.save(pending, ttl, now)
-    query = {
-        "scope": "openid",
-        "response_type": "id_token",
-        "response_mode": "form_post",
-        "prompt": "none",
-        "client_id": platform.client_id,
-        "redirect_uri": redirect_uri,
-        "login_hint": login["login_hint"],
-        "state": pending.state,
-        "nonce": pending.nonce,
-    }
+
+
+def _started(
+    pending: PendingLogin, platform: KnownPlatform, login: Mapping[str, str], redirect_uri: str
+) -> LoginStart:
+    query = {"login_hint": login["login_hint"], "state": pending.state, "nonce": pending.nonce}
     if login.get("lti_message_hint"):
         query["lti_message_hint"] = login["lti_message_hint"]
     joiner = "&" if "?" in platform.auth_login_url else "?"
     return LoginStart(
         pending=pending,
-        redirect_url=platform.auth_login_url + joiner + urlencode(query),
+        redirect_url=platform.auth_login_url
+        + joiner
+        + _request_fixed(platform.client_id, redirect_uri)
+        + urlencode(query),
         platform_origin=origin_of(platform.auth_login_url),
         canvas=is_canvas(platform.issuer),
     )
+
+
+@lru_cache(maxsize=256)  # one per registration (and tool address)
+def _request_fixed(client_id: str, redirect_uri: str) -> str:
+    """The authentication request's parameters that are the same for every login of a
+    registration, encoded once, with the `&` that joins the login's own."""
+    fixed = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+    }
+    return urlencode(fixed) + "&"

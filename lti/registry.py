@@ -152,6 +152,13 @@ class Registry:
                 self._by_key[key] = found
         return found
 
+    def cached(self, issuer: str, client_id: str | None) -> KnownPlatform | None:
+        """The platform this process last found for (issuer, client_id), with no round
+        trip: it may be out of date, so the caller confirms it with `platform`, giving the
+        signal's token it read in its next round trip."""
+        with self._lock:
+            return self._by_key.get((issuer, client_id or None))
+
     def _current_version(self, session: Session, token_read: ReadBeside | None) -> int:
         """The counter: the one last read while the signal's token stands still, else read
         now. The token is read before the counter, so a change committed in between only

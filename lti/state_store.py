@@ -87,7 +87,12 @@ class TakenLogin:
 class LaunchStateStore(Protocol):
     in_session: bool  # whether what it writes waits for the database session's commit
 
-    def save(self, pending: PendingLogin, ttl: int, now: datetime) -> None: ...
+    @property
+    def reads_beside(self) -> bool:
+        """Whether `save` and `take` read a key beside the state (Redis)."""
+
+    def save(self, pending: PendingLogin, ttl: int, now: datetime) -> ReadBeside | None: ...
+    def discard(self, pending: PendingLogin) -> None: ...
     def take(
         self, state: str, now: datetime, *, nonce: str | None = None, nonce_ttl: int = 0
     ) -> TakenLogin | None: ...
@@ -99,11 +104,12 @@ class DatabaseStateStore:
     """Launch state in the application database (the default)."""
 
     in_session = True
+    reads_beside = False
 
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def save(self, pending: PendingLogin, ttl: int, now: datetime) -> None:
+    def save(self, pending: PendingLogin, ttl: int, now: datetime) -> ReadBeside | None:
         payload = pending.bounded_json()
         if random.random() < 0.05:  # expired rows are swept now and then, not on every login
             purge_expired(self._session, now)
@@ -112,6 +118,10 @@ class DatabaseStateStore:
                 state=pending.state, payload=payload, expires_at=now + timedelta(seconds=ttl)
             )
         )
+        return None
+
+    def discard(self, pending: PendingLogin) -> None:
+        self._session.execute(delete(LaunchState).where(LaunchState.state == pending.state))
 
     def take(
         self, state: str, now: datetime, *, nonce: str | None = None, nonce_ttl: int = 0
@@ -165,8 +175,24 @@ class RedisStateStore:
         self._prefix = prefix
         self._read_beside = read_beside  # a key the launch needs next (the registry token)
 
-    def save(self, pending: PendingLogin, ttl: int, now: datetime) -> None:
-        self._redis.set(self._prefix + "state:" + pending.state, pending.bounded_json(), ex=ttl)
+    @property
+    def reads_beside(self) -> bool:
+        return self._read_beside is not None
+
+    def save(self, pending: PendingLogin, ttl: int, now: datetime) -> ReadBeside | None:
+        """SET, with a GET of the `read_beside` key in the same round trip."""
+        key, payload = self._prefix + "state:" + pending.state, pending.bounded_json()
+        if self._read_beside is None:
+            self._redis.set(key, payload, ex=ttl)
+            return None
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.set(key, payload, ex=ttl)
+        pipe.get(self._read_beside)
+        _, value = pipe.execute()
+        return ReadBeside(self._read_beside, value)
+
+    def discard(self, pending: PendingLogin) -> None:
+        self._redis.delete(self._prefix + "state:" + pending.state)
 
     def take(
         self, state: str, now: datetime, *, nonce: str | None = None, nonce_ttl: int = 0

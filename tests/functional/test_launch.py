@@ -40,6 +40,17 @@ def test_login_redirects_to_the_platform_with_every_oidc_parameter(browser, plat
     assert f"lti_state_{query['state']}=" in cookie and "HttpOnly" in cookie
 
 
+def test_each_registration_is_asked_with_its_own_client_id(browser, platform, second_platform):
+    for _ in range(2):  # the second time from what each registration's logins share
+        for lms in (platform, second_platform):
+            location = browser.login(lms).headers["Location"]
+            assert location.startswith(lms.issuer + "/auth?")
+            query = auth_request(location)
+            assert query["client_id"] == lms.client_id
+            assert query["redirect_uri"] == TOOL_BASE + "/lti/launch"
+            assert query["login_hint"] == LEARNER.subject
+
+
 def test_login_accepts_get_and_issues_a_fresh_state_each_time(browser, platform):
     first = auth_request(browser.login(platform, method="GET").headers["Location"])
     second = auth_request(browser.login(platform, method="GET").headers["Location"])

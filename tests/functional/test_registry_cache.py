@@ -185,3 +185,62 @@ def test_with_redis_a_platform_disabled_between_login_and_launch_refuses_the_lau
     token = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
     response = elsewhere.post_launch(token, auth["state"])
     assert response.status_code == 403 and "platform_disabled" in response.get_data(as_text=True)
+
+
+def waiting_logins(instance: Flask) -> set[bytes]:
+    """The logins in flight that `instance` keeps in Redis."""
+    from service.lti.services import EXTENSION as LTI_SERVICES
+
+    client = instance.extensions[LTI_SERVICES].redis
+    return set(client.scan_iter("selfpath:lti:state:*"))
+
+
+def test_with_redis_a_returning_platforms_login_makes_two_round_trips(
+    platform, instances_with_redis
+):
+    """The login rate limit's, and the login's state saved with the registry's token read
+    beside it."""
+    from bench.statements import counting
+
+    instance = instances_with_redis[0]
+    browser = LtiBrowser(instance.test_client())
+    assert launched(browser, platform)[0] == 200  # the registration is cached now
+    login = counting(instance, lambda: browser.login(platform))
+    assert (login.status, login.statements, login.redis_round_trips) == (302, 0, 2), login
+
+
+def test_with_redis_a_login_for_a_platform_disabled_elsewhere_leaves_no_state(
+    platform, instances_with_redis
+):
+    one, other = instances_with_redis
+    elsewhere = LtiBrowser(other.test_client())
+    assert launched(elsewhere, platform)[0] == 200  # cached, with Redis's token
+    before = waiting_logins(other)
+    with one.app_context():
+        set_platform_enabled(db.session, platform.platform_id, False)
+        db.session.commit()
+    refused = elsewhere.login(platform)
+    assert refused.status_code == 403 and "platform_disabled" in refused.get_data(as_text=True)
+    assert waiting_logins(other) == before
+
+
+def test_with_redis_a_login_address_changed_elsewhere_is_used_at_once(
+    platform, instances_with_redis
+):
+    """The state saved for the registration as this instance knew it is discarded, and
+    the login is saved again for the registration as it is now."""
+    one, other = instances_with_redis
+    elsewhere = LtiBrowser(other.test_client())
+    assert launched(elsewhere, platform)[0] == 200  # cached, with Redis's token
+    before = waiting_logins(other)
+    with one.app_context():
+        get_platform(db.session, platform.platform_id).auth_login_url = (
+            platform.issuer + "/auth/moved"
+        )
+        db.session.commit()
+    login = elsewhere.login(platform)
+    assert login.headers["Location"].startswith(platform.issuer + "/auth/moved?")
+    state = login.headers["Location"].split("state=", 1)[1].split("&", 1)[0]
+    assert {key.decode() for key in waiting_logins(other) - before} == {
+        f"selfpath:lti:state:{state}"
+    }

@@ -166,3 +166,27 @@ def test_the_database_spends_nonces_on_their_own(session):
     store.save(pending("a"), 60, now)
     taken = store.take("a", now, nonce="n-a", nonce_ttl=60)
     assert taken.nonce_unused is None and store.use_nonce("n-a", 60, now) is True
+
+
+def test_a_discarded_state_is_not_taken(store):
+    now = utcnow()
+    store.save(pending("a"), 60, now)
+    store.discard(pending("a"))
+    assert store.take("a", now) is None
+
+
+def test_redis_reads_the_key_asked_for_beside_the_state_it_saves():
+    client = valkey.Valkey.from_url(REDIS_URL)
+    prefix = f"selfpath-test:{uuid.uuid4().hex}:"
+    store = RedisStateStore(client, prefix=prefix, read_beside=prefix + "beside")
+    now = utcnow()
+    assert store.reads_beside and store.save(pending("a"), 60, now) == ReadBeside(
+        prefix + "beside", None
+    )
+    client.set(prefix + "beside", "token-1")
+    assert store.save(pending("b"), 60, now) == ReadBeside(prefix + "beside", b"token-1")
+    assert store.take("b", now).pending == pending("b")
+    assert not RedisStateStore(client, prefix=prefix).reads_beside
+    for key in client.scan_iter(prefix + "*"):
+        client.delete(key)
+    client.close()
