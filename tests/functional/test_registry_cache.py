@@ -9,6 +9,9 @@ from dataclasses import replace
 
 import pytest
 from flask import Flask
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from lti.models import Deployment
@@ -22,7 +25,7 @@ from paths.people import Course, Membership, User
 from service import create_app
 from service.extensions import db
 from tests.conftest import TOOL_BASE
-from tests.functional.conftest import LtiBrowser
+from tests.functional.conftest import LtiBrowser, auth_request
 from tests.platform import LEARNER, TestPlatform
 from tests.redis_db import TEST_REDIS_URL as REDIS_URL
 from tests.statements import counted
@@ -244,3 +247,64 @@ def test_with_redis_a_login_address_changed_elsewhere_is_used_at_once(
     assert {key.decode() for key in waiting_logins(other) - before} == {
         f"selfpath:lti:state:{state}"
     }
+
+
+CHANGES = ("disable", "enable", "move", "move back")
+ACTIONS = st.lists(
+    st.tuples(st.sampled_from(("login", "launch", *CHANGES)), st.sampled_from((0, 1))),
+    min_size=1,
+    max_size=10,
+)
+
+
+@hypothesis_settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(actions=ACTIONS)
+def test_with_redis_logins_and_launches_follow_every_change_made_elsewhere(
+    platform, second_platform, instances_with_redis, actions
+):
+    """Two schools' platforms, changed on one instance (disabled, enabled, their login
+    address moved and moved back) between logins and launches on another, in any order:
+    each login is refused while its platform is disabled and leaves no state, and is sent
+    to its platform's address of the moment with its own client id; each launch succeeds
+    while its platform is enabled."""
+    one, other = instances_with_redis
+    lms = (platform, second_platform)
+    home = {p.platform_id: p.issuer + "/auth" for p in lms}
+    enabled = {p.platform_id: True for p in lms}
+    address = dict(home)
+    with one.app_context():  # every example starts from both registrations as made
+        for p in lms:
+            registration = get_platform(db.session, p.platform_id)
+            registration.enabled, registration.auth_login_url = True, home[p.platform_id]
+        db.session.commit()
+    elsewhere = LtiBrowser(other.test_client())
+    for action, which in actions:
+        chosen = lms[which]
+        if action in CHANGES:
+            with one.app_context():
+                registration = get_platform(db.session, chosen.platform_id)
+                if action in ("disable", "enable"):
+                    registration.enabled = enabled[chosen.platform_id] = action == "enable"
+                else:
+                    moved = home[chosen.platform_id] + ("/moved" if action == "move" else "")
+                    registration.auth_login_url = address[chosen.platform_id] = moved
+                db.session.commit()
+            continue
+        before = waiting_logins(other)
+        if action == "launch":
+            status, page = launched(elsewhere, chosen)
+            expected = 200 if enabled[chosen.platform_id] else 403
+            assert status == expected, (actions, page[:300])
+            continue
+        login = elsewhere.login(chosen)
+        if not enabled[chosen.platform_id]:
+            assert login.status_code == 403, actions
+            assert "platform_disabled" in login.get_data(as_text=True)
+            assert waiting_logins(other) == before, actions
+            continue
+        location = login.headers["Location"]
+        assert location.startswith(address[chosen.platform_id] + "?"), (actions, location)
+        assert auth_request(location)["client_id"] == chosen.client_id
+        assert len(waiting_logins(other) - before) == 1, actions
