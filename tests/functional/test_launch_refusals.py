@@ -9,6 +9,9 @@ from dataclasses import replace
 
 import jwt
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from lti import claims
@@ -483,6 +486,45 @@ def test_a_login_whose_nonce_was_used_is_refused(stored_in, platform):
     assert refused.status_code == 401 and "nonce_replayed" in refused.get_data(as_text=True)
     again = browser.post_launch(token, auth["state"])  # refused after the nonce: spent
     assert again.status_code == 400 and "unknown_state" in again.get_data(as_text=True)
+
+
+POSTS = st.lists(
+    st.sampled_from(("forged", "other cookie", "no cookie", "signed")), min_size=1, max_size=6
+)
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(posts=POSTS)
+def test_only_the_first_launch_signed_for_a_login_spends_it(stored_in, platform, posts):
+    """id_token POSTs for one login, in any order: a forged token, another browser's state
+    cookie and a missing one (finished through platform storage) spend nothing, so the
+    first POST signed by the LMS for that login is accepted; once it is, every POST for the
+    login is refused as already used."""
+    browser = stored_in
+    auth = browser.start(platform)
+    cookie = f"lti_state_{auth['state']}"
+    binding = browser.client.get_cookie(cookie, path="/lti").value
+    signed = platform.sign(platform.claims(auth["nonce"], TOOL_BASE))
+    forged = PlatformKey.generate().sign(platform.claims(auth["nonce"], TOOL_BASE))
+    spent = False
+    for post in posts:
+        browser.client.set_cookie(cookie, binding, path="/lti")
+        if post == "other cookie":
+            browser.client.set_cookie(cookie, "someone-elses-binding", path="/lti")
+        elif post == "no cookie":
+            browser.client.delete_cookie(cookie, path="/lti")
+        response = browser.post_launch(forged if post == "forged" else signed, auth["state"])
+        text = response.get_data(as_text=True)
+        if spent:
+            assert response.status_code == 400 and "unknown_state" in text, (posts, post)
+        elif post == "signed":
+            assert response.status_code == 200, (posts, text[:300])
+            spent = True
+        else:
+            expected = {"forged": 401, "other cookie": 400, "no cookie": 200}[post]
+            assert response.status_code == expected and "unknown_state" not in text, posts
 
 
 def test_a_launch_refused_after_its_nonce_keeps_the_login_spent(stored_in, platform, session):
