@@ -91,6 +91,7 @@ def start_login(
                 "login_missing_param",
                 f"the login initiation has no {required!r}: check the tool's login URL in the LMS",
             )
+    # with no client id given, the issuer's only registration
     issuer, client_id = login["iss"], login.get("client_id")
     guess = registry.cached(issuer, client_id) if store.reads_beside else None
     if guess is not None and _refusal(guess, login, base_url) is None:

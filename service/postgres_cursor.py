@@ -5,8 +5,8 @@ looking up its type. SQLAlchemy reads it after every statement that returns rows
 statement it has run before it only asks whether there is one: the columns' names and types
 are already known from the first run (the compiled statement's result metadata). The
 learner read that starts every learner request returns 33 columns; built at every
-execution, their description cost as much of the worker's time as the rest of running the
-statement in SQLAlchemy and psycopg.
+execution, their description was about a quarter of the worker's time for running that
+statement (165 µs per read, 122 µs without it).
 
 Here the description is a sequence of the same `Column` objects, built from the result on
 first use. It is read from the result it describes: read after its cursor has moved on to
