@@ -109,7 +109,12 @@ def test_a_description_read_after_its_cursor_moved_on_says_so(app, session):
 
 
 def test_a_text_statement_reads_its_columns_by_name(app, session, columns_built):
+    """A text statement declares no columns, so SQLAlchemy reads their names from the
+    description at every run: built on demand, it names them as psycopg would."""
     add_users(session, 2)
-    statement = text("SELECT subject AS who FROM users ORDER BY id")
-    assert session.execute(statement).scalars().all() == ["s0", "s1"]
-    assert [row.who for row in session.execute(statement)] == ["s0", "s1"]
+    statement = text("SELECT subject AS who, 'text run here' AS marker FROM users ORDER BY id")
+    for _ in range(2):
+        result = session.execute(statement)
+        assert list(result.keys()) == ["who", "marker"]
+        assert [row.who for row in result] == ["s0", "s1"]
+    assert columns_built == [0, 1, 0, 1]
