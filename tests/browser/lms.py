@@ -140,8 +140,12 @@ class CourseInTheLms:
             self.page.remove_listener("request", remember)
 
     def _elsewhere(self) -> AssertionError:
-        """Where the tool's frame is instead, and what it shows."""
-        text = self.frame.locator("body").inner_text(timeout=1000)[:500]
+        """Where the tool's frame is instead, and what it shows (or that its page does not
+        answer: a frame still loading, or one the page has replaced)."""
+        try:
+            text = self.frame.locator("body").inner_text(timeout=1000)[:500]
+        except TimeoutError:
+            text = "(its page did not show a body within a second)"
         return AssertionError(f"the tool's frame is at {self.frame.url}: {text}")
 
     def progress(self) -> int:
