@@ -90,7 +90,6 @@ class LaunchValidator:
         self._deployment: KnownDeployment | Deployment | None = None
         self._id_token = ""
         self._read: tuple[Any, Any] | None = None  # the token read, before any check
-        self._taken: TakenLogin | None = None
         self._jwt: dict[str, Any] = {}  # the token's header and body, as far as read
 
     def check(self, launch: LaunchRequest) -> Launch:
@@ -111,7 +110,7 @@ class LaunchValidator:
         except (LaunchRefused, StateNotBound):
             self._store.put_back(taken, self._now)
             raise
-        self._spend_nonce()
+        self._spend_nonce(taken)
         self._check_deployment()
         self._check_message()
         self._check_service_urls()
@@ -178,7 +177,6 @@ class LaunchValidator:
                 "(unknown state). Start the activity again from the LMS.",
             )
         self._pending, self._token_read = taken.pending, taken.beside
-        self._taken = taken
         return taken
 
     def _check_binding(self, launch: LaunchRequest) -> None:
@@ -342,12 +340,11 @@ class LaunchValidator:
                 status=401,
             )
 
-    def _spend_nonce(self) -> None:
+    def _spend_nonce(self, taken: TakenLogin) -> None:
         """Spent with the state when the store could (the token's nonce, now known to be
         the login's), else now."""
-        assert self._pending is not None and self._taken is not None
+        assert self._pending is not None
         self._spent = True
-        taken = self._taken
         if taken.nonce == self._pending.nonce and taken.nonce_unused is not None:
             unused = taken.nonce_unused
         else:

@@ -11,18 +11,30 @@ from paths.db import utcnow
 from tests.redis_db import TEST_REDIS_URL as REDIS_URL
 
 
+@pytest.fixture
+def redis_space():
+    """A Redis client and a key prefix of this test's own, emptied afterwards."""
+    client = valkey.Valkey.from_url(REDIS_URL)
+    prefix = f"selfpath-test:{uuid.uuid4().hex}:"
+    yield client, prefix
+    for key in client.scan_iter(prefix + "*"):
+        client.delete(key)
+    client.close()
+
+
+@pytest.fixture
+def redis_store(redis_space):
+    client, prefix = redis_space
+    return RedisStateStore(client, prefix=prefix)
+
+
 @pytest.fixture(params=["database", "redis"])
 def store(request, session):
     if request.param == "database":
         yield DatabaseStateStore(session)
         session.commit()
         return
-    client = valkey.Valkey.from_url(REDIS_URL)
-    prefix = f"selfpath-test:{uuid.uuid4().hex}:"
-    yield RedisStateStore(client, prefix=prefix)
-    for key in client.scan_iter(prefix + "*"):
-        client.delete(key)
-    client.close()
+    yield request.getfixturevalue("redis_store")
 
 
 def pending(state="s1"):
@@ -95,9 +107,8 @@ def test_redis_state_expires():
     client.close()
 
 
-def test_redis_reads_the_key_asked_for_beside_the_state_it_takes():
-    client = valkey.Valkey.from_url(REDIS_URL)
-    prefix = f"selfpath-test:{uuid.uuid4().hex}:"
+def test_redis_reads_the_key_asked_for_beside_the_state_it_takes(redis_space):
+    client, prefix = redis_space
     store = RedisStateStore(client, prefix=prefix, read_beside=prefix + "beside")
     now = utcnow()
     store.save(pending("a"), 60, now)
@@ -106,19 +117,6 @@ def test_redis_reads_the_key_asked_for_beside_the_state_it_takes():
     client.set(prefix + "beside", "token-1")
     assert store.take("b", now).beside == ReadBeside(prefix + "beside", b"token-1")
     assert RedisStateStore(client, prefix=prefix).take("b", now) is None  # spent
-    for key in client.scan_iter(prefix + "*"):
-        client.delete(key)
-    client.close()
-
-
-@pytest.fixture
-def redis_store():
-    client = valkey.Valkey.from_url(REDIS_URL)
-    prefix = f"selfpath-test:{uuid.uuid4().hex}:"
-    yield RedisStateStore(client, prefix=prefix)
-    for key in client.scan_iter(prefix + "*"):
-        client.delete(key)
-    client.close()
 
 
 def test_redis_spends_the_nonce_asked_for_with_the_state_it_takes(redis_store):
@@ -175,9 +173,8 @@ def test_a_discarded_state_is_not_taken(store):
     assert store.take("a", now) is None
 
 
-def test_redis_reads_the_key_asked_for_beside_the_state_it_saves():
-    client = valkey.Valkey.from_url(REDIS_URL)
-    prefix = f"selfpath-test:{uuid.uuid4().hex}:"
+def test_redis_reads_the_key_asked_for_beside_the_state_it_saves(redis_space):
+    client, prefix = redis_space
     store = RedisStateStore(client, prefix=prefix, read_beside=prefix + "beside")
     now = utcnow()
     assert store.reads_beside and store.save(pending("a"), 60, now) == ReadBeside(
@@ -187,6 +184,3 @@ def test_redis_reads_the_key_asked_for_beside_the_state_it_saves():
     assert store.save(pending("b"), 60, now) == ReadBeside(prefix + "beside", b"token-1")
     assert store.take("b", now).pending == pending("b")
     assert not RedisStateStore(client, prefix=prefix).reads_beside
-    for key in client.scan_iter(prefix + "*"):
-        client.delete(key)
-    client.close()
